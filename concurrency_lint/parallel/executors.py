@@ -1,0 +1,201 @@
+"""Running items on any ``concurrent.futures.Executor``, outcomes in input order.
+
+Used for process mode and for a caller's own executor (a process pool, a
+dask.distributed ``client.get_executor()``, ...). Items go out in chunks (one call per
+chunk, exceptions caught per item inside it) and at most ``window`` chunks are
+submitted at a time, so an endless input streams with flat memory.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor, wait
+from itertools import islice
+from math import ceil
+from time import monotonic
+from typing import Any
+
+from .outcome import Outcome, noted
+
+#: Largest number of items sent to a process in one call.
+MAX_CHUNK = 1024
+
+
+def process_chunksize(item_count: int | None, workers: int) -> int:
+    """Items per call for process pools: about four calls per worker, 1..MAX_CHUNK."""
+    if not item_count:
+        return 1
+    return max(1, min(MAX_CHUNK, ceil(item_count / (4 * workers))))
+
+
+def run_chunk(
+    func: Callable[[Any], Any], chunk: list[Any], stop_on_error: bool, tag: object
+) -> list[tuple[Any, BaseException | None]]:
+    """Run ``func`` over ``chunk`` inside the executor, one ``(result, error)`` per item.
+
+    ``tag`` makes each call unique, so executors that cache by argument (dask's
+    ``pure=True`` default) still run every chunk.
+    """
+    pairs: list[tuple[Any, BaseException | None]] = []
+    for item in chunk:
+        try:
+            pairs.append((func(item), None))
+        except Exception as exc:
+            pairs.append((None, exc))
+            if stop_on_error:
+                break
+    return pairs
+
+
+class ExecutorRun:
+    """Iterate ``func`` over ``items`` on ``executor``, yielding Outcomes in input order.
+
+    ``timeout`` is per item, counted from submission (``chunksize`` must then be 1 and
+    ``window`` should not exceed the executor's capacity, so that submission means
+    start). Calls that timed out but could not be cancelled stay in ``stuck``; they
+    occupy workers, so the submission window shrinks by their number.
+    """
+
+    def __init__(
+        self,
+        executor: Executor,
+        func: Callable[[Any], Any],
+        items: Iterable[Any],
+        *,
+        window: int,
+        chunksize: int = 1,
+        timeout: float | None = None,
+        fail_fast: bool = False,
+        tick: Callable[[int], None] | None = None,
+    ) -> None:
+        if timeout is not None and chunksize != 1:
+            raise ValueError("a per-item timeout needs chunksize=1")
+        self._executor = executor
+        self._func = func
+        self._items = items
+        self._window = max(1, window)
+        self._chunksize = max(1, chunksize)
+        self._timeout = timeout
+        self._fail_fast = fail_fast
+        self._tick = tick
+        self._token = os.urandom(8).hex()
+        self._failed_at: int | None = None  # first submitted index of a failed chunk
+        self._lock = threading.Lock()
+        self.stuck: list[Future] = []
+
+    def __iter__(self) -> Iterator[Outcome]:
+        pending: deque[tuple[int, list[Any], Future, float]] = deque()
+        items = iter(self._items)
+        submitted = yielded = 0
+        exhausted = False
+        poll = 0.05 if self._fail_fast else 0.5
+        try:
+            while True:
+                if not exhausted and self._failed_at is None:
+                    self.stuck = [f for f in self.stuck if not f.done()]
+                    room = max(1, self._window - len(self.stuck)) - len(pending)
+                    for _ in range(room):
+                        chunk = list(islice(items, self._chunksize))
+                        if not chunk:
+                            exhausted = True
+                            break
+                        pending.append(
+                            (submitted, chunk, self._submit(submitted, chunk), monotonic())
+                        )
+                        submitted += len(chunk)
+                if self._failed_at is not None:
+                    self._cancel_after(self._failed_at, pending)
+                if not pending:
+                    return
+                start, chunk, future, submitted_at = pending[0]
+                deadline = None if self._timeout is None else submitted_at + self._timeout
+                while not future.done():
+                    wait_s = poll if deadline is None else min(poll, deadline - monotonic())
+                    if wait_s <= 0:
+                        break
+                    wait((future,), wait_s)
+                    if self._failed_at is not None:
+                        self._cancel_after(self._failed_at, pending)
+                pending.popleft()
+                for item, (result, error) in zip(chunk, self._pairs(chunk, future), strict=True):
+                    if error is not None and self._fail_fast:
+                        self._cancel_after(start, pending)
+                        self._settle(pending)
+                        raise noted(error, item, yielded)
+                    yielded += 1
+                    yield Outcome(item, result, error)
+                if self._tick is not None:
+                    self._tick(yielded)
+        finally:
+            for entry in pending:
+                entry[2].cancel()
+
+    def _submit(self, start: int, chunk: list[Any]) -> Future:
+        future = self._executor.submit(
+            run_chunk, self._func, chunk, self._fail_fast, (self._token, start)
+        )
+        if self._fail_fast:
+            future.add_done_callback(lambda f: self._note_failure(start, f))
+        return future
+
+    def _note_failure(self, start: int, future: Future) -> None:
+        if future.cancelled():
+            return
+        error = future.exception()
+        if error is None and all(e is None for _, e in future.result()):
+            return
+        with self._lock:
+            if self._failed_at is None or start < self._failed_at:
+                self._failed_at = start
+
+    @staticmethod
+    def _cancel_after(start: int, pending: deque) -> None:
+        """Cancel the calls after ``start`` that have not begun."""
+        for first, _, future, _ in pending:
+            if first > start:
+                future.cancel()
+
+    def _settle(self, pending: deque) -> None:
+        """Wait for calls that are still running (until their own deadlines)."""
+        for _, _, future, submitted_at in pending:
+            if self._timeout is None:
+                wait((future,))
+            else:
+                wait((future,), max(0.0, submitted_at + self._timeout - monotonic()))
+
+    def _pairs(self, chunk: list[Any], future: Future) -> list[tuple[Any, BaseException | None]]:
+        size = len(chunk)
+        if not future.done():  # out of time
+            if not future.cancel():
+                self.stuck.append(future)
+            error = TimeoutError(f"item did not finish within {self._timeout:g} s")
+            return [(None, error)] * size
+        if future.cancelled():
+            return [(None, CancelledError("the call was cancelled"))] * size
+        error = future.exception()
+        if error is not None:
+            if not isinstance(error, Exception):
+                raise error  # KeyboardInterrupt, SystemExit, ... from the worker
+            return [(None, error)] * size
+        pairs = future.result()
+        if len(pairs) < size:  # a fail-fast chunk stopped at its first error
+            pairs = pairs + [(None, CancelledError("not run after an earlier error"))] * (
+                size - len(pairs)
+            )
+        return pairs
+
+
+def shutdown_own_pool(pool: ProcessPoolExecutor, stuck: list[Future], interrupted: bool) -> None:
+    """Shut down a pool this library created; kill its processes if calls are stuck in it."""
+    if any(not f.done() for f in stuck):
+        terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+        if terminate is not None:
+            terminate()
+        else:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+        interrupted = True
+    pool.shutdown(wait=not interrupted, cancel_futures=True)

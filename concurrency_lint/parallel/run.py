@@ -1,0 +1,139 @@
+"""Run a function over a batch of items in parallel: outcomes in input order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any
+
+from .crew import Crew
+from .executors import ExecutorRun, process_chunksize, shutdown_own_pool
+from .outcome import Outcome, noted
+from .progress import progress_for
+from .workers import resolve_workers
+
+
+def run_parallel(
+    func: Callable[[Any], Any],
+    items: Iterable[Any],
+    max_workers: int | None = None,
+    desc: str | None = None,
+    fail_fast: bool = False,
+    timeout: float | None = None,
+    mode: str = "thread",
+    executor: Executor | None = None,
+    progress: bool | None = None,
+) -> list[Outcome]:
+    """Call ``func(item)`` for every item in parallel; return one Outcome per item, in
+    input order (``for item, result, error in run_parallel(...)``).
+
+    - An ``Exception`` from ``func`` is captured in its item's outcome. ``KeyboardInterrupt``
+      and other ``BaseException``\\ s stop items that have not started and propagate.
+    - ``fail_fast=True``: on the first error nothing more is started, items that have
+      not started are dropped, running ones are waited for, and the error of the
+      earliest failed item (in input order) is raised.
+    - ``timeout``: seconds per item. An item still running then gets a ``TimeoutError``
+      outcome and the call returns without waiting for it (in thread mode its thread
+      is abandoned and keeps running in the background; it cannot hold up exit).
+    - ``max_workers=None`` uses :func:`optimal_workers` (network-sized for threads,
+      the CPU count for processes).
+    - ``mode="process"`` runs on a new process pool (``func`` and items must pickle),
+      sending many small items in chunks. ``executor`` runs on any
+      ``concurrent.futures.Executor`` instead; it is left running.
+    - ``desc`` names a progress bar shown on stderr when stderr is a terminal and the
+      batch lasts; ``progress=False`` hides it, ``progress=True`` always shows it.
+    """
+    items = items if isinstance(items, list) else list(items)
+    workers = resolve_workers(max_workers, len(items), mode)
+    if not items:
+        return []
+    if executor is not None and max_workers is None:
+        capacity = getattr(executor, "_max_workers", None)
+        workers = capacity if isinstance(capacity, int) and capacity > 0 else workers
+    display = progress_for(desc, len(items), progress)
+    tick = display.update if display is not None else None
+    try:
+        if executor is None and mode == "thread":
+            return _run_on_threads(func, items, workers, fail_fast, timeout, tick)
+        return _run_on_executor(func, items, workers, fail_fast, timeout, mode, executor, tick)
+    finally:
+        if display is not None:
+            display.close()
+
+
+def _run_on_threads(
+    func: Callable[[Any], Any],
+    items: list[Any],
+    workers: int,
+    fail_fast: bool,
+    timeout: float | None,
+    tick: Callable[[int], None] | None,
+) -> list[Outcome]:
+    crew = Crew.for_batch(func, items, workers, timeout, fail_fast)
+    try:
+        outcomes = crew.wait_all(tick, poll=0.1 if tick is not None else 0.5)
+    except BaseException:
+        crew.stop()
+        raise
+    if crew.fatal is not None:
+        raise crew.fatal
+    if crew.first_failure is not None:
+        failed = outcomes[crew.first_failure]
+        raise noted(failed.error, failed.item, crew.first_failure)
+    return outcomes
+
+
+def _run_on_executor(
+    func: Callable[[Any], Any],
+    items: list[Any],
+    workers: int,
+    fail_fast: bool,
+    timeout: float | None,
+    mode: str,
+    executor: Executor | None,
+    tick: Callable[[int], None] | None,
+) -> list[Outcome]:
+    own = ProcessPoolExecutor(max_workers=workers) if executor is None else None
+    pool = executor if own is None else own
+    chunksize = 1
+    if timeout is None and (mode == "process" or isinstance(pool, ProcessPoolExecutor)):
+        chunksize = process_chunksize(len(items), workers)
+    run = ExecutorRun(
+        pool,
+        func,
+        items,
+        window=workers if timeout is not None else 2 * workers,
+        chunksize=chunksize,
+        timeout=timeout,
+        fail_fast=fail_fast,
+        tick=tick,
+    )
+    finished = False  # False: interrupted by a BaseException, don't wait for the pool
+    try:
+        outcomes = list(run)
+        finished = True
+        return outcomes
+    except Exception:
+        finished = True
+        raise
+    finally:
+        if own is not None:
+            shutdown_own_pool(own, run.stuck, interrupted=not finished)
+
+
+def batch_map(func: Callable[[Any], Any], items: Iterable[Any], **kwargs: Any) -> list[Any]:
+    """The results of the items whose call succeeded, in input order (failures dropped).
+
+    Takes :func:`run_parallel`'s keyword arguments.
+    """
+    return [result for _, result, error in run_parallel(func, items, **kwargs) if error is None]
+
+
+def batch_filter(predicate: Callable[[Any], Any], items: Iterable[Any], **kwargs: Any) -> list[Any]:
+    """The items whose predicate returned a truthy value, in input order.
+
+    Items whose predicate raised are left out. Takes :func:`run_parallel`'s keyword
+    arguments.
+    """
+    outcomes = run_parallel(predicate, items, **kwargs)
+    return [item for item, result, error in outcomes if error is None and result]
