@@ -9,19 +9,36 @@ submitted at a time, so an endless input streams with flat memory.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import CancelledError, Executor, Future, wait
 from itertools import islice
 from math import ceil
 from time import monotonic
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .outcome import Outcome, noted
 
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
 #: Largest number of items sent to a process in one call.
 MAX_CHUNK = 1024
+
+
+def new_process_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool (multiprocessing is imported only now, not with this library)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers)
+
+
+def is_process_pool(executor: Executor) -> bool:
+    """True for a ``concurrent.futures.ProcessPoolExecutor`` (without importing it)."""
+    module = sys.modules.get("concurrent.futures.process")
+    return module is not None and isinstance(executor, module.ProcessPoolExecutor)
 
 
 def process_chunksize(item_count: int | None, workers: int) -> int:

@@ -51,8 +51,10 @@ class Progress:
         else:
             self._write_plain(final=False)
 
-    def close(self) -> None:
-        """Render the final count and release the terminal."""
+    def close(self, completed: int | None = None) -> None:
+        """Render the final count (``completed`` if given) and release the terminal."""
+        if completed is not None:
+            self._completed = completed
         if self._bar is None and not self._plain and monotonic() >= self._since:
             self._show()  # a forced display shows even for a batch that was over at once
         if self._bar is not None:

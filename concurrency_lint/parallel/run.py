@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
 from .crew import Crew
-from .executors import ExecutorRun, process_chunksize, shutdown_own_pool
+from .executors import (
+    ExecutorRun,
+    is_process_pool,
+    new_process_pool,
+    process_chunksize,
+    shutdown_own_pool,
+)
 from .outcome import Outcome, noted
 from .progress import progress_for
 from .workers import resolve_workers
@@ -52,13 +58,18 @@ def run_parallel(
         workers = capacity if isinstance(capacity, int) and capacity > 0 else workers
     display = progress_for(desc, len(items), progress)
     tick = display.update if display is not None else None
+    outcomes: list[Outcome] = []
     try:
         if executor is None and mode == "thread":
-            return _run_on_threads(func, items, workers, fail_fast, timeout, tick)
-        return _run_on_executor(func, items, workers, fail_fast, timeout, mode, executor, tick)
+            outcomes = _run_on_threads(func, items, workers, fail_fast, timeout, tick)
+        else:
+            outcomes = _run_on_executor(
+                func, items, workers, fail_fast, timeout, mode, executor, tick
+            )
+        return outcomes
     finally:
         if display is not None:
-            display.close()
+            display.close(len(outcomes) or None)
 
 
 def _run_on_threads(
@@ -93,10 +104,10 @@ def _run_on_executor(
     executor: Executor | None,
     tick: Callable[[int], None] | None,
 ) -> list[Outcome]:
-    own = ProcessPoolExecutor(max_workers=workers) if executor is None else None
+    own = new_process_pool(workers) if executor is None else None
     pool = executor if own is None else own
     chunksize = 1
-    if timeout is None and (mode == "process" or isinstance(pool, ProcessPoolExecutor)):
+    if timeout is None and (mode == "process" or is_process_pool(pool)):
         chunksize = process_chunksize(len(items), workers)
     run = ExecutorRun(
         pool,

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
 from .crew import Crew
-from .executors import ExecutorRun, process_chunksize, shutdown_own_pool
+from .executors import (
+    ExecutorRun,
+    is_process_pool,
+    new_process_pool,
+    process_chunksize,
+    shutdown_own_pool,
+)
 from .outcome import Outcome, noted
 from .progress import Progress, progress_for
 from .workers import resolve_workers
@@ -136,10 +142,10 @@ def _stream_on_executor(
     executor: Executor | None,
     display: Progress | None,
 ) -> Iterator[Outcome]:
-    own = ProcessPoolExecutor(max_workers=workers) if executor is None else None
+    own = new_process_pool(workers) if executor is None else None
     pool = executor if own is None else own
     chunksize = 1
-    if timeout is None and (mode == "process" or isinstance(pool, ProcessPoolExecutor)):
+    if timeout is None and (mode == "process" or is_process_pool(pool)):
         chunksize = process_chunksize(total, workers)
     run = ExecutorRun(
         pool,
