@@ -108,6 +108,7 @@ class ExecutorRun:
         items = iter(self._items)
         submitted = yielded = 0
         exhausted = False
+        input_error: Exception | None = None
         poll = 0.05 if self._fail_fast else 0.5
         try:
             while True:
@@ -115,7 +116,10 @@ class ExecutorRun:
                     self.stuck = [f for f in self.stuck if not f.done()]
                     room = max(1, self._window - len(self.stuck)) - len(pending)
                     for _ in range(room):
-                        chunk = list(islice(items, self._chunksize))
+                        try:
+                            chunk = list(islice(items, self._chunksize))
+                        except Exception as error:  # raised once earlier items are out
+                            input_error, chunk = error, []
                         if not chunk:
                             exhausted = True
                             break
@@ -126,6 +130,8 @@ class ExecutorRun:
                 if self._failed_at is not None:
                     self._cancel_after(self._failed_at, pending)
                 if not pending:
+                    if input_error is not None:
+                        raise input_error
                     return
                 start, chunk, future, submitted_at = pending[0]
                 deadline = None if self._timeout is None else submitted_at + self._timeout

@@ -102,6 +102,7 @@ def _stream_on_threads(
     poll = 0.1 if tick is not None else 0.5
     items = iter(iterable)
     exhausted = False
+    input_error: Exception | None = None
     seq = 0
     try:
         while True:
@@ -111,9 +112,15 @@ def _stream_on_threads(
                 except StopIteration:
                     exhausted = True
                     crew.close_input()
+                except Exception as error:  # raised after the outcomes of earlier items
+                    input_error = error
+                    exhausted = True
+                    crew.close_input()
                 else:
                     crew.feed(item)
             if seq == crew.fed:
+                if input_error is not None:
+                    raise input_error
                 break
             outcome = crew.pop(seq, tick, poll)
             if outcome is None:  # stopped before this item started

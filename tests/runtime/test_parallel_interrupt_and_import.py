@@ -54,6 +54,8 @@ def test_import_loads_only_the_standard_library(child_env):
     )
     loaded = set(result.stdout.split())
     assert "concurrency_lint" in loaded
-    outside = {name for name in loaded - {"concurrency_lint"} if name not in sys.stdlib_module_names}
+    outside = {
+        name for name in loaded - {"concurrency_lint"} if name not in sys.stdlib_module_names
+    }
     assert not outside, f"non-stdlib modules imported: {sorted(outside)}"
     assert not loaded & {"rich", "libcst", "click", "psutil"}
