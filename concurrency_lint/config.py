@@ -1,0 +1,220 @@
+"""``[tool.conclint]`` (pyproject.toml) or ``conclint.toml`` -> a frozen, validated Config."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """A configuration the user did not mean: reported, nothing is scanned."""
+
+
+CODE_PATTERN = re.compile(r"^CL\d{0,3}$")
+
+# Top-level keys: (config attribute, expected type, human description of the type).
+_KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
+    "select": ("select", list, "a list of rule codes or prefixes"),
+    "ignore": ("ignore", list, "a list of rule codes or prefixes"),
+    "extend-select": ("extend_select", list, "a list of rule codes or prefixes"),
+    "per-file-ignores": ("per_file_ignores", dict, "a table of glob = [codes]"),
+    "exclude": ("exclude", list, "a list of glob patterns"),
+    "extend-exclude": ("extend_exclude", list, "a list of glob patterns"),
+    "include-markdown": ("include_markdown", bool, "true or false"),
+    "jobs": ("jobs", int, "a positive integer"),
+    "cache-dir": ("cache_dir", str, "a folder path"),
+    "extra-io-calls": ("extra_io_calls", dict, "a table of qualified.name = 'file'|'network'|'subprocess'"),
+    "extra-cpu-calls": ("extra_cpu_calls", list, "a list of qualified names"),
+    "free-threaded": ("free_threaded", bool, "true or false"),
+    "runtime-module": ("runtime_module", str, "a dotted module path"),
+    "rules": ("rule_options", dict, "a table of [rules.CLxxx] tables"),
+}
+
+DEFAULT_EXCLUDES = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".env",
+    "env",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "__pycache__",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    ".eggs",
+    "*.egg-info",
+)
+
+IO_KINDS = ("file", "network", "subprocess")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration of one run."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
+    extend_exclude: tuple[str, ...] = ()
+    include_markdown: bool = False
+    jobs: int | None = None
+    cache_dir: str = ".conclint_cache"
+    extra_io_calls: tuple[tuple[str, str], ...] = ()
+    extra_cpu_calls: tuple[str, ...] = ()
+    free_threaded: bool = False
+    runtime_module: str = "concurrency_lint.parallel"
+    rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    source: str | None = None  # the file this came from, for messages
+    root: str = "."  # the folder relative paths and globs are taken from
+
+    def options_for(self, code: str) -> dict[str, Any]:
+        """The user's options for one rule (validated against the rule's schema)."""
+        for rule_code, options in self.rule_options:
+            if rule_code == code:
+                return dict(options)
+        return {}
+
+    def fingerprint(self) -> str:
+        """A stable digest of everything that can change what a scan reports."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("jobs", "source")}
+        blob = json.dumps(data, sort_keys=True, default=repr).encode()
+        return hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+    def with_overrides(self, **changes: Any) -> Config:
+        """A copy with CLI overrides applied (None means: keep the file's value)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ``conclint.toml`` or ``pyproject.toml`` with ``[tool.conclint]``."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate_dir in (folder, *folder.parents):
+        own = candidate_dir / "conclint.toml"
+        if own.is_file():
+            return own
+        pyproject = candidate_dir / "pyproject.toml"
+        if pyproject.is_file() and _has_conclint_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_conclint_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "[tool.conclint" in text or "tool.conclint" in text
+
+
+def load_config(path: Path | None, known_codes: frozenset[str]) -> Config:
+    """Read and validate a config file; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    try:
+        with path.open("rb") as fh:
+            document = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration file: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    if path.name == "pyproject.toml":
+        table = document.get("tool", {}).get("conclint", {})
+        prefix = "tool.conclint"
+    else:
+        table = document
+        prefix = ""
+    return parse_table(table, path, prefix, known_codes)
+
+
+def parse_table(
+    table: Mapping[str, Any], path: Path, prefix: str, known_codes: frozenset[str]
+) -> Config:
+    """Validate one ``[tool.conclint]`` table into a Config."""
+
+    def where(key: str) -> str:
+        return f"{path}: `{prefix + '.' if prefix else ''}{key}`"
+
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            expected = ", ".join(sorted(_KEYS))
+            raise ConfigError(f"{where(key)}: unknown key (expected one of: {expected})")
+        attribute, expected_type, description = _KEYS[key]
+        if not isinstance(value, expected_type) or (expected_type is int and isinstance(value, bool)):
+            raise ConfigError(f"{where(key)}: expected {description}, got {value!r}")
+        values[attribute] = _convert(key, value, where, known_codes)
+    values["source"] = str(path)
+    values["root"] = str(path.parent)
+    return Config(**values)
+
+
+def _convert(key: str, value: Any, where: Any, known_codes: frozenset[str]) -> Any:
+    if key in ("select", "ignore", "extend-select"):
+        return validate_codes(value, where(key), known_codes)
+    if key in ("exclude", "extend-exclude", "extra-cpu-calls"):
+        if not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{where(key)}: expected a list of strings, got {value!r}")
+        return tuple(value)
+    if key == "per-file-ignores":
+        pairs = []
+        for glob, codes in value.items():
+            if not isinstance(codes, list):
+                raise ConfigError(f"{where(key)}.{glob}: expected a list of rule codes, got {codes!r}")
+            pairs.append((glob, validate_codes(codes, f"{where(key)}.{glob}", known_codes)))
+        return tuple(pairs)
+    if key == "jobs" and value < 1:
+        raise ConfigError(f"{where(key)}: expected a positive integer, got {value!r}")
+    if key == "extra-io-calls":
+        for name, kind in value.items():
+            if kind not in IO_KINDS:
+                raise ConfigError(f"{where(key)}.{name}: expected one of {', '.join(IO_KINDS)}, got {kind!r}")
+        return tuple(sorted(value.items()))
+    if key == "rules":
+        converted = []
+        for code, options in value.items():
+            if code not in known_codes:
+                raise ConfigError(f"{where(key)}.{code}: unknown rule code")
+            if not isinstance(options, dict):
+                raise ConfigError(f"{where(key)}.{code}: expected a table of options, got {options!r}")
+            converted.append((code, tuple(sorted(options.items()))))
+        return tuple(sorted(converted))
+    return value
+
+
+def validate_codes(codes: Any, where: str, known_codes: frozenset[str]) -> tuple[str, ...]:
+    """Codes or prefixes (``CL2``) or ``ALL``; anything else is an error naming it."""
+    if isinstance(codes, str):
+        codes = [codes]
+    result = []
+    for code in codes:
+        if not isinstance(code, str):
+            raise ConfigError(f"{where}: expected a rule code, got {code!r}")
+        code = code.strip().upper()
+        if code == "ALL":
+            result.append(code)
+            continue
+        if not CODE_PATTERN.match(code) or not any(k.startswith(code) for k in known_codes):
+            raise ConfigError(f"{where}: unknown rule code {code!r}")
+        result.append(code)
+    return tuple(result)

@@ -1,0 +1,276 @@
+"""Check one file: parse once, run every enabled rule in one pass, resolve suppressions."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from concurrency_lint.analysis import Semantics
+from concurrency_lint.config import Config
+from concurrency_lint.markdown import python_blocks
+from concurrency_lint.model import (
+    INTERNAL_ERROR,
+    SYNTAX_ERROR,
+    UNREADABLE_FILE,
+    Edit,
+    FileResult,
+    Finding,
+    Fix,
+    Span,
+)
+from concurrency_lint.registry import all_rules, known_codes
+from concurrency_lint.rule import FileContext, Report, Rule
+from concurrency_lint.selection import enabled_codes, ignored_for_path
+from concurrency_lint.source_text import UndecodableSource, decode_source, needs_strict_precheck
+from concurrency_lint.suppressions import ignores_whole_file, is_suppressed
+
+# Parsing and visiting recurse once per nesting level: give them a deep stack.
+_PARSER_STACK_BYTES = 256 * 1024 * 1024
+_RECURSION_LIMIT = 20_000
+_PARSER_POSITION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
+
+
+@dataclass(frozen=True)
+class _Offset:
+    """Where a parsed snippet sits in its file (Markdown blocks)."""
+
+    lines: int = 0
+    columns: int = 0
+
+
+class FileChecker:
+    """Checks files against one configuration; build once per process, reuse per file."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        rules = all_rules()
+        codes = enabled_codes(
+            [rule.CODE for rule in rules] + list(known_codes()),
+            [rule.CODE for rule in rules if rule.DEFAULT_ENABLED] + ["CL001", "CL002", "CL003"],
+            config,
+        )
+        self.enabled_codes = codes
+        self.rules: tuple[type[Rule], ...] = tuple(rule for rule in rules if rule.CODE in codes)
+        self._all_codes = sorted(known_codes())
+
+    # ---- entry points --------------------------------------------------------------------
+
+    def check_bytes(self, path: str, data: bytes, markdown: bool = False) -> FileResult:
+        """Decode and check one file's bytes."""
+        try:
+            source = decode_source(data)
+        except UndecodableSource as exc:
+            return self._result(path, [_engine_finding(UNREADABLE_FILE, str(exc), path)])
+        return self.check_text(path, source.text, markdown=markdown)
+
+    def check_text(self, path: str, text: str, markdown: bool = False) -> FileResult:
+        """Check one file's text (Python, or Markdown with Python blocks)."""
+        if ignores_whole_file(text):
+            return FileResult(path)
+        rules = self._rules_for(path)
+        if not rules:
+            return FileResult(path)
+        if not markdown:
+            return self._result(path, self._check_snippet(path, text, rules, _Offset(), markdown=False))
+        findings: list[Finding] = []
+        for block in python_blocks(text):
+            offset = _Offset(block.first_line - 1, block.indent)
+            findings.extend(
+                f for f in self._check_snippet(path, block.code, rules, offset, markdown=True)
+                if f.code != SYNTAX_ERROR[0]  # prose snippets need not be complete programs
+            )
+        return self._result(path, findings)
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _rules_for(self, path: str) -> tuple[type[Rule], ...]:
+        ignored = ignored_for_path(path, self.config, self._all_codes)
+        return tuple(rule for rule in self.rules if rule.CODE not in ignored)
+
+    def _result(self, path: str, findings: list[Finding]) -> FileResult:
+        ignored = ignored_for_path(path, self.config, self._all_codes)
+        kept = [f for f in findings if f.code in self.enabled_codes and f.code not in ignored]
+        return FileResult(path, tuple(sorted(kept, key=lambda f: f.sort_key)))
+
+    def _check_snippet(
+        self, path: str, text: str, rules: tuple[type[Rule], ...], offset: _Offset, markdown: bool
+    ) -> list[Finding]:
+        triggered = tuple(rule for rule in rules if any(token in text for token in rule.TRIGGERS))
+        if not triggered:
+            return []
+        outcome: list[list[Finding]] = []
+        failure: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                outcome.append(self._parse_and_visit(path, text, triggered, offset, markdown))
+            except BaseException as exc:  # handed back to the calling thread
+                failure.append(exc)
+
+        _run_with_deep_stack(work)
+        if failure:
+            raise failure[0]
+        return outcome[0]
+
+    def _parse_and_visit(
+        self, path: str, text: str, rules: tuple[type[Rule], ...], offset: _Offset, markdown: bool
+    ) -> list[Finding]:
+        module = _parse(path, text, offset)
+        if isinstance(module, Finding):
+            return [module]
+        semantics = Semantics(module)
+        context = FileContext(path=path, module=module, semantics=semantics, config=self.config)
+        instances = [rule(context) for rule in rules]
+        dispatcher = _GuardedDispatcher(semantics, instances)
+        try:
+            module.visit(dispatcher)
+        except RecursionError:
+            return [_engine_finding(SYNTAX_ERROR, "too deeply nested to analyse", path, offset)]
+        findings = dispatcher.failures(path, offset)
+        if not context.reports:
+            return findings
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        lines = text.splitlines()
+        for report in context.reports:
+            finding = _to_finding(report, path, module, positions, offset, markdown)
+            statement_line = (
+                positions[report.statement].start.line if report.statement in positions else None
+            )
+            candidate_lines = (finding.span.start_line - offset.lines,) + (
+                (statement_line,) if statement_line else ()
+            )
+            if not is_suppressed(report.code, lines, candidate_lines):
+                findings.append(finding)
+        return findings
+
+
+class _GuardedDispatcher(cst.CSTVisitor):
+    """Runs many rules in one traversal; a rule that raises is stopped, the others go on."""
+
+    def __init__(self, semantics: Semantics, rules: list[Rule]) -> None:
+        super().__init__()
+        self._semantics = semantics
+        self._visit: dict[str, list[tuple[Rule, Callable[..., object]]]] = {}
+        self._leave: dict[str, list[tuple[Rule, Callable[..., object]]]] = {}
+        for rule in rules:
+            for name, method in rule.get_visitors().items():
+                kind, _, node_type = name.partition("_")
+                table = self._visit if kind == "visit" else self._leave
+                table.setdefault(node_type, []).append((rule, method))
+        self._failed: dict[Rule, tuple[BaseException, cst.CSTNode]] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self._semantics.enter(node)
+        self._call(self._visit.get(type(node).__name__), node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self._call(self._leave.get(type(original_node).__name__), original_node)
+        self._semantics.leave(original_node)
+
+    def _call(self, handlers: list[tuple[Rule, Callable[..., object]]] | None, node: cst.CSTNode) -> None:
+        if not handlers:
+            return
+        for rule, method in handlers:
+            if rule in self._failed:
+                continue
+            try:
+                method(node)
+            except RecursionError:
+                raise
+            except Exception as exc:
+                self._failed[rule] = (exc, node)
+
+    def failures(self, path: str, offset: _Offset) -> list[Finding]:
+        findings = []
+        for rule, (exc, _node) in self._failed.items():
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            message = (
+                f"rule {rule.CODE} ({rule.NAME}) failed on this file: "
+                f"{type(exc).__name__}: {exc} (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
+            )
+            findings.append(_engine_finding(INTERNAL_ERROR, message, path, offset))
+        return findings
+
+
+def _run_with_deep_stack(work: Callable[[], None]) -> None:
+    if sys.getrecursionlimit() < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
+    previous = threading.stack_size(_PARSER_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=work, name="conclint-parse")
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+
+
+def _parse(path: str, text: str, offset: _Offset) -> cst.Module | Finding:
+    """The parsed module, or a CL001 finding saying why the text does not parse."""
+    if needs_strict_precheck(text):
+        try:
+            ast.parse(text)
+        except SyntaxError as exc:
+            return _engine_finding(
+                SYNTAX_ERROR, f"{exc.msg}", path, offset, line=exc.lineno or 1, column=exc.offset or 1
+            )
+        except (RecursionError, MemoryError):
+            return _engine_finding(SYNTAX_ERROR, "too deeply nested to parse", path, offset)
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        message = exc.message.strip().splitlines()[0] if exc.message else "invalid syntax"
+        line, column = exc.raw_line, exc.raw_column + 1
+        located = _PARSER_POSITION.match(message)
+        if located:
+            line, column = int(located.group(1)), int(located.group(2))
+            message = message[located.end() :]
+        return _engine_finding(SYNTAX_ERROR, message, path, offset, line=line, column=column)
+
+
+def _engine_finding(
+    kind: tuple[str, str], message: str, path: str, offset: _Offset = _Offset(), line: int = 1, column: int = 1
+) -> Finding:
+    line += offset.lines
+    column += offset.columns if line > offset.lines else 0
+    return Finding(kind[0], kind[1], message, path, Span(line, column, line, column))
+
+
+def _to_finding(
+    report: Report,
+    path: str,
+    module: cst.Module,
+    positions: object,
+    offset: _Offset,
+    markdown: bool,
+) -> Finding:
+    span = _span(positions[report.node], offset)  # type: ignore[index]
+    fix = None
+    if report.fix is not None and not markdown:
+        edits = tuple(
+            Edit(
+                _span(positions[old], offset),  # type: ignore[index]
+                new if isinstance(new, str) else module.code_for_node(new),
+            )
+            for old, new in report.fix.changes
+        )
+        fix = Fix(report.fix.description, report.fix.safety, edits)
+    return Finding(report.code, report.name, report.message, path, span, fix)
+
+
+def _span(code_range: object, offset: _Offset) -> Span:
+    start, end = code_range.start, code_range.end  # type: ignore[attr-defined]
+    return Span(
+        start.line + offset.lines,
+        start.column + 1 + offset.columns,
+        end.line + offset.lines,
+        end.column + 1 + offset.columns,
+    )

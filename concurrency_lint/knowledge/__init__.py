@@ -1,0 +1,1 @@
+"""Data, not logic: which calls do which kind of I/O, which take a timeout and where."""

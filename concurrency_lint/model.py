@@ -1,0 +1,71 @@
+"""Plain data shared by the engine, the fixer and the reporters (stdlib only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Safety(str, Enum):
+    """How much a fix can be trusted to keep behaviour."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A source range: 1-based lines and columns, end exclusive in columns."""
+
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text covered by ``span`` with ``text``."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A proposed change that resolves a finding."""
+
+    description: str
+    safety: Safety
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at one place in one file."""
+
+    code: str
+    name: str
+    message: str
+    path: str
+    span: Span
+    fix: Fix | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.span.start_line, self.span.start_col, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """Everything one file produced: its findings, sorted."""
+
+    path: str
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+
+# Codes the engine itself reports, for files rather than code.
+SYNTAX_ERROR = ("CL001", "syntax-error")
+UNREADABLE_FILE = ("CL002", "unreadable-file")
+INTERNAL_ERROR = ("CL003", "internal-error")
+ENGINE_CODES = {code: name for code, name in (SYNTAX_ERROR, UNREADABLE_FILE, INTERNAL_ERROR)}

@@ -1,0 +1,60 @@
+"""Finds the rules: codes from file names (cheap), classes by import (only when needed)."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from concurrency_lint.model import ENGINE_CODES
+
+if TYPE_CHECKING:
+    from concurrency_lint.rule import Rule
+
+RULES_PACKAGE = "concurrency_lint.rules"
+_MODULE_NAME = re.compile(r"^(cl\d{3})_\w+\.py$")
+
+
+@cache
+def rule_modules() -> dict[str, str]:
+    """Rule code -> module name, read from the package's file names without importing them."""
+    found = {}
+    for entry in resources.files(RULES_PACKAGE).iterdir():
+        match = _MODULE_NAME.match(entry.name)
+        if match:
+            found[match.group(1).upper()] = f"{RULES_PACKAGE}.{entry.name[:-3]}"
+    return dict(sorted(found.items()))
+
+
+def known_codes() -> frozenset[str]:
+    """Every code a user may select or ignore: the rules' and the engine's own."""
+    return frozenset(rule_modules()) | frozenset(ENGINE_CODES)
+
+
+@cache
+def all_rules() -> tuple[type[Rule], ...]:
+    """Every rule class, imported, in code order."""
+    from concurrency_lint.rule import Rule
+
+    classes = []
+    for code, module_name in rule_modules().items():
+        module = importlib.import_module(module_name)
+        matches = [
+            obj
+            for obj in vars(module).values()
+            if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule and obj.CODE == code
+        ]
+        if len(matches) != 1:
+            raise RuntimeError(f"{module_name} must define exactly one rule class with CODE = {code!r}")
+        classes.append(matches[0])
+    return tuple(classes)
+
+
+def rule_by_code(code: str) -> type[Rule] | None:
+    """The rule class for one code, or None."""
+    module_name = rule_modules().get(code.upper())
+    if module_name is None:
+        return None
+    return next(rule for rule in all_rules() if rule.CODE == code.upper())

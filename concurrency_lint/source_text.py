@@ -1,0 +1,69 @@
+"""Bytes -> text the way Python reads source (BOM, coding cookie), and parse safety checks."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+
+
+class UndecodableSource(Exception):
+    """The bytes are not text in the encoding the file declares."""
+
+
+@dataclass(frozen=True)
+class DecodedSource:
+    text: str
+    encoding: str  # as Python names it: "utf-8", "utf-8-sig", "latin-1", ...
+
+
+def decode_source(data: bytes) -> DecodedSource:
+    """Decode like the interpreter: BOM first, then a PEP 263 cookie, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise UndecodableSource(str(exc)) from exc
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise UndecodableSource(
+            f"cannot decode as {exc.encoding} at byte {exc.start}: {exc.reason}"
+        ) from exc
+    except LookupError as exc:
+        raise UndecodableSource(f"unknown encoding {encoding!r}") from exc
+    return DecodedSource(text, encoding)
+
+
+_BRACKET = re.compile(r"[()\[\]{}]")
+_OPENERS = frozenset("([{")
+# Below these sizes no construct can nest deeply enough to exhaust the parser's stack.
+_SAFE_SOURCE_CHARS = 20_000
+_SAFE_GROUP_CHARS = 20_000
+_SAFE_DEPTH = 100
+
+
+def needs_strict_precheck(text: str) -> bool:
+    """True when the text could nest deeper than the parser survives.
+
+    Such a file is first checked by the interpreter's own parser, which rejects
+    pathological nesting with an error instead of running out of stack.
+    """
+    if len(text) < _SAFE_SOURCE_CHARS:
+        return False
+    if max(map(len, text.splitlines()), default=0) > _SAFE_GROUP_CHARS:
+        return True
+    depth = 0
+    group_start = 0
+    for match in _BRACKET.finditer(text):
+        if match.group() in _OPENERS:
+            if depth == 0:
+                group_start = match.start()
+            depth += 1
+            if depth > _SAFE_DEPTH:
+                return True
+        elif depth > 0:
+            depth -= 1
+            if depth == 0 and match.start() - group_start > _SAFE_GROUP_CHARS:
+                return True
+    return depth > 0 and len(text) - group_start > _SAFE_GROUP_CHARS

@@ -1,0 +1,1 @@
+"""conclint's rules: one rule class per module, named ``clNNN_<rule_name>.py``."""
