@@ -69,3 +69,27 @@ SYNTAX_ERROR = ("CL001", "syntax-error")
 UNREADABLE_FILE = ("CL002", "unreadable-file")
 INTERNAL_ERROR = ("CL003", "internal-error")
 ENGINE_CODES = {code: name for code, name in (SYNTAX_ERROR, UNREADABLE_FILE, INTERNAL_ERROR)}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What reports say about a rule (from its class, without needing the class)."""
+
+    code: str
+    name: str
+    message: str
+    summary: str
+    documentation: str
+    default_enabled: bool
+    fixable: bool
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    """The outcome of one scan, as every output format receives it."""
+
+    findings: tuple[Finding, ...]
+    files_scanned: int
+    # Metadata for the codes that appear (and, for SARIF, every enabled rule).
+    rules: tuple[RuleInfo, ...] = ()
+    tool_version: str = ""
