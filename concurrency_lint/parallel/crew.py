@@ -98,17 +98,19 @@ class Crew:
 
     # -- producer side -------------------------------------------------------------
 
-    def feed(self, item: Any) -> None:
-        """Queue one more item; the caller keeps at most ``capacity`` unpopped items."""
+    def feed(self, items: list[Any]) -> None:
+        """Queue more items; the caller keeps at most ``capacity`` unpopped items."""
         with self._lock:
-            self._items[self.fed % self._cap] = item
-            self.fed += 1
-            if self._idle:
-                self._idle -= 1  # counted down here: a notified worker is no longer idle
-                self._has_work.notify()
-                fresh = []
-            else:
-                fresh = self._reserve(1)
+            ring, cap, fed = self._items, self._cap, self.fed
+            for item in items:
+                ring[fed % cap] = item
+                fed += 1
+            self.fed = fed
+            woken = min(self._idle, len(items))
+            if woken:
+                self._idle -= woken  # counted down here: a notified worker is not idle
+                self._has_work.notify(woken)
+            fresh = self._reserve(len(items) - woken)
         self._start(fresh)
 
     def close_input(self) -> None:
@@ -144,6 +146,10 @@ class Crew:
         ``fatal`` exception ended the crew.
         """
         slot = seq % self._cap
+        outcome = self._outcomes[slot]
+        if outcome is not None:  # ready: no lock needed, no worker writes this slot again
+            self._outcomes[slot] = self._items[slot] = None  # until the item seq + capacity
+            return outcome
 
         def settled() -> bool:
             return (

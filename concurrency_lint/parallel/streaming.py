@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
+from itertools import islice
 from typing import Any
 
 from .crew import Crew
@@ -20,6 +21,8 @@ from .workers import resolve_workers
 
 #: Items in flight per worker when ``window`` is not given.
 WINDOW_PER_WORKER = 4
+#: Smallest default window: fewer hand-offs between consumer and workers for tiny items.
+MIN_WINDOW = 64
 
 
 def iter_parallel(
@@ -37,7 +40,7 @@ def iter_parallel(
     """Yield ``func(item)``'s Outcome for every item, in input order, as they are ready.
 
     The iterable is read lazily, from the consuming thread, and at most ``window`` items
-    (default ``4 * max_workers``; in process mode, chunks of items) are in flight, so
+    (default ``max(4 * max_workers, 64)``; in process mode, chunks of items) are in flight, so
     memory stays flat however long the input. Closing the generator (``break``,
     ``close()``, garbage collection) starts nothing more; items already running finish
     in the background. The other arguments mean what they mean for
@@ -53,7 +56,7 @@ def iter_parallel(
         capacity = getattr(executor, "_max_workers", None)
         workers = capacity if isinstance(capacity, int) and capacity > 0 else workers
     if window is None:
-        window = WINDOW_PER_WORKER * workers
+        window = max(WINDOW_PER_WORKER * workers, MIN_WINDOW)
     return _stream(
         func, iterable, workers, window, total, desc, fail_fast, timeout, mode, executor, progress
     )
@@ -104,20 +107,21 @@ def _stream_on_threads(
     exhausted = False
     input_error: Exception | None = None
     seq = 0
+    refill_at = max(1, capacity // 2)  # refill in batches, once half the window is free
     try:
         while True:
-            while not exhausted and not crew.stopped and crew.fed - seq < capacity:
+            room = capacity - (crew.fed - seq)
+            if not exhausted and not crew.stopped and (room >= refill_at or crew.fed == seq):
+                batch: list[Any] = []
                 try:
-                    item = next(items)
-                except StopIteration:
-                    exhausted = True
-                    crew.close_input()
+                    batch.extend(islice(items, room))
                 except Exception as error:  # raised after the outcomes of earlier items
                     input_error = error
+                if batch:
+                    crew.feed(batch)
+                if len(batch) < room:
                     exhausted = True
                     crew.close_input()
-                else:
-                    crew.feed(item)
             if seq == crew.fed:
                 if input_error is not None:
                     raise input_error

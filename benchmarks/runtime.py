@@ -1,0 +1,183 @@
+"""Benchmark of the runtime library ``concurrency_lint.parallel``.
+
+Run ``python benchmarks/runtime.py`` from the repository root. It prints one table:
+
+- overhead: 100,000 no-op items, ``run_parallel`` (no progress bar) against
+  ``ThreadPoolExecutor.map`` with the same number of workers (target <= 1.25x);
+- I/O efficiency: 2,000 items sleeping 10 ms on 100 workers against the ideal
+  0.20 s (target <= 1.10x), for the first call of the process (threads started
+  cold) and for later calls (threads reused);
+- streaming: peak memory growth over 1,000,000 items for ``iter_parallel`` against
+  ``ThreadPoolExecutor.map`` (target <= 50 MB), each in a fresh interpreter.
+
+Timings are medians of several runs; this is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from concurrency_lint.parallel import iter_parallel, optimal_workers, run_parallel  # noqa: E402
+
+MB = 1024 * 1024
+
+
+def noop(item: object) -> object:
+    return item
+
+
+def timed(action: Callable[[], object], runs: int) -> list[float]:
+    """Wall-clock seconds of ``runs`` calls of ``action``."""
+    seconds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def tpe_map(func: Callable, items: list, workers: int) -> None:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(func, items):
+            pass
+
+
+def io_rows(runs: int) -> list[tuple]:
+    items, workers, ideal = [0.01] * 2000, 100, 0.20
+    cold = timed(lambda: run_parallel(time.sleep, items, max_workers=workers), 1)[0]
+    warm = statistics.median(
+        timed(lambda: run_parallel(time.sleep, items, max_workers=workers), runs)
+    )
+    tpe = statistics.median(timed(lambda: tpe_map(time.sleep, items, workers), runs))
+    return [
+        ("I/O 2,000 x 10 ms, 100 workers", "run_parallel, first call", cold, ideal, 1.10),
+        ("", "run_parallel, later calls", warm, ideal, 1.10),
+        ("", "ThreadPoolExecutor.map", tpe, ideal, None),
+    ]
+
+
+def overhead_rows(runs: int) -> list[tuple]:
+    items = list(range(100_000))
+    rows = []
+    for workers in (optimal_workers(len(items)), 8):
+        tpe = statistics.median(timed(lambda w=workers: tpe_map(noop, items, w), runs))
+        ours = statistics.median(
+            timed(lambda w=workers: run_parallel(noop, items, max_workers=w, progress=False), runs)
+        )
+        streamed = statistics.median(
+            timed(lambda w=workers: sum(1 for _ in iter_parallel(noop, items, max_workers=w)), runs)
+        )
+        label = f"overhead 100,000 no-ops, {workers} workers"
+        rows.append((label, "run_parallel", ours, tpe, 1.25))
+        rows.append(("", "iter_parallel", streamed, tpe, None))
+        rows.append(("", "ThreadPoolExecutor.map", tpe, tpe, None))
+    return rows
+
+
+def stream_child(kind: str, count: int) -> dict[str, float]:
+    """Run in a fresh interpreter: peak RSS growth while streaming ``count`` items."""
+    if kind == "iter_parallel":  # warm up: threads and imports in place
+        sum(1 for _ in iter_parallel(noop, iter(range(1000)), max_workers=100))
+    else:
+        tpe_map(noop, list(range(1000)), 100)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    start = time.perf_counter()
+    seen = 0
+    if kind == "iter_parallel":
+        for _ in iter_parallel(noop, iter(range(count)), max_workers=100):
+            seen += 1
+    else:
+        with ThreadPoolExecutor(max_workers=100) as pool:
+            for _ in pool.map(noop, iter(range(count))):
+                seen += 1
+    assert seen == count
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"growth_mb": (peak - base) / MB, "seconds": time.perf_counter() - start}
+
+
+def stream_rows(count: int) -> list[tuple]:
+    rows = []
+    for kind in ("iter_parallel", "ThreadPoolExecutor.map"):
+        result = subprocess.run(
+            [sys.executable, __file__, "--stream-child", kind, "--items", str(count)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=600,
+        )
+        figures = json.loads(result.stdout)
+        target = 50.0 if kind == "iter_parallel" else None
+        rows.append(
+            (
+                f"streaming {count:,} items, 100 workers" if not rows else "",
+                f"{kind} (took {figures['seconds']:.1f} s)",
+                figures["growth_mb"],
+                None,
+                target,
+            )
+        )
+    return rows
+
+
+def print_table(rows: list[tuple]) -> None:
+    header = ("benchmark", "variant", "measured", "reference", "ratio", "target", "ok")
+    lines = [header]
+    for bench, variant, measured, reference, target in rows:
+        is_memory = bench.startswith("streaming") or (not bench and "took" in variant)
+        unit = " MB" if is_memory else " s"
+        ratio = measured / reference if reference else None
+        if target is None:
+            verdict, target_text = "", ""
+        elif is_memory:
+            verdict, target_text = ("yes" if measured <= target else "NO"), f"<= {target:g} MB"
+        else:
+            verdict, target_text = ("yes" if ratio <= target else "NO"), f"<= {target:.2f}x"
+        lines.append(
+            (
+                bench,
+                variant,
+                f"{measured:.3f}{unit}",
+                f"{reference:.3f} s" if reference else "",
+                f"{ratio:.2f}x" if ratio is not None else "",
+                target_text,
+                verdict,
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for number, line in enumerate(lines):
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
+        if number == 0:
+            print("  ".join("-" * width for width in widths))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per figure")
+    parser.add_argument("--items", type=int, default=1_000_000, help="items to stream")
+    parser.add_argument("--stream-child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stream_child:
+        print(json.dumps(stream_child(args.stream_child, args.items)))
+        return
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
+    rows = io_rows(args.runs)  # first: its first call must find no reusable threads
+    rows += overhead_rows(max(1, args.runs // 2 + 1))
+    rows += stream_rows(args.items)
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
