@@ -305,9 +305,10 @@ class Crew:
                 outcome = _new_outcome(Outcome, (item, None, exc))
             except BaseException as exc:
                 with lock:
-                    if not me.abandoned:
-                        self._busy -= 1
-                        self._workers.remove(me)
+                    if me.abandoned:  # its item already timed out: nobody is listening
+                        return
+                    self._busy -= 1
+                    self._workers.remove(me)
                     if self.fatal is None:
                         self.fatal = exc
                     self.stopped = True

@@ -116,17 +116,19 @@ class ExecutorRun:
                     self.stuck = [f for f in self.stuck if not f.done()]
                     room = max(1, self._window - len(self.stuck)) - len(pending)
                     for _ in range(room):
+                        chunk: list[Any] = []
                         try:
-                            chunk = list(islice(items, self._chunksize))
+                            chunk.extend(islice(items, self._chunksize))
                         except Exception as error:  # raised once earlier items are out
-                            input_error, chunk = error, []
-                        if not chunk:
+                            input_error = error
+                        if chunk:
+                            pending.append(
+                                (submitted, chunk, self._submit(submitted, chunk), monotonic())
+                            )
+                            submitted += len(chunk)
+                        if len(chunk) < self._chunksize:
                             exhausted = True
                             break
-                        pending.append(
-                            (submitted, chunk, self._submit(submitted, chunk), monotonic())
-                        )
-                        submitted += len(chunk)
                 if self._failed_at is not None:
                     self._cancel_after(self._failed_at, pending)
                 if not pending:

@@ -40,7 +40,10 @@ def run_parallel(
       earliest failed item (in input order) is raised.
     - ``timeout``: seconds per item. An item still running then gets a ``TimeoutError``
       outcome and the call returns without waiting for it (in thread mode its thread
-      is abandoned and keeps running in the background; it cannot hold up exit).
+      is abandoned and keeps running in the background; it cannot hold up exit). On
+      an executor the clock starts when the item is submitted, and only
+      ``max_workers`` items are submitted at a time so that submitting means starting;
+      a process pool created here is terminated if an item in it is stuck.
     - ``max_workers=None`` uses :func:`optimal_workers` (network-sized for threads,
       the CPU count for processes).
     - ``mode="process"`` runs on a new process pool (``func`` and items must pickle),
