@@ -7,7 +7,7 @@ import json
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,11 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "include-markdown": ("include_markdown", bool, "true or false"),
     "jobs": ("jobs", int, "a positive integer"),
     "cache-dir": ("cache_dir", str, "a folder path"),
-    "extra-io-calls": ("extra_io_calls", dict, "a table of qualified.name = 'file'|'network'|'subprocess'"),
+    "extra-io-calls": (
+        "extra_io_calls",
+        dict,
+        "a table of qualified.name = 'file'|'network'|'subprocess'",
+    ),
     "extra-cpu-calls": ("extra_cpu_calls", list, "a list of qualified names"),
     "free-threaded": ("free_threaded", bool, "true or false"),
     "runtime-module": ("runtime_module", str, "a dotted module path"),
@@ -96,7 +100,9 @@ class Config:
 
     def fingerprint(self) -> str:
         """A stable digest of everything that can change what a scan reports."""
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("jobs", "source")}
+        data = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("jobs", "source")
+        }
         blob = json.dumps(data, sort_keys=True, default=repr).encode()
         return hashlib.blake2b(blob, digest_size=16).hexdigest()
 
@@ -135,7 +141,9 @@ def load_config(path: Path | None, known_codes: frozenset[str]) -> Config:
         with path.open("rb") as fh:
             document = tomllib.load(fh)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the configuration file: {exc.strerror or exc}") from exc
+        raise ConfigError(
+            f"{path}: cannot read the configuration file: {exc.strerror or exc}"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     if path.name == "pyproject.toml":
@@ -161,7 +169,9 @@ def parse_table(
             expected = ", ".join(sorted(_KEYS))
             raise ConfigError(f"{where(key)}: unknown key (expected one of: {expected})")
         attribute, expected_type, description = _KEYS[key]
-        if not isinstance(value, expected_type) or (expected_type is int and isinstance(value, bool)):
+        if not isinstance(value, expected_type) or (
+            expected_type is int and isinstance(value, bool)
+        ):
             raise ConfigError(f"{where(key)}: expected {description}, got {value!r}")
         values[attribute] = _convert(key, value, where, known_codes)
     values["source"] = str(path)
@@ -180,7 +190,9 @@ def _convert(key: str, value: Any, where: Any, known_codes: frozenset[str]) -> A
         pairs = []
         for glob, codes in value.items():
             if not isinstance(codes, list):
-                raise ConfigError(f"{where(key)}.{glob}: expected a list of rule codes, got {codes!r}")
+                raise ConfigError(
+                    f"{where(key)}.{glob}: expected a list of rule codes, got {codes!r}"
+                )
             pairs.append((glob, validate_codes(codes, f"{where(key)}.{glob}", known_codes)))
         return tuple(pairs)
     if key == "jobs" and value < 1:
@@ -188,7 +200,9 @@ def _convert(key: str, value: Any, where: Any, known_codes: frozenset[str]) -> A
     if key == "extra-io-calls":
         for name, kind in value.items():
             if kind not in IO_KINDS:
-                raise ConfigError(f"{where(key)}.{name}: expected one of {', '.join(IO_KINDS)}, got {kind!r}")
+                raise ConfigError(
+                    f"{where(key)}.{name}: expected one of {', '.join(IO_KINDS)}, got {kind!r}"
+                )
         return tuple(sorted(value.items()))
     if key == "rules":
         converted = []
@@ -196,7 +210,9 @@ def _convert(key: str, value: Any, where: Any, known_codes: frozenset[str]) -> A
             if code not in known_codes:
                 raise ConfigError(f"{where(key)}.{code}: unknown rule code")
             if not isinstance(options, dict):
-                raise ConfigError(f"{where(key)}.{code}: expected a table of options, got {options!r}")
+                raise ConfigError(
+                    f"{where(key)}.{code}: expected a table of options, got {options!r}"
+                )
             converted.append((code, tuple(sorted(options.items()))))
         return tuple(sorted(converted))
     return value

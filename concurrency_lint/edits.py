@@ -30,8 +30,12 @@ def with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Ca
     if isinstance(last.comma, cst.Comma):
         # Trailing comma: the new argument takes the last one's comma (and its line break);
         # the last one takes the separator used between earlier arguments.
-        between = args[-2].comma if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma) else None
-        args[-1] = last.with_changes(comma=between or cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        between = (
+            args[-2].comma if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma) else None
+        )
+        args[-1] = last.with_changes(
+            comma=between or cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        )
         args.append(new_arg.with_changes(comma=last.comma))
     else:
         args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))

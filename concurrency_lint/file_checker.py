@@ -61,6 +61,10 @@ class FileChecker:
         self.rules: tuple[type[Rule], ...] = tuple(rule for rule in rules if rule.CODE in codes)
         self._all_codes = sorted(known_codes())
 
+    def trigger_tokens(self) -> frozenset[str]:
+        """Text any enabled rule needs to see before a file is worth parsing."""
+        return frozenset(token for rule in self.rules for token in rule.TRIGGERS)
+
     # ---- entry points --------------------------------------------------------------------
 
     def check_bytes(self, path: str, data: bytes, markdown: bool = False) -> FileResult:
@@ -79,12 +83,15 @@ class FileChecker:
         if not rules:
             return FileResult(path)
         if not markdown:
-            return self._result(path, self._check_snippet(path, text, rules, _Offset(), markdown=False))
+            return self._result(
+                path, self._check_snippet(path, text, rules, _Offset(), markdown=False)
+            )
         findings: list[Finding] = []
         for block in python_blocks(text):
             offset = _Offset(block.first_line - 1, block.indent)
             findings.extend(
-                f for f in self._check_snippet(path, block.code, rules, offset, markdown=True)
+                f
+                for f in self._check_snippet(path, block.code, rules, offset, markdown=True)
                 if f.code != SYNTAX_ERROR[0]  # prose snippets need not be complete programs
             )
         return self._result(path, findings)
@@ -176,7 +183,9 @@ class _GuardedDispatcher(cst.CSTVisitor):
         self._call(self._leave.get(type(original_node).__name__), original_node)
         self._semantics.leave(original_node)
 
-    def _call(self, handlers: list[tuple[Rule, Callable[..., object]]] | None, node: cst.CSTNode) -> None:
+    def _call(
+        self, handlers: list[tuple[Rule, Callable[..., object]]] | None, node: cst.CSTNode
+    ) -> None:
         if not handlers:
             return
         for rule, method in handlers:
@@ -220,7 +229,12 @@ def _parse(path: str, text: str, offset: _Offset) -> cst.Module | Finding:
             ast.parse(text)
         except SyntaxError as exc:
             return _engine_finding(
-                SYNTAX_ERROR, f"{exc.msg}", path, offset, line=exc.lineno or 1, column=exc.offset or 1
+                SYNTAX_ERROR,
+                f"{exc.msg}",
+                path,
+                offset,
+                line=exc.lineno or 1,
+                column=exc.offset or 1,
             )
         except (RecursionError, MemoryError):
             return _engine_finding(SYNTAX_ERROR, "too deeply nested to parse", path, offset)
@@ -237,7 +251,12 @@ def _parse(path: str, text: str, offset: _Offset) -> cst.Module | Finding:
 
 
 def _engine_finding(
-    kind: tuple[str, str], message: str, path: str, offset: _Offset = _Offset(), line: int = 1, column: int = 1
+    kind: tuple[str, str],
+    message: str,
+    path: str,
+    offset: _Offset = _Offset(),
+    line: int = 1,
+    column: int = 1,
 ) -> Finding:
     line += offset.lines
     column += offset.columns if line > offset.lines else 0

@@ -44,10 +44,15 @@ def all_rules() -> tuple[type[Rule], ...]:
         matches = [
             obj
             for obj in vars(module).values()
-            if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule and obj.CODE == code
+            if isinstance(obj, type)
+            and issubclass(obj, Rule)
+            and obj is not Rule
+            and code == obj.CODE
         ]
         if len(matches) != 1:
-            raise RuntimeError(f"{module_name} must define exactly one rule class with CODE = {code!r}")
+            raise RuntimeError(
+                f"{module_name} must define exactly one rule class with CODE = {code!r}"
+            )
         classes.append(matches[0])
     return tuple(classes)
 
@@ -57,4 +62,4 @@ def rule_by_code(code: str) -> type[Rule] | None:
     module_name = rule_modules().get(code.upper())
     if module_name is None:
         return None
-    return next(rule for rule in all_rules() if rule.CODE == code.upper())
+    return next(rule for rule in all_rules() if code.upper() == rule.CODE)

@@ -89,7 +89,9 @@ class Rule(cst.BatchableCSTVisitor):
         self.semantics = context.semantics
         self.options = resolved_options(type(self), context.config)
 
-    def report(self, node: cst.CSTNode, message: str | None = None, fix: NodeFix | None = None) -> None:
+    def report(
+        self, node: cst.CSTNode, message: str | None = None, fix: NodeFix | None = None
+    ) -> None:
         """Report ``node``; suppressions and positions are the engine's business."""
         self.context.reports.append(
             Report(

@@ -17,7 +17,9 @@ def _expand(patterns: Iterable[str], codes: Iterable[str]) -> set[str]:
     return chosen
 
 
-def enabled_codes(all_codes: Iterable[str], default_codes: Iterable[str], config: Config) -> frozenset[str]:
+def enabled_codes(
+    all_codes: Iterable[str], default_codes: Iterable[str], config: Config
+) -> frozenset[str]:
     """The codes a run checks, before per-file ignores."""
     all_codes = sorted(all_codes)
     base = _expand(config.select, all_codes) if config.select is not None else set(default_codes)

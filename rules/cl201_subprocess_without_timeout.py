@@ -12,8 +12,8 @@ from concurrency_lint.analysis.calls import (
     has_star_args,
     has_star_kwargs,
     is_none,
-    positional_args,
     keyword_arg,
+    positional_args,
     string_value,
 )
 from concurrency_lint.edits import with_keyword
@@ -79,7 +79,7 @@ class SubprocessWithoutTimeout(Rule):
     }
     VALID = (
         'import subprocess\nsubprocess.run(["ls"], timeout=5)\n',
-        'import subprocess\nsubprocess.check_output(cmd, **options)\n',
+        "import subprocess\nsubprocess.check_output(cmd, **options)\n",
         'import subprocess\np = subprocess.Popen(["ls"])\np.wait(5)\n',
         "def run(cmd):\n    return cmd\nrun(['ls'])\n",
     )
@@ -152,7 +152,11 @@ def _command_words(call: cst.Call) -> list[str]:
     elif node is not None:
         text = string_value(node)
         words = list(text.split()) if text is not None else []
-    if len(words) >= 2 and words[1] == "-m" and (words[0] is None or _PYTHON.match(os.path.basename(words[0]))):
+    if (
+        len(words) >= 2
+        and words[1] == "-m"
+        and (words[0] is None or _PYTHON.match(os.path.basename(words[0])))
+    ):
         words = words[2:]
     literal = []
     for word in words:

@@ -82,7 +82,11 @@ class ScopeStack:
 
     def enclosing_class(self) -> Scope | None:
         """The class whose method body the visitor is in (directly), if any."""
-        if len(self.frames) >= 2 and self.frames[-1].kind == "function" and self.frames[-2].kind == "class":
+        if (
+            len(self.frames) >= 2
+            and self.frames[-1].kind == "function"
+            and self.frames[-2].kind == "class"
+        ):
             return self.frames[-2]
         return None
 

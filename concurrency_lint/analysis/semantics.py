@@ -33,7 +33,11 @@ class Semantics:
         resolved = self.imports.qualify(node)
         if resolved is not None:
             return resolved
-        if isinstance(node, cst.Name) and node.value in _BUILTINS and node.value not in self._defined_names:
+        if (
+            isinstance(node, cst.Name)
+            and node.value in _BUILTINS
+            and node.value not in self._defined_names
+        ):
             return f"builtins.{node.value}"
         return None
 

@@ -43,7 +43,9 @@ NETWORK_FUNCTIONS: dict[str, TimeoutParam] = {
     "ftplib.FTP": TimeoutParam(position=4),
 }
 
-SESSION_CONSTRUCTORS = frozenset({"requests.Session", "requests.session", "requests.sessions.Session"})
+SESSION_CONSTRUCTORS = frozenset(
+    {"requests.Session", "requests.session", "requests.sessions.Session"}
+)
 SESSION_METHODS: dict[str, TimeoutParam] = {verb: TimeoutParam() for verb in HTTP_VERBS}
 
 # httpx has a default timeout (5 s): only an explicit ``timeout=None`` removes it.

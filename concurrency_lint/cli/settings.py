@@ -1,0 +1,70 @@
+"""What every command shares: loading the configuration and the path arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from concurrency_lint.config import (
+    Config,
+    ConfigError,
+    find_config_file,
+    load_config,
+    validate_codes,
+)
+from concurrency_lint.registry import known_codes
+
+
+def fail(message: str) -> None:
+    """A usage or configuration error: say it on stderr and exit 2."""
+    click.echo(f"conclint: error: {message}", err=True)
+    raise SystemExit(2)
+
+
+def split_codes(value: str | None, option: str) -> tuple[str, ...] | None:
+    """``--select CL201,CL2`` -> validated codes (None when the option is absent)."""
+    if value is None:
+        return None
+    codes = [code for code in value.replace(" ", ",").split(",") if code]
+    try:
+        return validate_codes(codes, option, known_codes())
+    except ConfigError as exc:
+        fail(str(exc))
+        raise  # unreachable
+
+
+def load_settings(paths: list[Path], config_file: Path | None) -> Config:
+    """The configuration file for these paths (or the one named), validated."""
+    if config_file is not None and not config_file.is_file():
+        fail(f"--config {config_file}: no such file")
+    source = config_file or find_config_file(paths[0] if paths else Path.cwd())
+    try:
+        config = load_config(source, known_codes())
+        if config.rule_options:
+            _validate_rule_options(config)
+    except ConfigError as exc:
+        fail(str(exc))
+        raise  # unreachable
+    return config
+
+
+def _validate_rule_options(config: Config) -> None:
+    from concurrency_lint.registry import rule_by_code
+    from concurrency_lint.rule import option_errors
+
+    for code, options in config.rule_options:
+        rule = rule_by_code(code)
+        if rule is None:  # an engine code: it has no options
+            raise ConfigError(f"{config.source}: `rules.{code}`: {code} has no options")
+        errors = option_errors(rule, dict(options))
+        if errors:
+            raise ConfigError(f"{config.source}: `rules.{code}`: " + "; ".join(errors))
+
+
+def check_paths(paths: tuple[Path, ...]) -> list[Path]:
+    """The paths, each of which must exist."""
+    missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
+    if missing:
+        fail("no such file or directory: " + ", ".join(missing))
+    return list(paths)

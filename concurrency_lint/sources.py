@@ -1,0 +1,145 @@
+"""Discovery: which files a scan reads, from the paths the user gave."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+
+from concurrency_lint.config import Config
+from concurrency_lint.gitignore import GitIgnore, is_ignored
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to check: where it is, how findings name it, and how to read it."""
+
+    path: Path
+    display: str
+    markdown: bool = False
+
+
+@dataclass(frozen=True)
+class DiscoveryProblem:
+    """A path that could not be walked; reported as CL002, the scan goes on."""
+
+    display: str
+    message: str
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working folder when below it, with forward slashes."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.absolute().as_posix()
+
+
+class Discovery:
+    """Walks the given paths once, honouring excludes and ``.gitignore`` files."""
+
+    def __init__(self, config: Config, include_markdown: bool, force_exclude: bool = False) -> None:
+        self.config = config
+        self.include_markdown = include_markdown
+        self.force_exclude = force_exclude
+        self.excludes = (*config.exclude, *config.extend_exclude, config.cache_dir)
+        self.files: list[SourceFile] = []
+        self.problems: list[DiscoveryProblem] = []
+        self._seen_dirs: set[tuple[int, int]] = set()
+        self._seen_files: set[str] = set()
+
+    def run(self, paths: list[Path]) -> tuple[list[SourceFile], list[DiscoveryProblem]]:
+        for path in paths:
+            if path.is_dir():
+                self._walk(path, self._gitignores_above(path))
+            else:
+                self._add_explicit(path)
+        self.files.sort(key=lambda source: source.display)
+        return self.files, self.problems
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _add_explicit(self, path: Path) -> None:
+        if self.force_exclude and self._excluded(path):
+            return
+        markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+        if markdown and not self.include_markdown:
+            return
+        self._add(SourceFile(path, display_path(path), markdown))
+
+    def _add(self, source: SourceFile) -> None:
+        if source.display not in self._seen_files:
+            self._seen_files.add(source.display)
+            self.files.append(source)
+
+    def _excluded(self, path: Path) -> bool:
+        name = path.name
+        try:
+            relative = path.absolute().relative_to(Path(self.config.root).absolute()).as_posix()
+        except ValueError:
+            relative = path.as_posix()
+        return any(fnmatch(name, glob) or fnmatch(relative, glob) for glob in self.excludes)
+
+    def _gitignores_above(self, folder: Path) -> list[GitIgnore]:
+        """``.gitignore`` files from the repository root down to ``folder``'s parent."""
+        folder = folder.absolute()
+        chain: list[Path] = []
+        for parent in folder.parents:
+            chain.append(parent)
+            if (parent / ".git").exists():
+                break
+        else:
+            return []
+        loaded = (GitIgnore.load(parent) for parent in reversed(chain))
+        return [ignore for ignore in loaded if ignore is not None]
+
+    def _walk(self, folder: Path, gitignores: list[GitIgnore]) -> None:
+        try:
+            identity = folder.stat()
+        except OSError as exc:
+            self.problems.append(DiscoveryProblem(display_path(folder), _describe(exc)))
+            return
+        key = (identity.st_dev, identity.st_ino)
+        if key in self._seen_dirs:
+            return  # a symlink back into a folder already walked
+        self._seen_dirs.add(key)
+        own = GitIgnore.load(folder)
+        if own is not None:
+            gitignores = [*gitignores, own]
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as exc:
+            self.problems.append(DiscoveryProblem(display_path(folder), _describe(exc)))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError as exc:
+                self.problems.append(DiscoveryProblem(display_path(path), _describe(exc)))
+                continue
+            if self._excluded(path) or is_ignored(path.absolute(), is_dir, gitignores):
+                continue
+            if is_dir:
+                self._walk(path, gitignores)
+            elif is_file:
+                suffix = path.suffix.lower()
+                if suffix in PYTHON_SUFFIXES:
+                    self._add(SourceFile(path, display_path(path)))
+                elif suffix in MARKDOWN_SUFFIXES and self.include_markdown:
+                    self._add(SourceFile(path, display_path(path), markdown=True))
+            elif entry.is_symlink() and path.suffix.lower() in PYTHON_SUFFIXES:
+                try:
+                    path.stat()
+                except OSError as exc:
+                    self.problems.append(DiscoveryProblem(display_path(path), _describe(exc)))
+
+
+def _describe(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"cannot read: {reason}"
