@@ -44,7 +44,7 @@ def test_psutil_readings_when_installed():
 
 @linux_only
 def test_check_says_what_is_short():
-    manager = ResourceManager(memory_required_gb=10**9, use_psutil=False)
+    manager = ResourceManager(cpu_threshold_percent=101, memory_required_gb=10**9, use_psutil=False)
     assert manager.check_resources_available() is False
     assert manager.last_shortage.startswith("not enough memory")
     relaxed = ResourceManager(cpu_threshold_percent=101, memory_required_gb=0, use_psutil=False)
@@ -69,7 +69,7 @@ class FlakyManager:
 
 def test_executor_waits_for_resources_then_fails_with_the_reason(tmp_path):
     marker = tmp_path / "ran"
-    manager = ResourceManager(memory_required_gb=10**9)
+    manager = ResourceManager(cpu_threshold_percent=101, memory_required_gb=10**9)
     executor = ConcurrentExecutor(resource_manager=manager, resource_wait_s=0.4)
     start = time.monotonic()
     result = asyncio.run(executor.execute_module("m", SCRIPTS / "touch.py", [marker]))
