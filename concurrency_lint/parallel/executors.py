@@ -29,10 +29,25 @@ MAX_CHUNK = 1024
 
 
 def new_process_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool (multiprocessing is imported only now, not with this library)."""
+    """A process pool (multiprocessing is imported only now, not with this library).
+
+    Processes start with "forkserver" where they would otherwise be forked: forking a
+    process that has threads (this library keeps idle worker threads) can deadlock
+    the child. As with "spawn", the function must be importable and a script needs an
+    ``if __name__ == "__main__":`` guard; pass ``executor=ProcessPoolExecutor(...)``
+    to choose otherwise.
+    """
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=workers)
+    method = multiprocessing.get_start_method(allow_none=True)  # None: not fixed yet
+    if method is None:
+        default_is_fork = sys.platform != "darwin" and sys.version_info < (3, 14)
+        method = "fork" if os.name == "posix" and default_is_fork else "other"
+    context = None
+    if method == "fork" and "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 def is_process_pool(executor: Executor) -> bool:

@@ -74,7 +74,7 @@ class Progress:
             return
         console = Console(file=sys.stderr)
         self._bar = RichProgress(*RichProgress.get_default_columns(), console=console)
-        self._task = self._bar.add_task(self._desc, total=self._total)
+        self._task = self._bar.add_task(self._desc, total=self._total, completed=self._completed)
         self._bar.start()
 
     def _write_plain(self, final: bool) -> None:

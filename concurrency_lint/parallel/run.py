@@ -46,8 +46,9 @@ def run_parallel(
       a process pool created here is terminated if an item in it is stuck.
     - ``max_workers=None`` uses :func:`optimal_workers` (network-sized for threads,
       the CPU count for processes).
-    - ``mode="process"`` runs on a new process pool (``func`` and items must pickle),
-      sending many small items in chunks. ``executor`` runs on any
+    - ``mode="process"`` runs on a new process pool (``func`` and items must pickle;
+      processes start with "forkserver" where they would be forked), sending many
+      small items in chunks. ``executor`` runs on any
       ``concurrent.futures.Executor`` instead; it is left running.
     - ``desc`` names a progress bar shown on stderr when stderr is a terminal and the
       batch lasts; ``progress=False`` hides it, ``progress=True`` always shows it.
