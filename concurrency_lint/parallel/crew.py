@@ -139,7 +139,9 @@ class Crew:
         self._wait(-1, self._batch_settled, tick, poll)
         return self._outcomes
 
-    def pop(self, seq: int, tick: Callable[[int], None] | None = None, poll: float = 0.5):
+    def pop(
+        self, seq: int, tick: Callable[[int], None] | None = None, poll: float = 0.5
+    ) -> Outcome | None:
         """Wait for item ``seq``'s outcome, free its slot and return it.
 
         Returns ``None`` when the item will never run (the crew stopped first) or a

@@ -221,3 +221,35 @@ def test_optimal_workers_for_cpu_work():
 def test_many_small_items():
     outcomes = run_parallel(abs, range(-20_000, 0), max_workers=8)
     assert [o.result for o in outcomes] == list(range(20_000, 0, -1))
+
+
+def test_never_more_than_max_workers_at_once():
+    running = peak = 0
+    lock = threading.Lock()
+
+    def work(_):
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.005)
+        with lock:
+            running -= 1
+
+    run_parallel(work, range(60), max_workers=3)
+    assert peak == 3
+
+
+def test_worker_threads_are_reused_between_calls():
+    from concurrency_lint.parallel import threads
+
+    def name(_):
+        time.sleep(0.01)
+        return threading.current_thread().name
+
+    first = {o.result for o in run_parallel(name, range(8), max_workers=4)}
+    time.sleep(0.05)
+    assert threads.idle_count() >= 4
+    second = {o.result for o in run_parallel(name, range(8), max_workers=4)}
+    assert all(n.startswith("parallel-worker-") for n in first | second)
+    assert first & second  # the same threads served both calls
