@@ -229,8 +229,13 @@ class ExecutorRun:
 
 
 def shutdown_own_pool(pool: ProcessPoolExecutor, stuck: list[Future], interrupted: bool) -> None:
-    """Shut down a pool this library created; kill its processes if calls are stuck in it."""
-    if any(not f.done() for f in stuck):
+    """Shut down a pool this library created.
+
+    Its processes are terminated when calls are stuck in it (timed out) or when the
+    caller was interrupted (KeyboardInterrupt, generator closed early): nobody will
+    read those results, and waiting for them would hold up the caller or its exit.
+    """
+    if interrupted or any(not f.done() for f in stuck):
         terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
         if terminate is not None:
             terminate()

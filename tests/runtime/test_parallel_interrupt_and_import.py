@@ -12,7 +12,7 @@ from conftest import SCRIPTS
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery is POSIX-only")
-@pytest.mark.parametrize("api", ["run", "iter"])
+@pytest.mark.parametrize("api", ["run", "iter", "process"])
 def test_keyboard_interrupt_propagates_promptly(api, child_env):
     child = subprocess.Popen(
         [sys.executable, str(SCRIPTS / "interrupted_batch.py"), api],

@@ -1,6 +1,7 @@
 """Runs a batch of long items; the test interrupts it with SIGINT once it has started.
 
-argv[1] is the API to use: "run" (run_parallel) or "iter" (iter_parallel).
+argv[1] is the API to use: "run" (run_parallel), "iter" (iter_parallel) or "process"
+(run_parallel in process mode).
 """
 
 import sys
@@ -15,9 +16,12 @@ def work(item: int) -> int:
     return item
 
 
-if sys.argv[1] == "run":
-    run_parallel(work, range(20), max_workers=4)
-else:
-    for _ in iter_parallel(work, range(20), max_workers=4):
-        pass
-print("finished", flush=True)
+if __name__ == "__main__":
+    if sys.argv[1] == "run":
+        run_parallel(work, range(20), max_workers=4)
+    elif sys.argv[1] == "process":
+        run_parallel(work, range(20), max_workers=2, mode="process")
+    else:
+        for _ in iter_parallel(work, range(20), max_workers=4):
+            pass
+    print("finished", flush=True)
