@@ -89,6 +89,11 @@ class ExecutorRun:
     ``window`` should not exceed the executor's capacity, so that submission means
     start). Calls that timed out but could not be cancelled stay in ``stuck``; they
     occupy workers, so the submission window shrinks by their number.
+
+    ``cancel_abandoned=False`` leaves calls that will not be waited for (timed out,
+    or pending when iteration stops) uncancelled, for a pool whose processes are
+    terminated instead: on Python < 3.12 a cancelled call in a pool that breaks
+    makes the pool's manager thread fail with ``InvalidStateError``.
     """
 
     def __init__(
@@ -102,6 +107,7 @@ class ExecutorRun:
         timeout: float | None = None,
         fail_fast: bool = False,
         tick: Callable[[int], None] | None = None,
+        cancel_abandoned: bool = True,
     ) -> None:
         if timeout is not None and chunksize != 1:
             raise ValueError("a per-item timeout needs chunksize=1")
@@ -113,6 +119,7 @@ class ExecutorRun:
         self._timeout = timeout
         self._fail_fast = fail_fast
         self._tick = tick
+        self._cancel_abandoned = cancel_abandoned
         self._token = os.urandom(8).hex()
         self._failed_at: int | None = None  # first submitted index of a failed chunk
         self._lock = threading.Lock()
@@ -170,8 +177,9 @@ class ExecutorRun:
                 if self._tick is not None:
                     self._tick(yielded)
         finally:
-            for entry in pending:
-                entry[2].cancel()
+            if self._cancel_abandoned:
+                for entry in pending:
+                    entry[2].cancel()
 
     def _submit(self, start: int, chunk: list[Any]) -> Future:
         future = self._executor.submit(
@@ -209,7 +217,7 @@ class ExecutorRun:
     def _pairs(self, chunk: list[Any], future: Future) -> list[tuple[Any, BaseException | None]]:
         size = len(chunk)
         if not future.done():  # out of time
-            if not future.cancel():
+            if not (self._cancel_abandoned and future.cancel()):
                 self.stuck.append(future)
             error = TimeoutError(f"item did not finish within {self._timeout:g} s")
             return [(None, error)] * size
@@ -242,5 +250,6 @@ def shutdown_own_pool(pool: ProcessPoolExecutor, stuck: list[Future], interrupte
         else:
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.terminate()
-        interrupted = True
-    pool.shutdown(wait=not interrupted, cancel_futures=True)
+        pool.shutdown(wait=False)  # pending calls fail with BrokenProcessPool
+    else:
+        pool.shutdown(wait=True, cancel_futures=True)

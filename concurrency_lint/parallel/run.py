@@ -122,6 +122,7 @@ def _run_on_executor(
         timeout=timeout,
         fail_fast=fail_fast,
         tick=tick,
+        cancel_abandoned=own is None,
     )
     finished = False  # False: interrupted by a BaseException, don't wait for the pool
     try:

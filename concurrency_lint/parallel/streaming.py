@@ -167,6 +167,7 @@ def _stream_on_executor(
         timeout=timeout,
         fail_fast=fail_fast,
         tick=display.update if display is not None else None,
+        cancel_abandoned=own is None,
     )
     finished = False
     try:
