@@ -82,10 +82,10 @@ class ResourceManager:
                     raise
             else:
                 self._psutil = psutil
-                psutil.cpu_percent(interval=None)  # primes the non-blocking reading
-        self._sample = _read_proc_stat() if self._psutil is None else None
+        self._sample = self._cpu_sample()
         self._sampled_at = monotonic()
-        self._cpu: float | None = _loadavg_percent()
+        # Until two samples are far enough apart: the load average, as a percentage.
+        self._cpu: float | None = _loadavg_percent() if self._sample is not None else None
         #: Why the last :meth:`check_resources_available` said no (None when it said yes).
         self.last_shortage: str | None = None
 
@@ -96,20 +96,32 @@ class ResourceManager:
             return "psutil"
         return "proc" if self._sample is not None else "unavailable"
 
+    def _cpu_sample(self) -> tuple[float, float] | None:
+        """(busy, total) CPU time of all CPUs so far, in any unit."""
+        if self._psutil is None:
+            return _read_proc_stat()
+        times = self._psutil.cpu_times()
+        idle = times.idle + getattr(times, "iowait", 0.0)
+        # guest time is already part of user time on Linux
+        total = sum(times) - getattr(times, "guest", 0.0) - getattr(times, "guest_nice", 0.0)
+        return total - idle, total
+
     def cpu_percent(self) -> float | None:
-        """System-wide CPU use since the previous reading, in percent (None if unknown)."""
-        if self._psutil is not None:
-            return float(self._psutil.cpu_percent(interval=None))
+        """System-wide CPU use between this reading and the previous one (at least
+        ``MIN_SAMPLE_S`` apart, else the previous value), in percent; None if unknown.
+
+        Deltas are this manager's own, so other users of psutil are not disturbed.
+        """
         if self._sample is None:
             return None
         now = monotonic()
         if now - self._sampled_at >= MIN_SAMPLE_S:
-            sample = _read_proc_stat()
+            sample = self._cpu_sample()
             if sample is not None:
                 busy = sample[0] - self._sample[0]
                 total = sample[1] - self._sample[1]
                 if total > 0:
-                    self._cpu = 100.0 * busy / total
+                    self._cpu = round(max(0.0, min(100.0, 100.0 * busy / total)), 1)
                     self._sample, self._sampled_at = sample, now
         return self._cpu
 
