@@ -54,12 +54,9 @@ def run_parallel(
       batch lasts; ``progress=False`` hides it, ``progress=True`` always shows it.
     """
     items = items if isinstance(items, list) else list(items)
-    workers = resolve_workers(max_workers, len(items), mode)
+    workers = resolve_workers(max_workers, len(items), mode, executor)
     if not items:
         return []
-    if executor is not None and max_workers is None:
-        capacity = getattr(executor, "_max_workers", None)
-        workers = capacity if isinstance(capacity, int) and capacity > 0 else workers
     display = progress_for(desc, len(items), progress)
     tick = display.update if display is not None else None
     outcomes: list[Outcome] = []

@@ -51,10 +51,7 @@ def iter_parallel(
         total: int | None = len(iterable)  # type: ignore[arg-type]
     except TypeError:
         total = None
-    workers = resolve_workers(max_workers, total, mode)
-    if executor is not None and max_workers is None:
-        capacity = getattr(executor, "_max_workers", None)
-        workers = capacity if isinstance(capacity, int) and capacity > 0 else workers
+    workers = resolve_workers(max_workers, total, mode, executor)
     if window is None:
         window = max(WINDOW_PER_WORKER * workers, MIN_WINDOW)
     return _stream(

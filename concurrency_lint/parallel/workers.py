@@ -46,13 +46,19 @@ def optimal_workers(item_count: int | None, io_bound: bool = True, kind: str | N
 MODES = ("thread", "process")
 
 
-def resolve_workers(max_workers: int | None, item_count: int | None, mode: str) -> int:
-    """The worker count a call uses: ``max_workers``, else :func:`optimal_workers` for
-    the mode (network-sized threads, CPU-sized processes)."""
+def resolve_workers(
+    max_workers: int | None, item_count: int | None, mode: str, executor: object = None
+) -> int:
+    """The worker count a call uses: ``max_workers``; else the capacity of the given
+    executor when it tells (``_max_workers`` of the stdlib pools); else
+    :func:`optimal_workers` for the mode (network-sized threads, CPU-sized processes)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}, not {mode!r}")
-    if max_workers is None:
-        return optimal_workers(item_count, io_bound=mode == "thread")
-    if max_workers < 1:
-        raise ValueError(f"max_workers must be at least 1, not {max_workers}")
-    return max_workers
+    if max_workers is not None:
+        if max_workers < 1:
+            raise ValueError(f"max_workers must be at least 1, not {max_workers}")
+        return max_workers
+    capacity = getattr(executor, "_max_workers", None)
+    if isinstance(capacity, int) and capacity > 0:
+        return capacity
+    return optimal_workers(item_count, io_bound=mode == "thread")
