@@ -144,22 +144,35 @@ class ConcurrentExecutor:
             "duration_s": 0.0,
             "timed_out": False,
         }
-        script = Path(script_path)
+        try:
+            await self._execute(result, Path(script_path), list(args or ()), cwd, timeout)
+        except Exception as exc:  # no-raise policy: whatever went wrong is reported
+            result["success"] = False
+            result["error"] = f"{type(exc).__name__}: {exc}"
+        return result
+
+    async def _execute(
+        self,
+        result: dict[str, Any],
+        script: Path,
+        args: list[Any],
+        cwd: str | os.PathLike[str] | None,
+        timeout: float | None,
+    ) -> None:
         located = script if cwd is None or script.is_absolute() else Path(cwd) / script
         if cwd is not None and not Path(cwd).is_dir():
             result["error"] = f"working directory not found: {cwd}"
-            return result
+            return
         if not located.is_file():
             result["error"] = f"script not found: {located}"
-            return result
+            return
         async with self._semaphore():
             shortage = await self._wait_for_resources()
             if shortage is not None:
                 result["error"] = f"Insufficient system resources: {shortage}"
-                return result
+                return
             limit = self.timeout if timeout is None else timeout
-            await self._run(result, script, list(args or ()), cwd, limit)
-        return result
+            await self._run(result, script, args, cwd, limit)
 
     async def _wait_for_resources(self) -> str | None:
         """None once resources are available; the last shortage if the wait ran out."""
@@ -169,8 +182,11 @@ class ConcurrentExecutor:
         started = monotonic()
         delay = 0.05
         while True:
-            if manager.check_resources_available():
-                return None
+            try:
+                if manager.check_resources_available():
+                    return None
+            except Exception as exc:
+                return f"the resource check failed: {type(exc).__name__}: {exc}"
             waited = monotonic() - started
             remaining = self.resource_wait_s - waited
             if remaining <= 0:
@@ -199,7 +215,7 @@ class ConcurrentExecutor:
                 stderr=asyncio.subprocess.PIPE,
                 start_new_session=os.name == "posix",  # its own group: killed as a whole
             )
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             result["error"] = f"could not start {self.python}: {exc}"
             return
         self._running.add(process)

@@ -203,3 +203,17 @@ def test_cleanup_kills_running_children(tmp_path):
 def test_relative_script_path_is_resolved_against_cwd():
     result = run(ConcurrentExecutor().execute_module("rel", Path("ok.py"), cwd=SCRIPTS))
     assert result["success"] is True, result["error"]
+
+
+def test_failures_outside_the_child_are_reported_not_raised(tmp_path):
+    class BrokenManager:
+        def check_resources_available(self):
+            raise RuntimeError("sensor offline")
+
+    executor = ConcurrentExecutor(resource_manager=BrokenManager())
+    broken = run(executor.execute_module("m", SCRIPTS / "ok.py"))
+    assert broken["success"] is False
+    assert "sensor offline" in broken["error"]
+    no_python = ConcurrentExecutor(python=str(tmp_path / "no-python"))
+    missing = run(no_python.execute_module("m", SCRIPTS / "ok.py"))
+    assert missing["success"] is False and missing["error"].startswith("could not start")
