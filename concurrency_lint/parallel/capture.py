@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
 
 #: Bytes kept per stream (stdout, stderr) of each child; the rest is counted, not kept.
 OUTPUT_LIMIT = 1024 * 1024

@@ -59,3 +59,5 @@ def test_import_loads_only_the_standard_library(child_env):
     }
     assert not outside, f"non-stdlib modules imported: {sorted(outside)}"
     assert not loaded & {"rich", "libcst", "click", "psutil"}
+    # Nor the slow parts of the standard library that only some features need.
+    assert not loaded & {"asyncio", "multiprocessing"}
