@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = HERE / "scripts"
 # Process-mode tests send functions from parallel_workloads.py to child processes,
 # which must be able to import it whatever pytest's import mode.
 if str(HERE) not in sys.path:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from pathlib import Path
 
 import pytest
-from conftest import SCRIPTS
 
 from concurrency_lint.parallel import ConcurrentExecutor, ResourceManager
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc")
+
+SCRIPTS = Path(__file__).resolve().parent / "scripts"
 
 
 @linux_only

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SCRIPTS
 
 from concurrency_lint.parallel import OUTPUT_LIMIT, ConcurrentExecutor
 
@@ -23,6 +22,8 @@ RESULT_KEYS = {
     "duration_s",
     "timed_out",
 }
+
+SCRIPTS = Path(__file__).resolve().parent / "scripts"
 
 
 def run(coro):
