@@ -41,3 +41,12 @@ def with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Ca
         args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         args.append(new_arg)
     return call.with_changes(args=args)
+
+
+def with_argument_value(
+    call: cst.Call, given: cst.Arg | None, keyword: str, value: cst.BaseExpression
+) -> cst.Call:
+    """``call`` with a parameter set to ``value``: in place when passed by position, else by keyword."""
+    if given is not None and given.keyword is None:
+        return call.deep_replace(given, given.with_changes(value=value))
+    return with_keyword(call, keyword, value)

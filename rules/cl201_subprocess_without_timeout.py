@@ -16,7 +16,7 @@ from concurrency_lint.analysis.calls import (
     positional_args,
     string_value,
 )
-from concurrency_lint.edits import with_keyword
+from concurrency_lint.edits import with_argument_value
 from concurrency_lint.knowledge.timeouts import (
     DEFAULT_COMMAND_TIMEOUTS,
     DEFAULT_SUBPROCESS_TIMEOUT,
@@ -118,10 +118,7 @@ class SubprocessWithoutTimeout(Rule):
         given = argument_passed(call, param.keyword, param.position)
         if given is not None and not is_none(given.value):
             return
-        if given is not None and given.keyword is None:
-            fixed = call.deep_replace(given, given.with_changes(value=cst.Integer(str(seconds))))
-        else:
-            fixed = with_keyword(call, param.keyword, cst.Integer(str(seconds)))
+        fixed = with_argument_value(call, given, param.keyword, cst.Integer(str(seconds)))
         self.report(
             call,
             f"`{label}` without a timeout can hang forever; pass `timeout=` (e.g. {seconds} s)",

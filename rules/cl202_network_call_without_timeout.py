@@ -11,7 +11,7 @@ from concurrency_lint.analysis.calls import (
     is_none,
     keyword_arg,
 )
-from concurrency_lint.edits import with_keyword
+from concurrency_lint.edits import with_argument_value
 from concurrency_lint.knowledge.timeouts import (
     DEFAULT_NETWORK_TIMEOUT,
     HTTP_VERBS,
@@ -125,11 +125,7 @@ class NetworkCallWithoutTimeout(Rule):
 
     def _report(self, call: cst.Call, label: str, given: cst.Arg | None) -> None:
         seconds = int(self.options["default-timeout"])
-        value = cst.Integer(str(seconds))
-        if given is not None and given.keyword is None:
-            fixed = call.deep_replace(given, given.with_changes(value=value))
-        else:
-            fixed = with_keyword(call, "timeout", value)
+        fixed = with_argument_value(call, given, "timeout", cst.Integer(str(seconds)))
         self.report(
             call,
             f"`{label}` without a timeout can hang forever; pass `timeout=` (e.g. {seconds} s)",
