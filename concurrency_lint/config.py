@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from concurrency_lint.knowledge.io_calls import IO_KINDS
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -66,8 +68,6 @@ DEFAULT_EXCLUDES = (
     ".eggs",
     "*.egg-info",
 )
-
-IO_KINDS = ("file", "network", "subprocess")
 
 
 @dataclass(frozen=True)

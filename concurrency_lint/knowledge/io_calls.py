@@ -1,0 +1,186 @@
+"""Which calls block on I/O, and of what kind: file, network or subprocess.
+
+Tables, not logic. Names are qualified names as :class:`~concurrency_lint.analysis.Semantics`
+resolves them (``subprocess.run`` for ``sp.run`` after ``import subprocess as sp``).
+Users add their own with ``extra-io-calls`` in ``[tool.conclint]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from concurrency_lint.knowledge.timeouts import HTTP_VERBS
+
+IoKind = Literal["file", "network", "subprocess"]
+IO_KINDS: tuple[IoKind, ...] = ("file", "network", "subprocess")
+
+#: Seed 002's worker table: the low end of the range is CL302's floor, the high end
+#: CL303's ceiling (and ``optimal_workers``'s cap in the runtime).
+WORKER_FLOORS: dict[IoKind, int] = {"network": 50, "file": 20, "subprocess": 10}
+WORKER_CEILINGS: dict[IoKind, int] = {"network": 100, "file": 50, "subprocess": 20}
+
+_FILE_FUNCTIONS = (
+    "builtins.open",
+    "io.open",
+    "os.open",
+    "os.read",
+    "os.write",
+    "os.listdir",
+    "os.scandir",
+    "os.walk",
+    "os.stat",
+    "os.remove",
+    "os.unlink",
+    "os.rename",
+    "os.replace",
+    "os.makedirs",
+    "os.path.getsize",
+    "os.path.getmtime",
+    "codecs.open",
+    "gzip.open",
+    "bz2.open",
+    "lzma.open",
+    "tarfile.open",
+    "zipfile.ZipFile",
+    "shutil.copy",
+    "shutil.copy2",
+    "shutil.copyfile",
+    "shutil.copyfileobj",
+    "shutil.copytree",
+    "shutil.move",
+    "shutil.rmtree",
+    "glob.glob",
+    "glob.iglob",
+    "csv.reader",
+    "json.load",
+    "json.dump",
+    "pickle.load",
+    "pickle.dump",
+    "yaml.safe_load",
+    "aiofiles.open",
+)
+
+_NETWORK_FUNCTIONS = (
+    *(f"requests.{verb}" for verb in HTTP_VERBS),
+    *(f"requests.api.{verb}" for verb in HTTP_VERBS),
+    *(f"httpx.{verb}" for verb in (*HTTP_VERBS, "stream")),
+    "urllib.request.urlopen",
+    "urllib.request.urlretrieve",
+    "socket.create_connection",
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "http.client.HTTPConnection",
+    "http.client.HTTPSConnection",
+    "smtplib.SMTP",
+    "smtplib.SMTP_SSL",
+    "ftplib.FTP",
+    "ftplib.FTP_TLS",
+    "poplib.POP3",
+    "imaplib.IMAP4",
+    "imaplib.IMAP4_SSL",
+    "telnetlib.Telnet",
+    "xmlrpc.client.ServerProxy",
+    "boto3.client",
+    "boto3.resource",
+)
+
+_SUBPROCESS_FUNCTIONS = (
+    "subprocess.run",
+    "subprocess.call",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
+    "subprocess.Popen",
+    "os.system",
+    "os.popen",
+    "os.spawnl",
+    "os.spawnv",
+    "os.execv",
+)
+
+IO_FUNCTIONS: dict[str, IoKind] = {
+    **{name: "file" for name in _FILE_FUNCTIONS},
+    **{name: "network" for name in _NETWORK_FUNCTIONS},
+    **{name: "subprocess" for name in _SUBPROCESS_FUNCTIONS},
+}
+
+#: Methods that do I/O when called on an object provably built by the constructor
+#: (``Semantics.type_of``) or directly on a constructor call (``Path(p).read_text()``).
+PATH_CONSTRUCTORS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
+SESSION_CONSTRUCTORS = frozenset(
+    {"requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client"}
+)
+IO_METHODS: dict[frozenset[str], tuple[IoKind, frozenset[str]]] = {
+    PATH_CONSTRUCTORS: (
+        "file",
+        frozenset(
+            {
+                "read_text",
+                "read_bytes",
+                "write_text",
+                "write_bytes",
+                "open",
+                "exists",
+                "stat",
+                "unlink",
+                "mkdir",
+                "iterdir",
+                "glob",
+                "rglob",
+                "touch",
+                "rename",
+                "replace",
+            }
+        ),
+    ),
+    SESSION_CONSTRUCTORS: ("network", frozenset({*HTTP_VERBS, "send", "stream"})),
+}
+
+#: Calls that only read (a fix that parallelises them is safe when nothing else happens).
+READ_ONLY_CALLS = frozenset(
+    {
+        "builtins.open",  # read-only when the mode is absent or 'r'/'rb': the caller checks
+        "io.open",
+        "json.load",
+        "pickle.load",
+        "yaml.safe_load",
+        "csv.reader",
+        "glob.glob",
+        "glob.iglob",
+        "os.listdir",
+        "os.scandir",
+        "os.stat",
+        "os.path.getsize",
+        "os.path.getmtime",
+        "urllib.request.urlopen",
+        "requests.get",
+        "requests.head",
+        "requests.api.get",
+        "httpx.get",
+        "httpx.head",
+    }
+)
+READ_ONLY_METHODS = frozenset(
+    {"read_text", "read_bytes", "exists", "stat", "iterdir", "glob", "rglob", "get", "head"}
+)
+
+
+def io_table(extra: Iterable[tuple[str, str]] = ()) -> dict[str, IoKind]:
+    """The built-in function table with the user's ``extra-io-calls`` laid over it."""
+    table = dict(IO_FUNCTIONS)
+    for name, kind in extra:
+        if kind in IO_KINDS:
+            table[name] = kind  # type: ignore[assignment]
+    return table
+
+
+def io_method_kind(constructor: str | None, method: str) -> IoKind | None:
+    """The I/O kind of ``obj.method()`` when ``obj`` was built by ``constructor``."""
+    if constructor is None:
+        return None
+    for constructors, (kind, methods) in IO_METHODS.items():
+        if constructor in constructors and method in methods:
+            return kind
+    return None
