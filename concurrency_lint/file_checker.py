@@ -281,7 +281,7 @@ def _to_finding(
             )
             for old, new in report.fix.changes
         )
-        fix = Fix(report.fix.description, report.fix.safety, edits)
+        fix = Fix(report.fix.description, report.fix.safety, edits, report.fix.imports)
     return Finding(report.code, report.name, report.message, path, span, fix)
 
 

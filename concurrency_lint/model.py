@@ -38,6 +38,8 @@ class Fix:
     description: str
     safety: Safety
     edits: tuple[Edit, ...]
+    #: ``(module, name)`` pairs the fixed code needs (``from module import name``).
+    imports: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,8 @@ class NodeFix:
     description: str
     safety: Safety
     changes: tuple[tuple[cst.CSTNode, cst.CSTNode | str], ...]
+    #: ``(module, name)`` pairs the fixed code needs; the fixer adds each import once.
+    imports: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
