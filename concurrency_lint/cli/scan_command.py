@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -15,6 +16,10 @@ from concurrency_lint.config import Config
 from concurrency_lint.engine import ScanOptions, ScanOutcome, scan_bytes, scan_paths
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, RuleInfo, ScanReport
 from concurrency_lint.report import FORMATS, NEEDS_RULE_DOCS, render
+from concurrency_lint.report.text_format import format_finding
+
+# Formats meant for people; the others are read by machines and never get escape codes.
+_COLOR_FORMATS = frozenset({"text", "table"})
 
 
 @click.command("scan")
@@ -96,24 +101,31 @@ def scan_command(
         if outcome.files_scanned == 0:
             where = ", ".join(str(path) for path in targets)
             click.echo(f"conclint: no Python files found under {where}", err=True)
+    color = output_file is None and _stdout_wants_color()
     text = (
         _statistics(outcome.results)
         if statistics
-        else _render(outcome, output_format, config, quiet)
+        else _render(outcome, output_format, config, quiet, color)
     )
     _emit(text, output_file)
     sys.exit(_exit_code(outcome.results, exit_zero))
 
 
-def _render(outcome: ScanOutcome, output_format: str, config: Config, quiet: bool) -> str:
+def _render(
+    outcome: ScanOutcome, output_format: str, config: Config, quiet: bool, color: bool
+) -> str:
+    if quiet and output_format == "text":
+        return "".join(format_finding(finding, color) + "\n" for finding in outcome.findings)
     rules = _rule_infos(config) if output_format in NEEDS_RULE_DOCS else ()
     report = ScanReport(
         outcome.findings, outcome.files_scanned, rules, concurrency_lint.__version__
     )
-    text = render(output_format, report, color=False)
-    if quiet and output_format == "text":
-        text = "".join(line + "\n" for line in text.splitlines() if line and not line[0].isupper())
-    return text
+    return render(output_format, report, color=color and output_format in _COLOR_FORMATS)
+
+
+def _stdout_wants_color() -> bool:
+    """Colour for a terminal, never for pipes or files; ``NO_COLOR`` turns it off."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _rule_infos(config: Config) -> tuple[RuleInfo, ...]:
