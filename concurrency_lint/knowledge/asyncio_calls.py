@@ -1,0 +1,165 @@
+"""asyncio knowledge: blocking calls and their async replacements, timeout scopes, tasks.
+
+Tables, not logic. Which calls do file, network or subprocess I/O is decided by
+:mod:`concurrency_lint.knowledge.io_calls`; this module adds what only matters inside
+``async def`` (sleeping, ``input()``, waiting on children) and says what to use instead.
+"""
+
+from __future__ import annotations
+
+from concurrency_lint.knowledge.io_calls import IoKind
+
+#: The async replacement named in CL401's message, per kind of blocking call.
+REPLACEMENT_BY_KIND: dict[IoKind, str] = {
+    "subprocess": "`asyncio.create_subprocess_exec` (or `asyncio.to_thread`)",
+    "network": "`httpx.AsyncClient` / `aiohttp` (or `asyncio.to_thread`)",
+    "file": "`asyncio.to_thread` or `aiofiles`",
+}
+
+#: Blocking calls the I/O tables do not list, with their replacement.
+BLOCKING_CALLS: dict[str, str] = {
+    "time.sleep": "`await asyncio.sleep(...)`",
+    "builtins.input": "`await asyncio.to_thread(input, ...)`",
+    "io.open_code": REPLACEMENT_BY_KIND["file"],
+    "urllib3.request": REPLACEMENT_BY_KIND["network"],
+    **{
+        f"os.{name}": "`asyncio.create_subprocess_exec` and `await proc.wait()`"
+        for name in ("wait", "wait3", "wait4", "waitid", "waitpid")
+    },
+    **{
+        f"os.{name}": REPLACEMENT_BY_KIND["subprocess"]
+        for name in (
+            "posix_spawn",
+            "posix_spawnp",
+            *(f"spawn{a}{p}{e}" for a in "lv" for p in ("", "p") for e in ("", "e")),
+        )
+    },
+}
+
+#: I/O-table entries that do not block where they are called inside ``async def``:
+#: constructors that connect lazily, ``exec*`` that replaces the process.
+NOT_BLOCKING_AT_CALL = frozenset(
+    {
+        "http.client.HTTPConnection",
+        "http.client.HTTPSConnection",
+        "xmlrpc.client.ServerProxy",
+        "boto3.client",
+        "boto3.resource",
+        "os.execv",
+        "aiofiles.open",
+    }
+)
+
+#: File calls of the I/O table that CL401 reports: opening files (other file calls,
+#: ``os.stat`` and the like, are short and left alone).
+BLOCKING_FILE_CALLS = frozenset({"builtins.open", "io.open", "codecs.open"})
+#: ``pathlib.Path`` methods that read or write a file's contents.
+BLOCKING_PATH_METHODS = frozenset({"open", "read_text", "read_bytes", "write_text", "write_bytes"})
+
+#: Sync HTTP client classes whose methods block (beyond the I/O table's sessions).
+BLOCKING_CLIENT_METHODS: dict[frozenset[str], frozenset[str]] = {
+    frozenset({"httpx.Client"}): frozenset({"close"}),
+    frozenset(
+        {
+            "urllib3.PoolManager",
+            "urllib3.ProxyManager",
+            "urllib3.HTTPConnectionPool",
+            "urllib3.HTTPSConnectionPool",
+            "urllib3.poolmanager.PoolManager",
+            "urllib3.connectionpool.HTTPConnectionPool",
+            "urllib3.connectionpool.HTTPSConnectionPool",
+        }
+    ): frozenset({"request", "urlopen", "request_encode_url", "request_encode_body"}),
+}
+
+# ---- timeout scopes (CL203) ----------------------------------------------------------------
+
+#: Context managers that bound the time of everything awaited in their body.
+TIMEOUT_SCOPES = frozenset(
+    {
+        "asyncio.timeout",
+        "asyncio.timeout_at",
+        "asyncio.timeouts.timeout",
+        "asyncio.timeouts.timeout_at",
+        "async_timeout.timeout",
+        "async_timeout.timeout_at",
+        "anyio.fail_after",
+        "anyio.move_on_after",
+        "anyio.fail_at",
+        "anyio.move_on_at",
+        "trio.fail_after",
+        "trio.move_on_after",
+        "trio.fail_at",
+        "trio.move_on_at",
+    }
+)
+#: Scopes built from a class whose deadline is a keyword (``CancelScope(deadline=...)``).
+DEADLINE_SCOPES = frozenset({"anyio.CancelScope", "trio.CancelScope"})
+
+#: Calls that await their first argument with a timeout.
+TIMEOUT_WRAPPERS = frozenset({"asyncio.wait_for", "asyncio.tasks.wait_for"})
+
+#: Coroutines that open a stream connection: ``reader, writer = await open_connection(...)``.
+OPEN_CONNECTION = frozenset(
+    {
+        "asyncio.open_connection",
+        "asyncio.open_unix_connection",
+        "asyncio.streams.open_connection",
+        "asyncio.streams.open_unix_connection",
+    }
+)
+#: Coroutines that start a child process: ``proc = await create_subprocess_exec(...)``.
+CREATE_SUBPROCESS = frozenset(
+    {
+        "asyncio.create_subprocess_exec",
+        "asyncio.create_subprocess_shell",
+        "asyncio.subprocess.create_subprocess_exec",
+        "asyncio.subprocess.create_subprocess_shell",
+    }
+)
+STREAM_READER_TYPES = frozenset({"asyncio.StreamReader", "asyncio.streams.StreamReader"})
+PROCESS_TYPES = frozenset({"asyncio.subprocess.Process"})
+
+#: Awaited methods that wait on a child process or a stream with no deadline.
+PROCESS_WAITS = frozenset({"wait", "communicate"})
+STREAM_READS = frozenset({"read", "readline", "readexactly", "readuntil"})
+
+# ---- tasks (CL402, CL403) ------------------------------------------------------------------
+
+#: Functions that schedule a coroutine and return the task, which must be kept.
+TASK_CREATORS = frozenset(
+    {
+        "asyncio.create_task",
+        "asyncio.ensure_future",
+        "asyncio.tasks.create_task",
+        "asyncio.tasks.ensure_future",
+    }
+)
+#: Calls that return an event loop, whose ``create_task`` returns a task to keep.
+EVENT_LOOP_GETTERS = frozenset(
+    {
+        "asyncio.get_event_loop",
+        "asyncio.get_running_loop",
+        "asyncio.new_event_loop",
+        "asyncio.events.get_event_loop",
+        "asyncio.events.get_running_loop",
+        "asyncio.events.new_event_loop",
+    }
+)
+LOOP_TASK_METHODS = frozenset({"create_task"})
+
+GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
+
+#: Names whose presence around a fan-out bounds it (a semaphore or a limiter).
+CONCURRENCY_BOUNDS = frozenset(
+    {
+        "asyncio.Semaphore",
+        "asyncio.BoundedSemaphore",
+        "asyncio.locks.Semaphore",
+        "asyncio.locks.BoundedSemaphore",
+        "anyio.Semaphore",
+        "anyio.CapacityLimiter",
+        "trio.Semaphore",
+        "trio.CapacityLimiter",
+    }
+)

@@ -1,0 +1,145 @@
+"""CL401 blocking-call-in-async."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from concurrency_lint.analysis.io_detection import io_kind_of_call
+from concurrency_lint.knowledge.asyncio_calls import (
+    BLOCKING_CALLS,
+    BLOCKING_CLIENT_METHODS,
+    BLOCKING_FILE_CALLS,
+    BLOCKING_PATH_METHODS,
+    NOT_BLOCKING_AT_CALL,
+    REPLACEMENT_BY_KIND,
+)
+from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS, io_table
+from concurrency_lint.rule import Invalid, Rule
+
+
+class BlockingCallInAsync(Rule):
+    """
+    ## What it does
+    Flags calls that block the thread directly inside an `async def`: `time.sleep`,
+    blocking subprocess calls (`subprocess.run/call/check_call/check_output/Popen/
+    getoutput`, `os.system`, `os.popen`, `os.spawn*`, `os.posix_spawn*`, `os.wait*`),
+    sync HTTP (`requests`, `httpx.get`, sessions and clients provably built by
+    `requests.Session()` / `httpx.Client()` / `urllib3` pools, `urlopen`), `open()` /
+    `io.open` / `codecs.open`, `pathlib.Path` reads and writes, and `input()`.
+    The message names the async replacement.
+
+    Code inside a nested sync `def` or `lambda` is not flagged (it runs wherever it is
+    called, typically `asyncio.to_thread` or `run_in_executor`); code after such a
+    nested function in the same `async def` is checked again.
+
+    ## Why is this bad?
+    An event loop runs every task on one thread. A blocking call stops all of them: a
+    `time.sleep(1)` in one request handler freezes every other connection for a second,
+    a sync HTTP call without a timeout can freeze the whole service for good.
+
+    ## Example
+    ```python
+    import time
+
+    async def poll(job):
+        while not job.done():
+            time.sleep(1)
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def poll(job):
+        while not job.done():
+            await asyncio.sleep(1)
+    ```
+
+    ## Fix safety
+    No fix is offered: the replacement changes what the caller awaits and, for files
+    and HTTP, which library is used.
+
+    ## Differences from flake8-async
+    CL401 flags every call ASYNC210, ASYNC212, ASYNC220, ASYNC221, ASYNC222, ASYNC230
+    and ASYNC251 flag, except (the agreement test reads this list):
+    - `unresolved-name`: a call spelled `open` or `urlopen` that does not resolve to the
+      builtin or to `urllib.request` (a local function of that name, an unknown
+      `request.urlopen`) is not flagged; flake8-async matches the bare spelling.
+    """
+
+    CODE = "CL401"
+    NAME = "blocking-call-in-async"
+    MESSAGE = "blocking call inside `async def` stops the event loop"
+    TRIGGERS = ("async",)
+    VALID = (
+        "import time\n\ndef wait():\n    time.sleep(1)\n",
+        "import asyncio\n\nasync def wait():\n    await asyncio.sleep(1)\n",
+        "import asyncio, time\n\nasync def wait():\n    await asyncio.to_thread(time.sleep, 1)\n",
+        "async def read(path):\n    def load():\n        with open(path) as f:\n"
+        "            return f.read()\n    return await asyncio.to_thread(load)\n",
+    )
+    INVALID = (
+        Invalid("import time\n\nasync def wait():\n    time.sleep(1)\n"),
+        Invalid("import subprocess\n\nasync def push():\n    subprocess.run(['git', 'push'])\n"),
+        Invalid("async def read(path):\n    with open(path) as f:\n        return f.read()\n"),
+    )
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self._table = io_table(context.config.extra_io_calls)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.semantics.in_async_function():
+            return
+        found = self._blocking(node)
+        if found is not None:
+            label, replacement = found
+            self.report(
+                node,
+                f"`{label}` blocks the event loop inside `async def`; use {replacement}",
+            )
+
+    def _blocking(self, call: cst.Call) -> tuple[str, str] | None:
+        """(label, replacement) when the call blocks the thread, else None."""
+        name = self.semantics.call_name(call)
+        if name in BLOCKING_CALLS:
+            return _short(name), BLOCKING_CALLS[name]
+        if name in NOT_BLOCKING_AT_CALL:
+            return None
+        io_call = io_kind_of_call(call, self.semantics, self._table)
+        if io_call is not None:
+            if io_call.kind != "file" or self._is_file_access(call, io_call.label):
+                return _short(io_call.label), REPLACEMENT_BY_KIND[io_call.kind]
+            return None
+        method = _client_method(call, self._receiver_type(call))
+        if method is not None:
+            return method, REPLACEMENT_BY_KIND["network"]
+        return None
+
+    def _is_file_access(self, call: cst.Call, label: str) -> bool:
+        if label in BLOCKING_FILE_CALLS:
+            return True
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+        return method in BLOCKING_PATH_METHODS and self._receiver_type(call) in PATH_CONSTRUCTORS
+
+    def _receiver_type(self, call: cst.Call) -> str | None:
+        if not isinstance(call.func, cst.Attribute):
+            return None
+        receiver = call.func.value
+        if isinstance(receiver, cst.Call):
+            return self.semantics.qualified_name(receiver.func)
+        return self.semantics.type_of(receiver)
+
+
+def _client_method(call: cst.Call, receiver_type: str | None) -> str | None:
+    if receiver_type is None or not isinstance(call.func, cst.Attribute):
+        return None
+    method = call.func.attr.value
+    for classes, methods in BLOCKING_CLIENT_METHODS.items():
+        if receiver_type in classes and method in methods:
+            return f"{receiver_type.rsplit('.', 1)[-1]}.{method}"
+    return None
+
+
+def _short(label: str) -> str:
+    return label.removeprefix("builtins.")

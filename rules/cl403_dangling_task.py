@@ -1,0 +1,114 @@
+"""CL403 dangling-task."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from concurrency_lint.knowledge.asyncio_calls import (
+    EVENT_LOOP_GETTERS,
+    LOOP_TASK_METHODS,
+    TASK_CREATORS,
+)
+from concurrency_lint.rule import Invalid, Rule
+
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
+
+
+class DanglingTask(Rule):
+    """
+    ## What it does
+    Flags `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and
+    `loop.create_task(...)` (on a loop provably returned by `asyncio.get_event_loop()`,
+    `get_running_loop()` or `new_event_loop()`) whose result is dropped: the call is a
+    statement on its own, or the element of a list or set comprehension that is itself
+    dropped. `TaskGroup.create_task` is not flagged: the group keeps its tasks.
+
+    ## Why is this bad?
+    The event loop keeps only a weak reference to tasks. A task nobody holds can be
+    garbage-collected before it finishes (the asyncio documentation warns about this),
+    and its exception is never retrieved: the failure vanishes, at best as a "Task
+    exception was never retrieved" log line at exit.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def main():
+        asyncio.create_task(heartbeat())
+        await serve()
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    background = set()
+
+    async def main():
+        task = asyncio.create_task(heartbeat())
+        background.add(task)
+        task.add_done_callback(background.discard)
+        await serve()
+    ```
+
+    ## Fix safety
+    No fix is offered: where the task should be kept (a set, an attribute, a
+    `TaskGroup`) is a design decision.
+
+    ## Differences from flake8-async
+    CL403 flags every call ASYNC300 flags, except (the agreement test reads this list):
+    - `awaited-task`: `await asyncio.create_task(...)` keeps the task alive until it is
+      done and sees its exception; ASYNC300 flags it.
+    - `yielded-task`: `yield asyncio.create_task(...)` hands the task to the caller;
+      ASYNC300 flags it.
+    - `lazy-generator`: a generator expression dropped as a statement never runs, so
+      it creates no task; ASYNC300 flags the call inside it.
+    """
+
+    CODE = "CL403"
+    NAME = "dangling-task"
+    MESSAGE = "task created and dropped: it can be garbage-collected and its error is lost"
+    TRIGGERS = ("create_task", "ensure_future")
+    VALID = (
+        "import asyncio\n\nasync def main():\n    task = asyncio.create_task(work())\n"
+        "    await task\n",
+        "import asyncio\n\nasync def main():\n    async with asyncio.TaskGroup() as tg:\n"
+        "        tg.create_task(work())\n",
+        "import asyncio\n\nasync def main():\n    await asyncio.create_task(work())\n",
+    )
+    INVALID = (
+        Invalid("import asyncio\n\nasync def main():\n    asyncio.create_task(work())\n"),
+        Invalid(
+            "import asyncio\n\nasync def main():\n    loop = asyncio.get_running_loop()\n"
+            "    loop.create_task(work())\n"
+        ),
+    )
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        value = node.value
+        if isinstance(value, _COMPREHENSIONS) and not isinstance(value, cst.GeneratorExp):
+            value = value.elt
+        if isinstance(value, cst.Call):
+            label = self._task_creator(value)
+            if label is not None:
+                self.report(
+                    value,
+                    f"the task `{label}(...)` returns is dropped: keep a reference "
+                    "(a set of tasks, an attribute or a `TaskGroup`) so it is not "
+                    "garbage-collected and its exception is seen",
+                )
+
+    def _task_creator(self, call: cst.Call) -> str | None:
+        name = self.semantics.call_name(call)
+        if name in TASK_CREATORS:
+            return name
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in LOOP_TASK_METHODS:
+            receiver = func.value
+            if isinstance(receiver, cst.Call):
+                loop_type = self.semantics.call_name(receiver)
+            else:
+                loop_type = self.semantics.type_of(receiver)
+            if loop_type in EVENT_LOOP_GETTERS:
+                return f"loop.{func.attr.value}"
+        return None
