@@ -1,0 +1,164 @@
+"""``conclint fix``: show the diff of every fix, write it with ``--apply``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from concurrency_lint.cli.progress import ProgressDisplay
+from concurrency_lint.cli.settings import check_paths, load_settings, split_codes
+from concurrency_lint.fixer import FixOptions, FixRun, fix_paths, unified_diff
+from concurrency_lint.model import INTERNAL_ERROR, Safety
+from concurrency_lint.report.text_format import plural
+
+
+@click.command("fix")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--apply", "apply_fixes", is_flag=True, help="Write the fixes to the files.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
+@click.option("--select", help="Only these rule codes or prefixes (comma-separated).")
+@click.option("--ignore", help="Skip these rule codes or prefixes.")
+@click.option("--extend-select", help="Add these rule codes to the selection.")
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), help="Configuration file to use."
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPU count)."
+)
+@click.option(
+    "--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too."
+)
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary: no diff, no file list.")
+def command(
+    paths: tuple[Path, ...],
+    apply_fixes: bool,
+    unsafe_fixes: bool,
+    select: str | None,
+    ignore: str | None,
+    extend_select: str | None,
+    config_file: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+    force_exclude: bool,
+    quiet: bool,
+) -> None:
+    """Fix PATHS: print the diff of every fix; write nothing unless --apply.
+
+    Safe fixes keep behaviour; --unsafe-fixes adds those that may change it (new
+    timeouts, a thread pool swapped for processes). Exit 0 when clean, 1 when changes
+    are pending or findings remain, 2 on error.
+    """
+    targets = check_paths(paths or (Path("."),))
+    config = load_settings(targets, config_file).with_overrides(
+        select=split_codes(select, "--select"),
+        ignore=split_codes(ignore, "--ignore"),
+        extend_select=split_codes(extend_select, "--extend-select"),
+        jobs=jobs,
+    )
+    options = FixOptions(
+        apply=apply_fixes,
+        unsafe=unsafe_fixes,
+        use_cache=not no_cache,
+        jobs=config.jobs,
+        force_exclude=force_exclude,
+    )
+    with ProgressDisplay(enabled=not quiet, description="Checking") as progress:
+        run = fix_paths(targets, config, options, progress.update)
+    if run.files_scanned == 0:
+        where = ", ".join(str(path) for path in targets)
+        click.echo(f"conclint: no Python files found under {where}", err=True)
+    if not quiet:
+        _print_changes(run, _stdout_wants_color())
+    _print_problems(run)
+    click.echo(summary(run, unsafe_fixes), err=True, nl=False)
+    sys.exit(exit_code(run))
+
+
+def _stdout_wants_color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _print_changes(run: FixRun, color: bool) -> None:
+    for file in run.changed_files:
+        if run.applied:
+            if file.written:
+                click.echo(f"Fixed {file.display} ({_fixes(len(file.applied))})")
+            continue
+        diff = unified_diff(file.display, file.before, file.after)
+        click.echo(colored_diff(diff) if color else diff, nl=False)
+
+
+_LINE_STYLES = (
+    ("+++", {"bold": True}),
+    ("---", {"bold": True}),
+    ("@@", {"fg": "cyan"}),
+    ("+", {"fg": "green"}),
+    ("-", {"fg": "red"}),
+)
+
+
+def colored_diff(diff: str) -> str:
+    """The diff with ANSI colours: additions green, removals red, hunk headers cyan."""
+    lines = []
+    for line in diff.splitlines(keepends=True):
+        body = line.rstrip("\n")
+        style = next((s for prefix, s in _LINE_STYLES if body.startswith(prefix)), None)
+        lines.append((click.style(body, **style) if style else body) + line[len(body) :])
+    return "".join(lines)
+
+
+def _print_problems(run: FixRun) -> None:
+    for refusal in run.refusals:
+        finding = refusal.finding
+        where = f"{finding.path}:{finding.span.start_line}:{finding.span.start_col}"
+        click.echo(f"{where}: {finding.code} fix not applied: {refusal.reason}", err=True)
+    for file in run.errors:
+        click.echo(f"{file.display}: not fixed: {file.error}", err=True)
+    for file in run.files:
+        if not file.converged:
+            click.echo(
+                f"{file.display}: fixes still pending after the pass limit; run fix again",
+                err=True,
+            )
+
+
+def summary(run: FixRun, unsafe_fixes: bool) -> str:
+    """The closing lines: fixes, files, held-back unsafe fixes, findings left."""
+    fixes = _fixes(run.fixes_applied)
+    files = plural(len(run.changed_files), "file")
+    lines = []
+    if not run.fixes_applied:
+        lines.append("No fixes to apply.")
+    elif run.applied:
+        lines.append(f"Applied {fixes} to {files}.")
+    else:
+        lines.append(f"Would apply {fixes} to {files}; run with --apply to write them.")
+    left = run.findings_left
+    held_back = 0
+    if not unsafe_fixes:
+        held_back = sum(f.fix is not None and f.fix.safety is Safety.UNSAFE for f in left)
+    if held_back:
+        lines.append(f"{_fixes(held_back, 'unsafe ')} held back; add --unsafe-fixes to apply them.")
+    if run.refusals:
+        lines.append(f"{_fixes(len(run.refusals))} could not be applied (see above).")
+    if run.errors:
+        lines.append(f"{plural(len(run.errors), 'file')} could not be fixed (see above).")
+    lines.append(f"{plural(len(left), 'finding')} left." if left else "No findings left.")
+    return "".join(line + "\n" for line in lines)
+
+
+def _fixes(count: int, kind: str = "") -> str:
+    return f"{count} {kind}{'fix' if count == 1 else 'fixes'}"
+
+
+def exit_code(run: FixRun) -> int:
+    """2 on error, 1 when changes are pending or findings remain, else 0."""
+    if run.errors or any(f.code == INTERNAL_ERROR[0] for f in run.findings_left):
+        return 2
+    if (run.changed_files and not run.applied) or run.findings_left:
+        return 1
+    return 0

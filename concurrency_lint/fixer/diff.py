@@ -1,0 +1,24 @@
+"""Unified diffs of fixed files (plain text; colouring is the command line's business)."""
+
+from __future__ import annotations
+
+import difflib
+
+NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def unified_diff(display: str, before: str, after: str) -> str:
+    """``git diff``-style text turning ``before`` into ``after`` (empty when equal)."""
+    if before == after:
+        return ""
+    lines = difflib.unified_diff(
+        _lines(before), _lines(after), fromfile=f"a/{display}", tofile=f"b/{display}"
+    )
+    return "".join(lines)
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n" + NO_NEWLINE
+    return lines

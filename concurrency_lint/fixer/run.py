@@ -1,0 +1,166 @@
+"""Fix files: find those with fixes, run the fix loop on each, write the results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from concurrency_lint.config import Config
+from concurrency_lint.engine import ScanOptions, scan_paths
+from concurrency_lint.fixer.passes import MAX_PASSES, Refusal, TextFixes, fix_text, wanted
+from concurrency_lint.fixer.source_file import UnfixableFile, read_document, write_atomically
+from concurrency_lint.model import INTERNAL_ERROR, FileResult, Finding
+from concurrency_lint.sources import MARKDOWN_SUFFIXES
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    apply: bool = False
+    unsafe: bool = False
+    use_cache: bool = True
+    jobs: int | None = None
+    force_exclude: bool = False
+    max_passes: int = MAX_PASSES
+
+
+@dataclass(frozen=True)
+class FileFix:
+    """One file the fixer worked on (normalised text: ``\\n`` line endings)."""
+
+    display: str
+    before: str
+    after: str
+    applied: tuple[Finding, ...] = ()
+    refused: tuple[Refusal, ...] = ()
+    remaining: tuple[Finding, ...] = ()
+    converged: bool = True
+    written: bool = False
+    #: Why the file was left as it was (unfixable file, failed write); None otherwise.
+    error: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.after != self.before
+
+
+@dataclass(frozen=True)
+class FixRun:
+    """Everything one ``fix`` run did or would do."""
+
+    files: tuple[FileFix, ...]
+    #: Findings of files that had nothing to fix.
+    other_findings: tuple[Finding, ...]
+    files_scanned: int
+    applied: bool
+
+    @property
+    def changed_files(self) -> tuple[FileFix, ...]:
+        return tuple(file for file in self.files if file.changed and file.error is None)
+
+    @property
+    def fixes_applied(self) -> int:
+        return sum(len(file.applied) for file in self.changed_files)
+
+    @property
+    def findings_left(self) -> tuple[Finding, ...]:
+        kept = [finding for file in self.files for finding in file.remaining]
+        return tuple(sorted([*kept, *self.other_findings], key=lambda f: f.sort_key))
+
+    @property
+    def refusals(self) -> tuple[Refusal, ...]:
+        return tuple(refusal for file in self.files for refusal in file.refused)
+
+    @property
+    def errors(self) -> tuple[FileFix, ...]:
+        return tuple(file for file in self.files if file.error is not None)
+
+
+def fix_paths(
+    paths: list[Path], config: Config, options: FixOptions, progress: Progress | None = None
+) -> FixRun:
+    """Fix every file under ``paths`` that has a fix this run applies."""
+    scan = scan_paths(
+        paths,
+        config,
+        ScanOptions(
+            jobs=options.jobs, use_cache=options.use_cache, force_exclude=options.force_exclude
+        ),
+        progress,
+    )
+    to_fix: list[FileResult] = []
+    others: list[Finding] = []
+    for result in scan.results:
+        if _worth_fixing(result, options.unsafe):
+            to_fix.append(result)
+        else:
+            others.extend(result.findings)
+    if not to_fix:
+        return FixRun((), tuple(others), scan.files_scanned, options.apply)
+    from concurrency_lint.file_checker import FileChecker
+
+    checker = FileChecker(config)
+    files = tuple(fix_file(result, checker.check_text, options) for result in to_fix)
+    return FixRun(files, tuple(others), scan.files_scanned, options.apply)
+
+
+def _worth_fixing(result: FileResult, unsafe: bool) -> bool:
+    if result.path.lower().endswith(MARKDOWN_SUFFIXES):
+        return False  # Markdown is never fixed
+    return any(wanted(finding, unsafe) for finding in result.findings)
+
+
+def fix_file(
+    scanned: FileResult, check_text: Callable[[str, str], FileResult], options: FixOptions
+) -> FileFix:
+    """Fix one scanned file; write it when ``options.apply``."""
+    display = scanned.path
+    path = Path(display)
+    try:
+        document = read_document(path.read_bytes())
+    except (OSError, UnfixableFile) as exc:
+        return FileFix(display, "", "", remaining=scanned.findings, error=_reason(exc))
+
+    def check(text: str) -> tuple[Finding, ...]:
+        return check_text(display, text).findings
+
+    try:
+        outcome = fix_text(document.text, check, options.unsafe, options.max_passes)
+    except Exception as exc:  # a fixer bug must not end the run, nor touch the file
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        return FileFix(
+            display, document.text, document.text, remaining=scanned.findings, error=message
+        )
+    fixed = _file_fix(display, outcome)
+    if not (options.apply and fixed.changed):
+        return fixed
+    try:
+        write_atomically(path, document.encode(outcome.text), document.data)
+    except (OSError, UnfixableFile) as exc:
+        return replace(fixed, remaining=scanned.findings, error=_reason(exc))
+    return replace(fixed, written=True)
+
+
+def _file_fix(display: str, outcome: TextFixes) -> FileFix:
+    return FileFix(
+        display,
+        outcome.original,
+        outcome.text,
+        outcome.applied,
+        outcome.refused,
+        outcome.remaining,
+        outcome.converged,
+    )
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return f"cannot read or write: {exc.strerror or exc}"
+    return str(exc)
+
+
+def internal_errors(run: FixRun) -> list[Finding]:
+    """Engine failures (CL003) seen anywhere in the run."""
+    return [finding for finding in run.findings_left if finding.code == INTERNAL_ERROR[0]]
