@@ -1,0 +1,418 @@
+"""The callable handed to a pool or thread: its definition here, and what work it does.
+
+:func:`resolve_callable` finds the ``def`` or lambda behind an expression (a function of
+this module, nested or not, a lambda, ``functools.partial(f, ...)``, ``self.method``).
+:func:`classify_callable` says whether it waits on I/O (and of which kind), computes
+while holding the GIL, or is unknown -- looking through calls to other functions of this
+module. Any call whose work is not known makes the answer unknown: unknown means no
+finding.
+
+The single pass is usually elsewhere when a callable is classified, so names inside it
+are qualified with the module's own index (its imports and bindings), not with the
+pass's current scope.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import libcst as cst
+
+from concurrency_lint.analysis.definitions import ModuleIndex, ScopeNode, module_index
+from concurrency_lint.analysis.io_detection import io_kind_of_call
+from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.analysis.scopes import parameter_names
+from concurrency_lint.knowledge.cpu_calls import (
+    LOGGING_METHODS,
+    NEUTRAL_CALLS,
+    PURE_METHODS,
+    gil_holding_calls,
+    releases_gil,
+)
+from concurrency_lint.knowledge.io_calls import (
+    PATH_CONSTRUCTORS,
+    SESSION_CONSTRUCTORS,
+    IoKind,
+    io_table,
+)
+
+if TYPE_CHECKING:
+    from concurrency_lint.analysis.semantics import Semantics
+    from concurrency_lint.rule import FileContext
+
+WorkKind = Literal["io", "cpu", "unknown"]
+Callable_ = cst.FunctionDef | cst.Lambda
+
+_BUILTINS = frozenset(dir(builtins))
+#: Building a path or a session does no work; their methods are the I/O.
+IO_OBJECT_CONSTRUCTORS = PATH_CONSTRUCTORS | SESSION_CONSTRUCTORS
+_HARMLESS_DECORATORS = frozenset(
+    {"builtins.staticmethod", "builtins.classmethod", "functools.lru_cache", "functools.cache"}
+)
+_ARITHMETIC = (
+    cst.Add,
+    cst.Subtract,
+    cst.Multiply,
+    cst.Divide,
+    cst.FloorDivide,
+    cst.Modulo,
+    cst.Power,
+    cst.LeftShift,
+    cst.RightShift,
+    cst.BitAnd,
+    cst.BitOr,
+    cst.BitXor,
+    cst.MatrixMultiply,
+)
+_ARITHMETIC_ASSIGN = (
+    cst.AddAssign,
+    cst.SubtractAssign,
+    cst.MultiplyAssign,
+    cst.DivideAssign,
+    cst.FloorDivideAssign,
+    cst.ModuloAssign,
+    cst.PowerAssign,
+    cst.LeftShiftAssign,
+    cst.RightShiftAssign,
+    cst.BitAndAssign,
+    cst.BitOrAssign,
+    cst.BitXorAssign,
+)
+_LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+@dataclass(frozen=True)
+class Work:
+    """What a callable spends its time on, and the evidence for it."""
+
+    kind: WorkKind
+    io_kind: IoKind | None
+    reason: str
+
+
+# ---- resolution ---------------------------------------------------------------------------
+
+
+def resolve_callable(expr: cst.BaseExpression, context: FileContext) -> Callable_ | None:
+    """The definition in this module that ``expr`` denotes where the pass stands, or None."""
+    index = module_index(context.module)
+    semantics = context.semantics
+    if isinstance(expr, cst.Lambda):
+        return expr
+    if isinstance(expr, cst.Call):
+        if semantics.qualified_name(expr.func) != "functools.partial":
+            return None
+        first = expr.args[0] if expr.args else None
+        if first is None or first.keyword is not None or first.star:
+            return None
+        return resolve_callable(first.value, context)
+    chain = _current_chain(semantics, index)
+    if isinstance(expr, cst.Name):
+        return _definition(index.lookup(chain, expr.value))
+    if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+        owner = _method_owner(chain, index, expr.value.value)
+        if owner is not None:
+            return _method(index, owner, expr.attr.value)
+    return None
+
+
+def _current_chain(semantics: Semantics, index: ModuleIndex) -> list[ScopeNode]:
+    """The scopes visible where the pass stands, innermost first (outer classes skipped)."""
+    frames = semantics.scopes.frames
+    chain: list[ScopeNode] = []
+    for position, frame in enumerate(reversed(frames)):
+        if frame.kind == "class" and position > 0:
+            continue
+        chain.append(frame.node)  # type: ignore[arg-type]
+    return chain
+
+
+def _definition(binding: object) -> Callable_ | None:
+    node = getattr(binding, "node", None)
+    kind = getattr(binding, "kind", None)
+    if kind in ("def", "lambda") and isinstance(node, (cst.FunctionDef, cst.Lambda)):
+        return node
+    return None
+
+
+def _method_owner(chain: list[ScopeNode], index: ModuleIndex, name: str) -> cst.ClassDef | None:
+    """The class whose method binds ``name`` as its first parameter (``self``), if any."""
+    for scope in chain:
+        if isinstance(scope, cst.FunctionDef):
+            parent = index.parent(scope)
+            params = parameter_names(scope.params)
+            if isinstance(parent, cst.ClassDef) and params and params[0] == name:
+                found = index.scope_bindings(scope).get(name, [])
+                return parent if len(found) == 1 else None
+        if name in index.scope_bindings(scope):
+            return None
+    return None
+
+
+def _method(index: ModuleIndex, owner: cst.ClassDef, name: str) -> cst.FunctionDef | None:
+    binding = index.single(owner, name)
+    if binding is not None and binding.kind == "def" and isinstance(binding.node, cst.FunctionDef):
+        return binding.node
+    return None
+
+
+def is_module_level_function(node: Callable_, context: FileContext) -> bool:
+    """True for a plain ``def`` at module level: a process pool can pickle it by name."""
+    index = module_index(context.module)
+    return isinstance(node, cst.FunctionDef) and index.parent(node) is context.module
+
+
+# ---- classification -----------------------------------------------------------------------
+
+
+def classify_callable(node: Callable_, context: FileContext, depth: int = 2) -> Work:
+    """I/O-bound (with its kind), CPU-bound holding the GIL, or unknown -- with the reason."""
+    index = module_index(context.module)
+    config = context.config
+    key = ("work", id(node), depth, config.extra_io_calls, config.extra_cpu_calls)
+    cached = index.memo.get(key)
+    if isinstance(cached, Work):
+        return cached
+    tables = _Tables(io_table(config.extra_io_calls), gil_holding_calls(config.extra_cpu_calls))
+    evidence = _evidence(node, index, tables, depth, frozenset({id(node)}))
+    work = evidence.verdict(_label(node))
+    index.memo[key] = work
+    return work
+
+
+@dataclass(frozen=True)
+class _Tables:
+    io: dict[str, IoKind]
+    cpu: frozenset[str]
+
+
+@dataclass
+class _Evidence:
+    io: list[tuple[IoKind, str]] = field(default_factory=list)
+    cpu: list[str] = field(default_factory=list)
+    releasing: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    blocked: str | None = None
+
+    def merge(self, other: _Evidence) -> None:
+        self.io.extend(other.io)
+        self.cpu.extend(other.cpu)
+        self.releasing.extend(other.releasing)
+        self.unknown.extend(other.unknown)
+        self.blocked = self.blocked or other.blocked
+
+    def verdict(self, name: str) -> Work:
+        if self.blocked:
+            return Work("unknown", None, self.blocked)
+        if self.unknown:
+            return Work("unknown", None, f"calls `{self.unknown[0]}`, whose work is not known")
+        if self.io and (self.cpu or self.releasing):
+            cpu = (self.cpu or self.releasing)[0]
+            return Work("unknown", None, f"mixes I/O ({self.io[0][1]}) and CPU work ({cpu})")
+        if self.io:
+            kind = Counter(kind for kind, _ in self.io).most_common(1)[0][0]
+            label = next(label for found, label in self.io if found == kind)
+            return Work("io", kind, label)
+        if self.releasing:
+            return Work("unknown", None, f"{self.releasing[0]} releases the GIL")
+        if self.cpu:
+            return Work("cpu", None, self.cpu[0])
+        return Work("unknown", None, f"no I/O or CPU work found in {name}")
+
+
+def _label(node: Callable_) -> str:
+    return node.name.value if isinstance(node, cst.FunctionDef) else "a lambda"
+
+
+def _evidence(
+    node: Callable_, index: ModuleIndex, tables: _Tables, depth: int, seen: frozenset[int]
+) -> _Evidence:
+    evidence = _Evidence()
+    label = _label(node)
+    names = _CallableNames(index, index.scope_chain(node))
+    if isinstance(node, cst.FunctionDef):
+        if node.asynchronous is not None:
+            evidence.blocked = f"{label} is a coroutine function"
+            return evidence
+        for decorator in node.decorators:
+            target = decorator.decorator
+            target = target.func if isinstance(target, cst.Call) else target
+            if names.qualified_name(target) not in _HARMLESS_DECORATORS:
+                evidence.blocked = f"{label} is decorated"
+                return evidence
+    body = _Body()
+    node.body.visit(body)
+    known_receivers = _known_receivers(node, index, names, tables)
+    owner = index.parent(node) if isinstance(node, cst.FunctionDef) else None
+    method_of = _Method(owner, _first_param(node)) if isinstance(owner, cst.ClassDef) else None
+    for call in body.calls:
+        target = _classify_call(call, names, tables, known_receivers, evidence, label, method_of)
+        if target is None:
+            continue
+        if target == "unknown":
+            evidence.unknown.append(dotted_name(call.func) or "a call")
+        elif id(target) in seen:
+            continue
+        elif depth <= 0:
+            evidence.unknown.append(_label(target))
+        else:
+            evidence.merge(_evidence(target, index, tables, depth - 1, seen | {id(target)}))
+    if body.arithmetic_loop:
+        evidence.cpu.append(f"pure-Python arithmetic loop in {label}")
+    return evidence
+
+
+def _classify_call(
+    call: cst.Call,
+    names: _CallableNames,
+    tables: _Tables,
+    known_receivers: set[str],
+    evidence: _Evidence,
+    label: str,
+    method_of: _Method | None,
+) -> Callable_ | Literal["unknown"] | None:
+    """Record what ``call`` is; return a local definition to look into, ``"unknown"`` for
+    a call whose work is not known, None when fully accounted for."""
+    found = io_kind_of_call(call, names, tables.io)  # type: ignore[arg-type]
+    if found is not None:
+        evidence.io.append((found.kind, f"{found.label} in {label}"))
+        return None
+    qualified = names.qualified_name(call.func)
+    if qualified is not None:
+        if qualified in tables.cpu:
+            evidence.cpu.append(f"{qualified} in {label}")
+        elif releases_gil(qualified):
+            evidence.releasing.append(qualified)
+        elif qualified not in NEUTRAL_CALLS and qualified not in IO_OBJECT_CONSTRUCTORS:
+            return "unknown"
+        return None
+    func = call.func
+    if isinstance(func, cst.Name):
+        return _definition(names.binding(func.value)) or "unknown"
+    if not isinstance(func, cst.Attribute):
+        return "unknown"
+    receiver, method = func.value, func.attr.value
+    if (
+        method_of is not None
+        and isinstance(receiver, cst.Name)
+        and receiver.value == method_of.self
+    ):
+        return _method(names.index, method_of.owner, method) or "unknown"
+    if method in LOGGING_METHODS or method in PURE_METHODS:
+        return None
+    if isinstance(receiver, cst.Name) and receiver.value in known_receivers:
+        return None
+    if isinstance(receiver, cst.Call) and _is_known(receiver, names, tables):
+        return None
+    if method == "join" and isinstance(receiver, (cst.SimpleString, cst.ConcatenatedString)):
+        return None
+    return "unknown"
+
+
+@dataclass(frozen=True)
+class _Method:
+    """The class a method belongs to and the name its instance goes by (``self``)."""
+
+    owner: cst.ClassDef
+    self: str | None
+
+
+def _first_param(node: Callable_) -> str | None:
+    params = parameter_names(node.params)
+    return params[0] if params else None
+
+
+def _is_known(call: cst.Call, names: _CallableNames, tables: _Tables) -> bool:
+    """True when the call's own work is known: its methods' work is the same work
+    (``open(p).read()``, ``hashlib.sha256(b).hexdigest()``, ``requests.get(u).json()``)."""
+    if io_kind_of_call(call, names, tables.io):  # type: ignore[arg-type]
+        return True
+    qualified = names.qualified_name(call.func)
+    return qualified is not None and (
+        qualified in tables.cpu
+        or releases_gil(qualified)
+        or qualified in NEUTRAL_CALLS
+        or qualified in IO_OBJECT_CONSTRUCTORS
+    )
+
+
+def _known_receivers(
+    node: Callable_, index: ModuleIndex, names: _CallableNames, tables: _Tables
+) -> set[str]:
+    """Local names bound once to the result of a known call (``with open(p) as f``)."""
+    receivers = set()
+    for name, bindings in index.scope_bindings(node).items():
+        value = bindings[0].node if len(bindings) == 1 else None
+        if isinstance(value, cst.Call) and _is_known(value, names, tables):
+            receivers.add(name)
+    return receivers
+
+
+class _CallableNames:
+    """``qualified_name`` / ``type_of`` as seen from inside a callable, from the index."""
+
+    def __init__(self, index: ModuleIndex, chain: list[ScopeNode]) -> None:
+        self.index = index
+        self.chain = chain
+
+    def binding(self, name: str) -> object:
+        return self.index.lookup(self.chain, name)
+
+    def qualified_name(self, node: cst.BaseExpression) -> str | None:
+        dotted = dotted_name(node)
+        if dotted is None:
+            return None
+        head = dotted.split(".", 1)[0]
+        found = self.index.binder(self.chain, head)
+        if found is None:
+            if isinstance(node, cst.Name) and head in _BUILTINS:
+                return f"builtins.{head}"
+            return None
+        scope, bindings = found
+        kinds = {binding.kind for binding in bindings}
+        at_module = isinstance(scope, cst.Module)
+        if kinds == {"import"} or (
+            at_module and "import" in kinds and kinds <= {"import", "assign", "other"}
+        ):
+            return self.index.imports.qualify(node)
+        return None
+
+    def type_of(self, node: cst.BaseExpression) -> str | None:
+        if not isinstance(node, cst.Name):
+            return None
+        binding = self.index.lookup(self.chain, node.value)
+        value = getattr(binding, "node", None)
+        if getattr(binding, "kind", None) == "assign" and isinstance(value, cst.Call):
+            return self.qualified_name(value.func)
+        return None
+
+
+class _Body(cst.CSTVisitor):
+    """The calls of a body, and whether a loop in it does arithmetic (nested defs skipped)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[cst.Call] = []
+        self.arithmetic_loop = False
+        self._loops = 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return False
+        if isinstance(node, _LOOPS):
+            self._loops += 1
+        elif isinstance(node, cst.Call):
+            self.calls.append(node)
+        elif self._loops and (
+            (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, _ARITHMETIC))
+            or (isinstance(node, cst.AugAssign) and isinstance(node.operator, _ARITHMETIC_ASSIGN))
+        ):
+            self.arithmetic_loop = True
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if isinstance(original_node, _LOOPS):
+            self._loops -= 1

@@ -1,0 +1,203 @@
+"""Which calls are CPU work, and whether that work holds the GIL or releases it.
+
+Tables, not logic. Measured on this project's machine (``benchmarks/gil.py``): two threads
+run ``hashlib.pbkdf2_hmac`` and ``zlib.compress`` about 1.8x faster than one, while a
+pure-Python loop or ``json.dumps`` gains nothing (1.0x). So a thread pool is the right
+tool for the first group and the wrong one for the second. Users add GIL-holding calls
+with ``extra-cpu-calls`` in ``[tool.conclint]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+#: CPU-bound calls that run Python bytecode or C code holding the GIL the whole time.
+GIL_HOLDING_CALLS = frozenset(
+    {
+        "json.dumps",
+        "json.loads",
+        "pickle.dumps",
+        "pickle.loads",
+        "marshal.dumps",
+        "marshal.loads",
+        "ast.parse",
+        "builtins.compile",
+        "re.sub",
+        "re.subn",
+        "re.findall",
+        "re.finditer",
+        "re.split",
+        "difflib.SequenceMatcher",
+        "difflib.unified_diff",
+        "difflib.ndiff",
+        "fractions.Fraction",
+        "math.factorial",
+        "math.comb",
+        "math.perm",
+        "statistics.mean",
+        "statistics.median",
+        "statistics.stdev",
+        "statistics.variance",
+        "itertools.permutations",
+        "itertools.combinations",
+        "itertools.product",
+    }
+)
+
+#: CPU-heavy calls whose C implementation releases the GIL: threads run them in parallel.
+GIL_RELEASING_PREFIXES = (
+    "hashlib.",
+    "zlib.",
+    "bz2.",
+    "lzma.",
+    "numpy.",
+    "scipy.",
+    "pandas.",
+    "cv2.",
+    "PIL.",
+    "torch.",
+    "numba.",
+    "cryptography.",
+    "Crypto.",
+    "nacl.",
+    "blake3.",
+    "xxhash.",
+    "zstandard.",
+    "lz4.",
+    "brotli.",
+)
+GIL_RELEASING_CALLS = frozenset({"hmac.new", "hmac.digest", "ssl.RAND_bytes"})
+
+#: Builtins and ``math`` functions that neither block nor change the picture: pure
+#: Python computation happens *around* them (``range``, ``len``, ``abs`` in a loop).
+#: ``print`` is here too: a worker's progress line does not make it I/O-bound.
+NEUTRAL_CALLS = frozenset(
+    {
+        *(
+            f"builtins.{name}"
+            for name in (
+                "abs",
+                "all",
+                "print",
+                "any",
+                "bool",
+                "bytes",
+                "chr",
+                "dict",
+                "divmod",
+                "enumerate",
+                "filter",
+                "float",
+                "frozenset",
+                "hash",
+                "int",
+                "isinstance",
+                "iter",
+                "len",
+                "list",
+                "map",
+                "max",
+                "min",
+                "next",
+                "ord",
+                "pow",
+                "range",
+                "repr",
+                "reversed",
+                "round",
+                "set",
+                "sorted",
+                "str",
+                "sum",
+                "tuple",
+                "zip",
+                "ValueError",
+                "TypeError",
+                "KeyError",
+                "RuntimeError",
+            )
+        ),
+        *(
+            f"math.{name}"
+            for name in (
+                "sqrt",
+                "isqrt",
+                "floor",
+                "ceil",
+                "log",
+                "log2",
+                "log10",
+                "exp",
+                "sin",
+                "cos",
+                "tan",
+                "atan2",
+                "hypot",
+                "gcd",
+                "fabs",
+                "fsum",
+                "prod",
+            )
+        ),
+        *(
+            f"os.path.{name}"
+            for name in ("join", "basename", "dirname", "splitext", "split", "normpath")
+        ),
+    }
+)
+
+#: Method names that are pure computation on the built-in types they are usually
+#: called on (``lst.append``, ``s.split``); blocking look-alikes (``join``, ``get``,
+#: ``put``, ``update``, ``wait``) are deliberately absent.
+PURE_METHODS = frozenset(
+    {
+        "append",
+        "extend",
+        "insert",
+        "sort",
+        "reverse",
+        "copy",
+        "split",
+        "rsplit",
+        "splitlines",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "lower",
+        "upper",
+        "replace",
+        "startswith",
+        "endswith",
+        "format",
+        "encode",
+        "decode",
+        "items",
+        "keys",
+        "values",
+        "setdefault",
+        "add",
+        "discard",
+        "count",
+        "index",
+        "isdigit",
+        "isalpha",
+        "isalnum",
+        "zfill",
+        "hex",
+        "to_bytes",
+        "bit_length",
+    }
+)
+
+#: Logging methods: neutral for classification (they do not dominate a worker's time).
+LOGGING_METHODS = frozenset({"debug", "info", "warning", "error", "exception", "critical"})
+
+
+def gil_holding_calls(extra: Iterable[str] = ()) -> frozenset[str]:
+    """The built-in GIL-holding table with the user's ``extra-cpu-calls`` added."""
+    return GIL_HOLDING_CALLS | frozenset(extra)
+
+
+def releases_gil(name: str) -> bool:
+    """True for CPU-heavy calls that release the GIL (hashlib, zlib, numpy, ...)."""
+    return name in GIL_RELEASING_CALLS or name.startswith(GIL_RELEASING_PREFIXES)
