@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from concurrency_lint.analysis.calls import argument_passed
 from concurrency_lint.analysis.io_detection import io_kind_of_call
 from concurrency_lint.knowledge.asyncio_calls import (
     BLOCKING_CALLS,
@@ -11,6 +12,7 @@ from concurrency_lint.knowledge.asyncio_calls import (
     BLOCKING_FILE_CALLS,
     BLOCKING_PATH_METHODS,
     NOT_BLOCKING_AT_CALL,
+    NUMERIC_LOOKUPS,
     REPLACEMENT_BY_KIND,
 )
 from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS, io_table
@@ -26,7 +28,8 @@ class BlockingCallInAsync(Rule):
     sync HTTP (`requests`, `httpx.get`, sessions and clients provably built by
     `requests.Session()` / `httpx.Client()` / `urllib3` pools, `urlopen`), `open()` /
     `io.open` / `codecs.open`, `pathlib.Path` reads and writes, and `input()`.
-    The message names the async replacement.
+    The message names the async replacement. `socket.getaddrinfo` with numeric-only
+    `flags` (`AI_NUMERICHOST`) does no DNS query and is not flagged.
 
     Code inside a nested sync `def` or `lambda` is not flagged (it runs wherever it is
     called, typically `asyncio.to_thread` or `run_in_executor`); code after such a
@@ -104,7 +107,7 @@ class BlockingCallInAsync(Rule):
         name = self.semantics.call_name(call)
         if name in BLOCKING_CALLS:
             return _short(name), BLOCKING_CALLS[name]
-        if name in NOT_BLOCKING_AT_CALL:
+        if name in NOT_BLOCKING_AT_CALL or _numeric_lookup(call, name):
             return None
         io_call = io_kind_of_call(call, self.semantics, self._table)
         if io_call is not None:
@@ -139,6 +142,14 @@ def _client_method(call: cst.Call, receiver_type: str | None) -> str | None:
         if receiver_type in classes and method in methods:
             return f"{receiver_type.rsplit('.', 1)[-1]}.{method}"
     return None
+
+
+def _numeric_lookup(call: cst.Call, name: str | None) -> bool:
+    """``getaddrinfo(..., flags=AI_NUMERICHOST)``: no DNS query, nothing to wait for."""
+    if name not in NUMERIC_LOOKUPS:
+        return False
+    flags = argument_passed(call, "flags", NUMERIC_LOOKUPS[name])
+    return flags is not None and "NUMERIC" in cst.Module([]).code_for_node(flags.value)
 
 
 def _short(label: str) -> str:

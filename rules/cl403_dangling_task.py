@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.knowledge.asyncio_calls import (
     EVENT_LOOP_GETTERS,
     LOOP_TASK_METHODS,
@@ -11,6 +12,7 @@ from concurrency_lint.knowledge.asyncio_calls import (
 )
 from concurrency_lint.rule import Invalid, Rule
 
+_RAISES = frozenset({"pytest.raises", "raises"})
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
 
 
@@ -21,7 +23,9 @@ class DanglingTask(Rule):
     `loop.create_task(...)` (on a loop provably returned by `asyncio.get_event_loop()`,
     `get_running_loop()` or `new_event_loop()`) whose result is dropped: the call is a
     statement on its own, or the element of a list or set comprehension that is itself
-    dropped. `TaskGroup.create_task` is not flagged: the group keeps its tasks.
+    dropped. `TaskGroup.create_task` is not flagged: the group keeps its tasks, nor is a
+    call directly inside `with self.assertRaises(...)` / `pytest.raises(...)`, which is
+    expected to fail before any task exists.
 
     ## Why is this bad?
     The event loop keeps only a weak reference to tasks. A task nobody holds can be
@@ -85,6 +89,8 @@ class DanglingTask(Rule):
     )
 
     def visit_Expr(self, node: cst.Expr) -> None:
+        if self._expects_exception():
+            return
         value = node.value
         if isinstance(value, _COMPREHENSIONS) and not isinstance(value, cst.GeneratorExp):
             value = value.elt
@@ -97,6 +103,21 @@ class DanglingTask(Rule):
                     "(a set of tasks, an attribute or a `TaskGroup`) so it is not "
                     "garbage-collected and its exception is seen",
                 )
+
+    def _expects_exception(self) -> bool:
+        """True directly inside ``with self.assertRaises(...)`` / ``pytest.raises(...)``."""
+        statements = self.semantics.statements
+        block = statements[-2] if len(statements) >= 2 else None
+        if not isinstance(block, cst.With):
+            return False
+        for item in block.items:
+            call = item.item
+            if isinstance(call, cst.Call):
+                name = dotted_name(call.func) or ""
+                method = name.rsplit(".", 1)[-1]
+                if method.startswith("assertRaises") or name in _RAISES:
+                    return True
+        return False
 
     def _task_creator(self, call: cst.Call) -> str | None:
         name = self.semantics.call_name(call)

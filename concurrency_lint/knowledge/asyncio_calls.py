@@ -50,6 +50,10 @@ NOT_BLOCKING_AT_CALL = frozenset(
     }
 )
 
+#: Name lookups that return at once, without DNS, when their ``flags`` (keyword or this
+#: 0-based position) ask for numeric hosts only (``socket.AI_NUMERICHOST``).
+NUMERIC_LOOKUPS: dict[str, int] = {"socket.getaddrinfo": 5}
+
 #: File calls of the I/O table that CL401 reports: opening files (other file calls,
 #: ``os.stat`` and the like, are short and left alone).
 BLOCKING_FILE_CALLS = frozenset({"builtins.open", "io.open", "codecs.open"})

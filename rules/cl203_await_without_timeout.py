@@ -1,0 +1,174 @@
+"""CL203 await-without-timeout."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from concurrency_lint.analysis.async_context import (
+    ResourceIndex,
+    ResourceKind,
+    is_timeout_scope,
+    resource_index,
+)
+from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.knowledge.asyncio_calls import (
+    OPEN_CONNECTION,
+    PROCESS_WAITS,
+    STREAM_READS,
+)
+from concurrency_lint.rule import Invalid, Rule
+
+_STOPS = frozenset({"kill", "terminate", "send_signal"})
+_PIPES = frozenset({"stdout", "stderr"})
+
+
+class AwaitWithoutTimeout(Rule):
+    """
+    ## What it does
+    Flags awaits that wait on a peer with no deadline: `await proc.wait()` and
+    `await proc.communicate()` on a process provably started by
+    `asyncio.create_subprocess_exec/shell`, awaited stream reads (`read`, `readline`,
+    `readexactly`, `readuntil`) on a reader from `asyncio.open_connection`, a parameter
+    annotated `asyncio.StreamReader` or a process's `stdout` / `stderr`, and
+    `await asyncio.open_connection(...)` itself — when the await is not wrapped in
+    `asyncio.wait_for` and not inside `asyncio.timeout()` / `timeout_at()`,
+    `async_timeout.timeout()`, `anyio` / `trio` `fail_after` / `move_on_after` /
+    `fail_at` / `move_on_at` or a `CancelScope(deadline=...)` in the same function.
+    `await proc.wait()` after the same process was killed or terminated is not flagged.
+
+    ## Why is this bad?
+    A child that never exits, a peer that stops sending, a host that drops SYN packets:
+    the await never returns and the task hangs for good, holding whatever it holds
+    (a semaphore slot, a connection, a lock). Seed 001's executor hangs exactly like
+    this and names `asyncio.wait_for` as the remedy.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def run(cmd):
+        proc = await asyncio.create_subprocess_exec(*cmd)
+        return await proc.wait()
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def run(cmd):
+        proc = await asyncio.create_subprocess_exec(*cmd)
+        return await asyncio.wait_for(proc.wait(), timeout=300)
+    ```
+
+    ## Fix safety
+    No fix is offered: what to do on timeout (kill the child, close the connection,
+    retry) is the caller's decision.
+    """
+
+    CODE = "CL203"
+    NAME = "await-without-timeout"
+    MESSAGE = "awaited wait on a process or stream has no timeout and can hang forever"
+    TRIGGERS = ("create_subprocess", "open_connection", "open_unix_connection", "StreamReader")
+    VALID = (
+        "import asyncio\n\nasync def run(cmd):\n"
+        "    proc = await asyncio.create_subprocess_exec(*cmd)\n"
+        "    return await asyncio.wait_for(proc.wait(), timeout=60)\n",
+        "import asyncio\n\nasync def run(cmd):\n"
+        "    proc = await asyncio.create_subprocess_exec(*cmd)\n"
+        "    async with asyncio.timeout(60):\n        return await proc.communicate()\n",
+        "async def run(proc):\n    return await proc.wait()\n",
+    )
+    INVALID = (
+        Invalid(
+            "import asyncio\n\nasync def run(cmd):\n"
+            "    proc = await asyncio.create_subprocess_exec(*cmd)\n"
+            "    return await proc.wait()\n"
+        ),
+        Invalid(
+            "import asyncio\n\nasync def ping(host):\n"
+            "    reader, writer = await asyncio.open_connection(host, 80)\n"
+            "    return await reader.readline()\n"
+        ),
+    )
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self._index: ResourceIndex | None = None
+        # one frame per function: [timeout scopes open, receivers killed so far]
+        self._frames: list[tuple[list[int], set[str]]] = [([0], set())]
+
+    # ---- frames: timeout scopes and stopped processes of the current function ----------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._frames.append(([0], set()))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._frames.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._frames.append(([0], set()))
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._frames.pop()
+
+    def visit_With(self, node: cst.With) -> None:
+        if any(is_timeout_scope(item, self.semantics.qualified_name) for item in node.items):
+            self._frames[-1][0][0] += 1
+
+    def leave_With(self, original_node: cst.With) -> None:
+        if any(
+            is_timeout_scope(item, self.semantics.qualified_name) for item in original_node.items
+        ):
+            self._frames[-1][0][0] -= 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _STOPS:
+            receiver = dotted_name(func.value)
+            if receiver is not None:
+                self._frames[-1][1].add(receiver)
+
+    # ---- the check ---------------------------------------------------------------------
+
+    def visit_Await(self, node: cst.Await) -> None:
+        call = node.expression
+        if not isinstance(call, cst.Call) or self._frames[-1][0][0] > 0:
+            return
+        if self.semantics.call_name(call) in OPEN_CONNECTION:
+            self._report(call, "`open_connection`", "the connection attempt")
+            return
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            return
+        method = func.attr.value
+        if method in PROCESS_WAITS and self._kind(func.value) == "process":
+            if dotted_name(func.value) in self._frames[-1][1]:
+                return  # the process was killed: the wait returns promptly
+            self._report(call, f"`Process.{method}()`", "the child process")
+        elif method in STREAM_READS and self._kind(func.value) == "reader":
+            self._report(call, f"`StreamReader.{method}()`", "the peer")
+
+    def _report(self, call: cst.Call, label: str, what: str) -> None:
+        self.report(
+            call,
+            f"await {label} has no timeout: if {what} never answers the task hangs; "
+            "wrap it in `asyncio.wait_for(..., timeout)` or `async with asyncio.timeout(...)`",
+        )
+
+    def _kind(self, receiver: cst.BaseExpression) -> ResourceKind | None:
+        index = self._resource_index()
+        if isinstance(receiver, cst.Name):
+            return index.kind_in_function(self.semantics.enclosing_function(), receiver.value)
+        if isinstance(receiver, cst.Attribute) and receiver.attr.value in _PIPES:
+            return "reader" if self._kind(receiver.value) == "process" else None
+        dotted = dotted_name(receiver)
+        if dotted is not None and dotted.startswith("self.") and dotted.count(".") == 1:
+            owner = self.semantics.scopes.class_frames
+            node = owner[-1].node if owner else None
+            return index.kind_in_class(node if isinstance(node, cst.ClassDef) else None, dotted)
+        return None
+
+    def _resource_index(self) -> ResourceIndex:
+        if self._index is None:
+            self._index = resource_index(self.context.module)
+        return self._index
