@@ -1,0 +1,289 @@
+"""The fix machinery: passes, verification, imports, and how files are read and written."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from concurrency_lint.config import Config
+from concurrency_lint.file_checker import FileChecker
+from concurrency_lint.fixer import FixOptions, fix_paths, fix_text
+from concurrency_lint.fixer import run as fixer_run
+from concurrency_lint.fixer.source_file import UnfixableFile, read_document, write_atomically
+from concurrency_lint.model import Edit, Finding, Fix, Safety, Span
+
+UNSAFE_ALL = FixOptions(apply=True, unsafe=True, use_cache=False)
+SNIPPET = 'import subprocess\nsubprocess.run(["ls"])\n'
+FIXED_SNIPPET = 'import subprocess\nsubprocess.run(["ls"], timeout=10)\n'
+
+
+def _real_check(text: str) -> tuple[Finding, ...]:
+    return FileChecker(Config()).check_text("example.py", text).findings
+
+
+def _token_check(
+    token: str, replacement: str, imports: tuple[tuple[str, str], ...] = (), safe: bool = True
+):
+    """A stand-in rule: every ``token`` is a finding whose fix replaces it."""
+
+    def check(text: str) -> list[Finding]:
+        findings = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            for match in re.finditer(re.escape(token), line):
+                span = Span(number, match.start() + 1, number, match.end() + 1)
+                safety = Safety.SAFE if safe else Safety.UNSAFE
+                fix = Fix(f"replace {token}", safety, (Edit(span, replacement),), imports)
+                findings.append(Finding("CL999", "stand-in", "a token", "example.py", span, fix))
+        return findings
+
+    return check
+
+
+# ---- the fix loop ----------------------------------------------------------------------
+
+
+def test_unsafe_fixes_are_applied_only_when_asked() -> None:
+    held = fix_text(SNIPPET, _real_check, unsafe=False)
+    assert held.text == SNIPPET and not held.applied
+    assert [f.code for f in held.remaining] == ["CL201"]
+    applied = fix_text(SNIPPET, _real_check, unsafe=True)
+    assert applied.text == FIXED_SNIPPET
+    assert [f.code for f in applied.applied] == ["CL201"]
+    assert applied.remaining == ()
+
+
+def test_safe_fixes_need_no_flag() -> None:
+    outcome = fix_text("a = SLOW\n", _token_check("SLOW", "FAST"), unsafe=False)
+    assert outcome.text == "a = FAST\n"
+
+
+def test_overlapping_fixes_are_applied_over_several_passes() -> None:
+    nested = 'import subprocess\nsubprocess.run(subprocess.check_output(["ls"]).split())\n'
+    once = fix_text(nested, _real_check, unsafe=True, max_passes=1)
+    assert len(once.applied) == 1 and not once.converged
+    outcome = fix_text(nested, _real_check, unsafe=True)
+    assert outcome.converged and len(outcome.applied) == 2
+    assert outcome.text == (
+        "import subprocess\n"
+        'subprocess.run(subprocess.check_output(["ls"], timeout=10).split(), timeout=10)\n'
+    )
+
+
+def test_non_overlapping_fixes_are_applied_in_one_pass() -> None:
+    outcome = fix_text("a = SLOW\nb = SLOW + SLOW\n", _token_check("SLOW", "FAST"), False, 1)
+    assert outcome.text == "a = FAST\nb = FAST + FAST\n"
+    assert outcome.converged and len(outcome.applied) == 3
+
+
+def test_a_fix_whose_result_would_not_compile_is_refused_and_says_why() -> None:
+    outcome = fix_text("x = BREAK\n", _token_check("BREAK", "("), unsafe=False)
+    assert outcome.text == "x = BREAK\n" and not outcome.applied
+    (refusal,) = outcome.refused
+    assert "would not compile" in refusal.reason
+    (finding,) = outcome.remaining
+    assert "fix not applied: the fixed code would not compile" in finding.message
+
+
+def test_a_broken_fix_does_not_stop_the_good_ones_beside_it() -> None:
+    check_bad = _token_check("BREAK", "(")
+    check_good = _token_check("SLOW", "FAST")
+
+    def check(text: str) -> list[Finding]:
+        return [*check_bad(text), *check_good(text)]
+
+    outcome = fix_text("x = BREAK\ny = SLOW\n", check, unsafe=False)
+    assert outcome.text == "x = BREAK\ny = FAST\n"
+    assert [r.finding.code for r in outcome.refused] == ["CL999"]
+
+
+def test_compile_errors_beyond_the_grammar_are_caught() -> None:
+    # Parses, but `nonlocal` at module level does not compile.
+    outcome = fix_text("x = 1\nMARK\n", _token_check("MARK", "nonlocal x"), unsafe=False)
+    assert outcome.text == "x = 1\nMARK\n"
+    assert outcome.refused
+
+
+def test_files_with_syntax_errors_are_left_alone() -> None:
+    broken = 'import subprocess\nsubprocess.run(["ls"]\n'
+    outcome = fix_text(broken, _real_check, unsafe=True)
+    assert outcome.text == broken
+    assert [f.code for f in outcome.remaining] == ["CL001"]
+
+
+def test_imports_are_added_once_after_docstring_and_future_imports() -> None:
+    source = '"""Doc."""\nfrom __future__ import annotations\n\nA = WORK\nB = WORK\n'
+    check = _token_check("WORK", "run_parallel(f, xs)", (("vendored.parallel", "run_parallel"),))
+    outcome = fix_text(source, check, unsafe=False)
+    assert outcome.text == (
+        '"""Doc."""\nfrom __future__ import annotations\n'
+        "from vendored.parallel import run_parallel\n\n"
+        "A = run_parallel(f, xs)\nB = run_parallel(f, xs)\n"
+    )
+    again = fix_text(outcome.text, check, unsafe=False)
+    assert again.text == outcome.text
+
+
+def test_an_existing_import_from_the_same_module_is_extended() -> None:
+    source = "from vendored.parallel import batch_map\n\nA = WORK\n"
+    check = _token_check("WORK", "run_parallel(f)", (("vendored.parallel", "run_parallel"),))
+    outcome = fix_text(source, check, unsafe=False)
+    assert outcome.text.count("import") == 1
+    assert "run_parallel" in outcome.text.splitlines()[0]
+
+
+def test_a_fix_needing_a_name_the_module_already_uses_is_refused() -> None:
+    source = "def run_parallel():\n    pass\n\nA = WORK\n"
+    check = _token_check("WORK", "run_parallel(f)", (("vendored.parallel", "run_parallel"),))
+    outcome = fix_text(source, check, unsafe=False)
+    assert outcome.text == source
+    assert "already names something else" in outcome.refused[0].reason
+
+
+# ---- files -----------------------------------------------------------------------------
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_preview_writes_nothing(project: Path) -> None:
+    target = _write(project / "a.py", SNIPPET.encode())
+    run = fix_paths([target], Config(), FixOptions(unsafe=True, use_cache=False))
+    assert target.read_bytes() == SNIPPET.encode()
+    (file,) = run.changed_files
+    assert file.after == FIXED_SNIPPET and not file.written
+
+
+def test_apply_writes_the_fixed_code(project: Path) -> None:
+    target = _write(project / "a.py", SNIPPET.encode())
+    run = fix_paths([target], Config(), UNSAFE_ALL)
+    assert target.read_text() == FIXED_SNIPPET
+    assert run.fixes_applied == 1 and run.findings_left == ()
+
+
+def test_latin1_file_keeps_its_encoding(project: Path) -> None:
+    source = '# -*- coding: latin-1 -*-\nimport subprocess\nname = "café"\nsubprocess.run(["ls"])\n'
+    target = _write(project / "a.py", source.encode("latin-1"))
+    fix_paths([target], Config(), UNSAFE_ALL)
+    data = target.read_bytes()
+    assert b"caf\xe9" in data
+    assert data.decode("latin-1") == source.replace('["ls"])', '["ls"], timeout=10)')
+
+
+def test_byte_order_mark_is_kept_once(project: Path) -> None:
+    target = _write(project / "a.py", b"\xef\xbb\xbf" + SNIPPET.encode())
+    fix_paths([target], Config(), UNSAFE_ALL)
+    assert target.read_bytes() == b"\xef\xbb\xbf" + FIXED_SNIPPET.encode()
+
+
+def test_crlf_line_endings_are_kept(project: Path) -> None:
+    target = _write(project / "a.py", SNIPPET.replace("\n", "\r\n").encode())
+    run = fix_paths([target], Config(), UNSAFE_ALL)
+    assert target.read_bytes() == FIXED_SNIPPET.replace("\n", "\r\n").encode()
+    assert "\r" not in run.files[0].after  # the diff shows plain lines
+
+
+def test_permissions_are_kept_and_no_temporary_file_is_left(project: Path) -> None:
+    target = _write(project / "a.py", SNIPPET.encode())
+    os.chmod(target, 0o751)
+    fix_paths([target], Config(), UNSAFE_ALL)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o751
+    assert sorted(p.name for p in project.iterdir()) == ["a.py"]
+
+
+def test_a_symbolic_link_stays_a_link_to_the_fixed_file(project: Path) -> None:
+    real = _write(project / "real.py", SNIPPET.encode())
+    link = project / "link.py"
+    link.symlink_to(real)
+    fix_paths([link], Config(), UNSAFE_ALL)
+    assert link.is_symlink()
+    assert real.read_text() == FIXED_SNIPPET
+
+
+def test_failed_write_leaves_the_file_and_no_temporary_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = _write(project / "a.py", SNIPPET.encode())
+
+    def refuse(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    run = fix_paths([target], Config(), UNSAFE_ALL)
+    assert target.read_bytes() == SNIPPET.encode()
+    assert sorted(p.name for p in project.iterdir()) == ["a.py"]
+    (file,) = run.errors
+    assert "No space left on device" in (file.error or "")
+    assert [f.code for f in run.findings_left] == ["CL201"]
+
+
+def test_a_file_changed_while_fixing_is_not_overwritten(project: Path) -> None:
+    target = _write(project / "a.py", b"new content\n")
+    with pytest.raises(UnfixableFile, match="changed on disk"):
+        write_atomically(target, b"fixed\n", expected=b"old content\n")
+    assert target.read_bytes() == b"new content\n"
+
+
+def test_syntax_error_file_is_untouched(project: Path) -> None:
+    data = b'import subprocess\nsubprocess.run(["ls"]\n'
+    target = _write(project / "a.py", data)
+    run = fix_paths([target], Config(), UNSAFE_ALL)
+    assert target.read_bytes() == data
+    assert run.fixes_applied == 0
+    assert [f.code for f in run.findings_left] == ["CL001"]
+
+
+def test_undecodable_file_is_untouched(project: Path) -> None:
+    data = b'import subprocess\nsubprocess.run(["\xff"])\n'
+    target = _write(project / "a.py", data)
+    run = fix_paths([target], Config(), UNSAFE_ALL)
+    assert target.read_bytes() == data
+    assert [f.code for f in run.findings_left] == ["CL002"]
+
+
+def test_markdown_is_never_fixed(project: Path) -> None:
+    data = f"# Notes\n\n```python\n{SNIPPET}```\n".encode()
+    target = _write(project / "notes.md", data)
+    run = fix_paths([target], Config(include_markdown=True), UNSAFE_ALL)
+    assert target.read_bytes() == data
+    assert run.fixes_applied == 0
+    assert [f.code for f in run.findings_left] == ["CL201"]
+
+
+def test_lone_carriage_returns_mixed_with_newlines_are_refused() -> None:
+    with pytest.raises(UnfixableFile, match="mixed line endings"):
+        read_document(b"a = 1\rb = 2\nc = 3\n")
+
+
+def test_old_mac_line_endings_round_trip() -> None:
+    document = read_document(b"a = 1\rb = 2\r")
+    assert document.text == "a = 1\nb = 2\n"
+    assert document.encode(document.text) == b"a = 1\rb = 2\r"
+
+
+def test_a_second_apply_changes_nothing(project: Path) -> None:
+    target = _write(project / "a.py", SNIPPET.encode())
+    fix_paths([target], Config(), UNSAFE_ALL)
+    before = target.stat().st_mtime_ns
+    run = fix_paths([target], Config(), UNSAFE_ALL)
+    assert run.fixes_applied == 0 and not run.changed_files
+    assert target.stat().st_mtime_ns == before
+
+
+def test_a_fixer_crash_leaves_the_file_alone(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = _write(project / "a.py", SNIPPET.encode())
+
+    def crash(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(fixer_run, "fix_text", crash)
+    run = fix_paths([target], Config(), UNSAFE_ALL)
+    assert target.read_bytes() == SNIPPET.encode()
+    assert "internal error: RuntimeError: boom" in (run.errors[0].error or "")
