@@ -131,11 +131,11 @@ def _check_all(
     to_parse = []
     done = total - len(pending)
     for job in pending:
-        if any(token in job.text for token in triggers):
-            to_parse.append(job)
-        else:
+        if job.markdown and not any(token in job.text for token in triggers):
             done += 1
             yield job, FileResult(job.display)
+        else:  # Python files without triggers still get the interpreter's syntax check
+            to_parse.append(job)
     workers = min(jobs or os.cpu_count() or 1, len(to_parse))
     if workers <= 1 or len(to_parse) < IN_PROCESS_LIMIT:
         for job in to_parse:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 import re
 import sys
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -26,11 +25,13 @@ from concurrency_lint.model import (
     Fix,
     Span,
 )
+from concurrency_lint.pruning import PRUNE_ABOVE_CHARS, PrunedModule, prune_module
 from concurrency_lint.registry import all_rules, known_codes
 from concurrency_lint.rule import FileContext, Report, Rule
 from concurrency_lint.selection import enabled_codes, ignored_for_path
 from concurrency_lint.source_text import UndecodableSource, decode_source, needs_strict_precheck
 from concurrency_lint.suppressions import ignores_whole_file, is_suppressed
+from concurrency_lint.syntax_check import SyntaxProblem, parse_python
 
 # Parsing and visiting recurse once per nesting level: give them a deep stack.
 _PARSER_STACK_BYTES = 256 * 1024 * 1024
@@ -111,14 +112,19 @@ class FileChecker:
         self, path: str, text: str, rules: tuple[type[Rule], ...], offset: _Offset, markdown: bool
     ) -> list[Finding]:
         triggered = tuple(rule for rule in rules if any(token in text for token in rule.TRIGGERS))
-        if not triggered:
+        if not triggered and markdown:
             return []
         outcome: list[list[Finding]] = []
         failure: list[BaseException] = []
 
         def work() -> None:
             try:
-                outcome.append(self._parse_and_visit(path, text, triggered, offset, markdown))
+                if not triggered:  # nothing to look for: only say whether it is valid Python
+                    outcome.append(_syntax_findings(path, text))
+                elif len(text) > PRUNE_ABOVE_CHARS and not markdown:
+                    outcome.append(self._check_large(path, text, triggered))
+                else:
+                    outcome.append(self._parse_and_visit(path, text, triggered, offset, markdown))
             except BaseException as exc:  # handed back to the calling thread
                 failure.append(exc)
 
@@ -126,6 +132,16 @@ class FileChecker:
         if failure:
             raise failure[0]
         return outcome[0]
+
+    def _check_large(self, path: str, text: str, rules: tuple[type[Rule], ...]) -> list[Finding]:
+        """A very large module: checked by the interpreter, then pruned, then analysed."""
+        tree = parse_python(text)
+        if isinstance(tree, SyntaxProblem):
+            return [_problem_finding(tree, path)]
+        tokens = {token for rule in rules for token in rule.TRIGGERS}
+        pruned = prune_module(text, tree, tokens)
+        findings = self._parse_and_visit(path, pruned.text, rules, _Offset(), False)
+        return [_relocated(finding, pruned) for finding in findings]
 
     def _parse_and_visit(
         self, path: str, text: str, rules: tuple[type[Rule], ...], offset: _Offset, markdown: bool
@@ -225,19 +241,9 @@ def _run_with_deep_stack(work: Callable[[], None]) -> None:
 def _parse(path: str, text: str, offset: _Offset) -> cst.Module | Finding:
     """The parsed module, or a CL001 finding saying why the text does not parse."""
     if needs_strict_precheck(text):
-        try:
-            ast.parse(text)
-        except SyntaxError as exc:
-            return _engine_finding(
-                SYNTAX_ERROR,
-                f"{exc.msg}",
-                path,
-                offset,
-                line=exc.lineno or 1,
-                column=exc.offset or 1,
-            )
-        except (RecursionError, MemoryError):
-            return _engine_finding(SYNTAX_ERROR, "too deeply nested to parse", path, offset)
+        problem = parse_python(text)
+        if isinstance(problem, SyntaxProblem):
+            return _problem_finding(problem, path, offset)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -248,6 +254,31 @@ def _parse(path: str, text: str, offset: _Offset) -> cst.Module | Finding:
             line, column = int(located.group(1)), int(located.group(2))
             message = message[located.end() :]
         return _engine_finding(SYNTAX_ERROR, message, path, offset, line=line, column=column)
+
+
+def _relocated(finding: Finding, pruned: PrunedModule) -> Finding:
+    """A finding on a pruned module, moved back to the lines of the real source."""
+
+    def moved(span: Span) -> Span:
+        start, end = pruned.original_line(span.start_line), pruned.original_line(span.end_line)
+        return replace(span, start_line=start, end_line=end)
+
+    fix = finding.fix
+    if fix is not None:
+        edits = tuple(replace(edit, span=moved(edit.span)) for edit in fix.edits)
+        fix = replace(fix, edits=edits)
+    return replace(finding, span=moved(finding.span), fix=fix)
+
+
+def _syntax_findings(path: str, text: str) -> list[Finding]:
+    problem = parse_python(text)
+    return [_problem_finding(problem, path)] if isinstance(problem, SyntaxProblem) else []
+
+
+def _problem_finding(problem: SyntaxProblem, path: str, offset: _Offset = _Offset()) -> Finding:
+    return _engine_finding(
+        SYNTAX_ERROR, problem.message, path, offset, line=problem.line, column=problem.column
+    )
 
 
 def _engine_finding(

@@ -23,7 +23,7 @@ def decode_source(data: bytes) -> DecodedSource:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise UndecodableSource(str(exc)) from exc
+        raise UndecodableSource(f"cannot decode source: {exc}") from exc
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:

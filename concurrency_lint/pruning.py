@@ -1,0 +1,113 @@
+"""Shrink a very large module to the top-level statements rules could care about.
+
+LibCST needs seconds per megabyte; generated modules (tables, bindings, fixtures) run to
+many megabytes and almost none of their statements mention anything a rule looks at.
+Such a module is cut down before LibCST sees it: every top-level statement that mentions
+no trigger token, imports nothing and defines nothing a kept statement names becomes
+one empty line. Columns of what is kept do not move, and :class:`PrunedModule` maps its
+lines back to the real source.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+#: Modules larger than this are pruned before the full parse.
+PRUNE_ABOVE_CHARS = 512 * 1024
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings, split exactly where the interpreter counts lines."""
+    lines, start = [], 0
+    for match in _LINE_BREAK.finditer(text):
+        lines.append(text[start : match.end()])
+        start = match.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
+
+
+@dataclass(frozen=True)
+class PrunedModule:
+    """The cut-down source, and for each of its lines the line it came from."""
+
+    text: str
+    source_lines: tuple[int, ...]
+
+    def original_line(self, line: int) -> int:
+        """The source line of a 1-based line of :attr:`text`."""
+        if 1 <= line <= len(self.source_lines):
+            return self.source_lines[line - 1]
+        return line - len(self.source_lines) + (self.source_lines[-1] if self.source_lines else 0)
+
+
+def prune_module(text: str, tree: ast.Module, tokens: Iterable[str]) -> PrunedModule:
+    """``text`` with each run of irrelevant top-level statements folded into a blank line."""
+    lines = split_lines(text)
+    spans = [_line_span(statement) for statement in tree.body]
+    segments = ["".join(lines[first - 1 : last]) for first, last in spans]
+    keep = [
+        isinstance(statement, (ast.Import, ast.ImportFrom))
+        or "import" in segment
+        or any(token in segment for token in tokens)
+        for statement, segment in zip(tree.body, segments, strict=True)
+    ]
+    _keep_named_definitions(tree.body, segments, keep)
+    _keep_line_sharers(spans, keep)
+    blank = set()
+    for (first, last), kept in zip(spans, keep, strict=True):
+        if not kept:
+            blank.update(range(first, last + 1))
+    kept_text: list[str] = []
+    source_lines: list[int] = []
+    in_removed_run = False
+    for number, line in enumerate(lines, start=1):
+        removed = number in blank
+        if not (removed and in_removed_run):
+            kept_text.append(_line_ending(line) if removed else line)
+            source_lines.append(number)
+        in_removed_run = removed
+    return PrunedModule("".join(kept_text), tuple(source_lines))
+
+
+def _line_span(statement: ast.stmt) -> tuple[int, int]:
+    decorators = getattr(statement, "decorator_list", ())
+    first = min([statement.lineno, *(decorator.lineno for decorator in decorators)])
+    return first, statement.end_lineno or statement.lineno
+
+
+def _keep_named_definitions(body: list[ast.stmt], segments: list[str], keep: list[bool]) -> None:
+    """Keep functions and classes that kept statements mention (so callables resolve)."""
+    definitions = {
+        statement.name: index
+        for index, statement in enumerate(body)
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    }
+    pending = [index for index, kept in enumerate(keep) if kept]
+    while pending:
+        for word in _WORD.findall(segments[pending.pop()]):
+            index = definitions.get(word)
+            if index is not None and not keep[index]:
+                keep[index] = True
+                pending.append(index)
+
+
+def _keep_line_sharers(spans: list[tuple[int, int]], keep: list[bool]) -> None:
+    """A statement sharing a line with a kept one is kept too (``a = 1; import os``)."""
+    changed = True
+    while changed:
+        changed = False
+        for index in range(1, len(spans)):
+            if spans[index - 1][1] == spans[index][0] and keep[index - 1] != keep[index]:
+                keep[index - 1] = keep[index] = True
+                changed = True
+
+
+def _line_ending(line: str) -> str:
+    return line[len(line.rstrip("\r\n")) :]

@@ -1,0 +1,27 @@
+"""The interpreter's own parser as a fast syntax check (C speed, no recursion crash)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """Why a text is not valid Python, and where (1-based)."""
+
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+def parse_python(text: str) -> ast.Module | SyntaxProblem:
+    """The text's ``ast`` tree, or the problem that stops the interpreter parsing it."""
+    try:
+        return ast.parse(text)
+    except SyntaxError as exc:
+        return SyntaxProblem(exc.msg or "invalid syntax", exc.lineno or 1, exc.offset or 1)
+    except (RecursionError, MemoryError):
+        return SyntaxProblem("too deeply nested to parse")
+    except ValueError as exc:  # null bytes on Python < 3.12
+        return SyntaxProblem(str(exc))
