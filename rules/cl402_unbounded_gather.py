@@ -1,0 +1,181 @@
+"""CL402 unbounded-gather."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from concurrency_lint.analysis.callables import resolve_callable
+from concurrency_lint.analysis.fan_out import FanOut, fan_outs, is_runtime_sized
+from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.knowledge.asyncio_calls import (
+    CONCURRENCY_BOUNDS,
+    CREATE_SUBPROCESS,
+    GATHER,
+    OPEN_CONNECTION,
+)
+from concurrency_lint.rule import Invalid, Rule
+
+#: Library coroutines that start a process or a connection per call: unbounded on their own.
+_UNBOUNDED_LIBRARY_CALLS = CREATE_SUBPROCESS | OPEN_CONNECTION
+_BOUND_WORDS = ("semaphore", "limiter", "limit", "sem")
+
+
+class UnboundedGather(Rule):
+    """
+    ## What it does
+    Flags `asyncio.gather(*X)` where `X` is built from a runtime-sized iterable — a
+    comprehension, `map(f, items)`, or a list filled by `append` in a loop — and the
+    coroutine made per item is a function of this module (or
+    `asyncio.create_subprocess_exec/shell`, `asyncio.open_connection`) that takes no
+    concurrency bound: no `async with <semaphore or lock>`, no `acquire()`, no
+    `asyncio.Semaphore` / `anyio.CapacityLimiter` in it or in the function calling
+    `gather`. Literal collections and `range(<literal>)` are fixed-size and not flagged;
+    per-item calls whose definition is not in the module are unknown and not flagged.
+
+    ## Why is this bad?
+    `gather` starts every coroutine at once. Ten thousand URLs open ten thousand
+    sockets, ten thousand files run into the descriptor limit, ten thousand child
+    processes exhaust memory: the failure grows with the input, which is the case tests
+    rarely cover.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def fetch(session, url):
+        async with session.get(url) as response:
+            return await response.read()
+
+    async def fetch_all(session, urls):
+        return await asyncio.gather(*[fetch(session, url) for url in urls])
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def fetch(session, semaphore, url):
+        async with semaphore:
+            async with session.get(url) as response:
+                return await response.read()
+
+    async def fetch_all(session, urls):
+        semaphore = asyncio.Semaphore(50)
+        return await asyncio.gather(*[fetch(session, semaphore, url) for url in urls])
+    ```
+    (or `ConcurrentExecutor(max_concurrent=...)` from `concurrency_lint.parallel`).
+
+    ## Fix safety
+    No fix is offered: the bound depends on what the coroutine uses up (sockets, file
+    descriptors, processes, a remote rate limit).
+    """
+
+    CODE = "CL402"
+    NAME = "unbounded-gather"
+    MESSAGE = "`asyncio.gather(*...)` over a runtime-sized iterable with no concurrency bound"
+    TRIGGERS = ("gather",)
+    VALID = (
+        "import asyncio\n\nasync def one(x):\n    return x\n\n"
+        "async def main():\n    await asyncio.gather(*[one(x) for x in (1, 2, 3)])\n",
+        "import asyncio\n\nsem = asyncio.Semaphore(10)\n\nasync def one(x):\n"
+        "    async with sem:\n        return x\n\n"
+        "async def main(items):\n    await asyncio.gather(*[one(x) for x in items])\n",
+        "import asyncio\n\nasync def main(client, items):\n"
+        "    await asyncio.gather(*[client.get(x) for x in items])\n",
+    )
+    INVALID = (
+        Invalid(
+            "import asyncio\n\nasync def one(x):\n    return x\n\n"
+            "async def main(items):\n    await asyncio.gather(*[one(x) for x in items])\n"
+        ),
+        Invalid(
+            "import asyncio\n\nasync def one(x):\n    return x\n\n"
+            "async def main(items):\n    tasks = []\n    for x in items:\n"
+            "        tasks.append(asyncio.create_task(one(x)))\n"
+            "    await asyncio.gather(*tasks)\n"
+        ),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.semantics.call_name(node) not in GATHER:
+            return
+        for arg in node.args:
+            if arg.star != "*":
+                continue
+            unbounded = self._unbounded_function(fan_outs(arg.value, self.semantics))
+            if unbounded is not None:
+                self.report(
+                    node,
+                    f"`asyncio.gather(*...)` starts one `{unbounded}` per item of a "
+                    "runtime-sized iterable at once; bound it with an `asyncio.Semaphore` "
+                    "(`async with semaphore:` in the coroutine) or use "
+                    "`ConcurrentExecutor(max_concurrent=...)`",
+                )
+                return
+
+    def _unbounded_function(self, sources: list[FanOut]) -> str | None:
+        """The per-item function's name when every source is unbounded, else None."""
+        if not sources or self._caller_bounds():
+            return None
+        label = None
+        for source in sources:
+            if source.function is None or not is_runtime_sized(source.iterable):
+                return None
+            label = self._unbounded_label(source.function)
+            if label is None:
+                return None
+        return label
+
+    def _unbounded_label(self, function: cst.BaseExpression) -> str | None:
+        name = self.semantics.qualified_name(function)
+        if name in _UNBOUNDED_LIBRARY_CALLS:
+            return name
+        definition = resolve_callable(function, self.context)
+        if not isinstance(definition, cst.FunctionDef) or definition.asynchronous is None:
+            return None
+        if _takes_bound(definition, self.semantics.qualified_name):
+            return None
+        return dotted_name(function) or definition.name.value
+
+    def _caller_bounds(self) -> bool:
+        caller = self.semantics.enclosing_function()
+        return caller is not None and _takes_bound(caller, self.semantics.qualified_name)
+
+
+def _takes_bound(function: cst.FunctionDef, qualify) -> bool:
+    """True when the function holds a semaphore, lock or limiter somewhere in its body."""
+    finder = _BoundFinder(qualify)
+    function.visit(finder)
+    return finder.found
+
+
+class _BoundFinder(cst.CSTVisitor):
+    def __init__(self, qualify) -> None:
+        self.qualify = qualify
+        self.found = False
+
+    def visit_With(self, node: cst.With) -> None:
+        if node.asynchronous is None:
+            return
+        for item in node.items:
+            held = item.item
+            if isinstance(held, cst.Call):
+                held = held.func if _names_bound(held.func) else None
+            if isinstance(held, (cst.Name, cst.Attribute)):
+                self.found = True
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "acquire":
+            self.found = True
+        elif self.qualify(func) in CONCURRENCY_BOUNDS:
+            self.found = True
+
+    def visit_Param(self, node: cst.Param) -> None:
+        if any(word in node.name.value.lower() for word in _BOUND_WORDS):
+            self.found = True
+
+
+def _names_bound(func: cst.BaseExpression) -> bool:
+    name = (dotted_name(func) or "").rsplit(".", 1)[-1].lower()
+    return any(word in name for word in _BOUND_WORDS)
