@@ -1,0 +1,229 @@
+"""What one scope (a function or the module) binds and how it uses each name.
+
+Flow-insensitive: every binding and every use of a name in the scope's own body, with the
+shape of the use (``name.method()``, ``name.attr``, ``with name:``, anything else). Nested
+functions, lambdas and classes are entered only to note that they capture a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import libcst as cst
+
+UseKind = Literal["call", "attr", "with", "store-into", "captured", "other"]
+
+#: A binding whose value is not a plain expression (parameter, loop target, unpacking...).
+OPAQUE = None
+
+_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+_UNPACKING = (cst.Tuple, cst.List, cst.Element, cst.StarredElement)
+
+
+@dataclass(frozen=True)
+class Use:
+    """One load of a name: ``kind`` and, for ``call`` / ``attr``, the attribute's name."""
+
+    kind: UseKind
+    node: cst.Name
+    attribute: str | None = None
+    call: cst.Call | None = None
+
+
+@dataclass
+class ScopeNames:
+    """Bindings and uses of the names of one scope."""
+
+    node: cst.CSTNode
+    bindings: dict[str, list[cst.BaseExpression | None]] = field(default_factory=dict)
+    uses: dict[str, list[Use]] = field(default_factory=dict)
+    functions: dict[str, cst.FunctionDef] = field(default_factory=dict)
+    classes: dict[str, cst.ClassDef] = field(default_factory=dict)
+    declared_global: set[str] = field(default_factory=set)
+
+    def value_of(self, name: str) -> cst.BaseExpression | None:
+        """The expression a name is bound to when it is bound exactly once, else None."""
+        values = self.bindings.get(name, [])
+        return values[0] if len(values) == 1 else None
+
+    def binds(self, name: str) -> bool:
+        return name in self.bindings or name in self.functions or name in self.classes
+
+
+class ScopeIndex:
+    """Indexes scopes on demand, once each (a rule keeps one per file)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int, ScopeNames] = {}
+
+    def of(self, scope: cst.Module | cst.FunctionDef) -> ScopeNames:
+        found = self._cache.get(id(scope))
+        if found is None or found.node is not scope:
+            found = _index(scope)
+            self._cache[id(scope)] = found
+        return found
+
+
+def _index(scope: cst.Module | cst.FunctionDef) -> ScopeNames:
+    names = ScopeNames(scope)
+    collector = _Collector(names)
+    if isinstance(scope, cst.FunctionDef):
+        for param in _parameters(scope.params):
+            names.bindings.setdefault(param, []).append(OPAQUE)
+        scope.body.visit(collector)
+    else:
+        scope.visit(collector)
+    return names
+
+
+def _parameters(params: cst.Parameters) -> list[str]:
+    found = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            found.append(star.name.value)
+    return found
+
+
+class _Collector(cst.CSTVisitor):
+    def __init__(self, names: ScopeNames) -> None:
+        super().__init__()
+        self.names = names
+        self.stack: list[cst.CSTNode] = []
+        self.depth = 0  # nested scopes entered
+        self.skip: set[int] = set()  # Name nodes that are not variable loads
+        self.stores: set[int] = set()  # roots of assignment targets
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _SCOPES):
+            if self.depth == 0:
+                self._define(node)
+            self.depth += 1
+        elif self.depth == 0:
+            self._note_binding(node)
+        if isinstance(node, cst.Name) and id(node) not in self.skip:
+            self._note_load(node)
+        self.stack.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.stack.pop()
+        if isinstance(original_node, _SCOPES):
+            self.depth -= 1
+
+    # ---- bindings ------------------------------------------------------------------------
+
+    def _define(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.FunctionDef):
+            self.names.functions[node.name.value] = node
+            self.skip.add(id(node.name))
+        elif isinstance(node, cst.ClassDef):
+            self.names.classes[node.name.value] = node
+            self.skip.add(id(node.name))
+
+    def _note_binding(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                self._store(target.target, node.value)
+        elif isinstance(node, cst.AnnAssign):
+            self._store(node.target, node.value)
+        elif isinstance(node, cst.AugAssign):
+            self._store(node.target, OPAQUE)
+        elif isinstance(node, cst.NamedExpr):
+            self._store(node.target, node.value)
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            self._store(node.target, OPAQUE)
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            self._store(node.asname.name, node.item)
+        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            self._store(node.name.name, OPAQUE)
+        elif isinstance(node, cst.Del):
+            self._store(node.target, OPAQUE)
+        elif isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(
+            node.names, cst.ImportStar
+        ):
+            for alias in node.names:
+                bound = alias.asname.name if alias.asname is not None else alias.name
+                self._skip_all(alias)
+                local = bound.value if isinstance(bound, cst.Name) else None
+                if isinstance(bound, cst.Attribute):
+                    local = _leftmost(bound)
+                if local is not None:
+                    self.names.bindings.setdefault(local, []).append(OPAQUE)
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            for item in node.names:
+                self.names.declared_global.add(item.name.value)
+                self.skip.add(id(item.name))
+        elif isinstance(node, cst.Attribute):
+            self.skip.add(id(node.attr))
+        elif isinstance(node, cst.Arg) and node.keyword is not None:
+            self.skip.add(id(node.keyword))
+
+    def _store(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        self.stores.add(id(target))
+        if isinstance(target, cst.Name):
+            self.skip.add(id(target))
+            self.names.bindings.setdefault(target.value, []).append(value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._store(element.value, OPAQUE)
+        elif isinstance(target, cst.StarredElement):
+            self._store(target.value, OPAQUE)
+
+    def _skip_all(self, node: cst.CSTNode) -> None:
+        finder = _NameFinder()
+        node.visit(finder)
+        self.skip.update(id(name) for name in finder.names)
+
+    # ---- uses ----------------------------------------------------------------------------
+
+    def _note_load(self, node: cst.Name) -> None:
+        if self.depth > 0:
+            if not self._is_binding_name(node):
+                self._add(node, Use("captured", node))
+            return
+        parent = self.stack[-1] if self.stack else None
+        grandparent = self.stack[-2] if len(self.stack) >= 2 else None
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            if isinstance(grandparent, cst.Call) and grandparent.func is parent:
+                self._add(node, Use("call", node, parent.attr.value, grandparent))
+            elif id(parent) in self.stores:
+                self._add(node, Use("store-into", node, parent.attr.value))
+            else:
+                self._add(node, Use("attr", node, parent.attr.value))
+        elif (
+            isinstance(parent, cst.Subscript) and parent.value is node and id(parent) in self.stores
+        ):
+            self._add(node, Use("store-into", node))
+        elif isinstance(parent, cst.WithItem) and parent.item is node:
+            self._add(node, Use("with", node))
+        else:
+            self._add(node, Use("other", node))
+
+    def _is_binding_name(self, node: cst.Name) -> bool:
+        parent = self.stack[-1] if self.stack else None
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return True
+        if isinstance(parent, cst.Arg) and parent.keyword is node:
+            return True
+        if isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef, cst.ImportAlias)):
+            return True
+        return isinstance(parent, cst.AsName)
+
+    def _add(self, node: cst.Name, use: Use) -> None:
+        self.names.uses.setdefault(node.value, []).append(use)
+
+
+class _NameFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[cst.Name] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.append(node)
+
+
+def _leftmost(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None

@@ -1,0 +1,226 @@
+"""CL501 executor-not-shutdown."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from concurrency_lint.analysis.lifetimes import leaks
+from concurrency_lint.analysis.local_names import ScopeIndex
+from concurrency_lint.analysis.pools import PoolResolver
+from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
+from concurrency_lint.knowledge.lifecycle import CLOSE_METHODS
+from concurrency_lint.rule import FileContext, Invalid, Rule
+
+_ESCAPES = ("other", "captured")
+
+
+class ExecutorNotShutdown(Rule):
+    """
+    ## What it does
+    Flags a `ThreadPoolExecutor`, `ProcessPoolExecutor` or `multiprocessing.Pool` (also
+    `ThreadPool` and a context's `ctx.Pool()`) created inside a function and not used as a
+    context manager, when the function neither shuts it down (`shutdown()`, `close()`,
+    `terminate()`, `with pool:`) on every ordinary path nor hands it out.
+
+    An executor that is returned, yielded, stored on `self`, another object or in a
+    container, passed to any call, declared `global` or used by a nested function is
+    handed out: its owner decides when it ends, and it is not flagged. Neither are
+    executors created at module or class level (long-lived by design). An executor created
+    and used in one expression (`ThreadPoolExecutor().map(...)`) is flagged.
+
+    ## Why is this bad?
+    Each call leaves worker threads or processes behind until the garbage collector finds
+    the executor (never, on some interpreters, or only at exit): a process pool keeps its
+    children and their memory, a `multiprocessing.Pool` warns `ResourceWarning` and is
+    terminated mid-task, and pending work is silently dropped. Seed 001 cleans its executor
+    up in a `finally`; a `with` block does it on every path, exceptions included.
+
+    ## Example
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch_all(urls):
+        pool = ThreadPoolExecutor(max_workers=8)
+        return list(pool.map(fetch, urls))
+    ```
+
+    ## Use instead
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch_all(urls):
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            return list(pool.map(fetch, urls))
+    ```
+
+    ## Fix safety
+    No fix is offered: moving the rest of the function into a `with` block changes when
+    the function waits for pending work, which only its author can judge.
+
+    Paths are the ordinary flow (branches, loops, early `return`s); an exception between
+    creation and `shutdown()` is not counted, since a `finally` or `with` is the remedy
+    for that and the message says so.
+    """
+
+    CODE = "CL501"
+    NAME = "executor-not-shutdown"
+    MESSAGE = "executor created here is never shut down"
+    TRIGGERS = ("Pool",)
+    VALID = (
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "def f(items):\n"
+        "    with ThreadPoolExecutor() as pool:\n"
+        "        return list(pool.map(str, items))\n",
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "def f(items):\n"
+        "    pool = ThreadPoolExecutor()\n"
+        "    try:\n"
+        "        return list(pool.map(str, items))\n"
+        "    finally:\n"
+        "        pool.shutdown()\n",
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "class Service:\n"
+        "    def __init__(self):\n"
+        "        self.pool = ThreadPoolExecutor()\n",
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "def make_pool():\n"
+        "    pool = ThreadPoolExecutor(4)\n"
+        "    return pool\n",
+    )
+    INVALID = (
+        Invalid(
+            "from concurrent.futures import ThreadPoolExecutor\n"
+            "def f(items):\n"
+            "    pool = ThreadPoolExecutor()\n"
+            "    return list(pool.map(str, items))\n"
+        ),
+        Invalid(
+            "import multiprocessing\n"
+            "def f(items):\n"
+            "    pool = multiprocessing.Pool(4)\n"
+            "    if not items:\n"
+            "        return []\n"
+            "    result = pool.map(str, items)\n"
+            "    pool.close()\n"
+            "    return result\n"
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self.index = ScopeIndex()
+        self.pools = PoolResolver(self.semantics, context.module, self.index)
+        self.verdicts: dict[tuple[int, str], str | None] = {}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        function = self.semantics.enclosing_function()
+        if function is None or self.pools.constructor_of_call(node) not in EXECUTOR_CONSTRUCTORS:
+            return
+        name = self._assigned_name(node)
+        if name is None:
+            return
+        key = (id(function), name)
+        if key not in self.verdicts:
+            self.verdicts[key] = self._verdict(function, name)
+        if self.verdicts[key] is not None:
+            self.report(node, self.verdicts[key])
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        value = node.value
+        if (
+            isinstance(value, cst.Call)
+            and node.attr.value not in CLOSE_METHODS
+            and self.semantics.enclosing_function() is not None
+            and self.pools.constructor_of_call(value) in EXECUTOR_CONSTRUCTORS
+        ):
+            self.report(
+                value,
+                f"executor created for one `.{node.attr.value}()` call is never shut down; "
+                "use it in a `with` block",
+            )
+
+    def _assigned_name(self, call: cst.Call) -> str | None:
+        """``pool`` for ``pool = ThreadPoolExecutor()`` (a plain name target), else None."""
+        statement = self.semantics.current_statement()
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return None
+        for small in statement.body:
+            target = _plain_target(small, call)
+            if target is not None:
+                return target
+        return None
+
+    def _verdict(self, function: cst.FunctionDef, name: str) -> str | None:
+        names = self.index.of(function)
+        if name in names.declared_global:
+            return None
+        uses = names.uses.get(name, [])
+        if any(use.kind in _ESCAPES for use in uses):
+            return None
+        closing = [use.node for use in uses if _closes(use.kind, use.attribute)]
+        creations = self._creations(function, name)
+        if leaks(function, creations, closing, [use.node for use in uses]):
+            if not closing:
+                return (
+                    f"executor `{name}` is never shut down; use it in a `with` block "
+                    "or call `shutdown()` / `close()` in a `finally`"
+                )
+            return (
+                f"executor `{name}` is not shut down on every path; use it in a `with` "
+                "block or move `shutdown()` / `close()` into a `finally`"
+            )
+        return None
+
+    def _creations(self, function: cst.FunctionDef, name: str) -> list[cst.BaseSmallStatement]:
+        """The statements of ``function`` that bind ``name`` to a new executor."""
+        found = []
+        for small in _small_statements(function):
+            value = _assigned_value(small, name)
+            if isinstance(value, cst.Call) and (
+                self.pools.constructor_of_call(value) in EXECUTOR_CONSTRUCTORS
+            ):
+                found.append(small)
+        return found
+
+
+def _closes(kind: str, attribute: str | None) -> bool:
+    return kind == "with" or (kind in ("call", "attr") and attribute in CLOSE_METHODS)
+
+
+def _plain_target(small: cst.BaseSmallStatement, call: cst.Call) -> str | None:
+    if isinstance(small, cst.Assign) and small.value is call and len(small.targets) == 1:
+        target = small.targets[0].target
+        return target.value if isinstance(target, cst.Name) else None
+    if isinstance(small, cst.AnnAssign) and small.value is call:
+        return small.target.value if isinstance(small.target, cst.Name) else None
+    return None
+
+
+def _assigned_value(small: cst.BaseSmallStatement, name: str) -> cst.BaseExpression | None:
+    if isinstance(small, cst.Assign):
+        if any(isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets):
+            return small.value
+    elif (
+        isinstance(small, cst.AnnAssign)
+        and isinstance(small.target, cst.Name)
+        and small.target.value == name
+    ):
+        return small.value
+    return None
+
+
+def _small_statements(function: cst.FunctionDef) -> list[cst.BaseSmallStatement]:
+    collector = _SmallStatements()
+    function.body.visit(collector)
+    return collector.found
+
+
+class _SmallStatements(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.BaseSmallStatement] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.Assign, cst.AnnAssign)):
+            self.found.append(node)
+        return not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.BaseExpression))
