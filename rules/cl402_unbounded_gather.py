@@ -166,9 +166,8 @@ class _BoundFinder(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "acquire":
-            self.found = True
-        elif self.qualify(func) in CONCURRENCY_BOUNDS:
+        acquires = isinstance(func, cst.Attribute) and func.attr.value == "acquire"
+        if acquires or self.qualify(func) in CONCURRENCY_BOUNDS:
             self.found = True
 
     def visit_Param(self, node: cst.Param) -> None:
