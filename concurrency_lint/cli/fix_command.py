@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -32,6 +33,7 @@ from concurrency_lint.report.text_format import plural
 @click.option(
     "--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too."
 )
+@click.option("--statistics", is_flag=True, help="Print the fixes per rule instead of the diff.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary: no diff, no file list.")
 def command(
     paths: tuple[Path, ...],
@@ -44,6 +46,7 @@ def command(
     no_cache: bool,
     jobs: int | None,
     force_exclude: bool,
+    statistics: bool,
     quiet: bool,
 ) -> None:
     """Fix PATHS: print the diff of every fix; write nothing unless --apply.
@@ -71,7 +74,9 @@ def command(
     if run.files_scanned == 0:
         where = ", ".join(str(path) for path in targets)
         click.echo(f"conclint: no Python files found under {where}", err=True)
-    if not quiet:
+    if statistics:
+        click.echo(fix_statistics(run), nl=False)
+    elif not quiet:
         _print_changes(run, _stdout_wants_color())
     _print_problems(run)
     click.echo(summary(run, unsafe_fixes), err=True, nl=False)
@@ -109,6 +114,15 @@ def colored_diff(diff: str) -> str:
         style = next((s for prefix, s in _LINE_STYLES if body.startswith(prefix)), None)
         lines.append((click.style(body, **style) if style else body) + line[len(body) :])
     return "".join(lines)
+
+
+def fix_statistics(run: FixRun) -> str:
+    """``count  CODE  name`` per rule for the fixes applied (or that would be), most first."""
+    counts = Counter(
+        (finding.code, finding.name) for file in run.changed_files for finding in file.applied
+    )
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return "".join(f"{count:>6}  {code}  {name}\n" for (code, name), count in ordered)
 
 
 def _print_problems(run: FixRun) -> None:

@@ -134,3 +134,14 @@ def test_colored_diff_marks_additions_removals_and_hunks() -> None:
     assert "\x1b[32m+new\x1b[0m\n" in colored
     assert "\x1b[36m@@ -1 +1 @@\x1b[0m\n" in colored
     assert colored.endswith(" context\n")
+
+
+def test_statistics_count_the_fixes_per_rule(project: Path) -> None:
+    (project / "a.py").write_text(
+        SNIPPET + 'subprocess.call(["git", "push"])\nimport requests\nrequests.get(URL)\n'
+    )
+    result = _fix("--statistics", "--unsafe-fixes", ".")
+    assert result.stdout == (
+        "     2  CL201  subprocess-without-timeout\n     1  CL202  network-call-without-timeout\n"
+    )
+    assert result.exit_code == 1
