@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 THREAD_POOLS = frozenset(
     {
         "concurrent.futures.ThreadPoolExecutor",
@@ -47,8 +49,44 @@ WORKER_PARAMETERS = {
 
 # The bundled runtime (and the seed's own ``parallel`` module it replaces).
 RUNTIME_MODULES = ("concurrency_lint.parallel", "parallel")
+RUNTIME_NAMES = frozenset({"run_parallel", "batch_map", "batch_filter", "iter_parallel"})
 RUNTIME_FUNCTIONS = frozenset(
-    f"{module}.{name}"
-    for module in RUNTIME_MODULES
-    for name in ("run_parallel", "batch_map", "batch_filter", "iter_parallel")
+    f"{module}.{name}" for module in RUNTIME_MODULES for name in RUNTIME_NAMES
 )
+
+
+@dataclass(frozen=True)
+class PoolSwap:
+    """A drop-in replacement pool: its constructor, and the arguments both accept alike."""
+
+    target: str
+    positional: int  # leading positional arguments that mean the same in both
+    keywords: frozenset[str]
+
+
+_TO_PROCESSES = PoolSwap(
+    "concurrent.futures.ProcessPoolExecutor",
+    1,
+    frozenset({"max_workers", "initializer", "initargs"}),
+)
+_TO_THREADS = PoolSwap(
+    "concurrent.futures.ThreadPoolExecutor",
+    1,
+    frozenset({"max_workers", "initializer", "initargs"}),
+)
+_TO_THREAD_POOL = PoolSwap(
+    "multiprocessing.pool.ThreadPool", 3, frozenset({"processes", "initializer", "initargs"})
+)
+
+#: Thread pool -> the process pool with the same API (CL301's fix).
+THREAD_TO_PROCESS_POOL = {
+    "concurrent.futures.ThreadPoolExecutor": _TO_PROCESSES,
+    "concurrent.futures.thread.ThreadPoolExecutor": _TO_PROCESSES,
+}
+#: Process pool -> the thread pool with the same API (CL304's fix).
+PROCESS_TO_THREAD_POOL = {
+    "concurrent.futures.ProcessPoolExecutor": _TO_THREADS,
+    "concurrent.futures.process.ProcessPoolExecutor": _TO_THREADS,
+    "multiprocessing.Pool": _TO_THREAD_POOL,
+    "multiprocessing.pool.Pool": _TO_THREAD_POOL,
+}

@@ -1,0 +1,299 @@
+"""Where work is handed to threads or processes: the call, the callable, the pool.
+
+A *pool site* is a call that sends a callable to other threads or processes:
+``ex.submit(f, ...)`` / ``ex.map(f, ...)`` on a provable executor or pool, ``threading.Thread(
+target=f)``, ``asyncio.to_thread(f)``, ``loop.run_in_executor(None, f)`` and the runtime's
+``run_parallel`` / ``batch_map`` / ``batch_filter`` / ``iter_parallel``. The pool's
+constructor call is found when it is in view (``with Pool(...) as ex``, ``ex = Pool(...)``
+bound once, ``Pool(...).map``), with the argument that sets its worker count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+import libcst as cst
+
+from concurrency_lint.analysis.calls import (
+    argument_passed,
+    has_star_args,
+    int_value,
+    is_none,
+    keyword_arg,
+    positional_args,
+    string_value,
+)
+from concurrency_lint.analysis.definitions import module_index
+from concurrency_lint.knowledge.executors import (
+    PROCESS_POOLS,
+    RUNTIME_FUNCTIONS,
+    SUBMIT_METHODS,
+    THREAD_POOLS,
+    WORKER_PARAMETERS,
+)
+
+if TYPE_CHECKING:
+    from concurrency_lint.analysis.semantics import Semantics
+    from concurrency_lint.rule import FileContext
+
+Mode = Literal["thread", "process"]
+
+#: ``submit``-style methods that hand over one call; the others hand over a batch.
+_SINGLE_CALL_METHODS = frozenset({"submit", "apply", "apply_async"})
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+@dataclass(frozen=True)
+class PoolSite:
+    """One hand-over of a callable to threads or processes."""
+
+    call: cst.Call
+    target: cst.BaseExpression  # the callable expression as written
+    mode: Mode
+    api: str  # ``ThreadPoolExecutor.submit``, ``threading.Thread``, ``run_parallel`` ...
+    batch: bool  # many items (``map``, ``run_parallel``, ``submit`` in a loop)
+    items: cst.BaseExpression | None  # the iterable of a ``map``-style call
+    pool: cst.Call | None  # the pool's constructor call, when in view
+    constructor: str | None  # its qualified name
+    workers: cst.Arg | None  # the argument that sets the worker count, when written
+
+    @property
+    def worker_count(self) -> int | None:
+        """The worker count when it is an integer literal."""
+        return int_value(self.workers.value) if self.workers is not None else None
+
+
+def pool_site(call: cst.Call, context: FileContext) -> PoolSite | None:
+    """The pool site ``call`` is, seen where the single pass stands, or None."""
+    semantics = context.semantics
+    name = semantics.call_name(call)
+    if name in RUNTIME_FUNCTIONS:
+        return _runtime_site(call, name, semantics)
+    if name == "threading.Thread":
+        target = argument_passed(call, "target", 1)
+        if target is None or has_star_args(call):
+            return None
+        return _site(call, target.value, "thread", name, semantics)
+    if name == "asyncio.to_thread":
+        return _first_positional_site(call, 0, "thread", name, semantics)
+    func = call.func
+    if not isinstance(func, cst.Attribute):
+        return None
+    method = func.attr.value
+    if method == "run_in_executor":
+        return _run_in_executor_site(call, context)
+    if method not in SUBMIT_METHODS:
+        return None
+    pool, constructor = pool_of(func.value, context)
+    mode = _mode(constructor)
+    if mode is None:
+        return None
+    short = constructor.rsplit(".", 1)[-1] if constructor else "pool"
+    site = _first_positional_site(
+        call, SUBMIT_METHODS[method], mode, f"{short}.{method}", semantics
+    )
+    if site is None:
+        return None
+    batch = method not in _SINGLE_CALL_METHODS or _in_loop(call, semantics)
+    items = positional_args(call)[1].value if batch and len(positional_args(call)) > 1 else None
+    workers = _workers_of(pool, constructor)
+    return replace(
+        site, batch=batch, items=items, pool=pool, constructor=constructor, workers=workers
+    )
+
+
+def pool_of(
+    receiver: cst.BaseExpression, context: FileContext
+) -> tuple[cst.Call | None, str | None]:
+    """(constructor call when in view, qualified constructor) of a pool expression."""
+    semantics = context.semantics
+    if isinstance(receiver, cst.Call):
+        return receiver, semantics.qualified_name(receiver.func)
+    constructor = semantics.type_of(receiver)
+    if constructor is None or not isinstance(receiver, cst.Name):
+        return None, constructor
+    index = module_index(context.module)
+    chain = [frame.node for frame in reversed(semantics.scopes.frames) if frame.kind != "class"]
+    binding = index.lookup(chain, receiver.value)  # type: ignore[arg-type]
+    value = getattr(binding, "node", None)
+    if (
+        getattr(binding, "kind", None) == "assign"
+        and isinstance(value, cst.Call)
+        and semantics.qualified_name(value.func) == constructor
+    ):
+        return value, constructor
+    return None, constructor
+
+
+def enclosing_with(pool: cst.Call, semantics: Semantics) -> cst.With | None:
+    """The ``with`` statement (around the pass's position) that creates ``pool``."""
+    for statement in reversed(semantics.statements):
+        if isinstance(statement, cst.With) and any(item.item is pool for item in statement.items):
+            return statement
+    return None
+
+
+def pool_uses(block: cst.With, name: str) -> list[cst.Call] | None:
+    """Every ``name.submit(...)``-style call in the ``with`` body, or None when ``name`` is
+    used any other way (passed on, stored, used in a nested function)."""
+    finder = _Uses(name)
+    block.body.visit(finder)
+    return None if finder.other else finder.calls
+
+
+class _Uses(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.calls: list[cst.Call] = []
+        self.other = False
+        self._accounted: set[int] = set()
+        self._nested = 0
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if (
+            not self._nested
+            and isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == self.name
+            and func.attr.value in SUBMIT_METHODS
+        ):
+            self.calls.append(node)
+            self._accounted.add(id(func.value))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name and id(node) not in self._accounted:
+            self.other = True
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        # ``x.ex`` is an attribute named like the pool, not the pool: skip the ``attr`` name.
+        node.value.visit(self)
+        return False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            self._nested += 1
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if isinstance(original_node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            self._nested -= 1
+        super().on_leave(original_node)
+
+
+def _mode(constructor: str | None) -> Mode | None:
+    if constructor in THREAD_POOLS:
+        return "thread"
+    if constructor in PROCESS_POOLS:
+        return "process"
+    return None
+
+
+def _workers_of(pool: cst.Call | None, constructor: str | None) -> cst.Arg | None:
+    if pool is None or constructor not in WORKER_PARAMETERS:
+        return None
+    keyword, position = WORKER_PARAMETERS[constructor]
+    return argument_passed(pool, keyword, position)
+
+
+def _site(
+    call: cst.Call, target: cst.BaseExpression, mode: Mode, api: str, semantics: Semantics
+) -> PoolSite:
+    return PoolSite(
+        call=call,
+        target=target,
+        mode=mode,
+        api=api.rsplit(".", 1)[-1] if api.startswith(("concurrency_lint.", "parallel.")) else api,
+        batch=_in_loop(call, semantics),
+        items=None,
+        pool=None,
+        constructor=None,
+        workers=None,
+    )
+
+
+def _first_positional_site(
+    call: cst.Call, position: int, mode: Mode, api: str, semantics: Semantics
+) -> PoolSite | None:
+    positional = positional_args(call)
+    if has_star_args(call) and len(positional) <= position:
+        return None
+    if len(positional) <= position:
+        return None
+    return _site(call, positional[position].value, mode, api, semantics)
+
+
+def _run_in_executor_site(call: cst.Call, context: FileContext) -> PoolSite | None:
+    positional = positional_args(call)
+    if len(positional) < 2:
+        return None
+    executor = positional[0].value
+    if is_none(executor):
+        return _site(call, positional[1].value, "thread", "run_in_executor", context.semantics)
+    pool, constructor = pool_of(executor, context)
+    mode = _mode(constructor)
+    if mode is None:
+        return None
+    site = _site(call, positional[1].value, mode, "run_in_executor", context.semantics)
+    return replace(site, pool=pool, constructor=constructor, workers=_workers_of(pool, constructor))
+
+
+def _runtime_site(call: cst.Call, name: str, semantics: Semantics) -> PoolSite | None:
+    executor = keyword_arg(call, "executor")
+    if executor is not None and not is_none(executor.value):
+        return None  # the executor decides; its kind is not known here
+    mode_arg = keyword_arg(call, "mode")
+    mode_text = string_value(mode_arg.value) if mode_arg is not None else "thread"
+    if mode_text not in ("thread", "process"):
+        return None
+    site = _first_positional_site(call, 0, mode_text, name, semantics)  # type: ignore[arg-type]
+    if site is None:
+        return None
+    short = name.rsplit(".", 1)[-1]
+    position = 2 if short in ("run_parallel", "iter_parallel") else None
+    items = positional_args(call)[1].value if len(positional_args(call)) > 1 else None
+    return replace(
+        site,
+        batch=True,
+        items=items,
+        workers=argument_passed(call, "max_workers", position),
+    )
+
+
+def _in_loop(call: cst.Call, semantics: Semantics) -> bool:
+    """True when ``call`` runs once per item: in a loop or a comprehension of its function."""
+    for statement in reversed(semantics.statements):
+        if isinstance(statement, (cst.For, cst.While)):
+            return True
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            break
+    current = semantics.current_statement()
+    if current is None:
+        return False
+    finder = _InComprehension(call)
+    current.visit(finder)
+    return finder.found
+
+
+class _InComprehension(cst.CSTVisitor):
+    def __init__(self, call: cst.Call) -> None:
+        super().__init__()
+        self.call = call
+        self.depth = 0
+        self.found = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if node is self.call:
+            self.found = self.found or self.depth > 0
+            return False
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.IndentedBlock)):
+            return False
+        if isinstance(node, _COMPREHENSIONS):
+            self.depth += 1
+        return not self.found
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if isinstance(original_node, _COMPREHENSIONS):
+            self.depth -= 1

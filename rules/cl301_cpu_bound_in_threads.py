@@ -1,0 +1,200 @@
+"""CL301 cpu-bound-in-threads."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from concurrency_lint.analysis.callables import (
+    classify_callable,
+    is_module_level_function,
+    resolve_callable,
+)
+from concurrency_lint.analysis.pool_sites import PoolSite, enclosing_with, pool_site, pool_uses
+from concurrency_lint.edits import with_keyword
+from concurrency_lint.knowledge.executors import RUNTIME_NAMES, THREAD_TO_PROCESS_POOL
+from concurrency_lint.model import Safety
+from concurrency_lint.pool_swap import swap_edit
+from concurrency_lint.rule import FileContext, Invalid, NodeFix, Rule
+
+
+class CpuBoundInThreads(Rule):
+    """
+    ## What it does
+    Flags a callable whose work is CPU-bound *while holding the GIL* (a pure-Python
+    arithmetic loop, `json.dumps`, `pickle.dumps`, `re.findall` ...) sent to a
+    `ThreadPoolExecutor` (`submit` / `map`), `threading.Thread(target=...)`,
+    `asyncio.to_thread`, `loop.run_in_executor(None, ...)` or the thread mode of
+    `run_parallel` / `batch_map` / `batch_filter`. The callable must be defined in the same
+    module (a function, nested function, lambda, `functools.partial(f, ...)` or
+    `self.method`) and every call it makes must be known: a callable whose work cannot be
+    told is not flagged. The message says why the callable is CPU-bound.
+
+    Work that releases the GIL is not flagged: `hashlib` digests, `pbkdf2_hmac`, `scrypt`,
+    `zlib` / `bz2` / `lzma` and numpy run in parallel on threads (measured in
+    `benchmarks/gil.py`: 1.8x with two threads, against 1.0x for a pure-Python loop).
+
+    ## Why is this bad?
+    Only one thread runs Python bytecode at a time. CPU-bound work spread over threads runs
+    no faster than in one thread -- often slower, from the switching -- while the code
+    looks parallel. Processes each have their own interpreter and GIL.
+
+    ## Example
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+
+    def count_primes(n):
+        count = 0
+        for i in range(2, n):
+            if all(i % d for d in range(2, i)):
+                count += 1
+        return count
+
+    with ThreadPoolExecutor() as ex:
+        totals = list(ex.map(count_primes, [10_000, 20_000]))
+    ```
+
+    ## Use instead
+    ```python
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor() as ex:
+        totals = list(ex.map(count_primes, [10_000, 20_000]))
+    ```
+
+    ## Fix safety
+    Unsafe. For `run_parallel` / `batch_map` / `batch_filter` / `iter_parallel` the fix
+    adds `mode="process"` when the callable is a module-level function. Otherwise it swaps `ThreadPoolExecutor` for `ProcessPoolExecutor` (adding the import
+    when needed), and is offered only when the pool is created in a `with` statement (or
+    used directly, `ThreadPoolExecutor().map(...)`), every use of it is a `submit` / `map`
+    of a module-level function (picklable by name), and its arguments mean the same to a
+    process pool (`max_workers`, `initializer`, `initargs`). Behaviour can still change:
+    arguments and results must now pickle, module-level state is no longer shared with the
+    caller, and on `spawn` platforms the main module must be import-safe
+    (`if __name__ == "__main__":`).
+
+    With `free-threaded = true` in `[tool.conclint]` (a Python 3.13t build, no GIL) the
+    rule is off.
+    """
+
+    CODE = "CL301"
+    NAME = "cpu-bound-in-threads"
+    MESSAGE = "CPU-bound work that holds the GIL is sent to threads; it cannot run in parallel"
+    TRIGGERS = ("Thread", "to_thread", "run_in_executor", "run_parallel", "batch_")
+    VALID = (
+        "import hashlib\nfrom concurrent.futures import ThreadPoolExecutor\n"
+        "def digest(data):\n    return hashlib.sha256(data).hexdigest()\n"
+        "with ThreadPoolExecutor() as ex:\n    list(ex.map(digest, blobs))\n",
+        "from concurrent.futures import ThreadPoolExecutor\nfrom work import crunch\n"
+        "with ThreadPoolExecutor() as ex:\n    list(ex.map(crunch, items))\n",
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "def square_sum(n):\n    return sum(i * i for i in range(n))\n"
+        "with ProcessPoolExecutor() as ex:\n    list(ex.map(square_sum, sizes))\n",
+    )
+    INVALID = (
+        Invalid(
+            "from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor\n"
+            "def square_sum(n):\n    return sum(i * i for i in range(n))\n"
+            "with ThreadPoolExecutor(max_workers=4) as ex:\n    list(ex.map(square_sum, sizes))\n",
+            "from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor\n"
+            "def square_sum(n):\n    return sum(i * i for i in range(n))\n"
+            "with ProcessPoolExecutor(max_workers=4) as ex:\n    list(ex.map(square_sum, sizes))\n",
+        ),
+        Invalid(
+            "import concurrent.futures as cf\nimport json\n"
+            "def encode(rows):\n    return json.dumps(rows)\n"
+            "with cf.ThreadPoolExecutor() as ex:\n    ex.submit(encode, rows)\n",
+            "import concurrent.futures as cf\nimport json\n"
+            "def encode(rows):\n    return json.dumps(rows)\n"
+            "with cf.ProcessPoolExecutor() as ex:\n    ex.submit(encode, rows)\n",
+        ),
+        Invalid(
+            "from parallel import run_parallel\n"
+            "def square_sum(n):\n    return sum(i * i for i in range(n))\n"
+            "run_parallel(square_sum, sizes)\n",
+            "from parallel import run_parallel\n"
+            "def square_sum(n):\n    return sum(i * i for i in range(n))\n"
+            'run_parallel(square_sum, sizes, mode="process")\n',
+        ),
+        Invalid(
+            "import threading\n"
+            "t = threading.Thread(target=lambda: sum(i * i for i in range(10**7)))\n"
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._fixed_pools: set[int] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.context.config.free_threaded:
+            return
+        site = pool_site(node, self.context)
+        if site is None or site.mode != "thread":
+            return
+        target = resolve_callable(site.target, self.context)
+        if target is None:
+            return
+        work = classify_callable(target, self.context)
+        if work.kind != "cpu":
+            return
+        self.report(
+            node,
+            f"CPU-bound work sent to threads via `{site.api}` ({work.reason}): it holds the "
+            "GIL, so threads run it one at a time; use a process pool",
+            fix=self._fix(site),
+        )
+
+    def _fix(self, site: PoolSite) -> NodeFix | None:
+        if site.api in RUNTIME_NAMES:
+            return self._runtime_fix(site)
+        pool = site.pool
+        if pool is None or id(pool) in self._fixed_pools:
+            return None
+        swap = THREAD_TO_PROCESS_POOL.get(site.constructor or "")
+        if swap is None or not self._only_module_functions(site):
+            return None
+        edit = swap_edit(pool, swap, self.semantics)
+        if edit is None:
+            return None
+        self._fixed_pools.add(id(pool))
+        change, imports = edit
+        return NodeFix("Use `ProcessPoolExecutor`", Safety.UNSAFE, (change,), imports=imports)
+
+    def _runtime_fix(self, site: PoolSite) -> NodeFix | None:
+        """``run_parallel(f, items)`` -> ``run_parallel(f, items, mode="process")``."""
+        target = (
+            resolve_callable(site.target, self.context)
+            if isinstance(site.target, cst.Name)
+            else None
+        )
+        if target is None or not is_module_level_function(target, self.context):
+            return None
+        fixed = with_keyword(site.call, "mode", cst.SimpleString('"process"'))
+        return NodeFix('Run in processes (`mode="process"`)', Safety.UNSAFE, ((site.call, fixed),))
+
+    def _only_module_functions(self, site: PoolSite) -> bool:
+        """Every use of the pool hands it a module-level function that is CPU-bound."""
+        assert site.pool is not None
+        func = site.call.func
+        if isinstance(func, cst.Attribute) and func.value is site.pool:
+            uses: list[cst.Call] | None = [site.call]
+        else:
+            block = enclosing_with(site.pool, self.semantics)
+            receiver = func.value if isinstance(func, cst.Attribute) else None
+            if block is None or not isinstance(receiver, cst.Name):
+                return False
+            uses = pool_uses(block, receiver.value)
+        if not uses:
+            return False
+        for use in uses:
+            args = [arg for arg in use.args if arg.keyword is None and not arg.star]
+            if not args or not isinstance(args[0].value, cst.Name):
+                return False
+            target = resolve_callable(args[0].value, self.context)
+            if (
+                target is None
+                or not is_module_level_function(target, self.context)
+                or classify_callable(target, self.context).kind != "cpu"
+            ):
+                return False
+        return True
