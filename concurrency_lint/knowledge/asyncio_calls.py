@@ -167,3 +167,32 @@ CONCURRENCY_BOUNDS = frozenset(
         "trio.CapacityLimiter",
     }
 )
+
+# ---- sequential awaits (CL103) -------------------------------------------------------------
+
+#: Awaits that are ordered by nature: pacing, or already concurrent.
+ORDERED_CALLS = frozenset({"asyncio.sleep", "anyio.sleep", "trio.sleep", "asyncio.tasks.sleep"})
+CONCURRENT_AWAITS = frozenset(
+    {"asyncio.gather", "asyncio.wait", "asyncio.tasks.gather", "asyncio.tasks.wait"}
+)
+#: Awaited methods of locks, queues, events and streams: one after another on purpose.
+ORDERED_AWAIT_METHODS = frozenset({"put", "join", "wait", "acquire", "drain", "flush"})
+ORDERED_AWAIT_PREFIXES = (
+    "read",
+    "write",
+    "send",
+    "recv",
+    "receive",
+    "sleep",
+    "acquire",
+    "wait",
+    "drain",
+    "publish",
+    "emit",
+    "notify",
+    "put_",
+)
+#: Calls whose output order is visible: a loop doing them is ordering-sensitive.
+ORDERED_SIDE_EFFECTS = frozenset(
+    {"builtins.print", "builtins.input", "sys.stdout.write", "sys.stderr.write"}
+)

@@ -1,0 +1,321 @@
+"""CL103 sequential-await-loop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.knowledge.asyncio_calls import (
+    CONCURRENT_AWAITS,
+    ORDERED_AWAIT_METHODS,
+    ORDERED_AWAIT_PREFIXES,
+    ORDERED_CALLS,
+    ORDERED_SIDE_EFFECTS,
+    TIMEOUT_WRAPPERS,
+)
+from concurrency_lint.rule import Invalid, Rule
+
+
+class SequentialAwaitLoop(Rule):
+    """
+    ## What it does
+    Flags a `for` loop inside `async def` whose iterations each `await` a call that takes
+    the loop variable (or a value computed from it in the same iteration) as an argument,
+    when the iterations are independent: no `break`, `return` or `yield`, no value carried
+    from one iteration to the next, no ordering-sensitive side effect (`print`, writing
+    or sending to a stream), and every await in the body is such a call. Awaiting
+    `asyncio.sleep`, locks, queues, events, stream reads and writes, already-created
+    tasks or `gather` itself is not this; nor is calling the loop variable
+    (`for hook in hooks: await hook()`) or a method of it: hooks and steps usually
+    run in order on purpose.
+
+    ## Why is this bad?
+    Each iteration waits for the previous one although nothing connects them: fifty
+    HTTP requests of 200 ms take ten seconds instead of a fraction of one. The event loop
+    sits idle while it could have every request in flight.
+
+    ## Example
+    ```python
+    async def fetch_all(client, urls):
+        pages = []
+        for url in urls:
+            pages.append(await client.get(url))
+        return pages
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def fetch_all(client, urls):
+        semaphore = asyncio.Semaphore(50)
+
+        async def fetch(url):
+            async with semaphore:
+                return await client.get(url)
+
+        return await asyncio.gather(*(fetch(url) for url in urls))
+    ```
+
+    ## Fix safety
+    No fix is offered: the bound and the error handling (`gather` raises the first
+    error, a `TaskGroup` cancels the rest) are the author's choice.
+    """
+
+    CODE = "CL103"
+    NAME = "sequential-await-loop"
+    MESSAGE = "independent awaits run one after another in a loop"
+    TRIGGERS = ("await",)
+    VALID = (
+        "import asyncio\n\nasync def tick(items):\n    for item in items:\n"
+        "        await asyncio.sleep(1)\n",
+        "async def drain(queue, items):\n    for item in items:\n        await queue.put(item)\n",
+        "async def first(client, urls):\n    for url in urls:\n"
+        "        if await client.get(url):\n            break\n",
+        "async def chain(steps, state):\n    for step in steps:\n"
+        "        state = await apply(step, state)\n",
+    )
+    INVALID = (
+        Invalid(
+            "async def fetch_all(client, urls):\n    pages = []\n    for url in urls:\n"
+            "        pages.append(await client.get(url))\n    return pages\n"
+        ),
+    )
+
+    def visit_For(self, node: cst.For) -> None:
+        if node.asynchronous is not None or not self.semantics.in_async_function():
+            return
+        if node.orelse is not None:
+            return
+        targets = set(_target_names(node.target))
+        scan = _LoopScan(targets, self.semantics.qualified_name)
+        scan.statements(node.body.body)
+        if scan.blocked or not scan.awaited:
+            return
+        label = dotted_name(scan.awaited[0].func) or "..."
+        self.report(
+            node,
+            f"each iteration awaits `{label}(...)` on its own item, one after another; "
+            "the iterations are independent: run them concurrently with `asyncio.gather` "
+            "or a `TaskGroup`, bounded by an `asyncio.Semaphore`",
+        )
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _target_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    return []
+
+
+class _LoopScan:
+    """Walk a loop body in order: per-item awaits, carried values, blockers."""
+
+    def __init__(self, targets: set[str], qualify) -> None:
+        self.qualify = qualify
+        self.tainted = set(targets)  # names holding this iteration's item or values from it
+        self.bound: set[str] = set(targets)  # names surely bound so far in this iteration
+        self.written: set[str] = set()  # names any statement of the body binds
+        self.awaited: list[cst.Call] = []
+        self.blocked = False
+
+    def statements(self, body: Sequence[cst.CSTNode]) -> None:
+        collector = _Written()
+        for statement in body:
+            statement.visit(collector)
+        self.written = collector.names
+        for statement in body:
+            self._statement(statement)
+
+    def _statement(self, node: cst.CSTNode) -> None:
+        if self.blocked:
+            return
+        if isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                self._small(small)
+        elif isinstance(node, (cst.If, cst.Try, cst.TryStar)):
+            if isinstance(node, cst.If):
+                self._expression(node.test)
+            for block in _blocks(node):
+                for statement in block:
+                    self._statement(statement)
+        elif isinstance(node, cst.With):
+            if node.asynchronous is not None and not all(
+                isinstance(item.item, cst.Call) for item in node.items
+            ):
+                self.blocked = True  # ``async with lock:`` orders the iterations
+                return
+            for item in node.items:
+                self._expression(item.item, awaited_item=node.asynchronous is not None)
+                if item.asname is not None:
+                    self._bind(item.asname.name, item.item)
+            for statement in node.body.body:
+                self._statement(statement)
+        else:  # nested loops, definitions, while: leave the loop to its own judgement
+            self.blocked = True
+
+    def _small(self, node: cst.BaseSmallStatement) -> None:
+        if isinstance(node, (cst.Break, cst.Return, cst.Global, cst.Nonlocal, cst.Raise)):
+            self.blocked = True
+        elif isinstance(node, cst.Assign):
+            self._expression(node.value)
+            for target in node.targets:
+                self._bind(target.target, node.value)
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is not None:
+                self._expression(node.value)
+                self._bind(node.target, node.value)
+        elif isinstance(node, cst.AugAssign):
+            # a counter or accumulator: fine unless an await reads it (carried, checked there)
+            self._expression(node.value)
+        else:
+            self._expression(node)
+
+    def _bind(self, target: cst.BaseExpression, value: cst.CSTNode) -> None:
+        names = _target_names(target)
+        if _names_read(value) & self.tainted:
+            self.tainted.update(names)
+        self.bound.update(names)
+
+    def _expression(self, node: cst.CSTNode, awaited_item: bool = False) -> None:
+        if self.blocked:
+            return
+        finder = _Awaits()
+        node.visit(finder)
+        if finder.yields or finder.walrus:
+            self.blocked = True
+            return
+        for call in finder.calls:
+            if self._ordered_side_effect(call):
+                self.blocked = True
+                return
+        awaited = list(finder.awaited)
+        if awaited_item and isinstance(node, cst.Call):
+            awaited.append(node)
+        for expression in awaited:
+            if not self._independent(expression):
+                self.blocked = True
+                return
+            assert isinstance(expression, cst.Call)
+            self.awaited.append(expression)
+
+    def _independent(self, expression: cst.BaseExpression) -> bool:
+        """An awaited call on this iteration's item that is not ordered by nature."""
+        if not isinstance(expression, cst.Call):
+            return False  # ``await task``: already running concurrently
+        name = self.qualify(expression.func)
+        given = expression.args
+        if name in TIMEOUT_WRAPPERS and given and isinstance(given[0].value, cst.Call):
+            return self._independent(given[0].value)
+        if name in ORDERED_CALLS or name in CONCURRENT_AWAITS:
+            return False
+        func = expression.func
+        method = func.attr.value if isinstance(func, cst.Attribute) else None
+        if method is not None and (
+            method in ORDERED_AWAIT_METHODS or method.startswith(ORDERED_AWAIT_PREFIXES)
+        ):
+            return False
+        if _names_read(func) & self.tainted:
+            return False  # calling the item or a method of it: hooks, steps
+        reads = set().union(*(_names_read(arg.value) for arg in expression.args))
+        carried = (reads & self.written) - self.bound
+        return bool(reads & self.tainted) and not carried
+
+    def _ordered_side_effect(self, call: cst.Call) -> bool:
+        if self.qualify(call.func) in ORDERED_SIDE_EFFECTS:
+            return True
+        func = call.func
+        return isinstance(func, cst.Attribute) and func.attr.value.startswith(
+            ("write", "send", "print")
+        )
+
+
+def _blocks(node: cst.CSTNode) -> list[Sequence[cst.CSTNode]]:
+    """The statement lists of an ``if`` / ``try`` (else and finally included)."""
+    blocks: list[Sequence[cst.CSTNode]] = [node.body.body]  # type: ignore[attr-defined]
+    if isinstance(node, cst.If):
+        orelse = node.orelse
+        if isinstance(orelse, cst.If):
+            blocks.append([orelse])
+        elif orelse is not None:
+            blocks.append(orelse.body.body)
+    elif isinstance(node, (cst.Try, cst.TryStar)):
+        blocks.extend(handler.body.body for handler in node.handlers)
+        for extra in (node.orelse, node.finalbody):
+            if extra is not None:
+                blocks.append(extra.body.body)
+    return blocks
+
+
+def _names_read(node: cst.CSTNode) -> set[str]:
+    finder = _Names()
+    node.visit(finder)
+    return finder.names
+
+
+class _Names(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+
+class _Written(cst.CSTVisitor):
+    """Names bound anywhere in a body (assignments, ``with ... as``, ``except ... as``)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.names.update(_target_names(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.names.update(_target_names(node.target))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.names.update(_target_names(node.target))
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self.names.update(_target_names(node.name))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.names.update(_target_names(node.target))
+
+
+class _Awaits(cst.CSTVisitor):
+    """Awaited expressions, plain calls, ``yield`` and ``:=`` in one expression."""
+
+    def __init__(self) -> None:
+        self.awaited: list[cst.BaseExpression] = []
+        self.calls: list[cst.Call] = []
+        self.yields = False
+        self.walrus = False
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self.awaited.append(node.expression)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.yields = True
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.walrus = True
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
