@@ -1,0 +1,85 @@
+"""``conclint inventory``: list every concurrency mechanism a codebase uses."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from concurrency_lint.cli.settings import check_paths, fail, load_settings
+from concurrency_lint.inventory import Inventory, InventoryOptions, build_inventory
+from concurrency_lint.inventory.labels import LANGUAGES
+
+FORMATS = ("table", "markdown", "json")
+
+
+@click.command("inventory")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), default="table", show_default=True
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the markdown and table reports.",
+)
+@click.option(
+    "--output-file", "-o", type=click.Path(path_type=Path), help="Write the report to a file."
+)
+@click.option("--no-markdown", is_flag=True, help="Skip ```python blocks in .md files.")
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), help="Configuration file to use."
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPU count)."
+)
+def command(
+    paths: tuple[Path, ...],
+    output_format: str,
+    lang: str,
+    output_file: Path | None,
+    no_markdown: bool,
+    config_file: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+) -> None:
+    """Inventory the concurrency mechanisms used in PATHS (files or folders)."""
+    targets = check_paths(paths or (Path("."),))
+    config = load_settings(targets, config_file)
+    options = InventoryOptions(
+        jobs=jobs or config.jobs, use_cache=not no_cache, include_markdown=not no_markdown
+    )
+    inventory = build_inventory(targets, config, options)
+    if inventory.files_scanned == 0:
+        where = ", ".join(str(path) for path in targets)
+        click.echo(f"conclint: no Python files found under {where}", err=True)
+    color = output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    text = _render(inventory, output_format, lang, color)
+    if output_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output_file.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"--output-file {output_file}: {exc.strerror or exc}")
+
+
+def _render(inventory: Inventory, output_format: str, lang: str, color: bool) -> str:
+    if output_format == "json":
+        from concurrency_lint.inventory import json_format
+
+        return json_format.render(inventory)
+    if output_format == "markdown":
+        from concurrency_lint.inventory import markdown_format
+
+        return markdown_format.render(inventory, lang)
+    from concurrency_lint.inventory import table_format
+
+    width = shutil.get_terminal_size((table_format.PLAIN_WIDTH, 24)).columns if color else None
+    return table_format.render(inventory, lang, color=color, width=width)

@@ -1,0 +1,75 @@
+"""One file's inventory from its text: Python, or the Python blocks of a Markdown file."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from concurrency_lint.file_checker import _Offset, _parse, _run_with_deep_stack
+from concurrency_lint.inventory.catalogue import MODULES
+from concurrency_lint.inventory.collector import Collector
+from concurrency_lint.inventory.model import FileInventory, Use
+from concurrency_lint.markdown import python_blocks
+from concurrency_lint.model import Finding
+
+_NAMES = "|".join(MODULES)
+# An import statement naming one of the modules (``import os, threading`` included).
+_IMPORTS = re.compile(
+    rf"^[ \t]*(?:from[ \t]+(?:{_NAMES})\b|import[ \t][^\n#]*\b(?:{_NAMES})\b)", re.MULTILINE
+)
+
+
+def may_use_concurrency(text: str) -> bool:
+    """False when the text imports none of the modules: nothing can be named, no parse."""
+    return _IMPORTS.search(text) is not None
+
+
+def inventory_of_text(path: str, text: str, markdown: bool = False) -> FileInventory:
+    """The uses in one file; a file that does not parse is a problem, never an exception."""
+    if not may_use_concurrency(text):
+        return FileInventory(path)
+    if not markdown:
+        uses, problem = _snippet_uses(path, text, _Offset())
+        return FileInventory(path, uses, problem)
+    found: list[Use] = []
+    for block in python_blocks(text):
+        if may_use_concurrency(block.code):
+            # Prose snippets need not be complete programs: a block that does not parse is skipped.
+            found.extend(
+                _snippet_uses(path, block.code, _Offset(block.first_line - 1, block.indent))[0]
+            )
+    return FileInventory(path, tuple(found))
+
+
+def _snippet_uses(path: str, text: str, offset: _Offset) -> tuple[tuple[Use, ...], str | None]:
+    outcome: list[tuple[tuple[Use, ...], str | None]] = []
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(_walk(path, text, offset))
+        except BaseException as exc:  # handed back to the calling thread
+            failure.append(exc)
+
+    _run_with_deep_stack(work)
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def _walk(path: str, text: str, offset: _Offset) -> tuple[tuple[Use, ...], str | None]:
+    module = _parse(path, text, offset)
+    if isinstance(module, Finding):
+        return (), f"line {module.span.start_line}: {module.message}"
+    collector = Collector(module, offset.lines, offset.columns)
+    try:
+        module.visit(collector)
+    except RecursionError:
+        return (), "too deeply nested to analyse"
+    return collector.uses(path), None
+
+
+def parse_module(text: str) -> cst.Module:
+    """Parse (for tests and callers that already know the text is valid)."""
+    return cst.parse_module(text)

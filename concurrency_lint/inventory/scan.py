@@ -1,0 +1,114 @@
+"""The inventory of paths: the engine's discovery, content-hash cache and process fan-out."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from concurrency_lint.cache import ResultCache, content_digest
+from concurrency_lint.config import Config
+from concurrency_lint.engine import IN_PROCESS_LIMIT, _context
+from concurrency_lint.inventory.model import FileInventory, Inventory
+from concurrency_lint.inventory.reader import inventory_of_text, may_use_concurrency
+from concurrency_lint.source_text import UndecodableSource, decode_source
+from concurrency_lint.sources import Discovery, SourceFile
+
+
+@dataclass(frozen=True)
+class InventoryOptions:
+    jobs: int | None = None
+    use_cache: bool = True
+    include_markdown: bool = True
+
+
+@dataclass(frozen=True)
+class _Job:
+    display: str
+    digest: str
+    text: str
+    markdown: bool
+
+
+def build_inventory(paths: list[Path], config: Config, options: InventoryOptions) -> Inventory:
+    """Every file's uses; unreadable and unparsable files are recorded, nothing raises."""
+    files, problems = Discovery(config, options.include_markdown).run(paths)
+    results = {
+        problem.display: FileInventory(problem.display, problem=problem.message)
+        for problem in problems
+    }
+    cache = (
+        ResultCache(Path(config.cache_dir).absolute(), f"inventory:{config.fingerprint()}")
+        if options.use_cache
+        else None
+    )
+    jobs: list[_Job] = []
+    for source in files:
+        result = _prepare(source, cache, jobs)
+        if result is not None:
+            results[source.display] = result
+    for job, result in _collect_all(jobs, options.jobs):
+        results[job.display] = result
+        if cache is not None:
+            cache.put(job.display, job.digest, result)  # type: ignore[arg-type]
+    if cache is not None:
+        cache.save()
+    return Inventory(tuple(results[key] for key in sorted(results)), len(files))
+
+
+def _prepare(
+    source: SourceFile, cache: ResultCache | None, jobs: list[_Job]
+) -> FileInventory | None:
+    """A result known without parsing, or None after queueing the file as a job."""
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return FileInventory(source.display, problem=f"cannot read: {exc.strerror or exc}")
+    digest = content_digest(data)
+    if cache is not None:
+        cached = cache.get(source.display, digest)
+        if isinstance(cached, FileInventory):
+            return cached
+    try:
+        text = decode_source(data).text
+    except UndecodableSource as exc:
+        return FileInventory(source.display, problem=str(exc))
+    if not may_use_concurrency(text):
+        return FileInventory(source.display)
+    jobs.append(_Job(source.display, digest, text, source.markdown))
+    return None
+
+
+def _collect_all(jobs: list[_Job], workers: int | None) -> Iterator[tuple[_Job, FileInventory]]:
+    count = min(workers or os.cpu_count() or 1, len(jobs))
+    if count <= 1 or len(jobs) < IN_PROCESS_LIMIT:
+        for job in jobs:
+            yield job, _guarded(job)
+        return
+    # Big files first so one slow file does not finish alone at the end.
+    ordered = sorted(jobs, key=lambda job: -len(job.text))
+    chunks = [chunk for chunk in (ordered[i :: count * 4] for i in range(count * 4)) if chunk]
+    unfinished: list[_Job] = []
+    with ProcessPoolExecutor(count, _context()) as pool:
+        futures = [(pool.submit(_collect_chunk, chunk), chunk) for chunk in chunks]
+        for future, chunk in futures:
+            try:
+                yield from zip(chunk, future.result(), strict=True)
+            except BrokenProcessPool:
+                unfinished.extend(chunk)
+    for job in unfinished:
+        yield job, _guarded(job)
+
+
+def _collect_chunk(chunk: list[_Job]) -> list[FileInventory]:
+    return [_guarded(job) for job in chunk]
+
+
+def _guarded(job: _Job) -> FileInventory:
+    try:
+        return inventory_of_text(job.display, job.text, job.markdown)
+    except Exception as exc:  # a collector bug must not end the inventory
+        return FileInventory(job.display, problem=f"internal error: {type(exc).__name__}: {exc}")
