@@ -9,7 +9,7 @@ from concurrency_lint.analysis.callables import (
     is_module_level_function,
     resolve_callable,
 )
-from concurrency_lint.analysis.pool_sites import PoolSite, enclosing_with, pool_site, pool_uses
+from concurrency_lint.analysis.pool_sites import PoolSite, pool_callables, pool_site
 from concurrency_lint.edits import with_keyword
 from concurrency_lint.knowledge.executors import RUNTIME_NAMES, THREAD_TO_PROCESS_POOL
 from concurrency_lint.model import Safety
@@ -174,23 +174,11 @@ class CpuBoundInThreads(Rule):
 
     def _only_module_functions(self, site: PoolSite) -> bool:
         """Every use of the pool hands it a module-level function that is CPU-bound."""
-        assert site.pool is not None
-        func = site.call.func
-        if isinstance(func, cst.Attribute) and func.value is site.pool:
-            uses: list[cst.Call] | None = [site.call]
-        else:
-            block = enclosing_with(site.pool, self.semantics)
-            receiver = func.value if isinstance(func, cst.Attribute) else None
-            if block is None or not isinstance(receiver, cst.Name):
-                return False
-            uses = pool_uses(block, receiver.value)
-        if not uses:
+        callables = pool_callables(site, self.semantics)
+        if callables is None:
             return False
-        for use in uses:
-            args = [arg for arg in use.args if arg.keyword is None and not arg.star]
-            if not args or not isinstance(args[0].value, cst.Name):
-                return False
-            target = resolve_callable(args[0].value, self.context)
+        for expr in callables:
+            target = resolve_callable(expr, self.context) if isinstance(expr, cst.Name) else None
             if (
                 target is None
                 or not is_module_level_function(target, self.context)

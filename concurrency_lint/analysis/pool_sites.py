@@ -97,7 +97,7 @@ def pool_site(call: cst.Call, context: FileContext) -> PoolSite | None:
         return None
     batch = method not in _SINGLE_CALL_METHODS or _in_loop(call, semantics)
     items = positional_args(call)[1].value if batch and len(positional_args(call)) > 1 else None
-    workers = _workers_of(pool, constructor)
+    workers = worker_argument(pool, constructor)
     return replace(
         site, batch=batch, items=items, pool=pool, constructor=constructor, workers=workers
     )
@@ -113,6 +113,23 @@ def pool_of(
     constructor = semantics.type_of(receiver)
     if constructor is None or not isinstance(receiver, cst.Name):
         return None, constructor
+    for statement in reversed(semantics.statements):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            break
+        if isinstance(statement, cst.With):
+            for item in statement.items:
+                if (
+                    item.asname is not None
+                    and isinstance(item.asname.name, cst.Name)
+                    and item.asname.name.value == receiver.value
+                ):
+                    call = item.item
+                    if (
+                        isinstance(call, cst.Call)
+                        and semantics.qualified_name(call.func) == constructor
+                    ):
+                        return call, constructor
+                    return None, constructor
     index = module_index(context.module)
     chain = [frame.node for frame in reversed(semantics.scopes.frames) if frame.kind != "class"]
     binding = index.lookup(chain, receiver.value)  # type: ignore[arg-type]
@@ -132,6 +149,33 @@ def enclosing_with(pool: cst.Call, semantics: Semantics) -> cst.With | None:
         if isinstance(statement, cst.With) and any(item.item is pool for item in statement.items):
             return statement
     return None
+
+
+def pool_callables(site: PoolSite, semantics: Semantics) -> list[cst.BaseExpression] | None:
+    """The callables of every hand-over to the site's pool, when the pool provably goes
+    nowhere else (created in a ``with`` and only ``submit``/``map``-ed there, or used
+    directly as ``Pool(...).map(...)``); None otherwise."""
+    pool = site.pool
+    func = site.call.func
+    if pool is None or not isinstance(func, cst.Attribute):
+        return None
+    if func.value is pool:
+        uses: list[cst.Call] | None = [site.call]
+    else:
+        block = enclosing_with(pool, semantics)
+        if block is None or not isinstance(func.value, cst.Name):
+            return None
+        uses = pool_uses(block, func.value.value)
+    if not uses:
+        return None
+    callables = []
+    for use in uses:
+        method = use.func.attr.value  # type: ignore[attr-defined]
+        positional = positional_args(use)
+        if len(positional) <= SUBMIT_METHODS[method]:
+            return None
+        callables.append(positional[SUBMIT_METHODS[method]].value)
+    return callables
 
 
 def pool_uses(block: cst.With, name: str) -> list[cst.Call] | None:
@@ -191,7 +235,8 @@ def _mode(constructor: str | None) -> Mode | None:
     return None
 
 
-def _workers_of(pool: cst.Call | None, constructor: str | None) -> cst.Arg | None:
+def worker_argument(pool: cst.Call | None, constructor: str | None) -> cst.Arg | None:
+    """The argument of a pool constructor call that sets its worker count, if written."""
     if pool is None or constructor not in WORKER_PARAMETERS:
         return None
     keyword, position = WORKER_PARAMETERS[constructor]
@@ -237,7 +282,9 @@ def _run_in_executor_site(call: cst.Call, context: FileContext) -> PoolSite | No
     if mode is None:
         return None
     site = _site(call, positional[1].value, mode, "run_in_executor", context.semantics)
-    return replace(site, pool=pool, constructor=constructor, workers=_workers_of(pool, constructor))
+    return replace(
+        site, pool=pool, constructor=constructor, workers=worker_argument(pool, constructor)
+    )
 
 
 def _runtime_site(call: cst.Call, name: str, semantics: Semantics) -> PoolSite | None:

@@ -1,0 +1,141 @@
+"""CL302 low-io-workers."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from concurrency_lint.analysis.callables import classify_callable, resolve_callable
+from concurrency_lint.analysis.pool_sites import pool_site
+from concurrency_lint.knowledge.io_calls import WORKER_FLOORS
+from concurrency_lint.model import Safety
+from concurrency_lint.rule import FileContext, Invalid, NodeFix, Option, Rule
+
+
+class LowIoWorkers(Rule):
+    """
+    ## What it does
+    Flags a thread pool (or thread-mode `run_parallel` / `batch_map` / `batch_filter`)
+    that runs a batch of I/O-bound calls with an integer-literal worker count below the
+    floor for that kind of I/O (seed 002's table: network 50, file 20, subprocess 10).
+    The callable must be defined in the same module and provably I/O-bound; the batch is a
+    `map`-style call or a `submit` in a loop or comprehension.
+
+    Not flagged: one worker (a deliberately serial background worker), a `map` over a
+    literal with no more items than workers, computed worker counts, and process pools
+    (an I/O-bound process pool is CL304's business: more processes is not the cure).
+
+    ## Why is this bad?
+    Threads waiting on I/O cost almost nothing and do not contend for the GIL. With 5
+    workers, 1000 downloads take 200 round trips in a row; with 50, twenty.
+
+    ## Example
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+    import requests
+
+    def fetch(url):
+        return requests.get(url, timeout=5).text
+
+    with ThreadPoolExecutor(max_workers=5) as ex:
+        pages = list(ex.map(fetch, urls))
+    ```
+
+    ## Use instead
+    ```python
+    with ThreadPoolExecutor(max_workers=50) as ex:
+        pages = list(ex.map(fetch, urls))
+    ```
+
+    ## Fix safety
+    Unsafe. The fix sets the literal to the floor. More requests at once can meet a
+    server's rate limit, a connection-pool size (`requests` keeps 10 per host), or the
+    open-file limit, and tasks that wait on each other inside the pool behave
+    differently with more workers.
+
+    ## Configuration
+    - `floors`: a table of I/O kind (`network`, `file`, `subprocess`) -> lowest worker
+      count, merged over the built-in table.
+    """
+
+    CODE = "CL302"
+    NAME = "low-io-workers"
+    MESSAGE = "I/O-bound thread pool with fewer workers than the I/O can use"
+    TRIGGERS = ("Pool", "run_parallel", "batch_")
+    OPTIONS = {
+        "floors": Option({}, "I/O kind -> lowest useful worker count, over the built-in table"),
+    }
+    VALID = (
+        "import requests\nfrom concurrent.futures import ThreadPoolExecutor\n"
+        "def fetch(url):\n    return requests.get(url, timeout=5)\n"
+        "with ThreadPoolExecutor(max_workers=50) as ex:\n    list(ex.map(fetch, urls))\n",
+        "import requests\nfrom concurrent.futures import ThreadPoolExecutor\n"
+        "def fetch(url):\n    return requests.get(url, timeout=5)\n"
+        "with ThreadPoolExecutor(max_workers=2) as ex:\n    list(ex.map(fetch, [a, b]))\n",
+        "from concurrent.futures import ThreadPoolExecutor\nfrom net import fetch\n"
+        "with ThreadPoolExecutor(max_workers=4) as ex:\n    list(ex.map(fetch, urls))\n",
+    )
+    INVALID = (
+        Invalid(
+            "import requests\nfrom concurrent.futures import ThreadPoolExecutor\n"
+            "def fetch(url):\n    return requests.get(url, timeout=5)\n"
+            "with ThreadPoolExecutor(max_workers=5) as ex:\n    list(ex.map(fetch, urls))\n",
+            "import requests\nfrom concurrent.futures import ThreadPoolExecutor\n"
+            "def fetch(url):\n    return requests.get(url, timeout=5)\n"
+            "with ThreadPoolExecutor(max_workers=50) as ex:\n    list(ex.map(fetch, urls))\n",
+        ),
+        Invalid(
+            "from parallel import run_parallel\n"
+            "def read(path):\n    with open(path) as f:\n        return f.read()\n"
+            "run_parallel(read, paths, max_workers=4)\n",
+            "from parallel import run_parallel\n"
+            "def read(path):\n    with open(path) as f:\n        return f.read()\n"
+            "run_parallel(read, paths, max_workers=20)\n",
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._reported: set[int] = set()
+        self._floors = {**WORKER_FLOORS, **self.options["floors"]}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        site = pool_site(node, self.context)
+        if site is None or site.mode != "thread" or not site.batch or site.workers is None:
+            return
+        count = site.worker_count
+        literal = site.workers.value
+        if count is None or count <= 1 or id(literal) in self._reported:
+            return
+        length = _literal_length(site.items)
+        if length is not None and length <= count:
+            return
+        target = resolve_callable(site.target, self.context)
+        if target is None:
+            return
+        work = classify_callable(target, self.context)
+        if work.kind != "io" or work.io_kind is None:
+            return
+        floor = int(self._floors.get(work.io_kind, 0))
+        if count >= floor:
+            return
+        self._reported.add(id(literal))
+        self.report(
+            literal,
+            f"{count} workers for {work.io_kind} I/O ({work.reason}) sent through "
+            f"`{site.api}`; threads waiting on {work.io_kind} I/O are cheap: use at least "
+            f"{floor}",
+            fix=NodeFix(
+                f"Set the worker count to {floor}",
+                Safety.UNSAFE,
+                ((literal, cst.Integer(str(floor))),),
+            ),
+        )
+
+
+def _literal_length(items: cst.BaseExpression | None) -> int | None:
+    """How many items a literal list / tuple / set holds (None when not a plain literal)."""
+    if isinstance(items, (cst.List, cst.Tuple, cst.Set)) and not any(
+        isinstance(element, cst.StarredElement) for element in items.elements
+    ):
+        return len(items.elements)
+    return None
