@@ -110,26 +110,13 @@ def pool_of(
     semantics = context.semantics
     if isinstance(receiver, cst.Call):
         return receiver, semantics.qualified_name(receiver.func)
+    if isinstance(receiver, cst.Name):
+        made_by_with = _with_binding(receiver.value, context)
+        if made_by_with is not None:
+            return made_by_with, semantics.qualified_name(made_by_with.func)
     constructor = semantics.type_of(receiver)
     if constructor is None or not isinstance(receiver, cst.Name):
         return None, constructor
-    for statement in reversed(semantics.statements):
-        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            break
-        if isinstance(statement, cst.With):
-            for item in statement.items:
-                if (
-                    item.asname is not None
-                    and isinstance(item.asname.name, cst.Name)
-                    and item.asname.name.value == receiver.value
-                ):
-                    call = item.item
-                    if (
-                        isinstance(call, cst.Call)
-                        and semantics.qualified_name(call.func) == constructor
-                    ):
-                        return call, constructor
-                    return None, constructor
     index = module_index(context.module)
     chain = [frame.node for frame in reversed(semantics.scopes.frames) if frame.kind != "class"]
     binding = index.lookup(chain, receiver.value)  # type: ignore[arg-type]
@@ -141,6 +128,31 @@ def pool_of(
     ):
         return value, constructor
     return None, constructor
+
+
+def _with_binding(name: str, context: FileContext) -> cst.Call | None:
+    """The call of the innermost enclosing ``with Call(...) as name``, when ``name`` is
+    bound only by ``with`` items and plain call assignments in this scope (so the ``with``
+    is what it denotes, even where another ``with`` reuses the name for another pool)."""
+    semantics = context.semantics
+    for statement in reversed(semantics.statements):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            return None
+        if not isinstance(statement, cst.With):
+            continue
+        for item in statement.items:
+            asname = item.asname.name if item.asname is not None else None
+            if isinstance(asname, cst.Name) and asname.value == name:
+                if not isinstance(item.item, cst.Call):
+                    return None
+                scope = semantics.scopes.current.node
+                bindings = module_index(context.module).scope_bindings(scope).get(name, [])
+                plain = all(
+                    binding.kind == "assign" and isinstance(binding.node, cst.Call)
+                    for binding in bindings
+                )
+                return item.item if plain else None
+    return None
 
 
 def enclosing_with(pool: cst.Call, semantics: Semantics) -> cst.With | None:
@@ -291,6 +303,8 @@ def _runtime_site(call: cst.Call, name: str, semantics: Semantics) -> PoolSite |
     executor = keyword_arg(call, "executor")
     if executor is not None and not is_none(executor.value):
         return None  # the executor decides; its kind is not known here
+    if len(positional_args(call)) > 6 or has_star_args(call):
+        return None  # ``mode`` / ``executor`` may be among the positionals
     mode_arg = keyword_arg(call, "mode")
     mode_text = string_value(mode_arg.value) if mode_arg is not None else "thread"
     if mode_text not in ("thread", "process"):

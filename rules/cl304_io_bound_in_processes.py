@@ -1,0 +1,142 @@
+"""CL304 io-bound-in-processes."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from concurrency_lint.analysis.callables import classify_callable, resolve_callable
+from concurrency_lint.analysis.calls import keyword_arg
+from concurrency_lint.analysis.pool_sites import PoolSite, pool_callables, pool_site
+from concurrency_lint.knowledge.executors import PROCESS_TO_THREAD_POOL, RUNTIME_NAMES
+from concurrency_lint.model import Safety
+from concurrency_lint.pool_swap import swap_edit
+from concurrency_lint.rule import FileContext, Invalid, NodeFix, Rule
+
+
+class IoBoundInProcesses(Rule):
+    """
+    ## What it does
+    Flags a callable that is provably I/O-bound (it waits on files, the network or a child
+    process, and does no CPU work of note) sent to a `ProcessPoolExecutor`, a
+    `multiprocessing.Pool` or process-mode `run_parallel` / `batch_map` / `batch_filter`.
+    The callable must be defined in the same module and every call it makes must be known;
+    a callable that also parses, hashes or compresses what it reads is not flagged.
+
+    ## Why is this bad?
+    A process costs a fresh interpreter, its memory, and pickling every argument and
+    result; it buys freedom from the GIL, which a thread waiting on I/O already releases.
+    Threads do the same waiting for a fraction of the cost, and can use many more workers.
+
+    ## Example
+    ```python
+    from concurrent.futures import ProcessPoolExecutor
+    import requests
+
+    def fetch(url):
+        return requests.get(url, timeout=5).text
+
+    with ProcessPoolExecutor() as ex:
+        pages = list(ex.map(fetch, urls))
+    ```
+
+    ## Use instead
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=50) as ex:
+        pages = list(ex.map(fetch, urls))
+    ```
+
+    ## Fix safety
+    Unsafe. The fix swaps the pool for its thread twin (`ThreadPoolExecutor`,
+    `multiprocessing.pool.ThreadPool`, adding the import when needed; `mode="thread"` for
+    the runtime's helpers). It is offered only when the pool is created in a `with`
+    statement (or used directly), every use of it sends an I/O-bound callable, and its
+    arguments mean the same to the thread pool. Behaviour can change: the work now shares
+    the caller's memory and globals (a callable that mutates module state, or relies on
+    a fresh process per task, behaves differently), and the worker count keeps its old
+    value (see CL302).
+    """
+
+    CODE = "CL304"
+    NAME = "io-bound-in-processes"
+    MESSAGE = "I/O-bound work sent to a process pool; threads wait just as well for less"
+    TRIGGERS = ("Pool", "run_parallel", "batch_")
+    VALID = (
+        "import requests\nfrom concurrent.futures import ThreadPoolExecutor\n"
+        "def fetch(url):\n    return requests.get(url, timeout=5)\n"
+        "with ThreadPoolExecutor(max_workers=50) as ex:\n    list(ex.map(fetch, urls))\n",
+        "import hashlib\nfrom concurrent.futures import ProcessPoolExecutor\n"
+        "def digest(path):\n    with open(path, 'rb') as f:\n"
+        "        return hashlib.sha256(f.read()).hexdigest()\n"
+        "with ProcessPoolExecutor() as ex:\n    list(ex.map(digest, paths))\n",
+        "from concurrent.futures import ProcessPoolExecutor\nfrom net import fetch\n"
+        "with ProcessPoolExecutor() as ex:\n    list(ex.map(fetch, urls))\n",
+    )
+    INVALID = (
+        Invalid(
+            "import requests\n"
+            "from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor\n"
+            "def fetch(url):\n    return requests.get(url, timeout=5)\n"
+            "with ProcessPoolExecutor(4) as ex:\n    list(ex.map(fetch, urls))\n",
+            "import requests\n"
+            "from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor\n"
+            "def fetch(url):\n    return requests.get(url, timeout=5)\n"
+            "with ThreadPoolExecutor(4) as ex:\n    list(ex.map(fetch, urls))\n",
+        ),
+        Invalid(
+            "from parallel import run_parallel\n"
+            "def read(path):\n    with open(path) as f:\n        return f.read()\n"
+            'run_parallel(read, paths, mode="process")\n',
+            "from parallel import run_parallel\n"
+            "def read(path):\n    with open(path) as f:\n        return f.read()\n"
+            'run_parallel(read, paths, mode="thread")\n',
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._fixed_pools: set[int] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        site = pool_site(node, self.context)
+        if site is None or site.mode != "process":
+            return
+        target = resolve_callable(site.target, self.context)
+        if target is None:
+            return
+        work = classify_callable(target, self.context)
+        if work.kind != "io":
+            return
+        self.report(
+            node,
+            f"I/O-bound work sent to processes via `{site.api}` ({work.reason}): waiting "
+            "needs no process of its own; use a thread pool",
+            fix=self._fix(site),
+        )
+
+    def _fix(self, site: PoolSite) -> NodeFix | None:
+        if site.api in RUNTIME_NAMES:
+            mode = keyword_arg(site.call, "mode")
+            if mode is None:
+                return None
+            change = (mode.value, cst.SimpleString('"thread"'))
+            return NodeFix('Run on threads (`mode="thread"`)', Safety.UNSAFE, (change,))
+        pool = site.pool
+        swap = PROCESS_TO_THREAD_POOL.get(site.constructor or "")
+        if pool is None or swap is None or id(pool) in self._fixed_pools:
+            return None
+        callables = pool_callables(site, self.semantics)
+        if callables is None or not all(self._io_bound(expr) for expr in callables):
+            return None
+        edit = swap_edit(pool, swap, self.semantics)
+        if edit is None:
+            return None
+        self._fixed_pools.add(id(pool))
+        change, imports = edit
+        short = swap.target.rsplit(".", 1)[-1]
+        return NodeFix(f"Use `{short}`", Safety.UNSAFE, (change,), imports=imports)
+
+    def _io_bound(self, expr: cst.BaseExpression) -> bool:
+        target = resolve_callable(expr, self.context)
+        return target is not None and classify_callable(target, self.context).kind == "io"
