@@ -84,7 +84,7 @@ class Collector(cst.CSTVisitor):
             and not any(row.mechanism.name.startswith("asyncio.") for row in rows)
         ):
             imported = Mechanism(Section.ASYNCIO, "asyncio", (), ("imported_only",))
-            rows.append(_Row(imported, self._asyncio_line, 1, [], []))
+            rows.append(_Row(imported, self._asyncio_line, 1, [], [], list(imported.traits)))
         found = [use for row in rows for use in _freeze(row, path)]
         return tuple(sorted(found, key=lambda use: use.sort_key))
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import ast
 import re
-
-import libcst as cst
 
 from concurrency_lint.file_checker import _Offset, _parse, _run_with_deep_stack
 from concurrency_lint.inventory.catalogue import MODULES
@@ -61,7 +60,9 @@ def _snippet_uses(path: str, text: str, offset: _Offset) -> tuple[tuple[Use, ...
 def _walk(path: str, text: str, offset: _Offset) -> tuple[tuple[Use, ...], str | None]:
     module = _parse(path, text, offset)
     if isinstance(module, Finding):
-        return (), f"line {module.span.start_line}: {module.message}"
+        return (), _syntax_problem(text, offset) or (
+            f"line {module.span.start_line}: {module.message}"
+        )
     collector = Collector(module, offset.lines, offset.columns)
     try:
         module.visit(collector)
@@ -70,6 +71,12 @@ def _walk(path: str, text: str, offset: _Offset) -> tuple[tuple[Use, ...], str |
     return collector.uses(path), None
 
 
-def parse_module(text: str) -> cst.Module:
-    """Parse (for tests and callers that already know the text is valid)."""
-    return cst.parse_module(text)
+def _syntax_problem(text: str, offset: _Offset) -> str | None:
+    """The interpreter's own account of a syntax error, which locates it best."""
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return f"line {(exc.lineno or 1) + offset.lines}: {exc.msg}"
+    except (RecursionError, MemoryError, ValueError):
+        return None
+    return None
