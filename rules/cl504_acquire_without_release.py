@@ -1,0 +1,191 @@
+"""CL504 acquire-without-release."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from concurrency_lint.analysis.calls import keyword_arg, positional_args
+from concurrency_lint.analysis.lifetimes import contains_any
+from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.rule import Invalid, Rule
+
+
+class AcquireWithoutRelease(Rule):
+    """
+    ## What it does
+    Flags `lock.acquire()` (or `await lock.acquire()`) used as a statement, when the same
+    function later calls `lock.release()` but not from the `finally` of a `try` that
+    starts right after the acquire (or encloses it).
+
+    A function that acquires without ever releasing (an `__enter__`, an `acquire_lock()`
+    helper) is not flagged: there `with` would not do. Neither is a conditional acquire
+    (`if lock.acquire(timeout=5):`, `acquire(blocking=False)`).
+
+    ## Why is this bad?
+    Any exception (or an early `return`) between `acquire()` and `release()` leaves the lock
+    held for good, and every other thread that needs it deadlocks. `with lock:` releases
+    on every path and says the same in one line.
+
+    ## Example
+    ```python
+    import threading
+    lock = threading.Lock()
+
+    def add(registry, key, value):
+        lock.acquire()
+        registry[key] = value
+        lock.release()
+    ```
+
+    ## Use instead
+    ```python
+    import threading
+    lock = threading.Lock()
+
+    def add(registry, key, value):
+        with lock:
+            registry[key] = value
+    ```
+
+    ## Fix safety
+    No fix is offered: code between `acquire()` and `release()` that returns or raises on
+    purpose with the lock held would behave differently inside `with`.
+    """
+
+    CODE = "CL504"
+    NAME = "acquire-without-release"
+    MESSAGE = "lock acquired without a `finally` release"
+    TRIGGERS = ("acquire",)
+    VALID = (
+        "def f(lock, items):\n"
+        "    lock.acquire()\n"
+        "    try:\n"
+        "        items.pop()\n"
+        "    finally:\n"
+        "        lock.release()\n",
+        "def f(lock, items):\n    with lock:\n        items.pop()\n",
+        "class Guard:\n    def __enter__(self):\n        self.lock.acquire()\n",
+        "def f(lock, items):\n"
+        "    if lock.acquire(timeout=1):\n"
+        "        items.pop()\n"
+        "        lock.release()\n",
+    )
+    INVALID = (
+        Invalid("def f(lock, items):\n    lock.acquire()\n    items.pop()\n    lock.release()\n"),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "acquire"):
+            return
+        function = self.semantics.enclosing_function()
+        receiver = dotted_name(func.value)
+        if function is None or receiver is None or not _blocks(node):
+            return
+        statement = self.semantics.current_statement()
+        if not isinstance(statement, cst.SimpleStatementLine) or not _is_statement_call(
+            statement, node
+        ):
+            return
+        if not _releases(function.body, receiver):
+            return  # an acquiring helper: the release is elsewhere, `with` would not do
+        if self._released_in_finally(statement, function, receiver):
+            return
+        keyword = "async with" if self.semantics.in_async_function() else "with"
+        self.report(
+            node,
+            f"`{receiver}.acquire()` is not paired with `{receiver}.release()` in a "
+            f"`finally`: an exception or early return leaves it held; use `{keyword} "
+            f"{receiver}:`",
+        )
+
+    def _released_in_finally(
+        self, statement: cst.SimpleStatementLine, function: cst.FunctionDef, receiver: str
+    ) -> bool:
+        chain = self.semantics.statements
+        inside = chain[chain.index(function) + 1 : -1] if function in chain else []
+        parent: cst.CSTNode = inside[-1] if inside else function
+        following = _next_statement(parent, statement)
+        if isinstance(following, (cst.Try, cst.TryStar)) and _finally_releases(following, receiver):
+            return True
+        for outer in inside:
+            if (
+                isinstance(outer, (cst.Try, cst.TryStar))
+                and _finally_releases(outer, receiver)
+                and contains_any(outer.body, {id(statement)})
+            ):
+                return True
+        return False
+
+
+def _blocks(call: cst.Call) -> bool:
+    """True for a plain blocking ``acquire()`` (no timeout, not ``blocking=False``)."""
+    if keyword_arg(call, "timeout") is not None:
+        return False
+    positional = positional_args(call)
+    if len(positional) > 1 or any(arg.star for arg in call.args):
+        return False
+    flag = positional[0] if positional else None
+    for name in ("blocking", "block"):
+        flag = keyword_arg(call, name) or flag
+    if flag is None:
+        return not call.args
+    return isinstance(flag.value, cst.Name) and flag.value.value == "True"
+
+
+def _is_statement_call(statement: cst.SimpleStatementLine, call: cst.Call) -> bool:
+    for small in statement.body:
+        if isinstance(small, cst.Expr):
+            value = small.value.expression if isinstance(small.value, cst.Await) else small.value
+            if value is call:
+                return True
+    return False
+
+
+def _finally_releases(node: cst.Try | cst.TryStar, receiver: str) -> bool:
+    return node.finalbody is not None and _releases(node.finalbody, receiver)
+
+
+def _releases(node: cst.CSTNode, receiver: str) -> bool:
+    finder = _ReleaseFinder(receiver)
+    node.visit(finder)
+    return finder.found
+
+
+class _ReleaseFinder(cst.CSTVisitor):
+    def __init__(self, receiver: str) -> None:
+        super().__init__()
+        self.receiver = receiver
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "release"
+            and dotted_name(func.value) == self.receiver
+        ):
+            self.found = True
+        return not self.found
+
+
+def _next_statement(parent: cst.CSTNode, statement: cst.BaseStatement) -> cst.CSTNode | None:
+    """The statement right after ``statement`` in the block of ``parent`` holding it."""
+    for block in _blocks_of(parent):
+        for position, candidate in enumerate(block):
+            if candidate is statement:
+                return block[position + 1] if position + 1 < len(block) else None
+    return None
+
+
+def _blocks_of(node: cst.CSTNode) -> list[list[cst.BaseStatement]]:
+    """The statement lists a compound statement (or function) directly owns."""
+    found: list[list[cst.BaseStatement]] = []
+    pending = list(node.children)
+    while pending:
+        child = pending.pop()
+        if isinstance(child, cst.IndentedBlock):
+            found.append(list(child.body))
+        elif not isinstance(child, (cst.BaseStatement, cst.BaseExpression)):
+            pending.extend(child.children)
+    return found
