@@ -15,7 +15,7 @@ from concurrency_lint.knowledge.asyncio_calls import (
     NUMERIC_LOOKUPS,
     REPLACEMENT_BY_KIND,
 )
-from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS, io_table
+from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS, IoKind, io_method_kind, io_table
 from concurrency_lint.rule import Invalid, Rule
 
 
@@ -26,7 +26,8 @@ class BlockingCallInAsync(Rule):
     blocking subprocess calls (`subprocess.run/call/check_call/check_output/Popen/
     getoutput`, `os.system`, `os.popen`, `os.spawn*`, `os.posix_spawn*`, `os.wait*`),
     sync HTTP (`requests`, `httpx.get`, sessions and clients provably built by
-    `requests.Session()` / `httpx.Client()` / `urllib3` pools, `urlopen`), `open()` /
+    `requests.Session()` / `httpx.Client()` / `urllib3` pools or parameters annotated
+    with those types, `urlopen`), `open()` /
     `io.open` / `codecs.open`, `pathlib.Path` reads and writes, and `input()`.
     The message names the async replacement. `socket.getaddrinfo` with numeric-only
     `flags` (`AI_NUMERICHOST`) does no DNS query and is not flagged.
@@ -114,9 +115,15 @@ class BlockingCallInAsync(Rule):
             if io_call.kind != "file" or self._is_file_access(call, io_call.label):
                 return _short(io_call.label), REPLACEMENT_BY_KIND[io_call.kind]
             return None
-        method = _client_method(call, self._receiver_type(call))
+        receiver_type = self._receiver_type(call)
+        method = _client_method(call, receiver_type)
         if method is not None:
             return method, REPLACEMENT_BY_KIND["network"]
+        kind = _method_kind(call, receiver_type)
+        if kind is not None and (kind != "file" or self._is_file_access(call, "")):
+            assert isinstance(call.func, cst.Attribute) and receiver_type is not None
+            label = f"{receiver_type.rsplit('.', 1)[-1]}.{call.func.attr.value}"
+            return label, REPLACEMENT_BY_KIND[kind]
         return None
 
     def _is_file_access(self, call: cst.Call, label: str) -> bool:
@@ -131,7 +138,18 @@ class BlockingCallInAsync(Rule):
         receiver = call.func.value
         if isinstance(receiver, cst.Call):
             return self.semantics.qualified_name(receiver.func)
-        return self.semantics.type_of(receiver)
+        return self.semantics.type_of(receiver) or self._annotated_type(receiver)
+
+    def _annotated_type(self, receiver: cst.BaseExpression) -> str | None:
+        """The annotation of a parameter of the enclosing function (``client: httpx.Client``)."""
+        function = self.semantics.enclosing_function()
+        if function is None or not isinstance(receiver, cst.Name):
+            return None
+        params = function.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.name.value == receiver.value and param.annotation is not None:
+                return self.semantics.qualified_name(param.annotation.annotation)
+        return None
 
 
 def _client_method(call: cst.Call, receiver_type: str | None) -> str | None:
@@ -142,6 +160,12 @@ def _client_method(call: cst.Call, receiver_type: str | None) -> str | None:
         if receiver_type in classes and method in methods:
             return f"{receiver_type.rsplit('.', 1)[-1]}.{method}"
     return None
+
+
+def _method_kind(call: cst.Call, receiver_type: str | None) -> IoKind | None:
+    if not isinstance(call.func, cst.Attribute):
+        return None
+    return io_method_kind(receiver_type, call.func.attr.value)
 
 
 def _numeric_lookup(call: cst.Call, name: str | None) -> bool:
