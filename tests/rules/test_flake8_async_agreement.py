@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 OVERLAP = {
     **{
         code: "CL401"
-        for code in ("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222")
-        + ("ASYNC230", "ASYNC251")
+        for code in (
+            *("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222"),
+            *("ASYNC230", "ASYNC251"),
+        )
     },
     "ASYNC300": "CL403",
 }
@@ -64,8 +66,7 @@ def flake8_async_lines(path: Path) -> dict[int, set[str]]:
 
 def documented_differences(code: str) -> set[str]:
     """The keys listed under the rule's *Differences from flake8-async* section."""
-    rule = next(rule for rule in all_rules() if rule.CODE == code)
-    doc = rule.documentation()
+    doc = {rule.CODE: rule for rule in all_rules()}[code].documentation()
     section = re.search(r"## Differences from flake8-async\n(.*?)(?=\n## |\Z)", doc, re.S)
     assert section is not None, f"{code} documents no differences section"
     return set(re.findall(r"^- `([a-z0-9-]+)`:", section.group(1), re.M))
