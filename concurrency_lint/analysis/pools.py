@@ -13,7 +13,11 @@ from concurrency_lint.analysis.calls import argument_passed, string_value
 from concurrency_lint.analysis.local_names import ScopeIndex, ScopeNames
 from concurrency_lint.analysis.semantics import Semantics
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
-from concurrency_lint.knowledge.lifecycle import CONTEXT_FACTORIES, PROCESS_CONSTRUCTORS
+from concurrency_lint.knowledge.lifecycle import (
+    CONTEXT_FACTORIES,
+    POOL_PRODUCTS,
+    PROCESS_CONSTRUCTORS,
+)
 
 #: What a context's factory methods build, as the plain module-level constructors.
 _CONTEXT_METHODS = {
@@ -70,6 +74,21 @@ class PoolResolver:
         ):
             return _CONTEXT_METHODS[func.attr.value]
         return None
+
+    def made_by_pool(self, node: cst.BaseExpression) -> str | None:
+        """``concurrent.futures.Future`` for ``pool.submit(...)`` (or a name bound once to
+        it), ``multiprocessing.pool.AsyncResult`` for ``pool.apply_async(...)``; else None."""
+        if isinstance(node, cst.Name):
+            value = self.bound_value(node)
+            if value is None:
+                return None
+            node = value
+        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
+            return None
+        product = POOL_PRODUCTS.get(node.func.attr.value)
+        if product is None or self.constructor(node.func.value) not in EXECUTOR_CONSTRUCTORS:
+            return None
+        return product
 
     def context_start_method(self, node: cst.BaseExpression) -> str | None:
         """For a ``get_context(...)`` expression: its start method ('' when not literal)."""

@@ -47,6 +47,7 @@ QUEUES = frozenset(
     }
 )
 FUTURES = frozenset({"concurrent.futures.Future", "concurrent.futures._base.Future"})
+ASYNC_RESULTS = frozenset({"multiprocessing.pool.AsyncResult", "multiprocessing.pool.ApplyResult"})
 EVENTS = frozenset({"threading.Event", "multiprocessing.Event"})
 CONDITIONS = frozenset({"threading.Condition", "multiprocessing.Condition"})
 BARRIERS = frozenset({"threading.Barrier", "multiprocessing.Barrier"})
@@ -100,6 +101,7 @@ WAITS: tuple[tuple[frozenset[str], dict[str, Wait]], ...] = (
     (THREADS, {"join": Wait(TimeoutParam("timeout", 0))}),
     (QUEUES, {"get": Wait(TimeoutParam("timeout", 1), ("block", 0))}),
     (FUTURES, {"result": Wait(TimeoutParam("timeout", 0))}),
+    (ASYNC_RESULTS, {"get": Wait(TimeoutParam("timeout", 0))}),
     (EVENTS | CONDITIONS | BARRIERS, {"wait": Wait(TimeoutParam("timeout", 0))}),
     (
         THREADING_LOCKS - {"threading.Condition"},
@@ -116,14 +118,11 @@ FUTURE_FACTORIES = frozenset({"submit"})
 #: ``Pool.apply_async`` and friends return an ``AsyncResult``; failures reach only
 #: ``get()`` or an ``error_callback``.
 ASYNC_RESULT_FACTORIES = frozenset({"apply_async", "map_async", "starmap_async"})
-#: Calls that wait on (or inspect) collected futures.
-FUTURE_WAITERS = frozenset(
-    {
-        "concurrent.futures.wait",
-        "concurrent.futures.as_completed",
-        "asyncio.wrap_future",
-    }
-)
+#: What a pool method returns, as the type its waits are looked up under.
+POOL_PRODUCTS = {
+    **{method: "concurrent.futures.Future" for method in FUTURE_FACTORIES},
+    **{method: "multiprocessing.pool.AsyncResult" for method in ASYNC_RESULT_FACTORIES},
+}
 
 #: Methods that end an executor's or pool's life (or hand it to someone who will).
 CLOSE_METHODS = frozenset({"shutdown", "close", "terminate", "__exit__"})
