@@ -29,7 +29,9 @@ class UnboundedGather(Rule):
     `asyncio.create_subprocess_exec/shell`, `asyncio.open_connection`) that takes no
     concurrency bound: no `async with <semaphore or lock>`, no `acquire()`, no
     `asyncio.Semaphore` / `anyio.CapacityLimiter` in it or in the function calling
-    `gather`. Literal collections and `range(<literal>)` are fixed-size and not flagged;
+    `gather`. Literal collections, `range()` of constants (integer literals,
+    `UPPER_CASE` names, names bound once to an integer) and names bound to those are
+    fixed-size and not flagged;
     per-item calls whose definition is not in the module are unknown and not flagged.
 
     ## Why is this bad?
@@ -119,7 +121,7 @@ class UnboundedGather(Rule):
             return None
         label = None
         for source in sources:
-            if source.function is None or not is_runtime_sized(source.iterable):
+            if source.function is None or not is_runtime_sized(source.iterable, self.semantics):
                 return None
             label = self._unbounded_label(source.function)
             if label is None:

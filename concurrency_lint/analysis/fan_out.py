@@ -14,7 +14,7 @@ import libcst as cst
 
 from concurrency_lint.analysis.callables import _current_chain
 from concurrency_lint.analysis.calls import positional_args
-from concurrency_lint.analysis.definitions import ModuleIndex, ScopeNode, module_index
+from concurrency_lint.analysis.definitions import ScopeNode, module_index
 
 if TYPE_CHECKING:
     from concurrency_lint.analysis.semantics import Semantics
@@ -37,17 +37,51 @@ def fan_outs(starred: cst.BaseExpression, semantics: Semantics) -> list[FanOut]:
     return _sources(starred, semantics, depth=0)
 
 
-def is_runtime_sized(iterable: cst.BaseExpression) -> bool:
-    """False for literal collections and ``range(<int literal>)``; True otherwise."""
+def is_runtime_sized(iterable: cst.BaseExpression, semantics: Semantics, depth: int = 0) -> bool:
+    """False for literal collections, ``range(<constant>)`` and names bound to those."""
     if isinstance(iterable, (cst.List, cst.Tuple, cst.Set)):
         return any(isinstance(element, cst.StarredElement) for element in iterable.elements)
-    if (
-        isinstance(iterable, cst.Call)
-        and isinstance(iterable.func, cst.Name)
-        and iterable.func.value == "range"
+    if isinstance(iterable, (cst.SimpleString, cst.ConcatenatedString)):
+        return False
+    if isinstance(iterable, cst.Call) and semantics.qualified_name(iterable.func) == (
+        "builtins.range"
     ):
-        return not all(isinstance(arg.value, cst.Integer) for arg in iterable.args)
-    return not isinstance(iterable, (cst.SimpleString, cst.ConcatenatedString))
+        return not all(_is_constant(arg.value, semantics) for arg in iterable.args)
+    value = _single_value(iterable, semantics) if depth < 2 else None
+    if isinstance(value, _COMPREHENSIONS):
+        return is_runtime_sized(value.for_in.iter, semantics, depth + 1)
+    if value is not None:
+        return is_runtime_sized(value, semantics, depth + 1)
+    return True
+
+
+def _is_constant(node: cst.BaseExpression, semantics: Semantics) -> bool:
+    """An integer literal, an ``UPPER_CASE`` name, a name bound once to an integer, or
+    arithmetic on those."""
+    if isinstance(node, cst.Integer):
+        return True
+    if isinstance(node, cst.UnaryOperation):
+        return _is_constant(node.expression, semantics)
+    if isinstance(node, cst.BinaryOperation):
+        return _is_constant(node.left, semantics) and _is_constant(node.right, semantics)
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        last = node.value if isinstance(node, cst.Name) else node.attr.value
+        if last.isupper():
+            return True
+        return isinstance(_single_value(node, semantics), cst.Integer)
+    return False
+
+
+def _single_value(node: cst.BaseExpression, semantics: Semantics) -> cst.BaseExpression | None:
+    """The value a name is bound to, when bound exactly once by a plain assignment."""
+    if not isinstance(node, cst.Name):
+        return None
+    index = module_index(semantics.module)
+    found = index.binder(_current_chain(semantics, index), node.value)
+    if found is None or len(found[1]) != 1 or found[1][0].kind != "assign":
+        return None
+    value = found[1][0].node
+    return value if isinstance(value, cst.BaseExpression) else None
 
 
 def _sources(node: cst.BaseExpression, semantics: Semantics, depth: int) -> list[FanOut]:
@@ -67,17 +101,14 @@ def _sources(node: cst.BaseExpression, semantics: Semantics, depth: int) -> list
 
 
 def _named(name: str, semantics: Semantics, depth: int) -> list[FanOut]:
-    index = module_index(semantics.module)
-    found = index.binder(_current_chain(semantics, index), name)
-    if found is None:
+    value = _single_value(cst.Name(name), semantics)
+    if value is None:
         return []
-    scope, bindings = found
-    if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].node is None:
-        return []
-    value = bindings[0].node
-    assert isinstance(value, cst.BaseExpression)
     if _is_empty_collection(value, semantics):
-        return _filled_in_loops(scope, name, index)
+        index = module_index(semantics.module)
+        found = index.binder(_current_chain(semantics, index), name)
+        assert found is not None
+        return _filled_in_loops(found[0], name)
     return _sources(value, semantics, depth + 1)
 
 
@@ -91,7 +122,7 @@ def _is_empty_collection(value: cst.BaseExpression, semantics: Semantics) -> boo
     )
 
 
-def _filled_in_loops(scope: ScopeNode, name: str, index: ModuleIndex) -> list[FanOut]:
+def _filled_in_loops(scope: ScopeNode, name: str) -> list[FanOut]:
     """``name.append(x)`` inside ``for`` loops of ``scope``; any other filling: nothing."""
     finder = _Fillers(name)
     body = scope.body if isinstance(scope, (cst.FunctionDef, cst.Module)) else None
