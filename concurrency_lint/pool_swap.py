@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from concurrency_lint.analysis import Semantics
 from concurrency_lint.analysis.calls import positional_args
 from concurrency_lint.analysis.definitions import module_index
+from concurrency_lint.analysis.pool_sites import PoolSite, pool_callables
 from concurrency_lint.knowledge.executors import PoolSwap
+from concurrency_lint.model import Safety
+from concurrency_lint.rule import NodeFix
 
 
 def swap_edit(
@@ -31,3 +36,30 @@ def swap_edit(
     ):
         return None  # the short name means something else here
     return (func, cst.Name(name)), ((module, name),)
+
+
+def pool_swap_fix(
+    site: PoolSite,
+    swaps: dict[str, PoolSwap],
+    fits: Callable[[cst.BaseExpression], bool],
+    semantics: Semantics,
+    done: set[int],
+) -> NodeFix | None:
+    """Swap the site's pool when every callable it is handed ``fits`` the new pool.
+
+    ``done`` holds the pools already given a fix (one fix per pool, however many sites).
+    """
+    pool = site.pool
+    swap = swaps.get(site.constructor or "")
+    if pool is None or swap is None or id(pool) in done:
+        return None
+    callables = pool_callables(site, semantics)
+    if callables is None or not all(fits(expr) for expr in callables):
+        return None
+    edit = swap_edit(pool, swap, semantics)
+    if edit is None:
+        return None
+    done.add(id(pool))
+    change, imports = edit
+    short = swap.target.rsplit(".", 1)[-1]
+    return NodeFix(f"Use `{short}`", Safety.UNSAFE, (change,), imports=imports)

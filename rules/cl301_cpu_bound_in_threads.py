@@ -8,12 +8,13 @@ from concurrency_lint.analysis.callables import (
     classify_callable,
     is_module_level_function,
     resolve_callable,
+    work_of,
 )
-from concurrency_lint.analysis.pool_sites import PoolSite, pool_callables, pool_site
+from concurrency_lint.analysis.pool_sites import PoolSite, pool_site
 from concurrency_lint.edits import with_keyword
 from concurrency_lint.knowledge.executors import RUNTIME_NAMES, THREAD_TO_PROCESS_POOL
 from concurrency_lint.model import Safety
-from concurrency_lint.pool_swap import swap_edit
+from concurrency_lint.pool_swap import pool_swap_fix
 from concurrency_lint.rule import FileContext, Invalid, NodeFix, Rule
 
 
@@ -131,11 +132,8 @@ class CpuBoundInThreads(Rule):
         site = pool_site(node, self.context)
         if site is None or site.mode != "thread":
             return
-        target = resolve_callable(site.target, self.context)
-        if target is None:
-            return
-        work = classify_callable(target, self.context)
-        if work.kind != "cpu":
+        work = work_of(site.target, self.context)
+        if work is None or work.kind != "cpu":
             return
         self.report(
             node,
@@ -147,18 +145,13 @@ class CpuBoundInThreads(Rule):
     def _fix(self, site: PoolSite) -> NodeFix | None:
         if site.api in RUNTIME_NAMES:
             return self._runtime_fix(site)
-        pool = site.pool
-        if pool is None or id(pool) in self._fixed_pools:
-            return None
-        swap = THREAD_TO_PROCESS_POOL.get(site.constructor or "")
-        if swap is None or not self._only_module_functions(site):
-            return None
-        edit = swap_edit(pool, swap, self.semantics)
-        if edit is None:
-            return None
-        self._fixed_pools.add(id(pool))
-        change, imports = edit
-        return NodeFix("Use `ProcessPoolExecutor`", Safety.UNSAFE, (change,), imports=imports)
+        return pool_swap_fix(
+            site,
+            THREAD_TO_PROCESS_POOL,
+            self._picklable_cpu_work,
+            self.semantics,
+            self._fixed_pools,
+        )
 
     def _runtime_fix(self, site: PoolSite) -> NodeFix | None:
         """``run_parallel(f, items)`` -> ``run_parallel(f, items, mode="process")``."""
@@ -172,17 +165,11 @@ class CpuBoundInThreads(Rule):
         fixed = with_keyword(site.call, "mode", cst.SimpleString('"process"'))
         return NodeFix('Run in processes (`mode="process"`)', Safety.UNSAFE, ((site.call, fixed),))
 
-    def _only_module_functions(self, site: PoolSite) -> bool:
-        """Every use of the pool hands it a module-level function that is CPU-bound."""
-        callables = pool_callables(site, self.semantics)
-        if callables is None:
-            return False
-        for expr in callables:
-            target = resolve_callable(expr, self.context) if isinstance(expr, cst.Name) else None
-            if (
-                target is None
-                or not is_module_level_function(target, self.context)
-                or classify_callable(target, self.context).kind != "cpu"
-            ):
-                return False
-        return True
+    def _picklable_cpu_work(self, expr: cst.BaseExpression) -> bool:
+        """A module-level function (a process pool pickles it by name) doing CPU work."""
+        target = resolve_callable(expr, self.context) if isinstance(expr, cst.Name) else None
+        return (
+            target is not None
+            and is_module_level_function(target, self.context)
+            and classify_callable(target, self.context).kind == "cpu"
+        )

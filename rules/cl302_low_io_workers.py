@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.callables import classify_callable, resolve_callable
+from concurrency_lint.analysis.callables import work_of
 from concurrency_lint.analysis.pool_sites import pool_site
 from concurrency_lint.knowledge.io_calls import WORKER_FLOORS
 from concurrency_lint.model import Safety
@@ -109,11 +109,8 @@ class LowIoWorkers(Rule):
         length = _literal_length(site.items)
         if length is not None and length <= count:
             return
-        target = resolve_callable(site.target, self.context)
-        if target is None:
-            return
-        work = classify_callable(target, self.context)
-        if work.kind != "io" or work.io_kind is None:
+        work = work_of(site.target, self.context)
+        if work is None or work.kind != "io" or work.io_kind is None:
             return
         floor = int(self._floors.get(work.io_kind, 0))
         if count >= floor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.callables import classify_callable, resolve_callable
+from concurrency_lint.analysis.callables import work_of
 from concurrency_lint.analysis.calls import int_value
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site, worker_argument
 from concurrency_lint.knowledge.executors import PROCESS_POOLS
@@ -124,10 +124,9 @@ class OversizedPool(Rule):
 
     def _check_threads(self, site: PoolSite) -> None:
         assert site.workers is not None
-        target = resolve_callable(site.target, self.context)
-        if target is None:
+        work = work_of(site.target, self.context)
+        if work is None:
             return
-        work = classify_callable(target, self.context)
         if work.kind == "io" and work.io_kind is not None:
             ceiling = int(self._ceilings.get(work.io_kind, 0))
             if ceiling > 0:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.callables import classify_callable, resolve_callable
+from concurrency_lint.analysis.callables import work_of
 from concurrency_lint.analysis.calls import keyword_arg
-from concurrency_lint.analysis.pool_sites import PoolSite, pool_callables, pool_site
+from concurrency_lint.analysis.pool_sites import PoolSite, pool_site
 from concurrency_lint.knowledge.executors import PROCESS_TO_THREAD_POOL, RUNTIME_NAMES
 from concurrency_lint.model import Safety
-from concurrency_lint.pool_swap import swap_edit
+from concurrency_lint.pool_swap import pool_swap_fix
 from concurrency_lint.rule import FileContext, Invalid, NodeFix, Rule
 
 
@@ -102,11 +102,8 @@ class IoBoundInProcesses(Rule):
         site = pool_site(node, self.context)
         if site is None or site.mode != "process":
             return
-        target = resolve_callable(site.target, self.context)
-        if target is None:
-            return
-        work = classify_callable(target, self.context)
-        if work.kind != "io":
+        work = work_of(site.target, self.context)
+        if work is None or work.kind != "io":
             return
         self.report(
             node,
@@ -122,21 +119,10 @@ class IoBoundInProcesses(Rule):
                 return None
             change = (mode.value, cst.SimpleString('"thread"'))
             return NodeFix('Run on threads (`mode="thread"`)', Safety.UNSAFE, (change,))
-        pool = site.pool
-        swap = PROCESS_TO_THREAD_POOL.get(site.constructor or "")
-        if pool is None or swap is None or id(pool) in self._fixed_pools:
-            return None
-        callables = pool_callables(site, self.semantics)
-        if callables is None or not all(self._io_bound(expr) for expr in callables):
-            return None
-        edit = swap_edit(pool, swap, self.semantics)
-        if edit is None:
-            return None
-        self._fixed_pools.add(id(pool))
-        change, imports = edit
-        short = swap.target.rsplit(".", 1)[-1]
-        return NodeFix(f"Use `{short}`", Safety.UNSAFE, (change,), imports=imports)
+        return pool_swap_fix(
+            site, PROCESS_TO_THREAD_POOL, self._io_bound, self.semantics, self._fixed_pools
+        )
 
     def _io_bound(self, expr: cst.BaseExpression) -> bool:
-        target = resolve_callable(expr, self.context)
-        return target is not None and classify_callable(target, self.context).kind == "io"
+        work = work_of(expr, self.context)
+        return work is not None and work.kind == "io"

@@ -168,6 +168,12 @@ def is_module_level_function(node: Callable_, context: FileContext) -> bool:
 # ---- classification -----------------------------------------------------------------------
 
 
+def work_of(expr: cst.BaseExpression, context: FileContext) -> Work | None:
+    """The work of the callable ``expr`` denotes where the pass stands (None: unresolved)."""
+    target = resolve_callable(expr, context)
+    return classify_callable(target, context) if target is not None else None
+
+
 def classify_callable(node: Callable_, context: FileContext, depth: int = 2) -> Work:
     """I/O-bound (with its kind), CPU-bound holding the GIL, or unknown -- with the reason."""
     index = module_index(context.module)
