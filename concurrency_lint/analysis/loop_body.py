@@ -1,0 +1,398 @@
+"""Read a loop body in execution order: what it binds, reads, accumulates and carries.
+
+One iteration of ``for x in items: <body>`` is independent of the others when the body
+never reads a value an earlier iteration left behind. The scan walks the body statement
+by statement, tracking which names are *definitely* bound so far in this iteration; a
+read of a name the body binds, before the body has surely bound it, is a value carried
+from the previous iteration. Accumulation into a collection or counter declared before
+the loop (``out.append(v)``, ``seen.add(v)``, ``table[k] = v``, ``total += n``) is the one
+allowed exception, as long as the body never reads that collection or counter otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+#: Methods that add to a collection without reading it back.
+ACCUMULATING_METHODS = frozenset({"append", "appendleft", "add", "extend", "update"})
+_COUNTER_OPERATORS = (cst.AddAssign, cst.SubtractAssign, cst.BitOrAssign)
+
+
+@dataclass
+class BodyFacts:
+    """What one loop body does, as far as independence and the rewrite need to know."""
+
+    targets: frozenset[str]
+    blocker: str | None = None  # why iterations are not independent
+    continues: bool = False  # ``continue`` at this loop's level
+    written: set[str] = field(default_factory=set)  # names the body binds
+    tainted: set[str] = field(default_factory=set)  # names whose value depends on the targets
+    accumulators: dict[str, str] = field(default_factory=dict)  # outer name -> how
+    #: top-level statements that only accumulate (``out.append(v)``), in body order
+    accumulations: list[cst.BaseSmallStatement] = field(default_factory=list)
+    #: an accumulation sits inside a block (``if``, ``with``), not at the top of the body
+    nested_accumulation: bool = False
+    #: expressions and statements evaluated on every iteration
+    every_iteration: list[cst.CSTNode] = field(default_factory=list)
+    #: loops nested at a position every iteration reaches
+    inner_loops: list[cst.For] = field(default_factory=list)
+
+    def block(self, reason: str) -> None:
+        if self.blocker is None:
+            self.blocker = reason
+
+
+def scan_body(targets: Iterable[str], statements: Sequence[cst.BaseStatement]) -> BodyFacts:
+    """Facts about a loop body given the names its target binds."""
+    facts = BodyFacts(frozenset(targets))
+    facts.tainted.update(facts.targets)
+    facts.written.update(_bound_names(statements))
+    scan = _Scan(facts)
+    for statement in statements:
+        scan.statement(statement, always=True, top=True, own_level=True)
+    scan.finish()
+    return facts
+
+
+def names_read(node: cst.CSTNode) -> set[str]:
+    """Names an expression (or statement) reads; attribute and keyword names excluded."""
+    collector = _NameReads()
+    node.visit(collector)
+    return collector.names - collector.bound
+
+
+def base_name(node: cst.BaseExpression) -> str | None:
+    """``a`` for ``a``, ``a.b``, ``a[k]``, ``a[k].b``; None otherwise."""
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def target_names(target: cst.BaseExpression) -> list[str]:
+    """Names bound by an assignment or loop target (``a``, ``a, (b, *c)``)."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in target_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return target_names(target.value)
+    return []
+
+
+class _Scan:
+    def __init__(self, facts: BodyFacts) -> None:
+        self.facts = facts
+        self.bound: set[str] = set()  # names surely bound so far in this iteration
+        self.reads: list[tuple[str, bool]] = []  # (name, surely bound when read)
+
+    # ---- statements --------------------------------------------------------------------
+
+    def statement(self, node: cst.BaseStatement, always: bool, top: bool, own_level: bool) -> None:
+        if isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                self.small(small, always, top, own_level)
+        elif isinstance(node, cst.If):
+            self.expression(node.test, always)
+            self.block(node.body, False, own_level)
+            if node.orelse is not None:
+                orelse = node.orelse
+                if isinstance(orelse, cst.If):
+                    bound = set(self.bound)
+                    self.statement(orelse, False, False, own_level)
+                    self.bound = bound
+                else:
+                    self.block(orelse.body, False, own_level)
+        elif isinstance(node, cst.For):
+            if node.asynchronous is not None:
+                self.facts.block("`async for` inside the loop")
+            self.expression(node.iter, always)
+            if always:
+                self.facts.inner_loops.append(node)
+            bound = set(self.bound)
+            self.bind(node.target, node.iter)
+            self.block(node.body, False, own_level=False)
+            self.bound = bound
+            if node.orelse is not None:
+                self.block(node.orelse.body, False, own_level)
+        elif isinstance(node, cst.While):
+            self.expression(node.test, always)
+            self.block(node.body, False, own_level=False)
+            if node.orelse is not None:
+                self.block(node.orelse.body, False, own_level)
+        elif isinstance(node, cst.With):
+            if node.asynchronous is not None:
+                self.facts.block("`async with` inside the loop")
+            for item in node.items:
+                self.expression(item.item, always)
+                if item.asname is not None:
+                    self.bind(item.asname.name, item.item)
+            self.block(node.body, always, own_level)
+        elif isinstance(node, (cst.Try, cst.TryStar)):
+            self.block(node.body, always, own_level)
+            for handler in node.handlers:
+                if handler.type is not None:
+                    self.expression(handler.type, False)
+                bound = set(self.bound)
+                if handler.name is not None:
+                    self.bind(handler.name.name, None)
+                self.block(handler.body, False, own_level)
+                self.bound = bound
+            if node.orelse is not None:
+                self.block(node.orelse.body, False, own_level)
+            if node.finalbody is not None:
+                self.block(node.finalbody.body, always, own_level)
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self.facts.block("defines a function or class inside the loop")
+        else:
+            self.facts.block(f"`{type(node).__name__.lower()}` statement inside the loop")
+
+    def block(self, body: cst.BaseSuite, always: bool, own_level: bool) -> None:
+        """A nested block; names it binds count as bound after it only if it always runs."""
+        bound = set(self.bound)
+        for statement in body.body:
+            if isinstance(statement, cst.BaseSmallStatement):
+                self.small(statement, always, False, own_level)
+            else:
+                self.statement(statement, always, False, own_level)
+        if not always:
+            self.bound = bound
+
+    def small(self, node: cst.BaseSmallStatement, always: bool, top: bool, own_level: bool) -> None:
+        facts = self.facts
+        if isinstance(node, cst.Break):
+            if own_level:
+                facts.block("`break` ends the loop early")
+        elif isinstance(node, cst.Continue):
+            if own_level:
+                facts.continues = True
+        elif isinstance(node, cst.Return):
+            facts.block("`return` inside the loop")
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            facts.block("`global`/`nonlocal` inside the loop")
+        elif isinstance(node, cst.Expr):
+            if not self.accumulation_call(node, always, top):
+                self.expression(node.value, always)
+        elif isinstance(node, cst.Assign):
+            self.assign(node, always, top)
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is not None:
+                self.expression(node.value, always)
+                self.bind(node.target, node.value)
+        elif isinstance(node, cst.AugAssign):
+            self.augmented(node, always, top)
+        elif isinstance(node, cst.Del):
+            outer = set(target_names(node.target)) - facts.written
+            if outer or not isinstance(node.target, (cst.Name, cst.Tuple)):
+                facts.block("`del` of outer state inside the loop")
+        elif isinstance(node, (cst.Import, cst.ImportFrom)):
+            facts.block("import inside the loop")
+        else:  # pass, raise, assert
+            self.expression(node, always)
+
+    # ---- the kinds of statement that matter --------------------------------------------
+
+    def accumulation_call(self, node: cst.Expr, always: bool, top: bool) -> bool:
+        call = node.value
+        if not (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in ACCUMULATING_METHODS
+        ):
+            return False
+        owner = base_name(call.func.value)
+        if owner is None or owner in self.facts.written or owner in self.facts.targets:
+            return False
+        self.facts.accumulators[owner] = f".{call.func.attr.value}()"
+        if call.func.value is not None and not isinstance(call.func.value, cst.Name):
+            self.read_names(_inner_parts(call.func.value), always)
+        for arg in call.args:
+            self.expression(arg.value, always)
+        self.record_accumulation(node, always, top)
+        return True
+
+    def assign(self, node: cst.Assign, always: bool, top: bool) -> None:
+        facts = self.facts
+        self.expression(node.value, always)
+        for target in node.targets:
+            expr = target.target
+            owner = base_name(expr)
+            if isinstance(expr, (cst.Name, cst.Tuple, cst.List)):
+                self.bind(expr, node.value)
+            elif owner is not None and (owner in facts.written or owner in facts.targets):
+                self.read_names(expr, always)  # mutating a per-item object
+            elif isinstance(expr, cst.Subscript) and owner is not None and len(node.targets) == 1:
+                facts.accumulators[owner] = "[key] ="
+                self.read_names(_inner_parts(expr), always)
+                self.record_accumulation(node, always, top)
+            else:
+                facts.block("assigns to an attribute of an object from outside the loop")
+
+    def augmented(self, node: cst.AugAssign, always: bool, top: bool) -> None:
+        facts = self.facts
+        self.expression(node.value, always)
+        target = node.target
+        owner = base_name(target)
+        if isinstance(target, cst.Name) and target.value in self.bound:
+            self.read(target.value, always)
+            return
+        if owner is not None and (owner in facts.targets or owner in self.bound):
+            self.read_names(target, always)
+            return
+        counter = isinstance(node.operator, _COUNTER_OPERATORS)
+        plain_name = isinstance(target, cst.Name)
+        if owner is None or not counter or (plain_name and _assigned_plainly(owner, facts)):
+            facts.block(f"`{_code(node).strip()}` carries a value between iterations")
+            return
+        facts.accumulators[owner] = "+="
+        if not plain_name:
+            self.read_names(_inner_parts(target), always)
+        self.record_accumulation(node, always, top)
+
+    def record_accumulation(self, node: cst.BaseSmallStatement, always: bool, top: bool) -> None:
+        if top and always:
+            self.facts.accumulations.append(node)
+        else:
+            self.facts.nested_accumulation = True
+
+    # ---- names -------------------------------------------------------------------------
+
+    def expression(self, node: cst.CSTNode, always: bool) -> None:
+        if _contains(node, (cst.Yield, cst.Await)):
+            self.facts.block("`yield` or `await` inside the loop")
+        if _contains(node, (cst.NamedExpr,)):
+            self.facts.block("assignment expression (`:=`) inside the loop")
+        self.read_names(node, always)
+        if always:
+            self.facts.every_iteration.append(node)
+
+    def read_names(self, node: cst.CSTNode, always: bool) -> None:
+        for name in names_read(node):
+            self.read(name, always)
+
+    def read(self, name: str, always: bool) -> None:
+        self.reads.append((name, name in self.bound or name in self.facts.targets))
+
+    def bind(self, target: cst.BaseExpression, value: cst.CSTNode | None) -> None:
+        names = target_names(target)
+        if value is not None and names_read(value) & self.facts.tainted:
+            self.facts.tainted.update(names)
+        if not isinstance(target, cst.Name):
+            self.read_names(_inner_parts(target), True)
+        self.bound.update(names)
+
+    def finish(self) -> None:
+        facts = self.facts
+        for name, surely_bound in self.reads:
+            if name in facts.accumulators:
+                facts.block(f"reads `{name}`, which the loop accumulates into")
+            elif name in facts.written and not surely_bound and name not in facts.targets:
+                facts.block(f"`{name}` carries a value from one iteration to the next")
+
+
+def _assigned_plainly(name: str, facts: BodyFacts) -> bool:
+    return name in facts.written
+
+
+def _inner_parts(node: cst.BaseExpression) -> cst.CSTNode:
+    """What a subscript/attribute target reads besides its base (the keys), as a node."""
+    parts: list[cst.BaseExpression] = []
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        if isinstance(node, cst.Subscript):
+            for element in node.slice:
+                if isinstance(element.slice, cst.Index):
+                    parts.append(element.slice.value)
+        node = node.value
+    return cst.Tuple([cst.Element(part) for part in parts]) if parts else cst.Tuple([])
+
+
+def _contains(node: cst.CSTNode, kinds: tuple[type[cst.CSTNode], ...]) -> bool:
+    finder = _Finder(kinds)
+    node.visit(finder)
+    return finder.found
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _bound_names(statements: Sequence[cst.CSTNode]) -> set[str]:
+    collector = _Bindings()
+    for statement in statements:
+        statement.visit(collector)
+    return collector.names
+
+
+class _Finder(cst.CSTVisitor):
+    def __init__(self, kinds: tuple[type[cst.CSTNode], ...]) -> None:
+        self.kinds = kinds
+        self.found = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, self.kinds):
+            self.found = True
+        return not self.found and not isinstance(node, (cst.Lambda, cst.FunctionDef))
+
+
+class _NameReads(cst.CSTVisitor):
+    """Name loads; comprehension and lambda variables are collected as bound."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.bound: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.bound.update(target_names(node.target))
+
+    def visit_Param(self, node: cst.Param) -> bool:
+        self.bound.add(node.name.value)
+        if node.default is not None:
+            node.default.visit(self)
+        return False
+
+
+class _Bindings(cst.CSTVisitor):
+    """Every name a body binds (assignment, loop and ``with`` targets, handlers)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.names.update(target_names(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.names.update(target_names(node.target))
+
+    def visit_For(self, node: cst.For) -> None:
+        self.names.update(target_names(node.target))
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        if isinstance(node.name, cst.Name):
+            self.names.add(node.name.value)
+
+    def visit_CompFor(self, node: cst.CompFor) -> bool:
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.names.add(node.name.value)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.names.add(node.name.value)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False

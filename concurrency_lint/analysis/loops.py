@@ -1,0 +1,297 @@
+"""Sequential I/O loops: loops whose independent iterations each block on I/O.
+
+A loop qualifies when every iteration performs blocking I/O (file contents, network,
+child processes, directory listings) that depends on the loop variable, and no iteration
+depends on another (:mod:`concurrency_lint.analysis.loop_body`). The same question is
+asked of list/set/dict comprehensions and of ``list(map(f, items))``; nested loops whose
+inner loop does the I/O are recognised as one flattened batch.
+
+Results are cached per module, so rules that ask about the same loop share one answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import libcst as cst
+
+from concurrency_lint.analysis.calls import int_value, positional_args
+from concurrency_lint.analysis.io_detection import IoCall, io_calls_in
+from concurrency_lint.analysis.loop_body import BodyFacts, names_read, scan_body, target_names
+from concurrency_lint.analysis.semantics import Semantics
+from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS, IoKind
+
+#: Single system calls on metadata: too quick for a thread pool to pay off.
+QUICK_CALLS = frozenset(
+    {
+        "os.stat",
+        "os.remove",
+        "os.unlink",
+        "os.rename",
+        "os.replace",
+        "os.makedirs",
+        "os.path.getsize",
+        "os.path.getmtime",
+        "Path.exists",
+        "Path.stat",
+        "Path.unlink",
+        "Path.mkdir",
+        "Path.touch",
+        "Path.rename",
+        "Path.replace",
+    }
+)
+#: Calls that read or write a stream handed in as an argument (position): per-item work
+#: only when that stream is the item's own; one shared stream is sequential by nature.
+STREAM_ARGUMENTS: dict[str, tuple[int, ...]] = {
+    "os.read": (0,),
+    "os.write": (0,),
+    "json.load": (0,),
+    "json.dump": (1,),
+    "pickle.load": (0,),
+    "pickle.dump": (1,),
+    "yaml.safe_load": (0,),
+    "csv.reader": (0,),
+    "shutil.copyfileobj": (0, 1),
+}
+MIN_LITERAL_ITEMS = 3
+
+LoopNode = cst.For | cst.ListComp | cst.SetComp | cst.DictComp | cst.Call
+
+
+@dataclass(frozen=True)
+class LoopIo:
+    """A loop (or comprehension, or ``list(map(...))``) that runs I/O item by item."""
+
+    node: LoopNode
+    target: cst.BaseExpression | None  # None for ``list(map(f, items))``
+    items: cst.BaseExpression
+    calls: tuple[IoCall, ...]
+    facts: BodyFacts | None  # for ``for`` loops
+
+    @property
+    def kind(self) -> IoKind:
+        """The I/O kind that bounds the worker count (the smallest ceiling seen)."""
+        return min((call.kind for call in self.calls), key=lambda kind: WORKER_CEILINGS[kind])
+
+    @property
+    def labels(self) -> list[str]:
+        return sorted({call.label for call in self.calls})
+
+
+@dataclass(frozen=True)
+class NestedLoopIo:
+    """An outer loop whose inner loop does the I/O: one flattened batch."""
+
+    outer: cst.For
+    inner: LoopIo
+    outer_facts: BodyFacts
+
+
+class LoopIndex:
+    """Per-module answers about loops; get it with :func:`loop_index`."""
+
+    def __init__(self) -> None:
+        self._loops: dict[cst.CSTNode, LoopIo | None] = {}
+        self._nested: dict[cst.For, NestedLoopIo | None] = {}
+        self.claimed: set[cst.For] = set()  # inner loops reported as part of a nested batch
+
+    def for_loop(
+        self, node: cst.For, semantics: Semantics, table: Mapping[str, IoKind]
+    ) -> LoopIo | None:
+        if node not in self._loops:
+            self._loops[node] = _for_loop_io(node, semantics, table)
+        return self._loops[node]
+
+    def nested(
+        self, node: cst.For, semantics: Semantics, table: Mapping[str, IoKind]
+    ) -> NestedLoopIo | None:
+        if node not in self._nested:
+            found = _nested_loop_io(self, node, semantics, table)
+            self._nested[node] = found
+            if found is not None:
+                self.claimed.add(found.inner.node)  # type: ignore[arg-type]
+        return self._nested[node]
+
+
+#: The indexes of the last few modules (modules are not weakly referenceable; the
+#: module is kept alongside so its id cannot be reused while the entry lives).
+_INDEXES: OrderedDict[int, tuple[cst.Module, LoopIndex]] = OrderedDict()
+_INDEXES_KEPT = 4
+_INDEXES_LOCK = threading.Lock()
+
+
+def loop_index(module: cst.Module) -> LoopIndex:
+    """The loop index of one parsed module (created on first use)."""
+    with _INDEXES_LOCK:
+        entry = _INDEXES.get(id(module))
+        if entry is None or entry[0] is not module:
+            entry = _INDEXES[id(module)] = (module, LoopIndex())
+            while len(_INDEXES) > _INDEXES_KEPT:
+                _INDEXES.popitem(last=False)
+        return entry[1]
+
+
+def is_small_literal(node: cst.BaseExpression) -> bool:
+    """A literal collection of fewer than 3 items, or ``range(n)`` with ``n < 3``."""
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        elements = node.elements
+        return len(elements) < MIN_LITERAL_ITEMS and not any(
+            isinstance(e, cst.StarredElement) for e in elements
+        )
+    if isinstance(node, cst.Dict):
+        return len(node.elements) < MIN_LITERAL_ITEMS and not any(
+            isinstance(e, cst.StarredDictElement) for e in node.elements
+        )
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "range"
+    ):
+        args = positional_args(node)
+        if len(args) == 1 and len(node.args) == 1:
+            count = int_value(args[0].value)
+            return count is not None and count < MIN_LITERAL_ITEMS
+    return False
+
+
+def dependent_io(
+    nodes: list[cst.CSTNode],
+    tainted: set[str] | frozenset[str],
+    semantics: Semantics,
+    table: Mapping[str, IoKind],
+) -> list[IoCall]:
+    """The I/O calls inside ``nodes`` whose resource depends on a tainted name."""
+    found: list[IoCall] = []
+    seen: set[int] = set()
+    for node in nodes:
+        for io in io_calls_in(node, semantics, table):
+            if id(io.call) in seen or io.label in QUICK_CALLS:
+                continue
+            seen.add(id(io.call))
+            if _depends(io, tainted):
+                found.append(io)
+    return found
+
+
+def _depends(io: IoCall, tainted: set[str] | frozenset[str]) -> bool:
+    positions = STREAM_ARGUMENTS.get(io.label)
+    if positions is None:
+        return bool(names_read(io.call) & tainted)
+    args = positional_args(io.call)
+    return any(i < len(args) and names_read(args[i].value) & tainted for i in positions)
+
+
+def _for_loop_io(node: cst.For, semantics: Semantics, table: Mapping[str, IoKind]) -> LoopIo | None:
+    if node.asynchronous is not None or is_small_literal(node.iter):
+        return None
+    names = target_names(node.target)
+    if not names or not isinstance(node.body, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+        return None
+    facts = scan_body(names, node.body.body)  # type: ignore[arg-type]
+    if facts.blocker is not None:
+        return None
+    if names_read(node.iter) & (facts.written | set(facts.accumulators)):
+        return None  # a worklist: the body feeds the iterable
+    calls = dependent_io(facts.every_iteration, facts.tainted, semantics, table)
+    if not calls:
+        return None
+    return LoopIo(node, node.target, node.iter, tuple(calls), facts)
+
+
+def _nested_loop_io(
+    index: LoopIndex, node: cst.For, semantics: Semantics, table: Mapping[str, IoKind]
+) -> NestedLoopIo | None:
+    if node.asynchronous is not None or is_small_literal(node.iter):
+        return None
+    names = target_names(node.target)
+    if not names or not isinstance(node.body, cst.IndentedBlock):
+        return None
+    facts = scan_body(names, node.body.body)
+    if facts.blocker is not None or names_read(node.iter) & (
+        facts.written | set(facts.accumulators)
+    ):
+        return None
+    for inner in facts.inner_loops:
+        found = index.for_loop(inner, semantics, table)
+        if found is not None:
+            return NestedLoopIo(node, found, facts)
+    return None
+
+
+def comprehension_io(
+    node: cst.ListComp | cst.SetComp | cst.DictComp,
+    semantics: Semantics,
+    table: Mapping[str, IoKind],
+) -> LoopIo | None:
+    """A one-``for`` comprehension whose element does I/O on the item."""
+    comp = node.for_in
+    if comp.asynchronous is not None or comp.inner_for_in is not None:
+        return None
+    if is_small_literal(comp.iter):
+        return None
+    parts: list[cst.CSTNode] = (
+        [node.key, node.value] if isinstance(node, cst.DictComp) else [node.elt]
+    )
+    if any(_has_blocking_expression(part) for part in parts):
+        return None
+    tainted = set(target_names(comp.target))
+    calls = dependent_io(parts, tainted, semantics, table)
+    if not calls:
+        return None
+    return LoopIo(node, comp.target, comp.iter, tuple(calls), None)
+
+
+def map_io(call: cst.Call, semantics: Semantics, table: Mapping[str, IoKind]) -> LoopIo | None:
+    """``list(map(f, items))`` where ``f`` is a lambda doing I/O on its argument, or an
+    I/O function itself (``list(map(os.listdir, dirs))``)."""
+    if semantics.call_name(call) != "builtins.list" or len(call.args) != 1:
+        return None
+    inner = call.args[0].value
+    if not (isinstance(inner, cst.Call) and semantics.call_name(inner) == "builtins.map"):
+        return None
+    args = inner.args
+    if len(args) != 2 or any(arg.keyword is not None or arg.star for arg in args):
+        return None
+    func, items = args[0].value, args[1].value
+    if is_small_literal(items):
+        return None
+    if isinstance(func, cst.Lambda):
+        params = func.params
+        if (
+            len(params.params) != 1
+            or isinstance(params.star_arg, cst.Param)
+            or params.kwonly_params
+        ):
+            return None
+        if _has_blocking_expression(func.body):
+            return None
+        tainted = {params.params[0].name.value}
+        calls = dependent_io([func.body], tainted, semantics, table)
+        return LoopIo(call, None, items, tuple(calls), None) if calls else None
+    name = semantics.qualified_name(func)
+    if name is not None and name in table and name not in QUICK_CALLS:
+        probe = cst.Call(func, [cst.Arg(cst.Name("item"))])
+        calls = dependent_io([probe], {"item"}, semantics, table)
+        return LoopIo(call, None, items, tuple(calls), None) if calls else None
+    return None
+
+
+def _has_blocking_expression(node: cst.CSTNode) -> bool:
+    finder = _Blocking()
+    node.visit(finder)
+    return finder.found
+
+
+class _Blocking(cst.CSTVisitor):
+    """Await, yield or ``:=`` (state carried out of the element)."""
+
+    found = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.Await, cst.Yield, cst.NamedExpr)):
+            self.found = True
+        return not self.found

@@ -1,0 +1,144 @@
+"""CL101 sequential-io-loop."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from concurrency_lint.analysis.loops import LoopIo, comprehension_io, loop_index, map_io
+from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS, io_table
+from concurrency_lint.rule import FileContext, Invalid, Rule
+
+
+class SequentialIoLoop(Rule):
+    """
+    ## What it does
+    Flags a `for` loop, a list/set/dict comprehension or `list(map(f, items))` whose every
+    iteration blocks on I/O that depends on the item (reading or writing a file named by
+    it, an HTTP request to it, a child process for it), when the iterations are
+    independent: no `break`, `return`, `yield` or `await`, and no value carried from one
+    iteration into the next other than accumulation into a collection or counter created
+    before the loop (`.append`, `.add`, `.extend`, `.update`, `table[key] = value`,
+    `total += n`).
+
+    Not flagged: literal iterables of fewer than 3 items, I/O that does not depend on the
+    loop variable, I/O only under an `if`, quick single metadata calls (`os.stat`,
+    `os.remove`, `Path.exists`, ...), reads and writes of one shared stream (`json.dump(x,
+    fh)` into the same file), and loops nested in another loop that CL102 reports.
+
+    ## Why is this bad?
+    Each iteration waits for its I/O to finish before the next one starts: 200 URLs at
+    100 ms each take 20 s in a row, well under a second with 50 threads. I/O releases
+    the GIL, so threads overlap the waits.
+
+    ## Example
+    ```python
+    import requests
+
+    def fetch_all(urls):
+        pages = []
+        for url in urls:
+            pages.append(requests.get(url, timeout=10).text)
+        return pages
+    ```
+
+    ## Use instead
+    ```python
+    import requests
+    from concurrency_lint.parallel import run_parallel
+
+    def fetch_all(urls):
+        pages = []
+
+        def fetch_url(url):
+            return requests.get(url, timeout=10).text
+
+        for url, text, _error in run_parallel(fetch_url, urls, max_workers=100, fail_fast=True):
+            pages.append(text)
+        return pages
+    ```
+
+    ## Fix safety
+    The fix moves the per-item work into a nested function run by `run_parallel` and
+    keeps the accumulation in a loop over the outcomes, in input order, in the calling
+    thread; the first failing item's exception (same type) is raised. `max_workers` is
+    the runtime's ceiling for the I/O kind (network 100, file 50, subprocess 20).
+
+    Safe when the per-item work only reads (files opened for reading, GET requests) and
+    touches nothing outside the item. Unsafe otherwise: writes, child processes, prints
+    or calls to unknown functions may happen in another order, and items after a failing
+    one may still run. No fix is offered when the split cannot be proven right (a
+    `continue`, an accumulation inside a block, a name bound in the loop and read after
+    it); the finding says why.
+    """
+
+    CODE = "CL101"
+    NAME = "sequential-io-loop"
+    MESSAGE = "sequential I/O loop: independent iterations each block on I/O"
+    TRIGGERS = ("for", "map")
+    VALID = (
+        "import requests\nfor url in urls:\n    requests.get(url)\n    break\n",
+        "import requests\nfor url in ['a', 'b']:\n    requests.get(url)\n",
+        "import requests\nfor _ in range(10):\n    requests.get(URL)\n",
+        "import subprocess\nprev = None\nfor cmd in cmds:\n"
+        "    prev = subprocess.run([cmd, prev])\n",
+    )
+    INVALID = (
+        Invalid(
+            "import requests\npages = []\nfor url in urls:\n"
+            "    pages.append(requests.get(url, timeout=10).text)\n",
+        ),
+        Invalid("texts = [open(path).read() for path in paths]\n"),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._table = io_table(context.config.extra_io_calls)
+        self._index = loop_index(context.module)
+        self._loops: list[LoopIo] = []
+
+    def leave_For(self, original_node: cst.For) -> None:
+        found = self._index.for_loop(original_node, self.semantics, self._table)
+        self._index.nested(original_node, self.semantics, self._table)
+        if found is not None:
+            self._loops.append(found)
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self._comprehension(original_node)
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self._comprehension(original_node)
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self._comprehension(original_node)
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        found = map_io(original_node, self.semantics, self._table)
+        if found is not None:
+            self._report(found)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        # Reported last: an enclosing loop (left after this one) may claim it for CL102.
+        for found in self._loops:
+            if found.node in self._index.claimed:
+                continue
+            if self._index.nested(found.node, self.semantics, self._table) is not None:  # type: ignore[arg-type]
+                continue
+            self._report(found)
+
+    def _comprehension(self, node: cst.ListComp | cst.SetComp | cst.DictComp) -> None:
+        found = comprehension_io(node, self.semantics, self._table)
+        if found is not None:
+            self._report(found)
+
+    def _report(self, found: LoopIo) -> None:
+        self.report(found.node, io_loop_message(found, "loop"))
+
+
+def io_loop_message(found: LoopIo, what: str) -> str:
+    """The finding text: the I/O seen, its kind and the suggested worker count."""
+    labels = ", ".join(f"`{label}`" for label in found.labels[:3])
+    workers = WORKER_CEILINGS[found.kind]
+    return (
+        f"sequential {found.kind} I/O {what}: every iteration waits on {labels} and the "
+        f"iterations are independent; run them with `run_parallel(..., max_workers={workers})`"
+    )
