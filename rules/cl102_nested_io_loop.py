@@ -1,0 +1,103 @@
+"""CL102 nested-io-loop."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from concurrency_lint.analysis.loops import NestedLoopIo, loop_index
+from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS, io_table
+from concurrency_lint.rule import FileContext, Invalid, Rule
+
+
+class NestedIoLoop(Rule):
+    """
+    ## What it does
+    Flags an outer `for` loop whose inner loop does the I/O: the inner loop qualifies
+    as a sequential I/O loop (CL101: every inner iteration blocks on I/O that depends
+    on its item, iterations independent) and the outer iterations are independent too.
+    It is reported once, on the outer loop; the inner loop gets no CL101.
+
+    ## Why is this bad?
+    `for dir in dirs: for file in glob(...): read(file)` waits for every file of every
+    folder one after the other. Parallelising only the inner loop starts a new batch per
+    folder and waits for its slowest item each time; flattening both loops into one batch
+    of (folder, file) pairs keeps every worker busy until the whole job is done.
+
+    ## Example
+    ```python
+    import glob
+
+    def read_sources(dirs):
+        sources = []
+        for folder in dirs:
+            for name in glob.glob(folder + "/*.py"):
+                with open(name) as fh:
+                    sources.append(fh.read())
+        return sources
+    ```
+
+    ## Use instead
+    ```python
+    import glob
+    from concurrency_lint.parallel import run_parallel
+
+    def read_sources(dirs):
+        names = [name for folder in dirs for name in glob.glob(folder + "/*.py")]
+
+        def read_name(name):
+            with open(name) as fh:
+                return fh.read()
+
+        return [text for _name, text, _error in run_parallel(read_name, names, max_workers=50, fail_fast=True)]
+    ```
+
+    ## Fix safety
+    The fix flattens the two loops into one list of items and rewrites the per-item work
+    as for CL101: safe only when it just reads, unsafe otherwise (see CL101). When the
+    outer loop does more than run the inner one (statements before or after it), no fix
+    is offered and the finding says so.
+    """
+
+    CODE = "CL102"
+    NAME = "nested-io-loop"
+    MESSAGE = "nested loops doing I/O item by item: flatten them into one parallel batch"
+    TRIGGERS = ("for",)
+    VALID = (
+        "import requests\nfor host in hosts:\n    for path in paths:\n"
+        "        requests.get(host + path)\n    break\n",
+        "import os\nfor d in dirs:\n    for name in os.listdir(d):\n        print(name)\n",
+        "for row in rows:\n    for cell in row:\n        print(cell)\n",
+    )
+    INVALID = (
+        Invalid(
+            "import os\nfor d in dirs:\n    for name in os.listdir(d):\n"
+            "        with open(os.path.join(d, name)) as fh:\n            print(fh.read())\n",
+        ),
+    )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._table = io_table(context.config.extra_io_calls)
+        self._index = loop_index(context.module)
+        self._loops: list[NestedLoopIo] = []
+
+    def leave_For(self, original_node: cst.For) -> None:
+        found = self._index.nested(original_node, self.semantics, self._table)
+        if found is not None:
+            self._loops.append(found)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        # Reported last: only the outermost loop of a nest, which is left after the others.
+        for found in self._loops:
+            if found.outer not in self._index.claimed:
+                self._report(found)
+
+    def _report(self, found: NestedLoopIo) -> None:
+        inner = found.inner
+        labels = ", ".join(f"`{label}`" for label in inner.labels[:3])
+        self.report(
+            found.outer,
+            f"nested loops doing {inner.kind} I/O item by item ({labels} in the inner loop); "
+            "flatten them into one batch and run it with "
+            f"`run_parallel(..., max_workers={WORKER_CEILINGS[inner.kind]})`",
+        )
