@@ -25,8 +25,10 @@ class SequentialAwaitLoop(Rule):
     the loop variable (or a value computed from it in the same iteration) as an argument,
     when the iterations are independent: no `break`, `return` or `yield`, no value carried
     from one iteration to the next, no ordering-sensitive side effect (`print`, writing
-    or sending to a stream), and every await in the body is such a call. Awaiting
-    `asyncio.sleep`, locks, queues, events, stream reads and writes, already-created
+    or sending to a stream, setting an attribute of an object from outside the loop),
+    and every await in the body is such a call. Awaiting
+    `asyncio.sleep`, locks, queues, events, stream reads and writes (methods or
+    functions named `read*`, `write*`, `send*`, `recv*`, ...), already-created
     tasks or `gather` itself is not this; nor is calling the loop variable
     (`for hook in hooks: await hook()`) or a method of it: hooks and steps usually
     run in order on purpose.
@@ -165,6 +167,8 @@ class _LoopScan:
         elif isinstance(node, cst.Assign):
             self._expression(node.value)
             for target in node.targets:
+                if _outer_attribute(target.target, self.tainted | self.bound):
+                    self.blocked = True  # ``self.ip = ...``: state shared by iterations
                 self._bind(target.target, node.value)
         elif isinstance(node, cst.AnnAssign):
             if node.value is not None:
@@ -215,10 +219,8 @@ class _LoopScan:
         if name in ORDERED_CALLS or name in CONCURRENT_AWAITS:
             return False
         func = expression.func
-        method = func.attr.value if isinstance(func, cst.Attribute) else None
-        if method is not None and (
-            method in ORDERED_AWAIT_METHODS or method.startswith(ORDERED_AWAIT_PREFIXES)
-        ):
+        last = (dotted_name(func) or "").rsplit(".", 1)[-1]
+        if last in ORDERED_AWAIT_METHODS or last.startswith(ORDERED_AWAIT_PREFIXES):
             return False
         if _names_read(func) & self.tainted:
             return False  # calling the item or a method of it: hooks, steps
@@ -233,6 +235,16 @@ class _LoopScan:
         return isinstance(func, cst.Attribute) and func.attr.value.startswith(
             ("write", "send", "print")
         )
+
+
+def _outer_attribute(target: cst.BaseExpression, local: set[str]) -> bool:
+    """``obj.attr = ...`` on an object that is not this iteration's own."""
+    if not isinstance(target, cst.Attribute):
+        return False
+    base = target.value
+    while isinstance(base, (cst.Attribute, cst.Subscript)):
+        base = base.value
+    return not (isinstance(base, cst.Name) and base.value in local)
 
 
 def _blocks(node: cst.CSTNode) -> list[Sequence[cst.CSTNode]]:
