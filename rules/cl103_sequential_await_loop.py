@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from concurrency_lint.analysis.loop_body import base_name, names_read, target_names
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.knowledge.asyncio_calls import (
     CONCURRENT_AWAITS,
@@ -91,7 +92,7 @@ class SequentialAwaitLoop(Rule):
             return
         if node.orelse is not None:
             return
-        targets = set(_target_names(node.target))
+        targets = set(target_names(node.target))
         scan = _LoopScan(targets, self.semantics.qualified_name)
         scan.statements(node.body.body)
         if scan.blocked or not scan.awaited:
@@ -103,16 +104,6 @@ class SequentialAwaitLoop(Rule):
             "the iterations are independent: run them concurrently with `asyncio.gather` "
             "or a `TaskGroup`, bounded by an `asyncio.Semaphore`",
         )
-
-
-def _target_names(target: cst.BaseExpression) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [name for element in target.elements for name in _target_names(element.value)]
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
-    return []
 
 
 class _LoopScan:
@@ -181,8 +172,8 @@ class _LoopScan:
             self._expression(node)
 
     def _bind(self, target: cst.BaseExpression, value: cst.CSTNode) -> None:
-        names = _target_names(target)
-        if _names_read(value) & self.tainted:
+        names = target_names(target)
+        if names_read(value) & self.tainted:
             self.tainted.update(names)
         self.bound.update(names)
 
@@ -222,9 +213,9 @@ class _LoopScan:
         last = (dotted_name(func) or "").rsplit(".", 1)[-1]
         if last in ORDERED_AWAIT_METHODS or last.startswith(ORDERED_AWAIT_PREFIXES):
             return False
-        if _names_read(func) & self.tainted:
+        if names_read(func) & self.tainted:
             return False  # calling the item or a method of it: hooks, steps
-        reads = set().union(*(_names_read(arg.value) for arg in expression.args))
+        reads = set().union(*(names_read(arg.value) for arg in expression.args))
         carried = (reads & self.written) - self.bound
         return bool(reads & self.tainted) and not carried
 
@@ -239,12 +230,7 @@ class _LoopScan:
 
 def _outer_attribute(target: cst.BaseExpression, local: set[str]) -> bool:
     """``obj.attr = ...`` on an object that is not this iteration's own."""
-    if not isinstance(target, cst.Attribute):
-        return False
-    base = target.value
-    while isinstance(base, (cst.Attribute, cst.Subscript)):
-        base = base.value
-    return not (isinstance(base, cst.Name) and base.value in local)
+    return isinstance(target, cst.Attribute) and base_name(target) not in local
 
 
 def _blocks(node: cst.CSTNode) -> list[Sequence[cst.CSTNode]]:
@@ -264,28 +250,6 @@ def _blocks(node: cst.CSTNode) -> list[Sequence[cst.CSTNode]]:
     return blocks
 
 
-def _names_read(node: cst.CSTNode) -> set[str]:
-    finder = _Names()
-    node.visit(finder)
-    return finder.names
-
-
-class _Names(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
-
-
 class _Written(cst.CSTVisitor):
     """Names bound anywhere in a body (assignments, ``with ... as``, ``except ... as``)."""
 
@@ -293,19 +257,19 @@ class _Written(cst.CSTVisitor):
         self.names: set[str] = set()
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.names.update(_target_names(node.target))
+        self.names.update(target_names(node.target))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.names.update(_target_names(node.target))
+        self.names.update(target_names(node.target))
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.names.update(_target_names(node.target))
+        self.names.update(target_names(node.target))
 
     def visit_AsName(self, node: cst.AsName) -> None:
-        self.names.update(_target_names(node.name))
+        self.names.update(target_names(node.name))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.names.update(_target_names(node.target))
+        self.names.update(target_names(node.target))
 
 
 class _Awaits(cst.CSTVisitor):
