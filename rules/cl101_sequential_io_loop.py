@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.loops import LoopIo, comprehension_io, loop_index, map_io
-from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS, io_table
+from concurrency_lint.analysis.loops import LoopIo, comprehension_io, io_lookup, loop_index, map_io
+from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
 from concurrency_lint.rule import FileContext, Invalid, Rule
 
 
@@ -92,13 +92,13 @@ class SequentialIoLoop(Rule):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._table = io_table(context.config.extra_io_calls)
+        self._lookup = io_lookup(context)
         self._index = loop_index(context.module)
         self._loops: list[LoopIo] = []
 
     def leave_For(self, original_node: cst.For) -> None:
-        found = self._index.for_loop(original_node, self.semantics, self._table)
-        self._index.nested(original_node, self.semantics, self._table)
+        found = self._index.for_loop(original_node, self._lookup)
+        self._index.nested(original_node, self._lookup)
         if found is not None:
             self._loops.append(found)
 
@@ -112,7 +112,7 @@ class SequentialIoLoop(Rule):
         self._comprehension(original_node)
 
     def leave_Call(self, original_node: cst.Call) -> None:
-        found = map_io(original_node, self.semantics, self._table)
+        found = map_io(original_node, self._lookup)
         if found is not None:
             self._report(found)
 
@@ -121,12 +121,12 @@ class SequentialIoLoop(Rule):
         for found in self._loops:
             if found.node in self._index.claimed:
                 continue
-            if self._index.nested(found.node, self.semantics, self._table) is not None:  # type: ignore[arg-type]
+            if self._index.nested(found.node, self._lookup) is not None:  # type: ignore[arg-type]
                 continue
             self._report(found)
 
     def _comprehension(self, node: cst.ListComp | cst.SetComp | cst.DictComp) -> None:
-        found = comprehension_io(node, self.semantics, self._table)
+        found = comprehension_io(node, self._lookup)
         if found is not None:
             self._report(found)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.loops import NestedLoopIo, loop_index
-from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS, io_table
+from concurrency_lint.analysis.loops import NestedLoopIo, io_lookup, loop_index
+from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
 from concurrency_lint.rule import FileContext, Invalid, Rule
 
 
@@ -77,12 +77,12 @@ class NestedIoLoop(Rule):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._table = io_table(context.config.extra_io_calls)
+        self._lookup = io_lookup(context)
         self._index = loop_index(context.module)
         self._loops: list[NestedLoopIo] = []
 
     def leave_For(self, original_node: cst.For) -> None:
-        found = self._index.nested(original_node, self.semantics, self._table)
+        found = self._index.nested(original_node, self._lookup)
         if found is not None:
             self._loops.append(found)
 

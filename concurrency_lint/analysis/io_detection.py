@@ -51,12 +51,17 @@ def io_calls_in(
     node: cst.CSTNode, semantics: Semantics, table: Mapping[str, IoKind]
 ) -> Iterator[IoCall]:
     """Every I/O call inside ``node`` (depth first), skipping nested defs and classes."""
-    collector = _CallCollector()
-    node.visit(collector)
-    for call in collector.calls:
+    for call in calls_in(node):
         found = io_kind_of_call(call, semantics, table)
         if found is not None:
             yield found
+
+
+def calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    """Every call inside ``node`` (depth first), skipping nested defs, classes and lambdas."""
+    collector = _CallCollector()
+    node.visit(collector)
+    return collector.calls
 
 
 class _CallCollector(cst.CSTVisitor):

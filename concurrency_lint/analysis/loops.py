@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import libcst as cst
 
+from concurrency_lint.analysis.callables import work_of
 from concurrency_lint.analysis.calls import int_value, positional_args
-from concurrency_lint.analysis.io_detection import IoCall, io_calls_in
+from concurrency_lint.analysis.io_detection import IoCall, calls_in, io_kind_of_call
 from concurrency_lint.analysis.loop_body import BodyFacts, names_read, scan_body, target_names
 from concurrency_lint.analysis.semantics import Semantics
-from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS, IoKind
+from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS, IoKind, io_table
+from concurrency_lint.rule import FileContext
 
 #: Single system calls on metadata: too quick for a thread pool to pay off.
 QUICK_CALLS = frozenset(
@@ -63,6 +65,38 @@ LoopNode = cst.For | cst.ListComp | cst.SetComp | cst.DictComp | cst.Call
 
 
 @dataclass(frozen=True)
+class IoLookup:
+    """How to tell an I/O call: the function table, and optionally the module's own
+    functions (``local`` says what I/O a call to one of them does, or None)."""
+
+    semantics: Semantics
+    table: Mapping[str, IoKind]
+    local: Callable[[cst.Call], IoCall | None] | None = None
+
+    def io_of(self, call: cst.Call) -> IoCall | None:
+        found = io_kind_of_call(call, self.semantics, self.table)
+        if found is None and self.local is not None:
+            found = self.local(call)
+        return found
+
+
+def io_lookup(context: FileContext) -> IoLookup:
+    """The lookup rules use: the I/O table with the user's extras, and the module's own
+    functions classified by :func:`~concurrency_lint.analysis.callables.work_of`."""
+
+    def local(call: cst.Call) -> IoCall | None:
+        if not isinstance(call.func, (cst.Name, cst.Attribute)):
+            return None
+        work = work_of(call.func, context)
+        if work is None or work.kind != "io" or work.io_kind is None:
+            return None
+        name = call.func.value if isinstance(call.func, cst.Name) else call.func.attr.value
+        return IoCall(call, work.io_kind, f"{name}()")
+
+    return IoLookup(context.semantics, io_table(context.config.extra_io_calls), local)
+
+
+@dataclass(frozen=True)
 class LoopIo:
     """A loop (or comprehension, or ``list(map(...))``) that runs I/O item by item."""
 
@@ -99,18 +133,14 @@ class LoopIndex:
         self._nested: dict[cst.For, NestedLoopIo | None] = {}
         self.claimed: set[cst.For] = set()  # inner loops reported as part of a nested batch
 
-    def for_loop(
-        self, node: cst.For, semantics: Semantics, table: Mapping[str, IoKind]
-    ) -> LoopIo | None:
+    def for_loop(self, node: cst.For, lookup: IoLookup) -> LoopIo | None:
         if node not in self._loops:
-            self._loops[node] = _for_loop_io(node, semantics, table)
+            self._loops[node] = _for_loop_io(node, lookup)
         return self._loops[node]
 
-    def nested(
-        self, node: cst.For, semantics: Semantics, table: Mapping[str, IoKind]
-    ) -> NestedLoopIo | None:
+    def nested(self, node: cst.For, lookup: IoLookup) -> NestedLoopIo | None:
         if node not in self._nested:
-            found = _nested_loop_io(self, node, semantics, table)
+            found = _nested_loop_io(self, node, lookup)
             self._nested[node] = found
             if found is not None:
                 self.claimed.add(found.inner.node)  # type: ignore[arg-type]
@@ -159,20 +189,18 @@ def is_small_literal(node: cst.BaseExpression) -> bool:
 
 
 def dependent_io(
-    nodes: list[cst.CSTNode],
-    tainted: set[str] | frozenset[str],
-    semantics: Semantics,
-    table: Mapping[str, IoKind],
+    nodes: list[cst.CSTNode], tainted: set[str] | frozenset[str], lookup: IoLookup
 ) -> list[IoCall]:
     """The I/O calls inside ``nodes`` whose resource depends on a tainted name."""
     found: list[IoCall] = []
     seen: set[int] = set()
     for node in nodes:
-        for io in io_calls_in(node, semantics, table):
-            if id(io.call) in seen or io.label in QUICK_CALLS:
+        for call in calls_in(node):
+            if id(call) in seen:
                 continue
-            seen.add(id(io.call))
-            if _depends(io, tainted):
+            seen.add(id(call))
+            io = lookup.io_of(call)
+            if io is not None and io.label not in QUICK_CALLS and _depends(io, tainted):
                 found.append(io)
     return found
 
@@ -185,7 +213,7 @@ def _depends(io: IoCall, tainted: set[str] | frozenset[str]) -> bool:
     return any(i < len(args) and names_read(args[i].value) & tainted for i in positions)
 
 
-def _for_loop_io(node: cst.For, semantics: Semantics, table: Mapping[str, IoKind]) -> LoopIo | None:
+def _for_loop_io(node: cst.For, lookup: IoLookup) -> LoopIo | None:
     if node.asynchronous is not None or is_small_literal(node.iter):
         return None
     names = target_names(node.target)
@@ -196,15 +224,13 @@ def _for_loop_io(node: cst.For, semantics: Semantics, table: Mapping[str, IoKind
         return None
     if names_read(node.iter) & (facts.written | set(facts.accumulators)):
         return None  # a worklist: the body feeds the iterable
-    calls = dependent_io(facts.every_iteration, facts.tainted, semantics, table)
+    calls = dependent_io(facts.every_iteration, facts.tainted, lookup)
     if not calls:
         return None
     return LoopIo(node, node.target, node.iter, tuple(calls), facts)
 
 
-def _nested_loop_io(
-    index: LoopIndex, node: cst.For, semantics: Semantics, table: Mapping[str, IoKind]
-) -> NestedLoopIo | None:
+def _nested_loop_io(index: LoopIndex, node: cst.For, lookup: IoLookup) -> NestedLoopIo | None:
     if node.asynchronous is not None or is_small_literal(node.iter):
         return None
     names = target_names(node.target)
@@ -216,16 +242,14 @@ def _nested_loop_io(
     ):
         return None
     for inner in facts.inner_loops:
-        found = index.for_loop(inner, semantics, table)
+        found = index.for_loop(inner, lookup)
         if found is not None:
             return NestedLoopIo(node, found, facts)
     return None
 
 
 def comprehension_io(
-    node: cst.ListComp | cst.SetComp | cst.DictComp,
-    semantics: Semantics,
-    table: Mapping[str, IoKind],
+    node: cst.ListComp | cst.SetComp | cst.DictComp, lookup: IoLookup
 ) -> LoopIo | None:
     """A one-``for`` comprehension whose element does I/O on the item."""
     comp = node.for_in
@@ -239,15 +263,16 @@ def comprehension_io(
     if any(_has_blocking_expression(part) for part in parts):
         return None
     tainted = set(target_names(comp.target))
-    calls = dependent_io(parts, tainted, semantics, table)
+    calls = dependent_io(parts, tainted, lookup)
     if not calls:
         return None
     return LoopIo(node, comp.target, comp.iter, tuple(calls), None)
 
 
-def map_io(call: cst.Call, semantics: Semantics, table: Mapping[str, IoKind]) -> LoopIo | None:
+def map_io(call: cst.Call, lookup: IoLookup) -> LoopIo | None:
     """``list(map(f, items))`` where ``f`` is a lambda doing I/O on its argument, or an
     I/O function itself (``list(map(os.listdir, dirs))``)."""
+    semantics = lookup.semantics
     if semantics.call_name(call) != "builtins.list" or len(call.args) != 1:
         return None
     inner = call.args[0].value
@@ -270,14 +295,11 @@ def map_io(call: cst.Call, semantics: Semantics, table: Mapping[str, IoKind]) ->
         if _has_blocking_expression(func.body):
             return None
         tainted = {params.params[0].name.value}
-        calls = dependent_io([func.body], tainted, semantics, table)
+        calls = dependent_io([func.body], tainted, lookup)
         return LoopIo(call, None, items, tuple(calls), None) if calls else None
-    name = semantics.qualified_name(func)
-    if name is not None and name in table and name not in QUICK_CALLS:
-        probe = cst.Call(func, [cst.Arg(cst.Name("item"))])
-        calls = dependent_io([probe], {"item"}, semantics, table)
-        return LoopIo(call, None, items, tuple(calls), None) if calls else None
-    return None
+    probe = cst.Call(func, [cst.Arg(cst.Name("item"))])
+    calls = dependent_io([probe], {"item"}, lookup)
+    return LoopIo(call, None, items, tuple(calls), None) if calls else None
 
 
 def _has_blocking_expression(node: cst.CSTNode) -> bool:
