@@ -15,8 +15,16 @@ SECTION_COLUMNS: dict[Section, tuple[str, ...]] = {
     Section.SYNCHRONIZATION: ("configuration", "usage"),
     Section.QUEUES: ("configuration", "characteristics"),
 }
-_USAGE_TRAITS = ("protects_shared_state", "with_block", "acquire_release", "not_used_here")
+_USAGE_TRAITS = (
+    "protects_shared_state",
+    "with_block",
+    "acquire_release",
+    "signalling",
+    "not_used_here",
+)
 _QUEUE_TRAITS = ("fifo", "lifo", "priority", "simple", "bounded", "unbounded")
+
+_PLAIN = (ValueKind.LITERAL, ValueKind.CONSTANT)  # shown without a note
 
 
 class Cells:
@@ -55,7 +63,7 @@ class Cells:
 
     def parameter(self, parameter: Parameter) -> str:
         notes = []
-        if parameter.kind is not ValueKind.LITERAL:
+        if parameter.kind not in _PLAIN:
             notes.append(self.word(f"kind.{parameter.kind.value}"))
         if parameter.after_construction:
             notes.append(self.word("after_construction"))
@@ -96,11 +104,7 @@ class Cells:
     def parameter_row(self, row: ParameterValues) -> list[str]:
         values = ", ".join(
             f"{value.written}"
-            + (
-                f" ({self.word(f'kind.{value.kind.value}')})"
-                if value.kind is not ValueKind.LITERAL
-                else ""
-            )
+            + (f" ({self.word(f'kind.{value.kind.value}')})" if value.kind not in _PLAIN else "")
             + f" \u00d7{value.count}"  # multiplication sign
             for value in row.values
         )

@@ -31,6 +31,7 @@ from concurrency_lint.inventory.values import call_parameters, interpret, source
 
 _WORKERS = frozenset(WORKER_BASES)
 _SCOPES = (cst.FunctionDef, cst.Lambda)
+_SIGNALS = frozenset({"wait", "wait_for", "set", "clear", "is_set", "notify", "notify_all"})
 
 
 @dataclass
@@ -264,8 +265,10 @@ class Collector(cst.CSTVisitor):
                 "daemon", call.args[0].value, self.module, self.semantics, after_construction=True
             )
             row.parameters.append(parameter)
-        elif method in ("acquire", "release") and row.mechanism.name in LOCKS:
+        elif row.mechanism.name in LOCKS and method in ("acquire", "release"):
             row.add_trait("acquire_release")
+        elif row.mechanism.name in LOCKS and method in _SIGNALS:
+            row.add_trait("signalling")
 
     def _daemon_attribute(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         """``t.daemon = True`` after ``t = threading.Thread(...)``."""
@@ -409,7 +412,7 @@ def _freeze(row: _Row, path: str) -> list[Use]:
     timeout = row_parameter(row, "timeout")
     lock_timeout = row.mechanism.name in LOCKS and timeout is not None
     if row.mechanism.section is Section.SYNCHRONIZATION and not (
-        {"with_block", "acquire_release"} & set(traits)
+        {"with_block", "acquire_release", "signalling"} & set(traits)
     ):
         traits.append("not_used_here")
     use = Use(

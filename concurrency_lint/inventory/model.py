@@ -21,6 +21,7 @@ class ValueKind(str, Enum):
     """How a parameter's value, as written, is interpreted."""
 
     LITERAL = "literal"  # 4, True, "spawn", None
+    CONSTANT = "constant"  # a module's constant: asyncio.FIRST_COMPLETED
     CPU_COUNT = "cpu_count"  # cpu_count(), os.cpu_count()
     CPU_DERIVED = "cpu_derived"  # os.cpu_count() or 1, min(32, cpu_count() + 4)
     CONFIGURABLE = "configurable"  # a name or attribute: args.max_workers, self.size
@@ -103,6 +104,7 @@ TRAITS = (
     "protects_shared_state",  # a ``with lock:`` body that writes shared data
     "with_block",  # used as ``with lock:``
     "acquire_release",  # explicit acquire() / release()
+    "signalling",  # wait() / set() / notify() calls
     "lock_timeout",  # a lock created or acquired with a timeout
     "not_used_here",  # created, never used in this file
 )

@@ -50,6 +50,8 @@ def _classify(
     literal = _literal(value)
     if literal is not _NOT_LITERAL:
         return ValueKind.LITERAL, literal  # type: ignore[return-value]
+    if _is_constant(value, semantics):
+        return ValueKind.CONSTANT, None
     if _is_cpu_count(value, semantics):
         return ValueKind.CPU_COUNT, None
     if _mentions_cpu_count(value, semantics):
@@ -80,6 +82,17 @@ def _literal(value: cst.BaseExpression) -> object:
         inner = _literal(value.expression)
         return -inner  # type: ignore[operator]
     return _NOT_LITERAL
+
+
+def _is_constant(value: cst.BaseExpression, semantics: Semantics) -> bool:
+    """An upper-case name imported from a module: ``asyncio.FIRST_COMPLETED``."""
+    if not isinstance(value, (cst.Name, cst.Attribute)):
+        return False
+    name = semantics.imports.qualify(value)
+    if name is None or "." not in name:
+        return False
+    last = name.rsplit(".", 1)[1]
+    return last.isupper()
 
 
 def _is_cpu_count(value: cst.BaseExpression, semantics: Semantics) -> bool:
