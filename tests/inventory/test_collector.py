@@ -199,12 +199,14 @@ def test_daemon_of_another_object_is_not_taken() -> None:
         ("config['workers']", ValueKind.CONFIGURABLE),
         ("int(os.environ.get('WORKERS', 4))", ValueKind.CONFIGURABLE),
         ("len(items) // 2", ValueKind.COMPUTED),
+        ("signal.SIGTERM", ValueKind.CONSTANT),
     ],
 )
 def test_parameter_values_are_interpreted(value: str, kind: ValueKind) -> None:
     use = only(
         f"""
         import os
+        import signal
         from multiprocessing import Pool, cpu_count
         Pool(processes={value})
         """
@@ -343,7 +345,11 @@ def test_locks_protecting_shared_results_and_lock_guards() -> None:
             def __init__(self):
                 self.lock = threading.Lock()
                 self.idle = threading.Event()
+                self.ready = threading.Event()
                 self.items = {}
+
+            def wait(self):
+                self.ready.wait(1)
 
             def put(self, key, value):
                 with self.lock:
@@ -359,7 +365,8 @@ def test_locks_protecting_shared_results_and_lock_guards() -> None:
     )
     by_name = {use.mechanism: use for use in found}
     assert {"with_block", "protects_shared_state"} <= set(by_name["threading.Lock"].traits)
-    assert by_name["threading.Event"].traits == ("not_used_here",)
+    events = [use.traits for use in found if use.mechanism == "threading.Event"]
+    assert events == [("not_used_here",), ("signalling",)]
     assert by_name["threading.Semaphore"].traits == ("with_block",)
     assert by_name["threading.Thread"].handling[0].kind == "under_lock"
     assert by_name["threading.Thread"].handling[0].detail == "self.lock"
