@@ -18,7 +18,10 @@ def unified_diff(display: str, before: str, after: str) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += "\n" + NO_NEWLINE
+    """Lines as the source has them: split at line feeds only (a form feed is no line break)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    if lines[-1] == "\n":
+        lines.pop()
+    else:
+        lines[-1] += NO_NEWLINE
     return lines

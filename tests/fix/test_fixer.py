@@ -11,7 +11,7 @@ import pytest
 
 from concurrency_lint.config import Config
 from concurrency_lint.file_checker import FileChecker
-from concurrency_lint.fixer import FixOptions, fix_paths, fix_text
+from concurrency_lint.fixer import FixOptions, fix_paths, fix_text, unified_diff
 from concurrency_lint.fixer import run as fixer_run
 from concurrency_lint.fixer.source_file import UnfixableFile, read_document, write_atomically
 from concurrency_lint.model import Edit, Finding, Fix, Safety, Span
@@ -287,3 +287,20 @@ def test_a_fixer_crash_leaves_the_file_alone(
     run = fix_paths([target], Config(), UNSAFE_ALL)
     assert target.read_bytes() == SNIPPET.encode()
     assert "internal error: RuntimeError: boom" in (run.errors[0].error or "")
+
+
+def test_tabs_non_ascii_and_form_feeds_do_not_shift_edits() -> None:
+    source = 'import subprocess\n\x0c\nif True:\n\tnom = "été"; subprocess.run(["ls"])\n'
+    outcome = fix_text(source, _real_check, unsafe=True)
+    assert outcome.text == source.replace('["ls"])', '["ls"], timeout=10)')
+
+
+def test_the_diff_keeps_form_feeds_inside_lines_and_marks_a_missing_newline() -> None:
+    diff = unified_diff("a.py", "x = 1\x0c\ny = 2", "x = 1\x0c\ny = 3")
+    assert diff.split("\n")[3:-1] == [
+        " x = 1\x0c",
+        "-y = 2",
+        "\\ No newline at end of file",
+        "+y = 3",
+        "\\ No newline at end of file",
+    ]

@@ -1,0 +1,111 @@
+"""``conclint fix --apply --unsafe-fixes`` on copies of real code: does the result hold up?
+
+Copies this machine's standard library and the pinned Django wheel to a temporary folder,
+runs the real command on each copy twice, and checks that every file the first run
+changed still compiles, and that the second run changes nothing. Prints the fixes per
+rule and the timings. Usage: ``python benchmarks/fix_real_code.py [--keep]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import stdlib_source, wheel_source
+
+SKIP = shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc")
+COMMAND = [sys.executable, "-m", "concurrency_lint", "fix", "--apply", "--unsafe-fixes"]
+
+
+def snapshot(root: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in sorted(root.rglob("*.py")) if path.is_file()}
+
+
+def compiles(data: bytes, path: Path) -> str | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(data, str(path), "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def run_fix(root: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*COMMAND, "--no-cache", *extra, "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    return done, time.perf_counter() - started
+
+
+def check_project(label: str, source: Path, workdir: Path) -> bool:
+    copy = workdir / label
+    shutil.copytree(source, copy, ignore=SKIP, symlinks=True)
+    before = snapshot(copy)
+    first, first_seconds = run_fix(copy, "--statistics")
+    if first.returncode == 2:
+        print(f"{label}: fix failed (exit 2)\n{first.stderr}")
+        return False
+    after = snapshot(copy)
+    changed = [path for path in after if after[path] != before.get(path)]
+    broken = [
+        (path, error)
+        for path in changed
+        if compiles(before[path], path) is None
+        and (error := compiles(after[path], path)) is not None
+    ]
+    second, second_seconds = run_fix(copy)
+    again = snapshot(copy)
+    rechanged = [path for path in again if again[path] != after.get(path)]
+
+    print(f"== {label}: {len(before)} files, {len(changed)} changed ({first_seconds:.1f} s)")
+    print(first.stdout.rstrip() or "     0  (no fixes)")
+    print("   " + first.stderr.strip().replace("\n", "\n   "))
+    print(f"   changed files that no longer compile: {len(broken)}")
+    for path, error in broken:
+        print(f"     {path.relative_to(copy)}: {error}")
+    print(
+        f"   second run: {len(rechanged)} files changed, exit {second.returncode} "
+        f"({second_seconds:.1f} s): {second.stderr.strip().splitlines()[0]}"
+    )
+    for path in rechanged:
+        print(f"     {path.relative_to(copy)}")
+    return not broken and not rechanged
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", action="store_true", help="Keep the fixed copies.")
+    parser.add_argument("--projects", default="stdlib,django")
+    args = parser.parse_args()
+    sources = {
+        name: stdlib_source() if name == "stdlib" else wheel_source(name)
+        for name in args.projects.split(",")
+    }
+    workdir = Path(tempfile.mkdtemp(prefix="conclint-fix-real-"))
+    try:
+        results = [check_project(label, source, workdir) for label, source in sources.items()]
+    finally:
+        if args.keep:
+            print(f"fixed copies kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print("OK" if all(results) else "FAILED")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
