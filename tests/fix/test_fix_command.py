@@ -145,3 +145,22 @@ def test_statistics_count_the_fixes_per_rule(project: Path) -> None:
         "     2  CL201  subprocess-without-timeout\n     1  CL202  network-call-without-timeout\n"
     )
     assert result.exit_code == 1
+
+
+def test_runtime_module_from_the_config_names_the_added_import(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.conclint]\nruntime-module = "vendored.par"\n')
+    path = project / "load.py"
+    path.write_text(
+        "def load_all(paths):\n"
+        "    contents = []\n"
+        "    for path in paths:\n"
+        "        with open(path) as fh:\n"
+        "            text = fh.read()\n"
+        "        contents.append(text.upper())\n"
+        "    return contents\n"
+    )
+    result = _fix("--apply", "--unsafe-fixes", "load.py")
+    fixed = path.read_text()
+    assert result.exit_code == 0, result.stderr
+    assert fixed.startswith("from vendored.par import run_parallel\n")
+    assert fixed.count("import") == 1 and "concurrency_lint" not in fixed
