@@ -13,13 +13,16 @@ from concurrency_lint.rule import Invalid, Rule
 class AcquireWithoutRelease(Rule):
     """
     ## What it does
-    Flags `lock.acquire()` (or `await lock.acquire()`) used as a statement, when the same
-    function later calls `lock.release()` but not from the `finally` of a `try` that
-    starts right after the acquire (or encloses it).
+    Flags `lock.acquire()` (or `await lock.acquire()`) used as a statement, when a later
+    statement of the same block calls `lock.release()` but not from the `finally` of a
+    `try` that starts right after the acquire (or encloses it).
 
-    A function that acquires without ever releasing (an `__enter__`, an `acquire_lock()`
-    helper) is not flagged: there `with` would not do. Neither is a conditional acquire
-    (`if lock.acquire(timeout=5):`, `acquire(blocking=False)`).
+    Not flagged, because `with` would not do there: a function that acquires and leaves
+    the release to someone else (an `__enter__`, an `acquire_lock()` helper, a nested
+    function or callback), a re-acquire after an earlier release (`Condition.wait`
+    style), and a conditional acquire (`if lock.acquire(timeout=5):`,
+    `acquire(blocking=False)`). Nor is `lock.acquire()` directly followed by
+    `lock.release()`: it waits for the lock to be free and holds it across nothing.
 
     ## Why is this bad?
     Any exception (or an early `return`) between `acquire()` and `release()` leaves the lock
@@ -87,9 +90,14 @@ class AcquireWithoutRelease(Rule):
             statement, node
         ):
             return
-        if not _releases(function.body, receiver):
-            return  # an acquiring helper: the release is elsewhere, `with` would not do
-        if self._released_in_finally(statement, function, receiver):
+        chain = self.semantics.statements
+        inside = chain[chain.index(function) + 1 : -1] if function in chain else []
+        later = _later_statements(inside[-1] if inside else function, statement)
+        if not any(_releases(following, receiver) for following in later):
+            return  # no release after it in this block: `with` would bracket nothing
+        if isinstance(later[0], cst.SimpleStatementLine) and _releases(later[0], receiver):
+            return  # acquire then release at once: waits for the lock, holds it for nothing
+        if _released_in_finally(statement, inside, later[0], receiver):
             return
         keyword = "async with" if self.semantics.in_async_function() else "with"
         self.report(
@@ -99,23 +107,22 @@ class AcquireWithoutRelease(Rule):
             f"{receiver}:`",
         )
 
-    def _released_in_finally(
-        self, statement: cst.SimpleStatementLine, function: cst.FunctionDef, receiver: str
-    ) -> bool:
-        chain = self.semantics.statements
-        inside = chain[chain.index(function) + 1 : -1] if function in chain else []
-        parent: cst.CSTNode = inside[-1] if inside else function
-        following = _next_statement(parent, statement)
-        if isinstance(following, (cst.Try, cst.TryStar)) and _finally_releases(following, receiver):
-            return True
-        for outer in inside:
-            if (
-                isinstance(outer, (cst.Try, cst.TryStar))
-                and _finally_releases(outer, receiver)
-                and contains_any(outer.body, {id(statement)})
-            ):
-                return True
-        return False
+
+def _released_in_finally(
+    statement: cst.SimpleStatementLine,
+    inside: list[cst.CSTNode],
+    following: cst.CSTNode,
+    receiver: str,
+) -> bool:
+    """A ``try`` right after the acquire, or one around it, releases in its ``finally``."""
+    if isinstance(following, (cst.Try, cst.TryStar)) and _finally_releases(following, receiver):
+        return True
+    return any(
+        isinstance(outer, (cst.Try, cst.TryStar))
+        and _finally_releases(outer, receiver)
+        and contains_any(outer.body, {id(statement)})
+        for outer in inside
+    )
 
 
 def _blocks(call: cst.Call) -> bool:
@@ -158,6 +165,12 @@ class _ReleaseFinder(cst.CSTVisitor):
         self.receiver = receiver
         self.found = False
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function releases later, from elsewhere
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
     def visit_Call(self, node: cst.Call) -> bool:
         func = node.func
         if (
@@ -169,13 +182,13 @@ class _ReleaseFinder(cst.CSTVisitor):
         return not self.found
 
 
-def _next_statement(parent: cst.CSTNode, statement: cst.BaseStatement) -> cst.CSTNode | None:
-    """The statement right after ``statement`` in the block of ``parent`` holding it."""
+def _later_statements(parent: cst.CSTNode, statement: cst.BaseStatement) -> list[cst.CSTNode]:
+    """The statements after ``statement`` in the block of ``parent`` that holds it."""
     for block in _blocks_of(parent):
         for position, candidate in enumerate(block):
             if candidate is statement:
-                return block[position + 1] if position + 1 < len(block) else None
-    return None
+                return list(block[position + 1 :])
+    return []
 
 
 def _blocks_of(node: cst.CSTNode) -> list[list[cst.BaseStatement]]:
