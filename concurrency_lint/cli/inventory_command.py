@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
 from pathlib import Path
 
 import click
 
-from concurrency_lint.cli.settings import check_paths, fail, load_settings
+from concurrency_lint.cli.scan_command import _emit, _stdout_wants_color
+from concurrency_lint.cli.settings import check_paths, load_settings
 from concurrency_lint.inventory import Inventory, InventoryOptions, build_inventory
 from concurrency_lint.inventory.labels import LANGUAGES
 
@@ -59,15 +57,8 @@ def command(
     if inventory.files_scanned == 0:
         where = ", ".join(str(path) for path in targets)
         click.echo(f"conclint: no Python files found under {where}", err=True)
-    color = output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    text = _render(inventory, output_format, lang, color)
-    if output_file is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        output_file.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"--output-file {output_file}: {exc.strerror or exc}")
+    color = output_file is None and _stdout_wants_color()
+    _emit(_render(inventory, output_format, lang, color), output_file)
 
 
 def _render(inventory: Inventory, output_format: str, lang: str, color: bool) -> str:
@@ -81,5 +72,4 @@ def _render(inventory: Inventory, output_format: str, lang: str, color: bool) ->
         return markdown_format.render(inventory, lang)
     from concurrency_lint.inventory import table_format
 
-    width = shutil.get_terminal_size((table_format.PLAIN_WIDTH, 24)).columns if color else None
-    return table_format.render(inventory, lang, color=color, width=width)
+    return table_format.render(inventory, lang, color=color)

@@ -42,19 +42,17 @@ def inventory_of_text(path: str, text: str, markdown: bool = False) -> FileInven
 
 
 def _snippet_uses(path: str, text: str, offset: _Offset) -> tuple[tuple[Use, ...], str | None]:
+    """Parse and walk on a thread with a deep stack (deeply nested code recurses)."""
     outcome: list[tuple[tuple[Use, ...], str | None]] = []
-    failure: list[BaseException] = []
+    _run_with_deep_stack(lambda: outcome.append(_guarded_walk(path, text, offset)))
+    return outcome[0] if outcome else ((), "internal error: the file could not be analysed")
 
-    def work() -> None:
-        try:
-            outcome.append(_walk(path, text, offset))
-        except BaseException as exc:  # handed back to the calling thread
-            failure.append(exc)
 
-    _run_with_deep_stack(work)
-    if failure:
-        raise failure[0]
-    return outcome[0]
+def _guarded_walk(path: str, text: str, offset: _Offset) -> tuple[tuple[Use, ...], str | None]:
+    try:
+        return _walk(path, text, offset)
+    except Exception as exc:  # a collector bug must not lose the other files
+        return (), f"internal error: {type(exc).__name__}: {exc}"
 
 
 def _walk(path: str, text: str, offset: _Offset) -> tuple[tuple[Use, ...], str | None]:

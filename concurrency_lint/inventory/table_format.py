@@ -7,13 +7,10 @@ import io
 from concurrency_lint.inventory.cells import Cells
 from concurrency_lint.inventory.model import Inventory, Section
 from concurrency_lint.inventory.statistics import observations, parameter_values
+from concurrency_lint.report.table_format import _width
 
-PLAIN_WIDTH = 120
 
-
-def render(
-    inventory: Inventory, lang: str = "en", color: bool = False, width: int | None = None
-) -> str:
+def render(inventory: Inventory, lang: str = "en", color: bool = False) -> str:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -21,7 +18,7 @@ def render(
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=width or PLAIN_WIDTH,
+        width=_width(color),
         force_terminal=color,
         color_system="standard" if color else None,
         no_color=not color,

@@ -53,3 +53,12 @@ def test_many_files_fan_out_to_processes_with_the_same_result(project: Path) -> 
     assert parallel.files == serial.files
     assert len(parallel.uses) == 30
     assert options.include_markdown is True
+
+
+def test_pathologically_nested_file_is_a_problem(project: Path) -> None:
+    depth = 12_000
+    (project / "deep.py").write_text("import threading\nx = " + "(" * depth + ")" * depth + "\n")
+    inventory = build_inventory([project], Config(), InventoryOptions(use_cache=False))
+    (problem,) = inventory.problems
+    assert problem.path == "deep.py"
+    assert problem.problem
