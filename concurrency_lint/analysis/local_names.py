@@ -12,6 +12,8 @@ from typing import Literal
 
 import libcst as cst
 
+from concurrency_lint.analysis.scopes import parameter_names
+
 UseKind = Literal["call", "attr", "with", "store-into", "captured", "other"]
 
 #: A binding whose value is not a plain expression (parameter, loop target, unpacking...).
@@ -69,20 +71,12 @@ def _index(scope: cst.Module | cst.FunctionDef) -> ScopeNames:
     names = ScopeNames(scope)
     collector = _Collector(names)
     if isinstance(scope, cst.FunctionDef):
-        for param in _parameters(scope.params):
+        for param in parameter_names(scope.params):
             names.bindings.setdefault(param, []).append(OPAQUE)
         scope.body.visit(collector)
     else:
         scope.visit(collector)
     return names
-
-
-def _parameters(params: cst.Parameters) -> list[str]:
-    found = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            found.append(star.name.value)
-    return found
 
 
 class _Collector(cst.CSTVisitor):
