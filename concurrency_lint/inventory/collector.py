@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from concurrency_lint.analysis import Semantics
 from concurrency_lint.analysis.names import dotted_name
@@ -58,7 +59,7 @@ class Collector(cst.CSTVisitor):
         super().__init__()
         self.module = module
         self.semantics = Semantics(module)
-        self._positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None  # on first use
         self._line_offset = line_offset
         self._column_offset = column_offset
         self._rows: list[_Row] = []
@@ -71,7 +72,7 @@ class Collector(cst.CSTVisitor):
         self._loops: dict[int, tuple[Handling, ...]] = {}  # as_completed call -> loop handling
         self._arguments: set[int] = set()  # calls written as another use's argument
         self._asyncio_names: set[str] = set()
-        self._asyncio_line = 0
+        self._asyncio_import: cst.CSTNode | None = None
         self._asyncio_referenced = False
         self._in_import = False
 
@@ -85,7 +86,9 @@ class Collector(cst.CSTVisitor):
             and not any(row.mechanism.name.startswith("asyncio.") for row in rows)
         ):
             imported = Mechanism(Section.ASYNCIO, "asyncio", (), ("imported_only",))
-            rows.append(_Row(imported, self._asyncio_line, 1, [], [], list(imported.traits)))
+            assert self._asyncio_import is not None
+            line = self._position(self._asyncio_import)[0]
+            rows.append(_Row(imported, line, 1, [], [], list(imported.traits)))
         found = [use for row in rows for use in _freeze(row, path)]
         return tuple(sorted(found, key=lambda use: use.sort_key))
 
@@ -331,8 +334,8 @@ class Collector(cst.CSTVisitor):
 
     def _note_asyncio_import(self, local: str, node: cst.CSTNode) -> None:
         self._asyncio_names.add(local)
-        if not self._asyncio_line:
-            self._asyncio_line = self._position(node)[0]
+        if self._asyncio_import is None:
+            self._asyncio_import = node
 
     # ---- rows ----------------------------------------------------------------------------
 
@@ -352,6 +355,9 @@ class Collector(cst.CSTVisitor):
         return row
 
     def _position(self, node: cst.CSTNode) -> tuple[int, int]:
+        if self._positions is None:  # most files that import threading use nothing listed
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
         start = self._positions[node].start
         return start.line + self._line_offset, start.column + 1 + self._column_offset
 
