@@ -24,6 +24,7 @@ _USAGE_TRAITS = (
 )
 _QUEUE_TRAITS = ("fifo", "lifo", "priority", "simple", "bounded", "unbounded")
 
+SHOWN_VALUES = 8  # the most frequent values of a parameter; JSON lists them all
 _PLAIN = (ValueKind.LITERAL, ValueKind.CONSTANT)  # shown without a note
 
 
@@ -102,13 +103,16 @@ class Cells:
     # ---- figures -------------------------------------------------------------------------
 
     def parameter_row(self, row: ParameterValues) -> list[str]:
-        values = ", ".join(
+        shown = [
             f"{value.written}"
             + (f" ({self.word(f'kind.{value.kind.value}')})" if value.kind not in _PLAIN else "")
             + f" \u00d7{value.count}"  # multiplication sign
-            for value in row.values
-        )
-        return [row.name, self.parameters.get(row.name, ""), values]
+            for value in row.values[:SHOWN_VALUES]
+        ]
+        hidden = len(row.values) - SHOWN_VALUES
+        if hidden > 0:
+            shown.append(self.word("more_values", count=hidden))
+        return [row.name, self.parameters.get(row.name, ""), ", ".join(shown)]
 
     def observations(self, found: Observations) -> list[str]:
         loops = found.as_completed_guarded

@@ -477,3 +477,19 @@ def test_markdown_blocks_keep_their_lines_and_skip_broken_blocks() -> None:
     assert [(use.mechanism, use.line, use.path) for use in found] == [
         ("threading.Thread", 5, "m.md")
     ]
+
+
+def test_parameter_table_shows_the_most_frequent_values() -> None:
+    from concurrency_lint.inventory.cells import SHOWN_VALUES, Cells
+    from concurrency_lint.inventory.model import FileInventory, Inventory
+    from concurrency_lint.inventory.statistics import parameter_values
+
+    calls = "".join(f"queue.Queue({size})\n" for size in range(1, SHOWN_VALUES + 3))
+    found = uses_of("import queue\n" + calls + "queue.Queue(1)\n")
+    (row,) = parameter_values(Inventory((FileInventory("m.py", found),), 1))
+    assert row.values[0].written == "1"
+    assert row.values[0].count == 2
+    name, _description, values = Cells("fr").parameter_row(row)
+    assert name == "maxsize"
+    assert values.startswith("1 \u00d72, 10 \u00d71")
+    assert values.endswith("2 autres valeurs")
