@@ -5,11 +5,13 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.loops import LoopIo, comprehension_io, io_lookup, loop_index, map_io
+from concurrency_lint.fixes.loop_rewrite import rewrite_comprehension, rewrite_loop
+from concurrency_lint.fixes.loop_site import SiteTracker, TracksLoopSites
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
-from concurrency_lint.rule import FileContext, Invalid, Rule
+from concurrency_lint.rule import FileContext, Invalid, NodeFix, Rule
 
 
-class SequentialIoLoop(Rule):
+class SequentialIoLoop(TracksLoopSites, Rule):
     """
     ## What it does
     Flags a `for` loop, a list/set/dict comprehension or `list(map(f, items))` whose every
@@ -84,23 +86,39 @@ class SequentialIoLoop(Rule):
     )
     INVALID = (
         Invalid(
-            "import requests\npages = []\nfor url in urls:\n"
-            "    pages.append(requests.get(url, timeout=10).text)\n",
+            "import requests\n\n\ndef fetch_all(urls):\n    pages = []\n    for url in urls:\n"
+            "        pages.append(requests.get(url, timeout=10).text)\n    return pages\n",
+            "import requests\n\n\ndef fetch_all(urls):\n    pages = []\n"
+            "    def fetch_url(url):\n        return requests.get(url, timeout=10).text\n\n"
+            "    for url, text, _error in run_parallel(fetch_url, urls, max_workers=100, "
+            "fail_fast=True):\n        pages.append(text)\n    return pages\n",
         ),
-        Invalid("texts = [open(path).read() for path in paths]\n"),
+        Invalid(
+            "texts = [open(path).read() for path in paths]\n",
+            "texts = [read_result for _path, read_result, _error in run_parallel("
+            "lambda path: open(path).read(), paths, max_workers=50, fail_fast=True)]\n",
+        ),
+        Invalid(
+            "import subprocess\nfor cmd in cmds:\n    subprocess.run(cmd, timeout=5)\n"
+            "    if cmd:\n        continue\n"
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._lookup = io_lookup(context)
         self._index = loop_index(context.module)
-        self._loops: list[LoopIo] = []
+        self.sites = SiteTracker(context)
+        self._loops: list[tuple[LoopIo, NodeFix | str]] = []
+
+    # ---- loops -------------------------------------------------------------------------
 
     def leave_For(self, original_node: cst.For) -> None:
         found = self._index.for_loop(original_node, self._lookup)
         self._index.nested(original_node, self._lookup)
-        if found is not None:
-            self._loops.append(found)
+        if found is not None and found.facts is not None:
+            site = self.sites.site(set(found.facts.accumulators))
+            self._loops.append((found, rewrite_loop(found, site)))
 
     def leave_ListComp(self, original_node: cst.ListComp) -> None:
         self._comprehension(original_node)
@@ -114,24 +132,28 @@ class SequentialIoLoop(Rule):
     def leave_Call(self, original_node: cst.Call) -> None:
         found = map_io(original_node, self._lookup)
         if found is not None:
-            self._report(found)
+            self._report(found, rewrite_comprehension(found, self.sites.site()))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         # Reported last: an enclosing loop (left after this one) may claim it for CL102.
-        for found in self._loops:
+        for found, fix in self._loops:
             if found.node in self._index.claimed:
                 continue
             if self._index.nested(found.node, self._lookup) is not None:  # type: ignore[arg-type]
                 continue
-            self._report(found)
+            self._report(found, fix)
 
     def _comprehension(self, node: cst.ListComp | cst.SetComp | cst.DictComp) -> None:
         found = comprehension_io(node, self._lookup)
         if found is not None:
-            self._report(found)
+            self._report(found, rewrite_comprehension(found, self.sites.site()))
 
-    def _report(self, found: LoopIo) -> None:
-        self.report(found.node, io_loop_message(found, "loop"))
+    def _report(self, found: LoopIo, fix: NodeFix | str) -> None:
+        message = io_loop_message(found, "loop")
+        if isinstance(fix, str):
+            self.report(found.node, f"{message} (no automatic fix: {fix})")
+        else:
+            self.report(found.node, message, fix=fix)
 
 
 def io_loop_message(found: LoopIo, what: str) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.loops import NestedLoopIo, io_lookup, loop_index
+from concurrency_lint.fixes.loop_rewrite import rewrite_nested
+from concurrency_lint.fixes.loop_site import SiteTracker, TracksLoopSites
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
-from concurrency_lint.rule import FileContext, Invalid, Rule
+from concurrency_lint.rule import FileContext, Invalid, NodeFix, Rule
 
 
-class NestedIoLoop(Rule):
+class NestedIoLoop(TracksLoopSites, Rule):
     """
     ## What it does
     Flags an outer `for` loop whose inner loop does the I/O: the inner loop qualifies
@@ -32,7 +34,8 @@ class NestedIoLoop(Rule):
         for folder in dirs:
             for name in glob.glob(folder + "/*.py"):
                 with open(name) as fh:
-                    sources.append(fh.read())
+                    text = fh.read()
+                sources.append(text)
         return sources
     ```
 
@@ -42,13 +45,17 @@ class NestedIoLoop(Rule):
     from concurrency_lint.parallel import run_parallel
 
     def read_sources(dirs):
-        names = [name for folder in dirs for name in glob.glob(folder + "/*.py")]
-
-        def read_name(name):
+        sources = []
+        def load_item(item):
+            folder, name = item
             with open(name) as fh:
-                return fh.read()
+                text = fh.read()
+            return text
 
-        return [text for _name, text, _error in run_parallel(read_name, names, max_workers=50, fail_fast=True)]
+        pairs = [(folder, name) for folder in dirs for name in glob.glob(folder + "/*.py")]
+        for (folder, name), text, _error in run_parallel(load_item, pairs, max_workers=50, fail_fast=True):
+            sources.append(text)
+        return sources
     ```
 
     ## Fix safety
@@ -72,6 +79,14 @@ class NestedIoLoop(Rule):
         Invalid(
             "import os\nfor d in dirs:\n    for name in os.listdir(d):\n"
             "        with open(os.path.join(d, name)) as fh:\n            print(fh.read())\n",
+            "import os\ndef load_item(item):\n    d, name = item\n"
+            "    with open(os.path.join(d, name)) as fh:\n        print(fh.read())\n\n"
+            "run_parallel(load_item, [(d, name) for d in dirs for name in os.listdir(d)], "
+            "max_workers=50, fail_fast=True)\n",
+        ),
+        Invalid(
+            "import requests\nfor host in hosts:\n    print(host)\n    for path in paths:\n"
+            "        requests.get(host + path, timeout=5)\n"
         ),
     )
 
@@ -79,25 +94,31 @@ class NestedIoLoop(Rule):
         super().__init__(context)
         self._lookup = io_lookup(context)
         self._index = loop_index(context.module)
-        self._loops: list[NestedLoopIo] = []
+        self.sites = SiteTracker(context)
+        self._loops: list[tuple[NestedLoopIo, NodeFix | str]] = []
 
     def leave_For(self, original_node: cst.For) -> None:
         found = self._index.nested(original_node, self._lookup)
-        if found is not None:
-            self._loops.append(found)
+        if found is not None and found.inner.facts is not None:
+            site = self.sites.site(set(found.inner.facts.accumulators))
+            deeper = self._index.nested(found.inner.node, self._lookup) is not None  # type: ignore[arg-type]
+            self._loops.append((found, rewrite_nested(found, site, deeper)))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         # Reported last: only the outermost loop of a nest, which is left after the others.
-        for found in self._loops:
+        for found, fix in self._loops:
             if found.outer not in self._index.claimed:
-                self._report(found)
+                self._report(found, fix)
 
-    def _report(self, found: NestedLoopIo) -> None:
+    def _report(self, found: NestedLoopIo, fix: NodeFix | str) -> None:
         inner = found.inner
         labels = ", ".join(f"`{label}`" for label in inner.labels[:3])
-        self.report(
-            found.outer,
+        message = (
             f"nested loops doing {inner.kind} I/O item by item ({labels} in the inner loop); "
             "flatten them into one batch and run it with "
-            f"`run_parallel(..., max_workers={WORKER_CEILINGS[inner.kind]})`",
+            f"`run_parallel(..., max_workers={WORKER_CEILINGS[inner.kind]})`"
         )
+        if isinstance(fix, str):
+            self.report(found.outer, f"{message} (no automatic fix: {fix})")
+        else:
+            self.report(found.outer, message, fix=fix)

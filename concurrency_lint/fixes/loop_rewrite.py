@@ -1,0 +1,493 @@
+"""Rewrite a sequential I/O loop into ``run_parallel`` (the CL101 / CL102 fix).
+
+The loop body is split in two. The per-item work moves into a nested function that
+``run_parallel`` calls for every item; the accumulation into outer state (``out.append``,
+``table[k] = v``, ``total += n``) stays in a loop over the outcomes, in input order, in the
+calling thread. What the accumulation needs from the per-item work is returned by the
+function::
+
+    for path in paths:                      def load_path(path):
+        with open(path) as fh:                  with open(path) as fh:
+            text = fh.read()        ->              text = fh.read()
+        out.append(text.upper())                return text.upper()
+
+                                            for path, text_upper, _error in run_parallel(
+                                                    load_path, paths, max_workers=50,
+                                                    fail_fast=True):
+                                                out.append(text_upper)
+
+When the split cannot be proven right the builder returns the reason instead of a fix.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from concurrency_lint.analysis.loop_body import BodyFacts, names_read, target_names
+from concurrency_lint.analysis.loops import LoopIo, NestedLoopIo
+from concurrency_lint.fixes.fix_safety import Qualify, is_read_only_work
+from concurrency_lint.knowledge.io_calls import READ_ONLY_CALLS, WORKER_CEILINGS
+from concurrency_lint.model import Safety
+from concurrency_lint.rule import NodeFix
+
+_VERBS = {"network": "fetch", "subprocess": "run", "file": "load"}
+
+
+@dataclass(frozen=True)
+class LoopSite:
+    """Where the loop sits: what the rewrite must not clash with or break."""
+
+    module: cst.Module
+    indent: str  # the loop's own indentation
+    scope: cst.CSTNode  # the enclosing function (or the module)
+    taken: set[str]  # names in use in the scope, and those earlier fixes there introduced
+    runtime_module: str
+    state_is_local: bool  # accumulators are locals of the enclosing function, no try around
+    qualify: Qualify  # qualified name of an expression where the loop stands
+
+
+def rewrite_loop(found: LoopIo, site: LoopSite) -> NodeFix | str:
+    """The fix for a CL101 ``for`` loop, or why there is none."""
+    node = found.node
+    assert isinstance(node, cst.For) and found.facts is not None
+    return _rewrite(node, node.target, found.items, found, found.facts, site)
+
+
+def rewrite_nested(found: NestedLoopIo, site: LoopSite, deeper: bool = False) -> NodeFix | str:
+    """The fix for a CL102 nest: one batch of ``(outer, inner)`` pairs, or why there is none.
+    ``deeper``: the inner loop holds a nest of its own (three levels are not flattened)."""
+    outer, inner = found.outer, found.inner.node
+    assert isinstance(inner, cst.For) and found.inner.facts is not None
+    if deeper:
+        return "more than two loops are nested"
+    body = outer.body.body if isinstance(outer.body, cst.IndentedBlock) else ()
+    if len(body) != 1 or body[0] is not inner:
+        return "the outer loop does more than run the inner loop"
+    if outer.orelse is not None:
+        return "the outer loop has an `else` clause"
+    pair = cst.Tuple(
+        [cst.Element(_bare(outer.target)), cst.Element(_bare(inner.target))],
+        lpar=[cst.LeftParen()],
+        rpar=[cst.RightParen()],
+    )
+    items = cst.ListComp(
+        elt=pair.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]),
+        for_in=cst.CompFor(
+            target=_bare(outer.target),
+            iter=outer.iter,
+            inner_for_in=cst.CompFor(target=_bare(inner.target), iter=inner.iter),
+        ),
+    )
+    return _rewrite(outer, pair, items, found.inner, found.inner.facts, site, body_of=inner)
+
+
+def _rewrite(
+    node: cst.For,
+    target: cst.BaseExpression,
+    items: cst.BaseExpression,
+    found: LoopIo,
+    facts: BodyFacts,
+    site: LoopSite,
+    body_of: cst.For | None = None,
+) -> NodeFix | str:
+    loop = body_of or node
+    reason = _refusal(node, loop, facts, site)
+    if reason is not None:
+        return reason
+    statements = list(loop.body.body)  # type: ignore[union-attr]
+    split = _accumulation_start(statements, facts)
+    if split is None:
+        return "the accumulation into outer state is mixed with the per-item work"
+    work, accumulation = statements[:split], statements[split:]
+    per_item = facts.written | set(target_names(target))
+    names = _Names(site.taken)
+    slots = _Slots(facts.written, names)
+    kept = [_replace_slots(statement, slots) for statement in accumulation]
+    worker_name = names.fresh(_worker_name(target, found))
+    worker = _worker(worker_name, target, work, slots, names)
+    header = node.body.header if isinstance(node.body, cst.IndentedBlock) else None
+    if header is not None and header.comment is not None:  # keep ``for ...:  # comment``
+        worker = worker.with_changes(body=worker.body.with_changes(header=header))
+    call = _run_parallel_call(worker_name, items, found)
+    error = names.fresh("_error", keep=False)
+    if kept:
+        outcome = cst.Tuple(
+            [cst.Element(_bare(target)), cst.Element(slots.target()), cst.Element(cst.Name(error))],
+            lpar=[],
+            rpar=[],
+        )
+        after: cst.BaseStatement = cst.For(
+            target=outcome,
+            iter=call,
+            body=cst.IndentedBlock(kept),
+            leading_lines=[cst.EmptyLine()],
+        )
+    else:
+        after = cst.SimpleStatementLine([cst.Expr(call)], leading_lines=[cst.EmptyLine()])
+    text = _render([worker, after], site)
+    moved = [expr for _, expr in slots.moved]
+    safe = site.state_is_local and is_read_only_work(
+        [*work, *moved], found.calls, per_item, site.qualify
+    )
+    what = "flatten the nested loops and run" if body_of is not None else "run"
+    return NodeFix(
+        f"{what} the per-item work with `run_parallel` ({worker_name})",
+        Safety.SAFE if safe else Safety.UNSAFE,
+        ((node, text),),
+        imports=((site.runtime_module, "run_parallel"),),
+    )
+
+
+def _refusal(node: cst.For, loop: cst.For, facts: BodyFacts, site: LoopSite) -> str | None:
+    if facts.continues:
+        return "the loop body uses `continue`"
+    if facts.nested_accumulation:
+        return "an accumulation sits inside an `if`, `with` or `try` block"
+    if loop.orelse is not None:
+        return "the loop has an `else` clause"
+    if _has_multiline_string(loop.body):
+        return "the loop body holds a multi-line string, which re-indenting would change"
+    used_outside = _names_outside(site.scope, node) & facts.written
+    if used_outside:
+        return f"`{sorted(used_outside)[0]}` is bound in the loop and used outside it"
+    return None
+
+
+def _accumulation_start(statements: Sequence[cst.BaseStatement], facts: BodyFacts) -> int | None:
+    """Index of the first statement of the trailing accumulation block (len when none)."""
+    accumulating = {id(statement) for statement in facts.accumulations}
+    split = len(statements)
+    while split > 0:
+        statement = statements[split - 1]
+        if not isinstance(statement, cst.SimpleStatementLine):
+            break
+        if not all(id(small) in accumulating for small in statement.body):
+            break
+        split -= 1
+    placed = sum(
+        1
+        for statement in statements[split:]
+        for small in statement.body  # type: ignore[union-attr]
+    )
+    return split if placed == len(facts.accumulations) else None
+
+
+class _Names:
+    """Fresh names that clash with nothing in the module."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = taken
+
+    def fresh(self, wanted: str, reuse: frozenset[str] = frozenset(), keep: bool = True) -> str:
+        """``wanted`` or ``wanted_2``, ...; ``keep=False`` for a throw-away name that later
+        fixes in the same scope may bind again (``_error``)."""
+        base = wanted if wanted.isidentifier() and not keyword.iskeyword(wanted) else "value"
+        if base in reuse:
+            return base
+        name, number = base, 2
+        while name in self.taken:
+            name, number = f"{base}_{number}", number + 1
+        if keep:
+            self.taken.add(name)
+        return name
+
+
+class _Slots:
+    """The values the accumulation needs from the per-item work, returned by the worker."""
+
+    def __init__(self, per_item: set[str], names: _Names) -> None:
+        self.per_item = per_item
+        self.names = names
+        self.moved: list[tuple[str, cst.BaseExpression]] = []
+
+    def needs_moving(self, expr: cst.BaseExpression) -> bool:
+        return bool(names_read(expr) & self.per_item) or _has_call(expr)
+
+    def slot(self, expr: cst.BaseExpression) -> cst.Name:
+        reuse = frozenset(self.per_item) if isinstance(expr, cst.Name) else frozenset()
+        name = self.names.fresh(_slot_name(expr), reuse)
+        self.moved.append((name, expr))
+        return cst.Name(name)
+
+    def target(self) -> cst.BaseExpression:
+        if len(self.moved) == 1:
+            return cst.Name(self.moved[0][0])
+        return cst.Tuple([cst.Element(cst.Name(name)) for name, _ in self.moved])
+
+    def returned(self) -> cst.BaseExpression | None:
+        if not self.moved:
+            return None
+        if len(self.moved) == 1:
+            return self.moved[0][1]
+        return cst.Tuple([cst.Element(expr) for _, expr in self.moved], lpar=[], rpar=[])
+
+
+def _replace_slots(statement: cst.BaseStatement, slots: _Slots) -> cst.BaseStatement:
+    assert isinstance(statement, cst.SimpleStatementLine)
+    body = [_replace_small(small, slots) for small in statement.body]
+    return statement.with_changes(body=body, leading_lines=())
+
+
+def _replace_small(small: cst.BaseSmallStatement, slots: _Slots) -> cst.BaseSmallStatement:
+    def moved(expr: cst.BaseExpression) -> cst.BaseExpression:
+        return slots.slot(expr) if slots.needs_moving(expr) else expr
+
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        call = small.value
+        func = call.func
+        assert isinstance(func, cst.Attribute)
+        args = [arg.with_changes(value=moved(arg.value)) for arg in call.args]
+        return small.with_changes(
+            value=call.with_changes(
+                func=func.with_changes(value=_moved_keys(func.value, moved)), args=args
+            )
+        )
+    if isinstance(small, cst.Assign):
+        targets = [t.with_changes(target=_moved_keys(t.target, moved)) for t in small.targets]
+        return small.with_changes(targets=targets, value=moved(small.value))
+    if isinstance(small, cst.AugAssign):
+        return small.with_changes(target=_moved_keys(small.target, moved), value=moved(small.value))
+    return small
+
+
+def _moved_keys(expr: cst.BaseExpression, moved) -> cst.BaseExpression:  # type: ignore[no-untyped-def]
+    """``table[key]`` with a per-item key computed by the worker."""
+    if isinstance(expr, cst.Subscript):
+        elements = [
+            element.with_changes(slice=element.slice.with_changes(value=moved(element.slice.value)))
+            if isinstance(element.slice, cst.Index)
+            else element
+            for element in expr.slice
+        ]
+        return expr.with_changes(value=_moved_keys(expr.value, moved), slice=elements)
+    if isinstance(expr, cst.Attribute):
+        return expr.with_changes(value=_moved_keys(expr.value, moved))
+    return expr
+
+
+def _worker(
+    name: str,
+    target: cst.BaseExpression,
+    work: list[cst.BaseStatement],
+    slots: _Slots,
+    names: _Names,
+) -> cst.FunctionDef:
+    body: list[cst.BaseStatement] = []
+    if isinstance(target, cst.Name):
+        param = target.value
+    else:
+        param = names.fresh("item")
+        body.append(
+            cst.SimpleStatementLine(
+                [cst.Assign([cst.AssignTarget(_unparenthesized(target))], cst.Name(param))]
+            )
+        )
+    body.extend(work)
+    returned = slots.returned()
+    if returned is not None:
+        body.append(cst.SimpleStatementLine([cst.Return(returned)]))
+    if not body:
+        body.append(cst.SimpleStatementLine([cst.Pass()]))
+    return cst.FunctionDef(
+        name=cst.Name(name),
+        params=cst.Parameters([cst.Param(cst.Name(param))]),
+        body=cst.IndentedBlock(body),
+    )
+
+
+def _run_parallel_call(worker: str, items: cst.BaseExpression, found: LoopIo) -> cst.Call:
+    workers = WORKER_CEILINGS[found.kind]
+    return cst.Call(
+        cst.Name("run_parallel"),
+        [
+            cst.Arg(cst.Name(worker)),
+            cst.Arg(_bare(items)),
+            cst.Arg(cst.Integer(str(workers)), keyword=cst.Name("max_workers"), equal=_EQUAL),
+            cst.Arg(cst.Name("True"), keyword=cst.Name("fail_fast"), equal=_EQUAL),
+        ],
+    )
+
+
+_EQUAL = cst.AssignEqual(
+    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+)
+
+
+def _render(statements: list[cst.BaseStatement], site: LoopSite) -> str:
+    module = site.module
+    code = cst.Module(
+        body=statements,
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+    ).code.rstrip("\r\n")
+    newline = module.default_newline
+    lines = code.split(newline)
+    return newline.join(
+        [lines[0]] + [site.indent + line if line.strip() else "" for line in lines[1:]]
+    )
+
+
+def _worker_name(target: cst.BaseExpression, found: LoopIo) -> str:
+    verb = _VERBS[found.kind]
+    noun = target.value if isinstance(target, cst.Name) else "item"
+    return f"{verb}_{noun.strip('_') or 'item'}"
+
+
+def _slot_name(expr: cst.BaseExpression) -> str:
+    """``text`` for ``text``, ``resp.text``; ``text_upper`` for ``text.upper()``;
+    ``loads_text`` for ``json.loads(text)``; ``value`` otherwise."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    if isinstance(expr, cst.Call):
+        func = expr.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            if not expr.args:
+                return f"{func.value.value}_{func.attr.value}"
+            func = func.attr
+        first = expr.args[0].value if expr.args else None
+        if isinstance(func, (cst.Name, cst.Attribute)):
+            name = func.value if isinstance(func, cst.Name) else func.attr.value
+            if isinstance(first, cst.Name):
+                return f"{name}_{first.value}"
+            return f"{name}_result"
+    return "value"
+
+
+def _bare(expr: cst.BaseExpression) -> cst.BaseExpression:
+    """The expression without the parentheses and spacing it had in its old place."""
+    if isinstance(expr, cst.Tuple):
+        return expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return expr
+
+
+def _unparenthesized(expr: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(expr, cst.Tuple):
+        return expr.with_changes(lpar=[], rpar=[])
+    return expr
+
+
+def _has_call(expr: cst.CSTNode) -> bool:
+    return bool(_find(expr, cst.Call))
+
+
+def _has_multiline_string(node: cst.CSTNode) -> bool:
+    return any("\n" in cst.Module([]).code_for_node(s) for s in _find(node, cst.BaseString))
+
+
+def _find(node: cst.CSTNode, kind: type[cst.CSTNode]) -> list[cst.CSTNode]:
+    found: list[cst.CSTNode] = []
+
+    class _Visitor(cst.CSTVisitor):
+        def on_visit(self, child: cst.CSTNode) -> bool:
+            if isinstance(child, kind):
+                found.append(child)
+            return True
+
+    node.visit(_Visitor())
+    return found
+
+
+def _names_outside(scope: cst.CSTNode, loop: cst.CSTNode) -> set[str]:
+    """Names read in ``scope`` outside ``loop`` (and outside nested definitions)."""
+    names: set[str] = set()
+
+    class _Visitor(cst.CSTVisitor):
+        def on_visit(self, child: cst.CSTNode) -> bool:
+            if child is loop:
+                return False
+            if isinstance(child, cst.Name):
+                names.add(child.value)
+            return True
+
+    scope.visit(_Visitor())
+    return names
+
+
+def rewrite_comprehension(found: LoopIo, site: LoopSite) -> NodeFix | str:
+    """The fix for a comprehension or ``list(map(f, items))``: the element becomes the
+    function ``run_parallel`` calls, the result a comprehension over its outcomes."""
+    node = found.node
+    names = _Names(site.taken)
+    if isinstance(node, cst.Call):
+        func = node.args[0].value.args[0].value  # type: ignore[attr-defined]
+        result = names.fresh("result")
+        call = _run_parallel_call_of(func, found.items, found)
+        new: cst.BaseExpression = cst.ListComp(
+            cst.Name(result),
+            _outcomes(cst.Name(names.fresh("_item", keep=False)), result, call, names),
+        )
+        work: list[cst.CSTNode] = [func.body] if isinstance(func, cst.Lambda) else []
+        safe = isinstance(func, cst.Lambda) or site.qualify(func) in READ_ONLY_CALLS
+        per_item = (
+            {p.name.value for p in func.params.params} if isinstance(func, cst.Lambda) else set()
+        )
+        return _expression_fix(node, new, found, work, per_item, safe, site)
+    assert isinstance(node, (cst.ListComp, cst.SetComp, cst.DictComp))
+    comp = node.for_in
+    if not isinstance(comp.target, cst.Name):
+        return "the comprehension unpacks its items"
+    target = comp.target.value
+    element = node.value if isinstance(node, cst.DictComp) else node.elt
+    if isinstance(node, cst.DictComp) and _has_call(node.key):
+        return "the dictionary key is computed by a call"
+    items = found.items
+    if comp.ifs:
+        items = cst.ListComp(cst.Name(target), comp.with_changes(iter=_bare(items)))
+    lam = cst.Lambda(cst.Parameters([cst.Param(cst.Name(target))]), element)
+    result = names.fresh(_slot_name(element))
+    call = _run_parallel_call_of(lam, items, found)
+    kept_target = isinstance(node, cst.DictComp)
+    item = cst.Name(target if kept_target else names.fresh(f"_{target}", keep=False))
+    for_in = _outcomes(item, result, call, names)
+    if isinstance(node, cst.DictComp):
+        new = cst.DictComp(node.key, cst.Name(result), for_in)
+    elif isinstance(node, cst.SetComp):
+        new = cst.SetComp(cst.Name(result), for_in)
+    else:
+        new = cst.ListComp(cst.Name(result), for_in)
+    return _expression_fix(node, new, found, [element], {target}, True, site)
+
+
+def _outcomes(item: cst.BaseExpression, result: str, call: cst.Call, names: _Names) -> cst.CompFor:
+    target = cst.Tuple(
+        [
+            cst.Element(item),
+            cst.Element(cst.Name(result)),
+            cst.Element(cst.Name(names.fresh("_error", keep=False))),
+        ],
+        lpar=[],
+        rpar=[],
+    )
+    return cst.CompFor(target=target, iter=call)
+
+
+def _run_parallel_call_of(
+    func: cst.BaseExpression, items: cst.BaseExpression, found: LoopIo
+) -> cst.Call:
+    call = _run_parallel_call("placeholder", items, found)
+    return call.with_changes(args=[cst.Arg(func), *call.args[1:]])
+
+
+def _expression_fix(
+    node: cst.CSTNode,
+    new: cst.BaseExpression,
+    found: LoopIo,
+    work: list[cst.CSTNode],
+    per_item: set[str],
+    safe: bool,
+    site: LoopSite,
+) -> NodeFix:
+    safe = safe and is_read_only_work(work, found.calls, per_item, site.qualify)
+    new = new.with_changes(lpar=node.lpar, rpar=node.rpar)  # type: ignore[attr-defined]
+    return NodeFix(
+        "run the per-item work with `run_parallel`",
+        Safety.SAFE if safe else Safety.UNSAFE,
+        ((node, new),),
+        imports=((site.runtime_module, "run_parallel"),),
+    )

@@ -1,0 +1,118 @@
+"""Track where a loop stands while the pass walks the tree: indentation, enclosing
+``try`` blocks, names in use -- what :mod:`loop_rewrite` needs to build its fix."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from concurrency_lint.analysis.scopes import parameter_names
+from concurrency_lint.fixes.loop_rewrite import LoopSite
+from concurrency_lint.rule import FileContext
+
+
+class SiteTracker:
+    """Fed by a rule's ``visit_``/``leave_`` methods; answers :meth:`site` for a loop."""
+
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+        self._indents: list[str] = []
+        self._tries: list[int] = [0]  # per function: enclosing try blocks
+        self._taken: dict[cst.CSTNode, set[str]] = {}  # scope -> names in use there
+
+    def enter(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.IndentedBlock):
+            indent = node.indent if node.indent is not None else self.context.module.default_indent
+            self._indents.append(indent)
+        elif isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            self._tries.append(0)
+        elif isinstance(node, (cst.Try, cst.TryStar)):
+            self._tries[-1] += 1
+
+    def leave(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.IndentedBlock):
+            self._indents.pop()
+        elif isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            self._tries.pop()
+        elif isinstance(node, (cst.Try, cst.TryStar)):
+            self._tries[-1] -= 1
+
+    def site(self, accumulators: set[str] | frozenset[str] = frozenset()) -> LoopSite:
+        """The site of the loop being left now."""
+        semantics = self.context.semantics
+        function = semantics.enclosing_function()
+        scope: cst.CSTNode = function if function is not None else self.context.module
+        params = set(parameter_names(function.params)) if function is not None else set()
+        bindings = semantics.scopes.current.bindings
+        local = self._tries[-1] == 0 and all(
+            name in bindings and name not in params for name in accumulators
+        )
+        return LoopSite(
+            module=self.context.module,
+            indent="".join(self._indents),
+            scope=scope,
+            taken=self._names(scope),
+            runtime_module=self.context.config.runtime_module,
+            state_is_local=local,
+            qualify=semantics.qualified_name,
+        )
+
+    def _names(self, scope: cst.CSTNode) -> set[str]:
+        """Names used in the scope (attribute and keyword names aside), shared by every
+        fix built there so two rewrites never pick the same new name."""
+        if scope not in self._taken:
+            collector = _Names()
+            scope.visit(collector)
+            self._taken[scope] = collector.names
+        return self._taken[scope]
+
+
+class _Names(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+
+class TracksLoopSites:
+    """Mixin for a rule: feeds ``self.sites`` as the pass enters and leaves blocks."""
+
+    sites: SiteTracker
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.sites.enter(node)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self.sites.leave(original_node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.sites.enter(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.sites.leave(original_node)
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.sites.enter(node)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.sites.leave(original_node)
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self.sites.enter(node)
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self.sites.leave(original_node)
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        self.sites.enter(node)
+
+    def leave_TryStar(self, original_node: cst.TryStar) -> None:
+        self.sites.leave(original_node)
