@@ -18,7 +18,8 @@ from concurrency_lint.knowledge.asyncio_calls import (
 )
 from concurrency_lint.rule import Invalid, Rule
 
-_STOPS = frozenset({"kill", "terminate", "send_signal"})
+#: After these, the process has exited or is about to: a later ``wait()`` returns at once.
+_STOPS = frozenset({"kill", "terminate", "send_signal", "communicate", "wait"})
 _PIPES = frozenset({"stdout", "stderr"})
 
 
@@ -34,7 +35,9 @@ class AwaitWithoutTimeout(Rule):
     `asyncio.wait_for` and not inside `asyncio.timeout()` / `timeout_at()`,
     `async_timeout.timeout()`, `anyio` / `trio` `fail_after` / `move_on_after` /
     `fail_at` / `move_on_at` or a `CancelScope(deadline=...)` in the same function.
-    `await proc.wait()` after the same process was killed or terminated is not flagged.
+    `await proc.wait()` after the same process was killed or terminated, or was already
+    waited for (`communicate()` or `wait()`, which return only once it has exited), is
+    not flagged, nor are later reads of that process's pipes.
 
     ## Why is this bad?
     A child that never exits, a peer that stops sending, a host that drops SYN packets:
@@ -143,9 +146,12 @@ class AwaitWithoutTimeout(Rule):
         method = func.attr.value
         if method in PROCESS_WAITS and self._kind(func.value) == "process":
             if dotted_name(func.value) in self._frames[-1][1]:
-                return  # the process was killed: the wait returns promptly
+                return  # killed or already waited for: the wait returns promptly
             self._report(call, f"`Process.{method}()`", "the child process")
         elif method in STREAM_READS and self._kind(func.value) == "reader":
+            owner = func.value.value if isinstance(func.value, cst.Attribute) else None
+            if owner is not None and dotted_name(owner) in self._frames[-1][1]:
+                return  # the pipe of a process that has exited: EOF comes at once
             self._report(call, f"`StreamReader.{method}()`", "the peer")
 
     def _report(self, call: cst.Call, label: str, what: str) -> None:
