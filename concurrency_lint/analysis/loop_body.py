@@ -129,9 +129,9 @@ class _Scan:
                 self.expression(item.item, always)
                 if item.asname is not None:
                     self.bind(item.asname.name, item.item)
-            self.block(node.body, always, own_level)
+            self.block(node.body, always, own_level, conditional=False)
         elif isinstance(node, (cst.Try, cst.TryStar)):
-            self.block(node.body, always, own_level)
+            self.block(node.body, always, own_level, conditional=False)
             for handler in node.handlers:
                 if handler.type is not None:
                     self.expression(handler.type, False)
@@ -143,21 +143,24 @@ class _Scan:
             if node.orelse is not None:
                 self.block(node.orelse.body, False, own_level)
             if node.finalbody is not None:
-                self.block(node.finalbody.body, always, own_level)
+                self.block(node.finalbody.body, always, own_level, conditional=False)
         elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             self.facts.block("defines a function or class inside the loop")
         else:
             self.facts.block(f"`{type(node).__name__.lower()}` statement inside the loop")
 
-    def block(self, body: cst.BaseSuite, always: bool, own_level: bool) -> None:
-        """A nested block; names it binds count as bound after it only if it always runs."""
+    def block(
+        self, body: cst.BaseSuite, always: bool, own_level: bool, conditional: bool = True
+    ) -> None:
+        """A nested block; names a ``conditional`` one binds (``if``, loop bodies, handlers)
+        do not count as bound after it."""
         bound = set(self.bound)
         for statement in body.body:
             if isinstance(statement, cst.BaseSmallStatement):
                 self.small(statement, always, False, own_level)
             else:
                 self.statement(statement, always, False, own_level)
-        if not always:
+        if conditional:
             self.bound = bound
 
     def small(self, node: cst.BaseSmallStatement, always: bool, top: bool, own_level: bool) -> None:
