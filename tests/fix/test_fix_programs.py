@@ -33,10 +33,12 @@ def run_program(path: Path, *args: str) -> tuple[str, int, str | None]:
     return completed.stdout, completed.returncode, raised[-1] if raised else None
 
 
+FIX_COMMAND = ("-m", "concurrency_lint", "fix", "--apply", "--unsafe-fixes", "--no-cache")
+
+
 def fix_program(path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "concurrency_lint", "fix", "--apply", "--unsafe-fixes"]
-        + ["--no-cache", "--select", "CL101,CL102", str(path)],
+        [sys.executable, *FIX_COMMAND, "--select", "CL101,CL102", str(path)],
         capture_output=True,
         text=True,
         timeout=300,
