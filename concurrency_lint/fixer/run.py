@@ -8,6 +8,7 @@ from pathlib import Path
 
 from concurrency_lint.config import Config
 from concurrency_lint.engine import ScanOptions, scan_paths
+from concurrency_lint.fixer.fan_out import fix_files
 from concurrency_lint.fixer.passes import MAX_PASSES, Refusal, TextFixes, fix_text, wanted
 from concurrency_lint.fixer.source_file import UnfixableFile, read_document, write_atomically
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, Finding
@@ -99,10 +100,7 @@ def fix_paths(
             others.extend(result.findings)
     if not to_fix:
         return FixRun((), tuple(others), scan.files_scanned, options.apply)
-    from concurrency_lint.file_checker import FileChecker
-
-    checker = FileChecker(config)
-    files = tuple(fix_file(result, checker.check_text, options) for result in to_fix)
+    files = fix_files(to_fix, config, options)
     return FixRun(files, tuple(others), scan.files_scanned, options.apply)
 
 

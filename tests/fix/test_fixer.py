@@ -304,3 +304,12 @@ def test_the_diff_keeps_form_feeds_inside_lines_and_marks_a_missing_newline() ->
         "+y = 3",
         "\\ No newline at end of file",
     ]
+
+
+def test_many_files_are_fixed_in_worker_processes(project: Path) -> None:
+    paths = [_write(project / f"m{index}.py", SNIPPET.encode()) for index in range(9)]
+    options = FixOptions(apply=True, unsafe=True, use_cache=False, jobs=2)
+    run = fix_paths([project], Config(), options)
+    assert [file.display for file in run.files] == sorted(f"m{index}.py" for index in range(9))
+    assert all(file.written for file in run.files)
+    assert all(path.read_text() == FIXED_SNIPPET for path in paths)
