@@ -9,12 +9,14 @@ rule and the timings. Usage: ``python benchmarks/fix_real_code.py [--keep]``.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import warnings
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -51,14 +53,27 @@ def run_fix(root: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str], 
     return done, time.perf_counter() - started
 
 
+def summary_lines(stderr: str) -> list[str]:
+    """The closing summary of a run (the lines that are not about one file)."""
+    return [line for line in stderr.splitlines() if not re.match(r"^\S+\.pyi?:", line)]
+
+
+def refusal_reasons(stderr: str) -> Counter[str]:
+    """How often each reason for not applying a fix or not fixing a file came up."""
+    reasons: Counter[str] = Counter()
+    for line in stderr.splitlines():
+        match = re.match(r"^\S+\.pyi?:(?:\d+:\d+: (CL\d+) fix not applied| not fixed): (.*)$", line)
+        if match:
+            reason = re.sub(r"\(line \d+\)|'[^']*'|`[^`]*`", "…", match.group(2))
+            reasons[f"{match.group(1) or 'file'}: {reason}"] += 1
+    return reasons
+
+
 def check_project(label: str, source: Path, workdir: Path) -> bool:
     copy = workdir / label
     shutil.copytree(source, copy, ignore=SKIP, symlinks=True)
     before = snapshot(copy)
     first, first_seconds = run_fix(copy, "--statistics")
-    if first.returncode == 2:
-        print(f"{label}: fix failed (exit 2)\n{first.stderr}")
-        return False
     after = snapshot(copy)
     changed = [path for path in after if after[path] != before.get(path)]
     broken = [
@@ -73,7 +88,9 @@ def check_project(label: str, source: Path, workdir: Path) -> bool:
 
     print(f"== {label}: {len(before)} files, {len(changed)} changed ({first_seconds:.1f} s)")
     print(first.stdout.rstrip() or "     0  (no fixes)")
-    print("   " + first.stderr.strip().replace("\n", "\n   "))
+    print(f"   exit {first.returncode}; " + "; ".join(summary_lines(first.stderr)))
+    for reason, count in refusal_reasons(first.stderr).most_common():
+        print(f"   {count:>5} x {reason}")
     print(f"   changed files that no longer compile: {len(broken)}")
     for path, error in broken:
         print(f"     {path.relative_to(copy)}: {error}")
