@@ -79,6 +79,11 @@ NEUTRAL_CALLS = frozenset(
                 "abs",
                 "all",
                 "print",
+                "callable",
+                "getattr",
+                "hasattr",
+                "id",
+                "type",
                 "any",
                 "bool",
                 "bytes",
@@ -139,6 +144,9 @@ NEUTRAL_CALLS = frozenset(
                 "prod",
             )
         ),
+        *(f"time.{name}" for name in ("time", "monotonic", "perf_counter", "process_time")),
+        *(f"threading.{name}" for name in ("get_ident", "current_thread")),
+        *(f"random.{name}" for name in ("random", "randint", "choice", "uniform", "getrandbits")),
         *(
             f"os.path.{name}"
             for name in ("join", "basename", "dirname", "splitext", "split", "normpath")
