@@ -1,0 +1,33 @@
+"""The source text of a replacement node, written where the node it replaces stood."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+
+def block_indent(lines: list[str], line: int) -> str:
+    """The indentation of the block whose statement starts on 1-based ``line``."""
+    if not 0 < line <= len(lines):
+        return ""
+    text = lines[line - 1]
+    leading = text[: len(text) - len(text.lstrip(" \t\x0c"))]
+    return leading.rsplit("\x0c", 1)[-1]  # a form feed resets the indentation
+
+
+def node_code(module: cst.Module, node: cst.CSTNode, indent: str) -> str:
+    """``node``'s code inside a block indented by ``indent``.
+
+    ``Module.code_for_node`` writes a node as if at the top level, so continuation lines
+    of a multi-line expression (inside brackets) would lose the block's indentation.
+    Statements are written as before: their positions leave out their own indentation.
+    """
+    if not indent or isinstance(node, (cst.BaseStatement, cst.BaseSuite)):
+        return module.code_for_node(node)
+    state = CodegenState(
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+        indent_tokens=[indent],
+    )
+    node._codegen(state)
+    return "".join(state.tokens)
