@@ -7,6 +7,7 @@ import libcst as cst
 from concurrency_lint.analysis.async_context import (
     ResourceIndex,
     ResourceKind,
+    bounded_by_callers,
     is_timeout_scope,
     resource_index,
 )
@@ -34,7 +35,8 @@ class AwaitWithoutTimeout(Rule):
     `await asyncio.open_connection(...)` itself — when the await is not wrapped in
     `asyncio.wait_for` and not inside `asyncio.timeout()` / `timeout_at()`,
     `async_timeout.timeout()`, `anyio` / `trio` `fail_after` / `move_on_after` /
-    `fail_at` / `move_on_at` or a `CancelScope(deadline=...)` in the same function.
+    `fail_at` / `move_on_at` or a `CancelScope(deadline=...)` in the same function, and
+    the function is not one that every call in the module wraps in `asyncio.wait_for`.
     `await proc.wait()` after the same process was killed or terminated, or was already
     waited for (`communicate()` or `wait()`, which return only once it has exited), is
     not flagged, nor are later reads of that process's pipes.
@@ -97,13 +99,17 @@ class AwaitWithoutTimeout(Rule):
     def __init__(self, context) -> None:
         super().__init__(context)
         self._index: ResourceIndex | None = None
+        self._bounded_names: frozenset[str] | None = None
         # one frame per function: [timeout scopes open, receivers killed so far]
         self._frames: list[tuple[list[int], set[str]]] = [([0], set())]
 
     # ---- frames: timeout scopes and stopped processes of the current function ----------
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._frames.append(([0], set()))
+        if self._bounded_names is None:
+            self._bounded_names = bounded_by_callers(self.context.module)
+        bounded = 1 if node.name.value in self._bounded_names else 0
+        self._frames.append(([bounded], set()))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._frames.pop()

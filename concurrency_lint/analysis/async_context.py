@@ -53,6 +53,21 @@ def resource_index(module: cst.Module) -> ResourceIndex:
     return collector.index
 
 
+def bounded_by_callers(module: cst.Module) -> frozenset[str]:
+    """Names of functions that every call in the module wraps in ``asyncio.wait_for``.
+
+    ``await asyncio.wait_for(client(addr), 10)`` bounds all of ``client``'s awaits; a
+    function also called plainly somewhere (``await client(addr)``) is not bounded.
+    """
+    imports = ImportMap()
+    module.visit(_ImportCollector(imports))
+    counter = _CallerCounter(imports)
+    module.visit(counter)
+    return frozenset(
+        name for name, total in counter.total.items() if counter.bounded.get(name) == total
+    )
+
+
 def is_timeout_scope(
     item: cst.WithItem, qualify: Callable[[cst.BaseExpression], str | None]
 ) -> bool:
@@ -90,6 +105,29 @@ class _ImportCollector(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self.imports.record_import_from(node)
+
+
+class _CallerCounter(cst.CSTVisitor):
+    def __init__(self, imports: ImportMap) -> None:
+        self.imports = imports
+        self.total: dict[str, int] = {}
+        self.bounded: dict[str, int] = {}
+        self._wrapped: set[int] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.imports.qualify(node.func) in TIMEOUT_WRAPPERS:
+            given = positional_args(node)
+            if given and isinstance(given[0].value, cst.Call):
+                self._wrapped.add(id(given[0].value))
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else None
+        if isinstance(func, cst.Name):
+            name = func.value
+        if name is None:
+            return
+        self.total[name] = self.total.get(name, 0) + 1
+        if id(node) in self._wrapped:
+            self.bounded[name] = self.bounded.get(name, 0) + 1
 
 
 class _ResourceCollector(cst.CSTVisitor):
