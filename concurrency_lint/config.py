@@ -146,7 +146,8 @@ def load_config(path: Path | None, known_codes: frozenset[str]) -> Config:
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
-    if path.name == "pyproject.toml":
+    tool_table = document.get("tool")
+    if path.name == "pyproject.toml" or (isinstance(tool_table, dict) and "conclint" in tool_table):
         table = document.get("tool", {}).get("conclint", {})
         prefix = "tool.conclint"
     else:

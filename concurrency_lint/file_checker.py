@@ -31,7 +31,12 @@ from concurrency_lint.rule import FileContext, Report, Rule
 from concurrency_lint.selection import enabled_codes, ignored_for_path
 from concurrency_lint.source_text import UndecodableSource, decode_source, needs_strict_precheck
 from concurrency_lint.suppressions import ignores_whole_file, is_suppressed
-from concurrency_lint.syntax_check import SyntaxProblem, parse_python
+from concurrency_lint.syntax_check import (
+    MAX_ANALYSABLE_DEPTH,
+    SyntaxProblem,
+    nesting_depth,
+    parse_python,
+)
 
 # Parsing and visiting recurse once per nesting level: give them a deep stack.
 _PARSER_STACK_BYTES = 256 * 1024 * 1024
@@ -241,12 +246,21 @@ def _run_with_deep_stack(work: Callable[[], None]) -> None:
 def _parse(path: str, text: str, offset: _Offset) -> cst.Module | Finding:
     """The parsed module, or a CL001 finding saying why the text does not parse."""
     if needs_strict_precheck(text):
-        problem = parse_python(text)
-        if isinstance(problem, SyntaxProblem):
-            return _problem_finding(problem, path, offset)
+        tree = parse_python(text)
+        if isinstance(tree, SyntaxProblem):
+            return _problem_finding(tree, path, offset)
+        depth = nesting_depth(tree)
+        if depth > MAX_ANALYSABLE_DEPTH:
+            message = f"nests {depth} levels deep, more than can be analysed"
+            return _engine_finding(
+                SYNTAX_ERROR, f"{message} ({MAX_ANALYSABLE_DEPTH})", path, offset
+            )
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
+        problem = parse_python(text)  # the interpreter's message and position are clearer
+        if isinstance(problem, SyntaxProblem):
+            return _problem_finding(problem, path, offset)
         message = exc.message.strip().splitlines()[0] if exc.message else "invalid syntax"
         line, column = exc.raw_line, exc.raw_column + 1
         located = _PARSER_POSITION.match(message)

@@ -84,7 +84,7 @@ class GitIgnore:
             text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
-        ignore = cls(folder, text.splitlines())
+        ignore = cls(folder.absolute(), text.splitlines())
         return ignore if ignore.patterns else None
 
     def verdict(self, relative: str, is_dir: bool) -> bool | None:

@@ -3,7 +3,8 @@
 LibCST needs seconds per megabyte; generated modules (tables, bindings, fixtures) run to
 many megabytes and almost none of their statements mention anything a rule looks at.
 Such a module is cut down before LibCST sees it: every top-level statement that mentions
-no trigger token, imports nothing and defines nothing a kept statement names becomes
+no trigger token and no imported name, imports nothing and defines nothing a kept
+statement names becomes
 one empty line. Columns of what is kept do not move, and :class:`PrunedModule` maps its
 lines back to the real source.
 """
@@ -52,10 +53,12 @@ def prune_module(text: str, tree: ast.Module, tokens: Iterable[str]) -> PrunedMo
     lines = split_lines(text)
     spans = [_line_span(statement) for statement in tree.body]
     segments = ["".join(lines[first - 1 : last]) for first, last in spans]
+    imported = _imported_names(tree)
     keep = [
         isinstance(statement, (ast.Import, ast.ImportFrom))
         or "import" in segment
         or any(token in segment for token in tokens)
+        or not imported.isdisjoint(_WORD.findall(segment))
         for statement, segment in zip(tree.body, segments, strict=True)
     ]
     _keep_named_definitions(tree.body, segments, keep)
@@ -74,6 +77,16 @@ def prune_module(text: str, tree: ast.Module, tokens: Iterable[str]) -> PrunedMo
             source_lines.append(number)
         in_removed_run = removed
     return PrunedModule("".join(kept_text), tuple(source_lines))
+
+
+def _imported_names(tree: ast.Module) -> set[str]:
+    """Names bound by imports anywhere in the module (``sp`` in ``import subprocess as sp``)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                names.add((alias.asname or alias.name).split(".")[0])
+    return names
 
 
 def _line_span(statement: ast.stmt) -> tuple[int, int]:

@@ -38,8 +38,7 @@ def decode_source(data: bytes) -> DecodedSource:
 _BRACKET = re.compile(r"[()\[\]{}]")
 _OPENERS = frozenset("([{")
 # Below these sizes no construct can nest deeply enough to exhaust the parser's stack.
-_SAFE_SOURCE_CHARS = 20_000
-_SAFE_GROUP_CHARS = 20_000
+_SAFE_GROUP_CHARS = 4_000
 _SAFE_DEPTH = 100
 
 
@@ -49,7 +48,7 @@ def needs_strict_precheck(text: str) -> bool:
     Such a file is first checked by the interpreter's own parser, which rejects
     pathological nesting with an error instead of running out of stack.
     """
-    if len(text) < _SAFE_SOURCE_CHARS:
+    if len(text) <= 2 * _SAFE_DEPTH:  # too short to open that many brackets
         return False
     if max(map(len, text.splitlines()), default=0) > _SAFE_GROUP_CHARS:
         return True

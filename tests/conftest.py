@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -15,3 +18,25 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty project folder, made the working folder."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """What one in-process ``conclint`` invocation produced."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_conclint(*args: str, stdin: str | bytes | None = None) -> CliRun:
+    """Run ``conclint ARGS`` in this process (the engine stays in-process for small scans)."""
+    from concurrency_lint.cli import main
+
+    result = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+    return CliRun(result.exit_code, result.stdout, result.stderr)
+
+
+def json_findings(run: CliRun) -> list[dict]:
+    """The findings of a ``--format json`` run."""
+    return json.loads(run.stdout)["findings"]

@@ -1,29 +1,43 @@
-"""The ``conclint`` command line: one module per command, all terminal I/O here."""
+"""The ``conclint`` command line: one module per command, all terminal I/O here.
+
+Commands are imported only when invoked, so ``conclint scan`` on a warm cache never
+imports what ``fix`` or ``inventory`` need (LibCST among them).
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 import concurrency_lint
-from concurrency_lint.cli.rules_command import rule_command, rules_command
-from concurrency_lint.cli.scan_command import scan_command
+
+#: command name -> (module under concurrency_lint.cli, attribute holding the command)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "scan": ("scan_command", "scan_command"),
+    "fix": ("fix_command", "command"),
+    "inventory": ("inventory_command", "command"),
+    "rules": ("rules_command", "rules_command"),
+    "rule": ("rules_command", "rule_command"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attribute = COMMANDS[cmd_name]
+        module = importlib.import_module(f"concurrency_lint.cli.{module_name}")
+        command: click.Command = getattr(module, attribute)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(concurrency_lint.__version__, prog_name="conclint")
 def main() -> None:
     """conclint: find and fix Python concurrency anti-patterns."""
-
-
-main.add_command(scan_command)
-main.add_command(rules_command)
-main.add_command(rule_command)
-
-for _optional in ("fix_command", "inventory_command"):
-    try:
-        _module = __import__(f"concurrency_lint.cli.{_optional}", fromlist=["command"])
-    except ModuleNotFoundError as _exc:  # that command is not part of this build yet
-        if _exc.name != f"concurrency_lint.cli.{_optional}":
-            raise
-    else:
-        main.add_command(_module.command)
