@@ -59,6 +59,9 @@ STREAM_ARGUMENTS: dict[str, tuple[int, ...]] = {
     "csv.reader": (0,),
     "shutil.copyfileobj": (0, 1),
 }
+#: Calls whose effect depends on what earlier iterations did to the process or the file
+#: system (a parent folder removed only once its children are): iterations are ordered.
+ORDER_SENSITIVE_CALLS = frozenset({"os.rmdir", "os.removedirs", "os.chdir", "os.umask"})
 MIN_LITERAL_ITEMS = 3
 
 LoopNode = cst.For | cst.ListComp | cst.SetComp | cst.DictComp | cst.Call
@@ -224,6 +227,8 @@ def _for_loop_io(node: cst.For, lookup: IoLookup) -> LoopIo | None:
         return None
     if names_read(node.iter) & (facts.written | set(facts.accumulators)):
         return None  # a worklist: the body feeds the iterable
+    if any(lookup.semantics.call_name(call) in ORDER_SENSITIVE_CALLS for call in calls_in(node)):
+        return None
     calls = dependent_io(facts.every_iteration, facts.tainted, lookup)
     if not calls:
         return None
