@@ -25,7 +25,8 @@ from concurrency_lint.model import (
     Fix,
     Span,
 )
-from concurrency_lint.pruning import PRUNE_ABOVE_CHARS, PrunedModule, prune_module
+from concurrency_lint.node_code import block_indent, node_code
+from concurrency_lint.pruning import PRUNE_ABOVE_CHARS, PrunedModule, prune_module, split_lines
 from concurrency_lint.registry import all_rules, known_codes
 from concurrency_lint.rule import FileContext, Report, Rule
 from concurrency_lint.selection import enabled_codes, ignored_for_path
@@ -167,8 +168,9 @@ class FileChecker:
             return findings
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         lines = text.splitlines()
+        source_lines = split_lines(text)
         for report in context.reports:
-            finding = _to_finding(report, path, module, positions, offset, markdown)
+            finding = _to_finding(report, path, module, positions, offset, markdown, source_lines)
             statement_line = (
                 positions[report.statement].start.line if report.statement in positions else None
             )
@@ -315,14 +317,20 @@ def _to_finding(
     positions: object,
     offset: _Offset,
     markdown: bool,
+    source_lines: list[str],
 ) -> Finding:
     span = _span(positions[report.node], offset)  # type: ignore[index]
     fix = None
     if report.fix is not None and not markdown:
+        indent = (
+            block_indent(source_lines, positions[report.statement].start.line)  # type: ignore[index]
+            if report.statement in positions  # type: ignore[operator]
+            else ""
+        )
         edits = tuple(
             Edit(
                 _span(positions[old], offset),  # type: ignore[index]
-                new if isinstance(new, str) else module.code_for_node(new),
+                new if isinstance(new, str) else node_code(module, new, indent),
             )
             for old, new in report.fix.changes
         )

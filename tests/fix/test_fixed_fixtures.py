@@ -1,4 +1,8 @@
-"""Every ``fixtures/rules/CLxxx.fixed.py``: the real fixer turns CLxxx.py into it, once."""
+"""Every ``fixtures/rules/CLxxx.fixed.py``: the real fixer turns CLxxx.py into it, once.
+
+Only the fixture's own rule fixes it (unless its ``# conclint-args:`` header selects
+otherwise), so a new rule firing on another rule's fixture does not change the expectation.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from concurrency_lint.config import Config
 from concurrency_lint.fixer import FixOptions, fix_paths
 from concurrency_lint.testing import fixture_config
 
@@ -27,7 +32,8 @@ def test_fix_apply_unsafe_gives_the_fixed_fixture_and_is_idempotent(
     source = FIXTURE_DIR / expected.name.replace(".fixed.py", ".py")
     copy = project / source.name
     shutil.copyfile(source, copy)
-    config = fixture_config(source.read_text(encoding="utf-8"))
+    code = source.name.removesuffix(".py")
+    config = fixture_config(source.read_text(encoding="utf-8"), Config(select=(code,)))
 
     first = fix_paths([copy], config, APPLY_ALL)
     assert first.fixes_applied > 0

@@ -313,3 +313,13 @@ def test_many_files_are_fixed_in_worker_processes(project: Path) -> None:
     assert [file.display for file in run.files] == sorted(f"m{index}.py" for index in range(9))
     assert all(file.written for file in run.files)
     assert all(path.read_text() == FIXED_SNIPPET for path in paths)
+
+
+def test_continuation_lines_of_a_fixed_call_keep_their_indentation() -> None:
+    source = (
+        "import subprocess\n\n\ndef f():\n    if True:\n"
+        '        subprocess.check_call(["python", "-c",\n'
+        '                               "pass"])\n'
+    )
+    outcome = fix_text(source, _real_check, unsafe=True)
+    assert outcome.text == source.replace('"pass"])', '"pass"], timeout=10)')
