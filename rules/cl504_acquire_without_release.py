@@ -14,13 +14,14 @@ class AcquireWithoutRelease(Rule):
     """
     ## What it does
     Flags `lock.acquire()` (or `await lock.acquire()`) used as a statement, when a later
-    statement of the same block calls `lock.release()` but not from the `finally` of a
-    `try` that starts right after the acquire (or encloses it).
+    statement of the same block is `lock.release()`, with code in between, and no `try`
+    right after the acquire (or around it) releases the lock in its `finally`.
 
     Not flagged, because `with` would not do there: a function that acquires and leaves
     the release to someone else (an `__enter__`, an `acquire_lock()` helper, a nested
-    function or callback), a re-acquire after an earlier release (`Condition.wait`
-    style), and a conditional acquire (`if lock.acquire(timeout=5):`,
+    function or callback), a release only in some branch, a re-acquire after an earlier
+    release (`Condition.wait` style), a second acquire before the release (reentrancy,
+    counting semaphores), and a conditional acquire (`if lock.acquire(timeout=5):`,
     `acquire(blocking=False)`). Nor is `lock.acquire()` directly followed by
     `lock.release()`: it waits for the lock to be free and holds it across nothing.
 
@@ -92,11 +93,18 @@ class AcquireWithoutRelease(Rule):
             return
         chain = self.semantics.statements
         inside = chain[chain.index(function) + 1 : -1] if function in chain else []
-        later = _later_statements(inside[-1] if inside else function, statement)
-        if not any(_releases(following, receiver) for following in later):
-            return  # no release after it in this block: `with` would bracket nothing
-        if isinstance(later[0], cst.SimpleStatementLine) and _releases(later[0], receiver):
+        earlier, later = _siblings(inside[-1] if inside else function, statement)
+        release = next(
+            (i for i, following in enumerate(later) if _is_release_line(following, receiver)), None
+        )
+        if release is None:
+            return  # released conditionally, elsewhere or by someone else: `with` would not do
+        if release == 0:
             return  # acquire then release at once: waits for the lock, holds it for nothing
+        if _held_before(earlier, receiver) or any(
+            _calls(following, receiver, "acquire") for following in later[:release]
+        ):
+            return  # acquired twice before a release: reentrancy or counting, not a region
         if _released_in_finally(statement, inside, later[0], receiver):
             return
         keyword = "async with" if self.semantics.in_async_function() else "with"
@@ -150,19 +158,28 @@ def _is_statement_call(statement: cst.SimpleStatementLine, call: cst.Call) -> bo
 
 
 def _finally_releases(node: cst.Try | cst.TryStar, receiver: str) -> bool:
-    return node.finalbody is not None and _releases(node.finalbody, receiver)
+    return node.finalbody is not None and _calls(node.finalbody, receiver, "release")
 
 
-def _releases(node: cst.CSTNode, receiver: str) -> bool:
-    finder = _ReleaseFinder(receiver)
+def _is_release_line(node: cst.CSTNode, receiver: str) -> bool:
+    """A statement line that is ``receiver.release()`` (unconditionally)."""
+    return isinstance(node, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.Expr) and _calls(small, receiver, "release") for small in node.body
+    )
+
+
+def _calls(node: cst.CSTNode, receiver: str, method: str) -> bool:
+    """True when ``receiver.method(...)`` is called in ``node`` (nested functions aside)."""
+    finder = _MethodCallFinder(receiver, method)
     node.visit(finder)
     return finder.found
 
 
-class _ReleaseFinder(cst.CSTVisitor):
-    def __init__(self, receiver: str) -> None:
+class _MethodCallFinder(cst.CSTVisitor):
+    def __init__(self, receiver: str, method: str) -> None:
         super().__init__()
         self.receiver = receiver
+        self.method = method
         self.found = False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -175,20 +192,30 @@ class _ReleaseFinder(cst.CSTVisitor):
         func = node.func
         if (
             isinstance(func, cst.Attribute)
-            and func.attr.value == "release"
+            and func.attr.value == self.method
             and dotted_name(func.value) == self.receiver
         ):
             self.found = True
         return not self.found
 
 
-def _later_statements(parent: cst.CSTNode, statement: cst.BaseStatement) -> list[cst.CSTNode]:
-    """The statements after ``statement`` in the block of ``parent`` that holds it."""
+def _siblings(
+    parent: cst.CSTNode, statement: cst.BaseStatement
+) -> tuple[list[cst.CSTNode], list[cst.CSTNode]]:
+    """The statements before and after ``statement`` in the block of ``parent`` holding it."""
     for block in _blocks_of(parent):
         for position, candidate in enumerate(block):
             if candidate is statement:
-                return list(block[position + 1 :])
-    return []
+                return list(block[:position]), list(block[position + 1 :])
+    return [], []
+
+
+def _held_before(earlier: list[cst.CSTNode], receiver: str) -> bool:
+    """More acquires than releases earlier in the block: the lock is already held."""
+    held = 0
+    for statement in earlier:
+        held += _calls(statement, receiver, "acquire") - _calls(statement, receiver, "release")
+    return held > 0
 
 
 def _blocks_of(node: cst.CSTNode) -> list[list[cst.BaseStatement]]:
