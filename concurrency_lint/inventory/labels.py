@@ -7,7 +7,7 @@ LANGUAGES = ("en", "fr")
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "Inventory of Python concurrency mechanisms",
-        "summary": "{files} files analysed, {uses} uses found.",
+        "summary": "Files analysed: {files}; uses found: {uses}.",
         "section.multiprocessing": "multiprocessing implementations",
         "section.threading": "threading implementations",
         "section.concurrent_futures": "concurrent.futures implementations",
@@ -65,27 +65,27 @@ TEXT: dict[str, dict[str, str]] = {
         "second": "{value} second",
         "seconds": "{value} seconds",
         "observation.try_except": (
-            "{count} of {total} uses (sections 1 to 4) are inside try/except{examples}."
+            "Uses inside try/except: {count} of {total} (sections 1 to 4){examples}."
         ),
-        "observation.try_finally": "{count} of {total} uses are inside try/finally{examples}.",
+        "observation.try_finally": "Uses inside try/finally: {count} of {total}{examples}.",
         "observation.as_completed": (
-            "as_completed loops: {guarded} read results inside try/except, "
-            "{unguarded} read them unguarded{examples}, {unread} never read them."
+            "as_completed loops: results read inside try/except {guarded}, "
+            "read unguarded {unguarded}{examples}, never read {unread}."
         ),
         "observation.gather": (
-            "{count} of {total} gather() calls use return_exceptions=True{examples}."
+            "gather() calls with return_exceptions=True: {count} of {total}{examples}."
         ),
-        "observation.locks": ("{count} of {total} locks protect shared results{examples}."),
+        "observation.locks": "Locks protecting shared results: {count} of {total}{examples}.",
         "observation.queues": (
-            "{bounded} of {queues} queues are bounded (backpressure); "
-            "{timed} of {waits} waits and locks have a timeout."
+            "Bounded queues (backpressure): {bounded} of {queues}; "
+            "waits and locks with a timeout: {timed} of {waits}."
         ),
-        "observation.none": ("{count} of {total} uses have no visible error handling{examples}."),
+        "observation.none": "Uses with no visible error handling: {count} of {total}{examples}.",
         "examples": " (e.g. {examples})",
     },
     "fr": {
         "title": "Inventaire des mécanismes de parallélisation Python",
-        "summary": "{files} fichiers analysés, {uses} utilisations trouvées.",
+        "summary": "Fichiers analysés : {files} ; utilisations trouvées : {uses}.",
         "section.multiprocessing": "Implémentations de multiprocessing",
         "section.threading": "Implémentations de threading",
         "section.concurrent_futures": "Implémentations de concurrent.futures",
@@ -145,27 +145,27 @@ TEXT: dict[str, dict[str, str]] = {
         "second": "{value} seconde",
         "seconds": "{value} secondes",
         "observation.try_except": (
-            "{count} utilisations sur {total} (sections 1 à 4) sont dans un try/except{examples}."
+            "Utilisations dans un try/except : {count} sur {total} (sections 1 à 4){examples}."
         ),
         "observation.try_finally": (
-            "{count} utilisations sur {total} sont dans un try/finally{examples}."
+            "Utilisations dans un try/finally : {count} sur {total}{examples}."
         ),
         "observation.as_completed": (
-            "Boucles as_completed : {guarded} lisent les résultats dans un try/except, "
-            "{unguarded} les lisent sans protection{examples}, {unread} ne les lisent jamais."
+            "Boucles as_completed : résultats lus dans un try/except {guarded}, "
+            "lus sans protection {unguarded}{examples}, jamais lus {unread}."
         ),
         "observation.gather": (
-            "{count} appels gather() sur {total} utilisent return_exceptions=True{examples}."
+            "Appels gather() avec return_exceptions=True : {count} sur {total}{examples}."
         ),
         "observation.locks": (
-            "{count} verrous sur {total} protègent des résultats partagés{examples}."
+            "Verrous protégeant des résultats partagés : {count} sur {total}{examples}."
         ),
         "observation.queues": (
-            "{bounded} files d'attente sur {queues} sont bornées (backpressure) ; "
-            "{timed} attentes et verrous sur {waits} ont un timeout."
+            "Files d'attente bornées (backpressure) : {bounded} sur {queues} ; "
+            "attentes et verrous avec timeout : {timed} sur {waits}."
         ),
         "observation.none": (
-            "{count} utilisations sur {total} n'ont aucune gestion d'erreurs visible{examples}."
+            "Utilisations sans gestion d'erreurs visible : {count} sur {total}{examples}."
         ),
         "examples": " (ex. : {examples})",
     },
