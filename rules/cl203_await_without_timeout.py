@@ -137,6 +137,11 @@ class AwaitWithoutTimeout(Rule):
             if receiver is not None:
                 self._frames[-1][1].add(receiver)
 
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        rebound = dotted_name(node.target)
+        if rebound is not None:
+            self._frames[-1][1].discard(rebound)  # a new process under the old name
+
     # ---- the check ---------------------------------------------------------------------
 
     def visit_Await(self, node: cst.Await) -> None:
