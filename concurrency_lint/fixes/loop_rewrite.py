@@ -48,6 +48,7 @@ class LoopSite:
     runtime_module: str
     state_is_local: bool  # accumulators are locals of the enclosing function, no try around
     qualify: Qualify  # qualified name of an expression where the loop stands
+    in_class_body: bool = False  # a function defined there could not see the class's names
 
 
 def rewrite_loop(found: LoopIo, site: LoopSite) -> NodeFix | str:
@@ -143,6 +144,8 @@ def _rewrite(
 
 
 def _refusal(node: cst.For, loop: cst.For, facts: BodyFacts, site: LoopSite) -> str | None:
+    if site.in_class_body:
+        return "the loop runs in a class body"
     if facts.continues:
         return "the loop body uses `continue`"
     if facts.nested_accumulation:

@@ -54,6 +54,7 @@ class SiteTracker:
             runtime_module=self.context.config.runtime_module,
             state_is_local=local,
             qualify=semantics.qualified_name,
+            in_class_body=semantics.scopes.current.kind == "class",
         )
 
     def _names(self, scope: cst.CSTNode) -> set[str]:

@@ -1,0 +1,147 @@
+"""The CL101/CL102 loop rewrite: what it produces, when it is safe, when it refuses."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from concurrency_lint.config import Config
+from concurrency_lint.file_checker import FileChecker
+from concurrency_lint.model import Finding, Safety
+from concurrency_lint.text_edits import apply_edits
+
+
+def finding(code: str, rule: str = "CL101") -> tuple[Finding, str]:
+    code = textwrap.dedent(code)
+    checker = FileChecker(Config(select=("CL101", "CL102")))
+    found = [f for f in checker.check_text("example.py", code).findings if f.code == rule]
+    assert len(found) == 1, found
+    return found[0], code
+
+
+def fixed(code: str, rule: str = "CL101") -> tuple[str, Safety]:
+    result, source = finding(code, rule)
+    assert result.fix is not None, result.message
+    assert result.fix.imports == (("concurrency_lint.parallel", "run_parallel"),)
+    text = apply_edits(source, result.fix.edits)
+    compile(text, "example.py", "exec")
+    return text, result.fix.safety
+
+
+def test_reads_with_local_accumulation_are_a_safe_fix() -> None:
+    text, safety = fixed(
+        """
+        def load(paths):
+            out = {}
+            for path in paths:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+                out[path] = len(data)
+            return out
+        """
+    )
+    assert safety is Safety.SAFE
+    assert "def load_path(path):" in text
+    assert "return len(data)" in text
+    assert "for path, len_data, _error in run_parallel(load_path, paths, max_workers=50" in text
+    assert "out[path] = len_data" in text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "out.append(open(p, 'w').write('x'))",  # writes
+        "out.append(subprocess.run(p, timeout=1))",  # child process
+        "print(open(p).read())",  # output whose order may change
+    ],
+)
+def test_side_effects_make_the_fix_unsafe(body: str) -> None:
+    code = f"import subprocess\ndef f(ps):\n    out = []\n    for p in ps:\n        {body}\n"
+    _text, safety = fixed(code)
+    assert safety is Safety.UNSAFE
+
+
+def test_accumulating_into_a_parameter_or_inside_try_is_unsafe() -> None:
+    _text, safety = fixed("def f(ps, out):\n    for p in ps:\n        out.append(open(p).read())\n")
+    assert safety is Safety.UNSAFE
+    _text, safety = fixed(
+        "def f(ps):\n    out = []\n    try:\n        for p in ps:\n"
+        "            out.append(open(p).read())\n    except OSError:\n        return out\n"
+    )
+    assert safety is Safety.UNSAFE
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (
+            "for p in ps:\n    if not p:\n        continue\n    print(open(p).read())\n",
+            "`continue`",
+        ),
+        ("for p in ps:\n    text = open(p).read()\nprint(text)\n", "`text` is bound in the loop"),
+        (
+            "for p in ps:\n    with open(p) as fh:\n        out.append(fh.read())\n",
+            "accumulation sits inside",
+        ),
+        ("for p in ps:\n    open(p).read()\nelse:\n    pass\n", "`else` clause"),
+        ("for p in ps:\n    open(p).write('''a\nb''')\n", "multi-line string"),
+        ("class K:\n    for p in PS:\n        open(p).read()\n", "class body"),
+    ],
+)
+def test_no_fix_when_the_split_cannot_be_proven_right(code: str, reason: str) -> None:
+    result, _source = finding(code)
+    assert result.fix is None
+    assert "no automatic fix" in result.message and reason in result.message
+
+
+def test_several_values_come_back_as_a_tuple() -> None:
+    text, _safety = fixed(
+        "def f(ps):\n    names, total = [], 0\n    for p in ps:\n"
+        "        text = open(p).read()\n        names.append(text.strip())\n"
+        "        total += len(text)\n    return names, total\n"
+    )
+    assert "return text.strip(), len(text)" in text
+    assert "for p, (text_strip, len_text), _error in run_parallel(" in text
+
+
+def test_two_rewrites_in_one_function_get_different_names() -> None:
+    code = textwrap.dedent(
+        """
+        def f(ps, qs):
+            for p in ps:
+                open(p).read()
+            for p in qs:
+                open(p).read()
+        """
+    )
+    checker = FileChecker(Config(select=("CL101",)))
+    findings = checker.check_text("example.py", code).findings
+    text = apply_edits(code, [edit for f in findings for edit in f.fix.edits])
+    assert "def load_p(p):" in text and "def load_p_2(p):" in text
+    compile(text, "example.py", "exec")
+
+
+def test_a_nest_becomes_one_batch_of_pairs() -> None:
+    text, _safety = fixed(
+        """
+        import requests
+        def grid(hosts, paths):
+            codes = {}
+            for host in hosts:
+                for path in paths:
+                    codes[host, path] = requests.get(host + path, timeout=5).status_code
+            return codes
+        """,
+        rule="CL102",
+    )
+    assert "host, path = item" in text
+    assert "[(host, path) for host in hosts for path in paths]" in text
+    assert "for (host, path), status_code, _error in run_parallel(" in text
+
+
+def test_comprehension_keeps_its_filter_and_kind() -> None:
+    text, safety = fixed("sizes = {p: len(open(p).read()) for p in PATHS if p}\n")
+    assert safety is Safety.SAFE
+    assert text.startswith("sizes = {p: len_result for p, len_result, _error in run_parallel(")
+    assert "lambda p: len(open(p).read()), [p for p in PATHS if p]" in text
