@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
+import libcst.matchers as m
 
 from concurrency_lint.analysis.loop_body import base_name, names_read, target_names
 from concurrency_lint.analysis.names import dotted_name
@@ -118,10 +119,7 @@ class _LoopScan:
         self.blocked = False
 
     def statements(self, body: Sequence[cst.CSTNode]) -> None:
-        collector = _Written()
-        for statement in body:
-            statement.visit(collector)
-        self.written = collector.names
+        self.written = _bound_in(body)
         for statement in body:
             self._statement(statement)
 
@@ -250,26 +248,16 @@ def _blocks(node: cst.CSTNode) -> list[Sequence[cst.CSTNode]]:
     return blocks
 
 
-class _Written(cst.CSTVisitor):
+def _bound_in(body: Sequence[cst.CSTNode]) -> set[str]:
     """Names bound anywhere in a body (assignments, ``with ... as``, ``except ... as``)."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.names.update(target_names(node.target))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.names.update(target_names(node.target))
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.names.update(target_names(node.target))
-
-    def visit_AsName(self, node: cst.AsName) -> None:
-        self.names.update(target_names(node.name))
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.names.update(target_names(node.target))
+    names: set[str] = set()
+    binders = m.AssignTarget() | m.AnnAssign() | m.AugAssign() | m.NamedExpr()
+    for statement in body:
+        for node in m.findall(statement, binders):
+            names.update(target_names(node.target))  # type: ignore[union-attr]
+        for node in m.findall(statement, m.AsName()):
+            names.update(target_names(node.name))  # type: ignore[union-attr]
+    return names
 
 
 class _Awaits(cst.CSTVisitor):
