@@ -64,6 +64,13 @@ def names_read(node: cst.CSTNode) -> set[str]:
     return collector.names - collector.bound
 
 
+def names_used(node: cst.CSTNode) -> set[str]:
+    """Every name ``node`` mentions, bound or read (attribute and keyword names aside)."""
+    collector = _NameReads()
+    node.visit(collector)
+    return collector.names | collector.bound
+
+
 def base_name(node: cst.BaseExpression) -> str | None:
     """``a`` for ``a``, ``a.b``, ``a[k]``, ``a[k].b``; None otherwise."""
     while isinstance(node, (cst.Attribute, cst.Subscript)):

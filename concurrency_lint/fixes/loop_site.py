@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from concurrency_lint.analysis.loop_body import names_used
 from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.fixes.loop_rewrite import LoopSite
 from concurrency_lint.rule import FileContext
@@ -61,26 +62,8 @@ class SiteTracker:
         """Names used in the scope (attribute and keyword names aside), shared by every
         fix built there so two rewrites never pick the same new name."""
         if scope not in self._taken:
-            collector = _Names()
-            scope.visit(collector)
-            self._taken[scope] = collector.names
+            self._taken[scope] = names_used(scope)
         return self._taken[scope]
-
-
-class _Names(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
 
 
 class TracksLoopSites:
