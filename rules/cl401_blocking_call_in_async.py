@@ -16,7 +16,8 @@ from concurrency_lint.knowledge.asyncio_calls import (
     REPLACEMENT_BY_KIND,
 )
 from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS, IoKind, io_method_kind, io_table
-from concurrency_lint.rule import Invalid, Rule
+from concurrency_lint.model import Safety
+from concurrency_lint.rule import Invalid, NodeFix, Rule
 
 
 class BlockingCallInAsync(Rule):
@@ -60,8 +61,10 @@ class BlockingCallInAsync(Rule):
     ```
 
     ## Fix safety
-    No fix is offered: the replacement changes what the caller awaits and, for files
-    and HTTP, which library is used.
+    `time.sleep(x)` written as a statement becomes `await asyncio.sleep(x)` when the
+    module already imports `asyncio`. Unsafe: other tasks now run during the pause, so
+    whatever the sleep was holding back (a shared state, a rate) may interleave
+    differently. No fix for the others: the replacement changes which library is used.
 
     ## Differences from flake8-async
     CL401 flags every call ASYNC210, ASYNC212, ASYNC220, ASYNC221, ASYNC222, ASYNC230
@@ -83,7 +86,11 @@ class BlockingCallInAsync(Rule):
         "            return f.read()\n    return await asyncio.to_thread(load)\n",
     )
     INVALID = (
-        Invalid("import time\n\nasync def wait():\n    time.sleep(1)\n"),
+        Invalid(
+            "import asyncio\nimport time\n\nasync def wait():\n    time.sleep(1)\n",
+            "import asyncio\nimport time\n\nasync def wait():\n    await asyncio.sleep(1)\n",
+        ),
+        Invalid("import time\n\nasync def wait():\n    x = time.sleep(1)\n"),
         Invalid("import subprocess\n\nasync def push():\n    subprocess.run(['git', 'push'])\n"),
         Invalid("async def read(path):\n    with open(path) as f:\n        return f.read()\n"),
     )
@@ -101,7 +108,21 @@ class BlockingCallInAsync(Rule):
             self.report(
                 node,
                 f"`{label}` blocks the event loop inside `async def`; use {replacement}",
+                fix=self._sleep_fix(node, label),
             )
+
+    def _sleep_fix(self, call: cst.Call, label: str) -> NodeFix | None:
+        """``time.sleep(x)`` as a statement -> ``await asyncio.sleep(x)`` (asyncio imported)."""
+        statement = self.semantics.current_statement()
+        if (
+            label != "time.sleep"
+            or self.semantics.imports.qualify(cst.Name("asyncio")) != "asyncio"
+            or not isinstance(statement, cst.SimpleStatementLine)
+            or not any(isinstance(s, cst.Expr) and s.value is call for s in statement.body)
+        ):
+            return None
+        awaited = cst.Await(call.with_changes(func=cst.parse_expression("asyncio.sleep")))
+        return NodeFix("Await `asyncio.sleep` instead", Safety.UNSAFE, ((call, awaited),))
 
     def _blocking(self, call: cst.Call) -> tuple[str, str] | None:
         """(label, replacement) when the call blocks the thread, else None."""
