@@ -111,13 +111,15 @@ class OversizedPool(Rule):
             if constructor in PROCESS_POOLS:
                 workers = worker_argument(node, constructor)
                 if workers is not None:
-                    self._check(workers, self._max_cpu, "a process pool (CPU-bound work)")
+                    self._check(workers, self._max_cpu, "a process pool (`max-cpu-workers`)")
         site = pool_site(node, self.context)
         if site is None or site.workers is None or site.worker_count is None:
             return
         if site.mode == "process":
             if self._max_cpu > 0 and site.pool is None:  # process-mode run_parallel
-                self._check(site.workers, self._max_cpu, f"process-mode `{site.api}`")
+                self._check(
+                    site.workers, self._max_cpu, f"process-mode `{site.api}` (`max-cpu-workers`)"
+                )
             return
         if site.batch:  # threads start on demand: a few single calls never fill the pool
             self._check_threads(site)
