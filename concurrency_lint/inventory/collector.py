@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
+from libcst import matchers
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from concurrency_lint.analysis import Semantics
@@ -392,18 +393,7 @@ def _is_super_call(node: cst.BaseExpression) -> bool:
 
 
 def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    finder = _CallFinder()
-    node.visit(finder)
-    return finder.calls
-
-
-class _CallFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
+    return [call for call in matchers.findall(node, matchers.Call()) if isinstance(call, cst.Call)]
 
 
 def _freeze(row: _Row, path: str) -> list[Use]:

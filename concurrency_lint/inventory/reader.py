@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from concurrency_lint.file_checker import _Offset, _parse, _run_with_deep_stack
-from concurrency_lint.inventory.catalogue import MODULES
 from concurrency_lint.inventory.collector import Collector
 from concurrency_lint.inventory.model import FileInventory, Use
+from concurrency_lint.inventory.prefilter import may_use_concurrency
 from concurrency_lint.markdown import python_blocks
 from concurrency_lint.model import Finding
-
-_NAMES = "|".join(MODULES)
-# An import statement naming one of the modules (``import os, threading`` included).
-_IMPORTS = re.compile(
-    rf"^[ \t]*(?:from[ \t]+(?:{_NAMES})\b|import[ \t][^\n#]*\b(?:{_NAMES})\b)", re.MULTILINE
-)
-
-
-def may_use_concurrency(text: str) -> bool:
-    """False when the text imports none of the modules: nothing can be named, no parse."""
-    return _IMPORTS.search(text) is not None
 
 
 def inventory_of_text(path: str, text: str, markdown: bool = False) -> FileInventory:

@@ -1,4 +1,7 @@
-"""The inventory of paths: the engine's discovery, content-hash cache and process fan-out."""
+"""The inventory of paths: the engine's discovery, content-hash cache and process fan-out.
+
+Like the engine, this module does not import LibCST: a warm run never needs it.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from concurrency_lint.cache import ResultCache, content_digest
 from concurrency_lint.config import Config
 from concurrency_lint.engine import IN_PROCESS_LIMIT, _context
 from concurrency_lint.inventory.model import FileInventory, Inventory
-from concurrency_lint.inventory.reader import inventory_of_text, may_use_concurrency
+from concurrency_lint.inventory.prefilter import may_use_concurrency
 from concurrency_lint.source_text import UndecodableSource, decode_source
 from concurrency_lint.sources import Discovery, SourceFile
 
@@ -77,7 +80,10 @@ def _prepare(
     except UndecodableSource as exc:
         return FileInventory(source.display, problem=str(exc))
     if not may_use_concurrency(text):
-        return FileInventory(source.display)
+        result = FileInventory(source.display)
+        if cache is not None:  # a warm run then only reads and hashes the file
+            cache.put(source.display, digest, result)  # type: ignore[arg-type]
+        return result
     jobs.append(_Job(source.display, digest, text, source.markdown))
     return None
 
@@ -108,6 +114,8 @@ def _collect_chunk(chunk: list[_Job]) -> list[FileInventory]:
 
 
 def _guarded(job: _Job) -> FileInventory:
+    from concurrency_lint.inventory.reader import inventory_of_text  # LibCST: only to parse
+
     try:
         return inventory_of_text(job.display, job.text, job.markdown)
     except Exception as exc:  # a collector bug must not end the inventory
