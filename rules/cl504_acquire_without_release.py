@@ -21,7 +21,8 @@ class AcquireWithoutRelease(Rule):
     the release to someone else (an `__enter__`, an `acquire_lock()` helper, a nested
     function or callback), a release only in some branch, a re-acquire after an earlier
     release (`Condition.wait` style), a second acquire before the release (reentrancy,
-    counting semaphores), and a conditional acquire (`if lock.acquire(timeout=5):`,
+    counting semaphores), a branch that releases another lock and returns with this one
+    held (hand-over-hand locking), and a conditional acquire (`if lock.acquire(timeout=5):`,
     `acquire(blocking=False)`). Nor is `lock.acquire()` directly followed by
     `lock.release()`: it waits for the lock to be free and holds it across nothing.
 
@@ -105,6 +106,8 @@ class AcquireWithoutRelease(Rule):
             _calls(following, receiver, "acquire") for following in later[:release]
         ):
             return  # acquired twice before a release: reentrancy or counting, not a region
+        if any(_hands_off(following, receiver) for following in later[:release]):
+            return  # returns holding it after releasing another lock: a deliberate hand-off
         if _released_in_finally(statement, inside, later[0], receiver):
             return
         keyword = "async with" if self.semantics.in_async_function() else "with"
@@ -166,6 +169,35 @@ def _is_release_line(node: cst.CSTNode, receiver: str) -> bool:
     return isinstance(node, cst.SimpleStatementLine) and any(
         isinstance(small, cst.Expr) and _calls(small, receiver, "release") for small in node.body
     )
+
+
+def _hands_off(node: cst.CSTNode, receiver: str) -> bool:
+    """A block in ``node`` that releases another lock and returns (hand-over-hand locking)."""
+    finder = _HandOffFinder(receiver)
+    node.visit(finder)
+    return finder.found
+
+
+class _HandOffFinder(cst.CSTVisitor):
+    def __init__(self, receiver: str) -> None:
+        super().__init__()
+        self.receiver = receiver
+        self.found = False
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        lines = [line for line in node.body if isinstance(line, cst.SimpleStatementLine)]
+        returns = any(isinstance(small, cst.Return) for line in lines for small in line.body)
+        others = {
+            dotted_name(small.value.func.value)
+            for line in lines
+            for small in line.body
+            if isinstance(small, cst.Expr)
+            and isinstance(small.value, cst.Call)
+            and isinstance(small.value.func, cst.Attribute)
+            and small.value.func.attr.value == "release"
+        }
+        if returns and others - {self.receiver, None}:
+            self.found = True
 
 
 def _calls(node: cst.CSTNode, receiver: str, method: str) -> bool:
