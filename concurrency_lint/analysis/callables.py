@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
 
-from concurrency_lint.analysis.definitions import ModuleIndex, ScopeNode, module_index
+from concurrency_lint.analysis.definitions import Binding, ModuleIndex, ScopeNode, module_index
 from concurrency_lint.analysis.io_detection import io_kind_of_call
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.scopes import parameter_names
@@ -130,11 +130,9 @@ def _current_chain(semantics: Semantics, index: ModuleIndex) -> list[ScopeNode]:
     return chain
 
 
-def _definition(binding: object) -> Callable_ | None:
-    node = getattr(binding, "node", None)
-    kind = getattr(binding, "kind", None)
-    if kind in ("def", "lambda") and isinstance(node, (cst.FunctionDef, cst.Lambda)):
-        return node
+def _definition(binding: Binding | None) -> Callable_ | None:
+    if binding is not None and isinstance(binding.node, (cst.FunctionDef, cst.Lambda)):
+        return binding.node if binding.kind in ("def", "lambda") else None
     return None
 
 
@@ -364,7 +362,7 @@ class _CallableNames:
         self.index = index
         self.chain = chain
 
-    def binding(self, name: str) -> object:
+    def binding(self, name: str) -> Binding | None:
         return self.index.lookup(self.chain, name)
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
@@ -390,9 +388,8 @@ class _CallableNames:
         if not isinstance(node, cst.Name):
             return None
         binding = self.index.lookup(self.chain, node.value)
-        value = getattr(binding, "node", None)
-        if getattr(binding, "kind", None) == "assign" and isinstance(value, cst.Call):
-            return self.qualified_name(value.func)
+        if binding is not None and binding.kind == "assign" and isinstance(binding.node, cst.Call):
+            return self.qualified_name(binding.node.func)
         return None
 
 

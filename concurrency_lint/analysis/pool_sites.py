@@ -120,12 +120,8 @@ def pool_of(
     index = module_index(context.module)
     chain = [frame.node for frame in reversed(semantics.scopes.frames) if frame.kind != "class"]
     binding = index.lookup(chain, receiver.value)  # type: ignore[arg-type]
-    value = getattr(binding, "node", None)
-    if (
-        getattr(binding, "kind", None) == "assign"
-        and isinstance(value, cst.Call)
-        and semantics.qualified_name(value.func) == constructor
-    ):
+    value = binding.node if binding is not None and binding.kind == "assign" else None
+    if isinstance(value, cst.Call) and semantics.qualified_name(value.func) == constructor:
         return value, constructor
     return None, constructor
 
