@@ -80,7 +80,7 @@ class CpuBoundInThreads(Rule):
     CODE = "CL301"
     NAME = "cpu-bound-in-threads"
     MESSAGE = "CPU-bound work that holds the GIL is sent to threads; it cannot run in parallel"
-    TRIGGERS = ("Thread", "to_thread", "run_in_executor", "run_parallel", "batch_")
+    TRIGGERS = ("Thread", "Pool", "to_thread", "run_in_executor", "_parallel", "batch_")
     VALID = (
         "import hashlib\nfrom concurrent.futures import ThreadPoolExecutor\n"
         "def digest(data):\n    return hashlib.sha256(data).hexdigest()\n"

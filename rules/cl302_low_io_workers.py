@@ -60,7 +60,7 @@ class LowIoWorkers(Rule):
     CODE = "CL302"
     NAME = "low-io-workers"
     MESSAGE = "I/O-bound thread pool with fewer workers than the I/O can use"
-    TRIGGERS = ("Pool", "run_parallel", "batch_")
+    TRIGGERS = ("Pool", "_parallel", "batch_")
     OPTIONS = {
         "floors": Option({}, "I/O kind -> lowest useful worker count, over the built-in table"),
     }

@@ -66,7 +66,7 @@ class OversizedPool(Rule):
     CODE = "CL303"
     NAME = "oversized-pool"
     MESSAGE = "pool with more workers than its work can use"
-    TRIGGERS = ("Pool", "run_parallel", "batch_")
+    TRIGGERS = ("Pool", "_parallel", "batch_")
     OPTIONS = {
         "ceilings": Option({}, "I/O kind -> highest useful worker count, over the built-in table"),
         "max-cpu-workers": Option(0, "most workers for a CPU-bound pool (0: not checked)"),

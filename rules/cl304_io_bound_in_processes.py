@@ -61,7 +61,7 @@ class IoBoundInProcesses(Rule):
     CODE = "CL304"
     NAME = "io-bound-in-processes"
     MESSAGE = "I/O-bound work sent to a process pool; threads wait just as well for less"
-    TRIGGERS = ("Pool", "run_parallel", "batch_")
+    TRIGGERS = ("Pool", "_parallel", "batch_")
     VALID = (
         "import requests\nfrom concurrent.futures import ThreadPoolExecutor\n"
         "def fetch(url):\n    return requests.get(url, timeout=5)\n"
