@@ -11,11 +11,13 @@ from concurrency_lint.analysis.async_context import (
     is_timeout_scope,
     resource_index,
 )
+from concurrency_lint.analysis.calls import argument_passed, is_none, positional_args
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.knowledge.asyncio_calls import (
     OPEN_CONNECTION,
     PROCESS_WAITS,
     STREAM_READS,
+    TIMEOUT_WRAPPERS,
 )
 from concurrency_lint.rule import Invalid, Rule
 
@@ -33,7 +35,8 @@ class AwaitWithoutTimeout(Rule):
     `readexactly`, `readuntil`) on a reader from `asyncio.open_connection`, a parameter
     annotated `asyncio.StreamReader` or a process's `stdout` / `stderr`, and
     `await asyncio.open_connection(...)` itself — when the await is not wrapped in
-    `asyncio.wait_for` and not inside `asyncio.timeout()` / `timeout_at()`,
+    `asyncio.wait_for` (with a timeout other than `None`) and not inside
+    `asyncio.timeout()` / `timeout_at()`,
     `async_timeout.timeout()`, `anyio` / `trio` `fail_after` / `move_on_after` /
     `fail_at` / `move_on_at` or a `CancelScope(deadline=...)` in the same function, and
     the function is not one that every call in the module wraps in `asyncio.wait_for`.
@@ -145,7 +148,7 @@ class AwaitWithoutTimeout(Rule):
     # ---- the check ---------------------------------------------------------------------
 
     def visit_Await(self, node: cst.Await) -> None:
-        call = node.expression
+        call = _unbounded_wrapped(node.expression, self.semantics.call_name)
         if not isinstance(call, cst.Call) or self._frames[-1][0][0] > 0:
             return
         if self.semantics.call_name(call) in OPEN_CONNECTION:
@@ -189,3 +192,14 @@ class AwaitWithoutTimeout(Rule):
         if self._index is None:
             self._index = resource_index(self.context.module)
         return self._index
+
+
+def _unbounded_wrapped(expression: cst.BaseExpression, call_name) -> cst.BaseExpression:
+    """``wait_for(x, None)`` / ``wait_for(x, timeout=None)`` waits like ``x`` itself."""
+    if not isinstance(expression, cst.Call) or call_name(expression) not in TIMEOUT_WRAPPERS:
+        return expression
+    timeout = argument_passed(expression, "timeout", 1)
+    given = positional_args(expression)
+    if timeout is not None and is_none(timeout.value) and given:
+        return given[0].value
+    return expression
