@@ -12,7 +12,13 @@ from concurrency_lint.analysis.calls import (
 )
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.pools import PoolResolver
-from concurrency_lint.knowledge.lifecycle import FILE_LOCK_WAIT, FILE_LOCKS, WAITS, Wait
+from concurrency_lint.knowledge.lifecycle import (
+    FILE_LOCK_WAIT,
+    FILE_LOCKS,
+    TYPE_LABELS,
+    WAITS,
+    Wait,
+)
 from concurrency_lint.rule import FileContext, Invalid, Rule
 
 
@@ -102,7 +108,8 @@ class BlockingWaitWithoutTimeout(Rule):
         for types, waits in WAITS:
             if receiver in types and method in waits:
                 if self._waits_forever(node, waits[method]):
-                    label = f"{receiver.rsplit('.', 1)[-1]}.{method}()"
+                    short = TYPE_LABELS.get(receiver, receiver.rsplit(".", 1)[-1])
+                    label = f"{short}.{method}()"
                     self.report(
                         node,
                         f"`{label}` without a timeout can block forever; pass `timeout=` "

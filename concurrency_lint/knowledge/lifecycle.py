@@ -82,6 +82,8 @@ ASYNC_LOCKS = frozenset(
         "trio.Lock",
     }
 )
+#: How a message names a type whose constructor's name says little.
+TYPE_LABELS = {"_thread.allocate_lock": "Lock", "_thread.RLock": "RLock"}
 #: Objects with ``acquire()`` / ``release()`` that also work as ``with`` / ``async with``.
 LOCK_CONSTRUCTORS = THREADING_LOCKS | PROCESS_LOCKS | ASYNC_LOCKS
 
