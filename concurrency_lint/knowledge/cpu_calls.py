@@ -9,6 +9,7 @@ with ``extra-cpu-calls`` in ``[tool.conclint]``.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 
 #: CPU-bound calls that run Python bytecode or C code holding the GIL the whole time.
@@ -116,11 +117,13 @@ NEUTRAL_CALLS = frozenset(
                 "sum",
                 "tuple",
                 "zip",
-                "ValueError",
-                "TypeError",
-                "KeyError",
-                "RuntimeError",
             )
+        ),
+        # Building an exception to raise: ``raise ValueError(...)``.
+        *(
+            f"builtins.{name}"
+            for name, value in vars(builtins).items()
+            if isinstance(value, type) and issubclass(value, BaseException)
         ),
         *(
             f"math.{name}"

@@ -283,3 +283,15 @@ def test_extra_cpu_and_io_calls_from_config() -> None:
     ]
     plain = [work for _, work in _at_submits(code)]
     assert all(w is not None and w.kind == "unknown" for w in plain)
+
+
+def test_raising_a_builtin_exception_is_neutral() -> None:
+    code = """
+    def read(path):
+        if not path:
+            raise FileNotFoundError(path)
+        with open(path) as handle:
+            return handle.read()
+    ex.submit(read, "a")
+    """
+    assert _work(code) == Work("io", "file", "builtins.open in read")
