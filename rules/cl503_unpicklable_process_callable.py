@@ -70,7 +70,7 @@ class UnpicklableProcessCallable(Rule):
     CODE = "CL503"
     NAME = "unpicklable-process-callable"
     MESSAGE = "callable sent to another process cannot be pickled"
-    TRIGGERS = ("Pool", "Process", "process")
+    TRIGGERS = ("Pool", "Process", '"process"', "'process'")
     VALID = (
         "from concurrent.futures import ProcessPoolExecutor\n"
         "def work(x):\n"
