@@ -13,6 +13,7 @@ from concurrency_lint.analysis.calls import (
 )
 from concurrency_lint.edits import with_argument_value
 from concurrency_lint.knowledge.timeouts import (
+    CONNECT_LATER,
     DEFAULT_NETWORK_TIMEOUT,
     HTTP_VERBS,
     HTTPX_FUNCTIONS,
@@ -99,6 +100,8 @@ class NetworkCallWithoutTimeout(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         name = self.semantics.call_name(node)
+        if name in CONNECT_LATER and not node.args:
+            return  # connects in a later ``connect(host, port, timeout)`` that takes the timeout
         if name in NETWORK_FUNCTIONS:
             self._check_missing(node, NETWORK_FUNCTIONS[name], name)
         elif name in HTTPX_FUNCTIONS:

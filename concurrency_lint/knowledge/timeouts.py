@@ -43,6 +43,10 @@ NETWORK_FUNCTIONS: dict[str, TimeoutParam] = {
     "ftplib.FTP": TimeoutParam(position=4),
 }
 
+# Built without arguments these connect only in ``connect(host, port, timeout)``, which
+# takes its own timeout (smtplib's ``connect`` does not, so ``smtplib.SMTP()`` stays flagged).
+CONNECT_LATER = frozenset({"ftplib.FTP", "ftplib.FTP_TLS"})
+
 SESSION_CONSTRUCTORS = frozenset(
     {"requests.Session", "requests.session", "requests.sessions.Session"}
 )
