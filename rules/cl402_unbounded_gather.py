@@ -98,6 +98,10 @@ class UnboundedGather(Rule):
         ),
     )
 
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self._bounds: dict[cst.FunctionDef, bool] = {}
+
     def visit_Call(self, node: cst.Call) -> None:
         if self.semantics.call_name(node) not in GATHER:
             return
@@ -135,13 +139,20 @@ class UnboundedGather(Rule):
         definition = resolve_callable(function, self.context)
         if not isinstance(definition, cst.FunctionDef) or definition.asynchronous is None:
             return None
-        if _takes_bound(definition, self.semantics.qualified_name):
+        if self._takes_bound(definition):
             return None
         return dotted_name(function) or definition.name.value
 
     def _caller_bounds(self) -> bool:
         caller = self.semantics.enclosing_function()
-        return caller is not None and _takes_bound(caller, self.semantics.qualified_name)
+        return caller is not None and self._takes_bound(caller)
+
+    def _takes_bound(self, function: cst.FunctionDef) -> bool:
+        """``_takes_bound`` once per function of the file (callers gather many times)."""
+        found = self._bounds.get(function)
+        if found is None:
+            found = self._bounds[function] = _takes_bound(function, self.semantics.qualified_name)
+        return found
 
 
 def _takes_bound(function: cst.FunctionDef, qualify) -> bool:
