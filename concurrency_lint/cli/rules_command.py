@@ -8,15 +8,41 @@ from concurrency_lint.cli.settings import fail
 
 
 @click.command("rules")
-def rules_command() -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown prints the table the README carries.",
+)
+def rules_command(output_format: str) -> None:
     """List every rule: code, name, on by default, fix available."""
+    click.echo(rules_markdown() if output_format == "markdown" else rules_text(), nl=False)
+
+
+def rules_text() -> str:
     from concurrency_lint.registry import all_rules
 
-    click.echo(f"{'code':<6}  {'name':<32}  {'default':<7}  {'fix':<3}  summary")
+    lines = [f"{'code':<6}  {'name':<32}  {'default':<7}  {'fix':<3}  summary"]
     for rule in all_rules():
         default = "on" if rule.DEFAULT_ENABLED else "off"
         fix = "yes" if rule.has_fix() else "no"
-        click.echo(f"{rule.CODE:<6}  {rule.NAME:<32}  {default:<7}  {fix:<3}  {rule.MESSAGE}")
+        lines.append(f"{rule.CODE:<6}  {rule.NAME:<32}  {default:<7}  {fix:<3}  {rule.MESSAGE}")
+    return "\n".join(lines) + "\n"
+
+
+def rules_markdown() -> str:
+    """The catalogue as a Markdown table (the README's rule table is this output)."""
+    from concurrency_lint.registry import all_rules
+
+    lines = ["| code | name | default | fix | what it flags |", "|---|---|---|---|---|"]
+    for rule in all_rules():
+        default = "on" if rule.DEFAULT_ENABLED else "off"
+        fix = "yes" if rule.has_fix() else "no"
+        summary = rule.MESSAGE.replace("|", "\\|")
+        lines.append(f"| {rule.CODE} | {rule.NAME} | {default} | {fix} | {summary} |")
+    return "\n".join(lines) + "\n"
 
 
 @click.command("rule")
