@@ -7,8 +7,10 @@ the speed-up (time on one thread / time on two). Calls that release the GIL
 cores; calls that hold it (a pure-Python loop, ``json.dumps``) stay near 1.0x.
 ``knowledge/cpu_calls.py`` follows this measurement.
 
-Timings are medians of several runs; this is a measurement, not a test. Other load on
-the machine lowers the releasing calls' figure (both threads need a free core).
+Each figure is the best of several runs, one and two threads taking turns (as
+``timeit`` does: the best run is the one least disturbed by other load); this is a
+measurement, not a test. Other load on the machine lowers the releasing calls' figure
+(both threads need a free core at the same time).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import argparse
 import hashlib
 import json
 import os
-import statistics
 import time
 import zlib
 from collections.abc import Callable
@@ -67,14 +68,17 @@ def elapsed(func: Callable[[int], object], tasks: int, threads: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tasks", type=int, default=8, help="tasks per batch (default 8)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default 3)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (default 5)")
     args = parser.parse_args()
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"{os.cpu_count()} CPUs, load average {load} (other load lowers every figure)")
     print(f"{'workload':<22} {'1 thread':>10} {'2 threads':>10} {'speed-up':>9}")
     for name, func in WORKLOADS.items():
-        one = statistics.median(elapsed(func, args.tasks, 1) for _ in range(args.repeat))
-        two = statistics.median(elapsed(func, args.tasks, 2) for _ in range(args.repeat))
+        runs = [
+            (elapsed(func, args.tasks, 1), elapsed(func, args.tasks, 2)) for _ in range(args.repeat)
+        ]
+        one = min(single for single, _ in runs)
+        two = min(double for _, double in runs)
         print(f"{name:<22} {one:>9.3f}s {two:>9.3f}s {one / two:>8.2f}x")
 
 
