@@ -77,7 +77,7 @@ class BlockingCallInAsync(Rule):
     CODE = "CL401"
     NAME = "blocking-call-in-async"
     MESSAGE = "blocking call inside `async def` stops the event loop"
-    TRIGGERS = ("async",)
+    TRIGGERS = ("async def",)
     VALID = (
         "import time\n\ndef wait():\n    time.sleep(1)\n",
         "import asyncio\n\nasync def wait():\n    await asyncio.sleep(1)\n",
