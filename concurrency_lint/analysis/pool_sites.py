@@ -95,7 +95,7 @@ def pool_site(call: cst.Call, context: FileContext) -> PoolSite | None:
     )
     if site is None:
         return None
-    batch = method not in _SINGLE_CALL_METHODS or _in_loop(call, semantics)
+    batch = method not in _SINGLE_CALL_METHODS or _in_loop(call, semantics, pool)
     items = positional_args(call)[1].value if batch and len(positional_args(call)) > 1 else None
     workers = worker_argument(pool, constructor)
     return replace(
@@ -319,19 +319,40 @@ def _runtime_site(call: cst.Call, name: str, semantics: Semantics) -> PoolSite |
     )
 
 
-def _in_loop(call: cst.Call, semantics: Semantics) -> bool:
-    """True when ``call`` runs once per item: in a loop or a comprehension of its function."""
+def _in_loop(call: cst.Call, semantics: Semantics, pool: cst.Call | None = None) -> bool:
+    """True when ``call`` runs once per item for one pool: in a loop or a comprehension of
+    its function that does not also create the pool (``for``: ``with Pool() as ex: ...``
+    makes a new pool per item, not a batch)."""
     for statement in reversed(semantics.statements):
-        if isinstance(statement, (cst.For, cst.While)):
-            return True
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             break
+        if isinstance(statement, cst.With) and any(item.item is pool for item in statement.items):
+            break
+        if isinstance(statement, (cst.For, cst.While)):
+            return pool is None or not _contains(statement, pool)
     current = semantics.current_statement()
     if current is None:
         return False
     finder = _InComprehension(call)
     current.visit(finder)
     return finder.found
+
+
+def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:
+    finder = _Contains(node)
+    tree.visit(finder)
+    return finder.found
+
+
+class _Contains(cst.CSTVisitor):
+    def __init__(self, node: cst.CSTNode) -> None:
+        super().__init__()
+        self.node = node
+        self.found = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.found = self.found or node is self.node
+        return not self.found
 
 
 class _InComprehension(cst.CSTVisitor):
