@@ -393,6 +393,18 @@ class _CallableNames:
         return None
 
 
+_STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+
+
+def _is_arithmetic(node: cst.CSTNode) -> bool:
+    """An arithmetic operation; string formatting and concatenation of literals are not."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, _ARITHMETIC):
+        return not isinstance(node.left, _STRINGS) and not isinstance(node.right, _STRINGS)
+    if isinstance(node, cst.AugAssign) and isinstance(node.operator, _ARITHMETIC_ASSIGN):
+        return not isinstance(node.value, _STRINGS)
+    return False
+
+
 class _Body(cst.CSTVisitor):
     """The calls of a body, and whether a loop in it does arithmetic (nested defs skipped)."""
 
@@ -409,10 +421,7 @@ class _Body(cst.CSTVisitor):
             self._loops += 1
         elif isinstance(node, cst.Call):
             self.calls.append(node)
-        elif self._loops and (
-            (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, _ARITHMETIC))
-            or (isinstance(node, cst.AugAssign) and isinstance(node.operator, _ARITHMETIC_ASSIGN))
-        ):
+        elif self._loops and _is_arithmetic(node):
             self.arithmetic_loop = True
         return True
 

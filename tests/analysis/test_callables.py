@@ -295,3 +295,17 @@ def test_raising_a_builtin_exception_is_neutral() -> None:
     ex.submit(read, "a")
     """
     assert _work(code) == Work("io", "file", "builtins.open in read")
+
+
+def test_string_formatting_in_a_loop_is_not_arithmetic() -> None:
+    code = """
+    def render(rows):
+        out = []
+        for row in rows:
+            out.append("%s: %s" % row)
+            out.append("- " + row[0])
+        return out
+    ex.submit(render, [])
+    """
+    work = _work(code)
+    assert work is not None and work.kind == "unknown"
