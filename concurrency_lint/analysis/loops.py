@@ -21,12 +21,19 @@ import libcst as cst
 from concurrency_lint.analysis.callables import work_of
 from concurrency_lint.analysis.calls import int_value, positional_args
 from concurrency_lint.analysis.io_detection import IoCall, calls_in, io_kind_of_call
-from concurrency_lint.analysis.loop_body import BodyFacts, names_read, scan_body, target_names
+from concurrency_lint.analysis.loop_body import (
+    BodyFacts,
+    base_name,
+    names_read,
+    scan_body,
+    target_names,
+)
 from concurrency_lint.analysis.semantics import Semantics
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS, IoKind, io_table
 from concurrency_lint.rule import FileContext
 
-#: Single system calls on metadata: too quick for a thread pool to pay off.
+#: Single system calls on metadata (too quick for a thread pool to pay off), and
+#: constructors that do not touch the network yet.
 QUICK_CALLS = frozenset(
     {
         "os.stat",
@@ -44,6 +51,8 @@ QUICK_CALLS = frozenset(
         "Path.touch",
         "Path.rename",
         "Path.replace",
+        "http.client.HTTPConnection",  # the constructors do not connect yet
+        "http.client.HTTPSConnection",
     }
 )
 #: Calls that read or write a stream handed in as an argument (position): per-item work
@@ -62,6 +71,40 @@ STREAM_ARGUMENTS: dict[str, tuple[int, ...]] = {
 #: Calls whose effect depends on what earlier iterations did to the process or the file
 #: system (a parent folder removed only once its children are): iterations are ordered.
 ORDER_SENSITIVE_CALLS = frozenset({"os.rmdir", "os.removedirs", "os.chdir", "os.umask"})
+#: Keywords that name the resource of an I/O call made without positional arguments.
+RESOURCE_KEYWORDS = frozenset({"file", "url", "args", "path", "filename", "name", "host"})
+#: Methods of outside objects a loop body may call without sharing state between
+#: iterations: logging, test helpers, and reads of strings and mappings.
+HARMLESS_METHODS = frozenset(
+    {
+        # logging
+        "debug",
+        "info",
+        "warning",
+        "warn",
+        "error",
+        "exception",
+        "critical",
+        "log",
+        # test helpers
+        "subTest",
+        "skipTest",
+        "fail",
+        # reads of strings and mappings
+        "get",
+        "items",
+        "keys",
+        "values",
+        "copy",
+        "format",
+        "join",
+        "startswith",
+        "endswith",
+    }
+)
+#: Outer iterables that the body can steer while they run (``os.walk`` descends into
+#: what the body leaves in place): not flattened into one batch.
+LAZY_WALKERS = frozenset({"os.walk", "os.fwalk"})
 MIN_LITERAL_ITEMS = 3
 
 LoopNode = cst.For | cst.ListComp | cst.SetComp | cst.DictComp | cst.Call
@@ -209,11 +252,45 @@ def dependent_io(
 
 
 def _depends(io: IoCall, tainted: set[str] | frozenset[str]) -> bool:
-    positions = STREAM_ARGUMENTS.get(io.label)
-    if positions is None:
+    """Does the resource the call waits on (its receiver, the path, URL or command in
+    its first argument, the stream it reads) come from the item?"""
+    if io.label.endswith("()"):  # one of the module's own functions: any argument
         return bool(names_read(io.call) & tainted)
     args = positional_args(io.call)
-    return any(i < len(args) and names_read(args[i].value) & tainted for i in positions)
+    positions = STREAM_ARGUMENTS.get(io.label)
+    if positions is not None:
+        return any(i < len(args) and names_read(args[i].value) & tainted for i in positions)
+    parts: list[cst.CSTNode] = [io.call.func]
+    if args:
+        parts.append(args[0].value)
+    else:
+        parts.extend(
+            arg.value
+            for arg in io.call.args
+            if arg.keyword is not None and arg.keyword.value in RESOURCE_KEYWORDS
+        )
+    return any(names_read(part) & tainted for part in parts)
+
+
+def shared_state_call(node: cst.For, facts: BodyFacts, lookup: IoLookup) -> str | None:
+    """A call in the body to a method of an object from outside the loop whose effect is
+    unknown (``self.rebuild()``, ``parser.read(fp)``): the iterations may share state
+    through it. Reads, logging, assertions and accumulation are not such calls."""
+    local = facts.written | facts.targets | set(facts.accumulators)
+    for call in calls_in(node.body):
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            continue
+        owner = base_name(func.value)
+        method = func.attr.value
+        if owner is None or owner in local or method.startswith("assert"):
+            continue
+        if method in HARMLESS_METHODS or lookup.semantics.imports.is_imported(owner):
+            continue
+        if lookup.io_of(call) is not None:
+            continue
+        return f"`{owner}.{method}()` may change state the iterations share"
+    return None
 
 
 def _for_loop_io(node: cst.For, lookup: IoLookup) -> LoopIo | None:
@@ -229,6 +306,8 @@ def _for_loop_io(node: cst.For, lookup: IoLookup) -> LoopIo | None:
         return None  # a worklist: the body feeds the iterable
     if any(lookup.semantics.call_name(call) in ORDER_SENSITIVE_CALLS for call in calls_in(node)):
         return None
+    if shared_state_call(node, facts, lookup) is not None:
+        return None
     calls = dependent_io(facts.every_iteration, facts.tainted, lookup)
     if not calls:
         return None
@@ -241,10 +320,14 @@ def _nested_loop_io(index: LoopIndex, node: cst.For, lookup: IoLookup) -> Nested
     names = target_names(node.target)
     if not names or not isinstance(node.body, cst.IndentedBlock):
         return None
+    if isinstance(node.iter, cst.Call) and lookup.semantics.call_name(node.iter) in LAZY_WALKERS:
+        return None
     facts = scan_body(names, node.body.body)
     if facts.blocker is not None or names_read(node.iter) & (
         facts.written | set(facts.accumulators)
     ):
+        return None
+    if shared_state_call(node, facts, lookup) is not None:
         return None
     for inner in facts.inner_loops:
         found = index.for_loop(inner, lookup)
