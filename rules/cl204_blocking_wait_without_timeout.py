@@ -68,7 +68,22 @@ class BlockingWaitWithoutTimeout(Rule):
     CODE = "CL204"
     NAME = "blocking-wait-without-timeout"
     MESSAGE = "blocking wait without a timeout can hang forever"
-    TRIGGERS = ("join", "get", "result", "wait", "acquire", "FileLock")
+    # The receiver's constructor must be named in the file for its type to be provable.
+    TRIGGERS = (
+        "Thread",
+        "Timer",
+        "Process",
+        "Queue",
+        "Event",
+        "Condition",
+        "Barrier",
+        "Lock",
+        "allocate_lock",
+        "Semaphore",
+        "Future",
+        "submit",
+        "_async",
+    )
     DEFAULT_ENABLED = False
     VALID = (
         "import threading\nt = threading.Thread(target=print)\nt.start()\nt.join(timeout=5)\n",
