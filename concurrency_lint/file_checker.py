@@ -117,7 +117,7 @@ class FileChecker:
     def _check_snippet(
         self, path: str, text: str, rules: tuple[type[Rule], ...], offset: _Offset, markdown: bool
     ) -> list[Finding]:
-        triggered = tuple(rule for rule in rules if any(token in text for token in rule.TRIGGERS))
+        triggered = tuple(rule for rule in rules if rule.is_triggered(text, self.config))
         if not triggered and markdown:
             return []
         outcome: list[list[Finding]] = []

@@ -107,6 +107,15 @@ class Rule(cst.BatchableCSTVisitor):
         )
 
     @classmethod
+    def is_triggered(cls, text: str, config: Config) -> bool:
+        """Whether the file's text may hold something this rule fires on.
+
+        The default: one of :attr:`TRIGGERS` occurs. A rule whose trigger is common (a
+        loop rule's ``for``) narrows it by overriding this with a second condition.
+        """
+        return any(token in text for token in cls.TRIGGERS)
+
+    @classmethod
     def has_fix(cls) -> bool:
         return any(example.fixed is not None for example in cls.INVALID)
 
