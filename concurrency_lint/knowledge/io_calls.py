@@ -184,3 +184,25 @@ def io_method_kind(constructor: str | None, method: str) -> IoKind | None:
         if constructor in constructors and method in methods:
             return kind
     return None
+
+
+#: Modules too short or too common to search for by name alone: their calls are found by
+#: their dotted spelling (``os.listdir``) or their ``from module import`` line instead.
+_SPELLED_OUT_MODULES = frozenset({"builtins", "os", "io", "http", "glob"})
+
+
+def io_trigger_tokens(extra: Iterable[tuple[str, str]] = ()) -> frozenset[str]:
+    """Text at least one of which a file must contain to call any known I/O function.
+
+    A call resolves only through an import of its module (whose name then occurs in the
+    text) or, for builtins, through its own name.
+    """
+    tokens = {"open"}
+    for name in io_table(extra):
+        module = name.partition(".")[0]
+        if module in _SPELLED_OUT_MODULES:
+            tokens.update((name, f"from {module} import", f"from {module}."))
+        else:
+            tokens.add(module)
+    tokens -= {"from builtins import", "from builtins."}
+    return frozenset(tokens)
