@@ -178,11 +178,33 @@ class LoopIndex:
         self._loops: dict[cst.CSTNode, LoopIo | None] = {}
         self._nested: dict[cst.For, NestedLoopIo | None] = {}
         self.claimed: set[cst.For] = set()  # inner loops reported as part of a nested batch
+        self._generators: frozenset[str] | None = None
 
     def for_loop(self, node: cst.For, lookup: IoLookup) -> LoopIo | None:
         if node not in self._loops:
-            self._loops[node] = _for_loop_io(node, lookup)
+            found = None
+            if not self._from_resource_generator(node.iter, lookup.semantics.module):
+                found = _for_loop_io(node, lookup)
+            self._loops[node] = found
         return self._loops[node]
+
+    def _from_resource_generator(self, iterable: cst.BaseExpression, module: cst.Module) -> bool:
+        """``for f in get_files():`` where ``get_files`` (a function of this module) yields
+        from inside a ``with`` or ``try``: each item lives only until the next one is
+        asked for, so the items cannot be worked on side by side."""
+        if not isinstance(iterable, cst.Call):
+            return False
+        func = iterable.func
+        name = func.value if isinstance(func, cst.Name) else None
+        if isinstance(func, cst.Attribute):
+            name = func.attr.value
+        if name is None:
+            return False
+        if self._generators is None:
+            finder = _ResourceGenerators()
+            module.visit(finder)
+            self._generators = frozenset(finder.names)
+        return name in self._generators
 
     def nested(self, node: cst.For, lookup: IoLookup) -> NestedLoopIo | None:
         if node not in self._nested:
@@ -405,3 +427,36 @@ class _Blocking(cst.CSTVisitor):
         if isinstance(node, (cst.Await, cst.Yield, cst.NamedExpr)):
             self.found = True
         return not self.found
+
+
+class _ResourceGenerators(cst.CSTVisitor):
+    """Names of the module's functions that ``yield`` inside a ``with`` or ``try``."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self._functions: list[str] = []
+        self._holding = [0]
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.append(node.name.value)
+        self._holding.append(0)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._functions.pop()
+        self._holding.pop()
+
+    def visit_With(self, node: cst.With) -> None:
+        self._holding[-1] += 1
+
+    def leave_With(self, original_node: cst.With) -> None:
+        self._holding[-1] -= 1
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._holding[-1] += 1
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self._holding[-1] -= 1
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self._functions and self._holding[-1]:
+            self.names.add(self._functions[-1])
