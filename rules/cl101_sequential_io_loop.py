@@ -22,10 +22,15 @@ class SequentialIoLoop(TracksLoopSites, Rule):
     before the loop (`.append`, `.add`, `.extend`, `.update`, `table[key] = value`,
     `total += n`).
 
-    Not flagged: literal iterables of fewer than 3 items, I/O that does not depend on the
-    loop variable, I/O only under an `if`, quick single metadata calls (`os.stat`,
-    `os.remove`, `Path.exists`, ...), reads and writes of one shared stream (`json.dump(x,
-    fh)` into the same file), and loops nested in another loop that CL102 reports.
+    Not flagged: literal iterables of fewer than 3 items; I/O whose resource (path, URL,
+    command, receiver) does not come from the item (`open(LOG, mode)` for each mode);
+    I/O only under an `if`; quick single metadata calls (`os.stat`, `os.remove`,
+    `Path.exists`, ...); reads and writes of one shared stream (`json.dump(x, fh)`);
+    bodies that call a method of an outside object whose effect is unknown
+    (`self.rebuild()`: the iterations may share state through it; logging, assertions and
+    reads of strings and mappings are fine), or `os.rmdir` / `os.chdir` (ordered);
+    loops over a generator of this module that yields inside `with` / `try` (each item
+    lives one at a time); and loops nested in another loop that CL102 reports.
 
     ## Why is this bad?
     Each iteration waits for its I/O to finish before the next one starts: 200 URLs at
