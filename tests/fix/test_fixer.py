@@ -323,3 +323,9 @@ def test_continuation_lines_of_a_fixed_call_keep_their_indentation() -> None:
     )
     outcome = fix_text(source, _real_check, unsafe=True)
     assert outcome.text == source.replace('"pass"])', '"pass"], timeout=10)')
+
+
+def test_a_closing_bracket_on_its_own_line_stays_there() -> None:
+    source = 'import subprocess\nsubprocess.run(\n    ["ls"],\n    check=True\n)\n'
+    outcome = fix_text(source, _real_check, unsafe=True)
+    assert outcome.text == source.replace("check=True\n", "check=True, timeout=10\n")
