@@ -162,7 +162,7 @@ def _check_in_processes(
     chunks = [chunk for chunk in chunks if chunk]
     unfinished: list[_Pending] = []
     with ProcessPoolExecutor(
-        workers, _context(), initializer=_init_worker, initargs=(config,)
+        workers, process_context(), initializer=_init_worker, initargs=(config,)
     ) as pool:
         futures: dict[Future[list[FileResult]], list[_Pending]] = {
             pool.submit(_check_chunk, chunk): chunk for chunk in chunks
@@ -185,7 +185,7 @@ def _check_in_processes(
             progress(done, total)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def process_context() -> multiprocessing.context.BaseContext:
     """Fork when it is safe (no other threads) for fast start-up, else spawn."""
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
@@ -197,7 +197,7 @@ def _isolated_check(job: _Pending, config: Config) -> FileResult:
     """Re-check one file alone after a worker died, so one bad file is named."""
     try:
         with ProcessPoolExecutor(
-            1, _context(), initializer=_init_worker, initargs=(config,)
+            1, process_context(), initializer=_init_worker, initargs=(config,)
         ) as pool:
             return pool.submit(_check_chunk, [job]).result()[0]
     except BrokenProcessPool:

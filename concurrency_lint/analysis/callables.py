@@ -109,7 +109,7 @@ def resolve_callable(expr: cst.BaseExpression, context: FileContext) -> Callable
         if first is None or first.keyword is not None or first.star:
             return None
         return resolve_callable(first.value, context)
-    chain = _current_chain(semantics, index)
+    chain = current_chain(semantics, index)
     if isinstance(expr, cst.Name):
         return _definition(index.lookup(chain, expr.value))
     if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
@@ -119,7 +119,7 @@ def resolve_callable(expr: cst.BaseExpression, context: FileContext) -> Callable
     return None
 
 
-def _current_chain(semantics: Semantics, index: ModuleIndex) -> list[ScopeNode]:
+def current_chain(semantics: Semantics, index: ModuleIndex) -> list[ScopeNode]:
     """The scopes visible where the pass stands, innermost first (outer classes skipped)."""
     frames = semantics.scopes.frames
     chain: list[ScopeNode] = []

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from concurrency_lint.analysis.callables import _current_chain
+from concurrency_lint.analysis.callables import current_chain
 from concurrency_lint.analysis.calls import positional_args
 from concurrency_lint.analysis.definitions import ScopeNode, module_index
 
@@ -77,7 +77,7 @@ def _single_value(node: cst.BaseExpression, semantics: Semantics) -> cst.BaseExp
     if not isinstance(node, cst.Name):
         return None
     index = module_index(semantics.module)
-    found = index.binder(_current_chain(semantics, index), node.value)
+    found = index.binder(current_chain(semantics, index), node.value)
     if found is None or len(found[1]) != 1 or found[1][0].kind != "assign":
         return None
     value = found[1][0].node
@@ -106,7 +106,7 @@ def _named(name: str, semantics: Semantics, depth: int) -> list[FanOut]:
         return []
     if _is_empty_collection(value, semantics):
         index = module_index(semantics.module)
-        found = index.binder(_current_chain(semantics, index), name)
+        found = index.binder(current_chain(semantics, index), name)
         assert found is not None
         return _filled_in_loops(found[0], name)
     return _sources(value, semantics, depth + 1)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from concurrency_lint.cli.scan_command import _emit, _stdout_wants_color
+from concurrency_lint.cli.output import emit, stdout_wants_color
 from concurrency_lint.cli.settings import check_paths, load_settings
 from concurrency_lint.inventory import Inventory, InventoryOptions, build_inventory
 from concurrency_lint.inventory.labels import LANGUAGES
@@ -57,8 +57,8 @@ def command(
     if inventory.files_scanned == 0:
         where = ", ".join(str(path) for path in targets)
         click.echo(f"conclint: no Python files found under {where}", err=True)
-    color = output_file is None and _stdout_wants_color()
-    _emit(_render(inventory, output_format, lang, color), output_file)
+    color = output_file is None and stdout_wants_color()
+    emit(_render(inventory, output_format, lang, color), output_file)
 
 
 def _render(inventory: Inventory, output_format: str, lang: str, color: bool) -> str:

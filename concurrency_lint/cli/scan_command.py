@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -10,8 +9,9 @@ from pathlib import Path
 import click
 
 import concurrency_lint
+from concurrency_lint.cli.output import emit, stdout_wants_color
 from concurrency_lint.cli.progress import ProgressDisplay
-from concurrency_lint.cli.settings import check_paths, fail, load_settings, split_codes
+from concurrency_lint.cli.settings import check_paths, load_settings, split_codes
 from concurrency_lint.config import Config
 from concurrency_lint.engine import ScanOptions, ScanOutcome, scan_bytes, scan_paths
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, RuleInfo, ScanReport
@@ -101,13 +101,13 @@ def scan_command(
         if outcome.files_scanned == 0:
             where = ", ".join(str(path) for path in targets)
             click.echo(f"conclint: no Python files found under {where}", err=True)
-    color = output_file is None and _stdout_wants_color()
+    color = output_file is None and stdout_wants_color()
     text = (
         _statistics(outcome.results)
         if statistics
         else _render(outcome, output_format, config, quiet, color)
     )
-    _emit(text, output_file)
+    emit(text, output_file)
     sys.exit(_exit_code(outcome.results, exit_zero))
 
 
@@ -121,11 +121,6 @@ def _render(
         outcome.findings, outcome.files_scanned, rules, concurrency_lint.__version__
     )
     return render(output_format, report, color=color and output_format in _COLOR_FORMATS)
-
-
-def _stdout_wants_color() -> bool:
-    """Colour for a terminal, never for pipes or files; ``NO_COLOR`` turns it off."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _rule_infos(config: Config) -> tuple[RuleInfo, ...]:
@@ -155,16 +150,6 @@ def _statistics(results: tuple[FileResult, ...]) -> str:
         for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
     return "".join(line + "\n" for line in lines)
-
-
-def _emit(text: str, output_file: Path | None) -> None:
-    if output_file is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        output_file.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"--output-file {output_file}: {exc.strerror or exc}")
 
 
 def _exit_code(results: tuple[FileResult, ...], exit_zero: bool) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from concurrency_lint.cache import ResultCache, content_digest
 from concurrency_lint.config import Config
-from concurrency_lint.engine import IN_PROCESS_LIMIT, _context
+from concurrency_lint.engine import IN_PROCESS_LIMIT, process_context
 from concurrency_lint.inventory.model import FileInventory, Inventory
 from concurrency_lint.inventory.prefilter import may_use_concurrency
 from concurrency_lint.source_text import UndecodableSource, decode_source
@@ -98,7 +98,7 @@ def _collect_all(jobs: list[_Job], workers: int | None) -> Iterator[tuple[_Job, 
     ordered = sorted(jobs, key=lambda job: -len(job.text))
     chunks = [chunk for chunk in (ordered[i :: count * 4] for i in range(count * 4)) if chunk]
     unfinished: list[_Job] = []
-    with ProcessPoolExecutor(count, _context()) as pool:
+    with ProcessPoolExecutor(count, process_context()) as pool:
         futures = [(pool.submit(_collect_chunk, chunk), chunk) for chunk in chunks]
         for future, chunk in futures:
             try:

@@ -7,7 +7,7 @@ import io
 from concurrency_lint.inventory.cells import Cells
 from concurrency_lint.inventory.model import Inventory, Section
 from concurrency_lint.inventory.statistics import observations, parameter_values
-from concurrency_lint.report.table_format import _width
+from concurrency_lint.report.table_format import console_width
 
 
 def render(inventory: Inventory, lang: str = "en", color: bool = False) -> str:
@@ -18,7 +18,7 @@ def render(inventory: Inventory, lang: str = "en", color: bool = False) -> str:
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=_width(color),
+        width=console_width(color),
         force_terminal=color,
         color_system="standard" if color else None,
         no_color=not color,

@@ -12,7 +12,7 @@ from concurrency_lint.report.text_format import Summary
 PLAIN_WIDTH = 120
 
 
-def _width(color: bool) -> int:
+def console_width(color: bool) -> int:
     if color:
         return shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns
     return PLAIN_WIDTH
@@ -27,7 +27,7 @@ def render(report: ScanReport, color: bool = False) -> str:
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=_width(color),
+        width=console_width(color),
         force_terminal=color,
         # The caller decides on colour (terminal, NO_COLOR): honour it as given.
         color_system="standard" if color else None,
