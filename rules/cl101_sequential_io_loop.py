@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.loops import LoopIo, comprehension_io, io_lookup, loop_index, map_io
+from concurrency_lint.analysis.loops import (
+    LoopIo,
+    comprehension_io,
+    io_lookup,
+    loop_index,
+    map_io,
+    may_do_io,
+)
+from concurrency_lint.config import Config
 from concurrency_lint.fixes.loop_rewrite import rewrite_comprehension, rewrite_loop
 from concurrency_lint.fixes.loop_site import SiteTracker, TracksLoopSites
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
@@ -108,6 +116,10 @@ class SequentialIoLoop(TracksLoopSites, Rule):
             "    if cmd:\n        continue\n"
         ),
     )
+
+    @classmethod
+    def is_triggered(cls, text: str, config: Config) -> bool:
+        return super().is_triggered(text, config) and may_do_io(text, config)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

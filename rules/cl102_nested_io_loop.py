@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.loops import NestedLoopIo, io_lookup, loop_index
+from concurrency_lint.analysis.loops import NestedLoopIo, io_lookup, loop_index, may_do_io
+from concurrency_lint.config import Config
 from concurrency_lint.fixes.loop_rewrite import rewrite_nested
 from concurrency_lint.fixes.loop_site import SiteTracker, TracksLoopSites
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
@@ -89,6 +90,10 @@ class NestedIoLoop(TracksLoopSites, Rule):
             "        requests.get(host + path, timeout=5)\n"
         ),
     )
+
+    @classmethod
+    def is_triggered(cls, text: str, config: Config) -> bool:
+        return super().is_triggered(text, config) and may_do_io(text, config)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

@@ -11,6 +11,7 @@ Results are cached per module, so rules that ask about the same loop share one a
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -29,7 +30,8 @@ from concurrency_lint.analysis.loop_body import (
     target_names,
 )
 from concurrency_lint.analysis.semantics import Semantics
-from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS, IoKind, io_table
+from concurrency_lint.config import Config
+from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS, IoKind, io_table, io_trigger_tokens
 from concurrency_lint.rule import FileContext
 
 #: Single system calls on metadata (too quick for a thread pool to pay off), and
@@ -124,6 +126,18 @@ class IoLookup:
         if found is None and self.local is not None:
             found = self.local(call)
         return found
+
+
+@functools.lru_cache(maxsize=8)
+def _io_tokens(extra: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    # Path and session methods resolve through their constructors' modules.
+    return io_trigger_tokens(extra) | {"pathlib", "requests", "httpx"}
+
+
+def may_do_io(text: str, config: Config) -> bool:
+    """Whether a file's text can call any known I/O function (else no loop rule can fire:
+    the module's own I/O functions call one too)."""
+    return any(token in text for token in _io_tokens(config.extra_io_calls))
 
 
 def io_lookup(context: FileContext) -> IoLookup:
