@@ -7,19 +7,15 @@ import libcst as cst
 from concurrency_lint.analysis.loops import (
     LoopIo,
     comprehension_io,
-    io_lookup,
-    loop_index,
     map_io,
-    may_do_io,
 )
-from concurrency_lint.config import Config
 from concurrency_lint.fixes.loop_rewrite import rewrite_comprehension, rewrite_loop
-from concurrency_lint.fixes.loop_site import SiteTracker, TracksLoopSites
+from concurrency_lint.fixes.loop_site import LoopRule
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
-from concurrency_lint.rule import FileContext, Invalid, NodeFix, Rule
+from concurrency_lint.rule import FileContext, Invalid, NodeFix
 
 
-class SequentialIoLoop(TracksLoopSites, Rule):
+class SequentialIoLoop(LoopRule):
     """
     ## What it does
     Flags a `for` loop, a list/set/dict comprehension or `list(map(f, items))` whose every
@@ -117,22 +113,15 @@ class SequentialIoLoop(TracksLoopSites, Rule):
         ),
     )
 
-    @classmethod
-    def is_triggered(cls, text: str, config: Config) -> bool:
-        return super().is_triggered(text, config) and may_do_io(text, config)
-
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._lookup = io_lookup(context)
-        self._index = loop_index(context.module)
-        self.sites = SiteTracker(context)
         self._loops: list[tuple[LoopIo, NodeFix | str]] = []
 
     # ---- loops -------------------------------------------------------------------------
 
     def leave_For(self, original_node: cst.For) -> None:
-        found = self._index.for_loop(original_node, self._lookup)
-        self._index.nested(original_node, self._lookup)
+        found = self.index.for_loop(original_node, self.lookup)
+        self.index.nested(original_node, self.lookup)
         if found is not None and found.facts is not None:
             site = self.sites.site(set(found.facts.accumulators))
             self._loops.append((found, rewrite_loop(found, site)))
@@ -147,21 +136,21 @@ class SequentialIoLoop(TracksLoopSites, Rule):
         self._comprehension(original_node)
 
     def leave_Call(self, original_node: cst.Call) -> None:
-        found = map_io(original_node, self._lookup)
+        found = map_io(original_node, self.lookup)
         if found is not None:
             self._report(found, rewrite_comprehension(found, self.sites.site()))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         # Reported last: an enclosing loop (left after this one) may claim it for CL102.
         for found, fix in self._loops:
-            if found.node in self._index.claimed:
+            if found.node in self.index.claimed:
                 continue
-            if self._index.nested(found.node, self._lookup) is not None:  # type: ignore[arg-type]
+            if self.index.nested(found.node, self.lookup) is not None:  # type: ignore[arg-type]
                 continue
             self._report(found, fix)
 
     def _comprehension(self, node: cst.ListComp | cst.SetComp | cst.DictComp) -> None:
-        found = comprehension_io(node, self._lookup)
+        found = comprehension_io(node, self.lookup)
         if found is not None:
             self._report(found, rewrite_comprehension(found, self.sites.site()))
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.loops import NestedLoopIo, io_lookup, loop_index, may_do_io
-from concurrency_lint.config import Config
+from concurrency_lint.analysis.loops import NestedLoopIo
 from concurrency_lint.fixes.loop_rewrite import rewrite_nested
-from concurrency_lint.fixes.loop_site import SiteTracker, TracksLoopSites
+from concurrency_lint.fixes.loop_site import LoopRule
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
-from concurrency_lint.rule import FileContext, Invalid, NodeFix, Rule
+from concurrency_lint.rule import FileContext, Invalid, NodeFix
 
 
-class NestedIoLoop(TracksLoopSites, Rule):
+class NestedIoLoop(LoopRule):
     """
     ## What it does
     Flags an outer `for` loop whose inner loop does the I/O: the inner loop qualifies
@@ -91,28 +90,21 @@ class NestedIoLoop(TracksLoopSites, Rule):
         ),
     )
 
-    @classmethod
-    def is_triggered(cls, text: str, config: Config) -> bool:
-        return super().is_triggered(text, config) and may_do_io(text, config)
-
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self._lookup = io_lookup(context)
-        self._index = loop_index(context.module)
-        self.sites = SiteTracker(context)
         self._loops: list[tuple[NestedLoopIo, NodeFix | str]] = []
 
     def leave_For(self, original_node: cst.For) -> None:
-        found = self._index.nested(original_node, self._lookup)
+        found = self.index.nested(original_node, self.lookup)
         if found is not None and found.inner.facts is not None:
             site = self.sites.site(set(found.inner.facts.accumulators))
-            deeper = self._index.nested(found.inner.node, self._lookup) is not None  # type: ignore[arg-type]
+            deeper = self.index.nested(found.inner.node, self.lookup) is not None  # type: ignore[arg-type]
             self._loops.append((found, rewrite_nested(found, site, deeper)))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         # Reported last: only the outermost loop of a nest, which is left after the others.
         for found, fix in self._loops:
-            if found.outer not in self._index.claimed:
+            if found.outer not in self.index.claimed:
                 self._report(found, fix)
 
     def _report(self, found: NestedLoopIo, fix: NodeFix | str) -> None:

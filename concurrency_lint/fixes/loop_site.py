@@ -6,9 +6,11 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.loop_body import names_used
+from concurrency_lint.analysis.loops import io_lookup, loop_index, may_do_io
 from concurrency_lint.analysis.scopes import parameter_names
+from concurrency_lint.config import Config
 from concurrency_lint.fixes.loop_rewrite import LoopSite
-from concurrency_lint.rule import FileContext
+from concurrency_lint.rule import FileContext, Rule
 
 
 class SiteTracker:
@@ -100,3 +102,18 @@ class TracksLoopSites:
 
     def leave_TryStar(self, original_node: cst.TryStar) -> None:
         self.sites.leave(original_node)
+
+
+class LoopRule(TracksLoopSites, Rule):
+    """What CL101 and CL102 share: the trigger, the I/O lookup, the module's loop index
+    and the site tracker. Not a rule itself (no ``CODE``)."""
+
+    @classmethod
+    def is_triggered(cls, text: str, config: Config) -> bool:
+        return super().is_triggered(text, config) and may_do_io(text, config)
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self.lookup = io_lookup(context)
+        self.index = loop_index(context.module)
+        self.sites = SiteTracker(context)
