@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import threading
@@ -191,10 +192,11 @@ class _GuardedDispatcher(cst.CSTVisitor):
         self._visit: dict[str, list[tuple[Rule, Callable[..., object]]]] = {}
         self._leave: dict[str, list[tuple[Rule, Callable[..., object]]]] = {}
         for rule in rules:
-            for name, method in rule.get_visitors().items():
-                kind, _, node_type = name.partition("_")
+            for name in _handler_names(type(rule)):
+                kind, _, target = name.partition("_")  # ``Call`` or ``Try_body``
                 table = self._visit if kind == "visit" else self._leave
-                table.setdefault(node_type, []).append((rule, method))
+                table.setdefault(target, []).append((rule, getattr(rule, name)))
+        self._attribute_handlers = any("_" in key for key in (*self._visit, *self._leave))
         self._failed: dict[Rule, tuple[BaseException, cst.CSTNode]] = {}
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -205,6 +207,16 @@ class _GuardedDispatcher(cst.CSTVisitor):
     def on_leave(self, original_node: cst.CSTNode) -> None:
         self._call(self._leave.get(type(original_node).__name__), original_node)
         self._semantics.leave(original_node)
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if self._attribute_handlers:  # called for every field of every node: keep it cheap
+            self._call(self._visit.get(f"{type(node).__name__}_{attribute}"), node)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        if self._attribute_handlers:
+            self._call(
+                self._leave.get(f"{type(original_node).__name__}_{attribute}"), original_node
+            )
 
     def _call(
         self, handlers: list[tuple[Rule, Callable[..., object]]] | None, node: cst.CSTNode
@@ -231,6 +243,18 @@ class _GuardedDispatcher(cst.CSTVisitor):
             )
             findings.append(_engine_finding(INTERNAL_ERROR, message, path, offset))
         return findings
+
+
+@functools.cache
+def _handler_names(rule: type[Rule]) -> tuple[str, ...]:
+    """The ``visit_*`` / ``leave_*`` methods a rule class defines (not LibCST's no-op stubs)."""
+    return tuple(
+        name
+        for name in dir(rule)
+        if name.startswith(("visit_", "leave_"))
+        and callable(getattr(rule, name))
+        and getattr(rule, name) is not getattr(cst.BatchableCSTVisitor, name, None)
+    )
 
 
 def _run_with_deep_stack(work: Callable[[], None]) -> None:

@@ -67,44 +67,55 @@ class Semantics:
     # ---- bookkeeping, called by the engine ----------------------------------------------
 
     def enter(self, node: cst.CSTNode) -> None:
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        node_type = type(node)
+        if node_type in _STATEMENT_TYPES:
             self.statements.append(node)
-        if isinstance(node, cst.Import):
-            self.imports.record_import(node)
-        elif isinstance(node, cst.ImportFrom):
-            self.imports.record_import_from(node)
-        elif isinstance(node, cst.FunctionDef):
-            self._define(node.name.value)
-            scope = Scope("function", node, is_async=node.asynchronous is not None)
-            for name in parameter_names(node.params):
-                scope.bindings[name] = None
-            self.scopes.push(scope)
-        elif isinstance(node, cst.Lambda):
-            scope = Scope("lambda", node)
-            for name in parameter_names(node.params):
-                scope.bindings[name] = None
-            self.scopes.push(scope)
-        elif isinstance(node, cst.ClassDef):
-            self._define(node.name.value)
-            self.scopes.push(Scope("class", node))
-        elif isinstance(node, cst.Assign):
-            constructor = self._constructor(node.value)
-            for target in node.targets:
-                self._bind_target(target.target, constructor)
-        elif isinstance(node, cst.AnnAssign) and node.value is not None:
-            self._bind_target(node.target, self._constructor(node.value))
-        elif isinstance(node, cst.AugAssign):
-            self._bind_target(node.target, None)
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
-            self._bind_target(node.asname.name, self._constructor(node.item))
-        elif isinstance(node, (cst.For, cst.CompFor)):
-            self._bind_target(node.target, None)
+        handler = _ENTER_HANDLERS.get(node_type)
+        if handler is not None:
+            handler(self, node)
 
     def leave(self, node: cst.CSTNode) -> None:
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        node_type = type(node)
+        if node_type in _STATEMENT_TYPES:
             self.statements.pop()
-        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        if node_type in _SCOPE_TYPES:
             self.scopes.pop()
+
+    def _enter_function(self, node: cst.FunctionDef) -> None:
+        self._define(node.name.value)
+        scope = Scope("function", node, is_async=node.asynchronous is not None)
+        for name in parameter_names(node.params):
+            scope.bindings[name] = None
+        self.scopes.push(scope)
+
+    def _enter_lambda(self, node: cst.Lambda) -> None:
+        scope = Scope("lambda", node)
+        for name in parameter_names(node.params):
+            scope.bindings[name] = None
+        self.scopes.push(scope)
+
+    def _enter_class(self, node: cst.ClassDef) -> None:
+        self._define(node.name.value)
+        self.scopes.push(Scope("class", node))
+
+    def _enter_assign(self, node: cst.Assign) -> None:
+        constructor = self._constructor(node.value)
+        for target in node.targets:
+            self._bind_target(target.target, constructor)
+
+    def _enter_ann_assign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, self._constructor(node.value))
+
+    def _enter_aug_assign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target, None)
+
+    def _enter_with_item(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, self._constructor(node.item))
+
+    def _enter_loop_target(self, node: cst.For | cst.CompFor) -> None:
+        self._bind_target(node.target, None)
 
     # ---- internals ----------------------------------------------------------------------
 
@@ -144,3 +155,30 @@ class Semantics:
 
     def _class_scope(self) -> Scope | None:
         return self.scopes.class_frames[-1] if self.scopes.class_frames else None
+
+
+# The walk visits every node: dispatch on the exact type instead of isinstance chains.
+_STATEMENT_TYPES = frozenset(
+    {cst.SimpleStatementLine}
+    | {
+        value
+        for value in vars(cst).values()
+        if isinstance(value, type)
+        and issubclass(value, cst.BaseCompoundStatement)
+        and not getattr(value, "__abstractmethods__", None)
+    }
+)
+_SCOPE_TYPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
+_ENTER_HANDLERS = {
+    cst.Import: lambda semantics, node: semantics.imports.record_import(node),
+    cst.ImportFrom: lambda semantics, node: semantics.imports.record_import_from(node),
+    cst.FunctionDef: Semantics._enter_function,
+    cst.Lambda: Semantics._enter_lambda,
+    cst.ClassDef: Semantics._enter_class,
+    cst.Assign: Semantics._enter_assign,
+    cst.AnnAssign: Semantics._enter_ann_assign,
+    cst.AugAssign: Semantics._enter_aug_assign,
+    cst.WithItem: Semantics._enter_with_item,
+    cst.For: Semantics._enter_loop_target,
+    cst.CompFor: Semantics._enter_loop_target,
+}
