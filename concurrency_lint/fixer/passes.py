@@ -67,6 +67,7 @@ class _FixLoop:
         self.findings = list(check(text))
         self.applied: list[Finding] = []
         self.refused: dict[_FixKey, str] = {}
+        self.breaking_fix: str | None = None  # why some fix would leave code that fails
         self._strictness: Strictness | None = None
 
     def run(self, max_passes: int) -> TextFixes:
@@ -81,6 +82,10 @@ class _FixLoop:
             self._pass(candidates)
         else:
             converged = not self._candidates()
+        if self.breaking_fix is not None:
+            # A fix that would break the file means nothing is written to it at all.
+            self._give_up(f"nothing written to this file: {self.breaking_fix}")
+            return self._outcome(converged)
         self._add_imports()
         return self._outcome(converged)
 
@@ -109,12 +114,14 @@ class _FixLoop:
         new_text, accepted, rejected = _apply_verified(self.text, batch, strictness)
         for finding, reason in rejected:
             self._refuse(finding, offsets, reason)
+            self.breaking_fix = self.breaking_fix or f"{reason} ({finding.code} fix)"
         if not accepted:
             return
         new_findings = list(self.check(new_text))
         if any(finding.code == SYNTAX_ERROR[0] for finding in new_findings):
             for finding in accepted:
                 self._refuse(finding, offsets, "the fixed code would not parse")
+            self.breaking_fix = self.breaking_fix or "the fixed code would not parse"
             return
         self.text = new_text
         self.findings = new_findings

@@ -80,8 +80,8 @@ def test_a_refused_fix_is_reported_and_nothing_is_written(
     result = _fix("--apply", "--unsafe-fixes", "a.py")
     assert snippet.read_text() == SNIPPET
     assert (
-        "a.py:2:1: CL201 fix not applied: the fixed code would not compile: invalid syntax"
-        in result.stderr
+        "a.py:2:1: CL201 fix not applied: nothing written to this file: "
+        "the fixed code would not compile: invalid syntax (CL201 fix)" in result.stderr
     )
     assert "1 fix could not be applied (see above)." in result.stderr
     assert result.exit_code == 1

@@ -85,10 +85,12 @@ def test_a_fix_whose_result_would_not_compile_is_refused_and_says_why() -> None:
     (refusal,) = outcome.refused
     assert "would not compile" in refusal.reason
     (finding,) = outcome.remaining
-    assert "fix not applied: the fixed code would not compile" in finding.message
+    assert "fix not applied: nothing written to this file: the fixed code would not compile" in (
+        finding.message
+    )
 
 
-def test_a_broken_fix_does_not_stop_the_good_ones_beside_it() -> None:
+def test_a_broken_fix_means_nothing_is_written_to_the_file() -> None:
     check_bad = _token_check("BREAK", "(")
     check_good = _token_check("SLOW", "FAST")
 
@@ -96,8 +98,11 @@ def test_a_broken_fix_does_not_stop_the_good_ones_beside_it() -> None:
         return [*check_bad(text), *check_good(text)]
 
     outcome = fix_text("x = BREAK\ny = SLOW\n", check, unsafe=False)
-    assert outcome.text == "x = BREAK\ny = FAST\n"
-    assert [r.finding.code for r in outcome.refused] == ["CL999"]
+    assert outcome.text == "x = BREAK\ny = SLOW\n"
+    assert not outcome.applied
+    assert len(outcome.refused) == 2
+    assert all("nothing written to this file" in r.reason for r in outcome.refused)
+    assert all("would not compile" in r.reason for r in outcome.refused)
 
 
 def test_compile_errors_beyond_the_grammar_are_caught() -> None:
