@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from concurrency_lint.cli.options import engine_options, rule_selection_options
 from concurrency_lint.cli.progress import ProgressDisplay
 from concurrency_lint.cli.settings import check_paths, load_settings, split_codes
 from concurrency_lint.fixer import FixOptions, FixRun, fix_paths, unified_diff
@@ -20,19 +21,8 @@ from concurrency_lint.report.text_format import plural
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--apply", "apply_fixes", is_flag=True, help="Write the fixes to the files.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
-@click.option("--select", help="Only these rule codes or prefixes (comma-separated).")
-@click.option("--ignore", help="Skip these rule codes or prefixes.")
-@click.option("--extend-select", help="Add these rule codes to the selection.")
-@click.option(
-    "--config", "config_file", type=click.Path(path_type=Path), help="Configuration file to use."
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPU count)."
-)
-@click.option(
-    "--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too."
-)
+@rule_selection_options
+@engine_options
 @click.option("--statistics", is_flag=True, help="Print the fixes per rule instead of the diff.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary: no diff, no file list.")
 def command(

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 import concurrency_lint
+from concurrency_lint.cli.options import engine_options, rule_selection_options
 from concurrency_lint.cli.output import emit, stdout_wants_color
 from concurrency_lint.cli.progress import ProgressDisplay
 from concurrency_lint.cli.settings import check_paths, load_settings, split_codes
@@ -30,26 +31,15 @@ _COLOR_FORMATS = frozenset({"text", "table"})
 @click.option(
     "--output-file", "-o", type=click.Path(path_type=Path), help="Write the report to a file."
 )
-@click.option("--select", help="Only these rule codes or prefixes (comma-separated).")
-@click.option("--ignore", help="Skip these rule codes or prefixes.")
-@click.option("--extend-select", help="Add these rule codes to the selection.")
-@click.option(
-    "--config", "config_file", type=click.Path(path_type=Path), help="Configuration file to use."
-)
+@rule_selection_options
 @click.option("--statistics", is_flag=True, help="Print counts per rule instead of findings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPU count)."
-)
+@engine_options
 @click.option(
     "--include-markdown",
     is_flag=True,
     default=None,
     help="Also scan ```python blocks in .md files.",
-)
-@click.option(
-    "--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too."
 )
 @click.option("--stdin-filename", help="The file name to report for `-` (standard input).")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings: no summary, no progress.")
