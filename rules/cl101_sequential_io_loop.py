@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.loops import (
+    IoLoopTracker,
     LoopIo,
     comprehension_io,
     map_io,
@@ -116,10 +117,28 @@ class SequentialIoLoop(LoopRule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._loops: list[tuple[LoopIo, NodeFix | str]] = []
+        self._tracker = IoLoopTracker(context)
 
     # ---- loops -------------------------------------------------------------------------
 
+    def visit_For(self, node: cst.For) -> None:
+        self._tracker.enter(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._tracker.call(node)
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._tracker.enter(node)
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._tracker.enter(node)
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._tracker.enter(node)
+
     def leave_For(self, original_node: cst.For) -> None:
+        if not self._tracker.leave(original_node):
+            return  # no call inside can be I/O
         found = self.index.for_loop(original_node, self.lookup)
         self.index.nested(original_node, self.lookup)
         if found is not None and found.facts is not None:
@@ -150,6 +169,8 @@ class SequentialIoLoop(LoopRule):
             self._report(found, fix)
 
     def _comprehension(self, node: cst.ListComp | cst.SetComp | cst.DictComp) -> None:
+        if not self._tracker.leave(node):
+            return  # no call inside can be I/O
         found = comprehension_io(node, self.lookup)
         if found is not None:
             self._report(found, rewrite_comprehension(found, self.sites.site()))

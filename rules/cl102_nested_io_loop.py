@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.loops import NestedLoopIo
+from concurrency_lint.analysis.loops import IoLoopTracker, NestedLoopIo
 from concurrency_lint.fixes.loop_rewrite import rewrite_nested
 from concurrency_lint.fixes.loop_site import LoopRule
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
@@ -93,8 +93,17 @@ class NestedIoLoop(LoopRule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._loops: list[tuple[NestedLoopIo, NodeFix | str]] = []
+        self._tracker = IoLoopTracker(context)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._tracker.enter(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._tracker.call(node)
 
     def leave_For(self, original_node: cst.For) -> None:
+        if not self._tracker.leave(original_node):
+            return  # no call inside can be I/O
         found = self.index.nested(original_node, self.lookup)
         if found is not None and found.inner.facts is not None:
             site = self.sites.site(set(found.inner.facts.accumulators))

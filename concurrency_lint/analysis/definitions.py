@@ -16,6 +16,7 @@ import libcst as cst
 
 from concurrency_lint.analysis.names import ImportMap
 from concurrency_lint.analysis.scopes import parameter_names
+from concurrency_lint.analysis.tree_walk import children
 
 BindingKind = Literal["def", "lambda", "class", "assign", "import", "other"]
 ScopeNode = cst.Module | cst.FunctionDef | cst.ClassDef | cst.Lambda
@@ -37,6 +38,8 @@ class ModuleIndex:
     bindings: dict[int, dict[str, list[Binding]]] = field(default_factory=dict)
     parents: dict[int, ScopeNode] = field(default_factory=dict)
     imports: ImportMap = field(default_factory=ImportMap)
+    #: Names of functions that ``yield`` inside a ``with`` or ``try`` block.
+    resource_generators: set[str] = field(default_factory=set)
     #: Memo for callers that derive facts from the index (keyed by their own tuples).
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
 
@@ -93,21 +96,75 @@ def module_index(module: cst.Module) -> ModuleIndex:
     if cached is not None and cached.module is module:
         return cached
     index = ModuleIndex(module)
-    module.visit(_Indexer(index))
+    _Indexer(index).run()
     _CACHE[id(module)] = index
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return index
 
 
-class _Indexer(cst.CSTVisitor):
+class _Indexer:
+    """Records every binding, scope parent and import in one pre-order walk of the module
+    (statements in source order, so a later import of a name wins, as it does at run
+    time)."""
+
     def __init__(self, index: ModuleIndex) -> None:
-        super().__init__()
         self.index = index
-        self.stack: list[ScopeNode] = [index.module]
+        self.scope: ScopeNode = index.module
+
+    def run(self) -> None:
+        module = self.index.module
+        # (node, its scope, the innermost function around it, ``with``/``try`` blocks
+        # around it inside that function)
+        stack: list[tuple[cst.CSTNode, ScopeNode, str | None, int]] = [(module, module, None, 0)]
+        while stack:
+            node, self.scope, function, holding = stack.pop()
+            inner = self._record(node)
+            if isinstance(node, cst.FunctionDef):
+                function, holding = node.name.value, 0
+            elif isinstance(node, (cst.With, cst.Try)):
+                holding += 1
+            elif isinstance(node, cst.Yield) and function is not None and holding:
+                self.index.resource_generators.add(function)
+            stack.extend(
+                (child, inner, function, holding) for child in reversed(list(children(node)))
+            )
+
+    def _record(self, node: cst.CSTNode) -> ScopeNode:
+        """Record what ``node`` binds; the scope its children are in."""
+        if isinstance(node, cst.FunctionDef):
+            self._bind(node.name.value, Binding("def", node))
+            return self._enter(node, node.params)
+        if isinstance(node, cst.ClassDef):
+            self._bind(node.name.value, Binding("class", node))
+            return self._enter(node, None)
+        if isinstance(node, cst.Lambda):
+            return self._enter(node, node.params)
+        if isinstance(node, cst.Assign):
+            single = len(node.targets) == 1
+            for target in node.targets:
+                self._bind_target(target.target, node.value if single else None)
+        elif isinstance(node, cst.AnnAssign):
+            self._bind_target(node.target, node.value)
+        elif isinstance(node, (cst.AugAssign, cst.NamedExpr, cst.For)):
+            self._bind_target(node.target, None)
+        elif isinstance(node, cst.WithItem):
+            if node.asname is not None:
+                self._bind_target(node.asname.name, node.item)
+        elif isinstance(node, cst.ExceptHandler):
+            if node.name is not None and isinstance(node.name.name, cst.Name):
+                self._bind(node.name.name.value, Binding("other"))
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            for item in node.names:
+                self._bind(item.name.value, Binding("other"))
+        elif isinstance(node, cst.Import):
+            self._import(node)
+        elif isinstance(node, cst.ImportFrom):
+            self._import_from(node)
+        return self.scope
 
     def _bind(self, name: str, binding: Binding) -> None:
-        scope = self.index.bindings.setdefault(id(self.stack[-1]), {})
+        scope = self.index.bindings.setdefault(id(self.scope), {})
         scope.setdefault(name, []).append(binding)
 
     def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
@@ -122,73 +179,21 @@ class _Indexer(cst.CSTVisitor):
         elif isinstance(target, cst.StarredElement):
             self._bind_target(target.value, None)
 
-    def _enter(self, node: ScopeNode, params: cst.Parameters | None) -> None:
-        self.index.parents[id(node)] = self.stack[-1]
-        self.stack.append(node)
+    def _enter(self, node: ScopeNode, params: cst.Parameters | None) -> ScopeNode:
+        self.index.parents[id(node)] = self.scope
+        self.scope = node
         if params is not None:
             for name in parameter_names(params):
                 self._bind(name, Binding("other"))
+        return node
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._bind(node.name.value, Binding("def", node))
-        self._enter(node, node.params)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.stack.pop()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._bind(node.name.value, Binding("class", node))
-        self._enter(node, None)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.stack.pop()
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self._enter(node, node.params)
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self.stack.pop()
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        single = len(node.targets) == 1
-        for target in node.targets:
-            self._bind_target(target.target, node.value if single else None)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._bind_target(node.target, node.value)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._bind_target(node.target, None)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._bind_target(node.target, None)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._bind_target(node.target, None)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind_target(node.asname.name, node.item)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None and isinstance(node.name.name, cst.Name):
-            self._bind(node.name.name.value, Binding("other"))
-
-    def visit_Global(self, node: cst.Global) -> None:
-        for item in node.names:
-            self._bind(item.name.value, Binding("other"))
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        for item in node.names:
-            self._bind(item.name.value, Binding("other"))
-
-    def visit_Import(self, node: cst.Import) -> None:
+    def _import(self, node: cst.Import) -> None:
         self.index.imports.record_import(node)
         for alias in node.names:
             local = alias.evaluated_alias or alias.evaluated_name.split(".", 1)[0]
             self._bind(local, Binding("import"))
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def _import_from(self, node: cst.ImportFrom) -> None:
         self.index.imports.record_import_from(node)
         if isinstance(node.names, cst.ImportStar):
             return

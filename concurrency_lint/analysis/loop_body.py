@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from concurrency_lint.analysis.tree_walk import children
+
 #: Methods that add to a collection without reading it back.
 ACCUMULATING_METHODS = frozenset({"append", "appendleft", "add", "extend", "update"})
 _COUNTER_OPERATORS = (cst.AddAssign, cst.SubtractAssign, cst.BitOrAssign)
@@ -59,16 +61,14 @@ def scan_body(targets: Iterable[str], statements: Sequence[cst.BaseStatement]) -
 
 def names_read(node: cst.CSTNode) -> set[str]:
     """Names an expression (or statement) reads; attribute and keyword names excluded."""
-    collector = _NameReads()
-    node.visit(collector)
-    return collector.names - collector.bound
+    names, bound = _name_reads(node)
+    return names - bound
 
 
 def names_used(node: cst.CSTNode) -> set[str]:
     """Every name ``node`` mentions, bound or read (attribute and keyword names aside)."""
-    collector = _NameReads()
-    node.visit(collector)
-    return collector.names | collector.bound
+    names, bound = _name_reads(node)
+    return names | bound
 
 
 def base_name(node: cst.BaseExpression) -> str | None:
@@ -319,9 +319,15 @@ def _inner_parts(node: cst.BaseExpression) -> cst.CSTNode:
 
 
 def _contains(node: cst.CSTNode, kinds: tuple[type[cst.CSTNode], ...]) -> bool:
-    finder = _Finder(kinds)
-    node.visit(finder)
-    return finder.found
+    """Whether ``node`` holds one of ``kinds`` (nested functions and lambdas not entered)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, kinds):
+            return True
+        if not isinstance(current, (cst.Lambda, cst.FunctionDef)):
+            stack.extend(children(current))
+    return False
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -329,80 +335,48 @@ def _code(node: cst.CSTNode) -> str:
 
 
 def _bound_names(statements: Sequence[cst.CSTNode]) -> set[str]:
-    collector = _Bindings()
-    for statement in statements:
-        statement.visit(collector)
-    return collector.names
+    """Every name a body binds (assignment, loop and ``with`` targets, handlers, defs);
+    comprehensions, lambdas and the bodies of nested defs are not entered."""
+    names: set[str] = set()
+    stack = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.For)):
+            names.update(target_names(node.target))
+        elif isinstance(node, cst.AsName):
+            if isinstance(node.name, cst.Name):
+                names.add(node.name.value)
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            names.add(node.name.value)
+            continue
+        elif isinstance(node, (cst.CompFor, cst.Lambda)):
+            continue
+        stack.extend(children(node))
+    return names
 
 
-class _Finder(cst.CSTVisitor):
-    def __init__(self, kinds: tuple[type[cst.CSTNode], ...]) -> None:
-        self.kinds = kinds
-        self.found = False
+def _name_reads(root: cst.CSTNode) -> tuple[set[str], set[str]]:
+    """Name loads under ``root``, and the names comprehensions and lambdas bind there.
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, self.kinds):
-            self.found = True
-        return not self.found and not isinstance(node, (cst.Lambda, cst.FunctionDef))
-
-
-class _NameReads(cst.CSTVisitor):
-    """Name loads; comprehension and lambda variables are collected as bound."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-        self.bound: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self.bound.update(target_names(node.target))
-
-    def visit_Param(self, node: cst.Param) -> bool:
-        self.bound.add(node.name.value)
-        if node.default is not None:
-            node.default.visit(self)
-        return False
-
-
-class _Bindings(cst.CSTVisitor):
-    """Every name a body binds (assignment, loop and ``with`` targets, handlers)."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.names.update(target_names(node.target))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.names.update(target_names(node.target))
-
-    def visit_For(self, node: cst.For) -> None:
-        self.names.update(target_names(node.target))
-
-    def visit_AsName(self, node: cst.AsName) -> None:
-        if isinstance(node.name, cst.Name):
-            self.names.add(node.name.value)
-
-    def visit_CompFor(self, node: cst.CompFor) -> bool:
-        return False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.names.add(node.name.value)
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self.names.add(node.name.value)
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+    Attribute names and keyword names are not loads; of a parameter only the default
+    is read.
+    """
+    names: set[str] = set()
+    bound: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            names.add(node.value)
+        elif isinstance(node, (cst.Attribute, cst.Arg)):
+            stack.append(node.value)
+            continue
+        elif isinstance(node, cst.Param):
+            bound.add(node.name.value)
+            if node.default is not None:
+                stack.append(node.default)
+            continue
+        elif isinstance(node, cst.CompFor):
+            bound.update(target_names(node.target))
+        stack.extend(children(node))
+    return names, bound

@@ -14,13 +14,14 @@ from __future__ import annotations
 import functools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 
 from concurrency_lint.analysis.callables import work_of
 from concurrency_lint.analysis.calls import int_value, positional_args
+from concurrency_lint.analysis.definitions import module_index
 from concurrency_lint.analysis.io_detection import IoCall, calls_in, io_kind_of_call
 from concurrency_lint.analysis.loop_body import (
     BodyFacts,
@@ -30,8 +31,15 @@ from concurrency_lint.analysis.loop_body import (
     target_names,
 )
 from concurrency_lint.analysis.semantics import Semantics
+from concurrency_lint.analysis.tree_walk import descendants
 from concurrency_lint.config import Config
-from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS, IoKind, io_table, io_trigger_tokens
+from concurrency_lint.knowledge.io_calls import (
+    IO_METHODS,
+    WORKER_CEILINGS,
+    IoKind,
+    io_table,
+    io_trigger_tokens,
+)
 from concurrency_lint.rule import FileContext
 
 #: Single system calls on metadata (too quick for a thread pool to pay off), and
@@ -69,6 +77,18 @@ STREAM_ARGUMENTS: dict[str, tuple[int, ...]] = {
     "yaml.safe_load": (0,),
     "csv.reader": (0,),
     "shutil.copyfileobj": (0, 1),
+}
+#: Calls that copy or move onto a destination (its position and keyword): two items with
+#: the same destination collide, and the last one wins, so per-item work needs a
+#: destination that comes from the item itself.
+TRANSFER_CALLS: dict[str, tuple[int, str]] = {
+    "shutil.copy": (1, "dst"),
+    "shutil.copy2": (1, "dst"),
+    "shutil.copyfile": (1, "dst"),
+    "shutil.copytree": (1, "dst"),
+    "shutil.move": (1, "dst"),
+    "os.rename": (1, "dst"),
+    "os.replace": (1, "dst"),
 }
 #: Calls whose effect depends on what earlier iterations did to the process or the file
 #: system (a parent folder removed only once its children are): iterations are ordered.
@@ -156,6 +176,48 @@ def io_lookup(context: FileContext) -> IoLookup:
     return IoLookup(context.semantics, io_table(context.config.extra_io_calls), local)
 
 
+class IoLoopTracker:
+    """Which loops of the single pass hold a call that could be I/O.
+
+    Fed by a rule as the pass enters loops and calls and leaves loops. A call can be I/O
+    only when the name it calls is one :meth:`IoLookup.io_of` could recognise: the last
+    part of a known I/O function, a method of an I/O object, an imported name, or a
+    function of this module. A loop without such a call anywhere inside it cannot do
+    I/O, so its analysis is skipped: the answer for it would be None.
+    """
+
+    def __init__(self, context: FileContext) -> None:
+        index = loop_index(context.module)
+        self._names, self._attributes = index.io_candidates(
+            context.module, context.config.extra_io_calls
+        )
+        self._open: list[cst.CSTNode] = []
+        self._with_io: set[cst.CSTNode] = set()
+
+    def enter(self, node: cst.CSTNode) -> None:
+        self._open.append(node)
+
+    def leave(self, node: cst.CSTNode) -> bool:
+        """Close ``node`` (the innermost open loop); True when it may do I/O."""
+        self._open.pop()
+        return node in self._with_io
+
+    def call(self, call: cst.Call) -> None:
+        func = call.func
+        if isinstance(func, cst.Name):
+            candidate = func.value in self._names
+        elif isinstance(func, cst.Attribute):
+            candidate = func.attr.value in self._attributes
+        else:
+            candidate = False
+        if not candidate:
+            return
+        for loop in reversed(self._open):  # an open loop marked before: so are its parents
+            if loop in self._with_io:
+                break
+            self._with_io.add(loop)
+
+
 @dataclass(frozen=True)
 class LoopIo:
     """A loop (or comprehension, or ``list(map(...))``) that runs I/O item by item."""
@@ -192,7 +254,32 @@ class LoopIndex:
         self._loops: dict[cst.CSTNode, LoopIo | None] = {}
         self._nested: dict[cst.For, NestedLoopIo | None] = {}
         self.claimed: set[cst.For] = set()  # inner loops reported as part of a nested batch
-        self._generators: frozenset[str] | None = None
+        self._candidates: dict[tuple[tuple[str, str], ...], tuple[frozenset[str], ...]] = {}
+
+    def io_candidates(
+        self, module: cst.Module, extra: tuple[tuple[str, str], ...]
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """The names a called ``Name`` and a called attribute may have for the call to
+        be I/O: last parts of the I/O table, methods of I/O objects, imported names and
+        functions of this module."""
+        found = self._candidates.get(extra)
+        if found is None:
+            defined: set[str] = set()
+            imported: set[str] = set()
+            for scope in module_index(module).bindings.values():
+                for name, bindings in scope.items():
+                    kinds = {binding.kind for binding in bindings}
+                    if kinds & {"def", "lambda"}:
+                        defined.add(name)
+                    if "import" in kinds:
+                        imported.add(name)
+            last = {name.rpartition(".")[2] for name in io_table(extra)}
+            methods = {method for _kind, known in IO_METHODS.values() for method in known}
+            found = self._candidates[extra] = (
+                frozenset(last | defined | imported),
+                frozenset(last | methods | defined),
+            )
+        return found  # type: ignore[return-value]
 
     def for_loop(self, node: cst.For, lookup: IoLookup) -> LoopIo | None:
         if node not in self._loops:
@@ -214,11 +301,7 @@ class LoopIndex:
             name = func.attr.value
         if name is None:
             return False
-        if self._generators is None:
-            finder = _ResourceGenerators()
-            module.visit(finder)
-            self._generators = frozenset(finder.names)
-        return name in self._generators
+        return name in module_index(module).resource_generators
 
     def nested(self, node: cst.For, lookup: IoLookup) -> NestedLoopIo | None:
         if node not in self._nested:
@@ -308,6 +391,51 @@ def _depends(io: IoCall, tainted: set[str] | frozenset[str]) -> bool:
     return any(names_read(part) & tainted for part in parts)
 
 
+def shared_destination(calls: Sequence[IoCall], keyed: set[str] | frozenset[str]) -> bool:
+    """Does a copy or move write to a destination that does not come from the item (a
+    shared target folder: ``shutil.move(src, os.path.join(target, name))`` where ``name``
+    repeats from item to item)? ``keyed`` holds the names that carry the item."""
+    for io in calls:
+        spec = TRANSFER_CALLS.get(io.label)
+        if spec is None:
+            continue
+        position, keyword = spec
+        args = positional_args(io.call)
+        destination = args[position].value if position < len(args) else None
+        for arg in io.call.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                destination = arg.value
+        if destination is not None and not names_read(destination) & keyed:
+            return True
+    return False
+
+
+def keyed_names(targets: Sequence[str], statements: Sequence[cst.BaseStatement]) -> set[str]:
+    """The loop targets and the names the body computes from them, not counting the
+    targets of loops inside it: an inner item repeats from one outer item to the next
+    (two folders can hold the same file name), so it does not carry the outer item."""
+    assignments: list[tuple[list[str], cst.CSTNode]] = []
+    for statement in statements:
+        for node in descendants(statement, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if isinstance(node, cst.Assign):
+                names = [n for target in node.targets for n in target_names(target.target)]
+                assignments.append((names, node.value))
+            elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
+                if node.value is not None:
+                    assignments.append((target_names(node.target), node.value))
+            elif isinstance(node, cst.WithItem) and node.asname is not None:
+                assignments.append((target_names(node.asname.name), node.item))
+    keyed = set(targets)
+    changed = True
+    while changed:
+        changed = False
+        for names, value in assignments:
+            if not keyed.issuperset(names) and names_read(value) & keyed:
+                keyed.update(names)
+                changed = True
+    return keyed
+
+
 def shared_state_call(node: cst.For, facts: BodyFacts, lookup: IoLookup) -> str | None:
     """A call in the body to a method of an object from outside the loop whose effect is
     unknown (``self.rebuild()``, ``parser.read(fp)``): the iterations may share state
@@ -345,9 +473,21 @@ def _for_loop_io(node: cst.For, lookup: IoLookup) -> LoopIo | None:
     if shared_state_call(node, facts, lookup) is not None:
         return None
     calls = dependent_io(facts.every_iteration, facts.tainted, lookup)
-    if not calls:
+    if not calls or _moves_onto_shared_target(node, names, lookup):
         return None
     return LoopIo(node, node.target, node.iter, tuple(calls), facts)
+
+
+def _moves_onto_shared_target(node: cst.For, targets: Sequence[str], lookup: IoLookup) -> bool:
+    """A copy or move anywhere in the body (inner loops included) whose destination does
+    not carry the loop's item: iterations may collide on it."""
+    transfers = [
+        io
+        for call in calls_in(node.body)
+        if (io := lookup.io_of(call)) is not None and io.label in TRANSFER_CALLS
+    ]
+    body: Sequence[cst.BaseStatement] = node.body.body  # type: ignore[assignment]
+    return bool(transfers) and shared_destination(transfers, keyed_names(targets, body))
 
 
 def _nested_loop_io(index: LoopIndex, node: cst.For, lookup: IoLookup) -> NestedLoopIo | None:
@@ -368,6 +508,8 @@ def _nested_loop_io(index: LoopIndex, node: cst.For, lookup: IoLookup) -> Nested
     for inner in facts.inner_loops:
         found = index.for_loop(inner, lookup)
         if found is not None:
+            if _moves_onto_shared_target(node, names, lookup):
+                return None  # items of different outer items may share a destination
             return NestedLoopIo(node, found, facts)
     return None
 
@@ -441,36 +583,3 @@ class _Blocking(cst.CSTVisitor):
         if isinstance(node, (cst.Await, cst.Yield, cst.NamedExpr)):
             self.found = True
         return not self.found
-
-
-class _ResourceGenerators(cst.CSTVisitor):
-    """Names of the module's functions that ``yield`` inside a ``with`` or ``try``."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-        self._functions: list[str] = []
-        self._holding = [0]
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._functions.append(node.name.value)
-        self._holding.append(0)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._functions.pop()
-        self._holding.pop()
-
-    def visit_With(self, node: cst.With) -> None:
-        self._holding[-1] += 1
-
-    def leave_With(self, original_node: cst.With) -> None:
-        self._holding[-1] -= 1
-
-    def visit_Try(self, node: cst.Try) -> None:
-        self._holding[-1] += 1
-
-    def leave_Try(self, original_node: cst.Try) -> None:
-        self._holding[-1] -= 1
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        if self._functions and self._holding[-1]:
-            self.names.add(self._functions[-1])

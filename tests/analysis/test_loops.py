@@ -202,3 +202,47 @@ def test_a_nest_whose_inner_loop_does_the_io_is_claimed_once() -> None:
     assert outer_nest is not None and outer_nest.inner is inner_loop
     assert inner_loop is not None and inner_loop.node in walker.index.claimed
     assert outer_loop is not None  # os.listdir(d) runs once per folder, on the folder
+
+
+def test_moves_into_one_shared_folder_are_not_batched_across_folders() -> None:
+    walker = walk(
+        """
+        import os, shutil
+        for folder in folders:
+            for name in os.listdir(folder):
+                shutil.move(os.path.join(folder, name), os.path.join(target, name))
+        """
+    )
+    inner_loop, outer_loop = walker.loops
+    assert walker.nests == [None, None]  # two folders may hold the same name
+    assert outer_loop is None
+    assert inner_loop is not None  # names within one folder are distinct
+
+
+def test_a_destination_that_carries_the_outer_item_keeps_the_nest() -> None:
+    walker = walk(
+        """
+        import os, shutil
+        for folder in folders:
+            for name in os.listdir(folder):
+                destination = os.path.join(target, folder, name)
+                shutil.move(os.path.join(folder, name), destination)
+        """
+    )
+    assert walker.nests[1] is not None
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["shutil.copy(path, backup_dir)", "shutil.copy2(path, dst=os.path.join(out, 'last'))"],
+)
+def test_copies_onto_a_destination_not_from_the_item_are_not_flagged(call: str) -> None:
+    assert only_loop(f"import os, shutil\nfor path in paths:\n    {call}\n") is None
+
+
+def test_copies_onto_a_destination_from_the_item_are_flagged() -> None:
+    found = only_loop(
+        "import os, shutil\nfor path in paths:\n"
+        "    shutil.copy(path, os.path.join(out, os.path.basename(path)))\n"
+    )
+    assert found is not None and found.labels == ["shutil.copy"]
