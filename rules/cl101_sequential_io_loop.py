@@ -7,6 +7,7 @@ import libcst as cst
 from concurrency_lint.analysis.loops import (
     IoLoopTracker,
     LoopIo,
+    TracksIoLoops,
     comprehension_io,
     map_io,
 )
@@ -16,7 +17,7 @@ from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
 from concurrency_lint.rule import FileContext, Invalid, NodeFix
 
 
-class SequentialIoLoop(LoopRule):
+class SequentialIoLoop(TracksIoLoops, LoopRule):
     """
     ## What it does
     Flags a `for` loop, a list/set/dict comprehension or `list(map(f, items))` whose every
@@ -117,27 +118,21 @@ class SequentialIoLoop(LoopRule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._loops: list[tuple[LoopIo, NodeFix | str]] = []
-        self._tracker = IoLoopTracker(context)
+        self.io_loops = IoLoopTracker(context)
 
     # ---- loops -------------------------------------------------------------------------
 
-    def visit_For(self, node: cst.For) -> None:
-        self._tracker.enter(node)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self._tracker.call(node)
-
     def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._tracker.enter(node)
+        self.io_loops.enter(node)
 
     def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._tracker.enter(node)
+        self.io_loops.enter(node)
 
     def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._tracker.enter(node)
+        self.io_loops.enter(node)
 
     def leave_For(self, original_node: cst.For) -> None:
-        if not self._tracker.leave(original_node):
+        if not self.io_loops.leave(original_node):
             return  # no call inside can be I/O
         found = self.index.for_loop(original_node, self.lookup)
         self.index.nested(original_node, self.lookup)
@@ -169,7 +164,7 @@ class SequentialIoLoop(LoopRule):
             self._report(found, fix)
 
     def _comprehension(self, node: cst.ListComp | cst.SetComp | cst.DictComp) -> None:
-        if not self._tracker.leave(node):
+        if not self.io_loops.leave(node):
             return  # no call inside can be I/O
         found = comprehension_io(node, self.lookup)
         if found is not None:

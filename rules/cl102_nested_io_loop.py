@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.loops import IoLoopTracker, NestedLoopIo
+from concurrency_lint.analysis.loops import IoLoopTracker, NestedLoopIo, TracksIoLoops
 from concurrency_lint.fixes.loop_rewrite import rewrite_nested
 from concurrency_lint.fixes.loop_site import LoopRule
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
 from concurrency_lint.rule import FileContext, Invalid, NodeFix
 
 
-class NestedIoLoop(LoopRule):
+class NestedIoLoop(TracksIoLoops, LoopRule):
     """
     ## What it does
     Flags an outer `for` loop whose inner loop does the I/O: the inner loop qualifies
@@ -93,16 +93,10 @@ class NestedIoLoop(LoopRule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._loops: list[tuple[NestedLoopIo, NodeFix | str]] = []
-        self._tracker = IoLoopTracker(context)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._tracker.enter(node)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self._tracker.call(node)
+        self.io_loops = IoLoopTracker(context)
 
     def leave_For(self, original_node: cst.For) -> None:
-        if not self._tracker.leave(original_node):
+        if not self.io_loops.leave(original_node):
             return  # no call inside can be I/O
         found = self.index.nested(original_node, self.lookup)
         if found is not None and found.inner.facts is not None:

@@ -218,6 +218,19 @@ class IoLoopTracker:
             self._with_io.add(loop)
 
 
+class TracksIoLoops:
+    """Mixin for a loop rule: feeds ``self.io_loops`` as the pass enters loops and calls;
+    the rule closes each loop with ``self.io_loops.leave(node)`` in its ``leave_`` method."""
+
+    io_loops: IoLoopTracker
+
+    def visit_For(self, node: cst.For) -> None:
+        self.io_loops.enter(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.io_loops.call(node)
+
+
 @dataclass(frozen=True)
 class LoopIo:
     """A loop (or comprehension, or ``list(map(...))``) that runs I/O item by item."""
