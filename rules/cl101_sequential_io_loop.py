@@ -32,6 +32,8 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
     command, receiver) does not come from the item (`open(LOG, mode)` for each mode);
     I/O only under an `if`; quick single metadata calls (`os.stat`, `os.remove`,
     `Path.exists`, ...); reads and writes of one shared stream (`json.dump(x, fh)`);
+    copies and moves onto a destination that does not come from the item
+    (`shutil.copy(path, backup_dir)`: two items with the same name collide);
     bodies that call a method of an outside object whose effect is unknown
     (`self.rebuild()`: the iterations may share state through it; logging, assertions and
     reads of strings and mappings are fine), or `os.rmdir` / `os.chdir` (ordered);

@@ -19,6 +19,10 @@ class NestedIoLoop(TracksIoLoops, LoopRule):
     on its item, iterations independent) and the outer iterations are independent too.
     It is reported once, on the outer loop; the inner loop gets no CL101.
 
+    Not flagged: a nest that copies or moves onto a destination the outer item does not
+    carry (the entries of several folders moved into one target folder: two folders
+    can hold the same name, so the order decides); CL101 may still flag the inner loop.
+
     ## Why is this bad?
     `for dir in dirs: for file in glob(...): read(file)` waits for every file of every
     folder one after the other. Parallelising only the inner loop starts a new batch per
