@@ -69,7 +69,17 @@ class NetworkCallWithoutTimeout(Rule):
     CODE = "CL202"
     NAME = "network-call-without-timeout"
     MESSAGE = "network call without a timeout can hang forever"
-    TRIGGERS = ("requests", "urlopen", "socket", "http", "smtplib", "ftplib", "Session")
+    TRIGGERS = (
+        "requests",
+        "urllib",
+        "socket",
+        "http.client",
+        "from http import",
+        "import http",
+        "smtplib",
+        "ftplib",
+        "httpx",
+    )
     OPTIONS = {
         "default-timeout": Option(DEFAULT_NETWORK_TIMEOUT, "timeout in seconds the fix adds")
     }

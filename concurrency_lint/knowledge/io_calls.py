@@ -188,7 +188,9 @@ def io_method_kind(constructor: str | None, method: str) -> IoKind | None:
 
 #: Modules too short or too common to search for by name alone: their calls are found by
 #: their dotted spelling (``os.listdir``) or their ``from module import`` line instead.
-_SPELLED_OUT_MODULES = frozenset({"builtins", "os", "io", "http", "glob"})
+_SPELLED_OUT_MODULES = frozenset(
+    {"builtins", "os", "io", "http", "glob", "json", "pickle", "csv", "yaml"}
+)
 
 
 def io_trigger_tokens(extra: Iterable[tuple[str, str]] = ()) -> frozenset[str]:
