@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from pathlib import Path
 
 from concurrency_lint.config import Config
@@ -47,6 +48,12 @@ class Discovery:
         self.include_markdown = include_markdown
         self.force_exclude = force_exclude
         self.excludes = (*config.exclude, *config.extend_exclude, config.cache_dir)
+        # One compiled pattern instead of one fnmatch per glob per path (fnmatch semantics).
+        self._exclude_pattern = re.compile(
+            "|".join(f"(?:{fnmatch.translate(os.path.normcase(glob))})" for glob in self.excludes)
+            or "(?!)"
+        )
+        self._root = Path(config.root).absolute()
         self.files: list[SourceFile] = []
         self.problems: list[DiscoveryProblem] = []
         self._seen_dirs: set[tuple[int, int]] = set()
@@ -76,13 +83,19 @@ class Discovery:
             self._seen_files.add(source.display)
             self.files.append(source)
 
+    def _wanted_suffix(self, name: str) -> bool:
+        suffix = os.path.splitext(name)[1].lower()
+        return suffix in PYTHON_SUFFIXES or (self.include_markdown and suffix in MARKDOWN_SUFFIXES)
+
     def _excluded(self, path: Path) -> bool:
-        name = path.name
+        match = self._exclude_pattern.match
+        if match(os.path.normcase(path.name)):
+            return True
         try:
-            relative = path.absolute().relative_to(Path(self.config.root).absolute()).as_posix()
+            relative = path.absolute().relative_to(self._root).as_posix()
         except ValueError:
             relative = path.as_posix()
-        return any(fnmatch(name, glob) or fnmatch(relative, glob) for glob in self.excludes)
+        return match(os.path.normcase(relative)) is not None
 
     def _gitignores_above(self, folder: Path) -> list[GitIgnore]:
         """``.gitignore`` files from the repository root down to ``folder``'s parent."""
@@ -116,13 +129,17 @@ class Discovery:
             self.problems.append(DiscoveryProblem(display_path(folder), _describe(exc)))
             return
         for entry in entries:
-            path = Path(entry.path)
             try:
                 is_dir = entry.is_dir()
                 is_file = entry.is_file()
             except OSError as exc:
-                self.problems.append(DiscoveryProblem(display_path(path), _describe(exc)))
+                self.problems.append(
+                    DiscoveryProblem(display_path(Path(entry.path)), _describe(exc))
+                )
                 continue
+            if not is_dir and not self._wanted_suffix(entry.name):
+                continue  # most files of a tree are neither Python nor Markdown: skip them early
+            path = Path(entry.path)
             if self._excluded(path) or is_ignored(path.absolute(), is_dir, gitignores):
                 continue
             if is_dir:
