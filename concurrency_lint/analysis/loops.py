@@ -35,6 +35,7 @@ from concurrency_lint.analysis.tree_walk import descendants
 from concurrency_lint.config import Config
 from concurrency_lint.knowledge.io_calls import (
     IO_METHODS,
+    QUICK_IO_CALLS,
     WORKER_CEILINGS,
     IoKind,
     io_table,
@@ -42,29 +43,6 @@ from concurrency_lint.knowledge.io_calls import (
 )
 from concurrency_lint.rule import FileContext
 
-#: Single system calls on metadata (too quick for a thread pool to pay off), and
-#: constructors that do not touch the network yet.
-QUICK_CALLS = frozenset(
-    {
-        "os.stat",
-        "os.remove",
-        "os.unlink",
-        "os.rename",
-        "os.replace",
-        "os.makedirs",
-        "os.path.getsize",
-        "os.path.getmtime",
-        "Path.exists",
-        "Path.stat",
-        "Path.unlink",
-        "Path.mkdir",
-        "Path.touch",
-        "Path.rename",
-        "Path.replace",
-        "http.client.HTTPConnection",  # the constructors do not connect yet
-        "http.client.HTTPSConnection",
-    }
-)
 #: Calls that read or write a stream handed in as an argument (position): per-item work
 #: only when that stream is the item's own; one shared stream is sequential by nature.
 STREAM_ARGUMENTS: dict[str, tuple[int, ...]] = {
@@ -378,7 +356,7 @@ def dependent_io(
                 continue
             seen.add(id(call))
             io = lookup.io_of(call)
-            if io is not None and io.label not in QUICK_CALLS and _depends(io, tainted):
+            if io is not None and io.label not in QUICK_IO_CALLS and _depends(io, tainted):
                 found.append(io)
     return found
 

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import io
-
 from concurrency_lint.inventory.cells import Cells
 from concurrency_lint.inventory.model import Inventory, Section
 from concurrency_lint.inventory.statistics import observations, parameter_values
-from concurrency_lint.report.table_format import console_width
+from concurrency_lint.report.table_format import string_console
 
 
 def render(inventory: Inventory, lang: str = "en", color: bool = False) -> str:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=console_width(color),
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    console, buffer = string_console(color)
     cells = Cells(lang)
 
     def table(title: str, headers: list[str], rows: list[list[str]]) -> None:

@@ -138,6 +138,30 @@ IO_METHODS: dict[frozenset[str], tuple[IoKind, frozenset[str]]] = {
     SESSION_CONSTRUCTORS: ("network", frozenset({*HTTP_VERBS, "send", "stream"})),
 }
 
+#: Single system calls on metadata (too quick for a thread pool to pay off), and
+#: constructors that do not touch the network yet.
+QUICK_IO_CALLS = frozenset(
+    {
+        "os.stat",
+        "os.remove",
+        "os.unlink",
+        "os.rename",
+        "os.replace",
+        "os.makedirs",
+        "os.path.getsize",
+        "os.path.getmtime",
+        "Path.exists",
+        "Path.stat",
+        "Path.unlink",
+        "Path.mkdir",
+        "Path.touch",
+        "Path.rename",
+        "Path.replace",
+        "http.client.HTTPConnection",  # the constructors do not connect yet
+        "http.client.HTTPSConnection",
+    }
+)
+
 #: Calls that only read (a fix that parallelises them is safe when nothing else happens).
 READ_ONLY_CALLS = frozenset(
     {

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 import shutil
+from typing import TYPE_CHECKING
 
 from concurrency_lint.model import ScanReport
 from concurrency_lint.report.text_format import Summary
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 # Width used when the output is not a terminal, so piped output does not depend on one.
 PLAIN_WIDTH = 120
@@ -18,11 +22,9 @@ def console_width(color: bool) -> int:
     return PLAIN_WIDTH
 
 
-def render(report: ScanReport, color: bool = False) -> str:
-    """The findings as a table with the summary under it; only the summary when clean."""
+def string_console(color: bool) -> tuple[Console, io.StringIO]:
+    """A rich console writing into a buffer; colour exactly as the caller decided."""
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
     buffer = io.StringIO()
     console = Console(
@@ -36,6 +38,15 @@ def render(report: ScanReport, color: bool = False) -> str:
         emoji=False,
         markup=False,
     )
+    return console, buffer
+
+
+def render(report: ScanReport, color: bool = False) -> str:
+    """The findings as a table with the summary under it; only the summary when clean."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console, buffer = string_console(color)
     summary = Summary.of(report)
     if report.findings:
         table = Table(show_lines=False)
