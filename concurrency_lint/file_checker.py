@@ -14,6 +14,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from concurrency_lint.analysis import Semantics
+from concurrency_lint.analysis.tree_walk import LAYOUT_TYPES, walk
 from concurrency_lint.config import Config
 from concurrency_lint.markdown import python_blocks
 from concurrency_lint.model import (
@@ -161,7 +162,7 @@ class FileChecker:
         instances = [rule(context) for rule in rules]
         dispatcher = _GuardedDispatcher(semantics, instances)
         try:
-            module.visit(dispatcher)
+            dispatcher.run(module)
         except RecursionError:
             return [_engine_finding(SYNTAX_ERROR, "too deeply nested to analyse", path, offset)]
         findings = dispatcher.failures(path, offset)
@@ -198,6 +199,24 @@ class _GuardedDispatcher(cst.CSTVisitor):
                 table.setdefault(target, []).append((rule, getattr(rule, name)))
         self._attribute_handlers = any("_" in key for key in (*self._visit, *self._leave))
         self._failed: dict[Rule, tuple[BaseException, cst.CSTNode]] = {}
+
+    def run(self, module: cst.Module) -> None:
+        """Walk ``module`` once, in source order, calling the rules' handlers."""
+        keys = (*self._visit, *self._leave)
+        targets = {key.partition("_")[0] for key in keys}
+        walk(
+            module,
+            self.on_visit,
+            self.on_leave,
+            include_layout=any(kind.__name__ in targets for kind in LAYOUT_TYPES),
+            attribute_hooks=frozenset(
+                (kind, attribute)
+                for kind, _, attribute in (key.partition("_") for key in keys)
+                if attribute
+            ),
+            on_visit_attribute=self.on_visit_attribute,
+            on_leave_attribute=self.on_leave_attribute,
+        )
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self._semantics.enter(node)

@@ -25,6 +25,7 @@ from concurrency_lint.analysis.definitions import Binding, ModuleIndex, ScopeNod
 from concurrency_lint.analysis.io_detection import io_kind_of_call
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.scopes import parameter_names
+from concurrency_lint.analysis.tree_walk import walk
 from concurrency_lint.knowledge.cpu_calls import (
     LOGGING_METHODS,
     NEUTRAL_CALLS,
@@ -247,8 +248,7 @@ def _evidence(
             if names.qualified_name(target) not in _HARMLESS_DECORATORS:
                 evidence.blocked = f"{label} is decorated"
                 return evidence
-    body = _Body()
-    node.body.visit(body)
+    body = _Body(node.body)
     known_receivers = _known_receivers(node, index, names, tables)
     owner = index.parent(node) if isinstance(node, cst.FunctionDef) else None
     method_of = _Method(owner, _first_param(node)) if isinstance(owner, cst.ClassDef) else None
@@ -405,14 +405,14 @@ def _is_arithmetic(node: cst.CSTNode) -> bool:
     return False
 
 
-class _Body(cst.CSTVisitor):
+class _Body:
     """The calls of a body, and whether a loop in it does arithmetic (nested defs skipped)."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, body: cst.CSTNode) -> None:
         self.calls: list[cst.Call] = []
         self.arithmetic_loop = False
         self._loops = 0
+        walk(body, self.on_visit, self.on_leave)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):

@@ -9,14 +9,15 @@ or bound by anything but a ``def`` / lambda assignment, resolves to nothing.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import libcst as cst
 
 from concurrency_lint.analysis.names import ImportMap
 from concurrency_lint.analysis.scopes import parameter_names
-from concurrency_lint.analysis.tree_walk import children
+from concurrency_lint.analysis.tree_walk import walk
 
 BindingKind = Literal["def", "lambda", "class", "assign", "import", "other"]
 ScopeNode = cst.Module | cst.FunctionDef | cst.ClassDef | cst.Lambda
@@ -104,64 +105,74 @@ def module_index(module: cst.Module) -> ModuleIndex:
 
 
 class _Indexer:
-    """Records every binding, scope parent and import in one pre-order walk of the module
-    (statements in source order, so a later import of a name wins, as it does at run
-    time)."""
+    """Records every binding, scope parent and import in one walk of the module in
+    source order (so a later import of a name wins, as it does at run time)."""
 
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
         self.scope: ScopeNode = index.module
+        self.function: str | None = None  # the innermost ``def`` around the node
+        self.holding = 0  # ``with`` / ``try`` blocks around the node inside that function
+        self._saved: list[tuple[ScopeNode, str | None, int]] = []
 
     def run(self) -> None:
-        module = self.index.module
-        # (node, its scope, the innermost function around it, ``with``/``try`` blocks
-        # around it inside that function)
-        stack: list[tuple[cst.CSTNode, ScopeNode, str | None, int]] = [(module, module, None, 0)]
-        while stack:
-            node, self.scope, function, holding = stack.pop()
-            inner = self._record(node)
-            if isinstance(node, cst.FunctionDef):
-                function, holding = node.name.value, 0
-            elif isinstance(node, (cst.With, cst.Try)):
-                holding += 1
-            elif isinstance(node, cst.Yield) and function is not None and holding:
-                self.index.resource_generators.add(function)
-            stack.extend(
-                (child, inner, function, holding) for child in reversed(list(children(node)))
-            )
+        walk(self.index.module, self._enter_node, self._leave_node)
 
-    def _record(self, node: cst.CSTNode) -> ScopeNode:
-        """Record what ``node`` binds; the scope its children are in."""
-        if isinstance(node, cst.FunctionDef):
-            self._bind(node.name.value, Binding("def", node))
-            return self._enter(node, node.params)
-        if isinstance(node, cst.ClassDef):
-            self._bind(node.name.value, Binding("class", node))
-            return self._enter(node, None)
-        if isinstance(node, cst.Lambda):
-            return self._enter(node, node.params)
-        if isinstance(node, cst.Assign):
-            single = len(node.targets) == 1
-            for target in node.targets:
-                self._bind_target(target.target, node.value if single else None)
-        elif isinstance(node, cst.AnnAssign):
-            self._bind_target(node.target, node.value)
-        elif isinstance(node, (cst.AugAssign, cst.NamedExpr, cst.For)):
-            self._bind_target(node.target, None)
-        elif isinstance(node, cst.WithItem):
-            if node.asname is not None:
-                self._bind_target(node.asname.name, node.item)
-        elif isinstance(node, cst.ExceptHandler):
-            if node.name is not None and isinstance(node.name.name, cst.Name):
-                self._bind(node.name.name.value, Binding("other"))
-        elif isinstance(node, (cst.Global, cst.Nonlocal)):
-            for item in node.names:
-                self._bind(item.name.value, Binding("other"))
-        elif isinstance(node, cst.Import):
-            self._import(node)
-        elif isinstance(node, cst.ImportFrom):
-            self._import_from(node)
-        return self.scope
+    def _enter_node(self, node: cst.CSTNode) -> bool:
+        node_type = type(node)
+        if node_type in _SCOPES:
+            self._saved.append((self.scope, self.function, self.holding))
+            if node_type is cst.FunctionDef:
+                self.function, self.holding = node.name.value, 0  # type: ignore[attr-defined]
+        elif node_type in _HOLDERS:
+            self.holding += 1
+        elif node_type is cst.Yield and self.function is not None and self.holding:
+            self.index.resource_generators.add(self.function)
+        record = _RECORDERS.get(node_type)
+        if record is not None:
+            record(self, node)
+        return True
+
+    def _leave_node(self, node: cst.CSTNode) -> None:
+        node_type = type(node)
+        if node_type in _SCOPES:
+            self.scope, self.function, self.holding = self._saved.pop()
+        elif node_type in _HOLDERS:
+            self.holding -= 1
+
+    def _function(self, node: cst.FunctionDef) -> None:
+        self._bind(node.name.value, Binding("def", node))
+        self._enter(node, node.params)
+
+    def _class(self, node: cst.ClassDef) -> None:
+        self._bind(node.name.value, Binding("class", node))
+        self._enter(node, None)
+
+    def _lambda(self, node: cst.Lambda) -> None:
+        self._enter(node, node.params)
+
+    def _assign(self, node: cst.Assign) -> None:
+        single = len(node.targets) == 1
+        for target in node.targets:
+            self._bind_target(target.target, node.value if single else None)
+
+    def _ann_assign(self, node: cst.AnnAssign) -> None:
+        self._bind_target(node.target, node.value)
+
+    def _rebind(self, node: cst.AugAssign | cst.NamedExpr | cst.For) -> None:
+        self._bind_target(node.target, None)
+
+    def _with_item(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, node.item)
+
+    def _except_handler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None and isinstance(node.name.name, cst.Name):
+            self._bind(node.name.name.value, Binding("other"))
+
+    def _declaration(self, node: cst.Global | cst.Nonlocal) -> None:
+        for item in node.names:
+            self._bind(item.name.value, Binding("other"))
 
     def _bind(self, name: str, binding: Binding) -> None:
         scope = self.index.bindings.setdefault(id(self.scope), {})
@@ -179,13 +190,12 @@ class _Indexer:
         elif isinstance(target, cst.StarredElement):
             self._bind_target(target.value, None)
 
-    def _enter(self, node: ScopeNode, params: cst.Parameters | None) -> ScopeNode:
+    def _enter(self, node: ScopeNode, params: cst.Parameters | None) -> None:
         self.index.parents[id(node)] = self.scope
         self.scope = node
         if params is not None:
             for name in parameter_names(params):
                 self._bind(name, Binding("other"))
-        return node
 
     def _import(self, node: cst.Import) -> None:
         self.index.imports.record_import(node)
@@ -199,3 +209,23 @@ class _Indexer:
             return
         for alias in node.names:
             self._bind(alias.evaluated_alias or alias.evaluated_name, Binding("import"))
+
+
+_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
+_HOLDERS = frozenset({cst.With, cst.Try})
+_RECORDERS: dict[type[cst.CSTNode], Callable[[_Indexer, Any], None]] = {
+    cst.FunctionDef: _Indexer._function,
+    cst.ClassDef: _Indexer._class,
+    cst.Lambda: _Indexer._lambda,
+    cst.Assign: _Indexer._assign,
+    cst.AnnAssign: _Indexer._ann_assign,
+    cst.AugAssign: _Indexer._rebind,
+    cst.NamedExpr: _Indexer._rebind,
+    cst.For: _Indexer._rebind,
+    cst.WithItem: _Indexer._with_item,
+    cst.ExceptHandler: _Indexer._except_handler,
+    cst.Global: _Indexer._declaration,
+    cst.Nonlocal: _Indexer._declaration,
+    cst.Import: _Indexer._import,
+    cst.ImportFrom: _Indexer._import_from,
+}

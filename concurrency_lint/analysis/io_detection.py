@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from concurrency_lint.analysis.semantics import Semantics
+from concurrency_lint.analysis.tree_walk import walk
 from concurrency_lint.knowledge.io_calls import IoKind, io_method_kind
 
 
@@ -59,20 +60,16 @@ def io_calls_in(
 
 def calls_in(node: cst.CSTNode) -> list[cst.Call]:
     """Every call inside ``node`` (depth first), skipping nested defs, classes and lambdas."""
-    collector = _CallCollector()
-    node.visit(collector)
-    return collector.calls
+    calls: list[cst.Call] = []
+
+    def enter(inner: cst.CSTNode) -> bool:
+        inner_type = type(inner)
+        if inner_type is cst.Call:
+            calls.append(inner)  # type: ignore[arg-type]
+        return inner is node or inner_type not in _DEFINITIONS
+
+    walk(node, enter)
+    return calls
 
 
-class _CallCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.calls: list[cst.Call] = []
-        self._root_seen = False
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self._root_seen and isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            return False
-        self._root_seen = True
-        if isinstance(node, cst.Call):
-            self.calls.append(node)
-        return True
+_DEFINITIONS = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})

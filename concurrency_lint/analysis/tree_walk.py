@@ -1,20 +1,21 @@
-"""A fast read-only walk over LibCST trees.
+"""Fast read-only walks over LibCST trees.
 
 ``node.visit(visitor)`` rebuilds and revalidates every node it passes and calls a hook
-for every field of every node; a question that only reads the tree (which names does
-this expression read, does it hold a ``yield``) is answered several times faster by
-following the dataclass fields directly. The walk is pre-order, children in field
-order, which is not always source order: use it for questions whose answer is a set.
+for every field of every node, whitespace included. The analysis only reads the tree,
+so it follows the fields directly, in the order LibCST's own traversal visits them
+(source order), and leaves out whitespace, comments and punctuation unless asked.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
+import ast
+import functools
+import inspect
+import textwrap
+from collections.abc import Callable, Iterator
 
 import libcst as cst
 
-_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
 #: Fields that hold only whitespace, comments, brackets and punctuation: no names, no
 #: expressions, no statements.
 _LAYOUT_FIELDS = frozenset(
@@ -33,45 +34,135 @@ _LAYOUT_FIELDS = frozenset(
         "relative",
         "operator",
         "leading_lines",
+        "leading_whitespace",
         "lines_after_decorators",
         "header",
         "footer",
         "newline",
         "trailing_whitespace",
         "asynchronous",
+        "first_colon",
+        "second_colon",
+    }
+)
+
+#: Node types that only carry layout: what the lean walks never enter.
+LAYOUT_TYPES: frozenset[type[cst.CSTNode]] = frozenset(
+    {
+        cst.SimpleWhitespace,
+        cst.ParenthesizedWhitespace,
+        cst.Comment,
+        cst.Newline,
+        cst.EmptyLine,
+        cst.TrailingWhitespace,
+        cst.LeftParen,
+        cst.RightParen,
+        cst.LeftSquareBracket,
+        cst.RightSquareBracket,
+        cst.LeftCurlyBrace,
+        cst.RightCurlyBrace,
+        cst.Comma,
+        cst.Semicolon,
+        cst.Colon,
+        cst.AssignEqual,
+        cst.Dot,
+        cst.Asynchronous,
+        *(
+            operator
+            for base in (
+                cst.BaseBinaryOp,
+                cst.BaseBooleanOp,
+                cst.BaseCompOp,
+                cst.BaseUnaryOp,
+                cst.BaseAugOp,
+            )
+            for operator in base.__subclasses__()
+        ),
     }
 )
 
 
-def _fields(node: cst.CSTNode) -> tuple[str, ...]:
-    return tuple(
-        field.name
-        for field in dataclasses.fields(node)
-        if field.name not in _LAYOUT_FIELDS and not field.name.startswith("whitespace")
+class VisitOrderUnavailable(RuntimeError):
+    """LibCST's traversal code could not be read, so its visiting order is unknown."""
+
+
+@functools.cache
+def visit_order(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
+    """The fields LibCST's own traversal visits for ``node_type``, in its order.
+
+    Read from LibCST's ``_visit_and_replace_children`` (its code, not the scanned code),
+    so the order always matches the installed LibCST.
+    """
+    method = node_type._visit_and_replace_children
+    try:
+        source = textwrap.dedent(inspect.getsource(method))
+    except (OSError, TypeError) as exc:
+        raise VisitOrderUnavailable(f"no source for {node_type.__name__}") from exc
+    visits = sorted(
+        (call.lineno, call.col_offset, call.args[1].value)
+        for call in ast.walk(ast.parse(source))
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id.startswith("visit_")
+        and len(call.args) >= 2
+        and isinstance(call.args[1], ast.Constant)
+        and isinstance(call.args[1].value, str)
     )
+    return tuple(dict.fromkeys(name for _line, _column, name in visits))
+
+
+def visit_orders_available() -> bool:
+    """Whether LibCST's traversal code can be read here (it can, unless stripped)."""
+    try:
+        visit_order(cst.Module)
+    except VisitOrderUnavailable:
+        return False
+    return True
+
+
+@functools.cache
+def _content_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
+    return tuple(
+        name
+        for name in visit_order(node_type)
+        if name not in _LAYOUT_FIELDS and not name.startswith("whitespace")
+    )
+
+
+_NODE_KIND: dict[type, int] = {}  # 1: not a node, 2: layout node, 3: content node
+
+
+def _kind(value_type: type) -> int:
+    kind = _NODE_KIND.get(value_type)
+    if kind is None:
+        if not issubclass(value_type, cst.CSTNode):
+            kind = 1
+        else:
+            kind = 2 if value_type in LAYOUT_TYPES else 3
+        _NODE_KIND[value_type] = kind
+    return kind
 
 
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The direct children of ``node`` that can hold names, expressions or statements
-    (whitespace, comments and punctuation left out)."""
-    names = _FIELDS.get(type(node))
-    if names is None:
-        names = _FIELDS[type(node)] = _fields(node)
-    for name in names:
+    (whitespace, comments and punctuation left out), in source order."""
+    node_kind = _NODE_KIND
+    for name in _content_fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (list, tuple)):
+        value_type = type(value)
+        if value_type is tuple or value_type is list:
             for item in value:
-                if isinstance(item, cst.CSTNode):
+                if (node_kind.get(type(item)) or _kind(type(item))) == 3:
                     yield item
+        elif (node_kind.get(value_type) or _kind(value_type)) == 3:
+            yield value
 
 
 def descendants(
     root: cst.CSTNode, prune: tuple[type[cst.CSTNode], ...] = ()
 ) -> Iterator[cst.CSTNode]:
     """``root`` and every node below it; the children of a ``prune`` node below the root
-    are not entered (the node itself is yielded)."""
+    are not entered (the node itself is yielded). The order is not source order."""
     yield root
     stack = list(children(root))
     while stack:
@@ -79,3 +170,100 @@ def descendants(
         yield node
         if not (prune and isinstance(node, prune)):
             stack.extend(children(node))
+
+
+NodeHook = Callable[[cst.CSTNode], object]
+AttributeHook = Callable[[cst.CSTNode, str], object]
+
+
+def walk(
+    root: cst.CSTNode,
+    on_visit: NodeHook,
+    on_leave: NodeHook | None = None,
+    *,
+    include_layout: bool = False,
+    attribute_hooks: frozenset[tuple[str, str]] = frozenset(),
+    on_visit_attribute: AttributeHook | None = None,
+    on_leave_attribute: AttributeHook | None = None,
+) -> None:
+    """Call ``on_visit`` / ``on_leave`` on ``root`` and the nodes below it in LibCST's
+    order; as with LibCST, the children of a node whose ``on_visit`` returns a false
+    value are not entered (its ``on_leave`` is still called).
+
+    Layout nodes (whitespace, comments, punctuation) are skipped unless
+    ``include_layout``. The attribute hooks are called around the fields named in
+    ``attribute_hooks`` as ``(node type name, field)`` pairs, as LibCST's
+    ``visit_<Node>_<field>`` hooks are.
+    """
+    if not visit_orders_available():
+        root.visit(
+            _HookVisitor(on_visit, on_leave, include_layout, on_visit_attribute, on_leave_attribute)
+        )
+        return
+    wanted = 2 if include_layout else 3
+    plans: dict[type, tuple[tuple[str, bool], ...]] = {}
+    node_kind = _NODE_KIND
+
+    def plan(node_type: type[cst.CSTNode]) -> tuple[tuple[str, bool], ...]:
+        fields = visit_order(node_type) if include_layout else _content_fields(node_type)
+        name = node_type.__name__
+        made = tuple((field, (name, field) in attribute_hooks) for field in fields)
+        plans[node_type] = made
+        return made
+
+    def visit(node: cst.CSTNode) -> None:
+        if on_visit(node):
+            node_type = type(node)
+            fields = plans.get(node_type)
+            for field, hooked in plan(node_type) if fields is None else fields:
+                if hooked and on_visit_attribute is not None:
+                    on_visit_attribute(node, field)
+                value = getattr(node, field)
+                value_type = type(value)
+                if value_type is tuple or value_type is list:
+                    for item in value:
+                        if (node_kind.get(type(item)) or _kind(type(item))) >= wanted:
+                            visit(item)
+                elif (node_kind.get(value_type) or _kind(value_type)) >= wanted:
+                    visit(value)
+                if hooked and on_leave_attribute is not None:
+                    on_leave_attribute(node, field)
+        if on_leave is not None:
+            on_leave(node)
+
+    visit(root)
+
+
+class _HookVisitor(cst.CSTVisitor):
+    """:func:`walk` on LibCST's own traversal, for installs without LibCST's sources."""
+
+    def __init__(
+        self,
+        on_visit: NodeHook,
+        on_leave: NodeHook | None,
+        include_layout: bool,
+        on_visit_attribute: AttributeHook | None,
+        on_leave_attribute: AttributeHook | None,
+    ) -> None:
+        super().__init__()
+        self._on_visit, self._on_leave = on_visit, on_leave
+        self._skipped = frozenset() if include_layout else LAYOUT_TYPES
+        self._on_visit_attribute = on_visit_attribute
+        self._on_leave_attribute = on_leave_attribute
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if type(node) in self._skipped:
+            return False
+        return bool(self._on_visit(node))
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if self._on_leave is not None and type(original_node) not in self._skipped:
+            self._on_leave(original_node)
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if self._on_visit_attribute is not None and type(node) not in self._skipped:
+            self._on_visit_attribute(node, attribute)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        if self._on_leave_attribute is not None and type(original_node) not in self._skipped:
+            self._on_leave_attribute(original_node, attribute)
