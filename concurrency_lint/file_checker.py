@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 import sys
@@ -127,12 +128,7 @@ class FileChecker:
 
         def work() -> None:
             try:
-                if not triggered:  # nothing to look for: only say whether it is valid Python
-                    outcome.append(_syntax_findings(path, text))
-                elif len(text) > PRUNE_ABOVE_CHARS and not markdown:
-                    outcome.append(self._check_large(path, text, triggered))
-                else:
-                    outcome.append(self._parse_and_visit(path, text, triggered, offset, markdown))
+                outcome.append(self._check_triggered(path, text, triggered, offset, markdown))
             except BaseException as exc:  # handed back to the calling thread
                 failure.append(exc)
 
@@ -141,11 +137,33 @@ class FileChecker:
             raise failure[0]
         return outcome[0]
 
-    def _check_large(self, path: str, text: str, rules: tuple[type[Rule], ...]) -> list[Finding]:
+    def _check_triggered(
+        self, path: str, text: str, rules: tuple[type[Rule], ...], offset: _Offset, markdown: bool
+    ) -> list[Finding]:
+        tree: ast.Module | None = None
+        if not rules or all(rule.SCREENED for rule in rules):
+            # Nothing to look for, or only rules that take a second look first: the
+            # interpreter's parse says whether the text is valid Python, and is enough
+            # for the second look.
+            parsed = parse_python(text)
+            if isinstance(parsed, SyntaxProblem):
+                return [_problem_finding(parsed, path, offset)]
+            tree = parsed
+            rules = tuple(rule for rule in rules if rule.may_fire(tree, self.config))
+            if not rules:
+                return []
+        if len(text) > PRUNE_ABOVE_CHARS and not markdown:
+            return self._check_large(path, text, rules, tree)
+        return self._parse_and_visit(path, text, rules, offset, markdown)
+
+    def _check_large(
+        self, path: str, text: str, rules: tuple[type[Rule], ...], tree: ast.Module | None
+    ) -> list[Finding]:
         """A very large module: checked by the interpreter, then pruned, then analysed."""
-        tree = parse_python(text)
-        if isinstance(tree, SyntaxProblem):
-            return [_problem_finding(tree, path)]
+        parsed = parse_python(text) if tree is None else tree
+        if isinstance(parsed, SyntaxProblem):
+            return [_problem_finding(parsed, path)]
+        tree = parsed
         tokens = {token for rule in rules for token in rule.TRIGGERS}
         pruned = prune_module(text, tree, tokens)
         findings = self._parse_and_visit(path, pruned.text, rules, _Offset(), False)
@@ -327,11 +345,6 @@ def _relocated(finding: Finding, pruned: PrunedModule) -> Finding:
         edits = tuple(replace(edit, span=moved(edit.span)) for edit in fix.edits)
         fix = replace(fix, edits=edits)
     return replace(finding, span=moved(finding.span), fix=fix)
-
-
-def _syntax_findings(path: str, text: str) -> list[Finding]:
-    problem = parse_python(text)
-    return [_problem_finding(problem, path)] if isinstance(problem, SyntaxProblem) else []
 
 
 def _problem_finding(problem: SyntaxProblem, path: str, offset: _Offset = _Offset()) -> Finding:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from concurrency_lint.analysis import Semantics
+from concurrency_lint.analysis.import_screen import may_import_any
 from concurrency_lint.config import Config
 from concurrency_lint.model import Safety
 
@@ -84,6 +86,11 @@ class Rule(cst.BatchableCSTVisitor):
     OPTIONS: ClassVar[Mapping[str, Option]] = {}
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[Invalid, ...]] = ()
+    #: Qualified names the rule recognises calls by; when set, a file whose imports
+    #: cannot reach any of them is not parsed for this rule (see :meth:`is_triggered`).
+    REQUIRES: ClassVar[frozenset[str]] = frozenset()
+    #: Whether :meth:`may_fire` takes a second look before LibCST parses a file.
+    SCREENED: ClassVar[bool] = False
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()
@@ -110,10 +117,22 @@ class Rule(cst.BatchableCSTVisitor):
     def is_triggered(cls, text: str, config: Config) -> bool:
         """Whether the file's text may hold something this rule fires on.
 
-        The default: one of :attr:`TRIGGERS` occurs. A rule whose trigger is common (a
-        loop rule's ``for``) narrows it by overriding this with a second condition.
+        The default: one of :attr:`TRIGGERS` occurs and, for a rule that recognises
+        calls by qualified name only, the text may import one of :attr:`REQUIRES`. A
+        rule whose trigger is common (a loop rule's ``for``) narrows it further by
+        overriding this with a second condition.
         """
-        return any(token in text for token in cls.TRIGGERS)
+        if not any(token in text for token in cls.TRIGGERS):
+            return False
+        return not cls.REQUIRES or may_import_any(text, cls.REQUIRES)
+
+    @classmethod
+    def may_fire(cls, tree: ast.Module, config: Config) -> bool:
+        """Second look, for a rule whose text trigger is common (``SCREENED = True``): on
+        the interpreter's syntax tree, which costs a fraction of LibCST's parse, whether
+        the module holds anything this rule could fire on. It must never say False
+        where the rule would report something."""
+        return True
 
     @classmethod
     def has_fix(cls) -> bool:

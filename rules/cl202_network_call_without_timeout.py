@@ -80,6 +80,9 @@ class NetworkCallWithoutTimeout(Rule):
         "ftplib",
         "httpx",
     )
+    REQUIRES = (
+        frozenset(NETWORK_FUNCTIONS) | HTTPX_FUNCTIONS | SESSION_CONSTRUCTORS | _HTTPX_CLIENTS
+    )
     OPTIONS = {
         "default-timeout": Option(DEFAULT_NETWORK_TIMEOUT, "timeout in seconds the fix adds")
     }

@@ -11,8 +11,10 @@ from concurrency_lint.analysis.callables import (
     work_of,
 )
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site
+from concurrency_lint.config import Config
 from concurrency_lint.edits import with_keyword
 from concurrency_lint.knowledge.executors import RUNTIME_NAMES, THREAD_TO_PROCESS_POOL
+from concurrency_lint.knowledge.lifecycle import POOL_ENTRY_POINTS
 from concurrency_lint.model import Safety
 from concurrency_lint.pool_swap import pool_swap_fix
 from concurrency_lint.rule import FileContext, Invalid, NodeFix, Rule
@@ -81,6 +83,13 @@ class CpuBoundInThreads(Rule):
     NAME = "cpu-bound-in-threads"
     MESSAGE = "CPU-bound work that holds the GIL is sent to threads; it cannot run in parallel"
     TRIGGERS = ("Thread", "Pool", "to_thread", "run_in_executor", "_parallel", "batch_")
+    REQUIRES = POOL_ENTRY_POINTS
+
+    @classmethod
+    def is_triggered(cls, text: str, config: Config) -> bool:
+        # ``loop.run_in_executor(None, f)`` needs no import: its receiver is not checked.
+        return "run_in_executor" in text or super().is_triggered(text, config)
+
     VALID = (
         "import hashlib\nfrom concurrent.futures import ThreadPoolExecutor\n"
         "def digest(data):\n    return hashlib.sha256(data).hexdigest()\n"

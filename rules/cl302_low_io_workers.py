@@ -7,6 +7,7 @@ import libcst as cst
 from concurrency_lint.analysis.callables import work_of
 from concurrency_lint.analysis.pool_sites import pool_site
 from concurrency_lint.knowledge.io_calls import WORKER_FLOORS
+from concurrency_lint.knowledge.lifecycle import POOL_ENTRY_POINTS
 from concurrency_lint.model import Safety
 from concurrency_lint.rule import FileContext, Invalid, NodeFix, Option, Rule
 
@@ -61,6 +62,7 @@ class LowIoWorkers(Rule):
     NAME = "low-io-workers"
     MESSAGE = "I/O-bound thread pool with fewer workers than the I/O can use"
     TRIGGERS = ("Pool", "_parallel", "batch_")
+    REQUIRES = POOL_ENTRY_POINTS
     OPTIONS = {
         "floors": Option({}, "I/O kind -> lowest useful worker count, over the built-in table"),
     }

@@ -9,6 +9,7 @@ from concurrency_lint.analysis.calls import int_value
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site, worker_argument
 from concurrency_lint.knowledge.executors import PROCESS_POOLS
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
+from concurrency_lint.knowledge.lifecycle import POOL_ENTRY_POINTS
 from concurrency_lint.model import Safety
 from concurrency_lint.rule import FileContext, Invalid, NodeFix, Option, Rule
 
@@ -67,6 +68,7 @@ class OversizedPool(Rule):
     NAME = "oversized-pool"
     MESSAGE = "pool with more workers than its work can use"
     TRIGGERS = ("Pool", "_parallel", "batch_")
+    REQUIRES = POOL_ENTRY_POINTS
     OPTIONS = {
         "ceilings": Option({}, "I/O kind -> highest useful worker count, over the built-in table"),
         "max-cpu-workers": Option(0, "most workers for a CPU-bound pool (0: not checked)"),

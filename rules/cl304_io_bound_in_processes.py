@@ -8,6 +8,7 @@ from concurrency_lint.analysis.callables import work_of
 from concurrency_lint.analysis.calls import keyword_arg
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site
 from concurrency_lint.knowledge.executors import PROCESS_TO_THREAD_POOL, RUNTIME_NAMES
+from concurrency_lint.knowledge.lifecycle import POOL_ENTRY_POINTS
 from concurrency_lint.model import Safety
 from concurrency_lint.pool_swap import pool_swap_fix
 from concurrency_lint.rule import FileContext, Invalid, NodeFix, Rule
@@ -62,6 +63,7 @@ class IoBoundInProcesses(Rule):
     NAME = "io-bound-in-processes"
     MESSAGE = "I/O-bound work sent to a process pool; threads wait just as well for less"
     TRIGGERS = ("Pool", "_parallel", "batch_")
+    REQUIRES = POOL_ENTRY_POINTS
     VALID = (
         "import requests\nfrom concurrent.futures import ThreadPoolExecutor\n"
         "def fetch(url):\n    return requests.get(url, timeout=5)\n"

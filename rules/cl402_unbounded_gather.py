@@ -76,6 +76,7 @@ class UnboundedGather(Rule):
     NAME = "unbounded-gather"
     MESSAGE = "`asyncio.gather(*...)` over a runtime-sized iterable with no concurrency bound"
     TRIGGERS = ("gather",)
+    REQUIRES = GATHER
     VALID = (
         "import asyncio\n\nasync def one(x):\n    return x\n\n"
         "async def main():\n    await asyncio.gather(*[one(x) for x in (1, 2, 3)])\n",

@@ -8,7 +8,7 @@ from concurrency_lint.analysis.lifetimes import leaks
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.pools import PoolResolver
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
-from concurrency_lint.knowledge.lifecycle import CLOSE_METHODS
+from concurrency_lint.knowledge.lifecycle import CLOSE_METHODS, POOL_ENTRY_POINTS
 from concurrency_lint.rule import FileContext, Invalid, Rule
 
 _ESCAPES = ("other", "captured")
@@ -66,6 +66,7 @@ class ExecutorNotShutdown(Rule):
     NAME = "executor-not-shutdown"
     MESSAGE = "executor created here is never shut down"
     TRIGGERS = ("Pool",)
+    REQUIRES = POOL_ENTRY_POINTS
     VALID = (
         "from concurrent.futures import ThreadPoolExecutor\n"
         "def f(items):\n"

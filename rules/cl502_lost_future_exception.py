@@ -8,7 +8,11 @@ from concurrency_lint.analysis.calls import has_star_kwargs, keyword_arg
 from concurrency_lint.analysis.local_names import ScopeIndex, Use
 from concurrency_lint.analysis.pools import PoolResolver
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
-from concurrency_lint.knowledge.lifecycle import ASYNC_RESULT_FACTORIES, FUTURE_FACTORIES
+from concurrency_lint.knowledge.lifecycle import (
+    ASYNC_RESULT_FACTORIES,
+    CONTEXT_FACTORIES,
+    FUTURE_FACTORIES,
+)
 from concurrency_lint.rule import FileContext, Invalid, Rule
 
 #: Methods that only put a future into a collection: they do not look at it.
@@ -65,6 +69,7 @@ class LostFutureException(Rule):
     NAME = "lost-future-exception"
     MESSAGE = "the future is dropped: the callable's exception is never seen"
     TRIGGERS = ("submit", "_async")
+    REQUIRES = EXECUTOR_CONSTRUCTORS | CONTEXT_FACTORIES
     VALID = (
         "from concurrent.futures import ThreadPoolExecutor\n"
         "with ThreadPoolExecutor() as pool:\n"

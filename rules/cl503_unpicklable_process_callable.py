@@ -12,6 +12,7 @@ from concurrency_lint.knowledge.executors import PROCESS_POOLS, RUNTIME_FUNCTION
 from concurrency_lint.knowledge.lifecycle import (
     CALLABLE_WRAPPERS,
     PICKLING_START_METHODS,
+    POOL_ENTRY_POINTS,
     PROCESS_CONSTRUCTORS,
     PROCESS_POOL_METHODS,
     SET_START_METHOD,
@@ -71,6 +72,7 @@ class UnpicklableProcessCallable(Rule):
     NAME = "unpicklable-process-callable"
     MESSAGE = "callable sent to another process cannot be pickled"
     TRIGGERS = ("Pool", "Process", '"process"', "'process'")
+    REQUIRES = POOL_ENTRY_POINTS
     VALID = (
         "from concurrent.futures import ProcessPoolExecutor\n"
         "def work(x):\n"

@@ -34,10 +34,10 @@ from concurrency_lint.analysis.semantics import Semantics
 from concurrency_lint.analysis.tree_walk import descendants
 from concurrency_lint.config import Config
 from concurrency_lint.knowledge.io_calls import (
-    IO_METHODS,
     QUICK_IO_CALLS,
     WORKER_CEILINGS,
     IoKind,
+    io_call_names,
     io_table,
     io_trigger_tokens,
 )
@@ -264,8 +264,7 @@ class LoopIndex:
                         defined.add(name)
                     if "import" in kinds:
                         imported.add(name)
-            last = {name.rpartition(".")[2] for name in io_table(extra)}
-            methods = {method for _kind, known in IO_METHODS.values() for method in known}
+            last, methods = io_call_names(extra)
             found = self._candidates[extra] = (
                 frozenset(last | defined | imported),
                 frozenset(last | methods | defined),

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from concurrency_lint.analysis.loop_body import names_used
+from concurrency_lint.analysis.loop_screen import may_loop_over_io
 from concurrency_lint.analysis.loops import io_lookup, loop_index, may_do_io
 from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.config import Config
@@ -108,9 +111,15 @@ class LoopRule(TracksLoopSites, Rule):
     """What CL101 and CL102 share: the trigger, the I/O lookup, the module's loop index
     and the site tracker. Not a rule itself (no ``CODE``)."""
 
+    SCREENED = True
+
     @classmethod
     def is_triggered(cls, text: str, config: Config) -> bool:
         return super().is_triggered(text, config) and may_do_io(text, config)
+
+    @classmethod
+    def may_fire(cls, tree: ast.Module, config: Config) -> bool:
+        return may_loop_over_io(tree, config.extra_io_calls)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

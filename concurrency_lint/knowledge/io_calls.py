@@ -7,6 +7,7 @@ Users add their own with ``extra-io-calls`` in ``[tool.conclint]``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Literal
 
@@ -215,6 +216,17 @@ def io_method_kind(constructor: str | None, method: str) -> IoKind | None:
 _SPELLED_OUT_MODULES = frozenset(
     {"builtins", "os", "io", "http", "glob", "json", "pickle", "csv", "yaml"}
 )
+
+
+@functools.lru_cache(maxsize=8)
+def io_call_names(
+    extra: tuple[tuple[str, str], ...] = (),
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The last parts of every known I/O function (``get`` for ``requests.get``), and
+    the names of every I/O object's I/O methods (``read_text``)."""
+    last_parts = frozenset(name.rpartition(".")[2] for name in io_table(extra))
+    methods = frozenset(method for _kind, known in IO_METHODS.values() for method in known)
+    return last_parts, methods
 
 
 def io_trigger_tokens(extra: Iterable[tuple[str, str]] = ()) -> frozenset[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS, RUNTIME_FUNCTIONS
 from concurrency_lint.knowledge.timeouts import TimeoutParam
 
 
@@ -155,3 +156,14 @@ PROCESS_POOL_METHODS = frozenset(
 )
 #: Wrappers whose first argument is the callable that gets pickled.
 CALLABLE_WRAPPERS = frozenset({"functools.partial"})
+
+#: Every qualified name a pool rule starts from (constructors, start-method calls,
+#: the runtime's helpers, threads): a file that cannot import one has no pool site.
+POOL_ENTRY_POINTS = (
+    EXECUTOR_CONSTRUCTORS
+    | RUNTIME_FUNCTIONS
+    | PROCESS_CONSTRUCTORS
+    | CONTEXT_FACTORIES
+    | SET_START_METHOD
+    | {"threading.Thread", "asyncio.to_thread"}
+)
