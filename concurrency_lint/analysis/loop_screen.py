@@ -152,4 +152,6 @@ def _reachable(qualified: str, import_targets: set[str]) -> bool:
     """Whether an attribute chain on an imported name can spell ``qualified``."""
     if qualified.startswith("builtins."):
         return True
-    return any(qualified.startswith(f"{target}.") for target in import_targets)
+    return any(
+        qualified == target or qualified.startswith(f"{target}.") for target in import_targets
+    )

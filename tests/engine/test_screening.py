@@ -1,0 +1,58 @@
+"""Files no enabled rule can fire on are not parsed by LibCST, and still checked."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from concurrency_lint import file_checker
+from concurrency_lint.config import Config
+from concurrency_lint.file_checker import FileChecker
+
+LOOPS_WITHOUT_IO = "import os\n\nfor key in keys:\n    table.get(key)\n"
+LOOP_WITH_IO = "import os\n\nfor name in names:\n    os.listdir(name)\n"
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts LibCST is asked to parse."""
+    seen: list[str] = []
+    real = cst.parse_module
+
+    def counting(text: str) -> cst.Module:
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(file_checker.cst, "parse_module", counting)
+    return seen
+
+
+def test_loops_without_io_are_not_parsed_by_libcst(parses: list[str]) -> None:
+    checker = FileChecker(Config(select=("CL101", "CL102")))
+    assert checker.check_text("a.py", LOOPS_WITHOUT_IO).findings == ()
+    assert parses == []
+    assert [f.code for f in checker.check_text("b.py", LOOP_WITH_IO).findings] == ["CL101"]
+    assert parses == [LOOP_WITH_IO]
+
+
+def test_a_file_without_the_required_import_is_not_parsed(parses: list[str]) -> None:
+    checker = FileChecker(Config(select=("CL201",)))
+    assert checker.check_text("a.py", "subprocess.run(cmd)\n").findings == ()
+    assert parses == []
+
+
+def test_a_screened_file_still_gets_its_syntax_checked(parses: list[str]) -> None:
+    checker = FileChecker(Config(select=("CL101", "CL001")))
+    broken = "import os\n\nfor key in keys:\n    table.get(key\n"
+    (finding,) = checker.check_text("a.py", broken).findings
+    assert (finding.code, finding.span.start_line) == ("CL001", 4)
+    assert parses == []
+
+
+def test_an_unscreened_rule_beside_a_loop_rule_still_gets_the_file_parsed(
+    parses: list[str],
+) -> None:
+    checker = FileChecker(Config(select=("CL101", "CL103")))
+    text = "async def f(keys):\n    for key in keys:\n        await table.get(key)\n"
+    checker.check_text("a.py", text)
+    assert parses == [text]
