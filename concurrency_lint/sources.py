@@ -111,50 +111,77 @@ class Discovery:
         return [ignore for ignore in loaded if ignore is not None]
 
     def _walk(self, folder: Path, gitignores: list[GitIgnore]) -> None:
+        """Walk ``folder`` on plain strings: a tree has far more entries than sources, and
+        ``Path`` objects for each would cost more than the rest of a warm scan."""
+        self._cwd_prefix = os.path.join(str(Path.cwd()), "")
+        self._root_prefix = os.path.join(str(self._root), "")
+        self._walk_folder(str(folder.absolute()), gitignores)
+
+    def _walk_folder(self, folder: str, gitignores: list[GitIgnore]) -> None:
         try:
-            identity = folder.stat()
+            identity = os.stat(folder)
         except OSError as exc:
-            self.problems.append(DiscoveryProblem(display_path(folder), _describe(exc)))
+            self.problems.append(DiscoveryProblem(self._display(folder), _describe(exc)))
             return
         key = (identity.st_dev, identity.st_ino)
         if key in self._seen_dirs:
             return  # a symlink back into a folder already walked
         self._seen_dirs.add(key)
-        own = GitIgnore.load(folder)
-        if own is not None:
-            gitignores = [*gitignores, own]
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as exc:
-            self.problems.append(DiscoveryProblem(display_path(folder), _describe(exc)))
+            self.problems.append(DiscoveryProblem(self._display(folder), _describe(exc)))
             return
+        if any(entry.name == ".gitignore" for entry in entries):
+            own = GitIgnore.load(Path(folder))
+            if own is not None:
+                gitignores = [*gitignores, own]
         for entry in entries:
             try:
                 is_dir = entry.is_dir()
                 is_file = entry.is_file()
             except OSError as exc:
-                self.problems.append(
-                    DiscoveryProblem(display_path(Path(entry.path)), _describe(exc))
-                )
+                self.problems.append(DiscoveryProblem(self._display(entry.path), _describe(exc)))
                 continue
             if not is_dir and not self._wanted_suffix(entry.name):
                 continue  # most files of a tree are neither Python nor Markdown: skip them early
-            path = Path(entry.path)
-            if self._excluded(path) or is_ignored(path.absolute(), is_dir, gitignores):
+            if self._excluded_entry(entry.name, entry.path) or (
+                gitignores and is_ignored(Path(entry.path), is_dir, gitignores)
+            ):
                 continue
             if is_dir:
-                self._walk(path, gitignores)
-            elif is_file:
-                suffix = path.suffix.lower()
+                self._walk_folder(entry.path, gitignores)
+                continue
+            suffix = os.path.splitext(entry.name)[1].lower()
+            if is_file:
                 if suffix in PYTHON_SUFFIXES:
-                    self._add(SourceFile(path, display_path(path)))
+                    self._add(SourceFile(Path(entry.path), self._display(entry.path)))
                 elif suffix in MARKDOWN_SUFFIXES and self.include_markdown:
-                    self._add(SourceFile(path, display_path(path), markdown=True))
-            elif entry.is_symlink() and path.suffix.lower() in PYTHON_SUFFIXES:
+                    self._add(
+                        SourceFile(Path(entry.path), self._display(entry.path), markdown=True)
+                    )
+            elif entry.is_symlink() and suffix in PYTHON_SUFFIXES:
                 try:
-                    path.stat()
+                    os.stat(entry.path)
                 except OSError as exc:
-                    self.problems.append(DiscoveryProblem(display_path(path), _describe(exc)))
+                    self.problems.append(
+                        DiscoveryProblem(self._display(entry.path), _describe(exc))
+                    )
+
+    def _display(self, absolute: str) -> str:
+        """:func:`display_path` for an absolute path string below the walk."""
+        if absolute.startswith(self._cwd_prefix):
+            absolute = absolute[len(self._cwd_prefix) :]
+        return absolute.replace(os.sep, "/")
+
+    def _excluded_entry(self, name: str, absolute: str) -> bool:
+        """:meth:`_excluded` for an absolute path string below the walk."""
+        match = self._exclude_pattern.match
+        if match(os.path.normcase(name)):
+            return True
+        if absolute.startswith(self._root_prefix):
+            absolute = absolute[len(self._root_prefix) :]
+        return match(os.path.normcase(absolute.replace(os.sep, "/"))) is not None
 
 
 def _describe(exc: OSError) -> str:
