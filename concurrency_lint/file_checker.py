@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import ast
 import functools
-import re
-import sys
-import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -29,31 +26,23 @@ from concurrency_lint.model import (
     Span,
 )
 from concurrency_lint.node_code import block_indent, node_code
+from concurrency_lint.parsing import (
+    SnippetOffset,
+    engine_finding,
+    parse_snippet,
+    problem_finding,
+    run_with_deep_stack,
+)
 from concurrency_lint.pruning import PRUNE_ABOVE_CHARS, PrunedModule, prune_module, split_lines
 from concurrency_lint.registry import all_rules, known_codes
 from concurrency_lint.rule import FileContext, Report, Rule
 from concurrency_lint.selection import enabled_codes, ignored_for_path
-from concurrency_lint.source_text import UndecodableSource, decode_source, needs_strict_precheck
+from concurrency_lint.source_text import UndecodableSource, decode_source
 from concurrency_lint.suppressions import ignores_whole_file, is_suppressed
 from concurrency_lint.syntax_check import (
-    MAX_ANALYSABLE_DEPTH,
     SyntaxProblem,
-    nesting_depth,
     parse_python,
 )
-
-# Parsing and visiting recurse once per nesting level: give them a deep stack.
-_PARSER_STACK_BYTES = 256 * 1024 * 1024
-_RECURSION_LIMIT = 20_000
-_PARSER_POSITION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
-
-
-@dataclass(frozen=True)
-class _Offset:
-    """Where a parsed snippet sits in its file (Markdown blocks)."""
-
-    lines: int = 0
-    columns: int = 0
 
 
 class FileChecker:
@@ -82,7 +71,7 @@ class FileChecker:
         try:
             source = decode_source(data)
         except UndecodableSource as exc:
-            return self._result(path, [_engine_finding(UNREADABLE_FILE, str(exc), path)])
+            return self._result(path, [engine_finding(UNREADABLE_FILE, str(exc), path)])
         return self.check_text(path, source.text, markdown=markdown)
 
     def check_text(self, path: str, text: str, markdown: bool = False) -> FileResult:
@@ -94,11 +83,11 @@ class FileChecker:
             return FileResult(path)
         if not markdown:
             return self._result(
-                path, self._check_snippet(path, text, rules, _Offset(), markdown=False)
+                path, self._check_snippet(path, text, rules, SnippetOffset(), markdown=False)
             )
         findings: list[Finding] = []
         for block in python_blocks(text):
-            offset = _Offset(block.first_line - 1, block.indent)
+            offset = SnippetOffset(block.first_line - 1, block.indent)
             findings.extend(
                 f
                 for f in self._check_snippet(path, block.code, rules, offset, markdown=True)
@@ -118,7 +107,12 @@ class FileChecker:
         return FileResult(path, tuple(sorted(kept, key=lambda f: f.sort_key)))
 
     def _check_snippet(
-        self, path: str, text: str, rules: tuple[type[Rule], ...], offset: _Offset, markdown: bool
+        self,
+        path: str,
+        text: str,
+        rules: tuple[type[Rule], ...],
+        offset: SnippetOffset,
+        markdown: bool,
     ) -> list[Finding]:
         triggered = tuple(rule for rule in rules if rule.is_triggered(text, self.config))
         if not triggered and markdown:
@@ -132,13 +126,18 @@ class FileChecker:
             except BaseException as exc:  # handed back to the calling thread
                 failure.append(exc)
 
-        _run_with_deep_stack(work)
+        run_with_deep_stack(work)
         if failure:
             raise failure[0]
         return outcome[0]
 
     def _check_triggered(
-        self, path: str, text: str, rules: tuple[type[Rule], ...], offset: _Offset, markdown: bool
+        self,
+        path: str,
+        text: str,
+        rules: tuple[type[Rule], ...],
+        offset: SnippetOffset,
+        markdown: bool,
     ) -> list[Finding]:
         tree: ast.Module | None = None
         if not rules or all(rule.SCREENED for rule in rules):
@@ -147,7 +146,7 @@ class FileChecker:
             # for the second look.
             parsed = parse_python(text)
             if isinstance(parsed, SyntaxProblem):
-                return [_problem_finding(parsed, path, offset)]
+                return [problem_finding(parsed, path, offset)]
             tree = parsed
             rules = tuple(rule for rule in rules if rule.may_fire(tree, self.config))
             if not rules:
@@ -162,17 +161,22 @@ class FileChecker:
         """A very large module: checked by the interpreter, then pruned, then analysed."""
         parsed = parse_python(text) if tree is None else tree
         if isinstance(parsed, SyntaxProblem):
-            return [_problem_finding(parsed, path)]
+            return [problem_finding(parsed, path)]
         tree = parsed
         tokens = {token for rule in rules for token in rule.TRIGGERS}
         pruned = prune_module(text, tree, tokens)
-        findings = self._parse_and_visit(path, pruned.text, rules, _Offset(), False)
+        findings = self._parse_and_visit(path, pruned.text, rules, SnippetOffset(), False)
         return [_relocated(finding, pruned) for finding in findings]
 
     def _parse_and_visit(
-        self, path: str, text: str, rules: tuple[type[Rule], ...], offset: _Offset, markdown: bool
+        self,
+        path: str,
+        text: str,
+        rules: tuple[type[Rule], ...],
+        offset: SnippetOffset,
+        markdown: bool,
     ) -> list[Finding]:
-        module = _parse(path, text, offset)
+        module = parse_snippet(path, text, offset)
         if isinstance(module, Finding):
             return [module]
         semantics = Semantics(module)
@@ -182,7 +186,7 @@ class FileChecker:
         try:
             dispatcher.run(module)
         except RecursionError:
-            return [_engine_finding(SYNTAX_ERROR, "too deeply nested to analyse", path, offset)]
+            return [engine_finding(SYNTAX_ERROR, "too deeply nested to analyse", path, offset)]
         findings = dispatcher.failures(path, offset)
         if not context.reports:
             return findings
@@ -270,7 +274,7 @@ class _GuardedDispatcher(cst.CSTVisitor):
             except Exception as exc:
                 self._failed[rule] = (exc, node)
 
-    def failures(self, path: str, offset: _Offset) -> list[Finding]:
+    def failures(self, path: str, offset: SnippetOffset) -> list[Finding]:
         findings = []
         for rule, (exc, _node) in self._failed.items():
             where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -278,7 +282,7 @@ class _GuardedDispatcher(cst.CSTVisitor):
                 f"rule {rule.CODE} ({rule.NAME}) failed on this file: "
                 f"{type(exc).__name__}: {exc} (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
             )
-            findings.append(_engine_finding(INTERNAL_ERROR, message, path, offset))
+            findings.append(engine_finding(INTERNAL_ERROR, message, path, offset))
         return findings
 
 
@@ -292,45 +296,6 @@ def _handler_names(rule: type[Rule]) -> tuple[str, ...]:
         and callable(getattr(rule, name))
         and getattr(rule, name) is not getattr(cst.BatchableCSTVisitor, name, None)
     )
-
-
-def _run_with_deep_stack(work: Callable[[], None]) -> None:
-    if sys.getrecursionlimit() < _RECURSION_LIMIT:
-        sys.setrecursionlimit(_RECURSION_LIMIT)
-    previous = threading.stack_size(_PARSER_STACK_BYTES)
-    try:
-        thread = threading.Thread(target=work, name="conclint-parse")
-        thread.start()
-    finally:
-        threading.stack_size(previous)
-    thread.join()
-
-
-def _parse(path: str, text: str, offset: _Offset) -> cst.Module | Finding:
-    """The parsed module, or a CL001 finding saying why the text does not parse."""
-    if needs_strict_precheck(text):
-        tree = parse_python(text)
-        if isinstance(tree, SyntaxProblem):
-            return _problem_finding(tree, path, offset)
-        depth = nesting_depth(tree)
-        if depth > MAX_ANALYSABLE_DEPTH:
-            message = f"nests {depth} levels deep, more than can be analysed"
-            return _engine_finding(
-                SYNTAX_ERROR, f"{message} ({MAX_ANALYSABLE_DEPTH})", path, offset
-            )
-    try:
-        return cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        problem = parse_python(text)  # the interpreter's message and position are clearer
-        if isinstance(problem, SyntaxProblem):
-            return _problem_finding(problem, path, offset)
-        message = exc.message.strip().splitlines()[0] if exc.message else "invalid syntax"
-        line, column = exc.raw_line, exc.raw_column + 1
-        located = _PARSER_POSITION.match(message)
-        if located:
-            line, column = int(located.group(1)), int(located.group(2))
-            message = message[located.end() :]
-        return _engine_finding(SYNTAX_ERROR, message, path, offset, line=line, column=column)
 
 
 def _relocated(finding: Finding, pruned: PrunedModule) -> Finding:
@@ -347,31 +312,12 @@ def _relocated(finding: Finding, pruned: PrunedModule) -> Finding:
     return replace(finding, span=moved(finding.span), fix=fix)
 
 
-def _problem_finding(problem: SyntaxProblem, path: str, offset: _Offset = _Offset()) -> Finding:
-    return _engine_finding(
-        SYNTAX_ERROR, problem.message, path, offset, line=problem.line, column=problem.column
-    )
-
-
-def _engine_finding(
-    kind: tuple[str, str],
-    message: str,
-    path: str,
-    offset: _Offset = _Offset(),
-    line: int = 1,
-    column: int = 1,
-) -> Finding:
-    line += offset.lines
-    column += offset.columns if line > offset.lines else 0
-    return Finding(kind[0], kind[1], message, path, Span(line, column, line, column))
-
-
 def _to_finding(
     report: Report,
     path: str,
     module: cst.Module,
     positions: object,
-    offset: _Offset,
+    offset: SnippetOffset,
     markdown: bool,
     source_lines: list[str],
 ) -> Finding:
@@ -394,7 +340,7 @@ def _to_finding(
     return Finding(report.code, report.name, report.message, path, span, fix)
 
 
-def _span(code_range: object, offset: _Offset) -> Span:
+def _span(code_range: object, offset: SnippetOffset) -> Span:
     start, end = code_range.start, code_range.end  # type: ignore[attr-defined]
     return Span(
         start.line + offset.lines,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from concurrency_lint.file_checker import _Offset, _parse, _run_with_deep_stack
 from concurrency_lint.inventory.collector import Collector
 from concurrency_lint.inventory.model import FileInventory, Use
 from concurrency_lint.inventory.prefilter import may_use_concurrency
 from concurrency_lint.markdown import python_blocks
 from concurrency_lint.model import Finding
+from concurrency_lint.parsing import SnippetOffset, parse_snippet, run_with_deep_stack
 
 
 def inventory_of_text(path: str, text: str, markdown: bool = False) -> FileInventory:
@@ -17,34 +17,40 @@ def inventory_of_text(path: str, text: str, markdown: bool = False) -> FileInven
     if not may_use_concurrency(text):
         return FileInventory(path)
     if not markdown:
-        uses, problem = _snippet_uses(path, text, _Offset())
+        uses, problem = _snippet_uses(path, text, SnippetOffset())
         return FileInventory(path, uses, problem)
     found: list[Use] = []
     for block in python_blocks(text):
         if may_use_concurrency(block.code):
             # Prose snippets need not be complete programs: a block that does not parse is skipped.
             found.extend(
-                _snippet_uses(path, block.code, _Offset(block.first_line - 1, block.indent))[0]
+                _snippet_uses(path, block.code, SnippetOffset(block.first_line - 1, block.indent))[
+                    0
+                ]
             )
     return FileInventory(path, tuple(found))
 
 
-def _snippet_uses(path: str, text: str, offset: _Offset) -> tuple[tuple[Use, ...], str | None]:
+def _snippet_uses(
+    path: str, text: str, offset: SnippetOffset
+) -> tuple[tuple[Use, ...], str | None]:
     """Parse and walk on a thread with a deep stack (deeply nested code recurses)."""
     outcome: list[tuple[tuple[Use, ...], str | None]] = []
-    _run_with_deep_stack(lambda: outcome.append(_guarded_walk(path, text, offset)))
+    run_with_deep_stack(lambda: outcome.append(_guarded_walk(path, text, offset)))
     return outcome[0] if outcome else ((), "internal error: the file could not be analysed")
 
 
-def _guarded_walk(path: str, text: str, offset: _Offset) -> tuple[tuple[Use, ...], str | None]:
+def _guarded_walk(
+    path: str, text: str, offset: SnippetOffset
+) -> tuple[tuple[Use, ...], str | None]:
     try:
         return _walk(path, text, offset)
     except Exception as exc:  # a collector bug must not lose the other files
         return (), f"internal error: {type(exc).__name__}: {exc}"
 
 
-def _walk(path: str, text: str, offset: _Offset) -> tuple[tuple[Use, ...], str | None]:
-    module = _parse(path, text, offset)
+def _walk(path: str, text: str, offset: SnippetOffset) -> tuple[tuple[Use, ...], str | None]:
+    module = parse_snippet(path, text, offset)
     if isinstance(module, Finding):
         return (), _syntax_problem(text, offset) or (
             f"line {module.span.start_line}: {module.message}"
@@ -57,7 +63,7 @@ def _walk(path: str, text: str, offset: _Offset) -> tuple[tuple[Use, ...], str |
     return collector.uses(path), None
 
 
-def _syntax_problem(text: str, offset: _Offset) -> str | None:
+def _syntax_problem(text: str, offset: SnippetOffset) -> str | None:
     """The interpreter's own account of a syntax error, which locates it best."""
     try:
         ast.parse(text)
