@@ -17,16 +17,9 @@ from collections.abc import Iterable
 
 from concurrency_lint.knowledge.io_calls import IO_METHODS, io_table
 
-_LOOPS = (
-    ast.For,
-    ast.AsyncFor,
-    ast.While,
-    ast.ListComp,
-    ast.SetComp,
-    ast.DictComp,
-    ast.GeneratorExp,
+_LOOPS = frozenset(
+    {ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp}
 )
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 class _Calls:
@@ -55,27 +48,43 @@ class _ModuleFacts:
         self.imports: dict[str, set[str]] = {}  # local name -> qualified names it may bind
         self.functions: dict[str, _Calls] = {}  # name -> calls of every function so named
         self.in_loops = _Calls()
+        self.anywhere = _Calls()
         self.calls_map = False
+        named_lambdas: dict[int, tuple[_Calls, ...]] = {}  # ``name = lambda``: name's calls
         # (node, inside a loop, the functions whose body holds it)
         stack: list[tuple[ast.AST, bool, tuple[_Calls, ...]]] = [(tree, False, ())]
+        pop, push = stack.pop, stack.append
         while stack:
-            node, in_loop, owners = stack.pop()
-            if isinstance(node, ast.Call):
-                self._call(node, in_loop, owners)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._import(node)
-            elif isinstance(node, _FUNCTIONS):
-                owners = (*owners, self._function(node))
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
-                node.value, ast.Lambda
-            ):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    if isinstance(target, ast.Name):
-                        self.functions.setdefault(target.id, _Calls())
-            inner = in_loop or isinstance(node, _LOOPS)
-            stack.extend((child, inner, owners) for child in ast.iter_child_nodes(node))
-        self._lambda_bodies(tree)
+            node, in_loop, owners = pop()
+            kind = type(node)
+            if kind is ast.Call:
+                self._call(node, in_loop, owners)  # type: ignore[arg-type]
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                self._import(node)  # type: ignore[arg-type]
+            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                calls = self.functions.setdefault(node.name, _Calls())  # type: ignore[attr-defined]
+                owners = (*owners, calls)
+            elif kind is ast.Lambda:
+                owners = (*owners, *named_lambdas.get(id(node), ()))
+            elif (kind is ast.Assign or kind is ast.AnnAssign) and type(
+                node.value  # type: ignore[attr-defined]
+            ) is ast.Lambda:
+                targets = node.targets if kind is ast.Assign else [node.target]  # type: ignore[attr-defined]
+                named_lambdas[id(node.value)] = tuple(  # type: ignore[attr-defined]
+                    self.functions.setdefault(target.id, _Calls())
+                    for target in targets
+                    if isinstance(target, ast.Name)
+                )
+            if not in_loop and kind in _LOOPS:
+                in_loop = True
+            for field in node._fields:
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            push((item, in_loop, owners))
+                elif isinstance(value, ast.AST):
+                    push((value, in_loop, owners))
 
     def _call(self, call: ast.Call, in_loop: bool, owners: tuple[_Calls, ...]) -> None:
         func = call.func
@@ -83,6 +92,7 @@ class _ModuleFacts:
             isinstance(func, ast.Attribute) and func.attr == "map"
         ):
             self.calls_map = True
+        self.anywhere.add(call)
         if in_loop:
             self.in_loops.add(call)
         for owner in owners:
@@ -93,34 +103,12 @@ class _ModuleFacts:
             if isinstance(node, ast.Import):
                 local = alias.asname or alias.name.partition(".")[0]
                 target = alias.name if alias.asname else local
-            elif alias.name == "*":
-                continue
+            elif alias.name == "*" or node.level:
+                continue  # a star binds unknown names; a relative module is never known
             else:
                 local = alias.asname or alias.name
                 target = f"{node.module}.{alias.name}" if node.module else alias.name
-                if node.level:
-                    continue  # relative: never a known module
             self.imports.setdefault(local, set()).add(target)
-
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> _Calls:
-        if isinstance(node, ast.Lambda):
-            return _Calls()  # named through an assignment: see _lambda_bodies
-        return self.functions.setdefault(node.name, _Calls())
-
-    def _lambda_bodies(self, tree: ast.Module) -> None:
-        """``name = lambda ...: body``: the calls of the body belong to ``name``."""
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Lambda):
-                calls = _Calls()
-                for inner in ast.walk(node.value.body):
-                    if isinstance(inner, ast.Call):
-                        calls.add(inner)
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    if isinstance(target, ast.Name):
-                        known = self.functions[target.id]
-                        known.names |= calls.names
-                        known.attributes |= calls.attributes
 
 
 def may_loop_over_io(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ...]) -> bool:
@@ -134,7 +122,11 @@ def may_loop_over_io(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ..
     io_names.update(local for local, bound in facts.imports.items() if not bound.isdisjoint(table))
     io_attributes = {name.rpartition(".")[2] for name in table if _reachable(name, targets)}
     for constructors, (_kind, methods) in IO_METHODS.items():
-        if any(_reachable(constructor, targets) for constructor in constructors):
+        # An object is provably built by a constructor only where the module calls it.
+        if any(
+            _reachable(constructor, targets) and _called(constructor, facts)
+            for constructor in constructors
+        ):
             io_attributes |= methods
     # Functions of this module that may do I/O, however deep the chain.
     doing_io: set[str] = set()
@@ -155,3 +147,11 @@ def _reachable(qualified: str, import_targets: set[str]) -> bool:
     return any(
         qualified == target or qualified.startswith(f"{target}.") for target in import_targets
     )
+
+
+def _called(constructor: str, facts: _ModuleFacts) -> bool:
+    """Whether some call of the module may spell ``constructor``: ``Path(...)`` through
+    its import, or ``pathlib.Path(...)`` through an attribute."""
+    if constructor.rpartition(".")[2] in facts.anywhere.attributes:
+        return True
+    return any(constructor in facts.imports.get(name, ()) for name in facts.anywhere.names)

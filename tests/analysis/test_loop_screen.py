@@ -26,6 +26,7 @@ def _may(code: str, extra: tuple[tuple[str, str], ...] = ()) -> bool:
         "import os.path\nsizes = [os.path.getsize(p) for p in paths]\n",
         "from pathlib import Path\nfor p in names:\n    Path(p).read_text()\n",
         "import requests\ns = requests.Session()\nfor u in urls:\n    s.get(u)\n",
+        "from pathlib import Path as P\nroot = P('.')\nfor s in strings:\n    s.replace('a', 'b')\n",
         # a function of the module doing I/O, two calls deep
         "import subprocess\ndef run(c):\n    return _spawn(c)\ndef _spawn(c):\n"
         "    return subprocess.run(c)\nfor c in cmds:\n    run(c)\n",
@@ -53,6 +54,8 @@ def test_the_configured_extra_io_calls_count_once_importable() -> None:
         "for k in keys:\n    table.get(k)\n",  # ``get`` without requests or httpx
         "x = 1\n",
         "for p in paths:\n    p.read_text()\n",  # no Path constructor can be imported
+        # Path imported but never called: no object is provably a Path
+        "from pathlib import Path\nfor s in strings:\n    s.replace('a', 'b')\n",
         "import subprocess\nsubprocess.run(cmd)\nfor x in xs:\n    print(x)\n",  # I/O outside
         "import subprocess\ndef spawn(c):\n    subprocess.run(c)\nfor x in xs:\n    total += x\n",
         "from .io import read\nfor p in paths:\n    read(p)\n",  # another module's function
