@@ -51,20 +51,19 @@ class PrunedModule:
 def prune_module(text: str, tree: ast.Module, tokens: Iterable[str]) -> PrunedModule:
     """``text`` with each run of irrelevant top-level statements folded into a blank line."""
     lines = split_lines(text)
-    spans = [_line_span(statement) for statement in tree.body]
-    segments = ["".join(lines[first - 1 : last]) for first, last in spans]
+    groups = _line_groups(tree.body)  # statements sharing lines are kept or cut together
+    segments = ["".join(lines[first - 1 : last]) for first, last, _members in groups]
     imported = _imported_names(tree)
     keep = [
-        isinstance(statement, (ast.Import, ast.ImportFrom))
+        any(isinstance(statement, (ast.Import, ast.ImportFrom)) for statement in members)
         or "import" in segment
         or any(token in segment for token in tokens)
         or not imported.isdisjoint(_WORD.findall(segment))
-        for statement, segment in zip(tree.body, segments, strict=True)
+        for (_first, _last, members), segment in zip(groups, segments, strict=True)
     ]
-    _keep_named_definitions(tree.body, segments, keep)
-    _keep_line_sharers(spans, keep)
+    _keep_named_definitions(groups, segments, keep)
     blank = set()
-    for (first, last), kept in zip(spans, keep, strict=True):
+    for (first, last, _members), kept in zip(groups, keep, strict=True):
         if not kept:
             blank.update(range(first, last + 1))
     kept_text: list[str] = []
@@ -77,6 +76,21 @@ def prune_module(text: str, tree: ast.Module, tokens: Iterable[str]) -> PrunedMo
             source_lines.append(number)
         in_removed_run = removed
     return PrunedModule("".join(kept_text), tuple(source_lines))
+
+
+def _line_groups(body: list[ast.stmt]) -> list[tuple[int, int, list[ast.stmt]]]:
+    """Runs of top-level statements that share lines (``a = 1; import os``), with the
+    lines each run spans: one entry per run, however many statements a line holds."""
+    groups: list[tuple[int, int, list[ast.stmt]]] = []
+    for statement in body:
+        first, last = _line_span(statement)
+        if groups and groups[-1][1] >= first:
+            start, end, members = groups[-1]
+            members.append(statement)
+            groups[-1] = (start, max(end, last), members)
+        else:
+            groups.append((first, last, [statement]))
+    return groups
 
 
 def _imported_names(tree: ast.Module) -> set[str]:
@@ -95,31 +109,23 @@ def _line_span(statement: ast.stmt) -> tuple[int, int]:
     return first, statement.end_lineno or statement.lineno
 
 
-def _keep_named_definitions(body: list[ast.stmt], segments: list[str], keep: list[bool]) -> None:
+def _keep_named_definitions(
+    groups: list[tuple[int, int, list[ast.stmt]]], segments: list[str], keep: list[bool]
+) -> None:
     """Keep functions and classes that kept statements mention (so callables resolve)."""
     definitions = {
         statement.name: index
-        for index, statement in enumerate(body)
+        for index, (_first, _last, members) in enumerate(groups)
+        for statement in members
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
     }
     pending = [index for index, kept in enumerate(keep) if kept]
     while pending:
-        for word in _WORD.findall(segments[pending.pop()]):
+        for word in set(_WORD.findall(segments[pending.pop()])):
             index = definitions.get(word)
             if index is not None and not keep[index]:
                 keep[index] = True
                 pending.append(index)
-
-
-def _keep_line_sharers(spans: list[tuple[int, int]], keep: list[bool]) -> None:
-    """A statement sharing a line with a kept one is kept too (``a = 1; import os``)."""
-    changed = True
-    while changed:
-        changed = False
-        for index in range(1, len(spans)):
-            if spans[index - 1][1] == spans[index][0] and keep[index - 1] != keep[index]:
-                keep[index - 1] = keep[index] = True
-                changed = True
 
 
 def _line_ending(line: str) -> str:

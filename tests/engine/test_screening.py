@@ -6,6 +6,7 @@ import libcst as cst
 import pytest
 
 from concurrency_lint import file_checker
+from concurrency_lint.analysis.import_screen import may_import_any
 from concurrency_lint.config import Config
 from concurrency_lint.file_checker import FileChecker
 
@@ -56,3 +57,23 @@ def test_an_unscreened_rule_beside_a_loop_rule_still_gets_the_file_parsed(
     text = "async def f(keys):\n    for key in keys:\n        await table.get(key)\n"
     checker.check_text("a.py", text)
     assert parses == [text]
+
+
+def test_a_megabyte_line_of_imports_is_screened_like_any_other(parses: list[str]) -> None:
+    """One line of 100,000 imports: the import check reads each line once (a search
+    from every ``import`` to the line's end would take hours here)."""
+    text = "x = 1; import os; " * 100_000 + "\n"
+    checker = FileChecker(Config(select=("CL201", "CL202")))
+    assert checker.check_text("long.py", text).findings == ()
+    assert parses == []
+    assert may_import_any(text + "import subprocess\n", {"subprocess.run"})
+
+
+def test_a_long_line_of_many_statements_is_pruned_as_one(parses: list[str]) -> None:
+    """A large module whose first line holds 60,000 statements: pruning weighs that
+    line once, not once per statement, and drops it."""
+    text = "x = 1; y = 2; " * 60_000 + "\nimport subprocess\nsubprocess.run(cmd)\n"
+    checker = FileChecker(Config(select=("CL201",)))
+    (finding,) = checker.check_text("long.py", text).findings
+    assert (finding.code, finding.span.start_line) == ("CL201", 3)
+    assert len(parses) == 1 and len(parses[0]) < 100
