@@ -267,3 +267,38 @@ class _HookVisitor(cst.CSTVisitor):
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
         if self._on_leave_attribute is not None and type(original_node) not in self._skipped:
             self._on_leave_attribute(original_node, attribute)
+
+
+def walk_visitor(
+    root: cst.CSTNode, visitor: cst.CSTVisitor, *, include_layout: bool = False
+) -> None:
+    """``root.visit(visitor)`` for a visitor that only reads: the same hooks in the same
+    order, on :func:`walk`, without LibCST rebuilding the tree. Layout nodes are left out
+    unless ``include_layout`` (a visitor that looks at whitespace, comments or
+    punctuation must ask for them)."""
+    walk(
+        root,
+        visitor.on_visit,
+        visitor.on_leave,
+        include_layout=include_layout,
+        attribute_hooks=_attribute_hooks(type(visitor)),
+        on_visit_attribute=visitor.on_visit_attribute,
+        on_leave_attribute=visitor.on_leave_attribute,
+    )
+
+
+@functools.cache
+def _attribute_hooks(visitor_type: type[cst.CSTVisitor]) -> frozenset[tuple[str, str]]:
+    """The ``(node type, field)`` pairs a visitor class has its own
+    ``visit_<Node>_<field>`` / ``leave_<Node>_<field>`` methods for."""
+    found = set()
+    for name in dir(visitor_type):
+        kind, _, rest = name.partition("_")
+        node_name, _, field = rest.partition("_")
+        if (
+            kind in ("visit", "leave")
+            and field
+            and getattr(visitor_type, name) is not getattr(cst.CSTVisitor, name, None)
+        ):
+            found.add((node_name, field))
+    return frozenset(found)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import libcst as cst
 
 from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.inventory.model import Handling
 
 # Method calls that change the object they are called on.
@@ -50,7 +51,7 @@ def _caught(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> str:
 def writes_shared_state(body: cst.CSTNode) -> bool:
     """True when the block stores into an item or attribute, or calls a mutating method."""
     finder = _WriteFinder()
-    body.visit(finder)
+    walk_visitor(body, finder)
     return finder.found
 
 
@@ -86,7 +87,7 @@ def as_completed_handling(
     if not isinstance(loop.target, cst.Name):
         return ()
     reader = _ResultReader(loop.target.value, lock_text)
-    loop.body.visit(reader)
+    walk_visitor(loop.body, reader)
     found = []
     if not reader.guarded and not reader.unguarded:
         found.append(Handling("result_not_read"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.inventory.collector import Collector
 from concurrency_lint.inventory.model import FileInventory, Use
 from concurrency_lint.inventory.prefilter import may_use_concurrency
@@ -57,7 +58,7 @@ def _walk(path: str, text: str, offset: SnippetOffset) -> tuple[tuple[Use, ...],
         )
     collector = Collector(module, offset.lines, offset.columns)
     try:
-        module.visit(collector)
+        walk_visitor(module, collector)
     except RecursionError:
         return (), "too deeply nested to analyse"
     return collector.uses(path), None

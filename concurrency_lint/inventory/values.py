@@ -8,6 +8,7 @@ import libcst as cst
 
 from concurrency_lint.analysis import Semantics
 from concurrency_lint.analysis.calls import argument_passed, has_star_args
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.inventory.catalogue import CPU_COUNT_CALLS, ParameterSpec
 from concurrency_lint.inventory.model import Parameter, ValueKind
 
@@ -111,7 +112,7 @@ def _is_cpu_count(value: cst.BaseExpression, semantics: Semantics) -> bool:
 
 def _mentions_cpu_count(value: cst.BaseExpression, semantics: Semantics) -> bool:
     finder = _CpuCountFinder(semantics)
-    value.visit(finder)
+    walk_visitor(value, finder)
     return finder.found
 
 

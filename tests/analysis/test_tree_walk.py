@@ -16,6 +16,7 @@ from concurrency_lint.analysis.tree_walk import (
     descendants,
     visit_order,
     walk,
+    walk_visitor,
 )
 
 CODE = "def f(a, b=g(1)):\n    return [x.y for x in a] + h(b, key=lambda k: k)\n"
@@ -215,3 +216,34 @@ def test_without_libcst_sources_the_walk_uses_libcst_traversal(
 def test_the_visit_order_is_read_from_libcst() -> None:
     assert visit_order(cst.IfExp).index("body") < visit_order(cst.IfExp).index("test")
     assert visit_order(cst.FunctionDef)[:2] == ("leading_lines", "decorators")
+
+
+class _Recording(cst.CSTVisitor):
+    """Records its hooks: node visits, a pruning visit and attribute hooks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.events.append(f"call {cst.Module([]).code_for_node(node.func)}")
+        return not isinstance(node.func, cst.Name) or node.func.value != "print"
+
+    def leave_Name(self, original_node: cst.Name) -> None:
+        self.events.append(f"name {original_node.value}")
+
+    def visit_Try_body(self, node: cst.Try) -> None:
+        self.events.append("try body")
+
+    def leave_Try_body(self, node: cst.Try) -> None:
+        self.events.append("try body done")
+
+
+def test_a_reading_visitor_sees_on_the_walk_what_libcst_shows_it() -> None:
+    module = cst.parse_module(VARIED + "print(hidden(1))\ntry:\n    a(b)\nexcept E:\n    c()\n")
+    by_libcst, by_walk = _Recording(), _Recording()
+    module.visit(by_libcst)
+    walk_visitor(module, by_walk)
+    assert by_walk.events == by_libcst.events
+    assert "try body" in by_walk.events and "call print" in by_walk.events
+    assert "call hidden" not in by_walk.events
