@@ -9,6 +9,7 @@ import libcst.matchers as m
 
 from concurrency_lint.analysis.loop_body import base_name, names_read, target_names
 from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.knowledge.asyncio_calls import (
     CONCURRENT_AWAITS,
     ORDERED_AWAIT_METHODS,
@@ -179,7 +180,7 @@ class _LoopScan:
         if self.blocked:
             return
         finder = _Awaits()
-        node.visit(finder)
+        walk_visitor(node, finder)
         if finder.yields or finder.walrus:
             self.blocked = True
             return

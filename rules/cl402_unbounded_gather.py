@@ -7,6 +7,7 @@ import libcst as cst
 from concurrency_lint.analysis.callables import resolve_callable
 from concurrency_lint.analysis.fan_out import FanOut, fan_outs, is_runtime_sized
 from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.knowledge.asyncio_calls import (
     CONCURRENCY_BOUNDS,
     CREATE_SUBPROCESS,
@@ -159,7 +160,7 @@ class UnboundedGather(Rule):
 def _takes_bound(function: cst.FunctionDef, qualify) -> bool:
     """True when the function holds a semaphore, lock or limiter somewhere in its body."""
     finder = _BoundFinder(qualify)
-    function.visit(finder)
+    walk_visitor(function, finder)
     return finder.found
 
 

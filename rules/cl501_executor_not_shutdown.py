@@ -7,6 +7,7 @@ import libcst as cst
 from concurrency_lint.analysis.lifetimes import leaks
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.pools import PoolResolver
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.lifecycle import CLOSE_METHODS, POOL_ENTRY_POINTS
 from concurrency_lint.rule import FileContext, Invalid, Rule
@@ -212,7 +213,7 @@ def _assigned_value(small: cst.BaseSmallStatement, name: str) -> cst.BaseExpress
 
 def _small_statements(function: cst.FunctionDef) -> list[cst.BaseSmallStatement]:
     collector = _SmallStatements()
-    function.body.visit(collector)
+    walk_visitor(function.body, collector)
     return collector.found
 
 

@@ -8,6 +8,7 @@ from concurrency_lint.analysis.calls import argument_passed, keyword_arg, string
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.pools import PoolResolver
 from concurrency_lint.analysis.semantics import Semantics
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.knowledge.executors import PROCESS_POOLS, RUNTIME_FUNCTIONS
 from concurrency_lint.knowledge.lifecycle import (
     CALLABLE_WRAPPERS,
@@ -152,7 +153,7 @@ class UnpicklableProcessCallable(Rule):
         """The literal start method the module sets with ``set_start_method``, if any."""
         if not self._looked_up:
             finder = _StartMethodFinder(self.semantics)
-            self.context.module.visit(finder)
+            walk_visitor(self.context.module, finder)
             self._module_start_method = finder.method
             self._looked_up = True
         return self._module_start_method

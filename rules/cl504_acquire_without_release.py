@@ -7,6 +7,7 @@ import libcst as cst
 from concurrency_lint.analysis.calls import keyword_arg, positional_args
 from concurrency_lint.analysis.lifetimes import contains_any
 from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.rule import Invalid, Rule
 
 
@@ -174,7 +175,7 @@ def _is_release_line(node: cst.CSTNode, receiver: str) -> bool:
 def _hands_off(node: cst.CSTNode, receiver: str) -> bool:
     """A block in ``node`` that releases another lock and returns (hand-over-hand locking)."""
     finder = _HandOffFinder(receiver)
-    node.visit(finder)
+    walk_visitor(node, finder)
     return finder.found
 
 
@@ -203,7 +204,7 @@ class _HandOffFinder(cst.CSTVisitor):
 def _calls(node: cst.CSTNode, receiver: str, method: str) -> bool:
     """True when ``receiver.method(...)`` is called in ``node`` (nested functions aside)."""
     finder = _MethodCallFinder(receiver, method)
-    node.visit(finder)
+    walk_visitor(node, finder)
     return finder.found
 
 

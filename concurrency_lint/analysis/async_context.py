@@ -17,6 +17,7 @@ import libcst as cst
 
 from concurrency_lint.analysis.calls import is_none, positional_args
 from concurrency_lint.analysis.names import ImportMap, dotted_name
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.knowledge.asyncio_calls import (
     CREATE_SUBPROCESS,
     DEADLINE_SCOPES,
@@ -47,9 +48,9 @@ class ResourceIndex:
 def resource_index(module: cst.Module) -> ResourceIndex:
     """Index every function and class of the module (one walk)."""
     imports = ImportMap()
-    module.visit(_ImportCollector(imports))
+    walk_visitor(module, _ImportCollector(imports))
     collector = _ResourceCollector(imports)
-    module.visit(collector)
+    walk_visitor(module, collector)
     return collector.index
 
 
@@ -60,9 +61,9 @@ def bounded_by_callers(module: cst.Module) -> frozenset[str]:
     function also called plainly somewhere (``await client(addr)``) is not bounded.
     """
     imports = ImportMap()
-    module.visit(_ImportCollector(imports))
+    walk_visitor(module, _ImportCollector(imports))
     counter = _CallerCounter(imports)
-    module.visit(counter)
+    walk_visitor(module, counter)
     return frozenset(
         name for name, total in counter.total.items() if counter.bounded.get(name) == total
     )

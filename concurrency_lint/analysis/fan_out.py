@@ -15,6 +15,7 @@ import libcst as cst
 from concurrency_lint.analysis.callables import current_chain
 from concurrency_lint.analysis.calls import positional_args
 from concurrency_lint.analysis.definitions import ScopeNode, module_index
+from concurrency_lint.analysis.tree_walk import walk_visitor
 
 if TYPE_CHECKING:
     from concurrency_lint.analysis.semantics import Semantics
@@ -130,9 +131,9 @@ def _filled_in_loops(scope: ScopeNode, name: str) -> list[FanOut]:
         return []
     if isinstance(body, cst.Module):
         for statement in body.body:
-            statement.visit(finder)
+            walk_visitor(statement, finder)
     else:
-        body.visit(finder)
+        walk_visitor(body, finder)
     if finder.outside_loop or not finder.found:
         return []
     return finder.found

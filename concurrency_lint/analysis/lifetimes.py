@@ -14,6 +14,8 @@ from enum import Enum
 
 import libcst as cst
 
+from concurrency_lint.analysis.tree_walk import walk_visitor
+
 
 class State(Enum):
     ABSENT = "absent"
@@ -185,7 +187,7 @@ def contains_any(node: cst.CSTNode, wanted: set[int]) -> bool:
     if not wanted:
         return False
     finder = _Finder(wanted)
-    node.visit(finder)
+    walk_visitor(node, finder)
     return finder.found
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 import libcst as cst
 
 from concurrency_lint.analysis.scopes import parameter_names
+from concurrency_lint.analysis.tree_walk import walk_visitor
 
 UseKind = Literal["call", "attr", "with", "store-into", "captured", "other"]
 
@@ -73,9 +74,9 @@ def _index(scope: cst.Module | cst.FunctionDef) -> ScopeNames:
     if isinstance(scope, cst.FunctionDef):
         for param in parameter_names(scope.params):
             names.bindings.setdefault(param, []).append(OPAQUE)
-        scope.body.visit(collector)
+        walk_visitor(scope.body, collector)
     else:
-        scope.visit(collector)
+        walk_visitor(scope, collector)
     return names
 
 
@@ -166,7 +167,7 @@ class _Collector(cst.CSTVisitor):
 
     def _skip_all(self, node: cst.CSTNode) -> None:
         finder = _NameFinder()
-        node.visit(finder)
+        walk_visitor(node, finder)
         self.skip.update(id(name) for name in finder.names)
 
     # ---- uses ----------------------------------------------------------------------------

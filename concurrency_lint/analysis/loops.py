@@ -31,7 +31,7 @@ from concurrency_lint.analysis.loop_body import (
     target_names,
 )
 from concurrency_lint.analysis.semantics import Semantics
-from concurrency_lint.analysis.tree_walk import descendants
+from concurrency_lint.analysis.tree_walk import descendants, walk_visitor
 from concurrency_lint.config import Config
 from concurrency_lint.knowledge.io_calls import (
     QUICK_IO_CALLS,
@@ -560,7 +560,7 @@ def map_io(call: cst.Call, lookup: IoLookup) -> LoopIo | None:
 
 def _has_blocking_expression(node: cst.CSTNode) -> bool:
     finder = _Blocking()
-    node.visit(finder)
+    walk_visitor(node, finder)
     return finder.found
 
 

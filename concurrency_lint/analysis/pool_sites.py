@@ -25,6 +25,7 @@ from concurrency_lint.analysis.calls import (
     string_value,
 )
 from concurrency_lint.analysis.definitions import module_index
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.knowledge.executors import (
     PROCESS_POOLS,
     RUNTIME_FUNCTIONS,
@@ -190,7 +191,7 @@ def pool_uses(block: cst.With, name: str) -> list[cst.Call] | None:
     """Every ``name.submit(...)``-style call in the ``with`` body, or None when ``name`` is
     used any other way (passed on, stored, used in a nested function)."""
     finder = _Uses(name)
-    block.body.visit(finder)
+    walk_visitor(block.body, finder)
     return None if finder.other else finder.calls
 
 
@@ -221,7 +222,7 @@ class _Uses(cst.CSTVisitor):
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         # ``x.ex`` is an attribute named like the pool, not the pool: skip the ``attr`` name.
-        node.value.visit(self)
+        walk_visitor(node.value, self)
         return False
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -334,13 +335,13 @@ def _in_loop(call: cst.Call, semantics: Semantics, pool: cst.Call | None = None)
     if current is None:
         return False
     finder = _InComprehension(call)
-    current.visit(finder)
+    walk_visitor(current, finder)
     return finder.found
 
 
 def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:
     finder = _Contains(node)
-    tree.visit(finder)
+    walk_visitor(tree, finder)
     return finder.found
 
 
