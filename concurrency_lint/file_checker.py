@@ -146,11 +146,15 @@ class FileChecker:
             # for the second look.
             parsed = parse_python(text)
             if isinstance(parsed, SyntaxProblem):
-                return [problem_finding(parsed, path, offset)]
-            tree = parsed
-            rules = tuple(rule for rule in rules if rule.may_fire(tree, self.config))
-            if not rules:
-                return []
+                if not rules:
+                    return [problem_finding(parsed, path, offset)]
+                # LibCST may know newer syntax than the interpreter running this: no
+                # second look, LibCST's parse decides.
+            else:
+                tree = parsed
+                rules = tuple(rule for rule in rules if rule.may_fire(tree, self.config))
+                if not rules:
+                    return []
         if len(text) > PRUNE_ABOVE_CHARS and not markdown:
             return self._check_large(path, text, rules, tree)
         return self._parse_and_visit(path, text, rules, offset, markdown)
@@ -159,10 +163,11 @@ class FileChecker:
         self, path: str, text: str, rules: tuple[type[Rule], ...], tree: ast.Module | None
     ) -> list[Finding]:
         """A very large module: checked by the interpreter, then pruned, then analysed."""
-        parsed = parse_python(text) if tree is None else tree
-        if isinstance(parsed, SyntaxProblem):
-            return [problem_finding(parsed, path)]
-        tree = parsed
+        if tree is None:
+            parsed = parse_python(text)
+            if isinstance(parsed, SyntaxProblem):
+                return [problem_finding(parsed, path)]
+            tree = parsed
         tokens = {token for rule in rules for token in rule.TRIGGERS}
         pruned = prune_module(text, tree, tokens)
         findings = self._parse_and_visit(path, pruned.text, rules, SnippetOffset(), False)

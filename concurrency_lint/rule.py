@@ -88,7 +88,7 @@ class Rule(cst.BatchableCSTVisitor):
     INVALID: ClassVar[tuple[Invalid, ...]] = ()
     #: Qualified names the rule recognises calls by; when set, a file whose imports
     #: cannot reach any of them is not parsed for this rule (see :meth:`is_triggered`).
-    REQUIRES: ClassVar[frozenset[str]] = frozenset()
+    NEEDS_IMPORT_OF: ClassVar[frozenset[str]] = frozenset()
     #: Whether :meth:`may_fire` takes a second look before LibCST parses a file.
     SCREENED: ClassVar[bool] = False
 
@@ -118,13 +118,13 @@ class Rule(cst.BatchableCSTVisitor):
         """Whether the file's text may hold something this rule fires on.
 
         The default: one of :attr:`TRIGGERS` occurs and, for a rule that recognises
-        calls by qualified name only, the text may import one of :attr:`REQUIRES`. A
+        calls by qualified name only, the text may import one of :attr:`NEEDS_IMPORT_OF`. A
         rule whose trigger is common (a loop rule's ``for``) narrows it further by
         overriding this with a second condition.
         """
         if not any(token in text for token in cls.TRIGGERS):
             return False
-        return not cls.REQUIRES or may_import_any(text, cls.REQUIRES)
+        return not cls.NEEDS_IMPORT_OF or may_import_any(text, cls.NEEDS_IMPORT_OF)
 
     @classmethod
     def may_fire(cls, tree: ast.Module, config: Config) -> bool:

@@ -34,10 +34,21 @@ class DiscoveryProblem:
 
 def display_path(path: Path) -> str:
     """Relative to the working folder when below it, with forward slashes."""
-    try:
-        return path.absolute().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.absolute().as_posix()
+    absolute = str(path.absolute())
+    return "." if absolute == str(Path.cwd()) else _below(absolute, _folder_prefix(Path.cwd()))
+
+
+def _folder_prefix(folder: Path) -> str:
+    """``folder`` as a string that paths below it start with."""
+    return os.path.join(str(folder.absolute()), "")
+
+
+def _below(absolute: str, prefix: str) -> str:
+    """``absolute`` relative to the folder ``prefix`` names when below it (else whole),
+    with forward slashes."""
+    if absolute.startswith(prefix):
+        absolute = absolute[len(prefix) :]
+    return absolute.replace(os.sep, "/")
 
 
 class Discovery:
@@ -53,7 +64,8 @@ class Discovery:
             "|".join(f"(?:{fnmatch.translate(os.path.normcase(glob))})" for glob in self.excludes)
             or "(?!)"
         )
-        self._root = Path(config.root).absolute()
+        self._root_prefix = _folder_prefix(Path(config.root))
+        self._cwd_prefix = _folder_prefix(Path.cwd())
         self.files: list[SourceFile] = []
         self.problems: list[DiscoveryProblem] = []
         self._seen_dirs: set[tuple[int, int]] = set()
@@ -88,14 +100,7 @@ class Discovery:
         return suffix in PYTHON_SUFFIXES or (self.include_markdown and suffix in MARKDOWN_SUFFIXES)
 
     def _excluded(self, path: Path) -> bool:
-        match = self._exclude_pattern.match
-        if match(os.path.normcase(path.name)):
-            return True
-        try:
-            relative = path.absolute().relative_to(self._root).as_posix()
-        except ValueError:
-            relative = path.as_posix()
-        return match(os.path.normcase(relative)) is not None
+        return self._excluded_entry(path.name, str(path.absolute()))
 
     def _gitignores_above(self, folder: Path) -> list[GitIgnore]:
         """``.gitignore`` files from the repository root down to ``folder``'s parent."""
@@ -113,8 +118,6 @@ class Discovery:
     def _walk(self, folder: Path, gitignores: list[GitIgnore]) -> None:
         """Walk ``folder`` on plain strings: a tree has far more entries than sources, and
         ``Path`` objects for each would cost more than the rest of a warm scan."""
-        self._cwd_prefix = os.path.join(str(Path.cwd()), "")
-        self._root_prefix = os.path.join(str(self._root), "")
         self._walk_folder(str(folder.absolute()), gitignores)
 
     def _walk_folder(self, folder: str, gitignores: list[GitIgnore]) -> None:
@@ -170,18 +173,14 @@ class Discovery:
 
     def _display(self, absolute: str) -> str:
         """:func:`display_path` for an absolute path string below the walk."""
-        if absolute.startswith(self._cwd_prefix):
-            absolute = absolute[len(self._cwd_prefix) :]
-        return absolute.replace(os.sep, "/")
+        return _below(absolute, self._cwd_prefix)
 
     def _excluded_entry(self, name: str, absolute: str) -> bool:
-        """:meth:`_excluded` for an absolute path string below the walk."""
+        """Whether an exclude glob matches the name or the path below the project root."""
         match = self._exclude_pattern.match
         if match(os.path.normcase(name)):
             return True
-        if absolute.startswith(self._root_prefix):
-            absolute = absolute[len(self._root_prefix) :]
-        return match(os.path.normcase(absolute.replace(os.sep, "/"))) is not None
+        return match(os.path.normcase(_below(absolute, self._root_prefix))) is not None
 
 
 def _describe(exc: OSError) -> str:

@@ -73,7 +73,7 @@ class SubprocessWithoutTimeout(Rule):
     NAME = "subprocess-without-timeout"
     MESSAGE = "subprocess call without a timeout can hang forever"
     TRIGGERS = ("subprocess",)
-    REQUIRES = frozenset(SUBPROCESS_FUNCTIONS) | POPEN_CONSTRUCTORS
+    NEEDS_IMPORT_OF = frozenset(SUBPROCESS_FUNCTIONS) | POPEN_CONSTRUCTORS
     OPTIONS = {
         "timeouts": Option({}, "command prefix -> timeout in seconds, over the built-in table"),
         "default-timeout": Option(DEFAULT_SUBPROCESS_TIMEOUT, "timeout for other commands"),

@@ -80,7 +80,7 @@ class NetworkCallWithoutTimeout(Rule):
         "ftplib",
         "httpx",
     )
-    REQUIRES = (
+    NEEDS_IMPORT_OF = (
         frozenset(NETWORK_FUNCTIONS) | HTTPX_FUNCTIONS | SESSION_CONSTRUCTORS | _HTTPX_CLIENTS
     )
     OPTIONS = {

@@ -83,12 +83,7 @@ class CpuBoundInThreads(Rule):
     NAME = "cpu-bound-in-threads"
     MESSAGE = "CPU-bound work that holds the GIL is sent to threads; it cannot run in parallel"
     TRIGGERS = ("Thread", "Pool", "to_thread", "run_in_executor", "_parallel", "batch_")
-    REQUIRES = POOL_ENTRY_POINTS
-
-    @classmethod
-    def is_triggered(cls, text: str, config: Config) -> bool:
-        # ``loop.run_in_executor(None, f)`` needs no import: its receiver is not checked.
-        return "run_in_executor" in text or super().is_triggered(text, config)
+    NEEDS_IMPORT_OF = POOL_ENTRY_POINTS
 
     VALID = (
         "import hashlib\nfrom concurrent.futures import ThreadPoolExecutor\n"
@@ -130,6 +125,11 @@ class CpuBoundInThreads(Rule):
             "t = threading.Thread(target=lambda: sum(i * i for i in range(10**7)))\n"
         ),
     )
+
+    @classmethod
+    def is_triggered(cls, text: str, config: Config) -> bool:
+        # ``loop.run_in_executor(None, f)`` needs no import: its receiver is not checked.
+        return "run_in_executor" in text or super().is_triggered(text, config)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

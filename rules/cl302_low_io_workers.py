@@ -62,7 +62,7 @@ class LowIoWorkers(Rule):
     NAME = "low-io-workers"
     MESSAGE = "I/O-bound thread pool with fewer workers than the I/O can use"
     TRIGGERS = ("Pool", "_parallel", "batch_")
-    REQUIRES = POOL_ENTRY_POINTS
+    NEEDS_IMPORT_OF = POOL_ENTRY_POINTS
     OPTIONS = {
         "floors": Option({}, "I/O kind -> lowest useful worker count, over the built-in table"),
     }

@@ -68,7 +68,7 @@ class OversizedPool(Rule):
     NAME = "oversized-pool"
     MESSAGE = "pool with more workers than its work can use"
     TRIGGERS = ("Pool", "_parallel", "batch_")
-    REQUIRES = POOL_ENTRY_POINTS
+    NEEDS_IMPORT_OF = POOL_ENTRY_POINTS
     OPTIONS = {
         "ceilings": Option({}, "I/O kind -> highest useful worker count, over the built-in table"),
         "max-cpu-workers": Option(0, "most workers for a CPU-bound pool (0: not checked)"),

@@ -63,7 +63,7 @@ class IoBoundInProcesses(Rule):
     NAME = "io-bound-in-processes"
     MESSAGE = "I/O-bound work sent to a process pool; threads wait just as well for less"
     TRIGGERS = ("Pool", "_parallel", "batch_")
-    REQUIRES = POOL_ENTRY_POINTS
+    NEEDS_IMPORT_OF = POOL_ENTRY_POINTS
     VALID = (
         "import requests\nfrom concurrent.futures import ThreadPoolExecutor\n"
         "def fetch(url):\n    return requests.get(url, timeout=5)\n"

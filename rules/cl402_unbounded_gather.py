@@ -77,7 +77,7 @@ class UnboundedGather(Rule):
     NAME = "unbounded-gather"
     MESSAGE = "`asyncio.gather(*...)` over a runtime-sized iterable with no concurrency bound"
     TRIGGERS = ("gather",)
-    REQUIRES = GATHER
+    NEEDS_IMPORT_OF = GATHER
     VALID = (
         "import asyncio\n\nasync def one(x):\n    return x\n\n"
         "async def main():\n    await asyncio.gather(*[one(x) for x in (1, 2, 3)])\n",

@@ -73,7 +73,7 @@ class DanglingTask(Rule):
     NAME = "dangling-task"
     MESSAGE = "task created and dropped: it can be garbage-collected and its error is lost"
     TRIGGERS = ("create_task", "ensure_future")
-    REQUIRES = TASK_CREATORS | EVENT_LOOP_GETTERS
+    NEEDS_IMPORT_OF = TASK_CREATORS | EVENT_LOOP_GETTERS
     VALID = (
         "import asyncio\n\nasync def main():\n    task = asyncio.create_task(work())\n"
         "    await task\n",

@@ -67,7 +67,7 @@ class ExecutorNotShutdown(Rule):
     NAME = "executor-not-shutdown"
     MESSAGE = "executor created here is never shut down"
     TRIGGERS = ("Pool",)
-    REQUIRES = POOL_ENTRY_POINTS
+    NEEDS_IMPORT_OF = POOL_ENTRY_POINTS
     VALID = (
         "from concurrent.futures import ThreadPoolExecutor\n"
         "def f(items):\n"

@@ -69,7 +69,7 @@ class LostFutureException(Rule):
     NAME = "lost-future-exception"
     MESSAGE = "the future is dropped: the callable's exception is never seen"
     TRIGGERS = ("submit", "_async")
-    REQUIRES = EXECUTOR_CONSTRUCTORS | CONTEXT_FACTORIES
+    NEEDS_IMPORT_OF = EXECUTOR_CONSTRUCTORS | CONTEXT_FACTORIES
     VALID = (
         "from concurrent.futures import ThreadPoolExecutor\n"
         "with ThreadPoolExecutor() as pool:\n"

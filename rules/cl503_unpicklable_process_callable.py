@@ -73,7 +73,7 @@ class UnpicklableProcessCallable(Rule):
     NAME = "unpicklable-process-callable"
     MESSAGE = "callable sent to another process cannot be pickled"
     TRIGGERS = ("Pool", "Process", '"process"', "'process'")
-    REQUIRES = POOL_ENTRY_POINTS
+    NEEDS_IMPORT_OF = POOL_ENTRY_POINTS
     VALID = (
         "from concurrent.futures import ProcessPoolExecutor\n"
         "def work(x):\n"

@@ -31,7 +31,8 @@ def may_import_any(text: str, names: Iterable[str]) -> bool:
     if "import" not in text:
         return False
     patterns = _patterns(frozenset(names))
-    logical = text.replace("\\\r\n", " ").replace("\\\n", " ")  # join continued lines
+    # Join continued lines, whatever the line endings (\r\n, \n or a lone \r).
+    logical = text.replace("\\\r\n", " ").replace("\\\n", " ").replace("\\\r", " ")
     for line in _IMPORT_LINE.finditer(logical):
         statement = line.group()
         first = _IMPORT_WORD.search(statement)

@@ -3,11 +3,11 @@
 LibCST's parse costs several times the interpreter's, and most loops do no I/O. The
 loop rules only report a loop holding a call that resolves to a known I/O function
 (through an import, or a builtin), to an I/O method of an object built by a known
-constructor, or to a function or method of this module that does such a call. This
-look asks the same question with wider answers, never narrower ones: every import
-counts wherever it stands, a call anywhere inside a loop counts (nested functions
-included), every function of the module that calls such a name counts however deep
-the chain, and any call of ``map`` counts.
+constructor, or to a function or method of this module that does such a call; or a
+``map`` over such a callable. This look asks the same question with wider answers,
+never narrower ones: every import counts wherever it stands, a call anywhere inside a
+loop counts (nested functions included), every function of the module that calls such
+a name counts however deep the chain, and any call of ``map`` counts.
 """
 
 from __future__ import annotations
@@ -17,9 +17,16 @@ from collections.abc import Iterable
 
 from concurrency_lint.knowledge.io_calls import IO_METHODS, io_table
 
-_LOOPS = frozenset(
-    {ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp}
+_LOOPS = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
 )
+_MAP = "builtins.map"
 
 
 class _Calls:
@@ -36,85 +43,86 @@ class _Calls:
         elif isinstance(func, ast.Attribute):
             self.attributes.add(func.attr)
 
-    def meets(self, names: Iterable[str], attributes: Iterable[str]) -> bool:
+    def calls_any(self, names: Iterable[str], attributes: Iterable[str]) -> bool:
+        """Whether one of ``names`` is called, or one of ``attributes`` is called on
+        something."""
         return not (self.names.isdisjoint(names) and self.attributes.isdisjoint(attributes))
 
 
 class _ModuleFacts:
     """One walk of the module: imports, functions with the calls they make, calls made
-    inside loops."""
+    inside loops, calls made anywhere."""
 
     def __init__(self, tree: ast.Module) -> None:
         self.imports: dict[str, set[str]] = {}  # local name -> qualified names it may bind
         self.functions: dict[str, _Calls] = {}  # name -> calls of every function so named
         self.in_loops = _Calls()
         self.anywhere = _Calls()
-        self.calls_map = False
-        named_lambdas: dict[int, tuple[_Calls, ...]] = {}  # ``name = lambda``: name's calls
+        self._named_lambdas: dict[int, tuple[_Calls, ...]] = {}  # ``f = lambda``: f's calls
         # (node, inside a loop, the functions whose body holds it)
         stack: list[tuple[ast.AST, bool, tuple[_Calls, ...]]] = [(tree, False, ())]
-        pop, push = stack.pop, stack.append
         while stack:
-            node, in_loop, owners = pop()
-            kind = type(node)
-            if kind is ast.Call:
-                self._call(node, in_loop, owners)  # type: ignore[arg-type]
-            elif kind is ast.Import or kind is ast.ImportFrom:
-                self._import(node)  # type: ignore[arg-type]
-            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-                calls = self.functions.setdefault(node.name, _Calls())  # type: ignore[attr-defined]
-                owners = (*owners, calls)
-            elif kind is ast.Lambda:
-                owners = (*owners, *named_lambdas.get(id(node), ()))
-            elif (kind is ast.Assign or kind is ast.AnnAssign) and type(
-                node.value  # type: ignore[attr-defined]
-            ) is ast.Lambda:
-                targets = node.targets if kind is ast.Assign else [node.target]  # type: ignore[attr-defined]
-                named_lambdas[id(node.value)] = tuple(  # type: ignore[attr-defined]
-                    self.functions.setdefault(target.id, _Calls())
-                    for target in targets
-                    if isinstance(target, ast.Name)
-                )
-            if not in_loop and kind in _LOOPS:
-                in_loop = True
+            node, in_loop, owners = stack.pop()
+            owners = self._note(node, in_loop, owners)
+            in_loop = in_loop or isinstance(node, _LOOPS)
             for field in node._fields:
                 value = getattr(node, field, None)
                 if type(value) is list:
-                    for item in value:
-                        if isinstance(item, ast.AST):
-                            push((item, in_loop, owners))
+                    stack.extend(
+                        (item, in_loop, owners) for item in value if isinstance(item, ast.AST)
+                    )
                 elif isinstance(value, ast.AST):
-                    push((value, in_loop, owners))
+                    stack.append((value, in_loop, owners))
 
-    def _call(self, call: ast.Call, in_loop: bool, owners: tuple[_Calls, ...]) -> None:
-        func = call.func
-        if (isinstance(func, ast.Name) and func.id == "map") or (
-            isinstance(func, ast.Attribute) and func.attr == "map"
-        ):
-            self.calls_map = True
-        self.anywhere.add(call)
-        if in_loop:
-            self.in_loops.add(call)
-        for owner in owners:
-            owner.add(call)
+    def calls_map(self) -> bool:
+        """Whether ``map`` (or an alias of it, or ``x.map``) is called anywhere."""
+        if "map" in self.anywhere.names or "map" in self.anywhere.attributes:
+            return True
+        return any(_MAP in self.imports.get(name, ()) for name in self.anywhere.names)
+
+    def _note(self, node: ast.AST, in_loop: bool, owners: tuple[_Calls, ...]) -> tuple[_Calls, ...]:
+        """Record what ``node`` says; the functions whose calls its children belong to."""
+        if isinstance(node, ast.Call):
+            self.anywhere.add(node)
+            if in_loop:
+                self.in_loops.add(node)
+            for owner in owners:
+                owner.add(node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._import(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return (*owners, self.functions.setdefault(node.name, _Calls()))
+        elif isinstance(node, ast.Lambda):
+            return (*owners, *self._named_lambdas.get(id(node), ()))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Lambda):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            self._named_lambdas[id(node.value)] = tuple(
+                self.functions.setdefault(target.id, _Calls())
+                for target in targets
+                if isinstance(target, ast.Name)
+            )
+        return owners
 
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+        """Bind names the way :class:`~concurrency_lint.analysis.names.ImportMap` does
+        (``from .client import fetch`` binds ``fetch`` to ``.client.fetch``)."""
         for alias in node.names:
             if isinstance(node, ast.Import):
                 local = alias.asname or alias.name.partition(".")[0]
                 target = alias.name if alias.asname else local
-            elif alias.name == "*" or node.level:
-                continue  # a star binds unknown names; a relative module is never known
+            elif alias.name == "*":
+                continue  # binds names nobody can see here
             else:
                 local = alias.asname or alias.name
-                target = f"{node.module}.{alias.name}" if node.module else alias.name
+                module = "." * node.level + (node.module or "")
+                target = f"{module}.{alias.name}" if module else alias.name
             self.imports.setdefault(local, set()).add(target)
 
 
 def may_loop_over_io(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ...]) -> bool:
     """Whether some loop of ``tree`` may call I/O (see the module's docstring)."""
     facts = _ModuleFacts(tree)
-    if facts.calls_map:
+    if facts.calls_map():
         return True
     table = io_table(extra_io_calls)
     targets = {target for bound in facts.imports.values() for target in bound}
@@ -134,10 +142,12 @@ def may_loop_over_io(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ..
     while grew:
         grew = False
         for name, calls in facts.functions.items():
-            if name not in doing_io and calls.meets(io_names | doing_io, io_attributes | doing_io):
+            if name not in doing_io and calls.calls_any(
+                io_names | doing_io, io_attributes | doing_io
+            ):
                 doing_io.add(name)
                 grew = True
-    return facts.in_loops.meets(io_names | doing_io, io_attributes | doing_io)
+    return facts.in_loops.calls_any(io_names | doing_io, io_attributes | doing_io)
 
 
 def _reachable(qualified: str, import_targets: set[str]) -> bool:

@@ -111,6 +111,7 @@ def visit_order(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for _line, _column, name in visits))
 
 
+@functools.cache
 def visit_orders_available() -> bool:
     """Whether LibCST's traversal code can be read here (it can, unless stripped)."""
     try:
@@ -129,16 +130,18 @@ def _content_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
     )
 
 
-_NODE_KIND: dict[type, int] = {}  # 1: not a node, 2: layout node, 3: content node
+# What a field's value is to the walks, by its type.
+_NOT_A_NODE, _LAYOUT_NODE, _CONTENT_NODE = 1, 2, 3
+_NODE_KIND: dict[type, int] = {}
 
 
 def _kind(value_type: type) -> int:
     kind = _NODE_KIND.get(value_type)
     if kind is None:
         if not issubclass(value_type, cst.CSTNode):
-            kind = 1
+            kind = _NOT_A_NODE
         else:
-            kind = 2 if value_type in LAYOUT_TYPES else 3
+            kind = _LAYOUT_NODE if value_type in LAYOUT_TYPES else _CONTENT_NODE
         _NODE_KIND[value_type] = kind
     return kind
 
@@ -146,15 +149,15 @@ def _kind(value_type: type) -> int:
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The direct children of ``node`` that can hold names, expressions or statements
     (whitespace, comments and punctuation left out), in source order."""
-    node_kind = _NODE_KIND
+    kind_of = _NODE_KIND.get
     for name in _content_fields(type(node)):
         value = getattr(node, name)
         value_type = type(value)
         if value_type is tuple or value_type is list:
             for item in value:
-                if (node_kind.get(type(item)) or _kind(type(item))) == 3:
+                if (kind_of(type(item)) or _kind(type(item))) == _CONTENT_NODE:
                     yield item
-        elif (node_kind.get(value_type) or _kind(value_type)) == 3:
+        elif (kind_of(value_type) or _kind(value_type)) == _CONTENT_NODE:
             yield value
 
 
@@ -200,9 +203,9 @@ def walk(
             _HookVisitor(on_visit, on_leave, include_layout, on_visit_attribute, on_leave_attribute)
         )
         return
-    wanted = 2 if include_layout else 3
+    wanted = _LAYOUT_NODE if include_layout else _CONTENT_NODE  # and any kind above it
     plans: dict[type, tuple[tuple[str, bool], ...]] = {}
-    node_kind = _NODE_KIND
+    kind_of = _NODE_KIND.get
 
     def plan(node_type: type[cst.CSTNode]) -> tuple[tuple[str, bool], ...]:
         fields = visit_order(node_type) if include_layout else _content_fields(node_type)
@@ -222,9 +225,9 @@ def walk(
                 value_type = type(value)
                 if value_type is tuple or value_type is list:
                     for item in value:
-                        if (node_kind.get(type(item)) or _kind(type(item))) >= wanted:
+                        if (kind_of(type(item)) or _kind(type(item))) >= wanted:
                             visit(item)
-                elif (node_kind.get(value_type) or _kind(value_type)) >= wanted:
+                elif (kind_of(value_type) or _kind(value_type)) >= wanted:
                     visit(value)
                 if hooked and on_leave_attribute is not None:
                     on_leave_attribute(node, field)
@@ -273,9 +276,14 @@ def walk_visitor(
     root: cst.CSTNode, visitor: cst.CSTVisitor, *, include_layout: bool = False
 ) -> None:
     """``root.visit(visitor)`` for a visitor that only reads: the same hooks in the same
-    order, on :func:`walk`, without LibCST rebuilding the tree. Layout nodes are left out
-    unless ``include_layout`` (a visitor that looks at whitespace, comments or
-    punctuation must ask for them)."""
+    order, on :func:`walk`, without LibCST rebuilding the tree.
+
+    Layout nodes are left out unless ``include_layout``: a visitor that looks at
+    whitespace, comments or punctuation (``visit_Comment``, ``visit_For_whitespace_after_for``)
+    must ask for them. The attribute hooks are the ``visit_<Node>_<field>`` methods the
+    visitor's class defines; an ``on_visit_attribute`` override is called for those fields
+    only.
+    """
     walk(
         root,
         visitor.on_visit,

@@ -29,6 +29,7 @@ SUBPROCESS = {"subprocess.run", "subprocess.Popen"}
         "x = 1; import subprocess\n",
         "def f():\n    import subprocess\n",
         "import subprocess\r\n",
+        "from subprocess \\\rimport run\r\rrun(['ls'])\r",  # old Mac line endings
     ],
 )
 def test_an_import_that_reaches_the_name_is_seen(text: str) -> None:
@@ -50,7 +51,7 @@ def test_text_without_such_an_import_is_not_seen(text: str) -> None:
 
 
 def test_every_import_spelling_of_every_required_name_is_seen() -> None:
-    required = {name for rule in all_rules() for name in rule.REQUIRES}
+    required = {name for rule in all_rules() for name in rule.NEEDS_IMPORT_OF}
     assert len(required) > 30
     for name in sorted(required):
         parts = name.split(".")
@@ -90,21 +91,21 @@ def _without_imports_of(text: str, names: frozenset[str]) -> str:
 
 
 @pytest.mark.parametrize(
-    "rule", [rule for rule in all_rules() if rule.REQUIRES], ids=lambda rule: rule.CODE
+    "rule", [rule for rule in all_rules() if rule.NEEDS_IMPORT_OF], ids=lambda rule: rule.CODE
 )
 def test_a_rule_with_required_imports_fires_only_through_them(
     rule: type[Rule], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the screen lifted, the rule flags lines of its fixture; once the imports
-    that reach :attr:`Rule.REQUIRES` are taken away, it flags nothing, unless the screen
+    that reach :attr:`Rule.NEEDS_IMPORT_OF` are taken away, it flags nothing, unless the screen
     still lets the text through (CL301's ``run_in_executor`` needs no import)."""
     fixture = Path(__file__).parents[2] / "fixtures" / "rules" / f"{rule.CODE}.py"
     text = fixture.read_text(encoding="utf-8")
     config = fixture_config(text, Config(select=(rule.CODE,)))
-    stripped = _without_imports_of(text, rule.REQUIRES)
+    stripped = _without_imports_of(text, rule.NEEDS_IMPORT_OF)
     assert stripped != text
     screened_in = rule.is_triggered(stripped, config)
-    monkeypatch.setattr(rule, "REQUIRES", frozenset())
+    monkeypatch.setattr(rule, "NEEDS_IMPORT_OF", frozenset())
     checker = FileChecker(config)
     assert checker.check_text("fixture.py", text).findings
     assert screened_in or checker.check_text("fixture.py", stripped).findings == ()

@@ -34,6 +34,7 @@ def _may(code: str, extra: tuple[tuple[str, str], ...] = ()) -> bool:
         "    def all(self, ps):\n        return [self.load(p) for p in ps]\n",
         "import requests\nfetch = lambda u: requests.get(u)\nfor u in urls:\n    fetch(u)\n",
         "rows = list(map(str, items))\n",  # map is always looked at
+        "from builtins import map as each\nrows = list(each(str, items))\n",
     ],
 )
 def test_a_loop_that_may_do_io_is_seen(code: str) -> None:
@@ -46,6 +47,9 @@ def test_the_configured_extra_io_calls_count_once_importable() -> None:
     assert not _may("import myio\n" + code)
     assert not _may(code, extra)
     assert _may("import myio\n" + code, extra)
+    relative = "from .client import fetch\nfor u in urls:\n    fetch(u)\n"
+    assert not _may(relative, extra)
+    assert _may(relative, ((".client.fetch", "network"),))  # spelled as imports resolve
 
 
 @pytest.mark.parametrize(

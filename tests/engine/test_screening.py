@@ -77,3 +77,20 @@ def test_a_long_line_of_many_statements_is_pruned_as_one(parses: list[str]) -> N
     (finding,) = checker.check_text("long.py", text).findings
     assert (finding.code, finding.span.start_line) == ("CL201", 3)
     assert len(parses) == 1 and len(parses[0]) < 100
+
+
+def test_syntax_newer_than_the_interpreter_is_left_to_libcst(parses: list[str]) -> None:
+    """``type`` statements parse in LibCST whatever the interpreter running the scan:
+    the second look, which needs the interpreter's parser, steps aside."""
+    text = (
+        "type Paths = list[str]\n\n"
+        "def read_all(paths: Paths) -> list[str]:\n"
+        "    texts = []\n"
+        "    for path in paths:\n"
+        "        with open(path) as handle:\n"
+        "            texts.append(handle.read())\n"
+        "    return texts\n"
+    )
+    checker = FileChecker(Config(select=("CL101", "CL001")))
+    assert [f.code for f in checker.check_text("new.py", text).findings] == ["CL101"]
+    assert parses == [text]
