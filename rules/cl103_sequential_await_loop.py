@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 
 import libcst as cst
 import libcst.matchers as m
 
+from concurrency_lint.analysis.ast_screens import may_await_in_loop
 from concurrency_lint.analysis.loop_body import base_name, names_read, target_names
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.tree_walk import walk_visitor
+from concurrency_lint.config import Config
 from concurrency_lint.knowledge.asyncio_calls import (
     CONCURRENT_AWAITS,
     ORDERED_AWAIT_METHODS,
@@ -73,6 +76,7 @@ class SequentialAwaitLoop(Rule):
     NAME = "sequential-await-loop"
     MESSAGE = "independent awaits run one after another in a loop"
     TRIGGERS = ("await",)
+    SCREENED = True
     VALID = (
         "import asyncio\n\nasync def tick(items):\n    for item in items:\n"
         "        await asyncio.sleep(1)\n",
@@ -88,6 +92,10 @@ class SequentialAwaitLoop(Rule):
             "        pages.append(await client.get(url))\n    return pages\n"
         ),
     )
+
+    @classmethod
+    def may_fire(cls, tree: ast.Module, config: Config) -> bool:
+        return may_await_in_loop(tree)
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is not None or not self.semantics.in_async_function():

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
+from concurrency_lint.analysis.ast_screens import may_block_in_async
 from concurrency_lint.analysis.calls import argument_passed
 from concurrency_lint.analysis.io_detection import io_kind_of_call
+from concurrency_lint.config import Config
 from concurrency_lint.knowledge.asyncio_calls import (
     BLOCKING_CALLS,
     BLOCKING_CLIENT_METHODS,
@@ -78,6 +82,7 @@ class BlockingCallInAsync(Rule):
     NAME = "blocking-call-in-async"
     MESSAGE = "blocking call inside `async def` stops the event loop"
     TRIGGERS = ("async def",)
+    SCREENED = True
     VALID = (
         "import time\n\ndef wait():\n    time.sleep(1)\n",
         "import asyncio\n\nasync def wait():\n    await asyncio.sleep(1)\n",
@@ -94,6 +99,10 @@ class BlockingCallInAsync(Rule):
         Invalid("import subprocess\n\nasync def push():\n    subprocess.run(['git', 'push'])\n"),
         Invalid("async def read(path):\n    with open(path) as f:\n        return f.read()\n"),
     )
+
+    @classmethod
+    def may_fire(cls, tree: ast.Module, config: Config) -> bool:
+        return may_block_in_async(tree, config.extra_io_calls)
 
     def __init__(self, context) -> None:
         super().__init__(context)

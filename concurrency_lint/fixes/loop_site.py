@@ -7,8 +7,8 @@ import ast
 
 import libcst as cst
 
+from concurrency_lint.analysis.ast_screens import may_loop_over_io
 from concurrency_lint.analysis.loop_body import names_used
-from concurrency_lint.analysis.loop_screen import may_loop_over_io
 from concurrency_lint.analysis.loops import io_lookup, loop_index, may_do_io
 from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.config import Config

@@ -53,10 +53,22 @@ def test_a_screened_file_still_gets_its_syntax_checked(parses: list[str]) -> Non
 def test_an_unscreened_rule_beside_a_loop_rule_still_gets_the_file_parsed(
     parses: list[str],
 ) -> None:
-    checker = FileChecker(Config(select=("CL101", "CL103")))
-    text = "async def f(keys):\n    for key in keys:\n        await table.get(key)\n"
+    checker = FileChecker(Config(select=("CL101", "CL201")))
+    text = "import subprocess\n\nfor key in keys:\n    table.get(key)\n"
     checker.check_text("a.py", text)
     assert parses == [text]
+
+
+def test_async_code_without_blocking_calls_or_awaits_in_loops_is_not_parsed(
+    parses: list[str],
+) -> None:
+    checker = FileChecker(Config(select=("CL103", "CL401")))
+    quiet = "async def f(client, keys):\n    total = await client.count()\n    return total\n"
+    assert checker.check_text("a.py", quiet).findings == ()
+    assert parses == []
+    blocking = "import time\n\nasync def f():\n    time.sleep(1)\n"
+    assert [f.code for f in checker.check_text("b.py", blocking).findings] == ["CL401"]
+    assert parses == [blocking]
 
 
 def test_a_megabyte_line_of_imports_is_screened_like_any_other(parses: list[str]) -> None:

@@ -7,10 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from concurrency_lint.analysis.loop_screen import may_loop_over_io
+from concurrency_lint.analysis.ast_screens import (
+    may_await_in_loop,
+    may_block_in_async,
+    may_loop_over_io,
+)
 from concurrency_lint.config import Config
 from concurrency_lint.file_checker import FileChecker
-from concurrency_lint.fixes.loop_site import LoopRule
+from concurrency_lint.registry import all_rules
+from concurrency_lint.testing import fixture_config
 
 
 def _may(code: str, extra: tuple[tuple[str, str], ...] = ()) -> bool:
@@ -90,18 +95,56 @@ def _snippets(text: str) -> list[str]:
     return snippets
 
 
-def test_every_statement_the_loop_rules_flag_passes_the_screen(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    ("code", "least"), [("CL101", 10), ("CL102", 3), ("CL103", 2), ("CL401", 10)]
+)
+def test_every_statement_a_screened_rule_flags_passes_its_screen(
+    code: str, least: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The screen is checked statement by statement, so that one flagged loop elsewhere
-    in a fixture cannot hide a loop it would wrongly pass over."""
-    fixtures = Path(__file__).parents[2] / "fixtures" / "rules"
-    checker = FileChecker(Config(select=("CL101", "CL102")))
-    monkeypatch.setattr(LoopRule, "SCREENED", False)  # the rules' own verdict, unscreened
+    """The screen is checked statement by statement, so that one flagged statement
+    elsewhere in a fixture cannot hide one it would wrongly pass over."""
+    rule = next(rule for rule in all_rules() if code == rule.CODE)
+    text = (Path(__file__).parents[2] / "fixtures" / "rules" / f"{code}.py").read_text(
+        encoding="utf-8"
+    )
+    checker = FileChecker(fixture_config(text, Config(select=(code,))))
+    monkeypatch.setattr(rule, "SCREENED", False)  # the rule's own verdict, unscreened
     flagged = 0
-    for name in ("CL101.py", "CL102.py"):
-        for snippet in _snippets((fixtures / name).read_text(encoding="utf-8")):
-            if checker.check_text("snippet.py", snippet).findings:
-                flagged += 1
-                assert may_loop_over_io(ast.parse(snippet), ()), snippet
-    assert flagged >= 15
+    for snippet in _snippets(text):
+        if checker.check_text("snippet.py", snippet).findings:
+            flagged += 1
+            assert rule.may_fire(ast.parse(snippet), checker.config), snippet
+    assert flagged >= least
+
+
+@pytest.mark.parametrize(
+    ("code", "blocks"),
+    [
+        ("import time\nasync def f():\n    time.sleep(1)\n", True),
+        ("async def f(p):\n    return open(p).read()\n", True),
+        ("from time import sleep as nap\nasync def f():\n    nap(1)\n", True),
+        # typed by an annotation only: no constructor call needed
+        ("import httpx\nasync def f(c: httpx.Client):\n    c.close()\n", True),
+        ("from pathlib import Path\nasync def f(p: Path):\n    return p.read_text()\n", True),
+        ("import time\ndef f():\n    time.sleep(1)\nasync def g(c):\n    await c.get()\n", False),
+        ("async def f(table, key):\n    return table.get(key)\n", False),
+    ],
+)
+def test_blocking_calls_inside_async_def_are_seen(code: str, blocks: bool) -> None:
+    assert may_block_in_async(ast.parse(code), ()) is blocks
+
+
+@pytest.mark.parametrize(
+    ("code", "awaits"),
+    [
+        ("async def f(c, xs):\n    for x in xs:\n        await c.get(x)\n", True),
+        ("async def f(c, xs):\n    while xs:\n        await c.get(xs.pop())\n", True),
+        ("async def f(c, xs):\n    return [await c.get(x) for x in xs]\n", True),
+        (
+            "async def f(c, xs):\n    r = await c.get(xs)\n    for x in r:\n        print(x)\n",
+            False,
+        ),
+    ],
+)
+def test_awaits_inside_loops_are_seen(code: str, awaits: bool) -> None:
+    assert may_await_in_loop(ast.parse(code)) is awaits

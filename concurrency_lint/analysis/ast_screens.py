@@ -1,13 +1,19 @@
-"""A quick look for a loop that could do I/O, on the interpreter's own syntax tree.
+"""Second looks on the interpreter's own syntax tree, before LibCST parses a file.
 
-LibCST's parse costs several times the interpreter's, and most loops do no I/O. The
-loop rules only report a loop holding a call that resolves to a known I/O function
-(through an import, or a builtin), to an I/O method of an object built by a known
-constructor, or to a function or method of this module that does such a call; or a
-``map`` over such a callable. This look asks the same question with wider answers,
-never narrower ones: every import counts wherever it stands, a call anywhere inside a
-loop counts (nested functions included), every function of the module that calls such
-a name counts however deep the chain, and any call of ``map`` counts.
+LibCST's parse costs several times the interpreter's, and most files hold nothing a rule
+with a common trigger (``for``, ``async def``, ``await``) reports. Each look here asks
+the rule's question with wider answers, never narrower ones: every import counts
+wherever it stands, a call anywhere inside a loop or an ``async def`` counts (nested
+functions included), and every function of the module that calls such a name counts
+however deep the chain.
+
+- The loop rules report a loop holding a call that resolves to a known I/O function
+  (through an import, or a builtin), to an I/O method of an object built by a known
+  constructor, or to a function or method of this module that does such a call; or a
+  ``map`` over such a callable (any call of ``map`` counts here).
+- CL401 reports such a call, or a known blocking one, directly inside ``async def``
+  (its receiver may also be typed by a parameter's annotation).
+- CL103 reports ``await`` inside a ``for`` loop.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
+from concurrency_lint.knowledge.asyncio_calls import BLOCKING_CALLS, BLOCKING_CLIENT_METHODS
 from concurrency_lint.knowledge.io_calls import IO_METHODS, io_table
 
 _LOOPS = (
@@ -51,28 +58,35 @@ class _Calls:
 
 class _ModuleFacts:
     """One walk of the module: imports, functions with the calls they make, calls made
-    inside loops, calls made anywhere."""
+    inside loops, inside ``async def`` and anywhere, and whether a loop awaits."""
 
     def __init__(self, tree: ast.Module) -> None:
         self.imports: dict[str, set[str]] = {}  # local name -> qualified names it may bind
         self.functions: dict[str, _Calls] = {}  # name -> calls of every function so named
         self.in_loops = _Calls()
+        self.in_async = _Calls()
         self.anywhere = _Calls()
+        self.awaits_in_loop = False
         self._named_lambdas: dict[int, tuple[_Calls, ...]] = {}  # ``f = lambda``: f's calls
-        # (node, inside a loop, the functions whose body holds it)
-        stack: list[tuple[ast.AST, bool, tuple[_Calls, ...]]] = [(tree, False, ())]
+        # (node, inside a loop, inside ``async def``, the functions whose body holds it)
+        stack: list[tuple[ast.AST, bool, bool, tuple[_Calls, ...]]] = [(tree, False, False, ())]
         while stack:
-            node, in_loop, owners = stack.pop()
-            owners = self._note(node, in_loop, owners)
+            node, in_loop, in_async, owners = stack.pop()
+            owners = self._note(node, in_loop, in_async, owners)
             in_loop = in_loop or isinstance(node, _LOOPS)
+            in_async = in_async or isinstance(node, ast.AsyncFunctionDef)
             for field in node._fields:
                 value = getattr(node, field, None)
                 if type(value) is list:
                     stack.extend(
-                        (item, in_loop, owners) for item in value if isinstance(item, ast.AST)
+                        (item, in_loop, in_async, owners)
+                        for item in value
+                        if isinstance(item, ast.AST)
                     )
                 elif isinstance(value, ast.AST):
-                    stack.append((value, in_loop, owners))
+                    stack.append((value, in_loop, in_async, owners))
+        #: Every qualified name an import of the module binds.
+        self.targets = {target for bound in self.imports.values() for target in bound}
 
     def calls_map(self) -> bool:
         """Whether ``map`` (or an alias of it, or ``x.map``) is called anywhere."""
@@ -80,14 +94,20 @@ class _ModuleFacts:
             return True
         return any(_MAP in self.imports.get(name, ()) for name in self.anywhere.names)
 
-    def _note(self, node: ast.AST, in_loop: bool, owners: tuple[_Calls, ...]) -> tuple[_Calls, ...]:
+    def _note(
+        self, node: ast.AST, in_loop: bool, in_async: bool, owners: tuple[_Calls, ...]
+    ) -> tuple[_Calls, ...]:
         """Record what ``node`` says; the functions whose calls its children belong to."""
         if isinstance(node, ast.Call):
             self.anywhere.add(node)
             if in_loop:
                 self.in_loops.add(node)
+            if in_async:
+                self.in_async.add(node)
             for owner in owners:
                 owner.add(node)
+        elif isinstance(node, ast.Await):
+            self.awaits_in_loop = self.awaits_in_loop or in_loop
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             self._import(node)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -119,35 +139,76 @@ class _ModuleFacts:
             self.imports.setdefault(local, set()).add(target)
 
 
+def module_facts(tree: ast.Module) -> _ModuleFacts:
+    """The facts of ``tree``, walked once for all the looks at it."""
+    cached = _LAST_FACTS.get(id(tree))
+    if cached is not None and cached[0] is tree:
+        return cached[1]
+    facts = _ModuleFacts(tree)
+    _LAST_FACTS.clear()  # one module at a time: keep only the latest
+    _LAST_FACTS[id(tree)] = (tree, facts)
+    return facts
+
+
+_LAST_FACTS: dict[int, tuple[ast.Module, _ModuleFacts]] = {}
+
+
 def may_loop_over_io(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ...]) -> bool:
     """Whether some loop of ``tree`` may call I/O (see the module's docstring)."""
-    facts = _ModuleFacts(tree)
+    facts = module_facts(tree)
     if facts.calls_map():
         return True
-    table = io_table(extra_io_calls)
-    targets = {target for bound in facts.imports.values() for target in bound}
-    io_names = {name.removeprefix("builtins.") for name in table if name.startswith("builtins.")}
-    io_names.update(local for local, bound in facts.imports.items() if not bound.isdisjoint(table))
-    io_attributes = {name.rpartition(".")[2] for name in table if _reachable(name, targets)}
+    io_names, io_attributes = _callable_names(facts, io_table(extra_io_calls))
     for constructors, (_kind, methods) in IO_METHODS.items():
         # An object is provably built by a constructor only where the module calls it.
-        if any(
-            _reachable(constructor, targets) and _called(constructor, facts)
-            for constructor in constructors
-        ):
+        if any(_reachable(c, facts.targets) and _called(c, facts) for c in constructors):
             io_attributes |= methods
-    # Functions of this module that may do I/O, however deep the chain.
-    doing_io: set[str] = set()
+    doing_io = _functions_calling(facts, io_names, io_attributes)
+    return facts.in_loops.calls_any(io_names | doing_io, io_attributes | doing_io)
+
+
+def may_block_in_async(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ...]) -> bool:
+    """Whether some call inside an ``async def`` of ``tree`` may block (CL401)."""
+    facts = module_facts(tree)
+    table = {**io_table(extra_io_calls), **BLOCKING_CALLS}
+    names, attributes = _callable_names(facts, table)
+    # A receiver may be typed by an annotation: an importable constructor is enough.
+    for constructors, methods in (
+        *((group, methods) for group, (_kind, methods) in IO_METHODS.items()),
+        *BLOCKING_CLIENT_METHODS.items(),
+    ):
+        if any(_reachable(constructor, facts.targets) for constructor in constructors):
+            attributes |= methods
+    return facts.in_async.calls_any(names, attributes)
+
+
+def may_await_in_loop(tree: ast.Module) -> bool:
+    """Whether some loop of ``tree`` holds an ``await`` (CL103)."""
+    return module_facts(tree).awaits_in_loop
+
+
+def _callable_names(facts: _ModuleFacts, table: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The names and attribute names a call may have to resolve to an entry of
+    ``table`` in this module: builtins, imported names, last parts of importable ones."""
+    names = {name.removeprefix("builtins.") for name in table if name.startswith("builtins.")}
+    entries = set(table)
+    names.update(local for local, bound in facts.imports.items() if not bound.isdisjoint(entries))
+    attributes = {name.rpartition(".")[2] for name in entries if _reachable(name, facts.targets)}
+    return names, attributes
+
+
+def _functions_calling(facts: _ModuleFacts, names: set[str], attributes: set[str]) -> set[str]:
+    """Functions of the module that call one of ``names`` / ``attributes``, however deep
+    the chain of the module's own functions in between."""
+    found: set[str] = set()
     grew = True
     while grew:
         grew = False
         for name, calls in facts.functions.items():
-            if name not in doing_io and calls.calls_any(
-                io_names | doing_io, io_attributes | doing_io
-            ):
-                doing_io.add(name)
+            if name not in found and calls.calls_any(names | found, attributes | found):
+                found.add(name)
                 grew = True
-    return facts.in_loops.calls_any(io_names | doing_io, io_attributes | doing_io)
+    return found
 
 
 def _reachable(qualified: str, import_targets: set[str]) -> bool:
