@@ -13,7 +13,7 @@ however deep the chain.
   ``map`` over such a callable (any call of ``map`` counts here).
 - CL401 reports such a call, or a known blocking one, directly inside ``async def``
   (its receiver may also be typed by a parameter's annotation).
-- CL103 reports ``await`` inside a ``for`` loop.
+- CL103 reports ``await`` (or ``async with``, which awaits too) inside a ``for`` loop.
 """
 
 from __future__ import annotations
@@ -106,8 +106,10 @@ class _ModuleFacts:
                 self.in_async.add(node)
             for owner in owners:
                 owner.add(node)
-        elif isinstance(node, ast.Await):
-            self.awaits_in_loop = self.awaits_in_loop or in_loop
+        elif isinstance(node, (ast.Await, ast.AsyncWith, ast.AsyncFor)) or (
+            isinstance(node, ast.comprehension) and node.is_async
+        ):
+            self.awaits_in_loop = self.awaits_in_loop or in_loop  # each one waits
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             self._import(node)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -183,7 +185,8 @@ def may_block_in_async(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], 
 
 
 def may_await_in_loop(tree: ast.Module) -> bool:
-    """Whether some loop of ``tree`` holds an ``await`` (CL103)."""
+    """Whether some loop of ``tree`` holds an ``await``, ``async with`` or ``async for``
+    (CL103)."""
     return module_facts(tree).awaits_in_loop
 
 

@@ -141,6 +141,14 @@ def test_blocking_calls_inside_async_def_are_seen(code: str, blocks: bool) -> No
         ("async def f(c, xs):\n    while xs:\n        await c.get(xs.pop())\n", True),
         ("async def f(c, xs):\n    return [await c.get(x) for x in xs]\n", True),
         (
+            "async def f(c, xs):\n    for x in xs:\n        async with c.get(x) as r:\n            pass\n",
+            True,
+        ),
+        (
+            "async def f(c, xs):\n    for x in xs:\n        async for y in c.stream(x):\n            print(y)\n",
+            True,
+        ),
+        (
             "async def f(c, xs):\n    r = await c.get(xs)\n    for x in r:\n        print(x)\n",
             False,
         ),
