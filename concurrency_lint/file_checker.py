@@ -157,7 +157,7 @@ class FileChecker:
                     return []
         if len(text) > PRUNE_ABOVE_CHARS and not markdown:
             return self._check_large(path, text, rules, tree)
-        return self._parse_and_visit(path, text, rules, offset, markdown)
+        return self._parse_and_visit(path, text, rules, offset, markdown, tree)
 
     def _check_large(
         self, path: str, text: str, rules: tuple[type[Rule], ...], tree: ast.Module | None
@@ -180,8 +180,9 @@ class FileChecker:
         rules: tuple[type[Rule], ...],
         offset: SnippetOffset,
         markdown: bool,
+        tree: ast.Module | None = None,
     ) -> list[Finding]:
-        module = parse_snippet(path, text, offset)
+        module = parse_snippet(path, text, offset, tree)
         if isinstance(module, Finding):
             return [module]
         semantics = Semantics(module)
@@ -211,11 +212,10 @@ class FileChecker:
         return findings
 
 
-class _GuardedDispatcher(cst.CSTVisitor):
+class _GuardedDispatcher:
     """Runs many rules in one traversal; a rule that raises is stopped, the others go on."""
 
     def __init__(self, semantics: Semantics, rules: list[Rule]) -> None:
-        super().__init__()
         self._semantics = semantics
         self._visit: dict[str, list[tuple[Rule, Callable[..., object]]]] = {}
         self._leave: dict[str, list[tuple[Rule, Callable[..., object]]]] = {}
@@ -224,7 +224,6 @@ class _GuardedDispatcher(cst.CSTVisitor):
                 kind, _, target = name.partition("_")  # ``Call`` or ``Try_body``
                 table = self._visit if kind == "visit" else self._leave
                 table.setdefault(target, []).append((rule, getattr(rule, name)))
-        self._attribute_handlers = any("_" in key for key in (*self._visit, *self._leave))
         self._failed: dict[Rule, tuple[BaseException, cst.CSTNode]] = {}
 
     def run(self, module: cst.Module) -> None:
@@ -255,14 +254,11 @@ class _GuardedDispatcher(cst.CSTVisitor):
         self._semantics.leave(original_node)
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        if self._attribute_handlers:  # called for every field of every node: keep it cheap
-            self._call(self._visit.get(f"{type(node).__name__}_{attribute}"), node)
+        # Called only around the fields some rule hooks (``visit_Try_body``).
+        self._call(self._visit.get(f"{type(node).__name__}_{attribute}"), node)
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        if self._attribute_handlers:
-            self._call(
-                self._leave.get(f"{type(original_node).__name__}_{attribute}"), original_node
-            )
+        self._call(self._leave.get(f"{type(original_node).__name__}_{attribute}"), original_node)
 
     def _call(
         self, handlers: list[tuple[Rule, Callable[..., object]]] | None, node: cst.CSTNode

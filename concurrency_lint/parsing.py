@@ -6,6 +6,7 @@ Shared by the rule pass and the inventory; a text that does not parse becomes a
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 import threading
@@ -50,10 +51,15 @@ def run_with_deep_stack(work: Callable[[], None]) -> None:
     thread.join()
 
 
-def parse_snippet(path: str, text: str, offset: SnippetOffset) -> cst.Module | Finding:
-    """The parsed module, or a CL001 finding saying why the text does not parse."""
+def parse_snippet(
+    path: str, text: str, offset: SnippetOffset, tree: ast.Module | None = None
+) -> cst.Module | Finding:
+    """The parsed module, or a CL001 finding saying why the text does not parse.
+
+    ``tree`` is the interpreter's tree of ``text`` when the caller already has it.
+    """
     if needs_strict_precheck(text):
-        tree = parse_python(text)
+        tree = parse_python(text) if tree is None else tree
         if isinstance(tree, SyntaxProblem):
             return problem_finding(tree, path, offset)
         depth = nesting_depth(tree)

@@ -31,17 +31,28 @@ def may_import_any(text: str, names: Iterable[str]) -> bool:
     if "import" not in text:
         return False
     patterns = _patterns(frozenset(names))
-    # Join continued lines, whatever the line endings (\r\n, \n or a lone \r).
-    logical = text.replace("\\\r\n", " ").replace("\\\n", " ").replace("\\\r", " ")
-    for line in _IMPORT_LINE.finditer(logical):
-        statement = line.group()
-        first = _IMPORT_WORD.search(statement)
+    for statement, after_import in _import_lines(text):
         # Any root after the first ``import`` of the line: one linear search per line.
-        if first is not None and patterns.root_after_import.search(statement, first.end()):
+        if patterns.root_after_import.search(statement, after_import):
             return True
         if patterns.from_import is not None and patterns.from_import.search(statement):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=2)
+def _import_lines(text: str) -> tuple[tuple[str, int], ...]:
+    """The lines of ``text`` holding the word ``import``, continued lines joined, each
+    with where its first ``import`` ends: found once per file, for every rule asking."""
+    # Join continued lines, whatever the line endings (\r\n, \n or a lone \r).
+    logical = text.replace("\\\r\n", " ").replace("\\\n", " ").replace("\\\r", " ")
+    found = []
+    for line in _IMPORT_LINE.finditer(logical):
+        statement = line.group()
+        first = _IMPORT_WORD.search(statement)
+        if first is not None:
+            found.append((statement, first.end()))
+    return tuple(found)
 
 
 @functools.lru_cache(maxsize=64)
