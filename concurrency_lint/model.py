@@ -1,4 +1,4 @@
-"""Plain data shared by the engine, the fixer and the reporters (stdlib only)."""
+"""Plain data shared by the scan, the fixes and the reports (stdlib only)."""
 
 from __future__ import annotations
 

@@ -13,10 +13,10 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from concurrency_lint.checking.file_checker import FileChecker
+from concurrency_lint.checking.registry import known_codes
 from concurrency_lint.config import Config, validate_codes
-from concurrency_lint.file_checker import FileChecker
 from concurrency_lint.model import Finding
-from concurrency_lint.registry import known_codes
 
 if sys.version_info >= (3, 11):
     import tomllib

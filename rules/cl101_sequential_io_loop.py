@@ -11,10 +11,10 @@ from concurrency_lint.analysis.loops import (
     comprehension_io,
     map_io,
 )
+from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix
 from concurrency_lint.fixes.loop_rewrite import rewrite_comprehension, rewrite_loop
 from concurrency_lint.fixes.loop_site import LoopRule
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
-from concurrency_lint.rule import FileContext, Invalid, NodeFix
 
 
 class SequentialIoLoop(TracksIoLoops, LoopRule):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.loops import IoLoopTracker, NestedLoopIo, TracksIoLoops
+from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix
 from concurrency_lint.fixes.loop_rewrite import rewrite_nested
 from concurrency_lint.fixes.loop_site import LoopRule
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
-from concurrency_lint.rule import FileContext, Invalid, NodeFix
 
 
 class NestedIoLoop(TracksIoLoops, LoopRule):

@@ -12,6 +12,7 @@ from concurrency_lint.analysis.ast_screens import may_await_in_loop
 from concurrency_lint.analysis.loop_body import base_name, names_read, target_names
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.tree_walk import walk_visitor
+from concurrency_lint.checking.rule import Invalid, Rule
 from concurrency_lint.config import Config
 from concurrency_lint.knowledge.asyncio_calls import (
     CONCURRENT_AWAITS,
@@ -21,7 +22,6 @@ from concurrency_lint.knowledge.asyncio_calls import (
     ORDERED_SIDE_EFFECTS,
     TIMEOUT_WRAPPERS,
 )
-from concurrency_lint.rule import Invalid, Rule
 
 
 class SequentialAwaitLoop(Rule):

@@ -16,7 +16,8 @@ from concurrency_lint.analysis.calls import (
     positional_args,
     string_value,
 )
-from concurrency_lint.edits import with_argument_value
+from concurrency_lint.checking.rule import Invalid, NodeFix, Option, Rule
+from concurrency_lint.fixes.edits import with_argument_value
 from concurrency_lint.knowledge.timeouts import (
     DEFAULT_COMMAND_TIMEOUTS,
     DEFAULT_SUBPROCESS_TIMEOUT,
@@ -26,7 +27,6 @@ from concurrency_lint.knowledge.timeouts import (
     TimeoutParam,
 )
 from concurrency_lint.model import Safety
-from concurrency_lint.rule import Invalid, NodeFix, Option, Rule
 
 _PYTHON = re.compile(r"^python[\d.]*$")
 

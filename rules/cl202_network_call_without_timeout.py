@@ -11,7 +11,8 @@ from concurrency_lint.analysis.calls import (
     is_none,
     keyword_arg,
 )
-from concurrency_lint.edits import with_argument_value
+from concurrency_lint.checking.rule import Invalid, NodeFix, Option, Rule
+from concurrency_lint.fixes.edits import with_argument_value
 from concurrency_lint.knowledge.timeouts import (
     CONNECT_LATER,
     DEFAULT_NETWORK_TIMEOUT,
@@ -23,7 +24,6 @@ from concurrency_lint.knowledge.timeouts import (
     TimeoutParam,
 )
 from concurrency_lint.model import Safety
-from concurrency_lint.rule import Invalid, NodeFix, Option, Rule
 
 _HTTPX_CLIENTS = frozenset({"httpx.Client", "httpx.AsyncClient"})
 _HTTPX_METHODS = frozenset((*HTTP_VERBS, "stream", "send"))

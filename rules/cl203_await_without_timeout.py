@@ -13,13 +13,13 @@ from concurrency_lint.analysis.async_context import (
 )
 from concurrency_lint.analysis.calls import argument_passed, is_none, positional_args
 from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.checking.rule import Invalid, Rule
 from concurrency_lint.knowledge.asyncio_calls import (
     OPEN_CONNECTION,
     PROCESS_WAITS,
     STREAM_READS,
     TIMEOUT_WRAPPERS,
 )
-from concurrency_lint.rule import Invalid, Rule
 
 #: After these, the process has exited or is about to: a later ``wait()`` returns at once.
 _STOPS = frozenset({"kill", "terminate", "send_signal", "communicate", "wait"})

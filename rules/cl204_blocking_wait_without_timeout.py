@@ -12,6 +12,7 @@ from concurrency_lint.analysis.calls import (
 )
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.pools import PoolResolver
+from concurrency_lint.checking.rule import FileContext, Invalid, Rule
 from concurrency_lint.knowledge.lifecycle import (
     FILE_LOCK_WAIT,
     FILE_LOCKS,
@@ -19,7 +20,6 @@ from concurrency_lint.knowledge.lifecycle import (
     WAITS,
     Wait,
 )
-from concurrency_lint.rule import FileContext, Invalid, Rule
 
 
 class BlockingWaitWithoutTimeout(Rule):

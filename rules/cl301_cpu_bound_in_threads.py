@@ -11,13 +11,13 @@ from concurrency_lint.analysis.callables import (
     work_of,
 )
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site
+from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
 from concurrency_lint.config import Config
-from concurrency_lint.edits import with_keyword
+from concurrency_lint.fixes.edits import with_keyword
+from concurrency_lint.fixes.pool_swap import pool_swap_fix
 from concurrency_lint.knowledge.executors import RUNTIME_NAMES, THREAD_TO_PROCESS_POOL
 from concurrency_lint.knowledge.lifecycle import POOL_ENTRY_POINTS
 from concurrency_lint.model import Safety
-from concurrency_lint.pool_swap import pool_swap_fix
-from concurrency_lint.rule import FileContext, Invalid, NodeFix, Rule
 
 
 class CpuBoundInThreads(Rule):

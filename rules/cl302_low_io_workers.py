@@ -6,10 +6,10 @@ import libcst as cst
 
 from concurrency_lint.analysis.callables import work_of
 from concurrency_lint.analysis.pool_sites import pool_site
+from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Option, Rule
 from concurrency_lint.knowledge.io_calls import WORKER_FLOORS
 from concurrency_lint.knowledge.lifecycle import POOL_ENTRY_POINTS
 from concurrency_lint.model import Safety
-from concurrency_lint.rule import FileContext, Invalid, NodeFix, Option, Rule
 
 
 class LowIoWorkers(Rule):

@@ -7,11 +7,11 @@ import libcst as cst
 from concurrency_lint.analysis.callables import work_of
 from concurrency_lint.analysis.calls import int_value
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site, worker_argument
+from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Option, Rule
 from concurrency_lint.knowledge.executors import PROCESS_POOLS
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
 from concurrency_lint.knowledge.lifecycle import POOL_ENTRY_POINTS
 from concurrency_lint.model import Safety
-from concurrency_lint.rule import FileContext, Invalid, NodeFix, Option, Rule
 
 
 class OversizedPool(Rule):

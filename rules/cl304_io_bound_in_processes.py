@@ -7,11 +7,11 @@ import libcst as cst
 from concurrency_lint.analysis.callables import work_of
 from concurrency_lint.analysis.calls import keyword_arg
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site
+from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
+from concurrency_lint.fixes.pool_swap import pool_swap_fix
 from concurrency_lint.knowledge.executors import PROCESS_TO_THREAD_POOL, RUNTIME_NAMES
 from concurrency_lint.knowledge.lifecycle import POOL_ENTRY_POINTS
 from concurrency_lint.model import Safety
-from concurrency_lint.pool_swap import pool_swap_fix
-from concurrency_lint.rule import FileContext, Invalid, NodeFix, Rule
 
 
 class IoBoundInProcesses(Rule):

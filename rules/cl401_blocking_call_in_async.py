@@ -9,6 +9,7 @@ import libcst as cst
 from concurrency_lint.analysis.ast_screens import may_block_in_async
 from concurrency_lint.analysis.calls import argument_passed
 from concurrency_lint.analysis.io_detection import io_kind_of_call
+from concurrency_lint.checking.rule import Invalid, NodeFix, Rule
 from concurrency_lint.config import Config
 from concurrency_lint.knowledge.asyncio_calls import (
     BLOCKING_CALLS,
@@ -21,7 +22,6 @@ from concurrency_lint.knowledge.asyncio_calls import (
 )
 from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS, IoKind, io_method_kind, io_table
 from concurrency_lint.model import Safety
-from concurrency_lint.rule import Invalid, NodeFix, Rule
 
 
 class BlockingCallInAsync(Rule):

@@ -8,13 +8,13 @@ from concurrency_lint.analysis.callables import resolve_callable
 from concurrency_lint.analysis.fan_out import FanOut, fan_outs, is_runtime_sized
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.tree_walk import walk_visitor
+from concurrency_lint.checking.rule import Invalid, Rule
 from concurrency_lint.knowledge.asyncio_calls import (
     CONCURRENCY_BOUNDS,
     CREATE_SUBPROCESS,
     GATHER,
     OPEN_CONNECTION,
 )
-from concurrency_lint.rule import Invalid, Rule
 
 #: Library coroutines that start a process or a connection per call: unbounded on their own.
 _UNBOUNDED_LIBRARY_CALLS = CREATE_SUBPROCESS | OPEN_CONNECTION

@@ -5,12 +5,12 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.checking.rule import Invalid, Rule
 from concurrency_lint.knowledge.asyncio_calls import (
     EVENT_LOOP_GETTERS,
     LOOP_TASK_METHODS,
     TASK_CREATORS,
 )
-from concurrency_lint.rule import Invalid, Rule
 
 _RAISES = frozenset({"pytest.raises", "raises"})
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)

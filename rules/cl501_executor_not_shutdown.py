@@ -8,9 +8,9 @@ from concurrency_lint.analysis.lifetimes import leaks
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.pools import PoolResolver
 from concurrency_lint.analysis.tree_walk import walk_visitor
+from concurrency_lint.checking.rule import FileContext, Invalid, Rule
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.lifecycle import CLOSE_METHODS, POOL_ENTRY_POINTS
-from concurrency_lint.rule import FileContext, Invalid, Rule
 
 _ESCAPES = ("other", "captured")
 

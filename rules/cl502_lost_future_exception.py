@@ -7,13 +7,13 @@ import libcst as cst
 from concurrency_lint.analysis.calls import has_star_kwargs, keyword_arg
 from concurrency_lint.analysis.local_names import ScopeIndex, Use
 from concurrency_lint.analysis.pools import PoolResolver
+from concurrency_lint.checking.rule import FileContext, Invalid, Rule
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.lifecycle import (
     ASYNC_RESULT_FACTORIES,
     CONTEXT_FACTORIES,
     FUTURE_FACTORIES,
 )
-from concurrency_lint.rule import FileContext, Invalid, Rule
 
 #: Methods that only put a future into a collection: they do not look at it.
 _COLLECTING = frozenset({"append", "extend", "add", "insert", "update", "setdefault"})

@@ -9,6 +9,7 @@ from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.pools import PoolResolver
 from concurrency_lint.analysis.semantics import Semantics
 from concurrency_lint.analysis.tree_walk import walk_visitor
+from concurrency_lint.checking.rule import FileContext, Invalid, Rule
 from concurrency_lint.knowledge.executors import PROCESS_POOLS, RUNTIME_FUNCTIONS
 from concurrency_lint.knowledge.lifecycle import (
     CALLABLE_WRAPPERS,
@@ -18,7 +19,6 @@ from concurrency_lint.knowledge.lifecycle import (
     PROCESS_POOL_METHODS,
     SET_START_METHOD,
 )
-from concurrency_lint.rule import FileContext, Invalid, Rule
 
 
 class UnpicklableProcessCallable(Rule):

@@ -8,7 +8,7 @@ from concurrency_lint.analysis.calls import keyword_arg, positional_args
 from concurrency_lint.analysis.lifetimes import contains_any
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.tree_walk import walk_visitor
-from concurrency_lint.rule import Invalid, Rule
+from concurrency_lint.checking.rule import Invalid, Rule
 
 
 class AcquireWithoutRelease(Rule):

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from concurrency_lint.checking.file_checker import FileChecker
+from concurrency_lint.checking.registry import all_rules, rule_modules
 from concurrency_lint.config import Config
-from concurrency_lint.file_checker import FileChecker
-from concurrency_lint.registry import all_rules, rule_modules
-from concurrency_lint.text_edits import apply_edits
+from concurrency_lint.fixes.text_edits import apply_edits
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 RULES = all_rules()

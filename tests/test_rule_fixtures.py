@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from concurrency_lint.registry import all_rules
+from concurrency_lint.checking.registry import all_rules
 from concurrency_lint.testing import check_fixture, expected_markers
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "rules"

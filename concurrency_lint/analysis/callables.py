@@ -41,8 +41,8 @@ from concurrency_lint.knowledge.io_calls import (
 )
 
 if TYPE_CHECKING:
+    from concurrency_lint.analysis.file_context import AnalysisContext
     from concurrency_lint.analysis.semantics import Semantics
-    from concurrency_lint.rule import FileContext
 
 WorkKind = Literal["io", "cpu", "unknown"]
 Callable_ = cst.FunctionDef | cst.Lambda
@@ -97,7 +97,7 @@ class Work:
 # ---- resolution ---------------------------------------------------------------------------
 
 
-def resolve_callable(expr: cst.BaseExpression, context: FileContext) -> Callable_ | None:
+def resolve_callable(expr: cst.BaseExpression, context: AnalysisContext) -> Callable_ | None:
     """The definition in this module that ``expr`` denotes where the pass stands, or None."""
     index = module_index(context.module)
     semantics = context.semantics
@@ -158,7 +158,7 @@ def _method(index: ModuleIndex, owner: cst.ClassDef, name: str) -> cst.FunctionD
     return None
 
 
-def is_module_level_function(node: Callable_, context: FileContext) -> bool:
+def is_module_level_function(node: Callable_, context: AnalysisContext) -> bool:
     """True for a plain ``def`` at module level: a process pool can pickle it by name."""
     index = module_index(context.module)
     return isinstance(node, cst.FunctionDef) and index.parent(node) is context.module
@@ -167,13 +167,13 @@ def is_module_level_function(node: Callable_, context: FileContext) -> bool:
 # ---- classification -----------------------------------------------------------------------
 
 
-def work_of(expr: cst.BaseExpression, context: FileContext) -> Work | None:
+def work_of(expr: cst.BaseExpression, context: AnalysisContext) -> Work | None:
     """The work of the callable ``expr`` denotes where the pass stands (None: unresolved)."""
     target = resolve_callable(expr, context)
     return classify_callable(target, context) if target is not None else None
 
 
-def classify_callable(node: Callable_, context: FileContext, depth: int = 2) -> Work:
+def classify_callable(node: Callable_, context: AnalysisContext, depth: int = 2) -> Work:
     """I/O-bound (with its kind), CPU-bound holding the GIL, or unknown -- with the reason."""
     index = module_index(context.module)
     config = context.config

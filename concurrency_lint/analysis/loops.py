@@ -22,6 +22,7 @@ import libcst as cst
 from concurrency_lint.analysis.callables import work_of
 from concurrency_lint.analysis.calls import int_value, positional_args
 from concurrency_lint.analysis.definitions import module_index
+from concurrency_lint.analysis.file_context import AnalysisContext
 from concurrency_lint.analysis.io_detection import IoCall, calls_in, io_kind_of_call
 from concurrency_lint.analysis.loop_body import (
     BodyFacts,
@@ -41,7 +42,6 @@ from concurrency_lint.knowledge.io_calls import (
     io_table,
     io_trigger_tokens,
 )
-from concurrency_lint.rule import FileContext
 
 #: Calls that read or write a stream handed in as an argument (position): per-item work
 #: only when that stream is the item's own; one shared stream is sequential by nature.
@@ -138,7 +138,7 @@ def may_do_io(text: str, config: Config) -> bool:
     return any(token in text for token in _io_tokens(config.extra_io_calls))
 
 
-def io_lookup(context: FileContext) -> IoLookup:
+def io_lookup(context: AnalysisContext) -> IoLookup:
     """The lookup rules use: the I/O table with the user's extras, and the module's own
     functions classified by :func:`~concurrency_lint.analysis.callables.work_of`."""
 
@@ -164,7 +164,7 @@ class IoLoopTracker:
     I/O, so its analysis is skipped: the answer for it would be None.
     """
 
-    def __init__(self, context: FileContext) -> None:
+    def __init__(self, context: AnalysisContext) -> None:
         index = loop_index(context.module)
         self._names, self._attributes = index.io_candidates(
             context.module, context.config.extra_io_calls

@@ -35,8 +35,8 @@ from concurrency_lint.knowledge.executors import (
 )
 
 if TYPE_CHECKING:
+    from concurrency_lint.analysis.file_context import AnalysisContext
     from concurrency_lint.analysis.semantics import Semantics
-    from concurrency_lint.rule import FileContext
 
 Mode = Literal["thread", "process"]
 
@@ -65,7 +65,7 @@ class PoolSite:
         return int_value(self.workers.value) if self.workers is not None else None
 
 
-def pool_site(call: cst.Call, context: FileContext) -> PoolSite | None:
+def pool_site(call: cst.Call, context: AnalysisContext) -> PoolSite | None:
     """The pool site ``call`` is, seen where the single pass stands, or None."""
     semantics = context.semantics
     name = semantics.call_name(call)
@@ -105,7 +105,7 @@ def pool_site(call: cst.Call, context: FileContext) -> PoolSite | None:
 
 
 def pool_of(
-    receiver: cst.BaseExpression, context: FileContext
+    receiver: cst.BaseExpression, context: AnalysisContext
 ) -> tuple[cst.Call | None, str | None]:
     """(constructor call when in view, qualified constructor) of a pool expression."""
     semantics = context.semantics
@@ -127,7 +127,7 @@ def pool_of(
     return None, constructor
 
 
-def _with_binding(name: str, context: FileContext) -> cst.Call | None:
+def _with_binding(name: str, context: AnalysisContext) -> cst.Call | None:
     """The call of the innermost enclosing ``with Call(...) as name``, when ``name`` is
     bound only by ``with`` items and plain call assignments in this scope (so the ``with``
     is what it denotes, even where another ``with`` reuses the name for another pool)."""
@@ -279,7 +279,7 @@ def _first_positional_site(
     return _site(call, positional[position].value, mode, api, semantics)
 
 
-def _run_in_executor_site(call: cst.Call, context: FileContext) -> PoolSite | None:
+def _run_in_executor_site(call: cst.Call, context: AnalysisContext) -> PoolSite | None:
     positional = positional_args(call)
     if len(positional) < 2:
         return None

@@ -12,7 +12,7 @@ import click
 from concurrency_lint.cli.options import engine_options, rule_selection_options
 from concurrency_lint.cli.progress import ProgressDisplay
 from concurrency_lint.cli.settings import check_paths, load_settings, split_codes
-from concurrency_lint.fixer import FixOptions, FixRun, fix_paths, unified_diff
+from concurrency_lint.fixes.apply import FixOptions, FixRun, fix_paths, unified_diff
 from concurrency_lint.model import INTERNAL_ERROR, Safety
 from concurrency_lint.report.text_format import plural
 

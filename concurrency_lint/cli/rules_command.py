@@ -22,7 +22,7 @@ def rules_command(output_format: str) -> None:
 
 
 def rules_text() -> str:
-    from concurrency_lint.registry import all_rules
+    from concurrency_lint.checking.registry import all_rules
 
     lines = [f"{'code':<6}  {'name':<32}  {'default':<7}  {'fix':<3}  summary"]
     for rule in all_rules():
@@ -34,7 +34,7 @@ def rules_text() -> str:
 
 def rules_markdown() -> str:
     """The catalogue as a Markdown table (the README's rule table is this output)."""
-    from concurrency_lint.registry import all_rules
+    from concurrency_lint.checking.registry import all_rules
 
     lines = ["| code | name | default | fix | what it flags |", "|---|---|---|---|---|"]
     for rule in all_rules():
@@ -49,7 +49,7 @@ def rules_markdown() -> str:
 @click.argument("code")
 def rule_command(code: str) -> None:
     """Print the documentation of one rule (e.g. `conclint rule CL201`)."""
-    from concurrency_lint.registry import rule_by_code
+    from concurrency_lint.checking.registry import rule_by_code
 
     rule = rule_by_code(code)
     if rule is None:

@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 
 import concurrency_lint
+from concurrency_lint.checking.scan import ScanOptions, ScanOutcome, scan_bytes, scan_paths
 from concurrency_lint.cli.options import engine_options, rule_selection_options
 from concurrency_lint.cli.output import emit, stdout_wants_color
 from concurrency_lint.cli.progress import ProgressDisplay
 from concurrency_lint.cli.settings import check_paths, load_settings, split_codes
 from concurrency_lint.config import Config
-from concurrency_lint.engine import ScanOptions, ScanOutcome, scan_bytes, scan_paths
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, RuleInfo, ScanReport
 from concurrency_lint.report import FORMATS, NEEDS_RULE_DOCS, render
 from concurrency_lint.report.text_format import format_finding
@@ -114,7 +114,7 @@ def _render(
 
 
 def _rule_infos(config: Config) -> tuple[RuleInfo, ...]:
-    from concurrency_lint.file_checker import FileChecker
+    from concurrency_lint.checking.file_checker import FileChecker
 
     return tuple(rule_info(rule) for rule in FileChecker(config).rules)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from concurrency_lint.checking.registry import known_codes
 from concurrency_lint.config import (
     Config,
     ConfigError,
@@ -13,7 +14,6 @@ from concurrency_lint.config import (
     load_config,
     validate_codes,
 )
-from concurrency_lint.registry import known_codes
 
 
 def fail(message: str) -> None:
@@ -50,8 +50,8 @@ def load_settings(paths: list[Path], config_file: Path | None) -> Config:
 
 
 def _validate_rule_options(config: Config) -> None:
-    from concurrency_lint.registry import rule_by_code
-    from concurrency_lint.rule import option_errors
+    from concurrency_lint.checking.registry import rule_by_code
+    from concurrency_lint.checking.rule import option_errors
 
     for code, options in config.rule_options:
         rule = rule_by_code(code)

@@ -1,1 +1,2 @@
-"""Fixes that need more than one edit: the loop rewrite of CL101 / CL102."""
+"""Fixes: building them (CST and text edits, the loop rewrite, the pool swap) and, in
+:mod:`concurrency_lint.fixes.apply`, applying them to files."""

@@ -29,10 +29,10 @@ import libcst as cst
 
 from concurrency_lint.analysis.loop_body import BodyFacts, names_read, target_names
 from concurrency_lint.analysis.loops import LoopIo, NestedLoopIo
-from concurrency_lint.fixes.fix_safety import Qualify, is_read_only_work
+from concurrency_lint.checking.rule import NodeFix
+from concurrency_lint.fixes.loop_safety import Qualify, is_read_only_work
 from concurrency_lint.knowledge.io_calls import READ_ONLY_CALLS, WORKER_CEILINGS
 from concurrency_lint.model import Safety
-from concurrency_lint.rule import NodeFix
 
 _VERBS = {"network": "fetch", "subprocess": "run", "file": "load"}
 

@@ -11,9 +11,9 @@ from concurrency_lint.analysis.ast_screens import may_loop_over_io
 from concurrency_lint.analysis.loop_body import names_used
 from concurrency_lint.analysis.loops import io_lookup, loop_index, may_do_io
 from concurrency_lint.analysis.scopes import parameter_names
+from concurrency_lint.checking.rule import FileContext, Rule
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.loop_rewrite import LoopSite
-from concurrency_lint.rule import FileContext, Rule
 
 
 class SiteTracker:

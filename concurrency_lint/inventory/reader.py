@@ -8,9 +8,9 @@ from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.inventory.collector import Collector
 from concurrency_lint.inventory.model import FileInventory, Use
 from concurrency_lint.inventory.prefilter import may_use_concurrency
-from concurrency_lint.markdown import python_blocks
 from concurrency_lint.model import Finding
-from concurrency_lint.parsing import SnippetOffset, parse_snippet, run_with_deep_stack
+from concurrency_lint.sources.markdown import python_blocks
+from concurrency_lint.sources.parsing import SnippetOffset, parse_snippet, run_with_deep_stack
 
 
 def inventory_of_text(path: str, text: str, markdown: bool = False) -> FileInventory:

@@ -12,13 +12,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from concurrency_lint.cache import ResultCache, content_digest
+from concurrency_lint.checking.cache import ResultCache, content_digest
+from concurrency_lint.checking.scan import IN_PROCESS_LIMIT, process_context
 from concurrency_lint.config import Config
-from concurrency_lint.engine import IN_PROCESS_LIMIT, process_context
 from concurrency_lint.inventory.model import FileInventory, Inventory
 from concurrency_lint.inventory.prefilter import may_use_concurrency
-from concurrency_lint.source_text import UndecodableSource, decode_source
-from concurrency_lint.sources import Discovery, SourceFile
+from concurrency_lint.sources.decoding import UndecodableSource, decode_source
+from concurrency_lint.sources.discovery import Discovery, SourceFile
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from concurrency_lint.analysis.ast_screens import (
     may_block_in_async,
     may_loop_over_io,
 )
+from concurrency_lint.checking.file_checker import FileChecker
+from concurrency_lint.checking.registry import all_rules
 from concurrency_lint.config import Config
-from concurrency_lint.file_checker import FileChecker
-from concurrency_lint.registry import all_rules
 from concurrency_lint.testing import fixture_config
 
 

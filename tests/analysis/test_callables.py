@@ -8,8 +8,8 @@ import libcst as cst
 
 from concurrency_lint.analysis import Semantics
 from concurrency_lint.analysis.callables import Work, classify_callable, resolve_callable
+from concurrency_lint.checking.rule import FileContext
 from concurrency_lint.config import Config
-from concurrency_lint.rule import FileContext
 
 
 class _AtSubmit(cst.CSTVisitor):

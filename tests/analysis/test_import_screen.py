@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from concurrency_lint.analysis.import_screen import may_import_any
+from concurrency_lint.checking.file_checker import FileChecker
+from concurrency_lint.checking.registry import all_rules
+from concurrency_lint.checking.rule import Rule
 from concurrency_lint.config import Config
-from concurrency_lint.file_checker import FileChecker
-from concurrency_lint.registry import all_rules
-from concurrency_lint.rule import Rule
 from concurrency_lint.testing import fixture_config
 
 SUBPROCESS = {"subprocess.run", "subprocess.Popen"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from concurrency_lint import file_checker
 from concurrency_lint.analysis.import_screen import may_import_any
+from concurrency_lint.checking import file_checker
+from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.config import Config
-from concurrency_lint.file_checker import FileChecker
 
 LOOPS_WITHOUT_IO = "import os\n\nfor key in keys:\n    table.get(key)\n"
 LOOP_WITH_IO = "import os\n\nfor name in names:\n    os.listdir(name)\n"

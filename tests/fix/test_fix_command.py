@@ -9,7 +9,7 @@ from click.testing import CliRunner, Result
 
 from concurrency_lint.cli import main
 from concurrency_lint.cli.fix_command import colored_diff
-from concurrency_lint.fixer import passes
+from concurrency_lint.fixes.apply import passes
 
 SNIPPET = 'import subprocess\nsubprocess.run(["ls"])\n'
 FIXED_SNIPPET = 'import subprocess\nsubprocess.run(["ls"], timeout=10)\n'
@@ -103,7 +103,7 @@ def test_errors_exit_two(snippet: Path, monkeypatch: pytest.MonkeyPatch) -> None
     def refuse(*_args: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("concurrency_lint.fixer.source_file.os.replace", refuse)
+    monkeypatch.setattr("concurrency_lint.fixes.apply.source_file.os.replace", refuse)
     result = _fix("--apply", "--unsafe-fixes", "a.py")
     assert snippet.read_text() == SNIPPET
     assert "a.py: not fixed: cannot read or write: Permission denied" in result.stderr

@@ -11,10 +11,10 @@ hypothesmith = pytest.importorskip("hypothesmith")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from concurrency_lint.checking.file_checker import FileChecker  # noqa: E402
 from concurrency_lint.config import Config  # noqa: E402
-from concurrency_lint.file_checker import FileChecker  # noqa: E402
-from concurrency_lint.fixer import fix_text  # noqa: E402
-from concurrency_lint.fixer.verify import compile_error, strictness_of  # noqa: E402
+from concurrency_lint.fixes.apply import fix_text  # noqa: E402
+from concurrency_lint.fixes.apply.verify import compile_error, strictness_of  # noqa: E402
 
 CHECKER = FileChecker(Config(select=("ALL",)))
 PREFIX = "import subprocess\nimport requests\n"

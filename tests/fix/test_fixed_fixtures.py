@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from concurrency_lint.config import Config
-from concurrency_lint.fixer import FixOptions, fix_paths
+from concurrency_lint.fixes.apply import FixOptions, fix_paths
 from concurrency_lint.testing import fixture_config
 
 FIXTURE_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "rules"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.config import Config
-from concurrency_lint.file_checker import FileChecker
-from concurrency_lint.fixer import FixOptions, fix_paths, fix_text, unified_diff
-from concurrency_lint.fixer import run as fixer_run
-from concurrency_lint.fixer.source_file import UnfixableFile, read_document, write_atomically
+from concurrency_lint.fixes.apply import FixOptions, fix_paths, fix_text, unified_diff
+from concurrency_lint.fixes.apply import run as fixer_run
+from concurrency_lint.fixes.apply.source_file import UnfixableFile, read_document, write_atomically
 from concurrency_lint.model import Edit, Finding, Fix, Safety, Span
 
 UNSAFE_ALL = FixOptions(apply=True, unsafe=True, use_cache=False)

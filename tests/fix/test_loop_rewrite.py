@@ -6,10 +6,10 @@ import textwrap
 
 import pytest
 
+from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.config import Config
-from concurrency_lint.file_checker import FileChecker
+from concurrency_lint.fixes.text_edits import apply_edits
 from concurrency_lint.model import Finding, Safety
-from concurrency_lint.text_edits import apply_edits
 
 
 def finding(code: str, rule: str = "CL101") -> tuple[Finding, str]:

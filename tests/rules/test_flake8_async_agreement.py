@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from concurrency_lint.registry import all_rules
+from concurrency_lint.checking.registry import all_rules
 from concurrency_lint.testing import check_fixture
 
 pytest.importorskip("flake8_async")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.config import Config
-from concurrency_lint.file_checker import FileChecker
+from concurrency_lint.fixes.text_edits import apply_edits
 from concurrency_lint.model import Finding
 from concurrency_lint.testing import fixture_config
-from concurrency_lint.text_edits import apply_edits
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "rules"
 CODES = ("CL301", "CL302", "CL303", "CL304")

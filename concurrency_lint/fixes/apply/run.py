@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from concurrency_lint.checking.scan import ScanOptions, scan_paths
 from concurrency_lint.config import Config
-from concurrency_lint.engine import ScanOptions, scan_paths
-from concurrency_lint.fixer.fan_out import fix_files
-from concurrency_lint.fixer.passes import MAX_PASSES, Refusal, TextFixes, fix_text, wanted
-from concurrency_lint.fixer.source_file import UnfixableFile, read_document, write_atomically
+from concurrency_lint.fixes.apply.fan_out import fix_files
+from concurrency_lint.fixes.apply.passes import MAX_PASSES, Refusal, TextFixes, fix_text, wanted
+from concurrency_lint.fixes.apply.source_file import UnfixableFile, read_document, write_atomically
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, Finding
-from concurrency_lint.sources import MARKDOWN_SUFFIXES
+from concurrency_lint.sources.discovery import MARKDOWN_SUFFIXES
 
 Progress = Callable[[int, int], None]
 

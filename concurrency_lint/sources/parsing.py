@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from concurrency_lint.model import SYNTAX_ERROR, Finding, Span
-from concurrency_lint.source_text import needs_strict_precheck
-from concurrency_lint.syntax_check import (
+from concurrency_lint.sources.decoding import needs_strict_precheck
+from concurrency_lint.sources.syntax_check import (
     MAX_ANALYSABLE_DEPTH,
     SyntaxProblem,
     nesting_depth,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from concurrency_lint.model import ENGINE_CODES
 
 if TYPE_CHECKING:
-    from concurrency_lint.rule import Rule
+    from concurrency_lint.checking.rule import Rule
 
 RULES_PACKAGE = "concurrency_lint.rules"
 _MODULE_NAME = re.compile(r"^(cl\d{3})_\w+\.py$")
@@ -36,7 +36,7 @@ def known_codes() -> frozenset[str]:
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule class, imported, in code order."""
-    from concurrency_lint.rule import Rule
+    from concurrency_lint.checking.rule import Rule
 
     classes = []
     for code, module_name in rule_modules().items():

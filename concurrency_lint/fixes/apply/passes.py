@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from concurrency_lint.fixer.bindings import import_clashes
-from concurrency_lint.fixer.imports import with_imports
-from concurrency_lint.fixer.verify import Strictness, compile_error, strictness_of
+from concurrency_lint.fixes.apply.bindings import import_clashes
+from concurrency_lint.fixes.apply.imports import with_imports
+from concurrency_lint.fixes.apply.verify import Strictness, compile_error, strictness_of
+from concurrency_lint.fixes.text_edits import (
+    OverlappingEdits,
+    apply_edits,
+    line_offsets,
+    span_offsets,
+)
 from concurrency_lint.model import SYNTAX_ERROR, UNREADABLE_FILE, Finding, Safety
-from concurrency_lint.text_edits import OverlappingEdits, apply_edits, line_offsets, span_offsets
 
 #: Overlapping fixes wait for a later pass; this bounds how many passes a file gets.
 MAX_PASSES = 10

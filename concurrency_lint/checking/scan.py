@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from concurrency_lint.cache import ResultCache, content_digest
+from concurrency_lint.checking.cache import ResultCache, content_digest
+from concurrency_lint.checking.suppressions import ignores_whole_file
 from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, UNREADABLE_FILE, FileResult, Finding, Span
-from concurrency_lint.source_text import UndecodableSource, decode_source
-from concurrency_lint.sources import Discovery, SourceFile
-from concurrency_lint.suppressions import ignores_whole_file
+from concurrency_lint.sources.decoding import UndecodableSource, decode_source
+from concurrency_lint.sources.discovery import Discovery, SourceFile
 
 if TYPE_CHECKING:
-    from concurrency_lint.file_checker import FileChecker
+    from concurrency_lint.checking.file_checker import FileChecker
 
 # Below this many files to parse, worker processes cost more than they save.
 IN_PROCESS_LIMIT = 24
@@ -92,7 +92,7 @@ def scan_paths(
 
 def scan_bytes(display: str, data: bytes, config: Config, markdown: bool = False) -> FileResult:
     """Scan one file's bytes (standard input), without cache or discovery."""
-    from concurrency_lint.file_checker import FileChecker
+    from concurrency_lint.checking.file_checker import FileChecker
 
     return _guarded_check(FileChecker(config), display, data, markdown)
 
@@ -124,7 +124,7 @@ def _prepare(
 def _check_all(
     pending: list[_Pending], config: Config, jobs: int | None, progress: Progress | None, total: int
 ) -> Iterator[tuple[_Pending, FileResult]]:
-    from concurrency_lint.file_checker import FileChecker
+    from concurrency_lint.checking.file_checker import FileChecker
 
     checker = FileChecker(config)
     triggers = checker.trigger_tokens()
@@ -211,7 +211,7 @@ _worker_checker: FileChecker | None = None
 
 def _init_worker(config: Config) -> None:
     global _worker_checker
-    from concurrency_lint.file_checker import FileChecker
+    from concurrency_lint.checking.file_checker import FileChecker
 
     _worker_checker = FileChecker(config)
 

@@ -13,8 +13,12 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from concurrency_lint.analysis import Semantics
 from concurrency_lint.analysis.tree_walk import LAYOUT_TYPES, walk
+from concurrency_lint.checking.registry import all_rules, known_codes
+from concurrency_lint.checking.rule import FileContext, Report, Rule
+from concurrency_lint.checking.selection import enabled_codes, ignored_for_path
+from concurrency_lint.checking.suppressions import ignores_whole_file, is_suppressed
 from concurrency_lint.config import Config
-from concurrency_lint.markdown import python_blocks
+from concurrency_lint.fixes.node_code import block_indent, node_code
 from concurrency_lint.model import (
     INTERNAL_ERROR,
     SYNTAX_ERROR,
@@ -25,21 +29,22 @@ from concurrency_lint.model import (
     Fix,
     Span,
 )
-from concurrency_lint.node_code import block_indent, node_code
-from concurrency_lint.parsing import (
+from concurrency_lint.sources.decoding import UndecodableSource, decode_source
+from concurrency_lint.sources.markdown import python_blocks
+from concurrency_lint.sources.parsing import (
     SnippetOffset,
     engine_finding,
     parse_snippet,
     problem_finding,
     run_with_deep_stack,
 )
-from concurrency_lint.pruning import PRUNE_ABOVE_CHARS, PrunedModule, prune_module, split_lines
-from concurrency_lint.registry import all_rules, known_codes
-from concurrency_lint.rule import FileContext, Report, Rule
-from concurrency_lint.selection import enabled_codes, ignored_for_path
-from concurrency_lint.source_text import UndecodableSource, decode_source
-from concurrency_lint.suppressions import ignores_whole_file, is_suppressed
-from concurrency_lint.syntax_check import (
+from concurrency_lint.sources.pruning import (
+    PRUNE_ABOVE_CHARS,
+    PrunedModule,
+    prune_module,
+    split_lines,
+)
+from concurrency_lint.sources.syntax_check import (
     SyntaxProblem,
     parse_python,
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from concurrency_lint.config import Config
-from concurrency_lint.gitignore import GitIgnore, is_ignored
+from concurrency_lint.sources.gitignore import GitIgnore, is_ignored
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 MARKDOWN_SUFFIXES = (".md", ".markdown")

@@ -13,8 +13,8 @@ from concurrency_lint.config import Config
 from concurrency_lint.model import FileResult
 
 if TYPE_CHECKING:
-    from concurrency_lint.file_checker import FileChecker
-    from concurrency_lint.fixer.run import FileFix, FixOptions
+    from concurrency_lint.checking.file_checker import FileChecker
+    from concurrency_lint.fixes.apply.run import FileFix, FixOptions
 
 # Below this many files to fix, starting worker processes costs more than it saves.
 IN_PROCESS_LIMIT = 8
@@ -22,8 +22,8 @@ IN_PROCESS_LIMIT = 8
 
 def fix_files(to_fix: list[FileResult], config: Config, options: FixOptions) -> tuple[FileFix, ...]:
     """Each file's fix outcome, in the order given."""
-    from concurrency_lint.file_checker import FileChecker
-    from concurrency_lint.fixer.run import fix_file
+    from concurrency_lint.checking.file_checker import FileChecker
+    from concurrency_lint.fixes.apply.run import fix_file
 
     workers = min(options.jobs or os.cpu_count() or 1, len(to_fix))
     if workers <= 1 or len(to_fix) < IN_PROCESS_LIMIT:
@@ -51,7 +51,7 @@ def fix_files(to_fix: list[FileResult], config: Config, options: FixOptions) -> 
 
 
 def _crashed(result: FileResult) -> FileFix:
-    from concurrency_lint.fixer.run import FileFix
+    from concurrency_lint.fixes.apply.run import FileFix
 
     return FileFix(
         result.path, "", "", remaining=result.findings, error="the fixer process crashed"
@@ -63,13 +63,13 @@ _worker_checker: FileChecker | None = None
 
 def _init_worker(config: Config) -> None:
     global _worker_checker
-    from concurrency_lint.file_checker import FileChecker
+    from concurrency_lint.checking.file_checker import FileChecker
 
     _worker_checker = FileChecker(config)
 
 
 def _fix_in_worker(result: FileResult, options: FixOptions) -> FileFix:
-    from concurrency_lint.fixer.run import fix_file
+    from concurrency_lint.fixes.apply.run import fix_file
 
     assert _worker_checker is not None
     return fix_file(result, _worker_checker.check_text, options)

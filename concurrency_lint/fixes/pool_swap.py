@@ -10,9 +10,9 @@ from concurrency_lint.analysis import Semantics
 from concurrency_lint.analysis.calls import positional_args
 from concurrency_lint.analysis.definitions import module_index
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_callables
+from concurrency_lint.checking.rule import NodeFix
 from concurrency_lint.knowledge.executors import PoolSwap
 from concurrency_lint.model import Safety
-from concurrency_lint.rule import NodeFix
 
 
 def swap_edit(

@@ -9,7 +9,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from concurrency_lint.source_text import UndecodableSource, decode_source
+from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 
 
 class UnfixableFile(Exception):

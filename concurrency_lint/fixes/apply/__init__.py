@@ -1,8 +1,8 @@
 """``conclint fix``: apply the rules' fixes to files, safely (no printing here)."""
 
-from concurrency_lint.fixer.diff import unified_diff
-from concurrency_lint.fixer.passes import MAX_PASSES, Refusal, TextFixes, fix_text
-from concurrency_lint.fixer.run import FileFix, FixOptions, FixRun, fix_file, fix_paths
+from concurrency_lint.fixes.apply.diff import unified_diff
+from concurrency_lint.fixes.apply.passes import MAX_PASSES, Refusal, TextFixes, fix_text
+from concurrency_lint.fixes.apply.run import FileFix, FixOptions, FixRun, fix_file, fix_paths
 
 __all__ = [
     "MAX_PASSES",

@@ -1,0 +1,1 @@
+"""Reading sources: discovery, decoding, Markdown blocks, syntax check, pruning, parsing."""
