@@ -337,13 +337,37 @@ def _to_finding(
         )
         edits = tuple(
             Edit(
-                _span(positions[old], offset),  # type: ignore[index]
+                _whole_lines(old, positions[old], offset, module, source_lines, new == "")  # type: ignore[index]
+                if isinstance(old, cst.BaseStatement)
+                and (new == "" or isinstance(new, cst.BaseStatement))
+                else _span(positions[old], offset),  # type: ignore[index]
                 new if isinstance(new, str) else node_code(module, new, indent),
             )
             for old, new in report.fix.changes
         )
         fix = Fix(report.fix.description, report.fix.safety, edits, report.fix.imports)
     return Finding(report.code, report.name, report.message, path, span, fix)
+
+
+def _whole_lines(
+    statement: cst.BaseStatement,
+    code_range: object,
+    offset: SnippetOffset,
+    module: cst.Module,
+    lines: list[str],
+    removed: bool,
+) -> Span:
+    """A statement replaced by statements, or removed, to the end of its last line.
+
+    A removed one also takes the comment lines above it and its own indentation; a
+    replaced one keeps them (its replacement is written from its first token on).
+    """
+    span = _span(code_range, offset)
+    start_line = span.start_line - len(statement.leading_lines) if removed else span.start_line
+    start_col = 1 if removed else span.start_col
+    if span.end_line < len(lines) or module.has_trailing_newline:
+        return Span(start_line, start_col, span.end_line + 1, 1)
+    return Span(start_line, start_col, span.end_line, len(lines[-1]) + 1 if lines else 1)
 
 
 def _span(code_range: object, offset: SnippetOffset) -> Span:

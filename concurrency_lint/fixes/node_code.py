@@ -19,15 +19,20 @@ def node_code(module: cst.Module, node: cst.CSTNode, indent: str) -> str:
     """``node``'s code inside a block indented by ``indent``.
 
     ``Module.code_for_node`` writes a node as if at the top level, so continuation lines
-    of a multi-line expression (inside brackets) would lose the block's indentation.
-    Statements are written as before: their positions leave out their own indentation.
+    of a multi-line expression (inside brackets) or the body of a compound statement
+    would lose the block's indentation. A statement's position leaves out its own
+    indentation and the lines before it, so neither is written again.
     """
-    if not indent or isinstance(node, (cst.BaseStatement, cst.BaseSuite)):
+    if isinstance(node, cst.BaseSuite):
         return module.code_for_node(node)
+    if isinstance(node, cst.BaseStatement) and node.leading_lines:
+        node = node.with_changes(leading_lines=())
     state = CodegenState(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
-        indent_tokens=[indent],
+        indent_tokens=[indent] if indent else [],
     )
     node._codegen(state)
-    return "".join(state.tokens)
+    code = "".join(state.tokens)
+    # A statement is written from its first token to the end of its last line.
+    return code.removeprefix(indent) if isinstance(node, cst.BaseStatement) else code
