@@ -336,17 +336,36 @@ def _to_finding(
             else ""
         )
         edits = tuple(
-            Edit(
-                _whole_lines(old, positions[old], offset, module, source_lines, new == "")  # type: ignore[index]
-                if isinstance(old, cst.BaseStatement)
-                and (new == "" or isinstance(new, cst.BaseStatement))
-                else _span(positions[old], offset),  # type: ignore[index]
-                new if isinstance(new, str) else node_code(module, new, indent),
-            )
+            _edit(old, new, module, positions, offset, source_lines, indent)
             for old, new in report.fix.changes
         )
         fix = Fix(report.fix.description, report.fix.safety, edits, report.fix.imports)
     return Finding(report.code, report.name, report.message, path, span, fix)
+
+
+def _edit(
+    old: cst.CSTNode,
+    new: cst.CSTNode | cst.FlattenSentinel | str,
+    module: cst.Module,
+    positions: object,
+    offset: SnippetOffset,
+    lines: list[str],
+    indent: str,
+) -> Edit:
+    """One change of a rule's fix as a text edit.
+
+    A statement replaced by statements (or removed) is edited to the end of its last line,
+    in the indentation of its own block; anything else in place, in the statement's.
+    """
+    code_range = positions[old]  # type: ignore[index]
+    if isinstance(old, cst.BaseStatement) and (
+        new == "" or isinstance(new, (cst.BaseStatement, cst.FlattenSentinel))
+    ):
+        span = _whole_lines(old, code_range, offset, module, lines, new == "")
+        own_indent = block_indent(lines, code_range.start.line)
+        return Edit(span, new if isinstance(new, str) else node_code(module, new, own_indent))
+    text = new if isinstance(new, str) else node_code(module, new, indent)
+    return Edit(_span(code_range, offset), text)
 
 
 def _whole_lines(
