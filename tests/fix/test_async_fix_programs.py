@@ -17,6 +17,7 @@ from tests.fix.test_fix_programs import run_program
 PROGRAMS_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "async_fix_programs"
 PROGRAMS = sorted(PROGRAMS_DIR.glob("*.py"))
 RULES = "CL201,CL203,CL401,CL403,CL504"
+CONCLINT = (sys.executable, "-m", "concurrency_lint")
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +26,16 @@ def fixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for program in PROGRAMS:
         shutil.copyfile(program, folder / program.name)
     subprocess.run(
-        [sys.executable, "-m", "concurrency_lint", "fix", "--apply", "--unsafe-fixes"]
-        + ["--no-cache", "--select", RULES, str(folder)],
+        [
+            *CONCLINT,
+            "fix",
+            "--apply",
+            "--unsafe-fixes",
+            "--no-cache",
+            "--select",
+            RULES,
+            str(folder),
+        ],
         capture_output=True,
         timeout=300,
         check=False,
@@ -48,8 +57,16 @@ LEFT = {("blocking_calls.py", "CL401")}
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.stem)
 def test_only_unfixable_findings_are_left(program: Path, fixed: Path) -> None:
     scanned = subprocess.run(
-        [sys.executable, "-m", "concurrency_lint", "scan", "--no-cache", "--select", RULES]
-        + ["--format", "json", str(fixed / program.name)],
+        [
+            *CONCLINT,
+            "scan",
+            "--no-cache",
+            "--select",
+            RULES,
+            "--format",
+            "json",
+            str(fixed / program.name),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
