@@ -5,8 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.names import dotted_name
-from concurrency_lint.analysis.tree_walk import descendants
 from concurrency_lint.checking.rule import Invalid, NodeFix, Rule
+from concurrency_lint.fixes.module_level import after_imports, free_name
 from concurrency_lint.knowledge.asyncio_calls import (
     EVENT_LOOP_GETTERS,
     LOOP_TASK_METHODS,
@@ -135,10 +135,14 @@ class DanglingTask(Rule):
             return None
         module = self.context.module
         held = _held_set(module)
-        anchor = None if held else _last_top_level_import(module)
-        if held is False or (not held and anchor is None):
+        keeper = (
+            None
+            if held
+            else after_imports(module, f"{_TASK_SET} = set()  # tasks kept until done\n")
+        )
+        if held is False or (not held and keeper is None):
             return None
-        task = _free_name(function, ("task", "background_task", "_task"))
+        task = free_name(function, ("task", "background_task", "_task"))
         if task is None:
             return None
         lines = cst.parse_module(
@@ -153,10 +157,8 @@ class DanglingTask(Rule):
         changes: list[tuple[cst.CSTNode, cst.CSTNode | cst.FlattenSentinel | str]] = [
             (statement, cst.FlattenSentinel([first, *lines[1:]]))
         ]
-        if anchor is not None:
-            keeper = cst.parse_statement(f"{_TASK_SET} = set()  # tasks kept until done\n")
-            keeper = keeper.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
-            changes.insert(0, (anchor, cst.FlattenSentinel([anchor, keeper])))
+        if keeper is not None:
+            changes.insert(0, keeper)
         return NodeFix(
             f"Keep the task in `{_TASK_SET}` until it is done", Safety.SAFE, tuple(changes)
         )
@@ -216,19 +218,3 @@ def _held_set(module: cst.Module) -> bool | None:
                     and isinstance(small, cst.Assign)
                 )
     return None
-
-
-def _last_top_level_import(module: cst.Module) -> cst.SimpleStatementLine | None:
-    last = None
-    for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine) and all(
-            isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body
-        ):
-            last = statement
-    return last
-
-
-def _free_name(function: cst.FunctionDef, candidates: tuple[str, ...]) -> str | None:
-    """The first candidate that no name in the function (or the set's name) uses."""
-    used = {node.value for node in descendants(function) if isinstance(node, cst.Name)}
-    return next((name for name in candidates if name not in used), None)

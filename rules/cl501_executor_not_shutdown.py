@@ -7,8 +7,9 @@ import libcst as cst
 from concurrency_lint.analysis.lifetimes import leaks
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.pools import PoolResolver
-from concurrency_lint.analysis.tree_walk import descendants, walk_visitor
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
+from concurrency_lint.fixes.module_level import free_name
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.lifecycle import CLOSE_METHODS, POOL_ENTRY_POINTS
 from concurrency_lint.model import Safety
@@ -200,8 +201,7 @@ class ExecutorNotShutdown(Rule):
             or not _is_futures(self.pools.constructor_of_call(call))
         ):
             return None
-        used = {node.value for node in descendants(function) if isinstance(node, cst.Name)}
-        name = next((n for n in ("executor", "pool", "_executor") if n not in used), None)
+        name = free_name(function, ("executor", "pool", "_executor"))
         if name is None:
             return None
         inner = statement.deep_replace(call, cst.Name(name)).with_changes(leading_lines=())

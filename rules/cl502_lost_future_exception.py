@@ -7,8 +7,8 @@ import libcst as cst
 from concurrency_lint.analysis.calls import has_star_kwargs, keyword_arg
 from concurrency_lint.analysis.local_names import ScopeIndex, Use
 from concurrency_lint.analysis.pools import PoolResolver
-from concurrency_lint.analysis.tree_walk import descendants
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
+from concurrency_lint.fixes.module_level import free_name
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.lifecycle import (
     ASYNC_RESULT_FACTORIES,
@@ -170,8 +170,8 @@ class LostFutureException(Rule):
         top = statements[position + 1]
         if top not in block.body.body:
             return None
-        used = {node.value for node in descendants(function) if isinstance(node, cst.Name)}
-        if "future" in used or (holder is None and "futures" in used):
+        wanted = ("future",) if holder is not None else ("future", "futures")
+        if any(free_name(function, (name,)) is None for name in wanted):
             return None
         current = self.semantics.current_statement()
         if holder is None:
