@@ -336,14 +336,57 @@ def _to_finding(
             else ""
         )
         edits = tuple(
-            Edit(
-                _span(positions[old], offset),  # type: ignore[index]
-                new if isinstance(new, str) else node_code(module, new, indent),
-            )
+            _edit(old, new, module, positions, offset, source_lines, indent)
             for old, new in report.fix.changes
         )
         fix = Fix(report.fix.description, report.fix.safety, edits, report.fix.imports)
     return Finding(report.code, report.name, report.message, path, span, fix)
+
+
+def _edit(
+    old: cst.CSTNode,
+    new: cst.CSTNode | cst.FlattenSentinel | str,
+    module: cst.Module,
+    positions: object,
+    offset: SnippetOffset,
+    lines: list[str],
+    indent: str,
+) -> Edit:
+    """One change of a rule's fix as a text edit.
+
+    A statement replaced by statements (or removed) is edited to the end of its last line,
+    in the indentation of its own block; anything else in place, in the statement's.
+    """
+    code_range = positions[old]  # type: ignore[index]
+    if isinstance(old, cst.BaseStatement) and (
+        new == "" or isinstance(new, (cst.BaseStatement, cst.FlattenSentinel))
+    ):
+        span = _whole_lines(old, code_range, offset, module, lines, new == "")
+        own_indent = block_indent(lines, code_range.start.line)
+        return Edit(span, new if isinstance(new, str) else node_code(module, new, own_indent))
+    text = new if isinstance(new, str) else node_code(module, new, indent)
+    return Edit(_span(code_range, offset), text)
+
+
+def _whole_lines(
+    statement: cst.BaseStatement,
+    code_range: object,
+    offset: SnippetOffset,
+    module: cst.Module,
+    lines: list[str],
+    removed: bool,
+) -> Span:
+    """A statement replaced by statements, or removed, to the end of its last line.
+
+    A removed one also takes the comment lines above it and its own indentation; a
+    replaced one keeps them (its replacement is written from its first token on).
+    """
+    span = _span(code_range, offset)
+    start_line = span.start_line - len(statement.leading_lines) if removed else span.start_line
+    start_col = 1 if removed else span.start_col
+    if span.end_line < len(lines) or module.has_trailing_newline:
+        return Span(start_line, start_col, span.end_line + 1, 1)
+    return Span(start_line, start_col, span.end_line, len(lines[-1]) + 1 if lines else 1)
 
 
 def _span(code_range: object, offset: SnippetOffset) -> Span:

@@ -47,7 +47,8 @@ class NodeFix:
 
     description: str
     safety: Safety
-    changes: tuple[tuple[cst.CSTNode, cst.CSTNode | str], ...]
+    #: A statement may become several (``FlattenSentinel``) or none (``""``): whole lines.
+    changes: tuple[tuple[cst.CSTNode, cst.CSTNode | cst.FlattenSentinel | str], ...]
     #: ``(module, name)`` pairs the fixed code needs; the fixer adds each import once.
     imports: tuple[tuple[str, str], ...] = ()
 
