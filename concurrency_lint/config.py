@@ -30,8 +30,8 @@ CODE_PATTERN = re.compile(r"^CL\d{0,3}$")
 #: The Python versions a project can target; the syntax verdict follows the target.
 TARGET_VERSIONS = ("py310", "py311", "py312", "py313", "py314")
 DEFAULT_CACHE_DIR = ".conclint_cache"
-#: Files larger than this are reported as too large to analyse instead of parsed.
-DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+#: Files larger than this (bytes) are reported as too large to analyse instead of parsed.
+DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024
 
 # Top-level keys: (config attribute, expected type, human description of the type).
 _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {

@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +25,11 @@ import concurrency_lint
 from concurrency_lint.checking.cache_codec import MalformedEntry, decoder_for, encode
 from concurrency_lint.config import DEFAULT_CACHE_DIR, Config
 from concurrency_lint.model import FileResult
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: saves are atomic, merges best effort
+    fcntl = None  # type: ignore[assignment]
 
 _FORMAT = 2
 #: A cache file larger than this is not read (a crafted file must not exhaust memory).
@@ -141,9 +147,12 @@ class ResultCache:
         try:
             if not self._make_folder():
                 return
-            entries = {**self._read(), **self._new}  # keep what a concurrent scan saved
-            document = {"format": _FORMAT, "key": self._key, "entries": entries}
-            self._write_atomically(json.dumps(document, separators=(",", ":")).encode())
+            with _SaveLock(self.folder / ".lock") as locked:
+                if not locked:
+                    return  # another scan holds the folder: this run's results are not kept
+                entries = {**self._read(), **self._new}  # keep what a concurrent scan saved
+                document = {"format": _FORMAT, "key": self._key, "entries": entries}
+                self._write_atomically(json.dumps(document, separators=(",", ":")).encode())
         except OSError:
             return
         self._stored, self._new = entries, {}
@@ -206,6 +215,37 @@ class ResultCache:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+
+
+class _SaveLock:
+    """An advisory lock on the cache folder, so concurrent saves merge without loss.
+
+    Waits a little at most: a cache is an optimisation, never a reason to hang.
+    """
+
+    def __init__(self, path: Path, patience: float = 5.0) -> None:
+        self.path = path
+        self.patience = patience
+        self._fd = -1
+
+    def __enter__(self) -> bool:
+        if fcntl is None:
+            return True
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        self._fd = os.open(self.path, flags, 0o644)
+        deadline = time.monotonic() + self.patience
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.01)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)  # closing releases the lock
 
 
 def _write_all(fd: int, data: bytes) -> None:
