@@ -52,6 +52,13 @@ def test_a_nul_byte_is_a_syntax_error_with_or_without_triggers() -> None:
         assert syntax_findings(text) == [(line, 7, "source code cannot contain null bytes")]
 
 
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="needs an interpreter older than 3.12")
+def test_newer_syntax_is_an_error_for_the_running_interpreter_beside_triggers() -> None:
+    """No target: the running interpreter's grammar, also where LibCST knows more."""
+    assert syntax_findings("type X = int\n")
+    assert syntax_findings(FLAGGED + "type X = int\n")
+
+
 @needs_311
 def test_older_target_rejects_newer_syntax() -> None:
     text = FLAGGED + "try:\n    pass\nexcept* ValueError:\n    pass\n"
