@@ -34,8 +34,8 @@ from concurrency_lint.sources.markdown import python_blocks
 from concurrency_lint.sources.parsing import (
     SnippetOffset,
     engine_finding,
+    judge_source,
     parse_snippet,
-    problem_finding,
     run_with_deep_stack,
 )
 from concurrency_lint.sources.pruning import (
@@ -43,10 +43,6 @@ from concurrency_lint.sources.pruning import (
     PrunedModule,
     prune_module,
     split_lines,
-)
-from concurrency_lint.sources.syntax_check import (
-    SyntaxProblem,
-    parse_python,
 )
 
 
@@ -144,38 +140,31 @@ class FileChecker:
         offset: SnippetOffset,
         markdown: bool,
     ) -> list[Finding]:
-        tree: ast.Module | None = None
-        if not rules or all(rule.SCREENED for rule in rules):
-            # Nothing to look for, or only rules that take a second look first: the
-            # interpreter's parse says whether the text is valid Python, and is enough
+        verdict = judge_source(
+            path, text, offset, self.config.target_python(), self.config.max_file_size
+        )
+        if verdict.finding is not None:
+            return [verdict.finding]  # one verdict, whichever rules are triggered
+        tree = verdict.tree
+        if not rules:
+            return []
+        if tree is not None and all(rule.SCREENED for rule in rules):
+            # Only rules that take a second look first: the interpreter's tree is enough
             # for the second look.
-            parsed = parse_python(text)
-            if isinstance(parsed, SyntaxProblem):
-                if not rules:
-                    return [problem_finding(parsed, path, offset)]
-                # LibCST may know newer syntax than the interpreter running this: no
-                # second look, LibCST's parse decides.
-            else:
-                tree = parsed
-                rules = tuple(rule for rule in rules if rule.may_fire(tree, self.config))
-                if not rules:
-                    return []
-        if len(text) > PRUNE_ABOVE_CHARS and not markdown:
+            rules = tuple(rule for rule in rules if rule.may_fire(tree, self.config))
+            if not rules:
+                return []
+        if tree is not None and len(text) > PRUNE_ABOVE_CHARS and not markdown:
             return self._check_large(path, text, rules, tree)
-        return self._parse_and_visit(path, text, rules, offset, markdown, tree)
+        return self._parse_and_visit(path, text, rules, offset, markdown, verdict.module)
 
     def _check_large(
-        self, path: str, text: str, rules: tuple[type[Rule], ...], tree: ast.Module | None
+        self, path: str, text: str, rules: tuple[type[Rule], ...], tree: ast.Module
     ) -> list[Finding]:
         """A very large module: checked by the interpreter, then pruned, then analysed."""
-        if tree is None:
-            parsed = parse_python(text)
-            if isinstance(parsed, SyntaxProblem):
-                return [problem_finding(parsed, path)]
-            tree = parsed
         tokens = {token for rule in rules for token in rule.TRIGGERS}
         pruned = prune_module(text, tree, tokens)
-        findings = self._parse_and_visit(path, pruned.text, rules, SnippetOffset(), False)
+        findings = self._parse_and_visit(path, pruned.text, rules, SnippetOffset(), False, None)
         return [_relocated(finding, pruned) for finding in findings]
 
     def _parse_and_visit(
@@ -185,9 +174,11 @@ class FileChecker:
         rules: tuple[type[Rule], ...],
         offset: SnippetOffset,
         markdown: bool,
-        tree: ast.Module | None = None,
+        module: cst.Module | None,
     ) -> list[Finding]:
-        module = parse_snippet(path, text, offset, tree)
+        """Parse a judged text with LibCST (unless the verdict did) and run the rules."""
+        if module is None:
+            module = parse_snippet(path, text, offset, judged=True)
         if isinstance(module, Finding):
             return [module]
         semantics = Semantics(module)

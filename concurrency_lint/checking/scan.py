@@ -67,11 +67,7 @@ def scan_paths(
         problem.display: _file_finding(UNREADABLE_FILE, problem.message, problem.display)
         for problem in problems
     }
-    cache = (
-        ResultCache(Path(config.cache_dir).absolute(), config.fingerprint())
-        if options.use_cache
-        else None
-    )
+    cache = ResultCache.for_config(config) if options.use_cache else None
     pending: list[_Pending] = []
     for source in files:
         result, job = _prepare(source, cache)

@@ -44,9 +44,7 @@ def build_inventory(paths: list[Path], config: Config, options: InventoryOptions
         for problem in problems
     }
     cache = (
-        ResultCache(Path(config.cache_dir).absolute(), f"inventory:{config.fingerprint()}")
-        if options.use_cache
-        else None
+        ResultCache.for_config(config, "inventory:", FileInventory) if options.use_cache else None
     )
     jobs: list[_Job] = []
     for source in files:

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from concurrency_lint.model import SYNTAX_ERROR, Finding, Span
+from concurrency_lint.model import SYNTAX_ERROR, UNREADABLE_FILE, Finding, Span
 from concurrency_lint.sources.decoding import needs_strict_precheck
 from concurrency_lint.sources.syntax_check import (
     MAX_ANALYSABLE_DEPTH,
     SyntaxProblem,
+    may_be_newer_syntax,
     nesting_depth,
     parse_python,
 )
@@ -27,6 +28,9 @@ from concurrency_lint.sources.syntax_check import (
 # Parsing and visiting recurse once per nesting level: give them a deep stack.
 _PARSER_STACK_BYTES = 256 * 1024 * 1024
 _RECURSION_LIMIT = 20_000
+#: LibCST needs seconds and hundreds of megabytes per megabyte: more text than this
+#: (after a large module is pruned to what rules look at) is reported, not parsed.
+MAX_ANALYSED_CHARS = 1024 * 1024
 _PARSER_POSITION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
 
 
@@ -51,34 +55,100 @@ def run_with_deep_stack(work: Callable[[], None]) -> None:
     thread.join()
 
 
-def parse_snippet(
-    path: str, text: str, offset: SnippetOffset, tree: ast.Module | None = None
-) -> cst.Module | Finding:
-    """The parsed module, or a CL001 finding saying why the text does not parse.
+@dataclass(frozen=True)
+class SourceVerdict:
+    """Whether a text is analysed: the trees that say yes, or the finding that says no.
 
-    ``tree`` is the interpreter's tree of ``text`` when the caller already has it.
+    One verdict per text, whichever rules are enabled or triggered: the interpreter's
+    parser for the target version decides, LibCST only where the target is newer than the
+    interpreter running the check.
     """
+
+    tree: ast.Module | None = None  # the interpreter's tree
+    module: cst.Module | None = None  # LibCST's module, when the verdict needed it
+    finding: Finding | None = None  # why the text is not analysed (CL001 / CL002)
+
+
+def judge_source(
+    path: str,
+    text: str,
+    offset: SnippetOffset = SnippetOffset(),
+    target: tuple[int, int] | None = None,
+    max_size: int | None = None,
+) -> SourceVerdict:
+    """The verdict on one text: too large, not valid for ``target``, too deep, or valid."""
+    if max_size is not None:
+        size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+        if size > max_size:
+            message = (
+                f"file too large to analyse ({_megabytes(size)} > {_megabytes(max_size)}, "
+                "the `max-file-size` limit)"
+            )
+            return SourceVerdict(finding=engine_finding(UNREADABLE_FILE, message, path, offset))
+    parsed = parse_python(text, target)
+    if isinstance(parsed, SyntaxProblem):
+        if not may_be_newer_syntax(parsed, target) or needs_strict_precheck(text):
+            return SourceVerdict(finding=problem_finding(parsed, path, offset))
+        try:  # syntax newer than this interpreter: LibCST may know it
+            return SourceVerdict(module=cst.parse_module(text))
+        except cst.ParserSyntaxError:
+            return SourceVerdict(finding=problem_finding(parsed, path, offset))
     if needs_strict_precheck(text):
-        tree = parse_python(text) if tree is None else tree
-        if isinstance(tree, SyntaxProblem):
-            return problem_finding(tree, path, offset)
-        depth = nesting_depth(tree)
+        depth = nesting_depth(parsed)
         if depth > MAX_ANALYSABLE_DEPTH:
             message = f"nests {depth} levels deep, more than can be analysed"
-            return engine_finding(SYNTAX_ERROR, f"{message} ({MAX_ANALYSABLE_DEPTH})", path, offset)
+            finding = engine_finding(
+                SYNTAX_ERROR, f"{message} ({MAX_ANALYSABLE_DEPTH})", path, offset
+            )
+            return SourceVerdict(finding=finding)
+    return SourceVerdict(tree=parsed)
+
+
+def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def parse_snippet(
+    path: str,
+    text: str,
+    offset: SnippetOffset,
+    judged: bool = False,
+    target: tuple[int, int] | None = None,
+) -> cst.Module | Finding:
+    """The parsed module, or a finding saying why the text is not analysed.
+
+    ``judged`` says the caller already has the text's :func:`judge_source` verdict (and
+    it was valid); otherwise the text is judged here first.
+    """
+    if not judged:
+        verdict = judge_source(path, text, offset, target)
+        if verdict.finding is not None:
+            return verdict.finding
+        if verdict.module is not None:
+            return verdict.module
+    if len(text) > MAX_ANALYSED_CHARS:
+        message = (
+            f"file too large to analyse ({_megabytes(len(text))} of statements to analyse "
+            f"> {_megabytes(MAX_ANALYSED_CHARS)})"
+        )
+        return engine_finding(UNREADABLE_FILE, message, path, offset)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        problem = parse_python(text)  # the interpreter's message and position are clearer
-        if isinstance(problem, SyntaxProblem):
-            return problem_finding(problem, path, offset)
+        # Valid Python (the interpreter parsed it) in a syntax LibCST does not know:
+        # the file is not analysed, and that is no syntax error.
         message = exc.message.strip().splitlines()[0] if exc.message else "invalid syntax"
-        line, column = exc.raw_line, exc.raw_column + 1
         located = _PARSER_POSITION.match(message)
         if located:
-            line, column = int(located.group(1)), int(located.group(2))
             message = message[located.end() :]
-        return engine_finding(SYNTAX_ERROR, message, path, offset, line=line, column=column)
+        return engine_finding(
+            UNREADABLE_FILE,
+            f"valid Python that the analysis cannot parse yet (LibCST: {message})",
+            path,
+            offset,
+        )
 
 
 def problem_finding(
