@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -11,19 +12,25 @@ from concurrency_lint.config import Config
 from concurrency_lint.fixes.text_edits import apply_edits
 from concurrency_lint.model import Finding, Safety
 
+#: A file of this repository: its project holds the runtime, so the runtime is importable.
+IN_PROJECT = str(Path(__file__).resolve().parents[2] / "example.py")
 
-def finding(code: str, rule: str = "CL101") -> tuple[Finding, str]:
+
+def finding(code: str, rule: str = "CL101", path: str = IN_PROJECT) -> tuple[Finding, str]:
     code = textwrap.dedent(code)
     checker = FileChecker(Config(select=("CL101", "CL102")))
-    found = [f for f in checker.check_text("example.py", code).findings if f.code == rule]
+    found = [f for f in checker.check_text(path, code).findings if f.code == rule]
     assert len(found) == 1, found
     return found[0], code
 
 
-def fixed(code: str, rule: str = "CL101") -> tuple[str, Safety]:
-    result, source = finding(code, rule)
+def fixed(code: str, rule: str = "CL101", path: str = IN_PROJECT) -> tuple[str, Safety]:
+    result, source = finding(code, rule, path)
     assert result.fix is not None, result.message
-    assert result.fix.imports == (("concurrency_lint.parallel", "run_parallel"),)
+    assert result.fix.imports in (
+        (("concurrency_lint.parallel", "run_parallel"),),
+        (("concurrency_lint.parallel", "iter_parallel"),),
+    )
     text = apply_edits(source, result.fix.edits)
     compile(text, "example.py", "exec")
     return text, result.fix.safety
@@ -32,8 +39,9 @@ def fixed(code: str, rule: str = "CL101") -> tuple[str, Safety]:
 def test_reads_with_local_accumulation_are_a_safe_fix() -> None:
     text, safety = fixed(
         """
-        def load(paths):
+        def load(folder):
             out = {}
+            paths = sorted(folder.glob("*.txt"))
             for path in paths:
                 with open(path, "rb") as fh:
                     data = fh.read()
@@ -102,7 +110,7 @@ def test_several_values_come_back_as_a_tuple() -> None:
         "        total += len(text)\n    return names, total\n"
     )
     assert "return text.strip(), len(text)" in text
-    assert "for p, (text_strip, len_text), _error in run_parallel(" in text
+    assert "for p, (text_strip, len_text), _error in iter_parallel(" in text
 
 
 def test_two_rewrites_in_one_function_get_different_names() -> None:
@@ -141,7 +149,9 @@ def test_a_nest_becomes_one_batch_of_pairs() -> None:
 
 
 def test_comprehension_keeps_its_filter_and_kind() -> None:
-    text, safety = fixed("sizes = {p: len(open(p).read()) for p in PATHS if p}\n")
+    text, safety = fixed(
+        "PATHS = sorted(FOLDER.iterdir())\nsizes = {p: len(open(p).read()) for p in PATHS if p}\n"
+    )
     assert safety is Safety.SAFE
-    assert text.startswith("sizes = {p: len_result for p, len_result, _error in run_parallel(")
+    assert "\nsizes = {p: len_result for p, len_result, _error in run_parallel(" in text
     assert "lambda p: len(open(p).read()), [p for p in PATHS if p]" in text
