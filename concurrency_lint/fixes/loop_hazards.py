@@ -15,7 +15,7 @@ import libcst as cst
 
 from concurrency_lint.analysis.calls import argument_passed, string_value
 from concurrency_lint.analysis.definitions import module_index
-from concurrency_lint.analysis.io_detection import IoCall
+from concurrency_lint.analysis.io_detection import IoCall, calls_in
 from concurrency_lint.analysis.loop_body import BodyFacts, base_name, names_read
 from concurrency_lint.analysis.tree_walk import descendants
 from concurrency_lint.fixes.loop_safety import Qualify
@@ -77,6 +77,7 @@ _SUBPROCESS_RUNNERS = frozenset(
     }
 )
 _OPEN = frozenset({"builtins.open", "io.open"})
+_PATH_WRITES = frozenset({"write_text", "write_bytes", "touch"})
 _READ_MODES = frozenset({"r", "rb", "rt", "br", "tr"})
 _SCOPES = (cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _SESSION_OWNERS = frozenset({"Session", "Client", "session", "AsyncClient"})
@@ -175,33 +176,50 @@ def late_binding(
     return None
 
 
-def shared_resource(io_calls: Sequence[IoCall], per_item: set[str], qualify: Qualify) -> str | None:
+def shared_resource(
+    work: Sequence[cst.CSTNode], per_item: set[str], qualify: Qualify
+) -> str | None:
     """Why the iterations share a resource whose state they change (so are not
     independent): a stateful command in one working folder, a file written under a name
     that does not come from the item."""
-    for io in io_calls:
-        call = io.call
-        if io.label in _SUBPROCESS_RUNNERS or qualify(call.func) in _SUBPROCESS_RUNNERS:
-            program = _program(call)
-            if program in STATEFUL_COMMANDS:
-                cwd = argument_passed(call, "cwd", 99)
-                if cwd is None or not names_read(cwd.value) & per_item:
+    for node in work:
+        for call in calls_in(node):
+            name = qualify(call.func)
+            if name in _SUBPROCESS_RUNNERS:
+                program = _program(call)
+                cwd = argument_passed(call, "cwd", None)
+                if program in STATEFUL_COMMANDS and (
+                    cwd is None or not names_read(cwd.value) & per_item
+                ):
                     return (
                         f"every iteration runs `{program}` in the same working folder; its "
                         "runs depend on each other"
                     )
-        elif io.label in _OPEN:
-            path = argument_passed(call, "file", 0)
-            mode = argument_passed(call, "mode", 1)
-            writes = mode is not None and string_value(mode.value) not in _READ_MODES
-            if path is not None and writes and not names_read(path.value) & per_item:
-                return "every iteration writes the same file"
-        elif io.label.rpartition(".")[2] in ("write_text", "write_bytes", "touch", "unlink"):
-            func = call.func
-            receiver = func.value if isinstance(func, cst.Attribute) else None
-            if receiver is not None and not names_read(receiver) & per_item:
+            elif name in _OPEN:
+                path = argument_passed(call, "file", 0)
+                mode = argument_passed(call, "mode", 1)
+                writes = mode is not None and string_value(mode.value) not in _READ_MODES
+                if path is not None and writes and not names_read(path.value) & per_item:
+                    return "every iteration writes the same file"
+            elif _writes_shared_path(call, per_item):
                 return "every iteration writes the same file"
     return None
+
+
+def _writes_shared_path(call: cst.Call, per_item: set[str]) -> bool:
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in _PATH_WRITES:
+        return False
+    return not names_read(func.value) & per_item and _is_path(func.value)
+
+
+def _is_path(receiver: cst.BaseExpression) -> bool:
+    """``Path(...)`` or a name spelled like one (``tmp_path``, ``log_file``)."""
+    if isinstance(receiver, cst.Call):
+        func = receiver.func
+        return isinstance(func, cst.Name) and func.value in ("Path", "PurePath")
+    name = base_name(receiver) or ""
+    return any(word in name.lower() for word in ("path", "file", "tmp", "temp"))
 
 
 def shared_session(io_calls: Sequence[IoCall], per_item: set[str]) -> str | None:

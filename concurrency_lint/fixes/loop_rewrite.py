@@ -194,7 +194,7 @@ def _hazard(
     return (
         item_mutation(work, facts.targets)
         or late_binding(work, accumulation, facts)
-        or shared_resource(found.calls, per_item, site.qualify)
+        or shared_resource(work, per_item, site.qualify)
     )
 
 
