@@ -20,7 +20,7 @@ def command() -> None:
     try:
         from concurrency_lint.server import serve
     except ImportError as exc:
-        missing = exc.name or "pygls"
+        missing = (exc.name or "pygls").split(".")[0]
         fail(f"`conclint server` needs {missing}, which is not installed: {INSTALL_HINT}")
         return
     serve()

@@ -50,9 +50,7 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
     await lsp_client.shutdown_session()
 
 
-async def _diagnostics(
-    client: LanguageClient, uri: str, version: int
-) -> list[types.Diagnostic]:
+async def _diagnostics(client: LanguageClient, uri: str, version: int) -> list[types.Diagnostic]:
     """The diagnostics published for this version of the document (waits for them)."""
 
     async def published() -> list[types.Diagnostic]:
@@ -74,15 +72,15 @@ def _open(client: LanguageClient, path: Path, text: str, version: int = 1) -> st
 
 
 def _apply(text: str, edits: list[types.TextEdit]) -> str:
-    """The text after the edits (positions in UTF-16 units, as the client negotiated)."""
-    lines = text.splitlines(keepends=True) + [""]
+    """The text after the edits (ASCII texts here: UTF-16 units are characters)."""
+    lines = [*text.splitlines(keepends=True), ""]
 
     def offset(position: types.Position) -> int:
         return sum(len(line) for line in lines[: position.line]) + position.character
 
     for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
         text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
-        lines = text.splitlines(keepends=True) + [""]
+        lines = [*text.splitlines(keepends=True), ""]
     return text
 
 
@@ -228,7 +226,9 @@ async def test_save_checks_again_and_close_clears(client: LanguageClient, tmp_pa
     uri = _open(client, tmp_path / "job.py", FLAGGED)
     assert len(await _diagnostics(client, uri, 1)) == 1
     (tmp_path / "conclint.toml").write_text('ignore = ["CL201"]\n')
-    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri))
+    )
     assert await _diagnostics(client, uri, 1) == []  # the edited configuration applies
     client.text_document_did_close(
         types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
