@@ -12,15 +12,18 @@ from concurrency_lint.server.positions import Point, touches
 
 
 def hover_text(findings: Sequence[Finding], point: Point) -> str | None:
-    """Markdown for the findings at ``point``: each message, then its rule's documentation."""
+    """Markdown for the findings at ``point``: each message, then its rule's documentation
+    (once per rule)."""
     here = [finding for finding in findings if touches(finding.span, point, point)]
     if not here:
         return None
     parts = []
+    documented: set[str] = set()
     for finding in here:
         rule = rule_by_code(finding.code)
         text = f"**{finding.code} {finding.name}**: {finding.message}"
-        if rule is not None:
+        if rule is not None and finding.code not in documented:
+            documented.add(finding.code)
             text += "\n\n" + rule.documentation()
         parts.append(text)
     return "\n\n---\n\n".join(parts)

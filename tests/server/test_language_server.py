@@ -96,6 +96,16 @@ async def test_open_publishes_diagnostics_with_ranges_codes_and_severity(
     assert "timeout" in found.message
 
 
+async def test_ranges_count_utf16_units_after_non_ascii_text(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    text = 'import subprocess\nprint("🐍"); subprocess.run(["ls"])\n'
+    uri = _open(client, tmp_path / "snake.py", text)
+    [found] = await _diagnostics(client, uri, 1)
+    # `subprocess.run` starts at code point 12; the snake takes two UTF-16 units
+    assert found.range == types.Range(types.Position(1, 13), types.Position(1, 35))
+
+
 async def test_code_action_carries_the_fix_labelled_unsafe(
     client: LanguageClient, tmp_path: Path
 ) -> None:

@@ -84,3 +84,18 @@ def test_text_edits_leave_unchanged_lines_alone() -> None:
         (0, 0, "import x\n"),
         (3, 4, "D\n"),
     ]
+
+
+def test_hover_documents_each_rule_once() -> None:
+    from concurrency_lint.model import Finding
+    from concurrency_lint.server.hover import hover_text
+
+    findings = [
+        Finding("CL201", "subprocess-without-timeout", f"call {n}", "a.py", Span(1, 1, 1, 30))
+        for n in (1, 2)
+    ]
+    text = hover_text(findings, (0, 3))
+    assert text is not None
+    assert "call 1" in text and "call 2" in text
+    assert text.count("## Why is this bad?") == 1
+    assert hover_text(findings, (1, 0)) is None
