@@ -27,6 +27,9 @@ from concurrency_lint.report.text_format import plural
 @click.option("--statistics", is_flag=True, help="Print the fixes per rule instead of the diff.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary: no diff, no file list.")
 @click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even when findings remain (2 on error still)."
+)
+@click.option(
     "--stdin-filename",
     help="The file name for `-` (standard input): its configuration and per-file ignores.",
 )
@@ -43,6 +46,7 @@ def command(
     force_exclude: bool,
     statistics: bool,
     quiet: bool,
+    exit_zero: bool,
     stdin_filename: str | None,
 ) -> None:
     """Fix PATHS: print the diff of every fix; write nothing unless --apply.
@@ -71,7 +75,7 @@ def command(
         force_exclude=force_exclude,
     )
     if reading_stdin:
-        _fix_standard_input(stdin_filename or "-", config, options, statistics)
+        _fix_standard_input(stdin_filename or "-", config, options, statistics, exit_zero)
     with ProgressDisplay(enabled=not quiet, description="Checking") as progress:
         run = fix_paths(targets, config, options, progress.update)
     if run.files_scanned == 0:
@@ -83,11 +87,11 @@ def command(
         _print_changes(run, _stdout_wants_color())
     _print_problems(run)
     click.echo(summary(run, unsafe_fixes), err=True, nl=False)
-    sys.exit(exit_code(run))
+    sys.exit(exit_code(run, exit_zero))
 
 
 def _fix_standard_input(
-    display: str, config: Config, options: FixOptions, statistics: bool
+    display: str, config: Config, options: FixOptions, statistics: bool, exit_zero: bool
 ) -> None:
     """Standard input fixed onto standard output; everything else on standard error."""
     data = sys.stdin.buffer.read()
@@ -99,7 +103,7 @@ def _fix_standard_input(
         click.echo(fix_statistics(run), err=True, nl=False)
     _print_problems(run)
     click.echo(summary(run, options.unsafe), err=True, nl=False)
-    sys.exit(exit_code(run))
+    sys.exit(exit_code(run, exit_zero))
 
 
 def _stdout_wants_color() -> bool:
@@ -188,10 +192,13 @@ def _fixes(count: int, kind: str = "") -> str:
     return f"{count} {kind}{'fix' if count == 1 else 'fixes'}"
 
 
-def exit_code(run: FixRun) -> int:
-    """2 on error, 1 when changes are pending or findings remain, else 0."""
+def exit_code(run: FixRun, exit_zero: bool = False) -> int:
+    """2 on error, 1 when changes are pending or findings remain (unless ``exit_zero``),
+    else 0."""
     if run.errors or any(f.code == INTERNAL_ERROR[0] for f in run.findings_left):
         return 2
+    if exit_zero:
+        return 0
     if (run.changed_files and not run.applied) or run.findings_left:
         return 1
     return 0

@@ -126,3 +126,20 @@ def test_statistics_go_to_standard_error(project: Path) -> None:
     result = _fix_stdin(UNSAFE, "--unsafe-fixes", "--statistics")
     assert result.stdout == UNSAFE_FIXED
     assert "1  CL201  subprocess-without-timeout" in result.stderr
+
+
+def test_exit_zero_for_formatters_that_drop_output_on_failure(project: Path) -> None:
+    result = _fix_stdin(UNSAFE, "--exit-zero")
+    assert result.stdout == UNSAFE
+    assert result.exit_code == 0  # the finding remains, but the text is good to use
+
+
+def test_exit_zero_does_not_hide_errors(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(passes._FixLoop, "run", broken)
+    result = _fix_stdin(UNSAFE, "--unsafe-fixes", "--exit-zero")
+    assert result.stdout == UNSAFE
+    assert "not fixed: internal error: RuntimeError: boom" in result.stderr
+    assert result.exit_code == 2
