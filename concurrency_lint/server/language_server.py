@@ -62,6 +62,7 @@ class ConclintServer(LanguageServer):
             self.tell(problem, types.MessageType.Warning)
         self.settings = settings
         self.projects.forget()
+        self._told.clear()  # a problem that is still there is shown again
 
     def tell(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """Show a message once (a broken configuration is not repeated on every keystroke)."""
@@ -87,18 +88,22 @@ class ConclintServer(LanguageServer):
         self.checks.pop(uri, None)
 
     async def _check_later(self, uri: str, delay: float) -> None:
-        if delay:
-            await asyncio.sleep(delay)
-        document = self.workspace.get_text_document(uri)
-        version = document.version
         try:
+            if delay:
+                await asyncio.sleep(delay)
+            document = self.workspace.get_text_document(uri)
+            version = document.version
             check = await self.run_in_worker(self._check, uri, document.source, version)
+            if document.version != version or uri not in self.workspace.text_documents:
+                return  # changed (another check is on its way) or closed meanwhile
+            self.publish(check)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a server bug: logged for the editor's log, the server goes on
+            logger.exception("checking %s failed", uri)
         finally:
             if self._pending.get(uri) is asyncio.current_task():
                 del self._pending[uri]
-        if document.version != version or uri not in self.workspace.text_documents:
-            return  # changed (another check is on its way) or closed meanwhile
-        self.publish(check)
 
     async def current_check(self, uri: str) -> DocumentCheck | None:
         """The check of the document as it is now (checked again when it has changed)."""

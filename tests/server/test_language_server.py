@@ -38,7 +38,7 @@ def _server_command() -> list[str]:
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=_server_command()))
 async def client(lsp_client: LanguageClient, tmp_path: Path):
-    await lsp_client.initialize_session(
+    lsp_client.initialize_result = await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
             root_uri=tmp_path.as_uri(),
@@ -82,6 +82,24 @@ def _apply(text: str, edits: list[types.TextEdit]) -> str:
         text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
         lines = [*text.splitlines(keepends=True), ""]
     return text
+
+
+async def test_initialize_announces_the_features(client: LanguageClient) -> None:
+    result: types.InitializeResult = client.initialize_result  # type: ignore[attr-defined]
+    assert result.server_info is not None and result.server_info.name == "conclint"
+    capabilities = result.capabilities
+    assert capabilities.hover_provider
+    code_actions = capabilities.code_action_provider
+    assert isinstance(code_actions, types.CodeActionOptions)
+    assert code_actions.resolve_provider
+    assert list(code_actions.code_action_kinds or ()) == [
+        types.CodeActionKind.QuickFix,
+        "source.fixAll.conclint",
+    ]
+    sync = capabilities.text_document_sync
+    assert isinstance(sync, types.TextDocumentSyncOptions)
+    assert sync.open_close and sync.save
+    assert sync.change == types.TextDocumentSyncKind.Incremental
 
 
 async def test_open_publishes_diagnostics_with_ranges_codes_and_severity(
