@@ -12,7 +12,8 @@ import click
 from concurrency_lint.cli.options import engine_options, rule_selection_options
 from concurrency_lint.cli.progress import ProgressDisplay
 from concurrency_lint.cli.settings import check_paths, load_settings, split_codes
-from concurrency_lint.fixes.apply import FixOptions, FixRun, fix_paths, unified_diff
+from concurrency_lint.config import Config
+from concurrency_lint.fixes.apply import FixOptions, FixRun, fix_data, fix_paths, unified_diff
 from concurrency_lint.model import INTERNAL_ERROR, Safety
 from concurrency_lint.report.text_format import plural
 
@@ -25,6 +26,13 @@ from concurrency_lint.report.text_format import plural
 @engine_options
 @click.option("--statistics", is_flag=True, help="Print the fixes per rule instead of the diff.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary: no diff, no file list.")
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even when findings remain (2 on error still)."
+)
+@click.option(
+    "--stdin-filename",
+    help="The file name for `-` (standard input): its configuration and per-file ignores.",
+)
 def command(
     paths: tuple[Path, ...],
     apply_fixes: bool,
@@ -38,14 +46,21 @@ def command(
     force_exclude: bool,
     statistics: bool,
     quiet: bool,
+    exit_zero: bool,
+    stdin_filename: str | None,
 ) -> None:
     """Fix PATHS: print the diff of every fix; write nothing unless --apply.
 
     Safe fixes keep behaviour; --unsafe-fixes adds those that may change it (new
     timeouts, a thread pool swapped for processes). Exit 0 when clean, 1 when changes
     are pending or findings remain, 2 on error.
+
+    `conclint fix -` reads standard input and prints the fixed text (all of it, fixed
+    or not) on standard output; the summary goes to standard error. Exit 0 when the
+    fixed text is clean, 1 when findings remain, 2 on error.
     """
-    targets = check_paths(paths or (Path("."),))
+    reading_stdin = paths == (Path("-"),)
+    targets = [Path(stdin_filename or ".")] if reading_stdin else check_paths(paths or (Path("."),))
     config = load_settings(targets, config_file).with_overrides(
         select=split_codes(select, "--select"),
         ignore=split_codes(ignore, "--ignore"),
@@ -59,6 +74,8 @@ def command(
         jobs=config.jobs,
         force_exclude=force_exclude,
     )
+    if reading_stdin:
+        _fix_standard_input(stdin_filename or "-", config, options, statistics, exit_zero)
     with ProgressDisplay(enabled=not quiet, description="Checking") as progress:
         run = fix_paths(targets, config, options, progress.update)
     if run.files_scanned == 0:
@@ -70,7 +87,23 @@ def command(
         _print_changes(run, _stdout_wants_color())
     _print_problems(run)
     click.echo(summary(run, unsafe_fixes), err=True, nl=False)
-    sys.exit(exit_code(run))
+    sys.exit(exit_code(run, exit_zero))
+
+
+def _fix_standard_input(
+    display: str, config: Config, options: FixOptions, statistics: bool, exit_zero: bool
+) -> None:
+    """Standard input fixed onto standard output; everything else on standard error."""
+    data = sys.stdin.buffer.read()
+    run, fixed = fix_data(display, data, config, options)
+    stdout = sys.stdout.buffer
+    stdout.write(fixed)
+    stdout.flush()
+    if statistics:
+        click.echo(fix_statistics(run), err=True, nl=False)
+    _print_problems(run)
+    click.echo(summary(run, options.unsafe), err=True, nl=False)
+    sys.exit(exit_code(run, exit_zero))
 
 
 def _stdout_wants_color() -> bool:
@@ -159,10 +192,13 @@ def _fixes(count: int, kind: str = "") -> str:
     return f"{count} {kind}{'fix' if count == 1 else 'fixes'}"
 
 
-def exit_code(run: FixRun) -> int:
-    """2 on error, 1 when changes are pending or findings remain, else 0."""
+def exit_code(run: FixRun, exit_zero: bool = False) -> int:
+    """2 on error, 1 when changes are pending or findings remain (unless ``exit_zero``),
+    else 0."""
     if run.errors or any(f.code == INTERNAL_ERROR[0] for f in run.findings_left):
         return 2
+    if exit_zero:
+        return 0
     if (run.changed_files and not run.applied) or run.findings_left:
         return 1
     return 0

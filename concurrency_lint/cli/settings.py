@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from concurrency_lint.checking.registry import known_codes
+from concurrency_lint.checking.registry import known_codes, validate_rule_options
 from concurrency_lint.config import (
     Config,
     ConfigError,
@@ -42,24 +42,11 @@ def load_settings(paths: list[Path], config_file: Path | None) -> Config:
     try:
         config = load_config(source, known_codes())
         if config.rule_options:
-            _validate_rule_options(config)
+            validate_rule_options(config)
     except ConfigError as exc:
         fail(str(exc))
         raise  # unreachable
     return config
-
-
-def _validate_rule_options(config: Config) -> None:
-    from concurrency_lint.checking.registry import rule_by_code
-    from concurrency_lint.checking.rule import option_errors
-
-    for code, options in config.rule_options:
-        rule = rule_by_code(code)
-        if rule is None:  # an engine code: it has no options
-            raise ConfigError(f"{config.source}: `rules.{code}`: {code} has no options")
-        errors = option_errors(rule, dict(options))
-        if errors:
-            raise ConfigError(f"{config.source}: `rules.{code}`: " + "; ".join(errors))
 
 
 def check_paths(paths: tuple[Path, ...]) -> list[Path]:
