@@ -56,6 +56,12 @@ APPLICATIONS = {
     "twine": ("7.0.0", "package upload CLI (requests)"),
     "tldr": ("3.4.4", "man-page summaries CLI (urllib)"),
     "waybackpy": ("3.0.6", "Wayback Machine client CLI (requests)"),
+    "autopep8": ("2.3.2", "code formatter CLI (multiprocessing pool)"),
+    "flake8": ("7.5.0", "linter CLI (multiprocessing pool)"),
+    "yapf": ("0.43.0", "code formatter CLI (process pool)"),
+    "img2dataset": ("1.47.0", "image dataset downloader (process and thread pools)"),
+    "icrawler": ("0.6.10", "image crawler (thread pools, requests)"),
+    "ffmpeg-normalize": ("1.43.0", "audio normalisation CLI (subprocess)"),
 }
 
 
