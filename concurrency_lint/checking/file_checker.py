@@ -29,6 +29,7 @@ from concurrency_lint.model import (
     Fix,
     Span,
 )
+from concurrency_lint.sources import lines as python_lines
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.markdown import python_blocks
 from concurrency_lint.sources.parsing import (
@@ -42,7 +43,6 @@ from concurrency_lint.sources.pruning import (
     PRUNE_ABOVE_CHARS,
     PrunedModule,
     prune_module,
-    split_lines,
 )
 from concurrency_lint.sources.syntax_check import (
     SyntaxProblem,
@@ -202,8 +202,8 @@ class FileChecker:
         if not context.reports:
             return findings
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        lines = text.splitlines()
-        source_lines = split_lines(text)
+        lines = python_lines.source_lines(text)
+        source_lines = python_lines.split_lines(text)
         for report in context.reports:
             finding = _to_finding(report, path, module, positions, offset, markdown, source_lines)
             statement_line = (
