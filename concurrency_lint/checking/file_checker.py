@@ -84,8 +84,8 @@ class FileChecker:
         if ignores_whole_file(text):
             return FileResult(path)
         rules = self._rules_for(path)
-        if not rules:
-            return FileResult(path)
+        if not rules and not self._reports_syntax_errors(path):
+            return FileResult(path)  # with no rule, only the syntax check could report
         if not markdown:
             return self._result(
                 path, self._check_snippet(path, text, rules, SnippetOffset(), markdown=False)
@@ -105,6 +105,11 @@ class FileChecker:
     def _rules_for(self, path: str) -> tuple[type[Rule], ...]:
         ignored = ignored_for_path(path, self.config, self._all_codes)
         return tuple(rule for rule in self.rules if rule.CODE not in ignored)
+
+    def _reports_syntax_errors(self, path: str) -> bool:
+        return SYNTAX_ERROR[0] in self.enabled_codes and SYNTAX_ERROR[0] not in (
+            ignored_for_path(path, self.config, self._all_codes)
+        )
 
     def _result(self, path: str, findings: list[Finding]) -> FileResult:
         ignored = ignored_for_path(path, self.config, self._all_codes)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from concurrency_lint.checking.cache import ResultCache, content_digest
+from concurrency_lint.checking.selection import reported_engine_findings
 from concurrency_lint.checking.suppressions import ignores_whole_file
 from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, UNREADABLE_FILE, FileResult, Finding, Span
@@ -86,7 +87,7 @@ def scan_paths(
                 cache.put(job.display, job.digest, result)
     if cache is not None:
         cache.save()
-    ordered = tuple(results[key] for key in sorted(results))
+    ordered = tuple(_reported(results[key], config) for key in sorted(results))
     return ScanOutcome(ordered, len(files))
 
 
@@ -237,6 +238,12 @@ def _guarded_check(checker: FileChecker, display: str, data: bytes, markdown: bo
         return _file_finding(
             INTERNAL_ERROR, f"internal error: {type(exc).__name__}: {exc}", display
         )
+
+
+def _reported(result: FileResult, config: Config) -> FileResult:
+    """The result without the engine findings (unreadable files...) the user ignores."""
+    kept = reported_engine_findings(result.findings, result.path, config)
+    return result if kept == result.findings else FileResult(result.path, kept)
 
 
 def _file_finding(kind: tuple[str, str], message: str, display: str) -> FileResult:
