@@ -18,6 +18,7 @@ from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, RuleInfo, ScanReport
 from concurrency_lint.report import FORMATS, NEEDS_RULE_DOCS, render
 from concurrency_lint.report.text_format import format_finding
+from concurrency_lint.sources.discovery import excluded_by_config
 
 # Formats meant for people; the others are read by machines and never get escape codes.
 _COLOR_FORMATS = frozenset({"text", "table"})
@@ -75,10 +76,13 @@ def scan_command(
     if reading_stdin:
         name = stdin_filename or "-"
         data = sys.stdin.buffer.read()
-        result = scan_bytes(
-            name, data, config, markdown=name.lower().endswith((".md", ".markdown"))
-        )
-        outcome = ScanOutcome((result,), 1)
+        if force_exclude and stdin_filename and excluded_by_config(Path(stdin_filename), config):
+            outcome = ScanOutcome((), 0)  # as a walk would: an excluded file is not checked
+        else:
+            result = scan_bytes(
+                name, data, config, markdown=name.lower().endswith((".md", ".markdown"))
+            )
+            outcome = ScanOutcome((result,), 1)
     else:
         options = ScanOptions(
             jobs=config.jobs,

@@ -70,9 +70,12 @@ class Discovery:
         self.problems: list[DiscoveryProblem] = []
         self._seen_dirs: set[tuple[int, int]] = set()
         self._seen_files: set[str] = set()
+        self._gitignore_cache: dict[Path, GitIgnore | None] = {}
 
     def run(self, paths: list[Path]) -> tuple[list[SourceFile], list[DiscoveryProblem]]:
         for path in paths:
+            if self.force_exclude and self.excludes_named_path(path):
+                continue
             if path.is_dir():
                 self._walk(path, self._gitignores_above(path))
             else:
@@ -82,9 +85,33 @@ class Discovery:
 
     # ---- internals -----------------------------------------------------------------------
 
+    def excludes_named_path(self, path: Path) -> bool:
+        """Whether a walk would never reach ``path``: an exclude pattern (or a ``.gitignore``)
+        matches it or one of the folders it sits in, up to the project root.
+
+        ``--force-exclude`` asks this of every path on the command line and of
+        ``--stdin-filename``, so ``build/gen.py`` is excluded when ``build`` is.
+        """
+        absolute = Path(os.path.abspath(path))  # as named: a symbolic link is not followed
+        root = Path(os.path.abspath(self.config.root))
+        if absolute == root:
+            return False
+        chain = [absolute]
+        for parent in absolute.parents:
+            if parent == root or parent == parent.parent:
+                break
+            chain.append(parent)
+        if any(self._excluded_entry(part.name, str(part)) for part in chain):
+            return True
+        gitignores = self._gitignores_above(absolute)
+        if not gitignores:
+            return False
+        is_dir = os.path.isdir(absolute)
+        return any(
+            is_ignored(part, is_dir or part != absolute, gitignores) for part in reversed(chain)
+        )
+
     def _add_explicit(self, path: Path) -> None:
-        if self.force_exclude and self._excluded(path):
-            return
         markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
         if markdown and not self.include_markdown:
             return
@@ -99,9 +126,6 @@ class Discovery:
         suffix = os.path.splitext(name)[1].lower()
         return suffix in PYTHON_SUFFIXES or (self.include_markdown and suffix in MARKDOWN_SUFFIXES)
 
-    def _excluded(self, path: Path) -> bool:
-        return self._excluded_entry(path.name, str(path.absolute()))
-
     def _gitignores_above(self, folder: Path) -> list[GitIgnore]:
         """``.gitignore`` files from the repository root down to ``folder``'s parent."""
         folder = folder.absolute()
@@ -112,8 +136,14 @@ class Discovery:
                 break
         else:
             return []
-        loaded = (GitIgnore.load(parent) for parent in reversed(chain))
+        loaded = (self._load_gitignore(parent) for parent in reversed(chain))
         return [ignore for ignore in loaded if ignore is not None]
+
+    def _load_gitignore(self, folder: Path) -> GitIgnore | None:
+        """The folder's ``.gitignore``, read once however many named paths sit below it."""
+        if folder not in self._gitignore_cache:
+            self._gitignore_cache[folder] = GitIgnore.load(folder)
+        return self._gitignore_cache[folder]
 
     def _walk(self, folder: Path, gitignores: list[GitIgnore]) -> None:
         """Walk ``folder`` on plain strings: a tree has far more entries than sources, and
@@ -181,6 +211,11 @@ class Discovery:
         if match(os.path.normcase(name)):
             return True
         return match(os.path.normcase(_below(absolute, self._root_prefix))) is not None
+
+
+def excluded_by_config(path: Path, config: Config) -> bool:
+    """Whether ``--force-exclude`` leaves out ``path`` (``--stdin-filename``, a named file)."""
+    return Discovery(config, include_markdown=True, force_exclude=True).excludes_named_path(path)
 
 
 def _describe(exc: OSError) -> str:
