@@ -22,6 +22,7 @@ from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, UNREADABLE_FILE, FileResult, Finding, Span
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.discovery import Discovery, SourceFile
+from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 if TYPE_CHECKING:
     from concurrency_lint.checking.file_checker import FileChecker
@@ -103,11 +104,9 @@ def _prepare(
 ) -> tuple[FileResult | None, _Pending | None]:
     """A cached or trivially empty result, or the job of parsing the file."""
     try:
-        data = source.path.read_bytes()
-    except OSError as exc:
-        return _file_finding(
-            UNREADABLE_FILE, f"cannot read: {exc.strerror or exc}", source.display
-        ), None
+        data = read_regular_file(source.path)
+    except UnreadablePath as exc:
+        return _file_finding(UNREADABLE_FILE, str(exc), source.display), None
     digest = content_digest(data)
     if cache is not None:
         cached = cache.get(source.display, digest)

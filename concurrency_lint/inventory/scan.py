@@ -19,6 +19,7 @@ from concurrency_lint.inventory.model import FileInventory, Inventory
 from concurrency_lint.inventory.prefilter import may_use_concurrency
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.discovery import Discovery, SourceFile
+from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,9 @@ def _prepare(
 ) -> FileInventory | None:
     """A result known without parsing, or None after queueing the file as a job."""
     try:
-        data = source.path.read_bytes()
-    except OSError as exc:
-        return FileInventory(source.display, problem=f"cannot read: {exc.strerror or exc}")
+        data = read_regular_file(source.path)
+    except UnreadablePath as exc:
+        return FileInventory(source.display, problem=str(exc))
     digest = content_digest(data)
     if cache is not None:
         cached = cache.get(source.display, digest)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from concurrency_lint.config import Config
+from concurrency_lint.sources.display_names import escape_name, unescape_name
+from concurrency_lint.sources.file_reading import describe_os_error, special_file_problem
 from concurrency_lint.sources.gitignore import GitIgnore, is_ignored
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -33,9 +36,16 @@ class DiscoveryProblem:
 
 
 def display_path(path: Path) -> str:
-    """Relative to the working folder when below it, with forward slashes."""
+    """Relative to the working folder when below it, with forward slashes, escaped."""
     absolute = str(path.absolute())
-    return "." if absolute == str(Path.cwd()) else _below(absolute, _folder_prefix(Path.cwd()))
+    if absolute == str(Path.cwd()):
+        return "."
+    return escape_name(_below(absolute, _folder_prefix(Path.cwd())))
+
+
+def source_path(display: str) -> Path:
+    """The file a display path (:func:`display_path`) names."""
+    return Path(unescape_name(display))
 
 
 def _folder_prefix(folder: Path) -> str:
@@ -76,10 +86,18 @@ class Discovery:
         for path in paths:
             if self.force_exclude and self.excludes_named_path(path):
                 continue
-            if path.is_dir():
+            try:
+                mode = os.stat(path).st_mode
+            except OSError as exc:  # a broken link, a link loop, a folder that cannot be searched
+                self.problems.append(DiscoveryProblem(display_path(path), _describe(exc)))
+                continue
+            if stat.S_ISDIR(mode):
                 self._walk(path, self._gitignores_above(path))
-            else:
+            elif stat.S_ISREG(mode):
                 self._add_explicit(path)
+            else:
+                problem = special_file_problem(mode) or "not a regular file"
+                self.problems.append(DiscoveryProblem(display_path(path), problem))
         self.files.sort(key=lambda source: source.display)
         return self.files, self.problems
 
@@ -193,17 +211,29 @@ class Discovery:
                     self._add(
                         SourceFile(Path(entry.path), self._display(entry.path), markdown=True)
                     )
-            elif entry.is_symlink() and suffix in PYTHON_SUFFIXES:
-                try:
-                    os.stat(entry.path)
-                except OSError as exc:
-                    self.problems.append(
-                        DiscoveryProblem(self._display(entry.path), _describe(exc))
-                    )
+            else:
+                self._add_unusual(entry, suffix)
+
+    def _add_unusual(self, entry: os.DirEntry[str], suffix: str) -> None:
+        """A symbolic link or a special file with a source suffix: a regular file it leads
+        to is added, anything else (broken link, loop, FIFO, device, socket) is a problem."""
+        if suffix in MARKDOWN_SUFFIXES and not self.include_markdown:
+            return
+        try:
+            mode = os.stat(entry.path).st_mode
+        except OSError as exc:
+            self.problems.append(DiscoveryProblem(self._display(entry.path), _describe(exc)))
+            return
+        problem = special_file_problem(mode)
+        if problem is not None:
+            self.problems.append(DiscoveryProblem(self._display(entry.path), problem))
+            return
+        markdown = suffix in MARKDOWN_SUFFIXES
+        self._add(SourceFile(Path(entry.path), self._display(entry.path), markdown))
 
     def _display(self, absolute: str) -> str:
         """:func:`display_path` for an absolute path string below the walk."""
-        return _below(absolute, self._cwd_prefix)
+        return escape_name(_below(absolute, self._cwd_prefix))
 
     def _excluded_entry(self, name: str, absolute: str) -> bool:
         """Whether an exclude glob matches the name or the path below the project root."""
@@ -219,5 +249,4 @@ def excluded_by_config(path: Path, config: Config) -> bool:
 
 
 def _describe(exc: OSError) -> str:
-    reason = exc.strerror or str(exc)
-    return f"cannot read: {reason}"
+    return describe_os_error(exc)
