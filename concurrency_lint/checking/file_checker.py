@@ -93,11 +93,8 @@ class FileChecker:
         findings: list[Finding] = []
         for block in python_blocks(text):
             offset = SnippetOffset(block.first_line - 1, block.indent)
-            findings.extend(
-                f
-                for f in self._check_snippet(path, block.code, rules, offset, markdown=True)
-                if f.code != SYNTAX_ERROR[0]  # prose snippets need not be complete programs
-            )
+            # A block that does not parse is CL001 on its real line: a reader would see it.
+            findings.extend(self._check_snippet(path, block.code, rules, offset, markdown=True))
         return self._result(path, findings)
 
     # ---- internals -----------------------------------------------------------------------
@@ -125,8 +122,6 @@ class FileChecker:
         markdown: bool,
     ) -> list[Finding]:
         triggered = tuple(rule for rule in rules if rule.is_triggered(text, self.config))
-        if not triggered and markdown:
-            return []
         outcome: list[list[Finding]] = []
         failure: list[BaseException] = []
 

@@ -127,15 +127,9 @@ def _check_all(
     from concurrency_lint.checking.file_checker import FileChecker
 
     checker = FileChecker(config)
-    triggers = checker.trigger_tokens()
-    to_parse = []
+    # Every file gets at least the interpreter's syntax check (Markdown: of each block).
+    to_parse = list(pending)
     done = total - len(pending)
-    for job in pending:
-        if job.markdown and not any(token in job.text for token in triggers):
-            done += 1
-            yield job, FileResult(job.display)
-        else:  # Python files without triggers still get the interpreter's syntax check
-            to_parse.append(job)
     workers = min(jobs or os.cpu_count() or 1, len(to_parse))
     if workers <= 1 or len(to_parse) < IN_PROCESS_LIMIT:
         for job in to_parse:

@@ -80,7 +80,7 @@ def _prepare(
         text = decode_source(data).text
     except UndecodableSource as exc:
         return FileInventory(source.display, problem=str(exc))
-    if not may_use_concurrency(text):
+    if not source.markdown and not may_use_concurrency(text):  # blocks get a syntax check
         result = FileInventory(source.display)
         if cache is not None:  # a warm run then only reads and hashes the file
             cache.put(source.display, digest, result)  # type: ignore[arg-type]
