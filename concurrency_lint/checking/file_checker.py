@@ -65,10 +65,6 @@ class FileChecker:
         self.rules: tuple[type[Rule], ...] = tuple(rule for rule in rules if rule.CODE in codes)
         self._all_codes = sorted(known_codes())
 
-    def trigger_tokens(self) -> frozenset[str]:
-        """Text any enabled rule needs to see before a file is worth parsing."""
-        return frozenset(token for rule in self.rules for token in rule.TRIGGERS)
-
     # ---- entry points --------------------------------------------------------------------
 
     def check_bytes(self, path: str, data: bytes, markdown: bool = False) -> FileResult:
