@@ -131,7 +131,7 @@ class Config:
 
 def find_config_file(start: Path) -> Path | None:
     """The nearest ``conclint.toml`` or ``pyproject.toml`` with ``[tool.conclint]``."""
-    start = start.resolve()
+    start = Path(os.path.realpath(start))  # never raises, even on a symbolic link loop
     folder = start if start.is_dir() else start.parent
     for candidate_dir in (folder, *folder.parents):
         own = candidate_dir / "conclint.toml"

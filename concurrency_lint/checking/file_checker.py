@@ -29,6 +29,7 @@ from concurrency_lint.model import (
     Fix,
     Span,
 )
+from concurrency_lint.sources import lines as python_lines
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.markdown import python_blocks
 from concurrency_lint.sources.parsing import (
@@ -42,7 +43,6 @@ from concurrency_lint.sources.pruning import (
     PRUNE_ABOVE_CHARS,
     PrunedModule,
     prune_module,
-    split_lines,
 )
 
 
@@ -61,10 +61,6 @@ class FileChecker:
         self.rules: tuple[type[Rule], ...] = tuple(rule for rule in rules if rule.CODE in codes)
         self._all_codes = sorted(known_codes())
 
-    def trigger_tokens(self) -> frozenset[str]:
-        """Text any enabled rule needs to see before a file is worth parsing."""
-        return frozenset(token for rule in self.rules for token in rule.TRIGGERS)
-
     # ---- entry points --------------------------------------------------------------------
 
     def check_bytes(self, path: str, data: bytes, markdown: bool = False) -> FileResult:
@@ -80,8 +76,8 @@ class FileChecker:
         if ignores_whole_file(text):
             return FileResult(path)
         rules = self._rules_for(path)
-        if not rules:
-            return FileResult(path)
+        if not rules and not self._reports_syntax_errors(path):
+            return FileResult(path)  # with no rule, only the syntax check could report
         if not markdown:
             return self._result(
                 path, self._check_snippet(path, text, rules, SnippetOffset(), markdown=False)
@@ -89,11 +85,8 @@ class FileChecker:
         findings: list[Finding] = []
         for block in python_blocks(text):
             offset = SnippetOffset(block.first_line - 1, block.indent)
-            findings.extend(
-                f
-                for f in self._check_snippet(path, block.code, rules, offset, markdown=True)
-                if f.code != SYNTAX_ERROR[0]  # prose snippets need not be complete programs
-            )
+            # A block that does not parse is CL001 on its real line: a reader would see it.
+            findings.extend(self._check_snippet(path, block.code, rules, offset, markdown=True))
         return self._result(path, findings)
 
     # ---- internals -----------------------------------------------------------------------
@@ -101,6 +94,11 @@ class FileChecker:
     def _rules_for(self, path: str) -> tuple[type[Rule], ...]:
         ignored = ignored_for_path(path, self.config, self._all_codes)
         return tuple(rule for rule in self.rules if rule.CODE not in ignored)
+
+    def _reports_syntax_errors(self, path: str) -> bool:
+        return SYNTAX_ERROR[0] in self.enabled_codes and SYNTAX_ERROR[0] not in (
+            ignored_for_path(path, self.config, self._all_codes)
+        )
 
     def _result(self, path: str, findings: list[Finding]) -> FileResult:
         ignored = ignored_for_path(path, self.config, self._all_codes)
@@ -116,8 +114,6 @@ class FileChecker:
         markdown: bool,
     ) -> list[Finding]:
         triggered = tuple(rule for rule in rules if rule.is_triggered(text, self.config))
-        if not triggered and markdown:
-            return []
         outcome: list[list[Finding]] = []
         failure: list[BaseException] = []
 
@@ -193,8 +189,8 @@ class FileChecker:
         if not context.reports:
             return findings
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        lines = text.splitlines()
-        source_lines = split_lines(text)
+        lines = python_lines.source_lines(text)
+        source_lines = python_lines.split_lines(text)
         for report in context.reports:
             finding = _to_finding(report, path, module, positions, offset, markdown, source_lines)
             statement_line = (

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from concurrency_lint.checking.cache import ResultCache, content_digest
+from concurrency_lint.checking.selection import reported_engine_findings
 from concurrency_lint.checking.suppressions import ignores_whole_file
 from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, UNREADABLE_FILE, FileResult, Finding, Span
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.discovery import Discovery, SourceFile
+from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 if TYPE_CHECKING:
     from concurrency_lint.checking.file_checker import FileChecker
@@ -82,7 +84,7 @@ def scan_paths(
                 cache.put(job.display, job.digest, result)
     if cache is not None:
         cache.save()
-    ordered = tuple(results[key] for key in sorted(results))
+    ordered = tuple(_reported(results[key], config) for key in sorted(results))
     return ScanOutcome(ordered, len(files))
 
 
@@ -98,11 +100,9 @@ def _prepare(
 ) -> tuple[FileResult | None, _Pending | None]:
     """A cached or trivially empty result, or the job of parsing the file."""
     try:
-        data = source.path.read_bytes()
-    except OSError as exc:
-        return _file_finding(
-            UNREADABLE_FILE, f"cannot read: {exc.strerror or exc}", source.display
-        ), None
+        data = read_regular_file(source.path)
+    except UnreadablePath as exc:
+        return _file_finding(UNREADABLE_FILE, str(exc), source.display), None
     digest = content_digest(data)
     if cache is not None:
         cached = cache.get(source.display, digest)
@@ -123,15 +123,9 @@ def _check_all(
     from concurrency_lint.checking.file_checker import FileChecker
 
     checker = FileChecker(config)
-    triggers = checker.trigger_tokens()
-    to_parse = []
+    # Every file gets at least the interpreter's syntax check (Markdown: of each block).
+    to_parse = list(pending)
     done = total - len(pending)
-    for job in pending:
-        if job.markdown and not any(token in job.text for token in triggers):
-            done += 1
-            yield job, FileResult(job.display)
-        else:  # Python files without triggers still get the interpreter's syntax check
-            to_parse.append(job)
     workers = min(jobs or os.cpu_count() or 1, len(to_parse))
     if workers <= 1 or len(to_parse) < IN_PROCESS_LIMIT:
         for job in to_parse:
@@ -233,6 +227,12 @@ def _guarded_check(checker: FileChecker, display: str, data: bytes, markdown: bo
         return _file_finding(
             INTERNAL_ERROR, f"internal error: {type(exc).__name__}: {exc}", display
         )
+
+
+def _reported(result: FileResult, config: Config) -> FileResult:
+    """The result without the engine findings (unreadable files...) the user ignores."""
+    kept = reported_engine_findings(result.findings, result.path, config)
+    return result if kept == result.findings else FileResult(result.path, kept)
 
 
 def _file_finding(kind: tuple[str, str], message: str, display: str) -> FileResult:

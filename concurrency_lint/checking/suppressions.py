@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from concurrency_lint.sources.lines import source_lines
+
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
 _IGNORE = re.compile(r"#\s*conclint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?(?!-)", re.I)
 _IGNORE_FILE = re.compile(r"#\s*conclint:\s*ignore-file\b", re.I)
@@ -39,7 +41,7 @@ def ignores_whole_file(text: str) -> bool:
     """``# conclint: ignore-file`` among the comments before the first statement."""
     if "ignore-file" not in text:
         return False
-    for line in text.splitlines():
+    for line in source_lines(text):
         stripped = line.strip()
         if not stripped:
             continue

@@ -16,6 +16,7 @@ from concurrency_lint.config import Config
 from concurrency_lint.fixes.apply import FixOptions, FixRun, fix_data, fix_paths, unified_diff
 from concurrency_lint.model import INTERNAL_ERROR, Safety
 from concurrency_lint.report.text_format import plural
+from concurrency_lint.sources.lines import split_lines
 
 
 @click.command("fix")
@@ -132,7 +133,7 @@ _LINE_STYLES = (
 def colored_diff(diff: str) -> str:
     """The diff with ANSI colours: additions green, removals red, hunk headers cyan."""
     lines = []
-    for line in diff.splitlines(keepends=True):
+    for line in split_lines(diff):
         body = line.rstrip("\n")
         style = next((s for prefix, s in _LINE_STYLES if body.startswith(prefix)), None)
         lines.append((click.style(body, **style) if style else body) + line[len(body) :])

@@ -18,6 +18,8 @@ from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, RuleInfo, ScanReport
 from concurrency_lint.report import FORMATS, NEEDS_RULE_DOCS, render
 from concurrency_lint.report.text_format import format_finding
+from concurrency_lint.sources.discovery import excluded_by_config
+from concurrency_lint.sources.display_names import escape_name
 
 # Formats meant for people; the others are read by machines and never get escape codes.
 _COLOR_FORMATS = frozenset({"text", "table"})
@@ -73,12 +75,15 @@ def scan_command(
         include_markdown=include_markdown,
     )
     if reading_stdin:
-        name = stdin_filename or "-"
+        name = escape_name(stdin_filename or "-")
         data = sys.stdin.buffer.read()
-        result = scan_bytes(
-            name, data, config, markdown=name.lower().endswith((".md", ".markdown"))
-        )
-        outcome = ScanOutcome((result,), 1)
+        if force_exclude and stdin_filename and excluded_by_config(Path(stdin_filename), config):
+            outcome = ScanOutcome((), 0)  # as a walk would: an excluded file is not checked
+        else:
+            result = scan_bytes(
+                name, data, config, markdown=name.lower().endswith((".md", ".markdown"))
+            )
+            outcome = ScanOutcome((result,), 1)
     else:
         options = ScanOptions(
             jobs=config.jobs,
@@ -88,8 +93,8 @@ def scan_command(
         )
         with ProgressDisplay(enabled=not quiet) as progress:
             outcome = scan_paths(targets, config, options, progress.update)
-        if outcome.files_scanned == 0:
-            where = ", ".join(str(path) for path in targets)
+        if outcome.files_scanned == 0 and not outcome.results:
+            where = ", ".join(escape_name(str(path)) for path in targets)
             click.echo(f"conclint: no Python files found under {where}", err=True)
     color = output_file is None and stdout_wants_color()
     text = (

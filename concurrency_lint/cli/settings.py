@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from concurrency_lint.config import (
     load_config,
     validate_codes,
 )
+from concurrency_lint.sources.display_names import escape_name
 
 
 def fail(message: str) -> None:
@@ -50,8 +52,18 @@ def load_settings(paths: list[Path], config_file: Path | None) -> Config:
 
 
 def check_paths(paths: tuple[Path, ...]) -> list[Path]:
-    """The paths, each of which must exist."""
-    missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
+    """The paths, each of which must exist (one that cannot be read is the scan's CL002)."""
+    missing = [escape_name(str(path)) for path in paths if _missing(path)]
     if missing:
         fail("no such file or directory: " + ", ".join(missing))
     return list(paths)
+
+
+def _missing(path: Path) -> bool:
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False  # there, but not readable: reported as a finding
+    return False

@@ -15,21 +15,23 @@ from concurrency_lint.sources.parsing import SnippetOffset, parse_snippet, run_w
 
 def inventory_of_text(path: str, text: str, markdown: bool = False) -> FileInventory:
     """The uses in one file; a file that does not parse is a problem, never an exception."""
-    if not may_use_concurrency(text):
+    if not markdown and not may_use_concurrency(text):
         return FileInventory(path)
     if not markdown:
         uses, problem = _snippet_uses(path, text, SnippetOffset())
         return FileInventory(path, uses, problem)
     found: list[Use] = []
+    problems: list[str] = []  # blocks that do not parse: listed under "files not analysed"
     for block in python_blocks(text):
+        offset = SnippetOffset(block.first_line - 1, block.indent)
         if may_use_concurrency(block.code):
-            # Prose snippets need not be complete programs: a block that does not parse is skipped.
-            found.extend(
-                _snippet_uses(path, block.code, SnippetOffset(block.first_line - 1, block.indent))[
-                    0
-                ]
-            )
-    return FileInventory(path, tuple(found))
+            uses, problem = _snippet_uses(path, block.code, offset)
+            found.extend(uses)
+        else:
+            problem = _syntax_problem(block.code, offset)
+        if problem is not None:
+            problems.append(problem)
+    return FileInventory(path, tuple(found), "; ".join(problems) or None)
 
 
 def _snippet_uses(

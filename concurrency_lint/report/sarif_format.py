@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from concurrency_lint.model import ENGINE_CODES, Finding, Fix, RuleInfo, ScanReport, Span
 from concurrency_lint.report.json_format import tool_version
+from concurrency_lint.sources.display_names import unescape_name
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -37,14 +38,14 @@ def normal_path(path: str) -> str:
 
 def artifact_location(path: str) -> dict[str, str]:
     """A relative path as a URI under ``%SRCROOT%``; an absolute one as a ``file`` URI."""
-    posix = normal_path(path)
+    posix = normal_path(unescape_name(path))  # the real name: its bytes are percent-encoded
     windows = PureWindowsPath(path)
     if windows.drive and windows.is_absolute():
-        return {"uri": "file:///" + quote(posix, safe="/:")}
+        return {"uri": "file:///" + quote(posix, safe="/:", errors="surrogateescape")}
     if PurePosixPath(posix).is_absolute():
-        return {"uri": "file://" + quote(posix, safe="/:")}
+        return {"uri": "file://" + quote(posix, safe="/:", errors="surrogateescape")}
     # quote() encodes ':' (and ',', '%', spaces): "a:b.py" must not read as a URI scheme.
-    return {"uri": quote(posix), "uriBaseId": SRCROOT}
+    return {"uri": quote(posix, errors="surrogateescape"), "uriBaseId": SRCROOT}
 
 
 def region(span: Span) -> dict[str, int]:

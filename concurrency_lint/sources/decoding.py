@@ -7,6 +7,8 @@ import re
 import tokenize
 from dataclasses import dataclass
 
+from concurrency_lint.sources.lines import source_lines
+
 
 class UndecodableSource(Exception):
     """The bytes are not text in the encoding the file declares."""
@@ -50,7 +52,7 @@ def needs_strict_precheck(text: str) -> bool:
     """
     if len(text) <= 2 * _SAFE_DEPTH:  # too short to open that many brackets
         return False
-    if max(map(len, text.splitlines()), default=0) > _SAFE_GROUP_CHARS:
+    if max(map(len, source_lines(text)), default=0) > _SAFE_GROUP_CHARS:
         return True
     if _long_continued_line(text):
         return True

@@ -65,7 +65,7 @@ class GitIgnore:
         self.folder = folder
         self.patterns: list[_Pattern] = []
         for raw in lines:
-            line = raw.rstrip("\n").rstrip()
+            line = raw.rstrip("\r\n").rstrip()  # git splits on ``\n`` only
             if not line or line.startswith("#"):
                 continue
             negated = line.startswith("!")
@@ -84,7 +84,7 @@ class GitIgnore:
             text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
-        ignore = cls(folder.absolute(), text.splitlines())
+        ignore = cls(folder.absolute(), text.split("\n"))
         return ignore if ignore.patterns else None
 
     def verdict(self, relative: str, is_dir: bool) -> bool | None:

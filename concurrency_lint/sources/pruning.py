@@ -16,22 +16,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from concurrency_lint.sources.lines import split_lines
+
 #: Modules larger than this are pruned before the full parse.
 PRUNE_ABOVE_CHARS = 512 * 1024
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines with their endings, split exactly where the interpreter counts lines."""
-    lines, start = [], 0
-    for match in _LINE_BREAK.finditer(text):
-        lines.append(text[start : match.end()])
-        start = match.end()
-    if start < len(text):
-        lines.append(text[start:])
-    return lines
 
 
 @dataclass(frozen=True)

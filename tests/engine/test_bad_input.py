@@ -96,14 +96,14 @@ def test_read_error_is_reported_and_the_scan_goes_on(
 ) -> None:
     locked = folder / "locked.py"
     locked.write_text(FLAGGED, encoding="utf-8")
-    real_read_bytes = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.py":
+    def guarded_open(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path).endswith("locked.py"):
             raise PermissionError(13, "Permission denied")
-        return real_read_bytes(self)
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", guarded_open)
     found = scan_codes(folder)
     [(code, _, message)] = found["locked.py"]
     assert (code, message) == ("CL002", "cannot read: Permission denied")

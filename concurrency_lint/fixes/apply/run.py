@@ -12,7 +12,7 @@ from concurrency_lint.fixes.apply.fan_out import fix_files
 from concurrency_lint.fixes.apply.passes import MAX_PASSES, Refusal, TextFixes, fix_text, wanted
 from concurrency_lint.fixes.apply.source_file import UnfixableFile, read_document, write_atomically
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, Finding
-from concurrency_lint.sources.discovery import MARKDOWN_SUFFIXES
+from concurrency_lint.sources.discovery import MARKDOWN_SUFFIXES, source_path
 
 Progress = Callable[[int, int], None]
 
@@ -115,7 +115,7 @@ def fix_file(
 ) -> FileFix:
     """Fix one scanned file; write it when ``options.apply``."""
     display = scanned.path
-    path = Path(display)
+    path = source_path(display)  # display names are escaped (control characters, bytes)
     try:
         data = path.read_bytes()
     except OSError as exc:
