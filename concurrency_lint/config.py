@@ -45,6 +45,8 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "free-threaded": ("free_threaded", bool, "true or false"),
     "runtime-module": ("runtime_module", str, "a dotted module path"),
     "rules": ("rule_options", dict, "a table of [rules.CLxxx] tables"),
+    "baseline": ("baseline", str, "a file path (relative to this file's folder)"),
+    "defer-to-ruff": ("defer_to_ruff", bool, "true or false"),
 }
 
 DEFAULT_EXCLUDES = (
@@ -88,6 +90,10 @@ class Config:
     free_threaded: bool = False
     runtime_module: str = "concurrency_lint.parallel"
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    baseline: str | None = None  # a baseline file, relative to ``root``
+    defer_to_ruff: bool = False
+    #: With ``defer_to_ruff``: the overlapping ruff codes the project's ruff enables.
+    ruff_codes: tuple[str, ...] = ()
     source: str | None = None  # the file this came from, for messages
     root: str = "."  # the folder relative paths and globs are taken from
 

@@ -14,9 +14,14 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from concurrency_lint.analysis import Semantics
 from concurrency_lint.analysis.tree_walk import LAYOUT_TYPES, walk
 from concurrency_lint.checking.registry import all_rules, known_codes
+from concurrency_lint.checking.ruff_overlap import deferred_to_ruff
 from concurrency_lint.checking.rule import FileContext, Report, Rule
 from concurrency_lint.checking.selection import enabled_codes, ignored_for_path
-from concurrency_lint.checking.suppressions import ignores_whole_file, is_suppressed
+from concurrency_lint.checking.suppressions import (
+    SuppressionAudit,
+    SuppressionLedger,
+    ignores_whole_file,
+)
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.node_code import block_indent, node_code
 from concurrency_lint.model import (
@@ -64,6 +69,7 @@ class FileChecker:
         self.enabled_codes = codes
         self.rules: tuple[type[Rule], ...] = tuple(rule for rule in rules if rule.CODE in codes)
         self._all_codes = sorted(known_codes())
+        self._known_codes = frozenset(self._all_codes)
 
     def trigger_tokens(self) -> frozenset[str]:
         """Text any enabled rule needs to see before a file is worth parsing."""
@@ -86,18 +92,24 @@ class FileChecker:
         rules = self._rules_for(path)
         if not rules:
             return FileResult(path)
+        audits = tuple(rule for rule in rules if rule.AUDITS_SUPPRESSIONS)
+        rules = tuple(rule for rule in rules if not rule.AUDITS_SUPPRESSIONS)
         if not markdown:
-            return self._result(
-                path, self._check_snippet(path, text, rules, SnippetOffset(), markdown=False)
-            )
-        findings: list[Finding] = []
+            ledger = SuppressionLedger(text)
+            findings = self._check_snippet(path, text, rules, SnippetOffset(), False, ledger)
+            findings += self._audit(path, text, ledger, audits, SnippetOffset(), findings)
+            return self._result(path, findings)
+        findings = []
         for block in python_blocks(text):
             offset = SnippetOffset(block.first_line - 1, block.indent)
+            ledger = SuppressionLedger(block.code)
+            block_findings = self._check_snippet(path, block.code, rules, offset, True, ledger)
             findings.extend(
                 f
-                for f in self._check_snippet(path, block.code, rules, offset, markdown=True)
+                for f in block_findings
                 if f.code != SYNTAX_ERROR[0]  # prose snippets need not be complete programs
             )
+            findings += self._audit(path, block.code, ledger, audits, offset, block_findings)
         return self._result(path, findings)
 
     # ---- internals -----------------------------------------------------------------------
@@ -109,7 +121,42 @@ class FileChecker:
     def _result(self, path: str, findings: list[Finding]) -> FileResult:
         ignored = ignored_for_path(path, self.config, self._all_codes)
         kept = [f for f in findings if f.code in self.enabled_codes and f.code not in ignored]
+        if self.config.defer_to_ruff and self.config.ruff_codes:
+            kept = [f for f in kept if not deferred_to_ruff(f, self.config.ruff_codes)]
         return FileResult(path, tuple(sorted(kept, key=lambda f: f.sort_key)))
+
+    def _audit(
+        self,
+        path: str,
+        text: str,
+        ledger: SuppressionLedger,
+        audits: tuple[type[Rule], ...],
+        offset: SnippetOffset,
+        findings: list[Finding],
+    ) -> list[Finding]:
+        """The suppression rules' findings, once every other rule's are known."""
+        if not audits or (not ledger.by_line and "ignore-file" not in text):
+            return []
+        if any(f.code in (SYNTAX_ERROR[0], INTERNAL_ERROR[0]) for f in findings):
+            return []  # what the other rules would have reported is unknown
+        ignored = ignored_for_path(path, self.config, self._all_codes)
+        audit = SuppressionAudit(
+            text,
+            ledger.by_line,
+            frozenset(ledger.used),
+            frozenset(code for code in self.enabled_codes if code not in ignored),
+            self._known_codes,
+        )
+        reported = []
+        for rule in audits:
+            for report in rule.audit(audit):  # type: ignore[attr-defined]
+                if ledger.suppresses(rule.CODE, (report.line,), explicit_only=True):
+                    continue
+                line = report.line + offset.lines
+                column = report.column + offset.columns
+                span = Span(line, column, line, column + report.length)
+                reported.append(Finding(rule.CODE, rule.NAME, report.message, path, span))
+        return reported
 
     def _check_snippet(
         self,
@@ -118,6 +165,7 @@ class FileChecker:
         rules: tuple[type[Rule], ...],
         offset: SnippetOffset,
         markdown: bool,
+        ledger: SuppressionLedger,
     ) -> list[Finding]:
         triggered = tuple(rule for rule in rules if rule.is_triggered(text, self.config))
         if not triggered and markdown:
@@ -127,7 +175,9 @@ class FileChecker:
 
         def work() -> None:
             try:
-                outcome.append(self._check_triggered(path, text, triggered, offset, markdown))
+                outcome.append(
+                    self._check_triggered(path, text, triggered, offset, markdown, ledger)
+                )
             except BaseException as exc:  # handed back to the calling thread
                 failure.append(exc)
 
@@ -143,6 +193,7 @@ class FileChecker:
         rules: tuple[type[Rule], ...],
         offset: SnippetOffset,
         markdown: bool,
+        ledger: SuppressionLedger,
     ) -> list[Finding]:
         tree: ast.Module | None = None
         if not rules or all(rule.SCREENED for rule in rules):
@@ -161,11 +212,16 @@ class FileChecker:
                 if not rules:
                     return []
         if len(text) > PRUNE_ABOVE_CHARS and not markdown:
-            return self._check_large(path, text, rules, tree)
-        return self._parse_and_visit(path, text, rules, offset, markdown, tree)
+            return self._check_large(path, text, rules, tree, ledger)
+        return self._parse_and_visit(path, text, rules, offset, markdown, ledger, tree)
 
     def _check_large(
-        self, path: str, text: str, rules: tuple[type[Rule], ...], tree: ast.Module | None
+        self,
+        path: str,
+        text: str,
+        rules: tuple[type[Rule], ...],
+        tree: ast.Module | None,
+        ledger: SuppressionLedger,
     ) -> list[Finding]:
         """A very large module: checked by the interpreter, then pruned, then analysed."""
         if tree is None:
@@ -175,7 +231,9 @@ class FileChecker:
             tree = parsed
         tokens = {token for rule in rules for token in rule.TRIGGERS}
         pruned = prune_module(text, tree, tokens)
-        findings = self._parse_and_visit(path, pruned.text, rules, SnippetOffset(), False)
+        findings = self._parse_and_visit(
+            path, pruned.text, rules, SnippetOffset(), False, ledger, None, pruned.original_line
+        )
         return [_relocated(finding, pruned) for finding in findings]
 
     def _parse_and_visit(
@@ -185,7 +243,9 @@ class FileChecker:
         rules: tuple[type[Rule], ...],
         offset: SnippetOffset,
         markdown: bool,
+        ledger: SuppressionLedger,
         tree: ast.Module | None = None,
+        original_line: Callable[[int], int] | None = None,
     ) -> list[Finding]:
         module = parse_snippet(path, text, offset, tree)
         if isinstance(module, Finding):
@@ -202,7 +262,6 @@ class FileChecker:
         if not context.reports:
             return findings
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        lines = text.splitlines()
         source_lines = split_lines(text)
         for report in context.reports:
             finding = _to_finding(report, path, module, positions, offset, markdown, source_lines)
@@ -212,7 +271,9 @@ class FileChecker:
             candidate_lines = (finding.span.start_line - offset.lines,) + (
                 (statement_line,) if statement_line else ()
             )
-            if not is_suppressed(report.code, lines, candidate_lines):
+            if original_line is not None:  # a pruned module: the source's own lines
+                candidate_lines = tuple(original_line(line) for line in candidate_lines)
+            if not ledger.suppresses(report.code, candidate_lines):
                 findings.append(finding)
         return findings
 
