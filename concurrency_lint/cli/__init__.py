@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "inventory": ("inventory_command", "command"),
     "rules": ("rules_command", "rules_command"),
     "rule": ("rules_command", "rule_command"),
+    "baseline": ("baseline_command", "command"),
 }
 
 
