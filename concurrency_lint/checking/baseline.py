@@ -28,6 +28,7 @@ from concurrency_lint.sources.pruning import split_lines
 from concurrency_lint.sources.syntax_check import parse_python
 
 BASELINE_NAME = "conclint-baseline.json"
+_CLOSERS = frozenset({")", "]", "}"})
 FORMAT_VERSION = 1
 _SKIPPED_TOKENS = frozenset(
     {
@@ -289,7 +290,8 @@ def _segment(lines: list[str], line: int, col: int, end_line: int, end_col: int 
 
 
 def normalised(text: str) -> str:
-    """The code's tokens joined by single spaces: layout and comments do not count."""
+    """The code's tokens joined by single spaces: layout, comments and trailing commas
+    (``f(a,)`` is ``f(a)``) do not count."""
     try:
         tokens = [
             token.string
@@ -298,4 +300,9 @@ def normalised(text: str) -> str:
         ]
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return " ".join(text.split())
-    return " ".join(tokens)
+    kept = [
+        token
+        for index, token in enumerate(tokens)
+        if not (token == "," and index + 1 < len(tokens) and tokens[index + 1] in _CLOSERS)
+    ]
+    return " ".join(kept)
