@@ -98,7 +98,7 @@ class FileChecker:
             ledger = SuppressionLedger(text)
             findings = self._check_snippet(path, text, rules, SnippetOffset(), False, ledger)
             findings += self._audit(path, text, ledger, audits, SnippetOffset(), findings)
-            return self._result(path, findings)
+            return self._result(path, findings, text)
         findings = []
         for block in python_blocks(text):
             offset = SnippetOffset(block.first_line - 1, block.indent)
@@ -110,7 +110,7 @@ class FileChecker:
                 if f.code != SYNTAX_ERROR[0]  # prose snippets need not be complete programs
             )
             findings += self._audit(path, block.code, ledger, audits, offset, block_findings)
-        return self._result(path, findings)
+        return self._result(path, findings, text)
 
     # ---- internals -----------------------------------------------------------------------
 
@@ -118,11 +118,18 @@ class FileChecker:
         ignored = ignored_for_path(path, self.config, self._all_codes)
         return tuple(rule for rule in self.rules if rule.CODE not in ignored)
 
-    def _result(self, path: str, findings: list[Finding]) -> FileResult:
+    def _result(self, path: str, findings: list[Finding], text: str = "") -> FileResult:
         ignored = ignored_for_path(path, self.config, self._all_codes)
         kept = [f for f in findings if f.code in self.enabled_codes and f.code not in ignored]
-        if self.config.defer_to_ruff and self.config.ruff_codes:
-            kept = [f for f in kept if not deferred_to_ruff(f, self.config.ruff_codes)]
+        if self.config.defer_to_ruff and self.config.ruff_codes and kept:
+            lines = split_lines(text)
+
+            def line_of(finding: Finding) -> str | None:
+                number = finding.span.start_line
+                return lines[number - 1] if 1 <= number <= len(lines) else None
+
+            codes = self.config.ruff_codes
+            kept = [f for f in kept if not deferred_to_ruff(f, codes, line_of(f))]
         return FileResult(path, tuple(sorted(kept, key=lambda f: f.sort_key)))
 
     def _audit(

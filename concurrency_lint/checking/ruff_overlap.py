@@ -28,22 +28,35 @@ def _matches(call: str, pattern: str) -> bool:
 
 
 @cache
-def _codes_for(code: str, call: str) -> frozenset[str]:
-    return frozenset(
-        overlap.code
+def _overlaps_for(code: str, call: str) -> tuple[tuple[str, bool], ...]:
+    return tuple(
+        (overlap.code, overlap.statement_only)
         for overlap in OVERLAPS.get(code, ())
         if any(_matches(call, pattern) for pattern in overlap.calls)
     )
 
 
-def overlapping_reports(finding: Finding) -> frozenset[str]:
-    """The ruff / flake8-async codes that report the same call as this finding."""
+def overlapping_reports(finding: Finding, line_text: str | None = None) -> frozenset[str]:
+    """The ruff / flake8-async codes that report the same call as this finding.
+
+    ``line_text`` is the finding's first line: a check that reports statements only
+    counts when the finding starts the line; without it, such checks do not count.
+    """
     if finding.code not in OVERLAPS:
         return frozenset()
     call = named_call(finding)
-    return _codes_for(finding.code, call) if call else frozenset()
+    if not call:
+        return frozenset()
+    starts_line = line_text is not None and not line_text[: finding.span.start_col - 1].strip()
+    return frozenset(
+        code
+        for code, statement_only in _overlaps_for(finding.code, call)
+        if starts_line or not statement_only
+    )
 
 
-def deferred_to_ruff(finding: Finding, ruff_codes: Iterable[str]) -> bool:
+def deferred_to_ruff(
+    finding: Finding, ruff_codes: Iterable[str], line_text: str | None = None
+) -> bool:
     """Whether ruff, with these codes enabled, reports this finding's call too."""
-    return not overlapping_reports(finding).isdisjoint(ruff_codes)
+    return not overlapping_reports(finding, line_text).isdisjoint(ruff_codes)

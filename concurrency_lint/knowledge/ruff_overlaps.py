@@ -20,6 +20,9 @@ class Overlap:
     #: Call names as the conclint finding names them; ``name.*`` is ``name.`` and one
     #: more dotted part (``requests.*`` is ``requests.get``, not ``requests.Session.get``).
     calls: tuple[str, ...]
+    #: The other check reports the call only as a statement of its own (not, say, as
+    #: the element of a comprehension).
+    statement_only: bool = False
 
 
 _SPAWN = tuple(f"os.spawn{a}{p}{e}" for a in "lv" for p in ("", "p") for e in ("", "e"))
@@ -71,9 +74,7 @@ OVERLAPS: dict[str, tuple[Overlap, ...]] = {
     ),
     "CL202": (Overlap("S113", "ruff", ("requests.*", "httpx.*")),),
     "CL403": (
-        Overlap(
-            "RUF006", "ruff", ("asyncio.create_task", "asyncio.ensure_future", "loop.create_task")
-        ),
+        Overlap("RUF006", "ruff", ("asyncio.create_task", "asyncio.ensure_future"), True),
         Overlap("ASYNC300", "flake8-async", ()),
     ),
 }
