@@ -18,7 +18,6 @@ from concurrency_lint.checking.scan import ScanOptions, ScanOutcome, scan_paths
 from concurrency_lint.cli.options import engine_options, rule_selection_options
 from concurrency_lint.cli.settings import check_paths, fail, load_settings, split_codes
 from concurrency_lint.config import Config
-from concurrency_lint.fixes.add_noqa import add_noqa
 from concurrency_lint.model import Finding
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 
@@ -147,6 +146,7 @@ def with_baseline(
 
 def write_noqa(findings: tuple[Finding, ...]) -> int:
     """``scan --add-noqa``: write the comments, say what was done; the exit status."""
+    from concurrency_lint.fixes.add_noqa import add_noqa  # the fixer's imports load LibCST
     outcome = add_noqa(findings)
     files = len(outcome.added)
     click.echo(
