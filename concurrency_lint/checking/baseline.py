@@ -218,12 +218,15 @@ def apply_baseline(
                 kept.append(finding)
         kept_results.append(replace(result, findings=tuple(kept)))
     scanned = {relative_path(result.path, base) for result in results}
-    stale = tuple(
-        entry
-        for key, entry in sorted(accepted.items())
-        if key not in matched and (entry.path in scanned or not (base / entry.path).exists())
+    stale = sorted(
+        (
+            entry
+            for key, entry in accepted.items()
+            if key not in matched and (entry.path in scanned or not (base / entry.path).exists())
+        ),
+        key=lambda entry: (entry.path, entry.line, entry.code),
     )
-    return BaselineOutcome(tuple(kept_results), hidden, stale)
+    return BaselineOutcome(tuple(kept_results), hidden, tuple(stale))
 
 
 def _in_order(findings: Iterable[Finding]) -> list[Finding]:

@@ -9,6 +9,7 @@ import click
 from concurrency_lint.checking.baseline import (
     BASELINE_NAME,
     BaselineError,
+    TextReader,
     apply_baseline,
     entries_for,
     load_baseline,
@@ -107,12 +108,21 @@ def read_source_text(path: str) -> str | None:
         return None
 
 
+def stdin_reader(data: bytes) -> TextReader:
+    """The reader for a scan of standard input: every path reads as what was piped in."""
+    try:
+        text: str | None = decode_source(data).text
+    except UndecodableSource:
+        text = None
+    return lambda _path: text
+
+
 def with_baseline(
     outcome: ScanOutcome,
     config: Config,
     baseline_file: Path | None,
     quiet: bool,
-    read_text=read_source_text,
+    read_text: TextReader | None = None,
 ) -> ScanOutcome:
     """The scan without the baseline's findings; says on stderr what it hid and what is stale."""
     if baseline_file is None and config.baseline is None:
@@ -123,7 +133,7 @@ def with_baseline(
     except BaselineError as exc:
         fail(str(exc))
         raise  # unreachable
-    applied = apply_baseline(outcome.results, entries, source.parent, read_text)
+    applied = apply_baseline(outcome.results, entries, source.parent, read_text or read_source_text)
     if applied.hidden and not quiet:
         click.echo(
             f"conclint: {applied.hidden} finding{'s' if applied.hidden != 1 else ''} "
@@ -147,6 +157,7 @@ def with_baseline(
 def write_noqa(findings: tuple[Finding, ...]) -> int:
     """``scan --add-noqa``: write the comments, say what was done; the exit status."""
     from concurrency_lint.fixes.add_noqa import add_noqa  # the fixer's imports load LibCST
+
     outcome = add_noqa(findings)
     files = len(outcome.added)
     click.echo(

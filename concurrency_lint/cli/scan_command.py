@@ -10,7 +10,7 @@ import click
 
 import concurrency_lint
 from concurrency_lint.checking.scan import ScanOptions, ScanOutcome, scan_bytes, scan_paths
-from concurrency_lint.cli.baseline_command import with_baseline, write_noqa
+from concurrency_lint.cli.baseline_command import stdin_reader, with_baseline, write_noqa
 from concurrency_lint.cli.options import engine_options, rule_selection_options
 from concurrency_lint.cli.output import emit, stdout_wants_color
 from concurrency_lint.cli.progress import ProgressDisplay
@@ -105,7 +105,9 @@ def scan_command(
         if outcome.files_scanned == 0:
             where = ", ".join(str(path) for path in targets)
             click.echo(f"conclint: no Python files found under {where}", err=True)
-    outcome = with_baseline(outcome, config, baseline_file, quiet)
+    outcome = with_baseline(
+        outcome, config, baseline_file, quiet, stdin_reader(data) if reading_stdin else None
+    )
     if add_noqa:
         if reading_stdin:
             fail("--add-noqa writes files: it cannot be used with `-` (standard input)")

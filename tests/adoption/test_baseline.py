@@ -113,3 +113,21 @@ def test_missing_or_broken_baseline_is_a_clear_error(project: Path) -> None:
     run = scan("--baseline", "bad.json")
     assert run.exit_code == 2
     assert "not a JSON file" in run.stderr
+
+
+def test_standard_input_is_matched_against_the_baseline(project: Path) -> None:
+    baseline = make_baseline(project)
+    piped = "# piped\n" + SOURCE
+    run = run_conclint(
+        "scan",
+        "--format",
+        "json",
+        "--baseline",
+        str(baseline),
+        "-",
+        "--stdin-filename",
+        "app.py",
+        stdin=piped,
+    )
+    assert json_findings(run) == []
+    assert "3 findings hidden" in run.stderr

@@ -78,3 +78,17 @@ def test_markdown_blocks_get_the_same_audit(tmp_path) -> None:
     text = "# Doc\n\n```python\nimport subprocess\nsubprocess.run(['x'])  # noqa: CL299\n```\n"
     result = FileChecker(Config()).check_text("doc.md", text, markdown=True)
     assert [(f.span.start_line, f.code) for f in result.findings] == [(5, "CL201"), (5, "CL602")]
+
+
+def test_suppressions_in_a_pruned_large_module_are_read_on_the_real_lines() -> None:
+    filler = "".join(f"VALUE_{index} = {index}\n" for index in range(40_000))
+    text = (
+        "import subprocess\n"
+        + filler
+        + "subprocess.run(['a'])  # noqa: CL201\n"
+        + "subprocess.run(['b'])\n"
+        + "VALUE = 1  # noqa: CL201\n"
+    )
+    assert len(text) > 512 * 1024  # the module is pruned before LibCST parses it
+    last = text.count("\n")
+    assert codes(text, Config(extend_select=("CL601",))) == [(last - 1, "CL201"), (last, "CL601")]
