@@ -55,6 +55,8 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "target-version": ("target_version", str, "one of " + ", ".join(TARGET_VERSIONS)),
     "max-file-size": ("max_file_size", int, "a positive number of bytes"),
     "rules": ("rule_options", dict, "a table of [rules.CLxxx] tables"),
+    "baseline": ("baseline", str, "a file path (relative to this file's folder)"),
+    "defer-to-ruff": ("defer_to_ruff", bool, "true or false"),
 }
 
 DEFAULT_EXCLUDES = (
@@ -100,6 +102,10 @@ class Config:
     target_version: str | None = None  # None: the running interpreter's version
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    baseline: str | None = None  # a baseline file, relative to ``root``
+    defer_to_ruff: bool = False
+    #: With ``defer_to_ruff``: the overlapping ruff codes the project's ruff enables.
+    ruff_codes: tuple[str, ...] = ()
     source: str | None = None  # the file this came from, for messages
     root: str = "."  # the folder relative paths and globs are taken from
 

@@ -14,9 +14,14 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from concurrency_lint.analysis import Semantics
 from concurrency_lint.analysis.tree_walk import LAYOUT_TYPES, walk
 from concurrency_lint.checking.registry import all_rules, known_codes
+from concurrency_lint.checking.ruff_overlap import deferred_to_ruff
 from concurrency_lint.checking.rule import FileContext, Report, Rule
 from concurrency_lint.checking.selection import enabled_codes, ignored_for_path
-from concurrency_lint.checking.suppressions import ignores_whole_file, is_suppressed
+from concurrency_lint.checking.suppressions import (
+    SuppressionAudit,
+    SuppressionLedger,
+    ignores_whole_file,
+)
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.node_code import block_indent, node_code
 from concurrency_lint.model import (
@@ -60,6 +65,7 @@ class FileChecker:
         self.enabled_codes = codes
         self.rules: tuple[type[Rule], ...] = tuple(rule for rule in rules if rule.CODE in codes)
         self._all_codes = sorted(known_codes())
+        self._known_codes = frozenset(self._all_codes)
 
     # ---- entry points --------------------------------------------------------------------
 
@@ -78,16 +84,22 @@ class FileChecker:
         rules = self._rules_for(path)
         if not rules and not self._reports_syntax_errors(path):
             return FileResult(path)  # with no rule, only the syntax check could report
+        audits = tuple(rule for rule in rules if rule.AUDITS_SUPPRESSIONS)
+        rules = tuple(rule for rule in rules if not rule.AUDITS_SUPPRESSIONS)
         if not markdown:
-            return self._result(
-                path, self._check_snippet(path, text, rules, SnippetOffset(), markdown=False)
-            )
-        findings: list[Finding] = []
+            ledger = SuppressionLedger(text)
+            findings = self._check_snippet(path, text, rules, SnippetOffset(), False, ledger)
+            findings += self._audit(path, text, ledger, audits, SnippetOffset(), findings)
+            return self._result(path, findings, text)
+        findings = []
         for block in python_blocks(text):
             offset = SnippetOffset(block.first_line - 1, block.indent)
+            ledger = SuppressionLedger(block.code)
+            block_findings = self._check_snippet(path, block.code, rules, offset, True, ledger)
             # A block that does not parse is CL001 on its real line: a reader would see it.
-            findings.extend(self._check_snippet(path, block.code, rules, offset, markdown=True))
-        return self._result(path, findings)
+            findings.extend(block_findings)
+            findings += self._audit(path, block.code, ledger, audits, offset, block_findings)
+        return self._result(path, findings, text)
 
     # ---- internals -----------------------------------------------------------------------
 
@@ -100,10 +112,52 @@ class FileChecker:
             ignored_for_path(path, self.config, self._all_codes)
         )
 
-    def _result(self, path: str, findings: list[Finding]) -> FileResult:
+    def _result(self, path: str, findings: list[Finding], text: str = "") -> FileResult:
         ignored = ignored_for_path(path, self.config, self._all_codes)
         kept = [f for f in findings if f.code in self.enabled_codes and f.code not in ignored]
+        if self.config.defer_to_ruff and self.config.ruff_codes and kept:
+            lines = python_lines.split_lines(text)
+
+            def line_of(finding: Finding) -> str | None:
+                number = finding.span.start_line
+                return lines[number - 1] if 1 <= number <= len(lines) else None
+
+            codes = self.config.ruff_codes
+            kept = [f for f in kept if not deferred_to_ruff(f, codes, line_of(f))]
         return FileResult(path, tuple(sorted(kept, key=lambda f: f.sort_key)))
+
+    def _audit(
+        self,
+        path: str,
+        text: str,
+        ledger: SuppressionLedger,
+        audits: tuple[type[Rule], ...],
+        offset: SnippetOffset,
+        findings: list[Finding],
+    ) -> list[Finding]:
+        """The suppression rules' findings, once every other rule's are known."""
+        if not audits or (not ledger.by_line and "ignore-file" not in text):
+            return []
+        if any(f.code in (SYNTAX_ERROR[0], INTERNAL_ERROR[0]) for f in findings):
+            return []  # what the other rules would have reported is unknown
+        ignored = ignored_for_path(path, self.config, self._all_codes)
+        audit = SuppressionAudit(
+            text,
+            ledger.by_line,
+            frozenset(ledger.used),
+            frozenset(code for code in self.enabled_codes if code not in ignored),
+            self._known_codes,
+        )
+        reported = []
+        for rule in audits:
+            for report in rule.audit(audit):  # type: ignore[attr-defined]
+                if ledger.suppresses(rule.CODE, (report.line,), explicit_only=True):
+                    continue
+                line = report.line + offset.lines
+                column = report.column + offset.columns
+                span = Span(line, column, line, column + report.length)
+                reported.append(Finding(rule.CODE, rule.NAME, report.message, path, span))
+        return reported
 
     def _check_snippet(
         self,
@@ -112,6 +166,7 @@ class FileChecker:
         rules: tuple[type[Rule], ...],
         offset: SnippetOffset,
         markdown: bool,
+        ledger: SuppressionLedger,
     ) -> list[Finding]:
         triggered = tuple(rule for rule in rules if rule.is_triggered(text, self.config))
         outcome: list[list[Finding]] = []
@@ -119,7 +174,9 @@ class FileChecker:
 
         def work() -> None:
             try:
-                outcome.append(self._check_triggered(path, text, triggered, offset, markdown))
+                outcome.append(
+                    self._check_triggered(path, text, triggered, offset, markdown, ledger)
+                )
             except BaseException as exc:  # handed back to the calling thread
                 failure.append(exc)
 
@@ -135,6 +192,7 @@ class FileChecker:
         rules: tuple[type[Rule], ...],
         offset: SnippetOffset,
         markdown: bool,
+        ledger: SuppressionLedger,
     ) -> list[Finding]:
         verdict = judge_source(
             path, text, offset, self.config.target_python(), self.config.max_file_size
@@ -151,16 +209,23 @@ class FileChecker:
             if not rules:
                 return []
         if tree is not None and len(text) > PRUNE_ABOVE_CHARS and not markdown:
-            return self._check_large(path, text, rules, tree)
-        return self._parse_and_visit(path, text, rules, offset, markdown, verdict.module)
+            return self._check_large(path, text, rules, tree, ledger)
+        return self._parse_and_visit(path, text, rules, offset, markdown, ledger, verdict.module)
 
     def _check_large(
-        self, path: str, text: str, rules: tuple[type[Rule], ...], tree: ast.Module
+        self,
+        path: str,
+        text: str,
+        rules: tuple[type[Rule], ...],
+        tree: ast.Module,
+        ledger: SuppressionLedger,
     ) -> list[Finding]:
         """A very large module: checked by the interpreter, then pruned, then analysed."""
         tokens = {token for rule in rules for token in rule.TRIGGERS}
         pruned = prune_module(text, tree, tokens)
-        findings = self._parse_and_visit(path, pruned.text, rules, SnippetOffset(), False, None)
+        findings = self._parse_and_visit(
+            path, pruned.text, rules, SnippetOffset(), False, ledger, None, pruned.original_line
+        )
         return [_relocated(finding, pruned) for finding in findings]
 
     def _parse_and_visit(
@@ -170,7 +235,9 @@ class FileChecker:
         rules: tuple[type[Rule], ...],
         offset: SnippetOffset,
         markdown: bool,
+        ledger: SuppressionLedger,
         module: cst.Module | None,
+        original_line: Callable[[int], int] | None = None,
     ) -> list[Finding]:
         """Parse a judged text with LibCST (unless the verdict did) and run the rules."""
         if module is None:
@@ -189,7 +256,6 @@ class FileChecker:
         if not context.reports:
             return findings
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        lines = python_lines.source_lines(text)
         source_lines = python_lines.split_lines(text)
         for report in context.reports:
             finding = _to_finding(report, path, module, positions, offset, markdown, source_lines)
@@ -199,7 +265,9 @@ class FileChecker:
             candidate_lines = (finding.span.start_line - offset.lines,) + (
                 (statement_line,) if statement_line else ()
             )
-            if not is_suppressed(report.code, lines, candidate_lines):
+            if original_line is not None:  # a pruned module: the source's own lines
+                candidate_lines = tuple(original_line(line) for line in candidate_lines)
+            if not ledger.suppresses(report.code, candidate_lines):
                 findings.append(finding)
         return findings
 

@@ -92,6 +92,9 @@ class Rule(cst.BatchableCSTVisitor):
     NEEDS_IMPORT_OF: ClassVar[frozenset[str]] = frozenset()
     #: Whether :meth:`may_fire` takes a second look before LibCST parses a file.
     SCREENED: ClassVar[bool] = False
+    #: A rule that reads the suppression comments once every other rule has run (CL601,
+    #: CL602): the engine calls its ``audit`` class method instead of walking the tree.
+    AUDITS_SUPPRESSIONS: ClassVar[bool] = False
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("rules_command", "rules_command"),
     "rule": ("rules_command", "rule_command"),
     "server": ("server_command", "command"),
+    "baseline": ("baseline_command", "command"),
 }
 
 

@@ -10,10 +10,11 @@ import click
 
 import concurrency_lint
 from concurrency_lint.checking.scan import ScanOptions, ScanOutcome, scan_bytes, scan_paths
+from concurrency_lint.cli.baseline_command import stdin_reader, with_baseline, write_noqa
 from concurrency_lint.cli.options import engine_options, rule_selection_options
 from concurrency_lint.cli.output import emit, stdout_wants_color
 from concurrency_lint.cli.progress import ProgressDisplay
-from concurrency_lint.cli.settings import check_paths, load_settings, split_codes
+from concurrency_lint.cli.settings import check_paths, fail, load_settings, split_codes
 from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, RuleInfo, ScanReport
 from concurrency_lint.report import FORMATS, NEEDS_RULE_DOCS, render
@@ -45,6 +46,17 @@ _COLOR_FORMATS = frozenset({"text", "table"})
 )
 @click.option("--stdin-filename", help="The file name to report for `-` (standard input).")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings: no summary, no progress.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path),
+    help="Report only findings not in this baseline (written by `conclint baseline`).",
+)
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Write `# noqa: CODE` on every line with a finding instead of reporting them.",
+)
 def scan_command(
     paths: tuple[Path, ...],
     output_format: str,
@@ -61,6 +73,8 @@ def scan_command(
     force_exclude: bool,
     stdin_filename: str | None,
     quiet: bool,
+    baseline_file: Path | None = None,
+    add_noqa: bool = False,
 ) -> None:
     """Scan PATHS (files or folders; `-` for standard input) and report findings."""
     reading_stdin = paths == (Path("-"),)
@@ -96,6 +110,13 @@ def scan_command(
         if outcome.files_scanned == 0 and not outcome.results:
             where = ", ".join(escape_name(str(path)) for path in targets)
             click.echo(f"conclint: no Python files found under {where}", err=True)
+    outcome = with_baseline(
+        outcome, config, baseline_file, quiet, stdin_reader(data) if reading_stdin else None
+    )
+    if add_noqa:
+        if reading_stdin:
+            fail("--add-noqa writes files: it cannot be used with `-` (standard input)")
+        sys.exit(write_noqa(outcome.findings))
     color = output_file is None and stdout_wants_color()
     text = (
         _statistics(outcome.results)

@@ -45,10 +45,22 @@ def load_settings(paths: list[Path], config_file: Path | None) -> Config:
         config = load_config(source, known_codes())
         if config.rule_options:
             validate_rule_options(config)
+        if config.defer_to_ruff:
+            config = with_ruff_codes(config, paths)
     except ConfigError as exc:
         fail(str(exc))
         raise  # unreachable
     return config
+
+
+def with_ruff_codes(config: Config, paths: list[Path]) -> Config:
+    """``defer-to-ruff``: the overlapping codes the project's ruff configuration enables."""
+    from dataclasses import replace
+
+    from concurrency_lint.checking.ruff_config import enabled_overlap_codes, find_ruff_config
+
+    start = Path(config.root) if config.source is not None else (paths or [Path.cwd()])[0]
+    return replace(config, ruff_codes=enabled_overlap_codes(find_ruff_config(start)))
 
 
 def check_paths(paths: tuple[Path, ...]) -> list[Path]:

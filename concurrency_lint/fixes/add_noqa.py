@@ -1,0 +1,171 @@
+"""``scan --add-noqa``: write ``# noqa: CODE`` where each finding is reported.
+
+The comment goes on the finding's first line when a comment can end that line, else on
+the first line of its statement: the two lines the suppression logic reads. A line
+that already has ``# noqa: X`` gets ``# noqa: X, CODE``. Files keep their encoding,
+byte-order mark and line endings, and are replaced atomically; a file whose edit would
+not parse as it did before is left alone.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tokenize
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from concurrency_lint.fixes.apply.source_file import UnfixableFile, write_atomically
+from concurrency_lint.model import ENGINE_CODES, Finding
+from concurrency_lint.sources.decoding import UndecodableSource, decode_source
+from concurrency_lint.sources.pruning import split_lines
+from concurrency_lint.sources.syntax_check import parse_python
+
+_NOQA_CODES = re.compile(r"#\s*noqa:\s*[A-Z]+[0-9]+(?:(?:\s*,\s*|\s+)[A-Z]+[0-9]+)*", re.I)
+_BARE_NOQA = re.compile(r"#\s*noqa(?!:)", re.I)
+_LINE_END = re.compile(r"[ \t\f]*(\r\n|\r|\n)?$")
+
+
+@dataclass
+class NoqaOutcome:
+    """What ``--add-noqa`` did: comments added per file, and what it had to skip."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    skipped: list[tuple[Finding, str]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.added.values())
+
+
+def add_noqa(findings: Iterable[Finding]) -> NoqaOutcome:
+    """Add the comments for these findings to their files."""
+    outcome = NoqaOutcome()
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.code in ENGINE_CODES:
+            outcome.skipped.append((finding, "file-level findings cannot be suppressed"))
+        elif finding.path.lower().endswith((".md", ".markdown")):
+            outcome.skipped.append((finding, "not written into Markdown"))
+        else:
+            by_file[finding.path].append(finding)
+    for path, found in sorted(by_file.items()):
+        _add_to_file(Path(path), found, outcome)
+    return outcome
+
+
+def _add_to_file(path: Path, findings: list[Finding], outcome: NoqaOutcome) -> None:
+    try:
+        data = path.read_bytes()
+        source = decode_source(data)
+    except (OSError, UndecodableSource) as exc:
+        outcome.skipped.extend((finding, f"cannot read the file: {exc}") for finding in findings)
+        return
+    new_text, added, skipped = with_noqa(source.text, findings)
+    outcome.skipped.extend(skipped)
+    if not added:
+        return
+    try:
+        write_atomically(path, new_text.encode(source.encoding), data)
+    except (OSError, UnfixableFile, UnicodeEncodeError) as exc:
+        reason = f"cannot write the file: {exc}"
+        outcome.skipped.extend((finding, reason) for finding in findings)
+        return
+    outcome.added[str(path)] = added
+
+
+def with_noqa(text: str, findings: list[Finding]) -> tuple[str, int, list[tuple[Finding, str]]]:
+    """The text with the comments added, how many lines changed, and what was skipped."""
+    lines = split_lines(text)
+    layout = _Layout(text)
+    if layout.comments is None:
+        return text, 0, [(finding, "the file cannot be tokenized") for finding in findings]
+    wanted: dict[int, set[str]] = defaultdict(set)
+    skipped = []
+    for finding in findings:
+        line = layout.line_for(finding.span.start_line)
+        if line is None:
+            skipped.append((finding, "no line of its statement can end in a comment"))
+        else:
+            wanted[line].add(finding.code)
+    changed = 0
+    for line, codes in wanted.items():
+        edited = _with_codes(lines[line - 1], layout.comments.get(line), sorted(codes))
+        if edited != lines[line - 1]:
+            lines[line - 1] = edited
+            changed += 1
+    new_text = "".join(lines)
+    parsed_before = changed and isinstance(parse_python(text), ast.Module)
+    if parsed_before and not isinstance(parse_python(new_text), ast.Module):
+        return text, 0, [(finding, "the edited file would not parse") for finding in findings]
+    return new_text, changed, skipped
+
+
+def _with_codes(line: str, comment: tuple[int, str] | None, codes: list[str]) -> str:
+    """One line with ``codes`` added to its ``# noqa: ...`` (or a new one)."""
+    ending = _LINE_END.search(line)
+    assert ending is not None
+    content, newline = line[: ending.start()], ending.group(1) or ""
+    if comment is not None:
+        column, text = comment
+        if _BARE_NOQA.search(text):
+            return line  # a bare noqa comment already silences everything
+        existing = _NOQA_CODES.search(text)
+        if existing is not None:
+            present = {
+                code.upper() for code in re.findall(r"[A-Z]+[0-9]+", existing.group(0), re.I)
+            }
+            missing = [code for code in codes if code not in present]
+            if not missing:
+                return line
+            merged = text[: existing.end()] + ", " + ", ".join(missing) + text[existing.end() :]
+            return line[:column] + merged.rstrip() + newline
+    return content + "  # noqa: " + ", ".join(codes) + newline
+
+
+class _Layout:
+    """Which lines can end in a comment, their comments, and each line's statement."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self.comments: dict[int, tuple[int, str]] | None = {}
+        self._open_ends: set[int] = set()
+        readline = iter(split_lines(text)).__next__
+        try:
+            for token in tokenize.generate_tokens(readline):
+                if token.type == tokenize.COMMENT:
+                    self.comments[token.start[0]] = (token.start[1], token.string)
+                elif token.type in (tokenize.NL, tokenize.NEWLINE):
+                    self._open_ends.add(token.start[0])
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            self.comments = None
+        self._statements: list[ast.stmt] | None = None
+
+    def line_for(self, line: int) -> int | None:
+        """The line to write on for a finding starting on ``line``, if any can take it."""
+        if self._can_end_in_comment(line):
+            return line
+        first = self._statement_start(line)
+        if first is not None and self._can_end_in_comment(first):
+            return first
+        return None
+
+    def _can_end_in_comment(self, line: int) -> bool:
+        return line in self._open_ends or (self.comments is not None and line in self.comments)
+
+    def _statement_start(self, line: int) -> int | None:
+        if self._statements is None:
+            tree = parse_python(self._text)
+            self._statements = (
+                [node for node in ast.walk(tree) if isinstance(node, ast.stmt)]
+                if isinstance(tree, ast.Module)
+                else []
+            )
+        starts = [
+            node.lineno
+            for node in self._statements
+            if node.lineno <= line <= (node.end_lineno or node.lineno)
+        ]
+        return max(starts) if starts else None

@@ -1,0 +1,94 @@
+"""Suppressions that mean what they say: file-wide ignores, unknown and unused codes."""
+
+from __future__ import annotations
+
+from concurrency_lint.checking.file_checker import FileChecker
+from concurrency_lint.checking.suppressions import directives, ignores_whole_file
+from concurrency_lint.config import Config
+
+BLOCKING = "import time\n\nasync def main():\n    time.sleep(1){comment}\n"
+
+
+def codes(text: str, config: Config | None = None) -> list[tuple[int, str]]:
+    result = FileChecker(config or Config()).check_text("m.py", text)
+    return [(finding.span.start_line, finding.code) for finding in result.findings]
+
+
+def test_ignore_file_right_after_the_module_docstring() -> None:
+    text = '"""Generated bindings.\n\nDo not edit.\n"""\n# conclint: ignore-file\n'
+    assert ignores_whole_file(text + "import subprocess\nsubprocess.run(['x'])\n")
+    assert codes(text + "import subprocess\nsubprocess.run(['x'])\n") == []
+
+
+def test_ignore_file_anywhere_in_the_leading_comment_block() -> None:
+    text = "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n\n# conclint: ignore-file\n"
+    assert ignores_whole_file(text + "x = 1\n")
+
+
+def test_ignore_file_after_code_is_reported_not_silently_dropped() -> None:
+    text = "import subprocess\n# conclint: ignore-file\nsubprocess.run(['x'])\n"
+    assert not ignores_whole_file(text)
+    assert codes(text) == [(2, "CL602"), (3, "CL201")]
+
+
+def test_ignore_file_inside_a_string_is_no_directive() -> None:
+    text = 'HELP = """\n# conclint: ignore-file\n"""\n'
+    assert not ignores_whole_file(text)
+
+
+def test_unknown_code_is_reported_by_default() -> None:
+    text = "import subprocess\nsubprocess.run(['x'])  # noqa: CL999\n"
+    assert codes(text) == [(2, "CL201"), (2, "CL602")]
+
+
+def test_suppression_text_inside_a_string_suppresses_nothing() -> None:
+    text = "import subprocess\nsubprocess.run(['x'], text='# noqa: CL201')\n"
+    assert codes(text) == [(2, "CL201")]
+    assert directives(text) == {}
+
+
+def test_unused_codes_are_reported_when_cl601_is_on() -> None:
+    config = Config(extend_select=("CL601",))
+    used = "import subprocess\nsubprocess.run(['x'])  # noqa: CL201\n"
+    unused = "import subprocess\nsubprocess.run(['x'], timeout=3)  # noqa: CL201\n"
+    assert codes(used, config) == []
+    assert codes(unused, config) == [(2, "CL601")]
+    assert codes(unused) == []  # off by default
+
+
+def test_cl601_does_not_judge_a_file_that_does_not_parse() -> None:
+    config = Config(extend_select=("CL601",))
+    assert codes("def f(:\n    pass  # noqa: CL201\n", config) == [(1, "CL001")]
+
+
+def test_overlapping_ruff_code_silences_the_cl_finding() -> None:
+    assert codes(BLOCKING.format(comment="")) == [(4, "CL401")]
+    assert codes(BLOCKING.format(comment="  # noqa: ASYNC251")) == []
+    assert codes(BLOCKING.format(comment="  # conclint: ignore[ASYNC251]")) == []
+    assert codes(BLOCKING.format(comment="  # noqa: E501")) == [(4, "CL401")]
+
+
+def test_an_overlapping_code_counts_as_used_and_is_never_unused() -> None:
+    config = Config(extend_select=("CL601",))
+    assert codes(BLOCKING.format(comment="  # noqa: ASYNC251"), config) == []
+    assert codes("x = 1  # noqa: ASYNC251\n", config) == []
+
+
+def test_markdown_blocks_get_the_same_audit(tmp_path) -> None:
+    text = "# Doc\n\n```python\nimport subprocess\nsubprocess.run(['x'])  # noqa: CL299\n```\n"
+    result = FileChecker(Config()).check_text("doc.md", text, markdown=True)
+    assert [(f.span.start_line, f.code) for f in result.findings] == [(5, "CL201"), (5, "CL602")]
+
+
+def test_suppressions_in_a_pruned_large_module_are_read_on_the_real_lines() -> None:
+    filler = "".join(f"VALUE_{index} = {index}\n" for index in range(40_000))
+    text = (
+        "import subprocess\n"
+        + filler
+        + "subprocess.run(['a'])  # noqa: CL201\n"
+        + "subprocess.run(['b'])\n"
+        + "VALUE = 1  # noqa: CL201\n"
+    )
+    assert len(text) > 512 * 1024  # the module is pruned before LibCST parses it
+    last = text.count("\n")
+    assert codes(text, Config(extend_select=("CL601",))) == [(last - 1, "CL201"), (last, "CL601")]
