@@ -33,8 +33,11 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{point:04x}"
 
 
-def printable(text: str) -> str:
-    """``text`` with every control, undecodable or bidi character written as an escape."""
+def printable(text: str, keep_breaks: bool = False) -> str:
+    """``text`` with every control, undecodable or bidi character written as an escape
+    (line breaks kept as they are with ``keep_breaks``)."""
+    if keep_breaks:
+        return _UNSAFE.sub(lambda m: m.group() if m.group() in "\r\n" else _escape(m), text)
     return _UNSAFE.sub(_escape, text)
 
 

@@ -29,8 +29,7 @@ def command(finding: Finding) -> str:
         "title": f"{finding.code} {finding.name}",
     }
     props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    message = "\n".join(printable(line) for line in finding.message.split("\n"))
-    return f"::{level} {props}::{escape_data(message)}"
+    return f"::{level} {props}::{escape_data(printable(finding.message, keep_breaks=True))}"
 
 
 def render(report: ScanReport, color: bool = False, width: int | None = None) -> str:

@@ -39,7 +39,7 @@ def _row(finding: Finding) -> str:
         escape(printable(finding.path), keep_code=False),
         str(finding.span.start_line),
         finding.code,
-        escape("\n".join(printable(line) for line in finding.message.split("\n"))),
+        escape(printable(finding.message, keep_breaks=True)),
     )
     return "| " + " | ".join(cells) + " |"
 

@@ -92,10 +92,11 @@ def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
 
 
 def statement_text(finding: Finding, lines: list[str] | None) -> str:
-    """The flagged line's text with its whitespace collapsed ("" when the source is unknown)."""
+    """The flagged line's text without its whitespace ("" when the source is unknown):
+    reindenting or re-spacing a statement keeps its identity."""
     if lines is None or not 1 <= finding.span.start_line <= len(lines):
         return ""
-    return " ".join(lines[finding.span.start_line - 1].split())
+    return "".join(lines[finding.span.start_line - 1].split())
 
 
 def fingerprint(finding: Finding, statement: str, occurrence: int) -> str:

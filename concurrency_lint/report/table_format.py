@@ -23,7 +23,7 @@ PLAIN_WIDTH = 120
 _CHROME = 7 + 6 * 2
 # The File column takes at most this share of the room the cells have.
 _FILE_SHARE = 0.35
-_MIN_FILE = 12
+_MIN_FILE = 10
 
 
 def string_console(color: bool, width: int | None = None) -> tuple[Console, io.StringIO]:
@@ -49,15 +49,16 @@ def wrap_path(path: str, width: int) -> str:
     """``path`` on lines of at most ``width`` characters, broken after a ``/`` where it can."""
     if width < 1 or len(path) <= width:
         return path
+    parts = path.split("/")
+    tokens = [part + "/" for part in parts[:-1]] + [parts[-1]]
     lines: list[str] = []
     current = ""
-    for part in path.split("/"):
-        piece = part if not current else "/" + part
-        if current and len(current) + len(piece) > width:
-            lines.append(current + "/")
-            current = part
+    for token in tokens:
+        if current and len(current) + len(token) > width:
+            lines.append(current)
+            current = token
         else:
-            current += piece
+            current += token
     lines.append(current)
     return "\n".join(lines)
 
