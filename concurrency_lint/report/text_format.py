@@ -90,5 +90,7 @@ def findings_only(report: ScanReport, color: bool = False, width: int | None = N
 
 def render(report: ScanReport, color: bool = False, width: int | None = None) -> str:
     """Every finding in full, a blank line after each, then the summary."""
-    closing = "".join(line + "\n" for line in closing_lines(report, color))
-    return findings_only(report, color, width) + closing
+    lines = []
+    for line in closing_lines(report, color):
+        lines += textwrap.wrap(line, width or DEFAULT_WIDTH, break_long_words=False) or [line]
+    return findings_only(report, color, width) + "".join(line + "\n" for line in lines)

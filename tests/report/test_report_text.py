@@ -68,7 +68,9 @@ def test_safe_fixes_only_has_no_unsafe_note() -> None:
         _finding("CL101", f"m{i}.py", i, 1, "loop", _fix(Safety.SAFE)) for i in range(1, 4)
     )
     out = render_concise(ScanReport(safe, files_scanned=3))
-    assert out.endswith("Found 3 findings in 3 files.\n[*] 3 fixable with `conclint fix --apply`.\n")
+    assert out.endswith(
+        "Found 3 findings in 3 files.\n[*] 3 fixable with `conclint fix --apply`.\n"
+    )
 
 
 def test_only_unsafe_fixes_name_the_flag_that_applies_them() -> None:
