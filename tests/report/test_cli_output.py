@@ -285,3 +285,31 @@ def test_output_file_in_a_missing_folder_is_an_error_and_writes_nothing(folder: 
     assert run.exit_code == 2
     assert "--output-file missing/report.txt" in run.stderr
     assert not (folder / "missing").exists()
+
+
+def test_standard_input_is_shown_with_its_lines(folder: Path) -> None:
+    run = run_conclint("scan", "-", "--stdin-filename", "pkg/job.py", stdin=FLAGGED)
+    assert '2 | subprocess.run(["ls"])' in run.stdout.splitlines()
+
+
+def test_fix_and_inventory_honour_colour_settings(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (folder / "loop.py").write_text(LOOP, encoding="utf-8")
+    assert "\x1b[" not in run_conclint("fix", ".").stdout
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    diff = run_conclint("fix", ".").stdout
+    assert "\x1b[" in diff and "+++ b/loop.py" in ANSI.sub("", diff)
+    assert "\x1b[" not in run_conclint("fix", ".", "--color", "never").stdout
+    assert "\x1b[" in run_conclint("inventory", ".").stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run_conclint("inventory", ".").stdout
+    assert "\x1b[" in run_conclint("inventory", ".", "--color", "always").stdout
+
+
+def test_fix_escapes_file_names(folder: Path) -> None:
+    (folder / "bad.py").unlink()
+    (folder / "lo\x1b[7mop.py").write_text(LOOP, encoding="utf-8")
+    run = run_conclint("fix", ".")
+    assert "\x1b" not in run.stdout + run.stderr
+    assert "+++ b/lo\\x1b[7mop.py" in run.stdout
