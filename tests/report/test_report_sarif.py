@@ -272,3 +272,23 @@ def test_empty_report_is_valid_with_empty_results() -> None:
     assert_sarif_shape(log)
     assert log["runs"][0]["results"] == []
     assert len(log["runs"][0]["tool"]["driver"]["rules"]) == 2
+
+
+def test_invocation_carries_exit_status_and_notifications() -> None:
+    crash = Finding("CL003", "internal-error", "CL201 crashed: boom", "x.py", Span(1, 1, 1, 1))
+    report = ScanReport(
+        (crash,), 1, rules=RULES, exit_code=2, notifications=("cache not writable",)
+    )
+    log = _sarif(report)
+    assert_sarif_shape(log)
+    invocation = log["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["exitCode"] == 2
+    notices = invocation["toolExecutionNotifications"]
+    assert [(n["level"], n["message"]["text"]) for n in notices] == [
+        ("warning", "cache not writable"),
+        ("error", "CL201 crashed: boom"),
+    ]
+    assert notices[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "x.py"
+    findings = _sarif(ScanReport(FINDINGS, 4, rules=RULES, exit_code=1))
+    assert findings["runs"][0]["invocations"][0]["executionSuccessful"] is True
