@@ -10,7 +10,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from concurrency_lint.model import ENGINE_CODES, Finding, Fix, RuleInfo, ScanReport, Span
+from concurrency_lint.model import ENGINE_CODES, INTERNAL_ERROR, Finding, Fix, RuleInfo, ScanReport, Span
 from concurrency_lint.report.escaping import encodable, raw_bytes
 from concurrency_lint.report.excerpt import source_lines
 from concurrency_lint.report.json_format import tool_version
@@ -164,9 +164,22 @@ def invocation(report: ScanReport) -> dict[str, Any]:
     entry: dict[str, Any] = {"executionSuccessful": report.exit_code in (None, 0, 1)}
     if report.exit_code is not None:
         entry["exitCode"] = report.exit_code
-    entry["toolExecutionNotifications"] = [
+    notices: list[dict[str, Any]] = [
         {"level": "warning", "message": {"text": encodable(text)}} for text in report.notifications
     ]
+    # A rule that crashed on a file is the tool failing, not the code: say so here too.
+    notices += [
+        {
+            "level": "error",
+            "message": {"text": encodable(finding.message)},
+            "locations": [
+                {"physicalLocation": {"artifactLocation": artifact_location(finding.path)}}
+            ],
+        }
+        for finding in report.findings
+        if finding.code == INTERNAL_ERROR[0]
+    ]
+    entry["toolExecutionNotifications"] = notices
     return entry
 
 
