@@ -10,7 +10,15 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from concurrency_lint.model import ENGINE_CODES, INTERNAL_ERROR, Finding, Fix, RuleInfo, ScanReport, Span
+from concurrency_lint.model import (
+    ENGINE_CODES,
+    INTERNAL_ERROR,
+    Finding,
+    Fix,
+    RuleInfo,
+    ScanReport,
+    Span,
+)
 from concurrency_lint.report.escaping import encodable, raw_bytes
 from concurrency_lint.report.excerpt import source_lines
 from concurrency_lint.report.json_format import tool_version
