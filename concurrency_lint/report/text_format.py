@@ -9,12 +9,19 @@ from functools import partial
 
 from concurrency_lint.model import Finding, Safety, ScanReport
 from concurrency_lint.report.ansi import BLUE, RED, paint
-from concurrency_lint.report.concise_format import closing_lines, one_line, prefix
+from concurrency_lint.report.concise_format import (
+    closing_lines,
+    format_finding,
+    one_line,
+    prefix,
+)
 from concurrency_lint.report.escaping import printable
 from concurrency_lint.report.excerpt import excerpt, gutter_width, source_lines
 from concurrency_lint.report.summary import Summary, plural
 
-__all__ = ["DEFAULT_WIDTH", "Summary", "format_finding", "plural", "render"]
+# ``format_finding`` (one line), ``Summary`` and ``plural`` are re-exported for callers
+# that knew this module when it was the one-line format.
+__all__ = ["DEFAULT_WIDTH", "Summary", "format_finding", "full_finding", "plural", "render"]
 
 #: Width the messages wrap at when the caller knows no terminal width.
 DEFAULT_WIDTH = 100
@@ -46,7 +53,7 @@ def help_line(finding: Finding) -> str | None:
     return f"= help: {printable(one_line(fix.description))}{note}"
 
 
-def format_finding(
+def full_finding(
     finding: Finding,
     lines: list[str] | None,
     color: bool = False,
@@ -83,7 +90,7 @@ def findings_only(report: ScanReport, color: bool = False, width: int | None = N
             if finding.path not in split:
                 split[finding.path] = source_lines(text)
             lines = split[finding.path]
-        out += format_finding(finding, lines, color, width)
+        out += full_finding(finding, lines, color, width)
         out.append("")
     return "".join(line + "\n" for line in out)
 
