@@ -24,11 +24,13 @@ def fail(message: str) -> None:
     raise SystemExit(2)
 
 
-def split_codes(value: str | None, option: str) -> tuple[str, ...] | None:
-    """``--select CL201,CL2`` -> validated codes (None when the option is absent)."""
-    if value is None:
+def split_codes(value: str | tuple[str, ...] | None, option: str) -> tuple[str, ...] | None:
+    """``--select CL201,CL2 --select CL4`` -> validated codes, every repetition kept
+    (None when the option is absent)."""
+    if not value:
         return None
-    codes = [code for code in value.replace(" ", ",").split(",") if code]
+    values = (value,) if isinstance(value, str) else value
+    codes = [code for text in values for code in text.replace(" ", ",").split(",") if code]
     try:
         return validate_codes(codes, option, known_codes())
     except ConfigError as exc:
