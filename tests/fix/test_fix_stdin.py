@@ -15,7 +15,7 @@ UNSAFE_FIXED = 'import subprocess\nsubprocess.run(["ls"], timeout=10)\n'
 SAFE = """\
 def load_all(paths):
     contents = []
-    for path in paths:
+    for path in sorted(paths):
         with open(path) as fh:
             text = fh.read()
         contents.append(text.upper())
@@ -43,9 +43,13 @@ def test_without_the_flag_unsafe_fixes_are_held_back(project: Path) -> None:
 
 
 def test_safe_fixes_apply_without_the_flag(project: Path) -> None:
+    # The rewrite imports the runtime: safe only where the project declares it.
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "app"\ndependencies = ["concurrency-lint"]\n', encoding="utf-8"
+    )
     result = _fix_stdin(SAFE, "--stdin-filename", "load.py")
     assert result.stdout.startswith("from concurrency_lint.parallel import run_parallel\n")
-    assert "run_parallel(load_path, paths" in result.stdout
+    assert "run_parallel(load_path, sorted(paths)" in result.stdout
     assert result.exit_code == 0
 
 
