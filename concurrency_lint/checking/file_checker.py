@@ -37,6 +37,7 @@ from concurrency_lint.sources.parsing import (
     judge_source,
     parse_snippet,
     run_with_deep_stack,
+    size_finding,
 )
 from concurrency_lint.sources.pruning import (
     PRUNE_ABOVE_CHARS,
@@ -82,6 +83,9 @@ class FileChecker:
         rules = self._rules_for(path)
         if not rules:
             return FileResult(path)
+        too_large = size_finding(path, text, self.config.max_file_size)
+        if too_large is not None:  # before any search or parse of the text
+            return self._result(path, [too_large])
         if not markdown:
             return self._result(
                 path, self._check_snippet(path, text, rules, SnippetOffset(), markdown=False)

@@ -31,6 +31,7 @@ _RECURSION_LIMIT = 20_000
 #: LibCST needs seconds and hundreds of megabytes per megabyte: more text than this
 #: (after a large module is pruned to what rules look at) is reported, not parsed.
 MAX_ANALYSED_CHARS = 1024 * 1024
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PARSER_POSITION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
 
 
@@ -78,13 +79,9 @@ def judge_source(
 ) -> SourceVerdict:
     """The verdict on one text: too large, not valid for ``target``, too deep, or valid."""
     if max_size is not None:
-        size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
-        if size > max_size:
-            message = (
-                f"file too large to analyse ({_megabytes(size)} > {_megabytes(max_size)}, "
-                "the `max-file-size` limit)"
-            )
-            return SourceVerdict(finding=engine_finding(UNREADABLE_FILE, message, path, offset))
+        too_large = size_finding(path, text, max_size, offset)
+        if too_large is not None:
+            return SourceVerdict(finding=too_large)
     parsed = parse_python(text, target)
     if isinstance(parsed, SyntaxProblem):
         if not may_be_newer_syntax(parsed, target) or needs_strict_precheck(text):
@@ -102,6 +99,29 @@ def judge_source(
             )
             return SourceVerdict(finding=finding)
     return SourceVerdict(tree=parsed)
+
+
+def size_finding(
+    path: str, text: str, max_size: int, offset: SnippetOffset = SnippetOffset()
+) -> Finding | None:
+    """CL002 for a text over the size budget, or with a line no pruning can cut down to
+    what LibCST parses in reasonable time; measured on the text alone, before any parse."""
+    size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    if size > max_size:
+        message = (
+            f"file too large to analyse ({_megabytes(size)} > {_megabytes(max_size)}, "
+            "the `max-file-size` limit)"
+        )
+        return engine_finding(UNREADABLE_FILE, message, path, offset)
+    if len(text) > MAX_ANALYSED_CHARS:
+        longest = max(map(len, _LINE_BREAK.split(text)))
+        if longest > MAX_ANALYSED_CHARS:
+            message = (
+                f"file too large to analyse (a line of {_megabytes(longest)} "
+                f"> {_megabytes(MAX_ANALYSED_CHARS)})"
+            )
+            return engine_finding(UNREADABLE_FILE, message, path, offset)
+    return None
 
 
 def _megabytes(size: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -87,12 +88,25 @@ def test_the_size_verdict_does_not_depend_on_triggers(parses: list[str]) -> None
     assert [code for code, _ in codes_and_messages(plain, config)] == ["CL002"]
 
 
-def test_a_huge_line_that_pruning_cannot_cut_is_reported(parses: list[str]) -> None:
-    """One line of trigger calls: pruning keeps it whole, LibCST would need minutes."""
+def test_a_huge_line_is_reported_before_any_parse(
+    parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One line of trigger calls: pruning keeps it whole, LibCST would need minutes, and
+    even the interpreter's tree of it costs a gigabyte."""
+    interpreter_parses: list[str] = []
+    monkeypatch.setattr(ast, "parse", lambda text, **kwargs: interpreter_parses.append(text))
     line = "import subprocess; " + 'subprocess.run(["ls"], timeout=1); ' * 40_000 + "\n"
     assert len(line) > MAX_ANALYSED_CHARS
     ((code, message),) = codes_and_messages(line)
-    assert code == "CL002" and "file too large to analyse" in message
+    assert code == "CL002" and message.startswith("file too large to analyse (a line of 1.3 MB")
+    assert parses == [] and interpreter_parses == []
+
+
+def test_a_huge_statement_left_after_pruning_is_reported(parses: list[str]) -> None:
+    text = "import subprocess\nCALLS = [\n" + '    subprocess.run(["ls"]),\n' * 45_000 + "]\n"
+    assert len(text) > MAX_ANALYSED_CHARS
+    ((code, message),) = codes_and_messages(text)
+    assert code == "CL002" and "of statements to analyse > 1.0 MB" in message
     assert parses == []
 
 
