@@ -160,7 +160,7 @@ class FileChecker:
                 return []
         if tree is not None and len(text) > PRUNE_ABOVE_CHARS and not markdown:
             return self._check_large(path, text, rules, tree)
-        return self._parse_and_visit(path, text, rules, offset, markdown, verdict.module)
+        return self._parse_and_visit(path, text, rules, offset, markdown, verdict.module, tree)
 
     def _check_large(
         self, path: str, text: str, rules: tuple[type[Rule], ...], tree: ast.Module
@@ -179,10 +179,11 @@ class FileChecker:
         offset: SnippetOffset,
         markdown: bool,
         module: cst.Module | None,
+        tree: ast.Module | None = None,
     ) -> list[Finding]:
         """Parse a judged text with LibCST (unless the verdict did) and run the rules."""
         if module is None:
-            module = parse_snippet(path, text, offset, judged=True)
+            module = parse_snippet(path, text, offset, judged=True, tree=tree)
         if isinstance(module, Finding):
             return [module]
         semantics = Semantics(module)

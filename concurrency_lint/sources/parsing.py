@@ -90,15 +90,31 @@ def judge_source(
             return SourceVerdict(module=cst.parse_module(text))
         except cst.ParserSyntaxError:
             return SourceVerdict(finding=problem_finding(parsed, path, offset))
+    return SourceVerdict(tree=parsed)
+
+
+def _analysis_budget_finding(
+    path: str, text: str, offset: SnippetOffset, tree: ast.Module | None
+) -> Finding | None:
+    """CL002 for a valid text LibCST cannot parse within its budget: too long (after
+    pruning) or nesting too deep (LibCST's cost grows with the cube of the depth)."""
+    if len(text) > MAX_ANALYSED_CHARS:
+        message = (
+            f"file too large to analyse ({_megabytes(len(text))} of statements to analyse "
+            f"> {_megabytes(MAX_ANALYSED_CHARS)})"
+        )
+        return engine_finding(UNREADABLE_FILE, message, path, offset)
     if needs_strict_precheck(text):
+        parsed = parse_python(text) if tree is None else tree
+        if isinstance(parsed, SyntaxProblem):  # pragma: no cover - judged valid before
+            return problem_finding(parsed, path, offset)
         depth = nesting_depth(parsed)
         if depth > MAX_ANALYSABLE_DEPTH:
             message = f"nests {depth} levels deep, more than can be analysed"
-            finding = engine_finding(
-                SYNTAX_ERROR, f"{message} ({MAX_ANALYSABLE_DEPTH})", path, offset
+            return engine_finding(
+                UNREADABLE_FILE, f"{message} ({MAX_ANALYSABLE_DEPTH})", path, offset
             )
-            return SourceVerdict(finding=finding)
-    return SourceVerdict(tree=parsed)
+    return None
 
 
 def size_finding(
@@ -136,11 +152,13 @@ def parse_snippet(
     offset: SnippetOffset,
     judged: bool = False,
     target: tuple[int, int] | None = None,
+    tree: ast.Module | None = None,
 ) -> cst.Module | Finding:
     """The parsed module, or a finding saying why the text is not analysed.
 
     ``judged`` says the caller already has the text's :func:`judge_source` verdict (and
-    it was valid); otherwise the text is judged here first.
+    it was valid), ``tree`` the interpreter's tree of exactly ``text`` if it has one;
+    otherwise the text is judged here first.
     """
     if not judged:
         verdict = judge_source(path, text, offset, target)
@@ -148,12 +166,10 @@ def parse_snippet(
             return verdict.finding
         if verdict.module is not None:
             return verdict.module
-    if len(text) > MAX_ANALYSED_CHARS:
-        message = (
-            f"file too large to analyse ({_megabytes(len(text))} of statements to analyse "
-            f"> {_megabytes(MAX_ANALYSED_CHARS)})"
-        )
-        return engine_finding(UNREADABLE_FILE, message, path, offset)
+        tree = verdict.tree
+    too_large = _analysis_budget_finding(path, text, offset, tree)
+    if too_large is not None:
+        return too_large
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:

@@ -50,7 +50,7 @@ def test_continuation_lines_count_as_nesting() -> None:
 
 def test_a_deep_lambda_chain_never_reaches_libcst(parses: list[str]) -> None:
     (finding,) = codes_and_messages(lambda_chain(1500))
-    assert finding[0] == "CL001" and "levels deep" in finding[1]
+    assert finding[0] == "CL002" and "levels deep" in finding[1]
     assert parses == []
 
 
