@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import re
+import stat
 import sys
 import time
 from functools import cache
@@ -191,11 +192,17 @@ class ResultCache:
         return common == real_boundary and real_folder != real_boundary
 
     def _read(self) -> dict[str, Any]:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            with open(self.file, "rb") as fh:
-                if os.fstat(fh.fileno()).st_size > MAX_CACHE_FILE_BYTES:
-                    return {}
-                document = json.loads(fh.read())
+            fd = os.open(self.file, flags)
+        except OSError:
+            return {}
+        try:
+            with os.fdopen(fd, "rb") as fh:
+                status = os.fstat(fh.fileno())
+                if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_CACHE_FILE_BYTES:
+                    return {}  # a link, device or FIFO planted in the folder is no cache
+                document = json.loads(fh.read(MAX_CACHE_FILE_BYTES + 1))
         except (OSError, ValueError, RecursionError):
             return {}
         if (

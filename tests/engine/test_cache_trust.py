@@ -397,3 +397,22 @@ def test_libcst_version_is_read_without_importing_it() -> None:
     from importlib import metadata
 
     assert cache_module.libcst_version() == metadata.version("libcst")
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/etc/hostname"])
+def test_a_linked_cache_file_is_not_read(tmp_path: Path, target: str) -> None:
+    cache = ResultCache(tmp_path, "config")
+    cache.put(RESULT.path, "d1", RESULT)
+    cache.save()
+    cache.file.unlink()
+    cache.file.symlink_to(target)
+    assert ResultCache(tmp_path, "config").get(RESULT.path, "d1") is None
+
+
+def test_a_fifo_in_place_of_the_cache_file_does_not_hang(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path, "config")
+    cache.put(RESULT.path, "d1", RESULT)
+    cache.save()
+    cache.file.unlink()
+    os.mkfifo(cache.file)
+    assert ResultCache(tmp_path, "config").get(RESULT.path, "d1") is None
