@@ -1,7 +1,8 @@
-"""Parsing one snippet of Python with LibCST: on a deep stack, with clear syntax errors.
+"""The verdict on one snippet of Python, and its LibCST parse on a deep stack.
 
-Shared by the rule pass and the inventory; a text that does not parse becomes a
-``CL001 syntax-error`` finding with the interpreter's message and position.
+Shared by the rule pass and the inventory. A text invalid for the target version becomes
+a ``CL001 syntax-error`` finding with the interpreter's message and position; valid text
+that cannot be analysed within the budgets (size, line length, nesting) a ``CL002``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from concurrency_lint.model import SYNTAX_ERROR, UNREADABLE_FILE, Finding, Span
 from concurrency_lint.sources.decoding import needs_strict_precheck
 from concurrency_lint.sources.syntax_check import (
     MAX_ANALYSABLE_DEPTH,
+    RUNNING_PYTHON,
     SyntaxProblem,
     may_be_newer_syntax,
     nesting_depth,
@@ -83,14 +85,23 @@ def judge_source(
         if too_large is not None:
             return SourceVerdict(finding=too_large)
     parsed = parse_python(text, target)
-    if isinstance(parsed, SyntaxProblem):
-        if not may_be_newer_syntax(parsed, target) or needs_strict_precheck(text):
-            return SourceVerdict(finding=problem_finding(parsed, path, offset))
-        try:  # syntax newer than this interpreter: LibCST may know it
-            return SourceVerdict(module=cst.parse_module(text))
-        except cst.ParserSyntaxError:
-            return SourceVerdict(finding=problem_finding(parsed, path, offset))
-    return SourceVerdict(tree=parsed)
+    if not isinstance(parsed, SyntaxProblem):
+        return SourceVerdict(tree=parsed)
+    if not may_be_newer_syntax(parsed, target):
+        return SourceVerdict(finding=problem_finding(parsed, path, offset))
+    # Maybe syntax newer than this interpreter: LibCST may know it, if it can be given
+    # the text safely (no tree to measure its nesting, so the text screen decides).
+    if len(text) > MAX_ANALYSED_CHARS or needs_strict_precheck(text):
+        running = ".".join(map(str, RUNNING_PYTHON))
+        message = (
+            f"not analysed: Python {running} cannot parse it ({parsed.message}, line "
+            f"{parsed.line}), and it is too large or nested for the check of newer syntax"
+        )
+        return SourceVerdict(finding=engine_finding(UNREADABLE_FILE, message, path, offset))
+    try:
+        return SourceVerdict(module=cst.parse_module(text))
+    except cst.ParserSyntaxError:
+        return SourceVerdict(finding=problem_finding(parsed, path, offset))
 
 
 def _analysis_budget_finding(

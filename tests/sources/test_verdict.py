@@ -92,3 +92,11 @@ def test_requires_python_sets_the_target(project: Path) -> None:
     )
     after = json_findings(run_conclint("scan", ".", "--format", "json", "--no-cache"))
     assert [f["code"] for f in after] == ["CL201"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="needs an interpreter older than 3.12")
+def test_newer_syntax_too_nested_to_check_safely_is_not_a_syntax_error() -> None:
+    text = "type Table = dict[str, int]\nTABLE = [" + "1, " * 3000 + "]\n"
+    checker = FileChecker(Config(select=ALL_CODES, target_version="py312"))
+    (finding,) = checker.check_text("m.py", text).findings
+    assert finding.code == "CL002" and "Python 3." in finding.message
