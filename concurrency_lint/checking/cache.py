@@ -76,8 +76,8 @@ def libcst_version() -> str:
     match = _VERSION_LINE.search(text)
     if match:
         return match.group(1).decode("ascii", "replace")
-    stat = Path(spec.origin).stat()  # an unknown layout: the install itself is the key
-    return f"{folder}:{stat.st_size}:{stat.st_mtime_ns}"
+    status = Path(spec.origin).stat()  # an unknown layout: the install itself is the key
+    return f"{folder}:{status.st_size}:{status.st_mtime_ns}"
 
 
 @cache
@@ -125,7 +125,8 @@ class ResultCache:
     ) -> None:
         self.folder = folder
         self.boundary = boundary if boundary is not None else folder
-        self._key = {**environment_key(), "config": config_fingerprint, "cwd": os.getcwd()}
+        # Paths in results are relative to the working folder: it is part of the key.
+        self._key = {**environment_key(), "config": config_fingerprint, "cwd": _working_folder()}
         blob = json.dumps(self._key, sort_keys=True).encode()
         name = hashlib.blake2b(blob, digest_size=12).hexdigest()
         self.file = folder / f"results-{name}.json"
@@ -243,6 +244,13 @@ class ResultCache:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+
+
+def _working_folder() -> str:
+    try:
+        return os.getcwd()
+    except OSError:  # removed while we run: nothing relative can be trusted
+        return ""
 
 
 class _SaveLock:
