@@ -81,8 +81,8 @@ class FileChecker:
         if ignores_whole_file(text):
             return FileResult(path)
         rules = self._rules_for(path)
-        if not rules:
-            return FileResult(path)
+        if not rules and self.enabled_codes.isdisjoint((SYNTAX_ERROR[0], UNREADABLE_FILE[0])):
+            return FileResult(path)  # nothing to report: not even whether the file parses
         too_large = size_finding(path, text, self.config.max_file_size)
         if too_large is not None:  # before any search or parse of the text
             return self._result(path, [too_large])
