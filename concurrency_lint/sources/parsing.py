@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from concurrency_lint.config import DEFAULT_MAX_FILE_SIZE
 from concurrency_lint.model import SYNTAX_ERROR, UNREADABLE_FILE, Finding, Span
 from concurrency_lint.sources.decoding import needs_strict_precheck
 from concurrency_lint.sources.syntax_check import (
@@ -164,6 +165,7 @@ def parse_snippet(
     judged: bool = False,
     target: tuple[int, int] | None = None,
     tree: ast.Module | None = None,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> cst.Module | Finding:
     """The parsed module, or a finding saying why the text is not analysed.
 
@@ -172,7 +174,7 @@ def parse_snippet(
     otherwise the text is judged here first.
     """
     if not judged:
-        verdict = judge_source(path, text, offset, target)
+        verdict = judge_source(path, text, offset, target, max_size)
         if verdict.finding is not None:
             return verdict.finding
         if verdict.module is not None:

@@ -133,3 +133,13 @@ def test_a_scan_reports_an_oversized_file_and_goes_on(tmp_path: Path) -> None:
     assert completed.returncode == 1, completed.stderr
     assert "big.py:1:1: CL002 file too large to analyse (11.8 KB > 4.0 KB" in completed.stdout
     assert "ok.py:2:1: CL201" in completed.stdout
+
+
+def test_the_inventory_keeps_to_the_size_budget(parses: list[str]) -> None:
+    from concurrency_lint.inventory.reader import inventory_of_text
+
+    text = "from multiprocessing import Pool\n" + "x = 1\n" * 1_500_000  # 9 MB
+    inventory = inventory_of_text("big.py", text)
+    assert inventory.uses == ()
+    assert inventory.problem is not None and "the `max-file-size` limit" in inventory.problem
+    assert parses == []
