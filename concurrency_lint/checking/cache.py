@@ -159,7 +159,11 @@ class ResultCache:
         return result
 
     def put(self, display: str, digest: str, result: Any) -> None:
-        self._new[display] = [digest, encode(result)]
+        """Remember a result; one the cache cannot store is simply not cached."""
+        try:
+            self._new[display] = [digest, encode(result)]
+        except (TypeError, RecursionError):
+            return
 
     def save(self) -> None:
         """Write atomically; a cache that cannot be written is skipped, nothing is left."""

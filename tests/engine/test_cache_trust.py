@@ -416,3 +416,13 @@ def test_a_fifo_in_place_of_the_cache_file_does_not_hang(tmp_path: Path) -> None
     cache.file.unlink()
     os.mkfifo(cache.file)
     assert ResultCache(tmp_path, "config").get(RESULT.path, "d1") is None
+
+
+def test_a_result_that_cannot_be_stored_is_not_cached(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path, "config")
+    cache.put("odd.py", "d", FileResult("odd.py", (object(),)))  # type: ignore[arg-type]
+    cache.put("ok.py", "d", FileResult("ok.py"))
+    cache.save()
+    reread = ResultCache(tmp_path, "config")
+    assert reread.get("odd.py", "d") is None
+    assert reread.get("ok.py", "d") == FileResult("ok.py")
