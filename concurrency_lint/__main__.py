@@ -26,7 +26,8 @@ def _drop_working_folder_from_path() -> None:
         del sys.path[0]
 
 
-_drop_working_folder_from_path()
+if __name__ == "__main__":
+    _drop_working_folder_from_path()
 
 from concurrency_lint.cli import main  # noqa: E402  (after the sys.path clean-up)
 

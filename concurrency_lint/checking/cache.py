@@ -11,13 +11,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import importlib.util
 import json
 import os
+import re
+import stat
 import sys
-import tempfile
 import time
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -56,19 +57,38 @@ def code_fingerprint() -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
+_VERSION_LINE = re.compile(
+    rb"""^__version__\s*=\s*(?:version\s*=\s*)?['"]([^'"]+)['"]""", re.MULTILINE
+)
+
+
+def libcst_version() -> str:
+    """LibCST's version, read from its files without importing it (a warm run never
+    imports LibCST) nor ``importlib.metadata`` (which costs a tenth of a warm run)."""
+    spec = importlib.util.find_spec("libcst")
+    if spec is None or not spec.origin:
+        return "absent"
+    folder = Path(spec.origin).parent
+    try:
+        text = (folder / "_version.py").read_bytes()
+    except OSError:
+        text = b""
+    match = _VERSION_LINE.search(text)
+    if match:
+        return match.group(1).decode("ascii", "replace")
+    status = Path(spec.origin).stat()  # an unknown layout: the install itself is the key
+    return f"{folder}:{status.st_size}:{status.st_mtime_ns}"
+
+
 @cache
 def environment_key() -> dict[str, str]:
     """What besides the linter's code changes a result: the interpreter and LibCST."""
-    try:
-        libcst_version = metadata.version("libcst")
-    except metadata.PackageNotFoundError:
-        libcst_version = "absent"
     return {
         "tool": concurrency_lint.__version__,
         "code": code_fingerprint(),
         "python": sys.version,
         "implementation": f"{sys.implementation.name} {sys.implementation.cache_tag}",
-        "libcst": libcst_version,
+        "libcst": libcst_version(),
     }
 
 
@@ -105,7 +125,8 @@ class ResultCache:
     ) -> None:
         self.folder = folder
         self.boundary = boundary if boundary is not None else folder
-        self._key = {**environment_key(), "config": config_fingerprint, "cwd": os.getcwd()}
+        # Paths in results are relative to the working folder: it is part of the key.
+        self._key = {**environment_key(), "config": config_fingerprint, "cwd": _working_folder()}
         blob = json.dumps(self._key, sort_keys=True).encode()
         name = hashlib.blake2b(blob, digest_size=12).hexdigest()
         self.file = folder / f"results-{name}.json"
@@ -138,7 +159,11 @@ class ResultCache:
         return result
 
     def put(self, display: str, digest: str, result: Any) -> None:
-        self._new[display] = [digest, encode(result)]
+        """Remember a result; one the cache cannot store is simply not cached."""
+        try:
+            self._new[display] = [digest, encode(result)]
+        except (TypeError, RecursionError):
+            return
 
     def save(self) -> None:
         """Write atomically; a cache that cannot be written is skipped, nothing is left."""
@@ -172,11 +197,17 @@ class ResultCache:
         return common == real_boundary and real_folder != real_boundary
 
     def _read(self) -> dict[str, Any]:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            with open(self.file, "rb") as fh:
-                if os.fstat(fh.fileno()).st_size > MAX_CACHE_FILE_BYTES:
-                    return {}
-                document = json.loads(fh.read())
+            fd = os.open(self.file, flags)
+        except OSError:
+            return {}
+        try:
+            with os.fdopen(fd, "rb") as fh:
+                status = os.fstat(fh.fileno())
+                if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_CACHE_FILE_BYTES:
+                    return {}  # a link, device or FIFO planted in the folder is no cache
+                document = json.loads(fh.read(MAX_CACHE_FILE_BYTES + 1))
         except (OSError, ValueError, RecursionError):
             return {}
         if (
@@ -204,7 +235,9 @@ class ResultCache:
         return True
 
     def _write_atomically(self, data: bytes) -> None:
-        fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
+        temporary = self.folder / f".tmp-{os.getpid()}-{os.urandom(6).hex()}.json"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(temporary, flags, 0o644)
         try:
             try:
                 _write_all(fd, data)
@@ -215,6 +248,13 @@ class ResultCache:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+
+
+def _working_folder() -> str:
+    try:
+        return os.getcwd()
+    except OSError:  # removed while we run: nothing relative can be trusted
+        return ""
 
 
 class _SaveLock:

@@ -28,7 +28,7 @@ def encode(value: Any) -> Any:
         return value.value if isinstance(value, enum.Enum) else value
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, tuple):
+    if isinstance(value, (tuple, list)):
         return [encode(item) for item in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return [encode(getattr(value, name)) for name in _field_names(type(value))]

@@ -43,6 +43,7 @@ from concurrency_lint.sources.parsing import (
     judge_source,
     parse_snippet,
     run_with_deep_stack,
+    size_finding,
 )
 from concurrency_lint.sources.pruning import (
     PRUNE_ABOVE_CHARS,
@@ -82,8 +83,11 @@ class FileChecker:
         if ignores_whole_file(text):
             return FileResult(path)
         rules = self._rules_for(path)
-        if not rules and not self._reports_syntax_errors(path):
-            return FileResult(path)  # with no rule, only the syntax check could report
+        if not rules and self.enabled_codes.isdisjoint((SYNTAX_ERROR[0], UNREADABLE_FILE[0])):
+            return FileResult(path)  # nothing to report: not even whether the file parses
+        too_large = size_finding(path, text, self.config.max_file_size)
+        if too_large is not None:  # before any search or parse of the text
+            return self._result(path, [too_large])
         audits = tuple(rule for rule in rules if rule.AUDITS_SUPPRESSIONS)
         rules = tuple(rule for rule in rules if not rule.AUDITS_SUPPRESSIONS)
         if not markdown:
@@ -106,11 +110,6 @@ class FileChecker:
     def _rules_for(self, path: str) -> tuple[type[Rule], ...]:
         ignored = ignored_for_path(path, self.config, self._all_codes)
         return tuple(rule for rule in self.rules if rule.CODE not in ignored)
-
-    def _reports_syntax_errors(self, path: str) -> bool:
-        return SYNTAX_ERROR[0] in self.enabled_codes and SYNTAX_ERROR[0] not in (
-            ignored_for_path(path, self.config, self._all_codes)
-        )
 
     def _result(self, path: str, findings: list[Finding], text: str = "") -> FileResult:
         ignored = ignored_for_path(path, self.config, self._all_codes)
@@ -210,7 +209,9 @@ class FileChecker:
                 return []
         if tree is not None and len(text) > PRUNE_ABOVE_CHARS and not markdown:
             return self._check_large(path, text, rules, tree, ledger)
-        return self._parse_and_visit(path, text, rules, offset, markdown, ledger, verdict.module)
+        return self._parse_and_visit(
+            path, text, rules, offset, markdown, ledger, verdict.module, tree=tree
+        )
 
     def _check_large(
         self,
@@ -238,10 +239,11 @@ class FileChecker:
         ledger: SuppressionLedger,
         module: cst.Module | None,
         original_line: Callable[[int], int] | None = None,
+        tree: ast.Module | None = None,
     ) -> list[Finding]:
         """Parse a judged text with LibCST (unless the verdict did) and run the rules."""
         if module is None:
-            module = parse_snippet(path, text, offset, judged=True)
+            module = parse_snippet(path, text, offset, judged=True, tree=tree)
         if isinstance(module, Finding):
             return [module]
         semantics = Semantics(module)

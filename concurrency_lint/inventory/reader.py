@@ -8,7 +8,7 @@ from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.inventory.collector import Collector
 from concurrency_lint.inventory.model import FileInventory, Use
 from concurrency_lint.inventory.prefilter import may_use_concurrency
-from concurrency_lint.model import Finding
+from concurrency_lint.model import SYNTAX_ERROR, Finding
 from concurrency_lint.sources.markdown import python_blocks
 from concurrency_lint.sources.parsing import SnippetOffset, parse_snippet, run_with_deep_stack
 
@@ -55,9 +55,8 @@ def _guarded_walk(
 def _walk(path: str, text: str, offset: SnippetOffset) -> tuple[tuple[Use, ...], str | None]:
     module = parse_snippet(path, text, offset)
     if isinstance(module, Finding):
-        return (), _syntax_problem(text, offset) or (
-            f"line {module.span.start_line}: {module.message}"
-        )
+        described = _syntax_problem(text, offset) if module.code == SYNTAX_ERROR[0] else None
+        return (), described or f"line {module.span.start_line}: {module.message}"
     collector = Collector(module, offset.lines, offset.columns)
     try:
         walk_visitor(module, collector)

@@ -1,7 +1,8 @@
-"""Parsing one snippet of Python with LibCST: on a deep stack, with clear syntax errors.
+"""The verdict on one snippet of Python, and its LibCST parse on a deep stack.
 
-Shared by the rule pass and the inventory; a text that does not parse becomes a
-``CL001 syntax-error`` finding with the interpreter's message and position.
+Shared by the rule pass and the inventory. A text invalid for the target version becomes
+a ``CL001 syntax-error`` finding with the interpreter's message and position; valid text
+that cannot be analysed within the budgets (size, line length, nesting) a ``CL002``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from concurrency_lint.config import DEFAULT_MAX_FILE_SIZE
 from concurrency_lint.model import SYNTAX_ERROR, UNREADABLE_FILE, Finding, Span
 from concurrency_lint.sources.decoding import needs_strict_precheck
 from concurrency_lint.sources.syntax_check import (
     MAX_ANALYSABLE_DEPTH,
+    RUNNING_PYTHON,
     SyntaxProblem,
     may_be_newer_syntax,
     nesting_depth,
@@ -31,6 +34,7 @@ _RECURSION_LIMIT = 20_000
 #: LibCST needs seconds and hundreds of megabytes per megabyte: more text than this
 #: (after a large module is pruned to what rules look at) is reported, not parsed.
 MAX_ANALYSED_CHARS = 1024 * 1024
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PARSER_POSITION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
 
 
@@ -78,30 +82,74 @@ def judge_source(
 ) -> SourceVerdict:
     """The verdict on one text: too large, not valid for ``target``, too deep, or valid."""
     if max_size is not None:
-        size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
-        if size > max_size:
-            message = (
-                f"file too large to analyse ({_megabytes(size)} > {_megabytes(max_size)}, "
-                "the `max-file-size` limit)"
-            )
-            return SourceVerdict(finding=engine_finding(UNREADABLE_FILE, message, path, offset))
+        too_large = size_finding(path, text, max_size, offset)
+        if too_large is not None:
+            return SourceVerdict(finding=too_large)
     parsed = parse_python(text, target)
-    if isinstance(parsed, SyntaxProblem):
-        if not may_be_newer_syntax(parsed, target) or needs_strict_precheck(text):
-            return SourceVerdict(finding=problem_finding(parsed, path, offset))
-        try:  # syntax newer than this interpreter: LibCST may know it
-            return SourceVerdict(module=cst.parse_module(text))
-        except cst.ParserSyntaxError:
-            return SourceVerdict(finding=problem_finding(parsed, path, offset))
+    if not isinstance(parsed, SyntaxProblem):
+        return SourceVerdict(tree=parsed)
+    if not may_be_newer_syntax(parsed, target):
+        return SourceVerdict(finding=problem_finding(parsed, path, offset))
+    # Maybe syntax newer than this interpreter: LibCST may know it, if it can be given
+    # the text safely (no tree to measure its nesting, so the text screen decides).
+    if len(text) > MAX_ANALYSED_CHARS or needs_strict_precheck(text):
+        running = ".".join(map(str, RUNNING_PYTHON))
+        message = (
+            f"not analysed: Python {running} cannot parse it ({parsed.message}, line "
+            f"{parsed.line}), and it is too large or nested for the check of newer syntax"
+        )
+        return SourceVerdict(finding=engine_finding(UNREADABLE_FILE, message, path, offset))
+    try:
+        return SourceVerdict(module=cst.parse_module(text))
+    except cst.ParserSyntaxError:
+        return SourceVerdict(finding=problem_finding(parsed, path, offset))
+
+
+def _analysis_budget_finding(
+    path: str, text: str, offset: SnippetOffset, tree: ast.Module | None
+) -> Finding | None:
+    """CL002 for a valid text LibCST cannot parse within its budget: too long (after
+    pruning) or nesting too deep (LibCST's cost grows with the cube of the depth)."""
+    if len(text) > MAX_ANALYSED_CHARS:
+        message = (
+            f"file too large to analyse ({_megabytes(len(text))} of statements to analyse "
+            f"> {_megabytes(MAX_ANALYSED_CHARS)})"
+        )
+        return engine_finding(UNREADABLE_FILE, message, path, offset)
     if needs_strict_precheck(text):
+        parsed = parse_python(text) if tree is None else tree
+        if isinstance(parsed, SyntaxProblem):  # pragma: no cover - judged valid before
+            return problem_finding(parsed, path, offset)
         depth = nesting_depth(parsed)
         if depth > MAX_ANALYSABLE_DEPTH:
             message = f"nests {depth} levels deep, more than can be analysed"
-            finding = engine_finding(
-                SYNTAX_ERROR, f"{message} ({MAX_ANALYSABLE_DEPTH})", path, offset
+            return engine_finding(
+                UNREADABLE_FILE, f"{message} ({MAX_ANALYSABLE_DEPTH})", path, offset
             )
-            return SourceVerdict(finding=finding)
-    return SourceVerdict(tree=parsed)
+    return None
+
+
+def size_finding(
+    path: str, text: str, max_size: int, offset: SnippetOffset = SnippetOffset()
+) -> Finding | None:
+    """CL002 for a text over the size budget, or with a line no pruning can cut down to
+    what LibCST parses in reasonable time; measured on the text alone, before any parse."""
+    size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    if size > max_size:
+        message = (
+            f"file too large to analyse ({_megabytes(size)} > {_megabytes(max_size)}, "
+            "the `max-file-size` limit)"
+        )
+        return engine_finding(UNREADABLE_FILE, message, path, offset)
+    if len(text) > MAX_ANALYSED_CHARS:
+        longest = max(map(len, _LINE_BREAK.split(text)))
+        if longest > MAX_ANALYSED_CHARS:
+            message = (
+                f"file too large to analyse (a line of {_megabytes(longest)} "
+                f"> {_megabytes(MAX_ANALYSED_CHARS)})"
+            )
+            return engine_finding(UNREADABLE_FILE, message, path, offset)
+    return None
 
 
 def _megabytes(size: int) -> str:
@@ -116,24 +164,25 @@ def parse_snippet(
     offset: SnippetOffset,
     judged: bool = False,
     target: tuple[int, int] | None = None,
+    tree: ast.Module | None = None,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> cst.Module | Finding:
     """The parsed module, or a finding saying why the text is not analysed.
 
     ``judged`` says the caller already has the text's :func:`judge_source` verdict (and
-    it was valid); otherwise the text is judged here first.
+    it was valid), ``tree`` the interpreter's tree of exactly ``text`` if it has one;
+    otherwise the text is judged here first.
     """
     if not judged:
-        verdict = judge_source(path, text, offset, target)
+        verdict = judge_source(path, text, offset, target, max_size)
         if verdict.finding is not None:
             return verdict.finding
         if verdict.module is not None:
             return verdict.module
-    if len(text) > MAX_ANALYSED_CHARS:
-        message = (
-            f"file too large to analyse ({_megabytes(len(text))} of statements to analyse "
-            f"> {_megabytes(MAX_ANALYSED_CHARS)})"
-        )
-        return engine_finding(UNREADABLE_FILE, message, path, offset)
+        tree = verdict.tree
+    too_large = _analysis_budget_finding(path, text, offset, tree)
+    if too_large is not None:
+        return too_large
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:

@@ -271,9 +271,7 @@ def test_concurrent_writers_never_leave_a_broken_file(tmp_path: Path) -> None:
     "change",
     [
         lambda monkeypatch: monkeypatch.setattr(sys, "version", sys.version + " (other build)"),
-        lambda monkeypatch: monkeypatch.setattr(
-            cache_module.metadata, "version", lambda name: "0.0.1"
-        ),
+        lambda monkeypatch: monkeypatch.setattr(cache_module, "libcst_version", lambda: "0.0.1"),
         lambda monkeypatch: monkeypatch.setattr(cache_module.concurrency_lint, "__version__", "9"),
     ],
     ids=["python", "libcst", "tool"],
@@ -393,3 +391,38 @@ def test_a_cache_folder_linked_outside_the_project_is_not_used(
 def test_config_in_code_with_an_absolute_cache_dir(tmp_path: Path) -> None:
     config = Config(cache_dir=str(tmp_path / "c"))
     assert ResultCache.for_config(config).folder == tmp_path / "c"
+
+
+def test_libcst_version_is_read_without_importing_it() -> None:
+    from importlib import metadata
+
+    assert cache_module.libcst_version() == metadata.version("libcst")
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/etc/hostname"])
+def test_a_linked_cache_file_is_not_read(tmp_path: Path, target: str) -> None:
+    cache = ResultCache(tmp_path, "config")
+    cache.put(RESULT.path, "d1", RESULT)
+    cache.save()
+    cache.file.unlink()
+    cache.file.symlink_to(target)
+    assert ResultCache(tmp_path, "config").get(RESULT.path, "d1") is None
+
+
+def test_a_fifo_in_place_of_the_cache_file_does_not_hang(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path, "config")
+    cache.put(RESULT.path, "d1", RESULT)
+    cache.save()
+    cache.file.unlink()
+    os.mkfifo(cache.file)
+    assert ResultCache(tmp_path, "config").get(RESULT.path, "d1") is None
+
+
+def test_a_result_that_cannot_be_stored_is_not_cached(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path, "config")
+    cache.put("odd.py", "d", FileResult("odd.py", (object(),)))  # type: ignore[arg-type]
+    cache.put("ok.py", "d", FileResult("ok.py"))
+    cache.save()
+    reread = ResultCache(tmp_path, "config")
+    assert reread.get("odd.py", "d") is None
+    assert reread.get("ok.py", "d") == FileResult("ok.py")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +50,7 @@ def test_continuation_lines_count_as_nesting() -> None:
 
 def test_a_deep_lambda_chain_never_reaches_libcst(parses: list[str]) -> None:
     (finding,) = codes_and_messages(lambda_chain(1500))
-    assert finding[0] == "CL001" and "levels deep" in finding[1]
+    assert finding[0] == "CL002" and "levels deep" in finding[1]
     assert parses == []
 
 
@@ -87,12 +88,25 @@ def test_the_size_verdict_does_not_depend_on_triggers(parses: list[str]) -> None
     assert [code for code, _ in codes_and_messages(plain, config)] == ["CL002"]
 
 
-def test_a_huge_line_that_pruning_cannot_cut_is_reported(parses: list[str]) -> None:
-    """One line of trigger calls: pruning keeps it whole, LibCST would need minutes."""
+def test_a_huge_line_is_reported_before_any_parse(
+    parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One line of trigger calls: pruning keeps it whole, LibCST would need minutes, and
+    even the interpreter's tree of it costs a gigabyte."""
+    interpreter_parses: list[str] = []
+    monkeypatch.setattr(ast, "parse", lambda text, **kwargs: interpreter_parses.append(text))
     line = "import subprocess; " + 'subprocess.run(["ls"], timeout=1); ' * 40_000 + "\n"
     assert len(line) > MAX_ANALYSED_CHARS
     ((code, message),) = codes_and_messages(line)
-    assert code == "CL002" and "file too large to analyse" in message
+    assert code == "CL002" and message.startswith("file too large to analyse (a line of 1.3 MB")
+    assert parses == [] and interpreter_parses == []
+
+
+def test_a_huge_statement_left_after_pruning_is_reported(parses: list[str]) -> None:
+    text = "import subprocess\nCALLS = [\n" + '    subprocess.run(["ls"]),\n' * 45_000 + "]\n"
+    assert len(text) > MAX_ANALYSED_CHARS
+    ((code, message),) = codes_and_messages(text)
+    assert code == "CL002" and "of statements to analyse > 1.0 MB" in message
     assert parses == []
 
 
@@ -119,3 +133,13 @@ def test_a_scan_reports_an_oversized_file_and_goes_on(tmp_path: Path) -> None:
     assert completed.returncode == 1, completed.stderr
     assert "big.py:1:1: CL002 file too large to analyse (11.8 KB > 4.0 KB" in completed.stdout
     assert "ok.py:2:1: CL201" in completed.stdout
+
+
+def test_the_inventory_keeps_to_the_size_budget(parses: list[str]) -> None:
+    from concurrency_lint.inventory.reader import inventory_of_text
+
+    text = "from multiprocessing import Pool\n" + "x = 1\n" * 1_500_000  # 9 MB
+    inventory = inventory_of_text("big.py", text)
+    assert inventory.uses == ()
+    assert inventory.problem is not None and "the `max-file-size` limit" in inventory.problem
+    assert parses == []

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.config import Config
@@ -92,3 +94,52 @@ def test_requires_python_sets_the_target(project: Path) -> None:
     )
     after = json_findings(run_conclint("scan", ".", "--format", "json", "--no-cache"))
     assert [f["code"] for f in after] == ["CL201"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="needs an interpreter older than 3.12")
+def test_newer_syntax_too_nested_to_check_safely_is_not_a_syntax_error() -> None:
+    text = "type Table = dict[str, int]\nTABLE = [" + "1, " * 3000 + "]\n"
+    checker = FileChecker(Config(select=ALL_CODES, target_version="py312"))
+    (finding,) = checker.check_text("m.py", text).findings
+    assert finding.code == "CL002" and "Python 3." in finding.message
+
+
+FRAGMENTS = [
+    "import subprocess\n",
+    "import requests\n",
+    'subprocess.run(["ls"])\n',
+    "for x in xs:\n    requests.get(x)\n",
+    "async def f():\n    await g()\n",
+    "type X = int\n",
+    "def f[T](x: T) -> T:\n    return x\n",
+    "try:\n    pass\nexcept* E:\n    pass\n",
+    "match x:\n    case 1:\n        pass\n",
+    "x = (\n",
+    ")\n",
+    "x = \\\n",
+    "lambda: \\\n",
+    "\x00",
+    "\f",
+    "\r",
+    "\t",
+    "x = 1 +",
+    " 1\n",
+    'f"{x!r:>{width}}"\n',
+    "print 'old'\n",
+    "with (open(a) as b, open(c) as d):\n    pass\n",
+    "    indented = 1\n",
+    "# comment\n",
+]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=12), st.sampled_from(["py310", "py314"]))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_syntax_verdict_is_the_same_whichever_rules_run(
+    fragments: list[str], target: str
+) -> None:
+    text = "".join(fragments)
+    only_syntax = FileChecker(Config(select=("CL001",), target_version=target))
+    everything = FileChecker(Config(select=("ALL",), target_version=target))
+    alone = [f for f in only_syntax.check_text("m.py", text).findings if f.code == "CL001"]
+    beside = [f for f in everything.check_text("m.py", text).findings if f.code == "CL001"]
+    assert alone == beside
