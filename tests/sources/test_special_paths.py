@@ -174,3 +174,24 @@ def test_fix_finds_a_file_whose_name_was_escaped(good: Path) -> None:
     assert run.exit_code == 0, run.stdout + run.stderr
     with open(target, "rb") as handle:
         assert b"timeout=10" in handle.read()
+
+
+def test_a_named_path_that_cannot_be_looked_at_is_no_usage_error(
+    good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrency_lint.cli import settings
+
+    real_lstat = os.lstat
+
+    def lstat(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path).endswith("hidden.py"):
+            raise PermissionError(13, "Permission denied")
+        return real_lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(settings.os, "lstat", lstat)
+    assert settings.check_paths((Path("hidden.py"), Path("good.py"))) == [
+        Path("hidden.py"),
+        Path("good.py"),
+    ]
+    with pytest.raises(SystemExit):
+        settings.check_paths((Path("absent.py"),))
