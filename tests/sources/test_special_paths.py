@@ -195,3 +195,11 @@ def test_a_named_path_that_cannot_be_looked_at_is_no_usage_error(
     ]
     with pytest.raises(SystemExit):
         settings.check_paths((Path("absent.py"),))
+
+
+@pytest.mark.parametrize("name", [".gitignore", "pyproject.toml", "conclint.toml"])
+def test_a_fifo_among_the_files_the_scan_reads_for_itself(good: Path, name: str) -> None:
+    (good / ".git").mkdir()
+    os.mkfifo(good / name)
+    code, found = scan_in_a_process(".")
+    assert (code, found["good.py"][0]) == (1, "CL201")
