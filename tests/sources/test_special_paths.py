@@ -203,3 +203,12 @@ def test_a_fifo_among_the_files_the_scan_reads_for_itself(good: Path, name: str)
     os.mkfifo(good / name)
     code, found = scan_in_a_process(".")
     assert (code, found["good.py"][0]) == (1, "CL201")
+
+
+def test_usage_errors_show_names_escaped(project: Path) -> None:
+    missing = run_conclint("scan", "gone\x1b[2J.py")
+    assert missing.exit_code == 2
+    assert "\x1b" not in missing.stderr and "gone\\x1b[2J.py" in missing.stderr
+    config = run_conclint("scan", ".", "--config", "conf\x07ig.toml")
+    assert config.exit_code == 2
+    assert "\x07" not in config.stderr and "conf\\x07ig.toml" in config.stderr
