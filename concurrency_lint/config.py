@@ -138,13 +138,15 @@ class Config:
 def find_config_file(start: Path) -> Path | None:
     """The nearest ``conclint.toml`` or ``pyproject.toml`` with ``[tool.conclint]``."""
     start = Path(os.path.realpath(start))  # never raises, even on a symbolic link loop
-    folder = start if start.is_dir() else start.parent
+    # os.path.isfile / isdir: regular files only (never a FIFO), no error on a folder
+    # that cannot be searched.
+    folder = start if os.path.isdir(start) else start.parent
     for candidate_dir in (folder, *folder.parents):
         own = candidate_dir / "conclint.toml"
-        if own.is_file():
+        if os.path.isfile(own):
             return own
         pyproject = candidate_dir / "pyproject.toml"
-        if pyproject.is_file() and _has_conclint_table(pyproject):
+        if os.path.isfile(pyproject) and _has_conclint_table(pyproject):
             return pyproject
     return None
 

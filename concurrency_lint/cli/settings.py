@@ -15,12 +15,12 @@ from concurrency_lint.config import (
     load_config,
     validate_codes,
 )
-from concurrency_lint.sources.display_names import escape_name
+from concurrency_lint.sources.display_names import escape_name, printable_text
 
 
 def fail(message: str) -> None:
     """A usage or configuration error: say it on stderr and exit 2."""
-    click.echo(f"conclint: error: {message}", err=True)
+    click.echo(f"conclint: error: {printable_text(message)}", err=True)
     raise SystemExit(2)
 
 

@@ -19,6 +19,7 @@ from concurrency_lint.sources.lines import source_lines
 
 _FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s`]*)")
 _QUOTE_MARKER = re.compile(r"[ ]{0,3}>[ ]?")
+_QUOTE_MARKERS = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
 PYTHON_LANGS = frozenset({"python", "py", "python3", "py3"})
 SESSION_LANGS = frozenset({"pycon", "python-repl", "pyrepl"})
 _PROMPTS = (">>> ", "... ")
@@ -76,14 +77,13 @@ def python_blocks(text: str) -> list[CodeBlock]:
 
 def _python_opener(line: str) -> _Opener | None:
     """The opening fence of a Python (or Python session) block on this line, if any."""
+    if not line.lstrip(" >").startswith(("```", "~~~")):
+        return None  # most lines: no fence at all
     depth, content = 0, line
-    if ">" in line[:8]:
-        while True:
-            marker = _QUOTE_MARKER.match(content)
-            if marker is None:
-                break
-            depth += 1
-            content = content[marker.end() :]
+    if ">" in line[:4]:
+        markers = _QUOTE_MARKERS.match(line)
+        if markers is not None:
+            depth, content = markers.group().count(">"), line[markers.end() :]
     match = _FENCE.match(content)
     if match is None:
         return None
@@ -97,12 +97,13 @@ def _python_opener(line: str) -> _Opener | None:
 
 def _unquoted(line: str, depth: int) -> str | None:
     """The line without ``depth`` quote markers; None when it has fewer."""
+    position = 0
     for _ in range(depth):
-        marker = _QUOTE_MARKER.match(line)
+        marker = _QUOTE_MARKER.match(line, position)
         if marker is None:
             return None
-        line = line[marker.end() :]
-    return line
+        position = marker.end()
+    return line[position:]
 
 
 def _closes(content: str, fence: str) -> bool:

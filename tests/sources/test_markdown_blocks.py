@@ -116,3 +116,10 @@ def test_non_line_breaks_do_not_move_markdown_lines(project: Path) -> None:
     text = "Prose\x0c with a form feed\u2028 and a line separator.\n\n```python\nimport subprocess\nsubprocess.run([])\n```\n"
     (project / "doc.md").write_text(text, encoding="utf-8")
     assert scan_findings() == [(5, 1, "CL201")]
+
+
+def test_crlf_and_cr_line_endings_keep_block_lines() -> None:
+    for newline in ("\r\n", "\r"):
+        text = newline.join(["# T", "", "```python", "x = 1", "y = (", "```", ""])
+        [block] = python_blocks(text)
+        assert (block.first_line, block.code) == (4, "x = 1\ny = (\n")

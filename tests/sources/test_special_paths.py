@@ -174,3 +174,41 @@ def test_fix_finds_a_file_whose_name_was_escaped(good: Path) -> None:
     assert run.exit_code == 0, run.stdout + run.stderr
     with open(target, "rb") as handle:
         assert b"timeout=10" in handle.read()
+
+
+def test_a_named_path_that_cannot_be_looked_at_is_no_usage_error(
+    good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrency_lint.cli import settings
+
+    real_lstat = os.lstat
+
+    def lstat(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path).endswith("hidden.py"):
+            raise PermissionError(13, "Permission denied")
+        return real_lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(settings.os, "lstat", lstat)
+    assert settings.check_paths((Path("hidden.py"), Path("good.py"))) == [
+        Path("hidden.py"),
+        Path("good.py"),
+    ]
+    with pytest.raises(SystemExit):
+        settings.check_paths((Path("absent.py"),))
+
+
+@pytest.mark.parametrize("name", [".gitignore", "pyproject.toml", "conclint.toml"])
+def test_a_fifo_among_the_files_the_scan_reads_for_itself(good: Path, name: str) -> None:
+    (good / ".git").mkdir()
+    os.mkfifo(good / name)
+    code, found = scan_in_a_process(".")
+    assert (code, found["good.py"][0]) == (1, "CL201")
+
+
+def test_usage_errors_show_names_escaped(project: Path) -> None:
+    missing = run_conclint("scan", "gone\x1b[2J.py")
+    assert missing.exit_code == 2
+    assert "\x1b" not in missing.stderr and "gone\\x1b[2J.py" in missing.stderr
+    config = run_conclint("scan", ".", "--config", "conf\x07ig.toml")
+    assert config.exit_code == 2
+    assert "\x07" not in config.stderr and "conf\\x07ig.toml" in config.stderr

@@ -13,6 +13,7 @@ from concurrency_lint.fixes.apply.passes import MAX_PASSES, Refusal, TextFixes, 
 from concurrency_lint.fixes.apply.source_file import UnfixableFile, read_document, write_atomically
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, Finding
 from concurrency_lint.sources.discovery import MARKDOWN_SUFFIXES, source_path
+from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 Progress = Callable[[int, int], None]
 
@@ -117,8 +118,8 @@ def fix_file(
     display = scanned.path
     path = source_path(display)  # display names are escaped (control characters, bytes)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
+        data = read_regular_file(path)  # never blocks on a FIFO
+    except (OSError, UnreadablePath) as exc:
         return FileFix(display, "", "", remaining=scanned.findings, error=_reason(exc))
     fixed, new_data = fix_bytes(scanned, data, check_text, options)
     if not (options.apply and fixed.changed) or fixed.error is not None:
