@@ -235,11 +235,12 @@ def build_server() -> ConclintServer:
         start = check.index.from_client(params.range.start)
         end = check.index.from_client(params.range.end)
         resolve_later = _resolves_edits(ls.client_capabilities)
+        show_refused = _shows_disabled(ls.client_capabilities)
 
         def actions() -> list[types.CodeAction]:
             found = []
             if wants_kind(types.CodeActionKind.QuickFix, only):
-                found.extend(quick_fixes(check, start, end))
+                found.extend(quick_fixes(check, start, end, show_refused))
             if wants_kind(FIX_ALL, only):
                 every = fix_all_action(check, resolve_later)
                 if every is not None and (resolve_later or every.edit is not None):
@@ -276,6 +277,13 @@ def _resolves_edits(capabilities: types.ClientCapabilities) -> bool:
     code_action = text_document.code_action if text_document else None
     support = code_action.resolve_support if code_action else None
     return support is not None and "edit" in support.properties
+
+
+def _shows_disabled(capabilities: types.ClientCapabilities) -> bool:
+    """Whether the client shows disabled code actions, with the reason."""
+    text_document = capabilities.text_document
+    code_action = text_document.code_action if text_document else None
+    return bool(code_action and code_action.disabled_support)
 
 
 def serve() -> None:

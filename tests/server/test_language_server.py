@@ -209,6 +209,27 @@ async def test_safe_fix_brings_its_import_and_fix_all_resolves(
     assert _apply(SAFE_LOOP, resolved.edit.changes[uri]) == fixed
 
 
+async def test_a_refused_fix_is_offered_disabled_with_the_reason(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    text = "run_parallel = None\n\n" + SAFE_LOOP  # the fix's import would clash
+    uri = _open(client, tmp_path / "clash.py", text)
+    [found] = await _diagnostics(client, uri, 1)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            found.range,
+            types.CodeActionContext([found], only=[types.CodeActionKind.QuickFix]),
+        )
+    )
+    assert actions is not None
+    [action] = actions
+    assert isinstance(action, types.CodeAction)
+    assert action.edit is None
+    assert action.disabled is not None
+    assert "`run_parallel` already names something else" in action.disabled.reason
+
+
 async def test_change_updates_the_diagnostics(client: RecordingClient, tmp_path: Path) -> None:
     uri = _open(client, tmp_path / "job.py", FLAGGED)
     assert len(await _diagnostics(client, uri, 1)) == 1
