@@ -52,6 +52,7 @@ class ConclintServer(LanguageServer):
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="conclint-check")
         self._told: set[str] = set()  # problems already shown to the user
+        self.shut_down = False  # the client asked for shutdown (then exit is a success)
 
     # ---- settings --------------------------------------------------------------------------
 
@@ -266,6 +267,7 @@ def build_server() -> ConclintServer:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: ConclintServer, *args: Any) -> None:
+        ls.shut_down = True
         ls.stop()
 
     return server
@@ -286,6 +288,9 @@ def _shows_disabled(capabilities: types.ClientCapabilities) -> bool:
     return bool(code_action and code_action.disabled_support)
 
 
-def serve() -> None:
-    """Serve one client over standard input and output until it exits."""
-    build_server().start_io()
+def serve() -> int:
+    """Serve one client over standard input and output until it exits; the exit status:
+    0 after a shutdown request, 1 when the client exited or left without one."""
+    server = build_server()
+    server.start_io()
+    return 0 if server.shut_down else 1

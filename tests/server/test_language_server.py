@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,8 @@ from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+from tests.server.server_process import PATIENCE, server_command
 
 # One server for the module (starting one costs more than most tests): each test works in
 # its own folder, and a test that changes the settings puts them back.
@@ -28,16 +29,6 @@ def load_all(paths):
         contents.append(text.upper())
     return contents
 """
-#: Guards against a server that never answers; no test depends on how fast it is.
-PATIENCE = 120
-
-
-def _server_command() -> list[str]:
-    """The installed ``conclint`` script, as an editor starts it."""
-    script = Path(sys.executable).with_name("conclint")
-    if script.exists():
-        return [str(script), "server"]
-    return [sys.executable, "-m", "concurrency_lint", "server"]
 
 
 class RecordingClient(LanguageClient):
@@ -62,7 +53,7 @@ def _recording_client() -> RecordingClient:
 
 
 @pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=_server_command(), client_factory=_recording_client),
+    config=ClientServerConfig(server_command=server_command(), client_factory=_recording_client),
     scope="module",
 )
 async def client(lsp_client: RecordingClient, tmp_path_factory: pytest.TempPathFactory):
