@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from lsprotocol import types
 
-from concurrency_lint.fixes.apply import TextFixes, fix_text
+from concurrency_lint.fixes.apply import Refusal, TextFixes, fix_text
+from concurrency_lint.fixes.apply.source_file import UnfixableFile, normalise_newlines
 from concurrency_lint.model import Finding, Safety
 from concurrency_lint.server.diagnostics import diagnostic
 from concurrency_lint.server.document_check import DocumentCheck
@@ -104,13 +105,25 @@ def fixed(document: DocumentCheck, finding: Finding | None) -> TextFixes:
 
 
 def _run_fix_loop(document: DocumentCheck, target: Finding | None) -> TextFixes:
+    """The fix loop on the document's text with ``\\n`` line endings (as ``conclint fix``
+    runs it); the outcome's texts are given back in the document's own line endings."""
+    try:
+        text, newline = normalise_newlines(document.text)
+    except UnfixableFile as exc:
+        refused = (Refusal(target, str(exc)),) if target is not None else ()
+        return TextFixes(document.text, document.text, (), refused, document.findings)
     if target is None:
-        return fix_text(document.text, document.check, unsafe=False)
+        outcome = fix_text(text, document.check, unsafe=False)
+    else:
 
-    def only_target(text: str) -> tuple[Finding, ...]:
-        # The loop sees this finding alone: once applied, what is left offers nothing more.
-        if text == document.text:
-            return (target,)
-        return tuple(replace(finding, fix=None) for finding in document.check(text))
+        def only_target(candidate: str) -> tuple[Finding, ...]:
+            # The loop sees this finding alone: once applied, what is left offers nothing.
+            if candidate == text:
+                return (target,)
+            return tuple(replace(finding, fix=None) for finding in document.check(candidate))
 
-    return fix_text(document.text, only_target, unsafe=True, max_passes=1)
+        outcome = fix_text(text, only_target, unsafe=True, max_passes=1)
+    fixed_text = outcome.text
+    if newline is not None and newline != "\n":
+        fixed_text = fixed_text.replace("\n", newline)
+    return replace(outcome, original=document.text, text=fixed_text)
