@@ -263,7 +263,7 @@ def build_server() -> ConclintServer:
         check = await ls.current_check(params.text_document.uri)
         if check is None:
             return None
-        return hover(check.findings, check.index.from_client(params.position))
+        return hover(check.findings, check.index.from_client(params.position), check.index)
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: ConclintServer, *args: Any) -> None:

@@ -256,10 +256,23 @@ async def test_hover_shows_the_rule_documentation(client: RecordingClient, tmp_p
     assert on_finding.contents.kind == types.MarkupKind.Markdown
     assert on_finding.contents.value.startswith("**CL201 subprocess-without-timeout**")
     assert "## Why is this bad?" in on_finding.contents.value
+    assert on_finding.range == types.Range(types.Position(2, 0), types.Position(2, 22))
     elsewhere = await client.text_document_hover_async(
         types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(0, 3))
     )
     assert elsewhere is None
+
+
+async def test_an_unsaved_buffer_is_checked_too(client: RecordingClient) -> None:
+    uri = "untitled:Untitled-1"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, FLAGGED))
+    )
+    [found] = await _diagnostics(client, uri, 1)
+    assert found.code == "CL201"
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
+    )
 
 
 async def test_each_file_uses_its_nearest_project_configuration(
