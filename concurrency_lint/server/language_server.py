@@ -39,6 +39,8 @@ from concurrency_lint.server.settings import ServerSettings, read_settings
 logger = logging.getLogger(__name__)
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+#: Files whose changes can change any open document's configuration.
+CONFIG_FILE_NAMES = ("pyproject.toml", "conclint.toml")
 
 
 class ConclintServer(LanguageServer):
@@ -53,6 +55,7 @@ class ConclintServer(LanguageServer):
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="conclint-check")
         self._told: set[str] = set()  # problems already shown to the user
         self.shut_down = False  # the client asked for shutdown (then exit is a success)
+        self.watcher: asyncio.Future[None] | None = None  # registering the file watchers
 
     # ---- settings --------------------------------------------------------------------------
 
@@ -81,6 +84,25 @@ class ConclintServer(LanguageServer):
         if pending is not None:
             pending.cancel()
         self._pending[uri] = asyncio.ensure_future(self._check_later(uri, delay))
+
+    def check_all(self) -> None:
+        """Check every open Python document again (the configuration may have changed)."""
+        for uri, document in self.workspace.text_documents.items():
+            if wants(uri, document.language_id):
+                self.schedule(uri, 0)
+
+    async def watch_configurations(self) -> None:
+        """Ask the client to report changes to configuration files."""
+        watchers = [types.FileSystemWatcher(f"**/{name}") for name in CONFIG_FILE_NAMES]
+        registration = types.Registration(
+            "conclint-configuration-files",
+            types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            types.DidChangeWatchedFilesRegistrationOptions(watchers),
+        )
+        try:
+            await self.client_register_capability_async(types.RegistrationParams([registration]))
+        except Exception as exc:  # the client said no: edits apply at the next check
+            logger.warning("cannot watch configuration files: %s", exc)
 
     def forget(self, uri: str) -> None:
         pending = self._pending.pop(uri, None)
@@ -189,6 +211,18 @@ def build_server() -> ConclintServer:
         ls.projects = ProjectConfigs(Path(root) if root else None)
         ls.apply_settings(params.initialization_options)
 
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: ConclintServer, params: types.InitializedParams) -> None:
+        if _watches_files(ls.client_capabilities):
+            ls.watcher = asyncio.ensure_future(ls.watch_configurations())
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(
+        ls: ConclintServer, params: types.DidChangeWatchedFilesParams
+    ) -> None:
+        # A configuration file changed: every open document may be configured anew.
+        ls.check_all()
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ConclintServer, params: types.DidOpenTextDocumentParams) -> None:
         document = params.text_document
@@ -218,9 +252,7 @@ def build_server() -> ConclintServer:
         ls: ConclintServer, params: types.DidChangeConfigurationParams
     ) -> None:
         ls.apply_settings(params.settings)
-        for uri, document in ls.workspace.text_documents.items():
-            if wants(uri, document.language_id):
-                ls.schedule(uri, 0)
+        ls.check_all()
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -279,6 +311,13 @@ def _resolves_edits(capabilities: types.ClientCapabilities) -> bool:
     code_action = text_document.code_action if text_document else None
     support = code_action.resolve_support if code_action else None
     return support is not None and "edit" in support.properties
+
+
+def _watches_files(capabilities: types.ClientCapabilities) -> bool:
+    """Whether the client watches files for the server when asked to."""
+    workspace = capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace else None
+    return bool(watched and watched.dynamic_registration)
 
 
 def _shows_disabled(capabilities: types.ClientCapabilities) -> bool:

@@ -38,6 +38,11 @@ class RecordingClient(LanguageClient):
         super().__init__(converter_factory=default_converter)
         self.published: list[types.PublishDiagnosticsParams] = []
         self.consumed: dict[str, int] = {}  # uri -> index in published already waited for
+        self.registrations: list[types.RegistrationParams] = []
+
+
+def _register(client: RecordingClient, params: types.RegistrationParams) -> None:
+    client.registrations.append(params)
 
 
 def _record(client: RecordingClient, params: types.PublishDiagnosticsParams) -> None:
@@ -47,7 +52,11 @@ def _record(client: RecordingClient, params: types.PublishDiagnosticsParams) -> 
 
 def _recording_client() -> RecordingClient:
     client = RecordingClient()
-    features = {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record}
+    features = {
+        **DEFAULT_CLIENT_FEATURES,
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record,
+        types.CLIENT_REGISTER_CAPABILITY: _register,
+    }
     register_lsp_features(client, features)
     return client
 
@@ -297,6 +306,28 @@ async def test_did_change_configuration_applies_to_open_documents(
     assert await _diagnostics(client, uri, 1) == []
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams({}))
     assert len(await _diagnostics(client, uri, 1)) == 1
+
+
+async def test_configuration_files_are_watched(client: RecordingClient, tmp_path: Path) -> None:
+    uri = _open(client, tmp_path / "job.py", FLAGGED)
+    assert len(await _diagnostics(client, uri, 1)) == 1
+    # The server asked before it published anything, and messages arrive in order.
+    [registration] = [
+        registration
+        for params in client.registrations
+        for registration in params.registrations
+        if registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    ]
+    patterns = [watcher["globPattern"] for watcher in registration.register_options["watchers"]]
+    assert patterns == ["**/pyproject.toml", "**/conclint.toml"]
+    config = tmp_path / "conclint.toml"
+    config.write_text('ignore = ["CL201"]\n')
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(config.as_uri(), types.FileChangeType.Created)]
+        )
+    )
+    assert await _diagnostics(client, uri, 1) == []  # checked again, with the new file
 
 
 async def test_an_invalid_configuration_is_shown_not_guessed(
