@@ -37,7 +37,9 @@ from concurrency_lint.sources.lines import split_lines
 @click.option("--statistics", is_flag=True, help="Print the fixes per rule instead of the diff.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary: no diff, no file list.")
 @click.option(
-    "--exit-zero", is_flag=True, help="Exit 0 even when findings remain (2 on error still)."
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when findings remain or changes are pending (2 on error still).",
 )
 @click.option(
     "--stdin-filename",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from concurrency_lint.cli.settings import fail
@@ -23,4 +25,4 @@ def command() -> None:
         missing = (exc.name or "pygls").split(".")[0]
         fail(f"`conclint server` needs {missing}, which is not installed: {INSTALL_HINT}")
         return
-    serve()
+    sys.exit(serve())

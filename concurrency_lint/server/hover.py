@@ -8,7 +8,7 @@ from lsprotocol import types
 
 from concurrency_lint.checking.registry import rule_by_code
 from concurrency_lint.model import Finding
-from concurrency_lint.server.positions import Point, touches
+from concurrency_lint.server.positions import LineIndex, Point, touches
 
 
 def hover_text(findings: Sequence[Finding], point: Point) -> str | None:
@@ -29,9 +29,13 @@ def hover_text(findings: Sequence[Finding], point: Point) -> str | None:
     return "\n\n---\n\n".join(parts)
 
 
-def hover(findings: Sequence[Finding], point: Point) -> types.Hover | None:
-    """The hover answer at ``point`` (None when no finding covers it)."""
+def hover(findings: Sequence[Finding], point: Point, index: LineIndex) -> types.Hover | None:
+    """The hover answer at ``point`` (None when no finding covers it), over the range of
+    the first finding there."""
     text = hover_text(findings, point)
     if text is None:
         return None
-    return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text))
+    first = next(finding for finding in findings if touches(finding.span, point, point))
+    return types.Hover(
+        types.MarkupContent(types.MarkupKind.Markdown, text), index.span_range(first.span)
+    )

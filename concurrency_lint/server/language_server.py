@@ -39,6 +39,8 @@ from concurrency_lint.server.settings import ServerSettings, read_settings
 logger = logging.getLogger(__name__)
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+#: Files whose changes can change any open document's configuration.
+CONFIG_FILE_NAMES = ("pyproject.toml", "conclint.toml")
 
 
 class ConclintServer(LanguageServer):
@@ -52,6 +54,8 @@ class ConclintServer(LanguageServer):
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="conclint-check")
         self._told: set[str] = set()  # problems already shown to the user
+        self.shut_down = False  # the client asked for shutdown (then exit is a success)
+        self.watcher: asyncio.Future[None] | None = None  # registering the file watchers
 
     # ---- settings --------------------------------------------------------------------------
 
@@ -80,6 +84,25 @@ class ConclintServer(LanguageServer):
         if pending is not None:
             pending.cancel()
         self._pending[uri] = asyncio.ensure_future(self._check_later(uri, delay))
+
+    def check_all(self) -> None:
+        """Check every open Python document again (the configuration may have changed)."""
+        for uri, document in self.workspace.text_documents.items():
+            if wants(uri, document.language_id):
+                self.schedule(uri, 0)
+
+    async def watch_configurations(self) -> None:
+        """Ask the client to report changes to configuration files."""
+        watchers = [types.FileSystemWatcher(f"**/{name}") for name in CONFIG_FILE_NAMES]
+        registration = types.Registration(
+            "conclint-configuration-files",
+            types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            types.DidChangeWatchedFilesRegistrationOptions(watchers),
+        )
+        try:
+            await self.client_register_capability_async(types.RegistrationParams([registration]))
+        except Exception as exc:  # the client said no: edits apply at the next check
+            logger.warning("cannot watch configuration files: %s", exc)
 
     def forget(self, uri: str) -> None:
         pending = self._pending.pop(uri, None)
@@ -188,6 +211,18 @@ def build_server() -> ConclintServer:
         ls.projects = ProjectConfigs(Path(root) if root else None)
         ls.apply_settings(params.initialization_options)
 
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: ConclintServer, params: types.InitializedParams) -> None:
+        if _watches_files(ls.client_capabilities):
+            ls.watcher = asyncio.ensure_future(ls.watch_configurations())
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(
+        ls: ConclintServer, params: types.DidChangeWatchedFilesParams
+    ) -> None:
+        # A configuration file changed: every open document may be configured anew.
+        ls.check_all()
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ConclintServer, params: types.DidOpenTextDocumentParams) -> None:
         document = params.text_document
@@ -217,9 +252,7 @@ def build_server() -> ConclintServer:
         ls: ConclintServer, params: types.DidChangeConfigurationParams
     ) -> None:
         ls.apply_settings(params.settings)
-        for uri, document in ls.workspace.text_documents.items():
-            if wants(uri, document.language_id):
-                ls.schedule(uri, 0)
+        ls.check_all()
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -235,11 +268,12 @@ def build_server() -> ConclintServer:
         start = check.index.from_client(params.range.start)
         end = check.index.from_client(params.range.end)
         resolve_later = _resolves_edits(ls.client_capabilities)
+        show_refused = _shows_disabled(ls.client_capabilities)
 
         def actions() -> list[types.CodeAction]:
             found = []
             if wants_kind(types.CodeActionKind.QuickFix, only):
-                found.extend(quick_fixes(check, start, end))
+                found.extend(quick_fixes(check, start, end, show_refused))
             if wants_kind(FIX_ALL, only):
                 every = fix_all_action(check, resolve_later)
                 if every is not None and (resolve_later or every.edit is not None):
@@ -261,10 +295,11 @@ def build_server() -> ConclintServer:
         check = await ls.current_check(params.text_document.uri)
         if check is None:
             return None
-        return hover(check.findings, check.index.from_client(params.position))
+        return hover(check.findings, check.index.from_client(params.position), check.index)
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: ConclintServer, *args: Any) -> None:
+        ls.shut_down = True
         ls.stop()
 
     return server
@@ -278,6 +313,23 @@ def _resolves_edits(capabilities: types.ClientCapabilities) -> bool:
     return support is not None and "edit" in support.properties
 
 
-def serve() -> None:
-    """Serve one client over standard input and output until it exits."""
-    build_server().start_io()
+def _watches_files(capabilities: types.ClientCapabilities) -> bool:
+    """Whether the client watches files for the server when asked to."""
+    workspace = capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace else None
+    return bool(watched and watched.dynamic_registration)
+
+
+def _shows_disabled(capabilities: types.ClientCapabilities) -> bool:
+    """Whether the client shows disabled code actions, with the reason."""
+    text_document = capabilities.text_document
+    code_action = text_document.code_action if text_document else None
+    return bool(code_action and code_action.disabled_support)
+
+
+def serve() -> int:
+    """Serve one client over standard input and output until it exits; the exit status:
+    0 after a shutdown request, 1 when the client exited or left without one."""
+    server = build_server()
+    server.start_io()
+    return 0 if server.shut_down else 1

@@ -147,3 +147,12 @@ def test_exit_zero_does_not_hide_errors(project: Path, monkeypatch: pytest.Monke
     assert result.stdout == UNSAFE
     assert "not fixed: internal error: RuntimeError: boom" in result.stderr
     assert result.exit_code == 2
+
+
+def test_exit_zero_applies_to_files_too(project: Path) -> None:
+    (project / "a.py").write_text(UNSAFE)
+    result = CliRunner().invoke(
+        main, ["fix", "--no-cache", "--unsafe-fixes", "--exit-zero", "a.py"]
+    )
+    assert result.stdout.startswith("--- a/a.py")  # the diff: changes pending
+    assert result.exit_code == 0

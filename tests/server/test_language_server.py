@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,8 @@ from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+from tests.server.server_process import PATIENCE, server_command
 
 # One server for the module (starting one costs more than most tests): each test works in
 # its own folder, and a test that changes the settings puts them back.
@@ -28,16 +29,6 @@ def load_all(paths):
         contents.append(text.upper())
     return contents
 """
-#: Guards against a server that never answers; no test depends on how fast it is.
-PATIENCE = 120
-
-
-def _server_command() -> list[str]:
-    """The installed ``conclint`` script, as an editor starts it."""
-    script = Path(sys.executable).with_name("conclint")
-    if script.exists():
-        return [str(script), "server"]
-    return [sys.executable, "-m", "concurrency_lint", "server"]
 
 
 class RecordingClient(LanguageClient):
@@ -47,6 +38,11 @@ class RecordingClient(LanguageClient):
         super().__init__(converter_factory=default_converter)
         self.published: list[types.PublishDiagnosticsParams] = []
         self.consumed: dict[str, int] = {}  # uri -> index in published already waited for
+        self.registrations: list[types.RegistrationParams] = []
+
+
+def _register(client: RecordingClient, params: types.RegistrationParams) -> None:
+    client.registrations.append(params)
 
 
 def _record(client: RecordingClient, params: types.PublishDiagnosticsParams) -> None:
@@ -56,13 +52,17 @@ def _record(client: RecordingClient, params: types.PublishDiagnosticsParams) -> 
 
 def _recording_client() -> RecordingClient:
     client = RecordingClient()
-    features = {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record}
+    features = {
+        **DEFAULT_CLIENT_FEATURES,
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record,
+        types.CLIENT_REGISTER_CAPABILITY: _register,
+    }
     register_lsp_features(client, features)
     return client
 
 
 @pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=_server_command(), client_factory=_recording_client),
+    config=ClientServerConfig(server_command=server_command(), client_factory=_recording_client),
     scope="module",
 )
 async def client(lsp_client: RecordingClient, tmp_path_factory: pytest.TempPathFactory):
@@ -209,6 +209,27 @@ async def test_safe_fix_brings_its_import_and_fix_all_resolves(
     assert _apply(SAFE_LOOP, resolved.edit.changes[uri]) == fixed
 
 
+async def test_a_refused_fix_is_offered_disabled_with_the_reason(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    text = "run_parallel = None\n\n" + SAFE_LOOP  # the fix's import would clash
+    uri = _open(client, tmp_path / "clash.py", text)
+    [found] = await _diagnostics(client, uri, 1)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            found.range,
+            types.CodeActionContext([found], only=[types.CodeActionKind.QuickFix]),
+        )
+    )
+    assert actions is not None
+    [action] = actions
+    assert isinstance(action, types.CodeAction)
+    assert action.edit is None
+    assert action.disabled is not None
+    assert "`run_parallel` already names something else" in action.disabled.reason
+
+
 async def test_change_updates_the_diagnostics(client: RecordingClient, tmp_path: Path) -> None:
     uri = _open(client, tmp_path / "job.py", FLAGGED)
     assert len(await _diagnostics(client, uri, 1)) == 1
@@ -244,10 +265,23 @@ async def test_hover_shows_the_rule_documentation(client: RecordingClient, tmp_p
     assert on_finding.contents.kind == types.MarkupKind.Markdown
     assert on_finding.contents.value.startswith("**CL201 subprocess-without-timeout**")
     assert "## Why is this bad?" in on_finding.contents.value
+    assert on_finding.range == types.Range(types.Position(2, 0), types.Position(2, 22))
     elsewhere = await client.text_document_hover_async(
         types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(0, 3))
     )
     assert elsewhere is None
+
+
+async def test_an_unsaved_buffer_is_checked_too(client: RecordingClient) -> None:
+    uri = "untitled:Untitled-1"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, FLAGGED))
+    )
+    [found] = await _diagnostics(client, uri, 1)
+    assert found.code == "CL201"
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
+    )
 
 
 async def test_each_file_uses_its_nearest_project_configuration(
@@ -272,6 +306,28 @@ async def test_did_change_configuration_applies_to_open_documents(
     assert await _diagnostics(client, uri, 1) == []
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams({}))
     assert len(await _diagnostics(client, uri, 1)) == 1
+
+
+async def test_configuration_files_are_watched(client: RecordingClient, tmp_path: Path) -> None:
+    uri = _open(client, tmp_path / "job.py", FLAGGED)
+    assert len(await _diagnostics(client, uri, 1)) == 1
+    # The server asked before it published anything, and messages arrive in order.
+    [registration] = [
+        registration
+        for params in client.registrations
+        for registration in params.registrations
+        if registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    ]
+    patterns = [watcher["globPattern"] for watcher in registration.register_options["watchers"]]
+    assert patterns == ["**/pyproject.toml", "**/conclint.toml"]
+    config = tmp_path / "conclint.toml"
+    config.write_text('ignore = ["CL201"]\n')
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(config.as_uri(), types.FileChangeType.Created)]
+        )
+    )
+    assert await _diagnostics(client, uri, 1) == []  # checked again, with the new file
 
 
 async def test_an_invalid_configuration_is_shown_not_guessed(

@@ -43,18 +43,25 @@ def read_document(data: bytes) -> SourceDocument:
         decoded = decode_source(data)
     except UndecodableSource as exc:
         raise UnfixableFile(str(exc)) from exc
-    text = decoded.text
+    text, newline = normalise_newlines(decoded.text)
+    return SourceDocument(data, text, decoded.encoding, newline)
+
+
+def normalise_newlines(text: str) -> tuple[str, str | None]:
+    """The text with uniform line endings made ``\\n``, and the line ending to restore
+    (None: mixed ``\\r\\n`` and ``\\n``, kept as they are). Raises UnfixableFile on lone
+    carriage returns mixed with other line endings."""
     if "\r" not in text:
-        return SourceDocument(data, text, decoded.encoding, "\n")
+        return text, "\n"
     crlf = text.count("\r\n")
     lone_cr = text.count("\r") - crlf
     lone_lf = text.count("\n") - crlf
     if lone_cr == 0 and lone_lf == 0:
-        return SourceDocument(data, text.replace("\r\n", "\n"), decoded.encoding, "\r\n")
+        return text.replace("\r\n", "\n"), "\r\n"
     if crlf == 0 and lone_lf == 0:
-        return SourceDocument(data, text.replace("\r", "\n"), decoded.encoding, "\r")
+        return text.replace("\r", "\n"), "\r"
     if lone_cr == 0:  # "\r\n" and "\n" mixed: positions still count lines alike; keep as read
-        return SourceDocument(data, text, decoded.encoding, None)
+        return text, None
     raise UnfixableFile("mixed line endings with lone carriage returns")
 
 
