@@ -14,11 +14,12 @@ from concurrency_lint.config import (
     load_config,
     validate_codes,
 )
+from concurrency_lint.report.escaping import printable
 
 
 def fail(message: str) -> None:
-    """A usage or configuration error: say it on stderr and exit 2."""
-    click.echo(f"conclint: error: {message}", err=True)
+    """A usage or configuration error: say it on stderr (file names escaped) and exit 2."""
+    click.echo(f"conclint: error: {printable(message, keep_breaks=True)}", err=True)
     raise SystemExit(2)
 
 

@@ -313,3 +313,9 @@ def test_fix_escapes_file_names(folder: Path) -> None:
     run = run_conclint("fix", ".")
     assert "\x1b" not in run.stdout + run.stderr
     assert "+++ b/lo\\x1b[7mop.py" in run.stdout
+
+
+def test_errors_escape_the_file_names_they_name(folder: Path) -> None:
+    run = run_conclint("scan", "missing\x1b[2J.py")
+    assert run.exit_code == 2
+    assert "\x1b" not in run.stderr and "missing\\x1b[2J.py" in run.stderr
