@@ -207,3 +207,30 @@ def test_readme_local_hook_runs_as_written(tmp_path: Path) -> None:
     )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "job.py:2:1: CL201" in run.stdout
+
+
+def test_action_install_step_installs_a_working_conclint(tmp_path: Path) -> None:
+    install = next(step for step in ACTION["runs"]["steps"] if step["name"] == "Install conclint")
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    github_path = tmp_path / "github_path"
+    github_path.touch()
+    env = {
+        **os.environ,
+        "RUNNER_TEMP": str(runner_temp),
+        "GITHUB_PATH": str(github_path),
+        "ACTION_PATH": str(ROOT),
+        "INSTALL": "",
+    }
+    subprocess.run(
+        ["bash", "-c", install["run"]], env=env, check=True, capture_output=True, timeout=900
+    )
+    (bin_folder,) = github_path.read_text(encoding="utf-8").split()
+    version = subprocess.run(
+        [str(Path(bin_folder) / "conclint"), "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert version.stdout.startswith("conclint")

@@ -15,12 +15,13 @@ from concurrency_lint.config import (
     load_config,
     validate_codes,
 )
-from concurrency_lint.sources.display_names import escape_name, printable_text
+from concurrency_lint.report.escaping import printable
+from concurrency_lint.sources.display_names import escape_name
 
 
 def fail(message: str) -> None:
-    """A usage or configuration error: say it on stderr and exit 2."""
-    click.echo(f"conclint: error: {printable_text(message)}", err=True)
+    """A usage or configuration error: say it on stderr (file names escaped) and exit 2."""
+    click.echo(f"conclint: error: {printable(message, keep_breaks=True)}", err=True)
     raise SystemExit(2)
 
 

@@ -20,8 +20,8 @@ ENGINE_RULES = (
         "CL001",
         ENGINE_CODES["CL001"],
         "the file does not parse as Python",
-        "A file that the interpreter rejects (or that cannot be parsed within the file "
-        "budget) is reported instead of being skipped; nothing else is checked in it.",
+        "A file that the interpreter rejects is reported instead of being skipped; "
+        "nothing else is checked in it.",
         "",
         True,
         False,
@@ -65,11 +65,17 @@ def page(rule: RuleInfo) -> str:
         "",
         f"- Default: {default}",
         f"- Fix available: {fix}",
-        f"- Suppress with `# noqa: {rule.code}` or `# conclint: ignore[{rule.code}]`",
+        _suppression(rule.code),
         "",
         rule.documentation.strip() or rule.summary,
     ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _suppression(code: str) -> str:
+    if code in ENGINE_CODES:  # about a whole file: no line to put a comment on
+        return f'- Turn off with `ignore = ["{code}"]`'
+    return f"- Suppress with `# noqa: {code}` or `# conclint: ignore[{code}]`"
 
 
 def index(rules: Iterable[RuleInfo]) -> str:

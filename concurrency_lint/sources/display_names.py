@@ -40,14 +40,6 @@ def _escape_char(char: str) -> str:
     return f"\\U{point:08x}"
 
 
-def printable_text(text: str) -> str:
-    """A message for the terminal: control characters and undecodable bytes escaped (as
-    :func:`escape_name` does), line breaks and backslashes kept as they are."""
-    if text.isprintable():
-        return text
-    return "".join(char if char in "\n\\" else _escape_char(char) for char in text)
-
-
 def unescape_name(shown: str) -> str:
     """The name :func:`escape_name` showed as ``shown``."""
     if "\\" not in shown or not _ESCAPE_BACKSLASH:

@@ -107,6 +107,7 @@ def test_exclude_and_extend_exclude_flags(folder: Path, command: str) -> None:
 
     def mentions_generated(*args: str) -> bool:
         run = run_conclint(command, ".", *args)
+        assert run.exit_code in (0, 1), run.stderr  # 2 would be an unknown option
         return "gen.py" in run.stdout + run.stderr
 
     def scanned_files(*args: str) -> int:
@@ -313,3 +314,9 @@ def test_fix_escapes_file_names(folder: Path) -> None:
     run = run_conclint("fix", ".")
     assert "\x1b" not in run.stdout + run.stderr
     assert "+++ b/lo\\x1b[7mop.py" in run.stdout
+
+
+def test_errors_escape_the_file_names_they_name(folder: Path) -> None:
+    run = run_conclint("scan", "missing\x1b[2J.py")
+    assert run.exit_code == 2
+    assert "\x1b" not in run.stderr and "missing\\x1b[2J.py" in run.stderr
