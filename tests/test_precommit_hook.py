@@ -62,13 +62,17 @@ def test_fix_hook_applies_safe_fixes_then_passes(tmp_path: Path) -> None:
     loop.write_text(
         "def load_all(paths):\n"
         "    contents = []\n"
-        "    for path in paths:\n"
+        "    for path in sorted(paths):\n"
         "        with open(path) as fh:\n"
         "            text = fh.read()\n"
         "        contents.append(text.upper())\n"
         "    return contents\n"
     )
-    git("add", "loop.py", cwd=repo)
+    # The rewrite imports the runtime: safe where the project declares it.
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "app"\ndependencies = ["concurrency-lint"]\n'
+    )
+    git("add", "loop.py", "pyproject.toml", cwd=repo)
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
 
     def run_hook() -> subprocess.CompletedProcess[str]:

@@ -74,7 +74,15 @@ def full_finding(
     help_text = help_line(finding)
     if help_text is not None:
         gutter = gutter_width(finding.span, len(lines)) if lines is not None else 0
-        out.append(" " * (gutter + 1) + help_text)
+        margin = " " * (gutter + 1)
+        out += textwrap.wrap(
+            help_text,
+            width=max(width, 40),
+            initial_indent=margin,
+            subsequent_indent=margin + "  " + INDENT,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
     return out
 
 

@@ -13,10 +13,11 @@ import pytest
 from tests.conftest import FIXTURES, run_conclint
 
 FLAGGED = 'import subprocess\nsubprocess.run(["ls"])\n'
+# A loop whose rewrite is safe: the iterable is a list, and the project declares the runtime.
 LOOP = (
     "def load_all(paths):\n"
     "    contents = []\n"
-    "    for path in paths:\n"
+    "    for path in sorted(paths):\n"
     "        with open(path) as fh:\n"
     "            text = fh.read()\n"
     "        contents.append(text.upper())\n"
@@ -30,6 +31,9 @@ def folder(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
     (project / "bad.py").write_text(FLAGGED, encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "app"\ndependencies = ["concurrency-lint"]\n', encoding="utf-8"
+    )
     return project
 
 
@@ -195,7 +199,7 @@ def test_fixable_counts_agree_between_scan_and_fix(project: Path) -> None:
     assert marked > 0
     assert summary.startswith(f"[*] {marked} fixable with `conclint fix --apply`")
     fix = run_conclint("fix", target, "--no-cache", "--quiet")
-    assert f"Would apply {marked} fixes" in fix.stderr
+    assert f"Would apply {marked} fix{'es' if marked > 1 else ''} to" in fix.stderr
 
 
 def test_sarif_invocation_carries_the_exit_status(folder: Path) -> None:
@@ -278,7 +282,7 @@ def test_output_file_is_written_atomically(folder: Path, monkeypatch: pytest.Mon
     assert "No space left on device" in run.stderr
     assert report.read_text(encoding="utf-8") == "previous\n"
     left = sorted(path.name for path in folder.iterdir() if path.name != ".conclint_cache")
-    assert left == ["bad.py", "report.json"]
+    assert left == ["bad.py", "pyproject.toml", "report.json"]
 
 
 def test_output_file_in_a_missing_folder_is_an_error_and_writes_nothing(folder: Path) -> None:

@@ -20,10 +20,11 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 FLAGGED = 'import subprocess\n\nsubprocess.run(["ls"])\n'
 FIXED = 'import subprocess\n\nsubprocess.run(["ls"], timeout=10)\n'
+# Safe to rewrite: a list to iterate, in a project that declares the runtime (see _open).
 SAFE_LOOP = """\
 def load_all(paths):
     contents = []
-    for path in paths:
+    for path in sorted(paths):
         with open(path) as fh:
             text = fh.read()
         contents.append(text.upper())
@@ -182,9 +183,17 @@ async def test_code_action_carries_the_fix_labelled_unsafe(
     assert _apply(FLAGGED, action.edit.changes[uri]) == FIXED
 
 
+def _declare_runtime(project: Path) -> None:
+    """The project depends on conclint's runtime: the loop rewrite's import is safe there."""
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "app"\ndependencies = ["concurrency-lint"]\n', encoding="utf-8"
+    )
+
+
 async def test_safe_fix_brings_its_import_and_fix_all_resolves(
     client: RecordingClient, tmp_path: Path
 ) -> None:
+    _declare_runtime(tmp_path)
     uri = _open(client, tmp_path / "load.py", SAFE_LOOP)
     [found] = await _diagnostics(client, uri, 1)
     assert found.code == "CL101"
@@ -200,7 +209,7 @@ async def test_safe_fix_brings_its_import_and_fix_all_resolves(
     assert quick.edit is not None and quick.edit.changes is not None
     fixed = _apply(SAFE_LOOP, quick.edit.changes[uri])
     assert fixed.startswith("from concurrency_lint.parallel import run_parallel\n")
-    assert "run_parallel(load_path, paths" in fixed
+    assert "run_parallel(load_path, sorted(paths)" in fixed
     # "apply every safe fix": the client resolves its edit lazily, as VS Code does
     every = by_kind["source.fixAll.conclint"]
     assert every.edit is None
@@ -212,6 +221,7 @@ async def test_safe_fix_brings_its_import_and_fix_all_resolves(
 async def test_a_refused_fix_is_offered_disabled_with_the_reason(
     client: RecordingClient, tmp_path: Path
 ) -> None:
+    _declare_runtime(tmp_path)
     text = "run_parallel = None\n\n" + SAFE_LOOP  # the fix's import would clash
     uri = _open(client, tmp_path / "clash.py", text)
     [found] = await _diagnostics(client, uri, 1)
