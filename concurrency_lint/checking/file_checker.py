@@ -32,6 +32,7 @@ from concurrency_lint.model import (
     FileResult,
     Finding,
     Fix,
+    Safety,
     Span,
 )
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
@@ -97,7 +98,7 @@ class FileChecker:
         if not markdown:
             ledger = SuppressionLedger(text)
             findings = self._check_snippet(path, text, rules, SnippetOffset(), False, ledger)
-            findings += self._audit(path, text, ledger, audits, SnippetOffset(), findings)
+            findings += self._audit(path, text, ledger, audits, SnippetOffset(), findings, False)
             return self._result(path, findings, text)
         findings = []
         for block in python_blocks(text):
@@ -109,7 +110,7 @@ class FileChecker:
                 for f in block_findings
                 if f.code != SYNTAX_ERROR[0]  # prose snippets need not be complete programs
             )
-            findings += self._audit(path, block.code, ledger, audits, offset, block_findings)
+            findings += self._audit(path, block.code, ledger, audits, offset, block_findings, True)
         return self._result(path, findings, text)
 
     # ---- internals -----------------------------------------------------------------------
@@ -140,6 +141,7 @@ class FileChecker:
         audits: tuple[type[Rule], ...],
         offset: SnippetOffset,
         findings: list[Finding],
+        markdown: bool,
     ) -> list[Finding]:
         """The suppression rules' findings, once every other rule's are known."""
         if not audits or (not ledger.by_line and "ignore-file" not in text):
@@ -162,7 +164,13 @@ class FileChecker:
                 line = report.line + offset.lines
                 column = report.column + offset.columns
                 span = Span(line, column, line, column + report.length)
-                reported.append(Finding(rule.CODE, rule.NAME, report.message, path, span))
+                fix = None
+                if report.fix is not None and not markdown:
+                    edit = report.fix
+                    edit_span = Span(line, edit.start, line, edit.end)
+                    safety = Safety.SAFE if edit.safe else Safety.UNSAFE
+                    fix = Fix(edit.description, safety, (Edit(edit_span, edit.text),))
+                reported.append(Finding(rule.CODE, rule.NAME, report.message, path, span, fix))
         return reported
 
     def _check_snippet(

@@ -39,6 +39,7 @@ class Directive:
     column: int  # 1-based column of the ``#``
     kind: str  # "noqa" or "ignore"
     codes: tuple[str, ...]  # upper-case; empty: every code
+    end_column: int = 0  # 1-based column just after the directive's text
 
     @property
     def spelling(self) -> str:
@@ -79,7 +80,9 @@ def _directives_in(comment: str, line: int, column: int) -> list[Directive]:
         for match in pattern.finditer(comment):
             listed = match.group("codes") or ""
             codes = tuple(code.upper() for code in _CODE_SPLIT.split(listed.strip()) if code)
-            found.append(Directive(line, column + match.start() + 1, kind, codes))
+            found.append(
+                Directive(line, column + match.start() + 1, kind, codes, column + match.end() + 1)
+            )
     return sorted(found, key=lambda directive: directive.column)
 
 
@@ -235,6 +238,17 @@ class SuppressionAudit:
 
 
 @dataclass(frozen=True)
+class LineEdit:
+    """Replace columns ``start`` to ``end`` (1-based, end exclusive) of a report's line."""
+
+    description: str
+    safe: bool
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class AuditReport:
     """A suppression rule's finding: where and what (the engine adds code and path)."""
 
@@ -242,6 +256,23 @@ class AuditReport:
     column: int
     length: int
     message: str
+    fix: LineEdit | None = None
+
+
+def without_codes(line_text: str, directive: Directive, removed: set[str]) -> LineEdit | None:
+    """The edit that takes ``removed`` out of a directive (None when it cannot be shown
+    to leave the rest of the comment intact)."""
+    kept = [code for code in directive.codes if code not in removed]
+    start, end = directive.column, directive.end_column
+    if kept:
+        listed = ", ".join(kept)
+        text = f"# noqa: {listed}" if directive.kind == "noqa" else f"# conclint: ignore[{listed}]"
+        return LineEdit("", True, start, end, text)
+    content = line_text.rstrip("\r\n")
+    if content[end - 1 :].strip():
+        return None  # text follows the directive: removing it would orphan that text
+    before = content[: start - 1].rstrip()
+    return LineEdit("", True, len(before) + 1, len(content) + 1, "")
 
 
 def is_conclint_code(code: str) -> bool:

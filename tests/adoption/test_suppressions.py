@@ -92,3 +92,27 @@ def test_suppressions_in_a_pruned_large_module_are_read_on_the_real_lines() -> N
     assert len(text) > 512 * 1024  # the module is pruned before LibCST parses it
     last = text.count("\n")
     assert codes(text, Config(extend_select=("CL601",))) == [(last - 1, "CL201"), (last, "CL601")]
+
+
+def test_unused_codes_are_removed_by_fix(project) -> None:
+    from tests.conftest import run_conclint
+
+    path = project / "m.py"
+    path.write_text(
+        "import subprocess\n"
+        "subprocess.run(['a'], timeout=5)  # noqa: CL201\n"
+        "subprocess.run(['b'])  # noqa: CL201, CL202, E501\n"
+        "x = 1  # conclint: ignore\n"
+        "y = 2  # noqa: CL204\n"
+        "z = 3  # noqa: CL201 (reviewed)\n"
+    )
+    run = run_conclint("fix", "--no-cache", "--extend-select", "CL601", "--apply", "m.py")
+    assert run.exit_code in (0, 1), run.stderr
+    assert path.read_text().splitlines() == [
+        "import subprocess",
+        "subprocess.run(['a'], timeout=5)",
+        "subprocess.run(['b'])  # noqa: CL201, E501",
+        "x = 1",
+        "y = 2  # noqa: CL204",  # CL204 is off here, not unused: unsafe to remove
+        "z = 3  # noqa: CL201 (reviewed)",  # an explanation follows: left to the reader
+    ]
