@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.checking.suppressions import directives, ignores_whole_file
 from concurrency_lint.config import Config
@@ -116,3 +118,30 @@ def test_unused_codes_are_removed_by_fix(project) -> None:
         "y = 2  # noqa: CL204",  # CL204 is off here, not unused: unsafe to remove
         "z = 3  # noqa: CL201 (reviewed)",  # an explanation follows: left to the reader
     ]
+
+
+TRICKY = (Path(__file__).parent / "tricky_comments.txt").read_text(encoding="utf-8")
+
+
+def _tokenizer_comments(text: str) -> dict[int, tuple[int, str]]:
+    import tokenize
+
+    from concurrency_lint.sources.pruning import split_lines
+
+    found = {}
+    for token in tokenize.generate_tokens(iter(split_lines(text)).__next__):
+        lowered = token.string.lower()
+        if token.type == tokenize.COMMENT and ("noqa" in lowered or "conclint" in lowered):
+            found[token.start[0]] = (token.start[1], token.string)
+    return found
+
+
+def test_comments_are_found_as_the_tokenizer_finds_them() -> None:
+    from concurrency_lint.checking.suppressions import comments
+
+    assert comments(TRICKY) == _tokenizer_comments(TRICKY)
+    assert sorted(comments(TRICKY)) == [1, 2, 4, 5, 9]
+    root = Path(__file__).resolve().parents[2]
+    for path in sorted((root / "concurrency_lint").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert comments(text) == _tokenizer_comments(text), path
