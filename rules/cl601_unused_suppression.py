@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from concurrency_lint.checking.rule import Invalid, Rule
-from concurrency_lint.checking.suppressions import (
+from concurrency_lint.checking.suppression_audit import (
     AuditReport,
-    Directive,
     SuppressionAudit,
     is_conclint_code,
     without_codes,
 )
+from concurrency_lint.checking.suppressions import Directive
 from concurrency_lint.sources.pruning import split_lines
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from concurrency_lint.checking.rule import Invalid, Rule
-from concurrency_lint.checking.suppressions import (
+from concurrency_lint.checking.suppression_audit import (
     AuditReport,
     SuppressionAudit,
     every_overlapping_code,
     is_conclint_code,
-    misplaced_ignore_file,
 )
+from concurrency_lint.checking.suppressions import misplaced_ignore_file
 
 
 class InvalidSuppression(Rule):

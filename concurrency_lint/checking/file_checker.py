@@ -17,11 +17,8 @@ from concurrency_lint.checking.registry import all_rules, known_codes
 from concurrency_lint.checking.ruff_overlap import deferred_to_ruff
 from concurrency_lint.checking.rule import FileContext, Report, Rule
 from concurrency_lint.checking.selection import enabled_codes, ignored_for_path
-from concurrency_lint.checking.suppressions import (
-    SuppressionAudit,
-    SuppressionLedger,
-    ignores_whole_file,
-)
+from concurrency_lint.checking.suppression_audit import SuppressionAudit
+from concurrency_lint.checking.suppressions import SuppressionLedger, ignores_whole_file
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.node_code import block_indent, node_code
 from concurrency_lint.model import (
