@@ -25,6 +25,7 @@ from pathlib import Path
 
 from concurrency_lint.model import FileResult, Finding
 from concurrency_lint.sources.pruning import split_lines
+from concurrency_lint.sources.statements import innermost_statements
 from concurrency_lint.sources.syntax_check import parse_python
 
 BASELINE_NAME = "conclint-baseline.json"
@@ -93,7 +94,7 @@ def _file_entries(
     path: str, findings: list[Finding], base: Path, read_text: TextReader
 ) -> list[BaselineEntry]:
     """One file's entries, in the order of ``findings`` (sorted by position)."""
-    statements = _StatementTexts(read_text(path) or "")
+    statements = _StatementTexts(read_text(path) or "", findings)
     relative = relative_path(path, base)
     seen: dict[tuple[str, str], int] = defaultdict(int)
     entries = []
@@ -240,34 +241,21 @@ def _digest(text: str) -> str:
 class _StatementTexts:
     """The normalised text of the statement each finding of one file is on."""
 
-    def __init__(self, text: str) -> None:
-        self._text = text
+    def __init__(self, text: str, findings: list[Finding]) -> None:
         self._lines = split_lines(text)
-        self._statements: list[ast.stmt] | None = None
+        tree = parse_python(text) if findings else None
+        self._statements = (
+            innermost_statements(tree, (f.span.start_line for f in findings))
+            if isinstance(tree, ast.Module)
+            else {}
+        )
 
     def text_at(self, finding: Finding) -> str:
-        statement = self._innermost(finding.span.start_line)
+        statement = self._statements.get(finding.span.start_line)
         if statement is None:
             first, last = finding.span.start_line, finding.span.end_line
             return normalised("".join(self._lines[first - 1 : last]))
         return normalised(self._header(statement))
-
-    def _innermost(self, line: int) -> ast.stmt | None:
-        if self._statements is None:
-            tree = parse_python(self._text)
-            self._statements = (
-                [node for node in ast.walk(tree) if isinstance(node, ast.stmt)]
-                if isinstance(tree, ast.Module)
-                else []
-            )
-        best = None
-        for node in self._statements:
-            end = node.end_lineno or node.lineno
-            if node.lineno <= line <= end and (
-                best is None or (node.lineno, -end) >= (best.lineno, -(best.end_lineno or 0))
-            ):
-                best = node
-        return best
 
     def _header(self, statement: ast.stmt) -> str:
         """A simple statement's text; a compound statement's text up to its body."""

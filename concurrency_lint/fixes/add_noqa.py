@@ -3,8 +3,8 @@
 The comment goes on the finding's first line when a comment can end that line, else on
 the first line of its statement: the two lines the suppression logic reads. A line
 that already has ``# noqa: X`` gets ``# noqa: X, CODE``. Files keep their encoding,
-byte-order mark and line endings, and are replaced atomically; a file whose edit would
-not parse as it did before is left alone.
+byte-order mark and line endings, and are replaced atomically; a file whose syntax
+tree the edit would change (only comments may change) is left alone.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from concurrency_lint.fixes.apply.source_file import UnfixableFile, write_atomic
 from concurrency_lint.model import ENGINE_CODES, Finding
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.pruning import split_lines
+from concurrency_lint.sources.statements import innermost_statements
 from concurrency_lint.sources.syntax_check import parse_python
 
 _NOQA_CODES = re.compile(r"#\s*noqa:\s*[A-Z]+[0-9]+(?:(?:\s*,\s*|\s+)[A-Z]+[0-9]+)*", re.I)
@@ -84,6 +85,11 @@ def with_noqa(text: str, findings: list[Finding]) -> tuple[str, int, list[tuple[
         return text, 0, [(finding, "the file cannot be tokenized") for finding in findings]
     wanted: dict[int, set[str]] = defaultdict(set)
     skipped = []
+    layout.prepare(
+        finding.span.start_line
+        for finding in findings
+        if not layout.can_end_in_comment(finding.span.start_line)
+    )
     for finding in findings:
         line = layout.line_for(finding.span.start_line)
         if line is None:
@@ -97,10 +103,18 @@ def with_noqa(text: str, findings: list[Finding]) -> tuple[str, int, list[tuple[
             lines[line - 1] = edited
             changed += 1
     new_text = "".join(lines)
-    parsed_before = changed and isinstance(parse_python(text), ast.Module)
-    if parsed_before and not isinstance(parse_python(new_text), ast.Module):
-        return text, 0, [(finding, "the edited file would not parse") for finding in findings]
+    if changed and not _same_program(text, new_text):
+        return text, 0, [(finding, "the comment would change the code") for finding in findings]
     return new_text, changed, skipped
+
+
+def _same_program(before: str, after: str) -> bool:
+    """Whether both texts have the same syntax tree (a comment is not part of it), or
+    neither parses."""
+    old, new = parse_python(before), parse_python(after)
+    if not isinstance(old, ast.Module):
+        return not isinstance(new, ast.Module)
+    return isinstance(new, ast.Module) and ast.dump(old) == ast.dump(new)
 
 
 def _with_codes(line: str, comment: tuple[int, str] | None, codes: list[str]) -> str:
@@ -141,31 +155,25 @@ class _Layout:
                     self._open_ends.add(token.start[0])
         except (tokenize.TokenError, SyntaxError, IndentationError):
             self.comments = None
-        self._statements: list[ast.stmt] | None = None
+        self._statements: dict[int, ast.stmt] = {}
 
     def line_for(self, line: int) -> int | None:
         """The line to write on for a finding starting on ``line``, if any can take it."""
-        if self._can_end_in_comment(line):
+        if self.can_end_in_comment(line):
             return line
         first = self._statement_start(line)
-        if first is not None and self._can_end_in_comment(first):
+        if first is not None and self.can_end_in_comment(first):
             return first
         return None
 
-    def _can_end_in_comment(self, line: int) -> bool:
+    def prepare(self, lines: Iterable[int]) -> None:
+        """Find the statements of these lines (one pass over the tree for all of them)."""
+        tree = parse_python(self._text)
+        self._statements = innermost_statements(tree, lines) if isinstance(tree, ast.Module) else {}
+
+    def can_end_in_comment(self, line: int) -> bool:
         return line in self._open_ends or (self.comments is not None and line in self.comments)
 
     def _statement_start(self, line: int) -> int | None:
-        if self._statements is None:
-            tree = parse_python(self._text)
-            self._statements = (
-                [node for node in ast.walk(tree) if isinstance(node, ast.stmt)]
-                if isinstance(tree, ast.Module)
-                else []
-            )
-        starts = [
-            node.lineno
-            for node in self._statements
-            if node.lineno <= line <= (node.end_lineno or node.lineno)
-        ]
-        return max(starts) if starts else None
+        statement = self._statements.get(line)
+        return statement.lineno if statement is not None else None

@@ -131,3 +131,31 @@ def test_standard_input_is_matched_against_the_baseline(project: Path) -> None:
     )
     assert json_findings(run) == []
     assert "3 findings hidden" in run.stderr
+
+
+def test_innermost_statements_of_nested_and_shared_lines() -> None:
+    import ast
+
+    from concurrency_lint.sources.statements import innermost_statements
+
+    tree = ast.parse("def f():\n    for x in y:\n        a(x); b(x)\n    return 1\n")
+    found = innermost_statements(tree, [1, 2, 3, 4, 9])
+    assert {line: type(node).__name__ for line, node in found.items()} == {
+        1: "FunctionDef",
+        2: "For",
+        3: "Expr",
+        4: "Return",
+    }
+
+
+def test_baseline_from_a_subfolder_matches_from_the_root(project: Path) -> None:
+    import os
+
+    (project / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (project / "src").mkdir()
+    (project / "src" / "app.py").write_text(SOURCE)
+    os.chdir(project / "src")
+    assert run_conclint("baseline", "--no-cache").exit_code == 0
+    assert (project / "conclint-baseline.json").is_file()
+    os.chdir(project)
+    assert reported("--baseline", "conclint-baseline.json") == []
