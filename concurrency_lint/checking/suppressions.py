@@ -40,6 +40,9 @@ class Directive:
     kind: str  # "noqa" or "ignore"
     codes: tuple[str, ...]  # upper-case; empty: every code
     end_column: int = 0  # 1-based column just after the directive's text
+    #: Written as if it listed codes (a colon after noqa, ``ignore[]``, an unclosed
+    #: ``ignore[CL201``) but lists none that can be read: it silences every code.
+    malformed: bool = False
 
     @property
     def spelling(self) -> str:
@@ -80,8 +83,20 @@ def _directives_in(comment: str, line: int, column: int) -> list[Directive]:
         for match in pattern.finditer(comment):
             listed = match.group("codes") or ""
             codes = tuple(code.upper() for code in _CODE_SPLIT.split(listed.strip()) if code)
+            after = comment[match.end() :].lstrip()
+            malformed = not codes and (
+                (kind == "noqa" and after.startswith(":"))
+                or (kind == "ignore" and (match.group("codes") is not None or after[:1] == "["))
+            )
             found.append(
-                Directive(line, column + match.start() + 1, kind, codes, column + match.end() + 1)
+                Directive(
+                    line,
+                    column + match.start() + 1,
+                    kind,
+                    codes,
+                    column + match.end() + 1,
+                    malformed,
+                )
             )
     return sorted(found, key=lambda directive: directive.column)
 

@@ -145,3 +145,10 @@ def test_comments_are_found_as_the_tokenizer_finds_them() -> None:
     for path in sorted((root / "concurrency_lint").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert comments(text) == _tokenizer_comments(text), path
+
+
+def test_a_suppression_listing_no_readable_code_is_reported() -> None:
+    text = "import subprocess\nsubprocess.run(['x'])  # noqa: CL-201\n"
+    assert codes(text) == [(2, "CL602")]  # it silences CL201, but says it does not mean to
+    assert codes("x = 1  # conclint: ignore[CL201\n") == [(1, "CL602")]
+    assert codes("x = 1  # noqa\n") == []
