@@ -152,3 +152,43 @@ def test_a_suppression_listing_no_readable_code_is_reported() -> None:
     assert codes(text) == [(2, "CL602")]  # it silences CL201, but says it does not mean to
     assert codes("x = 1  # conclint: ignore[CL201\n") == [(1, "CL602")]
     assert codes("x = 1  # noqa\n") == []
+
+
+def test_comments_match_the_tokenizer_on_generated_lexemes() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from concurrency_lint.checking.suppressions import comments
+
+    pieces = st.sampled_from(
+        [
+            "x = ",
+            " + ",
+            "'a # noqa'",
+            '"b\\" # noqa: CL201"',
+            "'''multi\n# noqa: CL201\n'''",
+            '"""q"" # noqa"""',
+            "r'\\\\'",
+            "b'\\''",
+            'f"{x} # noqa"',
+            "# noqa: CL201",
+            "  # conclint: ignore[CL202]",
+            "# NOQA",
+            "\n",
+            "\\\n",
+            "(\n",
+            ")",
+        ]
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=30))
+    def check(parts: list[str]) -> None:
+        text = "".join(parts) + "\n"
+        try:
+            expected = _tokenizer_comments(text)
+        except (SyntaxError, Exception):  # not lexically valid: nothing to compare with
+            return
+        assert comments(text) == expected
+
+    check()
