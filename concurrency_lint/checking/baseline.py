@@ -260,8 +260,10 @@ class _StatementTexts:
     def _header(self, statement: ast.stmt) -> str:
         """A simple statement's text; a compound statement's text up to its body."""
         body = getattr(statement, "body", None)
+        if isinstance(statement, ast.Match) and statement.cases:
+            body = [statement.cases[0].pattern]  # ``match subject:`` is the header
         end_line, end_col = statement.end_lineno or statement.lineno, statement.end_col_offset
-        if isinstance(body, list) and body and isinstance(body[0], ast.AST):
+        if isinstance(body, list) and body and hasattr(body[0], "lineno"):
             end_line, end_col = body[0].lineno, body[0].col_offset
         return _segment(self._lines, statement.lineno, statement.col_offset, end_line, end_col)
 

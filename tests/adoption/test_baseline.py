@@ -159,3 +159,20 @@ def test_baseline_from_a_subfolder_matches_from_the_root(project: Path) -> None:
     assert (project / "conclint-baseline.json").is_file()
     os.chdir(project)
     assert reported("--baseline", "conclint-baseline.json") == []
+
+
+def test_line_endings_and_the_body_of_a_compound_statement_do_not_count(project: Path) -> None:
+    source = (
+        "import subprocess\n\n\ndef run(items):\n"
+        "    for item in items:\n        subprocess.run(['echo', item])\n"
+    )
+    (project / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (project / "app.py").write_text(source)
+    assert run_conclint("baseline", "--no-cache").exit_code == 0
+    assert [code for _, code in reported()] == ["CL101", "CL201"]  # the loop and the call
+    edited = source.replace(
+        "    for item in items:\n", "    for item in items:\n        print(item)\n"
+    )
+    (project / "app.py").write_bytes(edited.replace("\n", "\r\n").encode())
+    assert [code for _, code in reported()] == ["CL101", "CL201"]
+    assert reported("--baseline", "conclint-baseline.json") == []
