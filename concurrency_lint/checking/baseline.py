@@ -6,6 +6,10 @@ statement the finding is on, and its occurrence among the findings of that code 
 statements with the same text. Moving lines, editing other lines, re-indenting or
 re-wrapping the statement and adding comments keep an entry matching; editing the
 statement itself makes it a new finding.
+
+The engine's own findings (CL001 syntax-error, CL002 unreadable-file, CL003
+internal-error) are never recorded nor hidden: a file that cannot be checked is
+always said so.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from concurrency_lint.model import FileResult, Finding
+from concurrency_lint.model import ENGINE_CODES, FileResult, Finding
 from concurrency_lint.sources.pruning import split_lines
 from concurrency_lint.sources.statements import innermost_statements
 from concurrency_lint.sources.syntax_check import parse_python
@@ -83,7 +87,8 @@ def entries_for(
     """The baseline entries of these findings, paths relative to ``base``."""
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        by_file[finding.path].append(finding)
+        if finding.code not in ENGINE_CODES:
+            by_file[finding.path].append(finding)
     entries = []
     for path, found in by_file.items():
         entries.extend(_file_entries(path, _in_order(found), base, read_text))
@@ -149,6 +154,23 @@ def write_baseline(target: Path, entries: Iterable[BaselineEntry]) -> None:
         raise
 
 
+def refreshed(
+    entries: Iterable[BaselineEntry],
+    previous: Iterable[BaselineEntry],
+    scanned: Iterable[str],
+    base: Path,
+) -> list[BaselineEntry]:
+    """New entries, plus the previous entries of files this run did not scan (and that
+    still exist): recording some paths keeps what was accepted elsewhere."""
+    scanned_paths = {relative_path(path, base) for path in scanned}
+    kept = [
+        entry
+        for entry in previous
+        if entry.path not in scanned_paths and (base / entry.path).exists()
+    ]
+    return sorted([*entries, *kept])
+
+
 def load_baseline(source: Path) -> tuple[BaselineEntry, ...]:
     """Read a baseline file; anything but a valid one raises :class:`BaselineError`."""
     try:
@@ -202,7 +224,7 @@ def apply_baseline(
         if not result.findings:
             kept_results.append(result)
             continue
-        ordered = _in_order(result.findings)
+        ordered = _in_order(f for f in result.findings if f.code not in ENGINE_CODES)
         current = {
             id(finding): entry
             for finding, entry in zip(
@@ -211,8 +233,9 @@ def apply_baseline(
         }
         kept = []
         for finding in result.findings:
-            key = current[id(finding)].key
-            if key in accepted:
+            entry = current.get(id(finding))
+            key = entry.key if entry is not None else None
+            if key is not None and key in accepted:
                 matched.add(key)
                 hidden += 1
             else:

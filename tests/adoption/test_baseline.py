@@ -176,3 +176,22 @@ def test_line_endings_and_the_body_of_a_compound_statement_do_not_count(project:
     (project / "app.py").write_bytes(edited.replace("\n", "\r\n").encode())
     assert [code for _, code in reported()] == ["CL101", "CL201"]
     assert reported("--baseline", "conclint-baseline.json") == []
+
+
+def test_recording_some_paths_keeps_the_other_files_entries(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (project / "a.py").write_text(SOURCE)
+    (project / "b.py").write_text(SOURCE)
+    assert run_conclint("baseline", "--no-cache").exit_code == 0
+    (project / "a.py").write_text(SOURCE + "\n\ndef more():\n    subprocess.run(['x'])\n")
+    run = run_conclint("baseline", "--no-cache", "a.py")
+    assert "wrote 7 findings in 2 files" in run.stderr
+    assert reported("--baseline", "conclint-baseline.json") == []
+
+
+def test_files_that_cannot_be_checked_are_never_hidden(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (project / "broken.py").write_text("def f(:\n")
+    (project / "app.py").write_text(SOURCE)
+    assert "wrote 3 findings in 1 file" in run_conclint("baseline", "--no-cache").stderr
+    assert reported("--baseline", "conclint-baseline.json") == [(1, "CL001")]
