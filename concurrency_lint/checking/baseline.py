@@ -220,9 +220,10 @@ def apply_baseline(
     matched: set[tuple[str, str, str, int]] = set()
     kept_results = []
     hidden = 0
+    paths = {entry.path for entry in accepted.values()}
     for result in results:
-        if not result.findings:
-            kept_results.append(result)
+        if not result.findings or relative_path(result.path, base) not in paths:
+            kept_results.append(result)  # nothing of this file was accepted
             continue
         ordered = _in_order(f for f in result.findings if f.code not in ENGINE_CODES)
         current = {
