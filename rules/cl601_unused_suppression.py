@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from concurrency_lint.checking.rule import Invalid, Rule
-from concurrency_lint.checking.suppressions import (
+from concurrency_lint.checking.suppression_audit import (
     AuditReport,
     SuppressionAudit,
     is_conclint_code,
+    without_codes,
 )
+from concurrency_lint.checking.suppressions import Directive
+from concurrency_lint.sources.pruning import split_lines
 
 
 class UnusedSuppression(Rule):
@@ -42,8 +47,11 @@ class UnusedSuppression(Rule):
     ```
 
     ## Fix safety
-    No fix is offered: a code the current selection does not enable may be in use by
-    another run (CI with `--extend-select`), so removing it is left to the reader.
+    Removing a code of an enabled rule that reports nothing on the line is safe: the
+    comment changes, the program does not, and the suppression could not be in use.
+    Removing a code of a rule not enabled here is unsafe: another run (CI with
+    `--extend-select`, a per-file configuration) may enable it. No fix is offered when
+    other text follows the directive in the comment (it may explain the suppression).
     """
 
     CODE = "CL601"
@@ -58,41 +66,66 @@ class UnusedSuppression(Rule):
         "value = compute()  # noqa\n",
     )
     INVALID = (
-        Invalid("import subprocess\n\nsubprocess.run(['ls'], timeout=5)  # noqa: CL201\n"),
-        Invalid("value = compute()  # conclint: ignore\n"),
+        Invalid(
+            "import subprocess\n\nsubprocess.run(['ls'], timeout=5)  # noqa: CL201\n",
+            "import subprocess\n\nsubprocess.run(['ls'], timeout=5)\n",
+        ),
+        Invalid("value = compute()  # conclint: ignore\n", "value = compute()\n"),
+        Invalid(
+            "value = compute()  # noqa: E501, CL201\n",
+            "value = compute()  # noqa: E501\n",
+        ),
     )
 
     @classmethod
     def audit(cls, audit: SuppressionAudit) -> list[AuditReport]:
-        """The directives' conclint codes that suppressed nothing."""
+        """The directives' conclint codes that suppressed nothing, with their removal."""
+        lines = split_lines(audit.text)
         reports = []
         for line, found in sorted(audit.directives.items()):
+            line_text = lines[line - 1] if line <= len(lines) else ""
             for directive in found:
-                length = len(directive.spelling)
-                if not directive.codes:
-                    if directive.kind == "ignore" and (line, "*") not in audit.used:
-                        reports.append(
-                            AuditReport(
-                                line,
-                                directive.column,
-                                length,
-                                "unused `# conclint: ignore`: nothing is reported on this line",
-                            )
-                        )
-                    continue
-                for code in directive.codes:
-                    if not is_conclint_code(code) or code not in audit.known:
-                        continue
-                    if (line, code) in audit.used:
-                        continue
-                    why = (
-                        f"no {code} finding on this line"
-                        if code in audit.enabled
-                        else f"{code} is not enabled for this file"
-                    )
-                    reports.append(
-                        AuditReport(
-                            line, directive.column, length, f"unused suppression `{code}`: {why}"
-                        )
-                    )
+                reports.extend(_unused(audit, line, line_text, directive))
         return reports
+
+
+def _unused(
+    audit: SuppressionAudit, line: int, line_text: str, directive: Directive
+) -> list[AuditReport]:
+    length = directive.end_column - directive.column
+    if not directive.codes:
+        if directive.kind != "ignore" or (line, "*") in audit.used:
+            return []
+        edit = without_codes(line_text, directive, set())
+        return [
+            AuditReport(
+                line,
+                directive.column,
+                length,
+                "unused `# conclint: ignore`: nothing is reported on this line",
+                edit and replace(edit, description="Remove the unused suppression"),
+            )
+        ]
+    unused = [
+        code
+        for code in directive.codes
+        if is_conclint_code(code) and code in audit.known and (line, code) not in audit.used
+    ]
+    idle = {code for code in unused if code in audit.enabled}
+    disabled = set(unused) - idle
+    reports = []
+    for code in unused:
+        if code in idle:
+            why = f"no {code} finding on this line"
+            edit = without_codes(line_text, directive, idle)
+            fix = edit and replace(edit, description="Remove the unused suppression")
+        else:
+            why = f"{code} is not enabled for this file"
+            edit = without_codes(line_text, directive, idle | disabled)
+            fix = edit and replace(
+                edit, description="Remove the suppression of rules not enabled here", safe=False
+            )
+        reports.append(
+            AuditReport(line, directive.column, length, f"unused suppression `{code}`: {why}", fix)
+        )
+    return reports

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from concurrency_lint.checking.rule import Invalid, Rule
-from concurrency_lint.checking.suppressions import (
+from concurrency_lint.checking.suppression_audit import (
     AuditReport,
     SuppressionAudit,
     every_overlapping_code,
     is_conclint_code,
-    misplaced_ignore_file,
 )
+from concurrency_lint.checking.suppressions import misplaced_ignore_file
 
 
 class InvalidSuppression(Rule):
@@ -21,7 +21,11 @@ class InvalidSuppression(Rule):
     - a code of another tool in `# conclint: ignore[...]` (that comment is read by
       conclint only; the ruff / flake8-async codes of `docs/ruff.md` are accepted);
     - `# conclint: ignore-file` after the first statement: it only works among the
-      comments at the top of the file or right after the module docstring.
+      comments at the top of the file or right after the module docstring;
+    - a suppression written as if it listed codes but listing none that can be read
+      (`# noqa:` followed by nothing or by `CL-201`, `# conclint: ignore[]`, an
+      unclosed `ignore[CL201`): it silences every rule on the line, which is not what
+      it says.
 
     ## Why is this bad?
     Such a comment silences nothing, yet reads as if it did: the finding it was meant
@@ -61,6 +65,7 @@ class InvalidSuppression(Rule):
         Invalid("import subprocess\n\nsubprocess.run(['make'])  # noqa: CL999\n"),
         Invalid("value = compute()  # conclint: ignore[E501]\n"),
         Invalid("import os\n\n# conclint: ignore-file\nvalue = 1\n"),
+        Invalid("import subprocess\n\nsubprocess.run(['make'])  # noqa: CL-201\n"),
     )
 
     @classmethod
@@ -70,6 +75,12 @@ class InvalidSuppression(Rule):
         for line, found in sorted(audit.directives.items()):
             for directive in found:
                 length = len(directive.spelling)
+                if directive.malformed:
+                    message = (
+                        "this suppression lists no code that can be read, so it silences "
+                        "every rule on the line: write `# noqa: CL201` (or a bare `# noqa`)"
+                    )
+                    reports.append(AuditReport(line, directive.column, length, message))
                 for code in directive.codes:
                     if is_conclint_code(code):
                         if code not in audit.known:

@@ -6,6 +6,10 @@ statement the finding is on, and its occurrence among the findings of that code 
 statements with the same text. Moving lines, editing other lines, re-indenting or
 re-wrapping the statement and adding comments keep an entry matching; editing the
 statement itself makes it a new finding.
+
+The engine's own findings (CL001 syntax-error, CL002 unreadable-file, CL003
+internal-error) are never recorded nor hidden: a file that cannot be checked is
+always said so.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from concurrency_lint.model import FileResult, Finding
+from concurrency_lint.model import ENGINE_CODES, FileResult, Finding
 from concurrency_lint.sources.pruning import split_lines
+from concurrency_lint.sources.statements import innermost_statements
 from concurrency_lint.sources.syntax_check import parse_python
 
 BASELINE_NAME = "conclint-baseline.json"
@@ -82,7 +87,8 @@ def entries_for(
     """The baseline entries of these findings, paths relative to ``base``."""
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        by_file[finding.path].append(finding)
+        if finding.code not in ENGINE_CODES:
+            by_file[finding.path].append(finding)
     entries = []
     for path, found in by_file.items():
         entries.extend(_file_entries(path, _in_order(found), base, read_text))
@@ -93,7 +99,7 @@ def _file_entries(
     path: str, findings: list[Finding], base: Path, read_text: TextReader
 ) -> list[BaselineEntry]:
     """One file's entries, in the order of ``findings`` (sorted by position)."""
-    statements = _StatementTexts(read_text(path) or "")
+    statements = _StatementTexts(read_text(path) or "", findings)
     relative = relative_path(path, base)
     seen: dict[tuple[str, str], int] = defaultdict(int)
     entries = []
@@ -148,6 +154,23 @@ def write_baseline(target: Path, entries: Iterable[BaselineEntry]) -> None:
         raise
 
 
+def refreshed(
+    entries: Iterable[BaselineEntry],
+    previous: Iterable[BaselineEntry],
+    scanned: Iterable[str],
+    base: Path,
+) -> list[BaselineEntry]:
+    """New entries, plus the previous entries of files this run did not scan (and that
+    still exist): recording some paths keeps what was accepted elsewhere."""
+    scanned_paths = {relative_path(path, base) for path in scanned}
+    kept = [
+        entry
+        for entry in previous
+        if entry.path not in scanned_paths and (base / entry.path).exists()
+    ]
+    return sorted([*entries, *kept])
+
+
 def load_baseline(source: Path) -> tuple[BaselineEntry, ...]:
     """Read a baseline file; anything but a valid one raises :class:`BaselineError`."""
     try:
@@ -197,11 +220,12 @@ def apply_baseline(
     matched: set[tuple[str, str, str, int]] = set()
     kept_results = []
     hidden = 0
+    paths = {entry.path for entry in accepted.values()}
     for result in results:
-        if not result.findings:
-            kept_results.append(result)
+        if not result.findings or relative_path(result.path, base) not in paths:
+            kept_results.append(result)  # nothing of this file was accepted
             continue
-        ordered = _in_order(result.findings)
+        ordered = _in_order(f for f in result.findings if f.code not in ENGINE_CODES)
         current = {
             id(finding): entry
             for finding, entry in zip(
@@ -210,8 +234,9 @@ def apply_baseline(
         }
         kept = []
         for finding in result.findings:
-            key = current[id(finding)].key
-            if key in accepted:
+            entry = current.get(id(finding))
+            key = entry.key if entry is not None else None
+            if key is not None and key in accepted:
                 matched.add(key)
                 hidden += 1
             else:
@@ -240,40 +265,29 @@ def _digest(text: str) -> str:
 class _StatementTexts:
     """The normalised text of the statement each finding of one file is on."""
 
-    def __init__(self, text: str) -> None:
-        self._text = text
+    def __init__(self, text: str, findings: list[Finding]) -> None:
         self._lines = split_lines(text)
-        self._statements: list[ast.stmt] | None = None
+        tree = parse_python(text) if findings else None
+        self._statements = (
+            innermost_statements(tree, (f.span.start_line for f in findings))
+            if isinstance(tree, ast.Module)
+            else {}
+        )
 
     def text_at(self, finding: Finding) -> str:
-        statement = self._innermost(finding.span.start_line)
+        statement = self._statements.get(finding.span.start_line)
         if statement is None:
             first, last = finding.span.start_line, finding.span.end_line
             return normalised("".join(self._lines[first - 1 : last]))
         return normalised(self._header(statement))
 
-    def _innermost(self, line: int) -> ast.stmt | None:
-        if self._statements is None:
-            tree = parse_python(self._text)
-            self._statements = (
-                [node for node in ast.walk(tree) if isinstance(node, ast.stmt)]
-                if isinstance(tree, ast.Module)
-                else []
-            )
-        best = None
-        for node in self._statements:
-            end = node.end_lineno or node.lineno
-            if node.lineno <= line <= end and (
-                best is None or (node.lineno, -end) >= (best.lineno, -(best.end_lineno or 0))
-            ):
-                best = node
-        return best
-
     def _header(self, statement: ast.stmt) -> str:
         """A simple statement's text; a compound statement's text up to its body."""
         body = getattr(statement, "body", None)
+        if isinstance(statement, ast.Match) and statement.cases:
+            body = [statement.cases[0].pattern]  # ``match subject:`` is the header
         end_line, end_col = statement.end_lineno or statement.lineno, statement.end_col_offset
-        if isinstance(body, list) and body and isinstance(body[0], ast.AST):
+        if isinstance(body, list) and body and hasattr(body[0], "lineno"):
             end_line, end_col = body[0].lineno, body[0].col_offset
         return _segment(self._lines, statement.lineno, statement.col_offset, end_line, end_col)
 

@@ -17,11 +17,8 @@ from concurrency_lint.checking.registry import all_rules, known_codes
 from concurrency_lint.checking.ruff_overlap import deferred_to_ruff
 from concurrency_lint.checking.rule import FileContext, Report, Rule
 from concurrency_lint.checking.selection import enabled_codes, ignored_for_path
-from concurrency_lint.checking.suppressions import (
-    SuppressionAudit,
-    SuppressionLedger,
-    ignores_whole_file,
-)
+from concurrency_lint.checking.suppression_audit import SuppressionAudit
+from concurrency_lint.checking.suppressions import SuppressionLedger, ignores_whole_file
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.node_code import block_indent, node_code
 from concurrency_lint.model import (
@@ -32,6 +29,7 @@ from concurrency_lint.model import (
     FileResult,
     Finding,
     Fix,
+    Safety,
     Span,
 )
 from concurrency_lint.sources import lines as python_lines
@@ -93,7 +91,7 @@ class FileChecker:
         if not markdown:
             ledger = SuppressionLedger(text)
             findings = self._check_snippet(path, text, rules, SnippetOffset(), False, ledger)
-            findings += self._audit(path, text, ledger, audits, SnippetOffset(), findings)
+            findings += self._audit(path, text, ledger, audits, SnippetOffset(), findings, False)
             return self._result(path, findings, text)
         findings = []
         for block in python_blocks(text):
@@ -102,7 +100,7 @@ class FileChecker:
             block_findings = self._check_snippet(path, block.code, rules, offset, True, ledger)
             # A block that does not parse is CL001 on its real line: a reader would see it.
             findings.extend(block_findings)
-            findings += self._audit(path, block.code, ledger, audits, offset, block_findings)
+            findings += self._audit(path, block.code, ledger, audits, offset, block_findings, True)
         return self._result(path, findings, text)
 
     # ---- internals -----------------------------------------------------------------------
@@ -133,6 +131,7 @@ class FileChecker:
         audits: tuple[type[Rule], ...],
         offset: SnippetOffset,
         findings: list[Finding],
+        markdown: bool,
     ) -> list[Finding]:
         """The suppression rules' findings, once every other rule's are known."""
         if not audits or (not ledger.by_line and "ignore-file" not in text):
@@ -155,7 +154,13 @@ class FileChecker:
                 line = report.line + offset.lines
                 column = report.column + offset.columns
                 span = Span(line, column, line, column + report.length)
-                reported.append(Finding(rule.CODE, rule.NAME, report.message, path, span))
+                fix = None
+                if report.fix is not None and not markdown:
+                    edit = report.fix
+                    edit_span = Span(line, edit.start, line, edit.end)
+                    safety = Safety.SAFE if edit.safe else Safety.UNSAFE
+                    fix = Fix(edit.description, safety, (Edit(edit_span, edit.text),))
+                reported.append(Finding(rule.CODE, rule.NAME, report.message, path, span, fix))
         return reported
 
     def _check_snippet(

@@ -55,7 +55,7 @@ def find_ruff_config(start: Path) -> Path | None:
 
 def enabled_overlap_codes(config_file: Path | None) -> tuple[str, ...]:
     """The overlapping ruff codes this ruff configuration enables, sorted."""
-    layers: list[Mapping[str, Any]] = []
+    layers: list[tuple[Path, Mapping[str, Any]]] = []
     seen: set[Path] = set()
     current = config_file
     while current is not None:
@@ -64,21 +64,26 @@ def enabled_overlap_codes(config_file: Path | None) -> tuple[str, ...]:
             raise ConfigError(f"{current}: ruff `extend` chain loops or is too long")
         seen.add(resolved)
         table = _ruff_table(current)
-        layers.append(table)
+        layers.append((current, table))
         extend = table.get("extend")
         current = (current.parent / extend) if isinstance(extend, str) else None
     enabled = set(RUFF_DEFAULT_CODES)
-    for table in reversed(layers):  # the configuration extended first, the project's last
-        enabled = _apply(table, enabled, RUFF_OVERLAP_CODES)
+    for path, table in reversed(layers):  # the configuration extended first, the project's last
+        enabled = _apply(path, table, enabled, RUFF_OVERLAP_CODES)
     return tuple(sorted(enabled))
 
 
 def _has_ruff_table(pyproject: Path) -> bool:
+    """Whether ruff reads this ``pyproject.toml`` (it skips those without ``[tool.ruff]``)."""
     try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
+        with pyproject.open("rb") as handle:
+            document = tomllib.load(handle)
     except OSError:
         return False
-    return "tool.ruff" in text
+    except tomllib.TOMLDecodeError:
+        return True  # ruff stops on it too: reading it again reports the error
+    tool = document.get("tool")
+    return isinstance(tool, dict) and isinstance(tool.get("ruff"), dict)
 
 
 def _ruff_table(path: Path) -> Mapping[str, Any]:
@@ -99,24 +104,27 @@ def _ruff_table(path: Path) -> Mapping[str, Any]:
     return table if isinstance(table, dict) else {}
 
 
-def _selectors(table: Mapping[str, Any], key: str, path_hint: str) -> list[str] | None:
+def _selectors(table: Mapping[str, Any], key: str, where: str) -> list[str] | None:
     value = table.get(key)
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"ruff configuration `{path_hint}{key}`: expected a list of codes")
+        raise ConfigError(f"{where}{key}`: expected a list of rule codes, got {value!r}")
     return [item.strip().upper() for item in value]
 
 
-def _apply(table: Mapping[str, Any], enabled: set[str], candidates: Iterable[str]) -> set[str]:
+def _apply(
+    path: Path, table: Mapping[str, Any], enabled: set[str], candidates: Iterable[str]
+) -> set[str]:
     """One configuration's selection applied on top of what was enabled before it."""
     lint = table.get("lint")
     lint = lint if isinstance(lint, dict) else {}
+    prefix = "tool.ruff." if path.name == "pyproject.toml" else ""
 
     def read(key: str) -> list[str] | None:
         # ``[lint]`` wins over the deprecated top-level spelling.
-        found = _selectors(lint, key, "lint.")
-        return found if found is not None else _selectors(table, key, "")
+        found = _selectors(lint, key, f"{path}: `{prefix}lint.")
+        return found if found is not None else _selectors(table, key, f"{path}: `{prefix}")
 
     select = read("select")
     on = (select or []) + (read("extend-select") or [])

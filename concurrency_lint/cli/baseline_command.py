@@ -8,11 +8,13 @@ import click
 
 from concurrency_lint.checking.baseline import (
     BASELINE_NAME,
+    BaselineEntry,
     BaselineError,
     TextReader,
     apply_baseline,
     entries_for,
     load_baseline,
+    refreshed,
     write_baseline,
 )
 from concurrency_lint.checking.scan import ScanOptions, ScanOutcome, scan_paths
@@ -51,7 +53,10 @@ def command(
     force_exclude: bool,
     include_markdown: bool | None,
 ) -> None:
-    """Record the findings in PATHS as accepted, so `scan` reports only new ones."""
+    """Record the findings in PATHS as accepted, so `scan` reports only new ones.
+
+    Entries of files not under PATHS are kept from the existing baseline.
+    """
     targets = check_paths(paths or (Path("."),))
     config = load_settings(targets, config_file).with_overrides(
         select=split_codes(select, "--select"),
@@ -69,6 +74,14 @@ def command(
     outcome = scan_paths(targets, config, options)
     target = output if output is not None else default_baseline_path(config, targets)
     entries = entries_for(outcome.findings, target.parent, read_source_text)
+    previous: tuple[BaselineEntry, ...] = ()
+    if target.is_file():
+        try:
+            previous = load_baseline(target)
+        except BaselineError:
+            previous = ()  # not a baseline (any more): replaced whole
+    scanned = [result.path for result in outcome.results]
+    entries = refreshed(entries, previous, scanned, target.parent)
     try:
         write_baseline(target, entries)
     except OSError as exc:

@@ -91,3 +91,17 @@ def test_standard_input_is_refused(project: Path) -> None:
     run = run_conclint("scan", "--add-noqa", "-", stdin="import subprocess\n")
     assert run.exit_code == 2
     assert "--add-noqa writes files" in run.stderr
+
+
+def test_markdown_python_blocks_get_the_comment(project: Path) -> None:
+    path = project / "README.md"
+    path.write_text(
+        "# Guide\n\n- a list item:\n\n  ```python\n  import subprocess\n"
+        "  subprocess.run(['make'])\n  ```\n\nprose subprocess.run(['x'])\n"
+    )
+    before = json_findings(scan("--include-markdown", "."))
+    assert [(f["start_line"], f["code"]) for f in before] == [(7, "CL201")]
+    run = run_conclint("scan", "--no-cache", "--include-markdown", "--add-noqa", ".")
+    assert "added 1 `# noqa` comment in 1 file" in run.stderr
+    assert path.read_text().splitlines()[6] == "  subprocess.run(['make'])  # noqa: CL201"
+    assert json_findings(scan("--include-markdown", ".")) == []

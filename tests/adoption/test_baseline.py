@@ -131,3 +131,67 @@ def test_standard_input_is_matched_against_the_baseline(project: Path) -> None:
     )
     assert json_findings(run) == []
     assert "3 findings hidden" in run.stderr
+
+
+def test_innermost_statements_of_nested_and_shared_lines() -> None:
+    import ast
+
+    from concurrency_lint.sources.statements import innermost_statements
+
+    tree = ast.parse("def f():\n    for x in y:\n        a(x); b(x)\n    return 1\n")
+    found = innermost_statements(tree, [1, 2, 3, 4, 9])
+    assert {line: type(node).__name__ for line, node in found.items()} == {
+        1: "FunctionDef",
+        2: "For",
+        3: "Expr",
+        4: "Return",
+    }
+
+
+def test_baseline_from_a_subfolder_matches_from_the_root(project: Path) -> None:
+    import os
+
+    (project / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (project / "src").mkdir()
+    (project / "src" / "app.py").write_text(SOURCE)
+    os.chdir(project / "src")
+    assert run_conclint("baseline", "--no-cache").exit_code == 0
+    assert (project / "conclint-baseline.json").is_file()
+    os.chdir(project)
+    assert reported("--baseline", "conclint-baseline.json") == []
+
+
+def test_line_endings_and_the_body_of_a_compound_statement_do_not_count(project: Path) -> None:
+    source = (
+        "import subprocess\n\n\ndef run(items):\n"
+        "    for item in items:\n        subprocess.run(['echo', item])\n"
+    )
+    (project / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (project / "app.py").write_text(source)
+    assert run_conclint("baseline", "--no-cache").exit_code == 0
+    assert [code for _, code in reported()] == ["CL101", "CL201"]  # the loop and the call
+    edited = source.replace(
+        "    for item in items:\n", "    for item in items:\n        print(item)\n"
+    )
+    (project / "app.py").write_bytes(edited.replace("\n", "\r\n").encode())
+    assert [code for _, code in reported()] == ["CL101", "CL201"]
+    assert reported("--baseline", "conclint-baseline.json") == []
+
+
+def test_recording_some_paths_keeps_the_other_files_entries(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (project / "a.py").write_text(SOURCE)
+    (project / "b.py").write_text(SOURCE)
+    assert run_conclint("baseline", "--no-cache").exit_code == 0
+    (project / "a.py").write_text(SOURCE + "\n\ndef more():\n    subprocess.run(['x'])\n")
+    run = run_conclint("baseline", "--no-cache", "a.py")
+    assert "wrote 7 findings in 2 files" in run.stderr
+    assert reported("--baseline", "conclint-baseline.json") == []
+
+
+def test_files_that_cannot_be_checked_are_never_hidden(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (project / "broken.py").write_text("def f(:\n")
+    (project / "app.py").write_text(SOURCE)
+    assert "wrote 3 findings in 1 file" in run_conclint("baseline", "--no-cache").stderr
+    assert reported("--baseline", "conclint-baseline.json") == [(1, "CL001")]

@@ -179,3 +179,19 @@ def test_docs_list_every_overlap() -> None:
     for code, overlaps in OVERLAPS.items():
         for overlap in overlaps:
             assert re.search(rf"\|\s*{code}\b[^\n]*\b{overlap.code}\b", doc), (code, overlap.code)
+
+
+def test_a_pyproject_without_a_ruff_table_is_skipped_as_ruff_skips_it(tmp_path: Path) -> None:
+    (tmp_path / "ruff.toml").write_text('[lint]\nselect = ["E"]\n')
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "pyproject.toml").write_text('[project]\nname = "x"  # tool.ruff\n')
+    assert find_ruff_config(tmp_path / "pkg") == tmp_path / "ruff.toml"
+
+
+def test_a_wrong_selector_type_names_the_file_and_key(project: Path) -> None:
+    (project / "ruff.toml").write_text('[lint]\nselect = "ASYNC"\n')
+    (project / "pyproject.toml").write_text("[tool.conclint]\ndefer-to-ruff = true\n")
+    (project / "a.py").write_text("x = 1\n")
+    run = run_conclint("scan", "--no-cache")
+    assert run.exit_code == 2
+    assert "ruff.toml: `lint.select`: expected a list of rule codes" in run.stderr
