@@ -10,7 +10,7 @@ rule, CL204 included), matches each finding to the labels in ``benchmarks/labels
 statement that holds it) and prints, per rule: labelled real cases, how many were found,
 recall, findings, findings on real cases, on look-alikes, unlabelled findings, and precision
 over the labelled findings. The misses and the unlabelled findings are listed below the table
-so they can be read and labelled.
+so they can be read and labelled, and so are the findings on look-alikes.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ class RuleCount:
     on_look_alike: int = 0
     unlabelled: list[Finding] = field(default_factory=list)
     missed: list[Label] = field(default_factory=list)
+    false_alarms: list[Label] = field(default_factory=list)
 
 
 def load_labels(projects: list[str]) -> list[Label]:
@@ -184,6 +185,7 @@ def count(
             found.update(real)
         elif candidates:
             rule.on_look_alike += 1
+            rule.false_alarms.append(candidates[0])
         else:
             rule.unlabelled.append(finding)
     for label in labels:
@@ -276,6 +278,8 @@ def main() -> None:
         rule = counts[code]
         for label in rule.missed:
             print(f"missed {code} {label.project} {label.path}:{label.line}  ({label.reason})")
+        for label in rule.false_alarms:
+            print(f"look-alike {code} {label.project} {label.path}:{label.line}  ({label.reason})")
         for finding in rule.unlabelled:
             text = source_line(folders[finding.project] / finding.path, finding.start_line)
             print(
