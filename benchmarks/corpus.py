@@ -67,6 +67,7 @@ APPLICATIONS = {
     "holehe": ("1.61", "e-mail OSINT checker (asyncio, httpx)"),
     "bandersnatch": ("6.8.0", "PyPI mirror service (asyncio, aiohttp, thread pools)"),
     "arjun": ("2.2.7", "HTTP parameter discovery scanner (requests, thread pools)"),
+    "mr.developer": ("3.0.0", "VCS checkout manager for buildout (subprocess, threads)"),
 }
 
 
