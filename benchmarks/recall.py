@@ -272,7 +272,11 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"not in corpus.APPLICATIONS: {', '.join(unknown)}")
     folders = {name: wheel_source(name) for name in projects}
-    counts = count(scan(folders), load_labels(projects), folders)
+    labels = load_labels(projects)
+    for label in labels:
+        if not (folders[label.project] / label.path).is_file():
+            raise SystemExit(f"label for a missing file: {label.project} {label.path}:{label.line}")
+    counts = count(scan(folders), labels, folders)
     print_table(table(counts), args.markdown)
     for code in sorted(counts):
         rule = counts[code]
