@@ -68,6 +68,7 @@ APPLICATIONS = {
     "bandersnatch": ("6.8.0", "PyPI mirror service (asyncio, aiohttp, thread pools)"),
     "arjun": ("2.2.7", "HTTP parameter discovery scanner (requests, thread pools)"),
     "mr.developer": ("3.0.0", "VCS checkout manager for buildout (subprocess, threads)"),
+    "autosub3": ("0.1.0", "subtitle generator CLI (process pool, subprocess, requests)"),
 }
 
 
