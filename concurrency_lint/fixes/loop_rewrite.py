@@ -118,7 +118,7 @@ def _rewrite(
     targets = set(target_names(target))
     per_item = facts.written | targets
     iterables = [node.iter] if body_of is None else [node.iter, loop.iter]
-    reason = _hazard(iterables, work, accumulation, found, facts, site, per_item)
+    reason = _hazard(iterables, work, found, facts, site, per_item)
     if reason is not None:
         return reason
     target_read_after = bool(_names_outside(site.scope, node) & targets)
@@ -127,14 +127,18 @@ def _rewrite(
     names = _Names(site.taken)
     slots = _Slots(facts.written, names)
     kept = [_replace_slots(statement, slots) for statement in accumulation]
+    closure = late_binding(work, [expr for _, expr in slots.moved], per_item)
+    if closure is not None:
+        return closure
     worker_name = names.fresh(_worker_name(target, found))
     worker = _worker(worker_name, target, work, slots, names)
     header = node.body.header if isinstance(node.body, cst.IndentedBlock) else None
     if header is not None and header.comment is not None:  # keep ``for ...:  # comment``
         worker = worker.with_changes(body=worker.body.with_changes(header=header))
-    streaming = body_of is None and not is_materialized(
-        node.iter, site.module, site.scope, site.qualify
-    )
+    lazy = body_of is None and not is_materialized(node.iter, site.module, site.scope, site.qualify)
+    # Streaming also when the accumulation outlives an exception (outer state, a ``try``
+    # around the loop): the items before a failing one are accumulated, as before.
+    streaming = lazy or not site.state_is_local
     session = shared_session(found.calls, per_item)
     workers = SESSION_POOL_SIZE if session is not None else WORKER_CEILINGS[found.kind]
     runner = "iter_parallel" if streaming else "run_parallel"
@@ -162,7 +166,7 @@ def _rewrite(
     unsafe = _unsafe_reasons(
         site,
         is_read_only_work([*work, *moved], found.calls, per_item, site.qualify, facts.written),
-        streaming,
+        lazy,
         session,
     )
     what = "flatten the nested loops and run" if body_of is not None else "run"
@@ -180,7 +184,6 @@ def _rewrite(
 def _hazard(
     iterables: list[cst.BaseExpression],
     work: list[cst.BaseStatement],
-    accumulation: list[cst.BaseStatement],
     found: LoopIo,
     facts: BodyFacts,
     site: LoopSite,
@@ -188,26 +191,20 @@ def _hazard(
 ) -> str | None:
     """Why running the iterations side by side could break the program (no fix then)."""
     for iterable in iterables:
-        reason = iterable_refusal(iterable, facts, site.module, site.qualify)
+        reason = iterable_refusal(iterable, facts, site.module, site.scope, site.qualify)
         if reason is not None:
             return reason
-    return (
-        item_mutation(work, facts.targets)
-        or late_binding(work, accumulation, facts)
-        or shared_resource(work, per_item, site.qualify)
-    )
+    return item_mutation(work, facts.targets) or shared_resource(work, per_item, site.qualify)
 
 
-def _unsafe_reasons(
-    site: LoopSite, read_only: bool, streaming: bool, session: str | None
-) -> list[str]:
+def _unsafe_reasons(site: LoopSite, read_only: bool, lazy: bool, session: str | None) -> list[str]:
     """Why the rewrite may change what a correct program does (empty: it is safe)."""
     reasons = []
     if not site.state_is_local:
         reasons.append("the accumulation is not into locals of this function outside `try`")
     if not read_only:
         reasons.append("the per-item work may have effects, which would happen in another order")
-    if streaming:
+    if lazy:
         reasons.append("the iterable may be lazy and is now read ahead of the work")
     if session is not None:
         reasons.append(
@@ -571,7 +568,7 @@ def _expression_fix(
     safe: bool,
     site: LoopSite,
 ) -> NodeFix | str:
-    refusal = iterable_refusal(found.items, None, site.module, site.qualify)
+    refusal = iterable_refusal(found.items, None, site.module, site.scope, site.qualify)
     if refusal is not None:
         return refusal
     read_only = safe and is_read_only_work(work, found.calls, per_item, site.qualify, set())
