@@ -29,6 +29,7 @@ import libcst as cst
 
 from concurrency_lint.analysis.loop_body import BodyFacts, names_read, target_names
 from concurrency_lint.analysis.loops import LoopIo, NestedLoopIo
+from concurrency_lint.analysis.tree_walk import children
 from concurrency_lint.checking.rule import NodeFix
 from concurrency_lint.fixes.loop_hazards import (
     SESSION_POOL_SIZE,
@@ -39,6 +40,7 @@ from concurrency_lint.fixes.loop_hazards import (
     shared_resource,
     shared_session,
 )
+from concurrency_lint.fixes.loop_hoist import hoist_accumulations
 from concurrency_lint.fixes.loop_safety import Qualify, is_read_only_work
 from concurrency_lint.knowledge.io_calls import READ_ONLY_CALLS, WORKER_CEILINGS
 from concurrency_lint.model import Safety
@@ -107,10 +109,15 @@ def _rewrite(
     body_of: cst.For | None = None,
 ) -> NodeFix | str:
     loop = body_of or node
+    names = _Names(site.taken)
+    statements = list(loop.body.body)  # type: ignore[union-attr]
+    if facts.nested_accumulation and not facts.continues:
+        hoisted = hoist_accumulations(statements, facts, site.qualify, names.fresh, _slot_name)
+        if hoisted is not None:
+            statements, facts = hoisted
     reason = _refusal(node, loop, facts, site)
     if reason is not None:
         return reason
-    statements = list(loop.body.body)  # type: ignore[union-attr]
     split = _accumulation_start(statements, facts)
     if split is None:
         return "the accumulation into outer state is mixed with the per-item work"
@@ -124,18 +131,26 @@ def _rewrite(
     target_read_after = bool(_names_outside(site.scope, node) & targets)
     if target_read_after and body_of is not None:
         return "a loop variable is read after the loops"
-    names = _Names(site.taken)
     slots = _Slots(facts.written, names)
     kept = [_replace_slots(statement, slots) for statement in accumulation]
     closure = late_binding(work, [expr for _, expr in slots.moved], per_item)
     if closure is not None:
         return closure
+    returned = slots.returned()
+    flag = None
+    if facts.continues:  # the worker says whether the item goes on to the accumulation
+        flag = names.fresh("kept", keep=False)
+        skipped = _skip_value(slots)
+        work = [statement.visit(_ContinueToReturn(skipped)) for statement in work]  # type: ignore[misc]
+        returned = _flagged(cst.Name("True"), returned)
     worker_name = names.fresh(_worker_name(target, found))
-    worker = _worker(worker_name, target, work, slots, names)
+    worker = _worker(worker_name, target, work, returned, names)
     header = node.body.header if isinstance(node.body, cst.IndentedBlock) else None
     if header is not None and header.comment is not None:  # keep ``for ...:  # comment``
         worker = worker.with_changes(body=worker.body.with_changes(header=header))
-    lazy = body_of is None and not is_materialized(node.iter, site.module, site.scope, site.qualify)
+    lazy = not is_materialized(node.iter, site.module, site.scope, site.qualify)
+    if lazy and isinstance(items, cst.ListComp):  # the pairs of a nest: made as they are read
+        items = cst.GeneratorExp(items.elt, items.for_in)
     # Streaming also when the accumulation outlives an exception (outer state, a ``try``
     # around the loop): the items before a failing one are accumulated, as before.
     streaming = lazy or not site.state_is_local
@@ -146,6 +161,9 @@ def _rewrite(
     error = names.fresh("_error", keep=False)
     if kept or target_read_after:
         result = slots.target() if slots.moved else cst.Name(names.fresh("_result", keep=False))
+        if flag is not None:
+            result = _flagged(cst.Name(flag), slots.target() if slots.moved else None, True)
+            kept = [_skip_unless(flag), *kept]
         outcome = cst.Tuple(
             [cst.Element(_bare(target)), cst.Element(result), cst.Element(cst.Name(error))],
             lpar=[],
@@ -219,8 +237,6 @@ def _unsafe_reasons(site: LoopSite, read_only: bool, lazy: bool, session: str | 
 def _refusal(node: cst.For, loop: cst.For, facts: BodyFacts, site: LoopSite) -> str | None:
     if site.in_class_body:
         return "the loop runs in a class body"
-    if facts.continues:
-        return "the loop body uses `continue`"
     if facts.nested_accumulation:
         return "an accumulation sits inside an `if`, `with` or `try` block"
     if loop.orelse is not None:
@@ -349,7 +365,7 @@ def _worker(
     name: str,
     target: cst.BaseExpression,
     work: list[cst.BaseStatement],
-    slots: _Slots,
+    returned: cst.BaseExpression | None,
     names: _Names,
 ) -> cst.FunctionDef:
     body: list[cst.BaseStatement] = []
@@ -363,7 +379,6 @@ def _worker(
             )
         )
     body.extend(work)
-    returned = slots.returned()
     if returned is not None:
         body.append(cst.SimpleStatementLine([cst.Return(returned)]))
     if not body:
@@ -373,6 +388,52 @@ def _worker(
         params=cst.Parameters([cst.Param(cst.Name(param))]),
         body=cst.IndentedBlock(body),
     )
+
+
+def _flagged(
+    flag: cst.BaseExpression, value: cst.BaseExpression | None, parens: bool = False
+) -> cst.BaseExpression:
+    """``flag`` alone, or ``flag, value`` (``(flag, value)`` with ``parens``)."""
+    if value is None:
+        return flag
+    if isinstance(value, cst.Tuple) and not value.lpar:
+        value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    brackets = ([cst.LeftParen()], [cst.RightParen()]) if parens else ([], [])
+    return cst.Tuple([cst.Element(flag), cst.Element(value)], lpar=brackets[0], rpar=brackets[1])
+
+
+def _skip_value(slots: _Slots) -> cst.BaseExpression:
+    """What the worker returns for an item the loop skipped: ``False`` and a ``None`` for
+    every value the accumulation would have used."""
+    if not slots.moved:
+        return cst.Name("False")
+    if len(slots.moved) == 1:
+        return _flagged(cst.Name("False"), cst.Name("None"))
+    nones = cst.Tuple([cst.Element(cst.Name("None")) for _ in slots.moved])
+    return _flagged(cst.Name("False"), nones)
+
+
+def _skip_unless(flag: str) -> cst.BaseStatement:
+    return cst.If(
+        test=cst.UnaryOperation(cst.Not(), cst.Name(flag)),
+        body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Continue()])]),
+    )
+
+
+class _ContinueToReturn(cst.CSTTransformer):
+    """``continue`` of the rewritten loop (not of a loop inside it) -> ``return skipped``."""
+
+    def __init__(self, skipped: cst.BaseExpression) -> None:
+        super().__init__()
+        self.skipped = skipped
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return not isinstance(node, (cst.For, cst.While, cst.FunctionDef, cst.ClassDef, cst.Lambda))
+
+    def leave_Continue(
+        self, original_node: cst.Continue, updated_node: cst.Continue
+    ) -> cst.BaseSmallStatement:
+        return cst.Return(self.skipped)
 
 
 def _run_parallel_call(
@@ -476,18 +537,36 @@ def _find(node: cst.CSTNode, kind: type[cst.CSTNode]) -> list[cst.CSTNode]:
 
 
 def _names_outside(scope: cst.CSTNode, loop: cst.CSTNode) -> set[str]:
-    """Names read in ``scope`` outside ``loop`` (and outside nested definitions)."""
+    """Names read in ``scope`` outside ``loop`` that could see what the loop left bound:
+    a read inside the body of a ``with ... as name`` or ``for name in`` block that binds
+    the name itself first does not count."""
     names: set[str] = set()
 
-    class _Visitor(cst.CSTVisitor):
-        def on_visit(self, child: cst.CSTNode) -> bool:
-            if child is loop:
-                return False
-            if isinstance(child, cst.Name):
-                names.add(child.value)
-            return True
+    def walk(node: cst.CSTNode, shadowed: frozenset[str]) -> None:
+        if node is loop:
+            return
+        if isinstance(node, cst.Name):
+            if node.value not in shadowed:
+                names.add(node.value)
+            return
+        if isinstance(node, cst.With):
+            bound = set(shadowed)
+            for item in node.items:
+                walk(item.item, frozenset(bound))
+                if item.asname is not None:
+                    bound.update(target_names(item.asname.name))
+            walk(node.body, frozenset(bound))
+            return
+        if isinstance(node, cst.For):
+            walk(node.iter, shadowed)
+            walk(node.body, shadowed | set(target_names(node.target)))
+            if node.orelse is not None:
+                walk(node.orelse, shadowed)
+            return
+        for child in children(node):
+            walk(child, shadowed)
 
-    scope.visit(_Visitor())
+    walk(scope, frozenset())
     return names
 
 
