@@ -174,3 +174,22 @@ def test_with_the_runtime_declared_the_safe_fix_is_applied(project: Path) -> Non
         cwd=project,
     )
     assert "from concurrency_lint.parallel import run_parallel" in script.read_text()
+
+
+def test_declaring_the_runtime_after_a_cached_scan_lets_the_safe_fix_through(
+    project: Path,
+) -> None:
+    """The result cache keys on the file and the configuration, not on the project's
+    dependencies: `fix` must not trust a cached "unsafe" verdict."""
+    (project / "pyproject.toml").write_text('[project]\nname = "app"\n')
+    script = project / "app.py"
+    script.write_text(READ_LOOP)
+    command = [sys.executable, "-m", "concurrency_lint", "fix", "--select", "CL101"]
+    subprocess.run([*command, str(script)], capture_output=True, timeout=300, cwd=project)
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "app"\ndependencies = ["concurrency-lint"]\n'
+    )
+    subprocess.run(
+        [*command, "--apply", str(script)], capture_output=True, timeout=300, cwd=project
+    )
+    assert "from concurrency_lint.parallel import run_parallel" in script.read_text()
