@@ -100,6 +100,38 @@ def hoist_accumulations(
     return new_statements, new_facts  # type: ignore[return-value]
 
 
+def hoist_conditional(
+    statements: Sequence[cst.BaseStatement], facts: BodyFacts
+) -> tuple[list[cst.BaseStatement], BodyFacts] | None:
+    """``if test: <accumulations>`` ending the body -> ``if not (test): continue`` and the
+    accumulations at the top level (the rewrite turns ``continue`` into a skip flag)."""
+    if not statements or not isinstance(statements[-1], cst.If):
+        return None
+    last = statements[-1]
+    if last.orelse is not None or not isinstance(last.body, cst.IndentedBlock):
+        return None
+    body = list(last.body.body)
+    if not body or not all(_accumulation_shaped(statement) for statement in body):
+        return None
+    test = last.test.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    skip = cst.If(
+        test=cst.UnaryOperation(cst.Not(), test),
+        body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Continue()])]),
+        leading_lines=last.leading_lines,
+    )
+    moved = [statement.with_changes(leading_lines=()) for statement in body]
+    new_statements = [*statements[:-1], skip, *moved]
+    new_facts = scan_body(facts.targets, new_statements)  # type: ignore[arg-type]
+    accumulating = {id(small) for small in new_facts.accumulations}
+    if (
+        new_facts.blocker
+        or new_facts.nested_accumulation
+        or not all(id(small) in accumulating for line in moved for small in line.body)  # type: ignore[union-attr]
+    ):
+        return None
+    return new_statements, new_facts  # type: ignore[return-value]
+
+
 def _accumulation_shaped(statement: cst.BaseStatement) -> bool:
     """``x.append(...)``, ``x[k] = ...``, ``x += ...`` (the scan confirms them later)."""
     if not isinstance(statement, cst.SimpleStatementLine):

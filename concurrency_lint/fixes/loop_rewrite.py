@@ -40,7 +40,7 @@ from concurrency_lint.fixes.loop_hazards import (
     shared_resource,
     shared_session,
 )
-from concurrency_lint.fixes.loop_hoist import hoist_accumulations
+from concurrency_lint.fixes.loop_hoist import hoist_accumulations, hoist_conditional
 from concurrency_lint.fixes.loop_safety import Qualify, is_read_only_work
 from concurrency_lint.knowledge.io_calls import READ_ONLY_CALLS, WORKER_CEILINGS
 from concurrency_lint.model import Safety
@@ -111,8 +111,10 @@ def _rewrite(
     loop = body_of or node
     names = _Names(site.taken)
     statements = list(loop.body.body)  # type: ignore[union-attr]
-    if facts.nested_accumulation and not facts.continues:
-        hoisted = hoist_accumulations(statements, facts, site.qualify, names.fresh, _slot_name)
+    if facts.nested_accumulation:
+        hoisted = hoist_conditional(statements, facts)
+        if hoisted is None and not facts.continues:
+            hoisted = hoist_accumulations(statements, facts, site.qualify, names.fresh, _slot_name)
         if hoisted is not None:
             statements, facts = hoisted
     reason = _refusal(node, loop, facts, site)

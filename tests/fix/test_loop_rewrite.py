@@ -85,7 +85,8 @@ def test_accumulating_into_a_parameter_or_inside_try_is_unsafe() -> None:
     [
         ("for p in ps:\n    text = open(p).read()\nprint(text)\n", "`text` is bound in the loop"),
         (
-            "for p in ps:\n    text = open(p).read()\n    if text:\n        out.append(text)\n",
+            "for p in ps:\n    text = open(p).read()\n    if text:\n        out.append(text)\n"
+            "    else:\n        empty.append(p)\n",
             "accumulation sits inside",
         ),
         (
@@ -315,3 +316,25 @@ def test_a_handle_name_reused_by_another_with_block_is_no_obstacle() -> None:
     checker = FileChecker(Config(select=("CL101",)))
     findings = checker.check_text(IN_PROJECT, code).findings
     assert len(findings) == 2 and all(f.fix is not None for f in findings), findings
+
+
+def test_an_accumulation_under_a_final_if_is_rewritten_and_runs(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """
+        from concurrency_lint.parallel import iter_parallel, run_parallel
+
+        def long_ones(paths):
+            out = {}
+            for p in paths:
+                text = open(p).read()
+                if len(text) > 2:
+                    out[p.name] = text
+            return out
+        """
+    )
+    text, _safety = fixed(source)
+    assert "if not (len(text) > 2):" in text
+    paths = [tmp_path / f"{n}.txt" for n in range(6)]
+    for n, path in enumerate(paths):
+        path.write_text("z" * n)
+    assert _run_fixed(text, "long_ones", paths) == {f"{n}.txt": "z" * n for n in range(3, 6)}
