@@ -23,6 +23,9 @@ class ConfigError(Exception):
     """A configuration the user did not mean: reported, nothing is scanned."""
 
 
+#: What loop fixes rewrite into: the bundled runtime, or plain ``concurrent.futures``.
+FIX_TARGETS = ("runtime", "stdlib")
+
 CODE_PATTERN = re.compile(r"^CL\d{0,3}$")
 
 # Top-level keys: (config attribute, expected type, human description of the type).
@@ -44,6 +47,7 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "extra-cpu-calls": ("extra_cpu_calls", list, "a list of qualified names"),
     "free-threaded": ("free_threaded", bool, "true or false"),
     "runtime-module": ("runtime_module", str, "a dotted module path"),
+    "fix-target": ("fix_target", str, '"runtime" or "stdlib"'),
     "rules": ("rule_options", dict, "a table of [rules.CLxxx] tables"),
 }
 
@@ -87,6 +91,7 @@ class Config:
     extra_cpu_calls: tuple[str, ...] = ()
     free_threaded: bool = False
     runtime_module: str = "concurrency_lint.parallel"
+    fix_target: str = "runtime"  # "stdlib": loop fixes use concurrent.futures only
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     source: str | None = None  # the file this came from, for messages
     root: str = "."  # the folder relative paths and globs are taken from
@@ -196,6 +201,8 @@ def _convert(key: str, value: Any, where: Any, known_codes: frozenset[str]) -> A
                 )
             pairs.append((glob, validate_codes(codes, f"{where(key)}.{glob}", known_codes)))
         return tuple(pairs)
+    if key == "fix-target" and value not in FIX_TARGETS:
+        raise ConfigError(f"{where(key)}: expected one of {', '.join(FIX_TARGETS)}, got {value!r}")
     if key == "jobs" and value < 1:
         raise ConfigError(f"{where(key)}: expected a positive integer, got {value!r}")
     if key == "extra-io-calls":

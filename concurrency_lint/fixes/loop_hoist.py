@@ -208,11 +208,15 @@ class _Hoister:
             target = small.targets[0].target
             if not isinstance(target, cst.Subscript) or not isinstance(target.value, cst.Name):
                 return None
-            if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
+            if not all(isinstance(element.slice, cst.Index) for element in target.slice):
                 return None
-            index = target.slice[0].slice
-            key = index.with_changes(value=self.value(index.value))
-            new_target = target.with_changes(slice=[target.slice[0].with_changes(slice=key)])
+            keys = [
+                element.with_changes(
+                    slice=element.slice.with_changes(value=self.value(element.slice.value))  # type: ignore[attr-defined]
+                )
+                for element in target.slice
+            ]
+            new_target = target.with_changes(slice=keys)
             return small.with_changes(
                 targets=[small.targets[0].with_changes(target=new_target)],
                 value=self.value(small.value),

@@ -42,6 +42,14 @@ from concurrency_lint.fixes.loop_hazards import (
 )
 from concurrency_lint.fixes.loop_hoist import hoist_accumulations, hoist_conditional
 from concurrency_lint.fixes.loop_safety import Qualify, is_read_only_work
+from concurrency_lint.fixes.stdlib_target import (
+    STDLIB_IMPORT,
+    STDLIB_NEEDS_A_COLLECTION,
+    descriptor_reason,
+    item_and,
+    outcome_target,
+    pool_loop,
+)
 from concurrency_lint.knowledge.io_calls import READ_ONLY_CALLS, WORKER_CEILINGS
 from concurrency_lint.model import Safety
 
@@ -62,6 +70,7 @@ class LoopSite:
     in_class_body: bool = False  # a function defined there could not see the class's names
     #: None when the project can import ``runtime_module``; else what it should add
     missing_runtime: str | None = None
+    fix_target: str = "runtime"  # "stdlib": ``concurrent.futures`` only
 
 
 def rewrite_loop(found: LoopIo, site: LoopSite) -> NodeFix | str:
@@ -138,19 +147,28 @@ def _rewrite(
     closure = late_binding(work, [expr for _, expr in slots.moved], per_item)
     if closure is not None:
         return closure
+    lazy = not is_materialized(node.iter, site.module, site.scope, site.qualify)
+    stdlib = site.fix_target == "stdlib"
+    if stdlib and lazy:
+        return STDLIB_NEEDS_A_COLLECTION
+    # A pool's map gives results only: the worker hands the item back when it is needed.
+    with_item = stdlib and (target_read_after or bool(_reads(kept) & targets))
     returned = slots.returned()
     flag = None
     if facts.continues:  # the worker says whether the item goes on to the accumulation
         flag = names.fresh("kept", keep=False)
         skipped = _skip_value(slots)
+        if with_item:
+            skipped = item_and(target, skipped)
         work = [statement.visit(_ContinueToReturn(skipped)) for statement in work]  # type: ignore[misc]
         returned = _flagged(cst.Name("True"), returned)
+    if with_item:
+        returned = item_and(target, returned)
     worker_name = names.fresh(_worker_name(target, found))
     worker = _worker(worker_name, target, work, returned, names)
     header = node.body.header if isinstance(node.body, cst.IndentedBlock) else None
     if header is not None and header.comment is not None:  # keep ``for ...:  # comment``
         worker = worker.with_changes(body=worker.body.with_changes(header=header))
-    lazy = not is_materialized(node.iter, site.module, site.scope, site.qualify)
     if lazy and isinstance(items, cst.ListComp):  # the pairs of a nest: made as they are read
         items = cst.GeneratorExp(items.elt, items.for_in)
     # Streaming also when the accumulation outlives an exception (outer state, a ``try``
@@ -161,7 +179,20 @@ def _rewrite(
     runner = "iter_parallel" if streaming else "run_parallel"
     call = _run_parallel_call(worker_name, items, found, workers, runner)
     error = names.fresh("_error", keep=False)
-    if kept or target_read_after:
+    if stdlib:
+        values = slots.target() if slots.moved else None
+        if flag is not None:
+            values = _flagged(cst.Name(flag), values, True)
+            kept = [_skip_unless(flag), *kept]
+        after = pool_loop(
+            worker_name,
+            _bare(items),
+            outcome_target(target if with_item else None, values),
+            kept if (kept or target_read_after) else None,
+            workers,
+            names.fresh("executor"),
+        )
+    elif kept or target_read_after:
         result = slots.target() if slots.moved else cst.Name(names.fresh("_result", keep=False))
         if flag is not None:
             result = _flagged(cst.Name(flag), slots.target() if slots.moved else None, True)
@@ -171,7 +202,7 @@ def _rewrite(
             lpar=[],
             rpar=[],
         )
-        after: cst.BaseStatement = cst.For(
+        after = cst.For(
             target=outcome,
             iter=call,
             body=cst.IndentedBlock(kept or [cst.SimpleStatementLine([cst.Pass()])]),
@@ -184,20 +215,23 @@ def _rewrite(
     text = _render([worker, after], site)
     moved = [expr for _, expr in slots.moved]
     unsafe = _unsafe_reasons(
-        site,
+        replace(site, missing_runtime=None) if stdlib else site,
         is_read_only_work([*work, *moved], found.calls, per_item, site.qualify, facts.written),
         lazy,
         session,
     )
+    if stdlib:
+        unsafe.append(descriptor_reason(workers))
     what = "flatten the nested loops and run" if body_of is not None else "run"
-    description = f"{what} the per-item work with `{runner}` ({worker_name})"
+    engine = "a `ThreadPoolExecutor`" if stdlib else f"`{runner}`"
+    description = f"{what} the per-item work with {engine} ({worker_name})"
     if unsafe:
         description += "; unsafe: " + "; ".join(unsafe)
     return NodeFix(
         description,
         Safety.UNSAFE if unsafe else Safety.SAFE,
         ((node, text),),
-        imports=((site.runtime_module, runner),),
+        imports=(STDLIB_IMPORT,) if stdlib else ((site.runtime_module, runner),),
     )
 
 
@@ -404,6 +438,10 @@ def _flagged(
     return cst.Tuple([cst.Element(flag), cst.Element(value)], lpar=brackets[0], rpar=brackets[1])
 
 
+def _reads(statements: Sequence[cst.CSTNode]) -> set[str]:
+    return {name for statement in statements for name in names_read(statement)}
+
+
 def _skip_value(slots: _Slots) -> cst.BaseExpression:
     """What the worker returns for an item the loop skipped: ``False`` and a ``None`` for
     every value the accumulation would have used."""
@@ -575,6 +613,8 @@ def _names_outside(scope: cst.CSTNode, loop: cst.CSTNode) -> set[str]:
 def rewrite_comprehension(found: LoopIo, site: LoopSite) -> NodeFix | str:
     """The fix for a comprehension or ``list(map(f, items))``: the element becomes the
     function ``run_parallel`` calls, the result a comprehension over its outcomes."""
+    if site.fix_target == "stdlib":
+        return 'with `fix-target = "stdlib"` only `for` loops are rewritten'
     node = found.node
     names = _Names(site.taken)
     if isinstance(node, cst.Call):

@@ -28,9 +28,7 @@ def expectation(program: Path) -> str:
     return found.group(1)
 
 
-@pytest.fixture(scope="module")
-def fixed_hazards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("fixed_hazards")
+def _fixed_copies(folder: Path) -> dict[str, Path]:
     copies = {}
     for program in HAZARDS:
         copies[program.name] = folder / program.name
@@ -44,6 +42,19 @@ def fixed_hazards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         cwd=folder,
     )
     return copies
+
+
+@pytest.fixture(scope="module")
+def fixed_hazards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return _fixed_copies(tmp_path_factory.mktemp("fixed_hazards"))
+
+
+@pytest.fixture(scope="module")
+def stdlib_hazards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same programs fixed with `fix-target = "stdlib"` (concurrent.futures code)."""
+    folder = tmp_path_factory.mktemp("stdlib_hazards")
+    (folder / "pyproject.toml").write_text('[tool.conclint]\nfix-target = "stdlib"\n')
+    return _fixed_copies(folder)
 
 
 def test_there_are_programs_for_every_hazard() -> None:
@@ -77,3 +88,23 @@ def test_the_fixed_program_behaves_the_same(
     after = run_program(fixed_hazards[program.name], *args)
     assert before[0] or before[2], "the program must print something or fail"
     assert after == before
+
+
+def test_the_stdlib_target_rewrites_into_the_standard_library_only(
+    stdlib_hazards: dict[str, Path],
+) -> None:
+    texts = {name: path.read_text(encoding="utf-8") for name, path in stdlib_hazards.items()}
+    rewritten = [name for name, text in texts.items() if "ThreadPoolExecutor(" in text]
+    assert len(rewritten) >= 8, rewritten
+    assert not [name for name, text in texts.items() if "concurrency_lint" in text]
+
+
+@pytest.mark.parametrize("args", [(), ("fail",)], ids=["ok", "fail"])
+@pytest.mark.parametrize("program", HAZARDS, ids=lambda p: p.stem)
+def test_the_stdlib_fixed_program_behaves_the_same(
+    program: Path, args: tuple[str, ...], stdlib_hazards: dict[str, Path]
+) -> None:
+    fixed = stdlib_hazards[program.name]
+    if fixed.read_text(encoding="utf-8") == program.read_text(encoding="utf-8"):
+        pytest.skip("not rewritten with the stdlib target")
+    assert run_program(fixed, *args) == run_program(program, *args)

@@ -15,7 +15,7 @@ import pytest
 
 from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.checking.registry import known_codes
-from concurrency_lint.config import Config, load_config
+from concurrency_lint.config import Config, ConfigError, load_config
 from concurrency_lint.model import Safety
 
 READ_LOOP = textwrap.dedent(
@@ -193,3 +193,35 @@ def test_declaring_the_runtime_after_a_cached_scan_lets_the_safe_fix_through(
         [*command, "--apply", str(script)], capture_output=True, timeout=300, cwd=project
     )
     assert "from concurrency_lint.parallel import run_parallel" in script.read_text()
+
+
+def test_the_stdlib_target_runs_in_a_bare_virtualenv(project: Path) -> None:
+    """`fix-target = "stdlib"`: the loop becomes concurrent.futures code, which needs no
+    third-party package; the fix is unsafe (open files are not kept under the limit)."""
+    (project / "pyproject.toml").write_text('[tool.conclint]\nfix-target = "stdlib"\n')
+    data = project / "data"
+    data.mkdir()
+    for index in range(7):
+        (data / f"f{index}.txt").write_text("x" * index)
+    script = project / "app.py"
+    script.write_text(READ_LOOP)
+    before = _run(Path(sys.executable), script, str(data))
+    fix = [sys.executable, "-m", "concurrency_lint", "fix", "--apply", "--no-cache"]
+    subprocess.run([*fix, str(script)], capture_output=True, timeout=300, cwd=project)
+    assert script.read_text() == READ_LOOP  # unsafe: not applied without --unsafe-fixes
+    subprocess.run(
+        [*fix, "--unsafe-fixes", str(script)], capture_output=True, timeout=300, cwd=project
+    )
+    fixed = script.read_text()
+    assert "from concurrent.futures import ThreadPoolExecutor" in fixed
+    assert "concurrency_lint" not in fixed
+    after = _run(_bare_python(project / "bare-venv"), script, str(data))
+    assert (after.stdout, after.returncode) == (before.stdout, before.returncode)
+    assert after.stdout.strip() == str(list(range(7)))
+
+
+def test_an_unknown_fix_target_is_a_configuration_error(project: Path) -> None:
+    config_file = project / "pyproject.toml"
+    config_file.write_text('[tool.conclint]\nfix-target = "threads"\n')
+    with pytest.raises(ConfigError, match="expected one of runtime, stdlib"):
+        load_config(config_file, known_codes())
