@@ -12,7 +12,8 @@ from concurrency_lint.analysis.loops import (
     map_io,
 )
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix
-from concurrency_lint.fixes.loop_rewrite import rewrite_comprehension, rewrite_loop
+from concurrency_lint.fixes.comprehension_rewrite import rewrite_comprehension
+from concurrency_lint.fixes.loop_rewrite import rewrite_loop
 from concurrency_lint.fixes.loop_site import LoopRule
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
 

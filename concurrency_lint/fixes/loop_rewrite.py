@@ -42,6 +42,7 @@ from concurrency_lint.fixes.loop_hazards import (
 )
 from concurrency_lint.fixes.loop_hoist import hoist_accumulations, hoist_conditional
 from concurrency_lint.fixes.loop_safety import Qualify, is_read_only_work
+from concurrency_lint.fixes.loop_skips import ContinueToReturn, flagged, skip_unless, skip_value
 from concurrency_lint.fixes.stdlib_target import (
     STDLIB_IMPORT,
     STDLIB_NEEDS_A_COLLECTION,
@@ -50,7 +51,7 @@ from concurrency_lint.fixes.stdlib_target import (
     outcome_target,
     pool_loop,
 )
-from concurrency_lint.knowledge.io_calls import READ_ONLY_CALLS, WORKER_CEILINGS
+from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
 from concurrency_lint.model import Safety
 
 _VERBS = {"network": "fetch", "subprocess": "run", "file": "load"}
@@ -93,16 +94,16 @@ def rewrite_nested(found: NestedLoopIo, site: LoopSite, deeper: bool = False) ->
     if outer.orelse is not None:
         return "the outer loop has an `else` clause"
     pair = cst.Tuple(
-        [cst.Element(_bare(outer.target)), cst.Element(_bare(inner.target))],
+        [cst.Element(bare(outer.target)), cst.Element(bare(inner.target))],
         lpar=[cst.LeftParen()],
         rpar=[cst.RightParen()],
     )
     items = cst.ListComp(
         elt=pair.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]),
         for_in=cst.CompFor(
-            target=_bare(outer.target),
+            target=bare(outer.target),
             iter=outer.iter,
-            inner_for_in=cst.CompFor(target=_bare(inner.target), iter=inner.iter),
+            inner_for_in=cst.CompFor(target=bare(inner.target), iter=inner.iter),
         ),
     )
     return _rewrite(outer, pair, items, found.inner, found.inner.facts, site, body_of=inner)
@@ -118,12 +119,12 @@ def _rewrite(
     body_of: cst.For | None = None,
 ) -> NodeFix | str:
     loop = body_of or node
-    names = _Names(site.taken)
+    names = FreshNames(site.taken)
     statements = list(loop.body.body)  # type: ignore[union-attr]
     if facts.nested_accumulation:
         hoisted = hoist_conditional(statements, facts)
         if hoisted is None and not facts.continues:
-            hoisted = hoist_accumulations(statements, facts, site.qualify, names.fresh, _slot_name)
+            hoisted = hoist_accumulations(statements, facts, site.qualify, names.fresh, slot_name)
         if hoisted is not None:
             statements, facts = hoisted
     reason = _refusal(node, loop, facts, site)
@@ -157,11 +158,11 @@ def _rewrite(
     flag = None
     if facts.continues:  # the worker says whether the item goes on to the accumulation
         flag = names.fresh("kept", keep=False)
-        skipped = _skip_value(slots)
+        skipped = skip_value(len(slots.moved))
         if with_item:
             skipped = item_and(target, skipped)
-        work = [statement.visit(_ContinueToReturn(skipped)) for statement in work]  # type: ignore[misc]
-        returned = _flagged(cst.Name("True"), returned)
+        work = [statement.visit(ContinueToReturn(skipped)) for statement in work]  # type: ignore[misc]
+        returned = flagged(cst.Name("True"), returned)
     if with_item:
         returned = item_and(target, returned)
     worker_name = names.fresh(_worker_name(target, found))
@@ -177,16 +178,16 @@ def _rewrite(
     session = shared_session(found.calls, per_item)
     workers = SESSION_POOL_SIZE if session is not None else WORKER_CEILINGS[found.kind]
     runner = "iter_parallel" if streaming else "run_parallel"
-    call = _run_parallel_call(worker_name, items, found, workers, runner)
+    call = run_parallel_call(worker_name, items, found, workers, runner)
     error = names.fresh("_error", keep=False)
     if stdlib:
         values = slots.target() if slots.moved else None
         if flag is not None:
-            values = _flagged(cst.Name(flag), values, True)
-            kept = [_skip_unless(flag), *kept]
+            values = flagged(cst.Name(flag), values, True)
+            kept = [skip_unless(flag), *kept]
         after = pool_loop(
             worker_name,
-            _bare(items),
+            bare(items),
             outcome_target(target if with_item else None, values),
             kept if (kept or target_read_after) else None,
             workers,
@@ -195,10 +196,10 @@ def _rewrite(
     elif kept or target_read_after:
         result = slots.target() if slots.moved else cst.Name(names.fresh("_result", keep=False))
         if flag is not None:
-            result = _flagged(cst.Name(flag), slots.target() if slots.moved else None, True)
-            kept = [_skip_unless(flag), *kept]
+            result = flagged(cst.Name(flag), slots.target() if slots.moved else None, True)
+            kept = [skip_unless(flag), *kept]
         outcome = cst.Tuple(
-            [cst.Element(_bare(target)), cst.Element(result), cst.Element(cst.Name(error))],
+            [cst.Element(bare(target)), cst.Element(result), cst.Element(cst.Name(error))],
             lpar=[],
             rpar=[],
         )
@@ -214,7 +215,7 @@ def _rewrite(
         after = cst.SimpleStatementLine([cst.Expr(call)], leading_lines=[cst.EmptyLine()])
     text = _render([worker, after], site)
     moved = [expr for _, expr in slots.moved]
-    unsafe = _unsafe_reasons(
+    unsafe = unsafe_reasons(
         replace(site, missing_runtime=None) if stdlib else site,
         is_read_only_work([*work, *moved], found.calls, per_item, site.qualify, facts.written),
         lazy,
@@ -251,7 +252,7 @@ def _hazard(
     return item_mutation(work, facts.targets) or shared_resource(work, per_item, site.qualify)
 
 
-def _unsafe_reasons(site: LoopSite, read_only: bool, lazy: bool, session: str | None) -> list[str]:
+def unsafe_reasons(site: LoopSite, read_only: bool, lazy: bool, session: str | None) -> list[str]:
     """Why the rewrite may change what a correct program does (empty: it is safe)."""
     reasons = []
     if not site.state_is_local:
@@ -304,7 +305,7 @@ def _accumulation_start(statements: Sequence[cst.BaseStatement], facts: BodyFact
     return split if placed == len(facts.accumulations) else None
 
 
-class _Names:
+class FreshNames:
     """Fresh names that clash with nothing in the module."""
 
     def __init__(self, taken: set[str]) -> None:
@@ -327,17 +328,17 @@ class _Names:
 class _Slots:
     """The values the accumulation needs from the per-item work, returned by the worker."""
 
-    def __init__(self, per_item: set[str], names: _Names) -> None:
+    def __init__(self, per_item: set[str], names: FreshNames) -> None:
         self.per_item = per_item
         self.names = names
         self.moved: list[tuple[str, cst.BaseExpression]] = []
 
     def needs_moving(self, expr: cst.BaseExpression) -> bool:
-        return bool(names_read(expr) & self.per_item) or _has_call(expr)
+        return bool(names_read(expr) & self.per_item) or has_call(expr)
 
     def slot(self, expr: cst.BaseExpression) -> cst.Name:
         reuse = frozenset(self.per_item) if isinstance(expr, cst.Name) else frozenset()
-        name = self.names.fresh(_slot_name(expr), reuse)
+        name = self.names.fresh(slot_name(expr), reuse)
         self.moved.append((name, expr))
         return cst.Name(name)
 
@@ -402,7 +403,7 @@ def _worker(
     target: cst.BaseExpression,
     work: list[cst.BaseStatement],
     returned: cst.BaseExpression | None,
-    names: _Names,
+    names: FreshNames,
 ) -> cst.FunctionDef:
     body: list[cst.BaseStatement] = []
     if isinstance(target, cst.Name):
@@ -426,57 +427,11 @@ def _worker(
     )
 
 
-def _flagged(
-    flag: cst.BaseExpression, value: cst.BaseExpression | None, parens: bool = False
-) -> cst.BaseExpression:
-    """``flag`` alone, or ``flag, value`` (``(flag, value)`` with ``parens``)."""
-    if value is None:
-        return flag
-    if isinstance(value, cst.Tuple) and not value.lpar:
-        value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-    brackets = ([cst.LeftParen()], [cst.RightParen()]) if parens else ([], [])
-    return cst.Tuple([cst.Element(flag), cst.Element(value)], lpar=brackets[0], rpar=brackets[1])
-
-
 def _reads(statements: Sequence[cst.CSTNode]) -> set[str]:
     return {name for statement in statements for name in names_read(statement)}
 
 
-def _skip_value(slots: _Slots) -> cst.BaseExpression:
-    """What the worker returns for an item the loop skipped: ``False`` and a ``None`` for
-    every value the accumulation would have used."""
-    if not slots.moved:
-        return cst.Name("False")
-    if len(slots.moved) == 1:
-        return _flagged(cst.Name("False"), cst.Name("None"))
-    nones = cst.Tuple([cst.Element(cst.Name("None")) for _ in slots.moved])
-    return _flagged(cst.Name("False"), nones)
-
-
-def _skip_unless(flag: str) -> cst.BaseStatement:
-    return cst.If(
-        test=cst.UnaryOperation(cst.Not(), cst.Name(flag)),
-        body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Continue()])]),
-    )
-
-
-class _ContinueToReturn(cst.CSTTransformer):
-    """``continue`` of the rewritten loop (not of a loop inside it) -> ``return skipped``."""
-
-    def __init__(self, skipped: cst.BaseExpression) -> None:
-        super().__init__()
-        self.skipped = skipped
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        return not isinstance(node, (cst.For, cst.While, cst.FunctionDef, cst.ClassDef, cst.Lambda))
-
-    def leave_Continue(
-        self, original_node: cst.Continue, updated_node: cst.Continue
-    ) -> cst.BaseSmallStatement:
-        return cst.Return(self.skipped)
-
-
-def _run_parallel_call(
+def run_parallel_call(
     worker: str,
     items: cst.BaseExpression,
     found: LoopIo,
@@ -488,7 +443,7 @@ def _run_parallel_call(
         cst.Name(runner),
         [
             cst.Arg(cst.Name(worker)),
-            cst.Arg(_bare(items)),
+            cst.Arg(bare(items)),
             cst.Arg(cst.Integer(str(workers)), keyword=cst.Name("max_workers"), equal=_EQUAL),
             cst.Arg(cst.Name("True"), keyword=cst.Name("fail_fast"), equal=_EQUAL),
         ],
@@ -520,7 +475,7 @@ def _worker_name(target: cst.BaseExpression, found: LoopIo) -> str:
     return f"{verb}_{noun.strip('_') or 'item'}"
 
 
-def _slot_name(expr: cst.BaseExpression) -> str:
+def slot_name(expr: cst.BaseExpression) -> str:
     """``text`` for ``text``, ``resp.text``; ``text_upper`` for ``text.upper()``;
     ``loads_text`` for ``json.loads(text)``; ``value`` otherwise."""
     if isinstance(expr, cst.Name):
@@ -542,7 +497,7 @@ def _slot_name(expr: cst.BaseExpression) -> str:
     return "value"
 
 
-def _bare(expr: cst.BaseExpression) -> cst.BaseExpression:
+def bare(expr: cst.BaseExpression) -> cst.BaseExpression:
     """The expression without the parentheses and spacing it had in its old place."""
     if isinstance(expr, cst.Tuple):
         return expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
@@ -555,7 +510,7 @@ def _unparenthesized(expr: cst.BaseExpression) -> cst.BaseExpression:
     return expr
 
 
-def _has_call(expr: cst.CSTNode) -> bool:
+def has_call(expr: cst.CSTNode) -> bool:
     return bool(_find(expr, cst.Call))
 
 
@@ -608,100 +563,3 @@ def _names_outside(scope: cst.CSTNode, loop: cst.CSTNode) -> set[str]:
 
     walk(scope, frozenset())
     return names
-
-
-def rewrite_comprehension(found: LoopIo, site: LoopSite) -> NodeFix | str:
-    """The fix for a comprehension or ``list(map(f, items))``: the element becomes the
-    function ``run_parallel`` calls, the result a comprehension over its outcomes."""
-    if site.fix_target == "stdlib":
-        return 'with `fix-target = "stdlib"` only `for` loops are rewritten'
-    node = found.node
-    names = _Names(site.taken)
-    if isinstance(node, cst.Call):
-        func = node.args[0].value.args[0].value  # type: ignore[attr-defined]
-        result = names.fresh("result")
-        call = _run_parallel_call_of(func, found.items, found)
-        new: cst.BaseExpression = cst.ListComp(
-            cst.Name(result),
-            _outcomes(cst.Name(names.fresh("_item", keep=False)), result, call, names),
-        )
-        work: list[cst.CSTNode] = [func.body] if isinstance(func, cst.Lambda) else []
-        safe = isinstance(func, cst.Lambda) or site.qualify(func) in READ_ONLY_CALLS
-        per_item = (
-            {p.name.value for p in func.params.params} if isinstance(func, cst.Lambda) else set()
-        )
-        return _expression_fix(node, new, found, work, per_item, safe, site)
-    assert isinstance(node, (cst.ListComp, cst.SetComp, cst.DictComp))
-    comp = node.for_in
-    if not isinstance(comp.target, cst.Name):
-        return "the comprehension unpacks its items"
-    target = comp.target.value
-    element = node.value if isinstance(node, cst.DictComp) else node.elt
-    if isinstance(node, cst.DictComp) and _has_call(node.key):
-        return "the dictionary key is computed by a call"
-    mutation = item_mutation([element], {target})
-    if mutation is not None:
-        return mutation
-    items = found.items
-    if comp.ifs:
-        items = cst.ListComp(cst.Name(target), comp.with_changes(iter=_bare(items)))
-    lam = cst.Lambda(cst.Parameters([cst.Param(cst.Name(target))]), element)
-    result = names.fresh(_slot_name(element))
-    call = _run_parallel_call_of(lam, items, found)
-    kept_target = isinstance(node, cst.DictComp)
-    item = cst.Name(target if kept_target else names.fresh(f"_{target}", keep=False))
-    for_in = _outcomes(item, result, call, names)
-    if isinstance(node, cst.DictComp):
-        new = cst.DictComp(node.key, cst.Name(result), for_in)
-    elif isinstance(node, cst.SetComp):
-        new = cst.SetComp(cst.Name(result), for_in)
-    else:
-        new = cst.ListComp(cst.Name(result), for_in)
-    return _expression_fix(node, new, found, [element], {target}, True, site)
-
-
-def _outcomes(item: cst.BaseExpression, result: str, call: cst.Call, names: _Names) -> cst.CompFor:
-    target = cst.Tuple(
-        [
-            cst.Element(item),
-            cst.Element(cst.Name(result)),
-            cst.Element(cst.Name(names.fresh("_error", keep=False))),
-        ],
-        lpar=[],
-        rpar=[],
-    )
-    return cst.CompFor(target=target, iter=call)
-
-
-def _run_parallel_call_of(
-    func: cst.BaseExpression, items: cst.BaseExpression, found: LoopIo
-) -> cst.Call:
-    call = _run_parallel_call("placeholder", items, found)
-    return call.with_changes(args=[cst.Arg(func), *call.args[1:]])
-
-
-def _expression_fix(
-    node: cst.CSTNode,
-    new: cst.BaseExpression,
-    found: LoopIo,
-    work: list[cst.CSTNode],
-    per_item: set[str],
-    safe: bool,
-    site: LoopSite,
-) -> NodeFix | str:
-    refusal = iterable_refusal(found.items, None, site.module, site.scope, site.qualify)
-    if refusal is not None:
-        return refusal
-    read_only = safe and is_read_only_work(work, found.calls, per_item, site.qualify, set())
-    lazy = not is_materialized(found.items, site.module, site.scope, site.qualify)
-    unsafe = _unsafe_reasons(replace(site, state_is_local=True), read_only, lazy, None)
-    new = new.with_changes(lpar=node.lpar, rpar=node.rpar)  # type: ignore[attr-defined]
-    description = "run the per-item work with `run_parallel`"
-    if unsafe:
-        description += "; unsafe: " + "; ".join(unsafe)
-    return NodeFix(
-        description,
-        Safety.UNSAFE if unsafe else Safety.SAFE,
-        ((node, new),),
-        imports=((site.runtime_module, "run_parallel"),),
-    )
