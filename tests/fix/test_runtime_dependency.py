@@ -87,9 +87,19 @@ def test_optional_dependencies_do_not_count(project: Path) -> None:
     assert _fix_of(project).safety is Safety.UNSAFE
 
 
-def test_a_runtime_module_set_in_the_configuration_is_trusted(project: Path) -> None:
-    config_file = project / "pyproject.toml"
-    config_file.write_text('[tool.conclint]\nruntime-module = "concurrency_lint.parallel"\n')
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pyproject.toml", '[tool.conclint]\nruntime-module = "concurrency_lint.parallel"\n'),
+        ("conclint.toml", 'runtime-module = "concurrency_lint.parallel"\n'),
+        ("conclint.toml", '[tool.conclint]\nruntime-module = "concurrency_lint.parallel"\n'),
+    ],
+)
+def test_a_runtime_module_set_in_the_configuration_is_trusted(
+    project: Path, name: str, text: str
+) -> None:
+    config_file = project / name
+    config_file.write_text(text)
     config = load_config(config_file, known_codes())
     fix = _fix_of(project, config.with_overrides(select=("CL101",)))
     assert fix.safety is Safety.SAFE, fix.description
