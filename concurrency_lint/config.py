@@ -25,6 +25,9 @@ class ConfigError(Exception):
     """A configuration the user did not mean: reported, nothing is scanned."""
 
 
+#: What loop fixes rewrite into: the bundled runtime, or plain ``concurrent.futures``.
+FIX_TARGETS = ("runtime", "stdlib")
+
 CODE_PATTERN = re.compile(r"^CL\d{0,3}$")
 
 #: The Python versions a project can target; the syntax verdict follows the target.
@@ -54,6 +57,7 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "runtime-module": ("runtime_module", str, "a dotted module path"),
     "target-version": ("target_version", str, "one of " + ", ".join(TARGET_VERSIONS)),
     "max-file-size": ("max_file_size", int, "a positive number of bytes"),
+    "fix-target": ("fix_target", str, '"runtime" or "stdlib"'),
     "rules": ("rule_options", dict, "a table of [rules.CLxxx] tables"),
     "baseline": ("baseline", str, "a file path (relative to this file's folder)"),
     "defer-to-ruff": ("defer_to_ruff", bool, "true or false"),
@@ -101,6 +105,7 @@ class Config:
     runtime_module: str = "concurrency_lint.parallel"
     target_version: str | None = None  # None: the running interpreter's version
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    fix_target: str = "runtime"  # "stdlib": loop fixes use concurrent.futures only
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     baseline: str | None = None  # a baseline file, relative to ``root``
     defer_to_ruff: bool = False
@@ -293,6 +298,8 @@ def _convert(key: str, value: Any, where: Any, known_codes: frozenset[str]) -> A
                 )
             pairs.append((glob, validate_codes(codes, f"{where(key)}.{glob}", known_codes)))
         return tuple(pairs)
+    if key == "fix-target" and value not in FIX_TARGETS:
+        raise ConfigError(f"{where(key)}: expected one of {', '.join(FIX_TARGETS)}, got {value!r}")
     if key in ("jobs", "max-file-size") and value < 1:
         raise ConfigError(f"{where(key)}: expected a positive integer, got {value!r}")
     if key == "runtime-module" and not is_dotted_name(value):

@@ -12,7 +12,8 @@ from concurrency_lint.analysis.loops import (
     map_io,
 )
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix
-from concurrency_lint.fixes.loop_rewrite import rewrite_comprehension, rewrite_loop
+from concurrency_lint.fixes.comprehension_rewrite import rewrite_comprehension
+from concurrency_lint.fixes.loop_rewrite import rewrite_loop
 from concurrency_lint.fixes.loop_site import LoopRule
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
 
@@ -94,6 +95,13 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
     `concurrency-lint` in its dependencies (`[project] dependencies`, Poetry's,
     `requirements*.txt` or `setup.cfg`). Otherwise the fix is unsafe and its description
     says why (and what to add to the dependencies).
+
+    With `fix-target = "stdlib"` the loop over the outcomes becomes a loop over
+    `ThreadPoolExecutor(max_workers=...).map(...)` (the worker hands back the item when the
+    accumulation reads it), which needs nothing beyond the standard library. `map` reads
+    its whole input first, so only loops over a finished collection are rewritten, and the
+    fix is always unsafe: the threads may hold that many files or connections open at
+    once, which the runtime (and not the standard library) keeps under the open-file limit.
 
     No fix is offered when running the iterations side by side could break the program:
     a `continue`, an accumulation inside a block, a name bound in the loop and read after

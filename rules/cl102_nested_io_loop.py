@@ -46,7 +46,7 @@ class NestedIoLoop(TracksIoLoops, LoopRule):
     ## Use instead
     ```python
     import glob
-    from concurrency_lint.parallel import run_parallel
+    from concurrency_lint.parallel import iter_parallel
 
     def read_sources(dirs):
         sources = []
@@ -56,15 +56,18 @@ class NestedIoLoop(TracksIoLoops, LoopRule):
                 text = fh.read()
             return text
 
-        pairs = [(folder, name) for folder in dirs for name in glob.glob(folder + "/*.py")]
-        for (folder, name), text, _error in run_parallel(load_item, pairs, max_workers=50, fail_fast=True):
+        pairs = ((folder, name) for folder in dirs for name in glob.glob(folder + "/*.py"))
+        for (folder, name), text, _error in iter_parallel(load_item, pairs, max_workers=50, fail_fast=True):
             sources.append(text)
         return sources
     ```
 
     ## Fix safety
-    The fix flattens the two loops into one list of items and rewrites the per-item work
-    as for CL101: safe only when it just reads, unsafe otherwise (see CL101). When the
+    The fix flattens the two loops into one batch of `(outer, inner)` items and rewrites
+    the per-item work as for CL101: safe only when it just reads, unsafe otherwise (see
+    CL101). The pairs are a list for `run_parallel` when the outer iterable is a finished
+    collection, else a generator read lazily by `iter_parallel`; no fix is offered when a
+    loop variable is read after the loops. When the
     outer loop does more than run the inner one (statements before or after it), no fix
     is offered and the finding says so.
     """
@@ -85,8 +88,8 @@ class NestedIoLoop(TracksIoLoops, LoopRule):
             "        with open(os.path.join(d, name)) as fh:\n            print(fh.read())\n",
             "import os\ndef load_item(item):\n    d, name = item\n"
             "    with open(os.path.join(d, name)) as fh:\n        print(fh.read())\n\n"
-            "run_parallel(load_item, [(d, name) for d in dirs for name in os.listdir(d)], "
-            "max_workers=50, fail_fast=True)\n",
+            "list(iter_parallel(load_item, ((d, name) for d in dirs for name in os.listdir(d)), "
+            "max_workers=50, fail_fast=True))\n",
         ),
         Invalid(
             "import requests\nfor host in hosts:\n    print(host)\n    for path in paths:\n"

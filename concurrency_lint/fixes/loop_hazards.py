@@ -87,10 +87,18 @@ def iterable_refusal(
     iterable: cst.BaseExpression,
     facts: BodyFacts | None,
     module: cst.Module,
+    scope: cst.CSTNode,
     qualify: Qualify,
+    depth: int = 0,
 ) -> str | None:
-    """Why the items cannot be handed out up front: the iterable never ends, is a
-    generator of this module, or is changed by the loop body."""
+    """Why the items cannot be handed out up front: the iterable (or the value a local
+    name is bound to) never ends, is a generator, or is changed by the loop body."""
+    if isinstance(iterable, cst.Name) and depth < 3:
+        value = _bound_value(iterable, module, scope)
+        if value is not None:
+            reason = iterable_refusal(value, None, module, scope, qualify, depth + 1)
+            if reason is not None:
+                return reason
     if isinstance(iterable, cst.GeneratorExp):
         return "the loop reads a generator expression lazily (its items would be made up front)"
     if isinstance(iterable, cst.Call):
@@ -128,16 +136,22 @@ def is_materialized(
         func = iterable.func
         return isinstance(func, cst.Attribute) and func.attr.value in _MATERIALIZED_METHODS
     if isinstance(iterable, cst.Name) and depth < 3:
-        index = module_index(module)
-        chain = index.scope_chain(scope) if isinstance(scope, _SCOPES) else [module]  # type: ignore[arg-type]
-        binding = index.lookup(chain, iterable.value)
-        if binding is None or binding.kind != "assign" or binding.node is None:
-            return False
-        value = binding.node
-        return isinstance(value, cst.BaseExpression) and is_materialized(
-            value, module, scope, qualify, depth + 1
-        )
+        value = _bound_value(iterable, module, scope)
+        return value is not None and is_materialized(value, module, scope, qualify, depth + 1)
     return False
+
+
+def _bound_value(
+    name: cst.Name, module: cst.Module, scope: cst.CSTNode
+) -> cst.BaseExpression | None:
+    """The value a name is bound to once by a plain assignment where it is read."""
+    index = module_index(module)
+    chain = index.scope_chain(scope) if isinstance(scope, _SCOPES) else [module]  # type: ignore[arg-type]
+    binding = index.lookup(chain, name.value)
+    if binding is None or binding.kind != "assign":
+        return None
+    value = binding.node
+    return value if isinstance(value, cst.BaseExpression) else None
 
 
 def item_mutation(work: Sequence[cst.CSTNode], targets: Iterable[str]) -> str | None:
@@ -159,20 +173,19 @@ def item_mutation(work: Sequence[cst.CSTNode], targets: Iterable[str]) -> str | 
 
 
 def late_binding(
-    work: Sequence[cst.CSTNode],
-    accumulation: Sequence[cst.CSTNode],
-    facts: BodyFacts,
+    work: Sequence[cst.CSTNode], moved: Sequence[cst.CSTNode], per_item: set[str]
 ) -> str | None:
-    """Why closures made per iteration would capture other values after the rewrite."""
-    per_item = facts.written | set(facts.targets)
-    for nodes, names in ((work, per_item), (accumulation, facts.written)):
-        for node in nodes:
-            for child in descendants(node):
-                if isinstance(child, (cst.Lambda, cst.GeneratorExp)) and names_read(child) & names:
-                    return (
-                        "a closure made in the loop reads a per-item name late; run in a "
-                        "function it would capture each item's value instead"
-                    )
+    """Why closures made per iteration would capture other values after the rewrite:
+    one made in the work, or in an accumulation value computed by the worker, that reads
+    a per-item name. (A closure left in the outcome loop reads the loop variable late
+    there, as before.)"""
+    for node in (*work, *moved):
+        for child in descendants(node):
+            if isinstance(child, (cst.Lambda, cst.GeneratorExp)) and names_read(child) & per_item:
+                return (
+                    "a closure made in the loop reads a per-item name late; run in a "
+                    "function it would capture each item's value instead"
+                )
     return None
 
 

@@ -29,6 +29,7 @@ import libcst as cst
 
 from concurrency_lint.analysis.loop_body import BodyFacts, names_read, target_names
 from concurrency_lint.analysis.loops import LoopIo, NestedLoopIo
+from concurrency_lint.analysis.tree_walk import children
 from concurrency_lint.checking.rule import NodeFix
 from concurrency_lint.fixes.loop_hazards import (
     SESSION_POOL_SIZE,
@@ -39,8 +40,18 @@ from concurrency_lint.fixes.loop_hazards import (
     shared_resource,
     shared_session,
 )
+from concurrency_lint.fixes.loop_hoist import hoist_accumulations, hoist_conditional
 from concurrency_lint.fixes.loop_safety import Qualify, is_read_only_work
-from concurrency_lint.knowledge.io_calls import READ_ONLY_CALLS, WORKER_CEILINGS
+from concurrency_lint.fixes.loop_skips import ContinueToReturn, flagged, skip_unless, skip_value
+from concurrency_lint.fixes.stdlib_target import (
+    STDLIB_IMPORT,
+    STDLIB_NEEDS_A_COLLECTION,
+    descriptor_reason,
+    item_and,
+    outcome_target,
+    pool_loop,
+)
+from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
 from concurrency_lint.model import Safety
 
 _VERBS = {"network": "fetch", "subprocess": "run", "file": "load"}
@@ -60,6 +71,7 @@ class LoopSite:
     in_class_body: bool = False  # a function defined there could not see the class's names
     #: None when the project can import ``runtime_module``; else what it should add
     missing_runtime: str | None = None
+    fix_target: str = "runtime"  # "stdlib": ``concurrent.futures`` only
 
 
 def rewrite_loop(found: LoopIo, site: LoopSite) -> NodeFix | str:
@@ -82,16 +94,16 @@ def rewrite_nested(found: NestedLoopIo, site: LoopSite, deeper: bool = False) ->
     if outer.orelse is not None:
         return "the outer loop has an `else` clause"
     pair = cst.Tuple(
-        [cst.Element(_bare(outer.target)), cst.Element(_bare(inner.target))],
+        [cst.Element(bare(outer.target)), cst.Element(bare(inner.target))],
         lpar=[cst.LeftParen()],
         rpar=[cst.RightParen()],
     )
     items = cst.ListComp(
         elt=pair.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]),
         for_in=cst.CompFor(
-            target=_bare(outer.target),
+            target=bare(outer.target),
             iter=outer.iter,
-            inner_for_in=cst.CompFor(target=_bare(inner.target), iter=inner.iter),
+            inner_for_in=cst.CompFor(target=bare(inner.target), iter=inner.iter),
         ),
     )
     return _rewrite(outer, pair, items, found.inner, found.inner.facts, site, body_of=inner)
@@ -107,10 +119,17 @@ def _rewrite(
     body_of: cst.For | None = None,
 ) -> NodeFix | str:
     loop = body_of or node
+    names = FreshNames(site.taken)
+    statements = list(loop.body.body)  # type: ignore[union-attr]
+    if facts.nested_accumulation:
+        hoisted = hoist_conditional(statements, facts)
+        if hoisted is None and not facts.continues:
+            hoisted = hoist_accumulations(statements, facts, site.qualify, names.fresh, slot_name)
+        if hoisted is not None:
+            statements, facts = hoisted
     reason = _refusal(node, loop, facts, site)
     if reason is not None:
         return reason
-    statements = list(loop.body.body)  # type: ignore[union-attr]
     split = _accumulation_start(statements, facts)
     if split is None:
         return "the accumulation into outer state is mixed with the per-item work"
@@ -118,36 +137,73 @@ def _rewrite(
     targets = set(target_names(target))
     per_item = facts.written | targets
     iterables = [node.iter] if body_of is None else [node.iter, loop.iter]
-    reason = _hazard(iterables, work, accumulation, found, facts, site, per_item)
+    reason = _hazard(iterables, work, found, facts, site, per_item)
     if reason is not None:
         return reason
     target_read_after = bool(_names_outside(site.scope, node) & targets)
     if target_read_after and body_of is not None:
         return "a loop variable is read after the loops"
-    names = _Names(site.taken)
     slots = _Slots(facts.written, names)
     kept = [_replace_slots(statement, slots) for statement in accumulation]
+    closure = late_binding(work, [expr for _, expr in slots.moved], per_item)
+    if closure is not None:
+        return closure
+    lazy = not is_materialized(node.iter, site.module, site.scope, site.qualify)
+    stdlib = site.fix_target == "stdlib"
+    if stdlib and lazy:
+        return STDLIB_NEEDS_A_COLLECTION
+    # A pool's map gives results only: the worker hands the item back when it is needed.
+    with_item = stdlib and (target_read_after or bool(_reads(kept) & targets))
+    returned = slots.returned()
+    flag = None
+    if facts.continues:  # the worker says whether the item goes on to the accumulation
+        flag = names.fresh("kept", keep=False)
+        skipped = skip_value(len(slots.moved))
+        if with_item:
+            skipped = item_and(target, skipped)
+        work = [statement.visit(ContinueToReturn(skipped)) for statement in work]  # type: ignore[misc]
+        returned = flagged(cst.Name("True"), returned)
+    if with_item:
+        returned = item_and(target, returned)
     worker_name = names.fresh(_worker_name(target, found))
-    worker = _worker(worker_name, target, work, slots, names)
+    worker = _worker(worker_name, target, work, returned, names)
     header = node.body.header if isinstance(node.body, cst.IndentedBlock) else None
     if header is not None and header.comment is not None:  # keep ``for ...:  # comment``
         worker = worker.with_changes(body=worker.body.with_changes(header=header))
-    streaming = body_of is None and not is_materialized(
-        node.iter, site.module, site.scope, site.qualify
-    )
+    if lazy and isinstance(items, cst.ListComp):  # the pairs of a nest: made as they are read
+        items = cst.GeneratorExp(items.elt, items.for_in)
+    # Streaming also when the accumulation outlives an exception (outer state, a ``try``
+    # around the loop): the items before a failing one are accumulated, as before.
+    streaming = lazy or not site.state_is_local
     session = shared_session(found.calls, per_item)
     workers = SESSION_POOL_SIZE if session is not None else WORKER_CEILINGS[found.kind]
     runner = "iter_parallel" if streaming else "run_parallel"
-    call = _run_parallel_call(worker_name, items, found, workers, runner)
+    call = run_parallel_call(worker_name, items, found, workers, runner)
     error = names.fresh("_error", keep=False)
-    if kept or target_read_after:
+    if stdlib:
+        values = slots.target() if slots.moved else None
+        if flag is not None:
+            values = flagged(cst.Name(flag), values, True)
+            kept = [skip_unless(flag), *kept]
+        after = pool_loop(
+            worker_name,
+            bare(items),
+            outcome_target(target if with_item else None, values),
+            kept if (kept or target_read_after) else None,
+            workers,
+            names.fresh("executor"),
+        )
+    elif kept or target_read_after:
         result = slots.target() if slots.moved else cst.Name(names.fresh("_result", keep=False))
+        if flag is not None:
+            result = flagged(cst.Name(flag), slots.target() if slots.moved else None, True)
+            kept = [skip_unless(flag), *kept]
         outcome = cst.Tuple(
-            [cst.Element(_bare(target)), cst.Element(result), cst.Element(cst.Name(error))],
+            [cst.Element(bare(target)), cst.Element(result), cst.Element(cst.Name(error))],
             lpar=[],
             rpar=[],
         )
-        after: cst.BaseStatement = cst.For(
+        after = cst.For(
             target=outcome,
             iter=call,
             body=cst.IndentedBlock(kept or [cst.SimpleStatementLine([cst.Pass()])]),
@@ -159,28 +215,30 @@ def _rewrite(
         after = cst.SimpleStatementLine([cst.Expr(call)], leading_lines=[cst.EmptyLine()])
     text = _render([worker, after], site)
     moved = [expr for _, expr in slots.moved]
-    unsafe = _unsafe_reasons(
-        site,
+    unsafe = unsafe_reasons(
+        replace(site, missing_runtime=None) if stdlib else site,
         is_read_only_work([*work, *moved], found.calls, per_item, site.qualify, facts.written),
-        streaming,
+        lazy,
         session,
     )
+    if stdlib:
+        unsafe.append(descriptor_reason(workers))
     what = "flatten the nested loops and run" if body_of is not None else "run"
-    description = f"{what} the per-item work with `{runner}` ({worker_name})"
+    engine = "a `ThreadPoolExecutor`" if stdlib else f"`{runner}`"
+    description = f"{what} the per-item work with {engine} ({worker_name})"
     if unsafe:
         description += "; unsafe: " + "; ".join(unsafe)
     return NodeFix(
         description,
         Safety.UNSAFE if unsafe else Safety.SAFE,
         ((node, text),),
-        imports=((site.runtime_module, runner),),
+        imports=(STDLIB_IMPORT,) if stdlib else ((site.runtime_module, runner),),
     )
 
 
 def _hazard(
     iterables: list[cst.BaseExpression],
     work: list[cst.BaseStatement],
-    accumulation: list[cst.BaseStatement],
     found: LoopIo,
     facts: BodyFacts,
     site: LoopSite,
@@ -188,26 +246,20 @@ def _hazard(
 ) -> str | None:
     """Why running the iterations side by side could break the program (no fix then)."""
     for iterable in iterables:
-        reason = iterable_refusal(iterable, facts, site.module, site.qualify)
+        reason = iterable_refusal(iterable, facts, site.module, site.scope, site.qualify)
         if reason is not None:
             return reason
-    return (
-        item_mutation(work, facts.targets)
-        or late_binding(work, accumulation, facts)
-        or shared_resource(work, per_item, site.qualify)
-    )
+    return item_mutation(work, facts.targets) or shared_resource(work, per_item, site.qualify)
 
 
-def _unsafe_reasons(
-    site: LoopSite, read_only: bool, streaming: bool, session: str | None
-) -> list[str]:
+def unsafe_reasons(site: LoopSite, read_only: bool, lazy: bool, session: str | None) -> list[str]:
     """Why the rewrite may change what a correct program does (empty: it is safe)."""
     reasons = []
     if not site.state_is_local:
         reasons.append("the accumulation is not into locals of this function outside `try`")
     if not read_only:
         reasons.append("the per-item work may have effects, which would happen in another order")
-    if streaming:
+    if lazy:
         reasons.append("the iterable may be lazy and is now read ahead of the work")
     if session is not None:
         reasons.append(
@@ -222,8 +274,6 @@ def _unsafe_reasons(
 def _refusal(node: cst.For, loop: cst.For, facts: BodyFacts, site: LoopSite) -> str | None:
     if site.in_class_body:
         return "the loop runs in a class body"
-    if facts.continues:
-        return "the loop body uses `continue`"
     if facts.nested_accumulation:
         return "an accumulation sits inside an `if`, `with` or `try` block"
     if loop.orelse is not None:
@@ -255,7 +305,7 @@ def _accumulation_start(statements: Sequence[cst.BaseStatement], facts: BodyFact
     return split if placed == len(facts.accumulations) else None
 
 
-class _Names:
+class FreshNames:
     """Fresh names that clash with nothing in the module."""
 
     def __init__(self, taken: set[str]) -> None:
@@ -278,17 +328,17 @@ class _Names:
 class _Slots:
     """The values the accumulation needs from the per-item work, returned by the worker."""
 
-    def __init__(self, per_item: set[str], names: _Names) -> None:
+    def __init__(self, per_item: set[str], names: FreshNames) -> None:
         self.per_item = per_item
         self.names = names
         self.moved: list[tuple[str, cst.BaseExpression]] = []
 
     def needs_moving(self, expr: cst.BaseExpression) -> bool:
-        return bool(names_read(expr) & self.per_item) or _has_call(expr)
+        return bool(names_read(expr) & self.per_item) or has_call(expr)
 
     def slot(self, expr: cst.BaseExpression) -> cst.Name:
         reuse = frozenset(self.per_item) if isinstance(expr, cst.Name) else frozenset()
-        name = self.names.fresh(_slot_name(expr), reuse)
+        name = self.names.fresh(slot_name(expr), reuse)
         self.moved.append((name, expr))
         return cst.Name(name)
 
@@ -352,8 +402,8 @@ def _worker(
     name: str,
     target: cst.BaseExpression,
     work: list[cst.BaseStatement],
-    slots: _Slots,
-    names: _Names,
+    returned: cst.BaseExpression | None,
+    names: FreshNames,
 ) -> cst.FunctionDef:
     body: list[cst.BaseStatement] = []
     if isinstance(target, cst.Name):
@@ -366,7 +416,6 @@ def _worker(
             )
         )
     body.extend(work)
-    returned = slots.returned()
     if returned is not None:
         body.append(cst.SimpleStatementLine([cst.Return(returned)]))
     if not body:
@@ -378,7 +427,11 @@ def _worker(
     )
 
 
-def _run_parallel_call(
+def _reads(statements: Sequence[cst.CSTNode]) -> set[str]:
+    return {name for statement in statements for name in names_read(statement)}
+
+
+def run_parallel_call(
     worker: str,
     items: cst.BaseExpression,
     found: LoopIo,
@@ -390,7 +443,7 @@ def _run_parallel_call(
         cst.Name(runner),
         [
             cst.Arg(cst.Name(worker)),
-            cst.Arg(_bare(items)),
+            cst.Arg(bare(items)),
             cst.Arg(cst.Integer(str(workers)), keyword=cst.Name("max_workers"), equal=_EQUAL),
             cst.Arg(cst.Name("True"), keyword=cst.Name("fail_fast"), equal=_EQUAL),
         ],
@@ -422,7 +475,7 @@ def _worker_name(target: cst.BaseExpression, found: LoopIo) -> str:
     return f"{verb}_{noun.strip('_') or 'item'}"
 
 
-def _slot_name(expr: cst.BaseExpression) -> str:
+def slot_name(expr: cst.BaseExpression) -> str:
     """``text`` for ``text``, ``resp.text``; ``text_upper`` for ``text.upper()``;
     ``loads_text`` for ``json.loads(text)``; ``value`` otherwise."""
     if isinstance(expr, cst.Name):
@@ -444,7 +497,7 @@ def _slot_name(expr: cst.BaseExpression) -> str:
     return "value"
 
 
-def _bare(expr: cst.BaseExpression) -> cst.BaseExpression:
+def bare(expr: cst.BaseExpression) -> cst.BaseExpression:
     """The expression without the parentheses and spacing it had in its old place."""
     if isinstance(expr, cst.Tuple):
         return expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
@@ -457,7 +510,7 @@ def _unparenthesized(expr: cst.BaseExpression) -> cst.BaseExpression:
     return expr
 
 
-def _has_call(expr: cst.CSTNode) -> bool:
+def has_call(expr: cst.CSTNode) -> bool:
     return bool(_find(expr, cst.Call))
 
 
@@ -479,111 +532,34 @@ def _find(node: cst.CSTNode, kind: type[cst.CSTNode]) -> list[cst.CSTNode]:
 
 
 def _names_outside(scope: cst.CSTNode, loop: cst.CSTNode) -> set[str]:
-    """Names read in ``scope`` outside ``loop`` (and outside nested definitions)."""
+    """Names read in ``scope`` outside ``loop`` that could see what the loop left bound:
+    a read inside the body of a ``with ... as name`` or ``for name in`` block that binds
+    the name itself first does not count."""
     names: set[str] = set()
 
-    class _Visitor(cst.CSTVisitor):
-        def on_visit(self, child: cst.CSTNode) -> bool:
-            if child is loop:
-                return False
-            if isinstance(child, cst.Name):
-                names.add(child.value)
-            return True
+    def walk(node: cst.CSTNode, shadowed: frozenset[str]) -> None:
+        if node is loop:
+            return
+        if isinstance(node, cst.Name):
+            if node.value not in shadowed:
+                names.add(node.value)
+            return
+        if isinstance(node, cst.With):
+            bound = set(shadowed)
+            for item in node.items:
+                walk(item.item, frozenset(bound))
+                if item.asname is not None:
+                    bound.update(target_names(item.asname.name))
+            walk(node.body, frozenset(bound))
+            return
+        if isinstance(node, cst.For):
+            walk(node.iter, shadowed)
+            walk(node.body, shadowed | set(target_names(node.target)))
+            if node.orelse is not None:
+                walk(node.orelse, shadowed)
+            return
+        for child in children(node):
+            walk(child, shadowed)
 
-    scope.visit(_Visitor())
+    walk(scope, frozenset())
     return names
-
-
-def rewrite_comprehension(found: LoopIo, site: LoopSite) -> NodeFix | str:
-    """The fix for a comprehension or ``list(map(f, items))``: the element becomes the
-    function ``run_parallel`` calls, the result a comprehension over its outcomes."""
-    node = found.node
-    names = _Names(site.taken)
-    if isinstance(node, cst.Call):
-        func = node.args[0].value.args[0].value  # type: ignore[attr-defined]
-        result = names.fresh("result")
-        call = _run_parallel_call_of(func, found.items, found)
-        new: cst.BaseExpression = cst.ListComp(
-            cst.Name(result),
-            _outcomes(cst.Name(names.fresh("_item", keep=False)), result, call, names),
-        )
-        work: list[cst.CSTNode] = [func.body] if isinstance(func, cst.Lambda) else []
-        safe = isinstance(func, cst.Lambda) or site.qualify(func) in READ_ONLY_CALLS
-        per_item = (
-            {p.name.value for p in func.params.params} if isinstance(func, cst.Lambda) else set()
-        )
-        return _expression_fix(node, new, found, work, per_item, safe, site)
-    assert isinstance(node, (cst.ListComp, cst.SetComp, cst.DictComp))
-    comp = node.for_in
-    if not isinstance(comp.target, cst.Name):
-        return "the comprehension unpacks its items"
-    target = comp.target.value
-    element = node.value if isinstance(node, cst.DictComp) else node.elt
-    if isinstance(node, cst.DictComp) and _has_call(node.key):
-        return "the dictionary key is computed by a call"
-    mutation = item_mutation([element], {target})
-    if mutation is not None:
-        return mutation
-    items = found.items
-    if comp.ifs:
-        items = cst.ListComp(cst.Name(target), comp.with_changes(iter=_bare(items)))
-    lam = cst.Lambda(cst.Parameters([cst.Param(cst.Name(target))]), element)
-    result = names.fresh(_slot_name(element))
-    call = _run_parallel_call_of(lam, items, found)
-    kept_target = isinstance(node, cst.DictComp)
-    item = cst.Name(target if kept_target else names.fresh(f"_{target}", keep=False))
-    for_in = _outcomes(item, result, call, names)
-    if isinstance(node, cst.DictComp):
-        new = cst.DictComp(node.key, cst.Name(result), for_in)
-    elif isinstance(node, cst.SetComp):
-        new = cst.SetComp(cst.Name(result), for_in)
-    else:
-        new = cst.ListComp(cst.Name(result), for_in)
-    return _expression_fix(node, new, found, [element], {target}, True, site)
-
-
-def _outcomes(item: cst.BaseExpression, result: str, call: cst.Call, names: _Names) -> cst.CompFor:
-    target = cst.Tuple(
-        [
-            cst.Element(item),
-            cst.Element(cst.Name(result)),
-            cst.Element(cst.Name(names.fresh("_error", keep=False))),
-        ],
-        lpar=[],
-        rpar=[],
-    )
-    return cst.CompFor(target=target, iter=call)
-
-
-def _run_parallel_call_of(
-    func: cst.BaseExpression, items: cst.BaseExpression, found: LoopIo
-) -> cst.Call:
-    call = _run_parallel_call("placeholder", items, found)
-    return call.with_changes(args=[cst.Arg(func), *call.args[1:]])
-
-
-def _expression_fix(
-    node: cst.CSTNode,
-    new: cst.BaseExpression,
-    found: LoopIo,
-    work: list[cst.CSTNode],
-    per_item: set[str],
-    safe: bool,
-    site: LoopSite,
-) -> NodeFix | str:
-    refusal = iterable_refusal(found.items, None, site.module, site.qualify)
-    if refusal is not None:
-        return refusal
-    read_only = safe and is_read_only_work(work, found.calls, per_item, site.qualify, set())
-    lazy = not is_materialized(found.items, site.module, site.scope, site.qualify)
-    unsafe = _unsafe_reasons(replace(site, state_is_local=True), read_only, lazy, None)
-    new = new.with_changes(lpar=node.lpar, rpar=node.rpar)  # type: ignore[attr-defined]
-    description = "run the per-item work with `run_parallel`"
-    if unsafe:
-        description += "; unsafe: " + "; ".join(unsafe)
-    return NodeFix(
-        description,
-        Safety.UNSAFE if unsafe else Safety.SAFE,
-        ((node, new),),
-        imports=((site.runtime_module, "run_parallel"),),
-    )

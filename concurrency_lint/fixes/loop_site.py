@@ -46,6 +46,7 @@ class SiteTracker:
     def site(self, accumulators: set[str] | frozenset[str] = frozenset()) -> LoopSite:
         """The site of the loop being left now."""
         semantics = self.context.semantics
+        config = self.context.config
         function = semantics.enclosing_function()
         scope: cst.CSTNode = function if function is not None else self.context.module
         params = set(parameter_names(function.params)) if function is not None else set()
@@ -62,7 +63,12 @@ class SiteTracker:
             state_is_local=local,
             qualify=semantics.qualified_name,
             in_class_body=semantics.scopes.current.kind == "class",
-            missing_runtime=missing_runtime(self.context.path, self.context.config),
+            missing_runtime=(
+                missing_runtime(self.context.path, config)
+                if config.fix_target == "runtime"
+                else None
+            ),
+            fix_target=config.fix_target,
         )
 
     def _names(self, scope: cst.CSTNode) -> set[str]:

@@ -93,11 +93,13 @@ def _configured_explicitly(source: str, stamp: int) -> bool:
         document = tomllib.loads(_read(Path(source)))
     except (tomllib.TOMLDecodeError, ValueError):
         return False
-    table = (
-        document.get("tool", {}).get("conclint") if Path(source).name == "pyproject.toml" else None
-    )
-    table = table if isinstance(table, dict) else document
-    return isinstance(table.get("runtime-module"), str)
+    tool = document.get("tool")
+    nested = tool.get("conclint") if isinstance(tool, dict) else None
+    if isinstance(nested, dict):  # pyproject.toml, or a conclint.toml written that way
+        document = nested
+    elif Path(source).name == "pyproject.toml":
+        return False
+    return isinstance(document.get("runtime-module"), str)
 
 
 def _inside(module: str, root: Path, folder: Path) -> bool:

@@ -83,13 +83,15 @@ def test_accumulating_into_a_parameter_or_inside_try_is_unsafe() -> None:
 @pytest.mark.parametrize(
     ("code", "reason"),
     [
-        (
-            "for p in ps:\n    if not p:\n        continue\n    print(open(p).read())\n",
-            "`continue`",
-        ),
         ("for p in ps:\n    text = open(p).read()\nprint(text)\n", "`text` is bound in the loop"),
         (
-            "for p in ps:\n    with open(p) as fh:\n        out.append(fh.read())\n",
+            "for p in ps:\n    text = open(p).read()\n    if text:\n        out.append(text)\n"
+            "    else:\n        empty.append(p)\n",
+            "accumulation sits inside",
+        ),
+        (
+            "from contextlib import suppress\nfor p in ps:\n    with suppress(OSError):\n"
+            "        out.append(open(p).read())\n",
             "accumulation sits inside",
         ),
         ("for p in ps:\n    open(p).read()\nelse:\n    pass\n", "`else` clause"),
@@ -144,8 +146,8 @@ def test_a_nest_becomes_one_batch_of_pairs() -> None:
         rule="CL102",
     )
     assert "host, path = item" in text
-    assert "[(host, path) for host in hosts for path in paths]" in text
-    assert "for (host, path), status_code, _error in run_parallel(" in text
+    assert "((host, path) for host in hosts for path in paths)" in text  # made as read
+    assert "for (host, path), status_code, _error in iter_parallel(" in text
 
 
 def test_comprehension_keeps_its_filter_and_kind() -> None:
@@ -256,3 +258,83 @@ def test_a_loop_the_body_feeds_gets_no_fix() -> None:
     code = "todo = list(ps)\nfor p in todo:\n    text = open(p).read()\n    todo.extend(text.split())\n"
     checker = FileChecker(Config(select=("CL101",)))
     assert not [f for f in checker.check_text(IN_PROJECT, code).findings if f.fix is not None]
+
+
+def test_the_guides_first_example_is_rewritten_and_runs(tmp_path: Path) -> None:
+    """The accumulation inside `with open(...)` moves after the block, its value stays in."""
+    source = textwrap.dedent(
+        """
+        from concurrency_lint.parallel import iter_parallel, run_parallel
+
+        def load(paths):
+            out = []
+            for p in paths:
+                with open(p) as fh:
+                    out.append(fh.read())
+            return out
+        """
+    )
+    text, _safety = fixed(source)
+    assert "fh_read = fh.read()" in text and "out.append(fh_read)" in text
+    paths = [tmp_path / f"{n}.txt" for n in range(5)]
+    for n, path in enumerate(paths):
+        path.write_text(f"<{n}>")
+    assert _run_fixed(text, "load", paths) == [f"<{n}>" for n in range(5)]
+
+
+def test_continue_becomes_a_skip_flag_and_runs(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """
+        from concurrency_lint.parallel import iter_parallel, run_parallel
+
+        def sizes(paths):
+            out, total = [], 0
+            for p in paths:
+                text = open(p).read()
+                if not text:
+                    continue
+                out.append(text.strip())
+                total += len(text)
+            return out, total
+        """
+    )
+    text, _safety = fixed(source)
+    assert "return False, (None, None)" in text
+    assert "if not kept:\n            continue" in text
+    paths = [tmp_path / f"{n}.txt" for n in range(6)]
+    for n, path in enumerate(paths):
+        path.write_text("y" * (n % 3))
+    expected = (["y", "yy", "y", "yy"], 6)
+    assert _run_fixed(text, "sizes", paths) == expected
+
+
+def test_a_handle_name_reused_by_another_with_block_is_no_obstacle() -> None:
+    code = (
+        "def f(ps):\n    for p in ps:\n        with open(p, 'w') as fh:\n            fh.write('x')\n"
+        "    for q in ps:\n        with open(q) as fh:\n            print(fh.read())\n"
+    )
+    checker = FileChecker(Config(select=("CL101",)))
+    findings = checker.check_text(IN_PROJECT, code).findings
+    assert len(findings) == 2 and all(f.fix is not None for f in findings), findings
+
+
+def test_an_accumulation_under_a_final_if_is_rewritten_and_runs(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """
+        from concurrency_lint.parallel import iter_parallel, run_parallel
+
+        def long_ones(paths):
+            out = {}
+            for p in paths:
+                text = open(p).read()
+                if len(text) > 2:
+                    out[p.name] = text
+            return out
+        """
+    )
+    text, _safety = fixed(source)
+    assert "if not (len(text) > 2):" in text
+    paths = [tmp_path / f"{n}.txt" for n in range(6)]
+    for n, path in enumerate(paths):
+        path.write_text("z" * n)
+    assert _run_fixed(text, "long_ones", paths) == {f"{n}.txt": "z" * n for n in range(3, 6)}

@@ -15,7 +15,7 @@ import pytest
 
 from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.checking.registry import known_codes
-from concurrency_lint.config import Config, load_config
+from concurrency_lint.config import Config, ConfigError, load_config
 from concurrency_lint.model import Safety
 
 READ_LOOP = textwrap.dedent(
@@ -87,9 +87,19 @@ def test_optional_dependencies_do_not_count(project: Path) -> None:
     assert _fix_of(project).safety is Safety.UNSAFE
 
 
-def test_a_runtime_module_set_in_the_configuration_is_trusted(project: Path) -> None:
-    config_file = project / "pyproject.toml"
-    config_file.write_text('[tool.conclint]\nruntime-module = "concurrency_lint.parallel"\n')
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pyproject.toml", '[tool.conclint]\nruntime-module = "concurrency_lint.parallel"\n'),
+        ("conclint.toml", 'runtime-module = "concurrency_lint.parallel"\n'),
+        ("conclint.toml", '[tool.conclint]\nruntime-module = "concurrency_lint.parallel"\n'),
+    ],
+)
+def test_a_runtime_module_set_in_the_configuration_is_trusted(
+    project: Path, name: str, text: str
+) -> None:
+    config_file = project / name
+    config_file.write_text(text)
     config = load_config(config_file, known_codes())
     fix = _fix_of(project, config.with_overrides(select=("CL101",)))
     assert fix.safety is Safety.SAFE, fix.description
@@ -174,3 +184,54 @@ def test_with_the_runtime_declared_the_safe_fix_is_applied(project: Path) -> Non
         cwd=project,
     )
     assert "from concurrency_lint.parallel import run_parallel" in script.read_text()
+
+
+def test_declaring_the_runtime_after_a_cached_scan_lets_the_safe_fix_through(
+    project: Path,
+) -> None:
+    """The result cache keys on the file and the configuration, not on the project's
+    dependencies: `fix` must not trust a cached "unsafe" verdict."""
+    (project / "pyproject.toml").write_text('[project]\nname = "app"\n')
+    script = project / "app.py"
+    script.write_text(READ_LOOP)
+    command = [sys.executable, "-m", "concurrency_lint", "fix", "--select", "CL101"]
+    subprocess.run([*command, str(script)], capture_output=True, timeout=300, cwd=project)
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "app"\ndependencies = ["concurrency-lint"]\n'
+    )
+    subprocess.run(
+        [*command, "--apply", str(script)], capture_output=True, timeout=300, cwd=project
+    )
+    assert "from concurrency_lint.parallel import run_parallel" in script.read_text()
+
+
+def test_the_stdlib_target_runs_in_a_bare_virtualenv(project: Path) -> None:
+    """`fix-target = "stdlib"`: the loop becomes concurrent.futures code, which needs no
+    third-party package; the fix is unsafe (open files are not kept under the limit)."""
+    (project / "pyproject.toml").write_text('[tool.conclint]\nfix-target = "stdlib"\n')
+    data = project / "data"
+    data.mkdir()
+    for index in range(7):
+        (data / f"f{index}.txt").write_text("x" * index)
+    script = project / "app.py"
+    script.write_text(READ_LOOP)
+    before = _run(Path(sys.executable), script, str(data))
+    fix = [sys.executable, "-m", "concurrency_lint", "fix", "--apply", "--no-cache"]
+    subprocess.run([*fix, str(script)], capture_output=True, timeout=300, cwd=project)
+    assert script.read_text() == READ_LOOP  # unsafe: not applied without --unsafe-fixes
+    subprocess.run(
+        [*fix, "--unsafe-fixes", str(script)], capture_output=True, timeout=300, cwd=project
+    )
+    fixed = script.read_text()
+    assert "from concurrent.futures import ThreadPoolExecutor" in fixed
+    assert "concurrency_lint" not in fixed
+    after = _run(_bare_python(project / "bare-venv"), script, str(data))
+    assert (after.stdout, after.returncode) == (before.stdout, before.returncode)
+    assert after.stdout.strip() == str(list(range(7)))
+
+
+def test_an_unknown_fix_target_is_a_configuration_error(project: Path) -> None:
+    config_file = project / "pyproject.toml"
+    config_file.write_text('[tool.conclint]\nfix-target = "threads"\n')
+    with pytest.raises(ConfigError, match="expected one of runtime, stdlib"):
+        load_config(config_file, known_codes())

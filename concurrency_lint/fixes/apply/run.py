@@ -95,7 +95,7 @@ def fix_paths(
     to_fix: list[FileResult] = []
     others: list[Finding] = []
     for result in scan.results:
-        if _worth_fixing(result, options.unsafe):
+        if _worth_fixing(result):
             to_fix.append(result)
         else:
             others.extend(result.findings)
@@ -105,10 +105,13 @@ def fix_paths(
     return FixRun(files, tuple(others), scan.files_scanned, options.apply)
 
 
-def _worth_fixing(result: FileResult, unsafe: bool) -> bool:
+def _worth_fixing(result: FileResult) -> bool:
+    """Files with a fix this run may apply. A cached result may call a loop fix unsafe
+    that is safe now (the project has since declared the runtime): any fix with edits
+    sends the file to the fix loop, which checks the text afresh."""
     if result.path.lower().endswith(MARKDOWN_SUFFIXES):
         return False  # Markdown is never fixed
-    return any(wanted(finding, unsafe) for finding in result.findings)
+    return any(wanted(finding, True) for finding in result.findings)
 
 
 def fix_file(
