@@ -11,9 +11,14 @@ import libcst.matchers as m
 from concurrency_lint.analysis.ast_screens import may_await_in_loop
 from concurrency_lint.analysis.loop_body import base_name, names_read, target_names
 from concurrency_lint.analysis.names import dotted_name
-from concurrency_lint.analysis.tree_walk import walk_visitor
-from concurrency_lint.checking.rule import Invalid, Rule
+from concurrency_lint.analysis.tree_walk import descendants, walk_visitor
+from concurrency_lint.checking.rule import Invalid, NodeFix, Option, Rule
 from concurrency_lint.config import Config
+from concurrency_lint.fixes.async_edits import (
+    GATHER_BOUNDED,
+    GATHER_BOUNDED_CODE,
+    gather_bounded_definition,
+)
 from concurrency_lint.knowledge.asyncio_calls import (
     CONCURRENT_AWAITS,
     ORDERED_AWAIT_METHODS,
@@ -22,6 +27,7 @@ from concurrency_lint.knowledge.asyncio_calls import (
     ORDERED_SIDE_EFFECTS,
     TIMEOUT_WRAPPERS,
 )
+from concurrency_lint.model import Safety
 
 
 class SequentialAwaitLoop(Rule):
@@ -68,12 +74,23 @@ class SequentialAwaitLoop(Rule):
     ```
 
     ## Fix safety
-    No fix is offered: the bound and the error handling (`gather` raises the first
-    error, a `TaskGroup` cancels the rest) are the author's choice.
+    For the loops whose body is one awaited call -- `await f(x)`,
+    `results.append(await f(x))`, or `y = await f(x)` then `results.append(y)`, with
+    `results` a list (or set, `add`) made in the function -- the loop becomes one
+    `await _gather_bounded(N, *(f(x) for x in xs))`, extending `results` in the items'
+    order; `_gather_bounded` is a few lines of plain `asyncio` written after the module's
+    imports. Unsafe: the awaits now overlap (at most `N` at once), and when one fails the
+    others have started (the loop stopped at the first failure). No fix when the loop
+    variable is used elsewhere in the function, nor for other bodies: the bound and the
+    error handling are then the author's choice.
+
+    ## Configuration
+    - `default-limit`: how many awaits the fix lets run at once (default 50).
     """
 
     CODE = "CL103"
     NAME = "sequential-await-loop"
+    OPTIONS = {"default-limit": Option(50, "awaits the fix lets run at once")}
     MESSAGE = "independent awaits run one after another in a loop"
     TRIGGERS = ("await",)
     SCREENED = True
@@ -90,6 +107,14 @@ class SequentialAwaitLoop(Rule):
         Invalid(
             "async def fetch_all(client, urls):\n    pages = []\n    for url in urls:\n"
             "        pages.append(await client.get(url))\n    return pages\n"
+        ),
+        Invalid(
+            "import asyncio\n\nasync def fetch_all(client, urls):\n    pages = []\n"
+            "    for url in urls:\n        pages.append(await client.get(url))\n    return pages\n",
+            "import asyncio\n\n" + GATHER_BOUNDED_CODE + "\nasync def fetch_all(client, urls):\n"
+            "    pages = []\n"
+            "    pages.extend(await _gather_bounded(50, *(client.get(url) for url in urls)))\n"
+            "    return pages\n",
         ),
     )
 
@@ -113,7 +138,174 @@ class SequentialAwaitLoop(Rule):
             f"each iteration awaits `{label}(...)` on its own item, one after another; "
             "the iterations are independent: run them concurrently with `asyncio.gather` "
             "or a `TaskGroup`, bounded by an `asyncio.Semaphore`",
+            fix=self._fix(node, targets),
         )
+
+    def _fix(self, loop: cst.For, targets: set[str]) -> NodeFix | None:
+        """``for x in xs: acc.append(await f(x))`` -> ``acc.extend(await _gather_bounded(N,
+        *(f(x) for x in xs)))``; a bare ``await f(x)`` body likewise, without the ``extend``."""
+        shape = _gather_shape(loop.body.body)
+        function = self.semantics.enclosing_function()
+        if shape is None or function is None:
+            return None
+        bound = targets | _bound_in(loop.body.body)  # names the loop leaves behind
+        if _used_outside(function, loop, bound):
+            return None
+        call, collector, method = shape
+        if collector is not None and (
+            collector in targets
+            or collector in {n.value for n in _names(call)}
+            or not _made_here(function, collector, method)
+        ):
+            return None
+        definition = gather_bounded_definition(self.context.module, self.semantics)
+        if definition is None:
+            return None
+        limit = self.options["default-limit"]
+        per_item = cst.GeneratorExp(call, cst.CompFor(target=loop.target, iter=loop.iter))
+        gathered = cst.Await(
+            cst.Call(
+                cst.Name(GATHER_BOUNDED),
+                args=[
+                    cst.Arg(cst.Integer(str(limit))),
+                    cst.Arg(per_item, star="*"),
+                ],
+            )
+        )
+        if collector is None:
+            expression: cst.BaseExpression = gathered
+        else:
+            grow = "extend" if method == "append" else "update"
+            expression = cst.Call(
+                cst.Attribute(cst.Name(collector), cst.Name(grow)), args=[cst.Arg(gathered)]
+            )
+        statement = cst.SimpleStatementLine(
+            body=[cst.Expr(expression)], trailing_whitespace=loop.body.header
+        )
+        return NodeFix(
+            f"Await the items concurrently, at most {limit} at once, with `{GATHER_BOUNDED}`",
+            Safety.UNSAFE,
+            (*definition, (loop, statement)),
+        )
+
+
+def _gather_shape(
+    body: Sequence[cst.BaseStatement],
+) -> tuple[cst.Call, str | None, str | None] | None:
+    """(awaited call, collector name, ``append``/``add``) for the loop bodies the fix knows:
+    ``await f(x)``, ``acc.append(await f(x))`` and ``y = await f(x)`` then ``acc.append(y)``."""
+    smalls = [s for line in body if isinstance(line, cst.SimpleStatementLine) for s in line.body]
+    if len(smalls) != sum(
+        len(line.body) for line in body if isinstance(line, cst.SimpleStatementLine)
+    ):
+        return None
+    if len(body) != len([line for line in body if isinstance(line, cst.SimpleStatementLine)]):
+        return None
+    if len(smalls) == 1:
+        value = smalls[0].value if isinstance(smalls[0], cst.Expr) else None
+        if isinstance(value, cst.Await) and isinstance(value.expression, cst.Call):
+            return value.expression, None, None
+        collected = _collected(value)
+        if collected is not None and isinstance(collected[2], cst.Await):
+            awaited = collected[2].expression
+            if isinstance(awaited, cst.Call):
+                return awaited, collected[0], collected[1]
+        return None
+    if len(smalls) == 2 and isinstance(smalls[0], cst.Assign) and isinstance(smalls[1], cst.Expr):
+        assign = smalls[0]
+        collected = _collected(smalls[1].value)
+        if (
+            len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+            and isinstance(assign.value, cst.Await)
+            and isinstance(assign.value.expression, cst.Call)
+            and collected is not None
+            and isinstance(collected[2], cst.Name)
+            and collected[2].value == assign.targets[0].target.value
+        ):
+            return assign.value.expression, collected[0], collected[1]
+    return None
+
+
+def _collected(value: cst.BaseExpression | None) -> tuple[str, str, cst.BaseExpression] | None:
+    """(collector, method, argument) for ``name.append(arg)`` / ``name.add(arg)``."""
+    if (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and isinstance(value.func.value, cst.Name)
+        and value.func.attr.value in ("append", "add")
+        and len(value.args) == 1
+        and value.args[0].keyword is None
+        and not value.args[0].star
+    ):
+        return value.func.value.value, value.func.attr.value, value.args[0].value
+    return None
+
+
+def _made_here(function: cst.FunctionDef, name: str, method: str | None) -> bool:
+    """``name`` is bound in the function, and only to a new list (``append``) or set
+    (``add``): the collections whose ``extend`` / ``update`` the fix calls."""
+    kinds = (cst.List, cst.ListComp) if method == "append" else (cst.Set, cst.SetComp)
+    constructor = "list" if method == "append" else "set"
+    bound = []
+    for node in descendants(function):
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name) and target.target.value == name:
+                    bound.append(node.value)
+        elif (
+            isinstance(node, (cst.AnnAssign, cst.AugAssign))
+            and isinstance(node.target, cst.Name)
+            and node.target.value == name
+        ):
+            bound.append(node.value)
+    return bool(bound) and all(
+        isinstance(value, kinds)
+        or (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Name)
+            and value.func.value == constructor
+        )
+        for value in bound
+    )
+
+
+def _names(node: cst.CSTNode) -> list[cst.Name]:
+    return [n for n in descendants(node) if isinstance(n, cst.Name)]
+
+
+_COMPREHENSION_NODES = (cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp)
+
+
+def _comprehension_targets(node: cst.CSTNode) -> set[str]:
+    found: set[str] = set()
+    clause = getattr(node, "for_in", None)
+    while clause is not None:
+        found.update(target_names(clause.target))
+        clause = clause.inner_for_in
+    return found
+
+
+def _used_outside(function: cst.FunctionDef, loop: cst.For, names: set[str]) -> bool:
+    """Whether the function reads or binds any of ``names`` outside the loop (after the
+    fix they would no longer be bound by it). Another ``for`` loop that binds the name
+    again as its own target does not count, nor a comprehension binding it: their reads see
+    their own binding."""
+    skipped = {id(n) for n in descendants(loop)}
+    for other in descendants(function):
+        if (
+            isinstance(other, cst.For)
+            and other is not loop
+            and names & set(target_names(other.target))
+        ):
+            for part in (other.target, other.body):
+                skipped.update(id(n) for n in descendants(part))
+        elif isinstance(other, _COMPREHENSION_NODES) and names & _comprehension_targets(other):
+            skipped.update(id(n) for n in descendants(other))  # a comprehension's own scope
+    return any(
+        isinstance(n, cst.Name) and n.value in names and id(n) not in skipped
+        for n in descendants(function)
+    )
 
 
 class _LoopScan:
@@ -216,6 +408,8 @@ class _LoopScan:
             return self._independent(given[0].value)
         if name in ORDERED_CALLS or name in CONCURRENT_AWAITS:
             return False
+        if isinstance(expression.func, cst.Name) and expression.func.value == GATHER_BOUNDED:
+            return False  # this rule's own fix: already concurrent
         func = expression.func
         last = (dotted_name(func) or "").rsplit(".", 1)[-1]
         if last in ORDERED_AWAIT_METHODS or last.startswith(ORDERED_AWAIT_PREFIXES):

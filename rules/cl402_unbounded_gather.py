@@ -9,7 +9,11 @@ from concurrency_lint.analysis.fan_out import FanOut, fan_outs, is_runtime_sized
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.checking.rule import Invalid, NodeFix, Option, Rule
-from concurrency_lint.fixes.module_level import after_imports, binds_at_top_level
+from concurrency_lint.fixes.async_edits import (
+    GATHER_BOUNDED,
+    GATHER_BOUNDED_CODE,
+    gather_bounded_definition,
+)
 from concurrency_lint.knowledge.asyncio_calls import (
     CONCURRENCY_BOUNDS,
     CREATE_SUBPROCESS,
@@ -21,20 +25,6 @@ from concurrency_lint.model import Safety
 #: Library coroutines that start a process or a connection per call: unbounded on their own.
 _UNBOUNDED_LIBRARY_CALLS = CREATE_SUBPROCESS | OPEN_CONNECTION
 _BOUND_WORDS = ("semaphore", "limiter", "limit", "sem")
-_HELPER = "_gather_bounded"
-_HELPER_CODE = f'''
-async def {_HELPER}(limit, *aws, return_exceptions=False):
-    """``asyncio.gather`` running at most ``limit`` of ``aws`` at once."""
-    semaphore = asyncio.Semaphore(limit)
-
-    async def bounded(aw):
-        async with semaphore:
-            return await aw
-
-    return await asyncio.gather(
-        *(bounded(aw) for aw in aws), return_exceptions=return_exceptions
-    )
-'''.lstrip("\n")
 
 
 class UnboundedGather(Rule):
@@ -120,7 +110,7 @@ class UnboundedGather(Rule):
         Invalid(
             "import asyncio\n\nasync def one(x):\n    return x\n\n"
             "async def main(items):\n    await asyncio.gather(*[one(x) for x in items])\n",
-            "import asyncio\n\n" + _HELPER_CODE + "\nasync def one(x):\n    return x\n\n"
+            "import asyncio\n\n" + GATHER_BOUNDED_CODE + "\nasync def one(x):\n    return x\n\n"
             "async def main(items):\n    await _gather_bounded(50, *[one(x) for x in items])\n",
         ),
         Invalid(
@@ -156,27 +146,20 @@ class UnboundedGather(Rule):
 
     def _fix(self, gather: cst.Call, sources: list[FanOut]) -> NodeFix | None:
         """``asyncio.gather(*X)`` -> ``_gather_bounded(N, *X)``, the helper after the imports."""
-        if self.semantics.imports.qualify(cst.Name("asyncio")) != "asyncio" or not all(
-            _makes_coroutines(source) for source in sources
-        ):
+        if not all(_makes_coroutines(source) for source in sources):
             return None
-        module = self.context.module
-        changes: list[tuple[cst.CSTNode, cst.CSTNode | cst.FlattenSentinel | str]] = []
-        if not _defines_helper(module):
-            if binds_at_top_level(module, _HELPER):
-                return None
-            added = after_imports(module, _HELPER_CODE)
-            if added is None:
-                return None
-            changes.append(added)
+        definition = gather_bounded_definition(self.context.module, self.semantics)
+        if definition is None:
+            return None
+        changes: list[tuple[cst.CSTNode, cst.CSTNode | cst.FlattenSentinel | str]] = [*definition]
         limit = cst.Arg(
             cst.Integer(str(self.options["default-limit"])),
             comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
         )
-        bounded = gather.with_changes(func=cst.Name(_HELPER), args=[limit, *gather.args])
+        bounded = gather.with_changes(func=cst.Name(GATHER_BOUNDED), args=[limit, *gather.args])
         changes.append((gather, bounded))
         return NodeFix(
-            f"Run at most {self.options['default-limit']} at once with `{_HELPER}`",
+            f"Run at most {self.options['default-limit']} at once with `{GATHER_BOUNDED}`",
             Safety.UNSAFE,
             tuple(changes),
         )
@@ -223,9 +206,23 @@ def _makes_coroutines(source: FanOut) -> bool:
     return element is None or (isinstance(element, cst.Call) and element.func is source.function)
 
 
+def _takes_bound(self, function: cst.FunctionDef) -> bool:
+    """``_takes_bound`` once per function of the file (callers gather many times)."""
+    found = self._bounds.get(function)
+    if found is None:
+        found = self._bounds[function] = _takes_bound(function, self.semantics.qualified_name)
+    return found
+
+
+def _makes_coroutines(source: FanOut) -> bool:
+    """Each item is a fresh coroutine (``f(x)`` or ``map(f, ...)``), not a running task."""
+    element = source.element
+    return element is None or (isinstance(element, cst.Call) and element.func is source.function)
+
+
 def _defines_helper(module: cst.Module) -> bool:
     return any(
-        isinstance(statement, cst.FunctionDef) and statement.name.value == _HELPER
+        isinstance(statement, cst.FunctionDef) and statement.name.value == GATHER_BOUNDED
         for statement in module.body
     )
 

@@ -5,6 +5,23 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.semantics import Semantics
+from concurrency_lint.fixes.module_level import after_imports, binds_at_top_level
+
+#: The bounded ``gather`` that the CL402 and CL103 fixes write into the module.
+GATHER_BOUNDED = "_gather_bounded"
+GATHER_BOUNDED_CODE = f'''
+async def {GATHER_BOUNDED}(limit, *aws, return_exceptions=False):
+    """``asyncio.gather`` running at most ``limit`` of ``aws`` at once."""
+    semaphore = asyncio.Semaphore(limit)
+
+    async def bounded(aw):
+        async with semaphore:
+            return await aw
+
+    return await asyncio.gather(
+        *(bounded(aw) for aw in aws), return_exceptions=return_exceptions
+    )
+'''.lstrip("\n")
 
 #: Nodes inside which a new ``await`` would change what the code is (or not compile).
 _NO_AWAIT_INSIDE = (
@@ -64,3 +81,21 @@ def awaited(expression: cst.BaseExpression, parenthesised: bool) -> cst.Await:
     if parenthesised:
         return cst.Await(expression, lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
     return cst.Await(expression)
+
+
+def gather_bounded_definition(
+    module: cst.Module, semantics: Semantics
+) -> list[tuple[cst.CSTNode, cst.FlattenSentinel]] | None:
+    """The change that defines ``_gather_bounded`` after the imports ([] when the module has
+    it already), or None when it cannot be written (no ``import asyncio``, the name taken)."""
+    if semantics.imports.qualify(cst.Name("asyncio")) != "asyncio":
+        return None
+    if any(
+        isinstance(statement, cst.FunctionDef) and statement.name.value == GATHER_BOUNDED
+        for statement in module.body
+    ):
+        return []
+    if binds_at_top_level(module, GATHER_BOUNDED):
+        return None
+    added = after_imports(module, GATHER_BOUNDED_CODE)
+    return None if added is None else [added]

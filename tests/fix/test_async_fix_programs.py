@@ -16,7 +16,7 @@ from tests.fix.test_fix_programs import run_program
 
 PROGRAMS_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "async_fix_programs"
 PROGRAMS = sorted(PROGRAMS_DIR.glob("*.py"))
-RULES = "CL201,CL203,CL204,CL401,CL402,CL403,CL501,CL502,CL504"
+RULES = "CL103,CL201,CL203,CL204,CL401,CL402,CL403,CL501,CL502,CL504"
 CONCLINT = (sys.executable, "-m", "concurrency_lint")
 
 
