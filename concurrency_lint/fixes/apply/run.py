@@ -180,7 +180,7 @@ def fix_data(
 
     markdown = display.lower().endswith(MARKDOWN_SUFFIXES)
     scanned = scan_bytes(display, data, config, markdown=markdown)
-    if not _worth_fixing(scanned, options.unsafe):
+    if not _worth_fixing(scanned):
         return FixRun((), scanned.findings, 1, applied=True), data
     fixed, new_data = fix_bytes(scanned, data, FileChecker(config).check_text, options)
     return FixRun((fixed,), (), 1, applied=True), new_data
