@@ -35,6 +35,8 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "extend-exclude": ("extend_exclude", list, "a list of glob patterns"),
     "include-markdown": ("include_markdown", bool, "true or false"),
     "jobs": ("jobs", int, "a positive integer"),
+    "file-timeout": ("file_timeout", (int, float), "a positive number of seconds"),
+    "file-memory": ("file_memory", int, "a number of megabytes (at least 256)"),
     "cache-dir": ("cache_dir", str, "a folder path"),
     "extra-io-calls": (
         "extra_io_calls",
@@ -82,6 +84,8 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     include_markdown: bool = False
     jobs: int | None = None
+    file_timeout: float = 60.0  # seconds one file may take to check
+    file_memory: int = 4096  # megabytes one file may take to check, beyond an idle worker
     cache_dir: str = ".conclint_cache"
     extra_io_calls: tuple[tuple[str, str], ...] = ()
     extra_cpu_calls: tuple[str, ...] = ()
@@ -101,7 +105,9 @@ class Config:
     def fingerprint(self) -> str:
         """A stable digest of everything that can change what a scan reports."""
         data = {
-            f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("jobs", "source")
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("jobs", "source", "file_timeout", "file_memory")
         }
         blob = json.dumps(data, sort_keys=True, default=repr).encode()
         return hashlib.blake2b(blob, digest_size=16).hexdigest()
@@ -198,6 +204,10 @@ def _convert(key: str, value: Any, where: Any, known_codes: frozenset[str]) -> A
         return tuple(pairs)
     if key == "jobs" and value < 1:
         raise ConfigError(f"{where(key)}: expected a positive integer, got {value!r}")
+    if key == "file-timeout" and (isinstance(value, bool) or value <= 0):
+        raise ConfigError(f"{where(key)}: expected a positive number of seconds, got {value!r}")
+    if key == "file-memory" and value < 256:
+        raise ConfigError(f"{where(key)}: expected at least 256 (megabytes), got {value!r}")
     if key == "extra-io-calls":
         for name, kind in value.items():
             if kind not in IO_KINDS:

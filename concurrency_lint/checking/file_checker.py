@@ -1,53 +1,45 @@
-"""Check one file: parse once, run every enabled rule in one pass, resolve suppressions."""
+"""Check one file: screen it without LibCST, then run the rules that may fire in one pass.
+
+Most files hold nothing a rule fires on. Their verdict comes from the text and the
+interpreter's own parse (a syntax check, and the second looks of :mod:`.screens`), with
+the standard library alone: LibCST and the rule modules are imported only for a file
+that some rule may fire on, and then only the rules that may.
+"""
 
 from __future__ import annotations
 
 import ast
-import functools
-import traceback
-from collections.abc import Callable
-from dataclasses import replace
+from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
-from concurrency_lint.analysis import Semantics
-from concurrency_lint.analysis.tree_walk import LAYOUT_TYPES, walk
-from concurrency_lint.checking.registry import all_rules, known_codes
-from concurrency_lint.checking.rule import FileContext, Report, Rule
+from concurrency_lint.checking.registry import known_codes, load_rule, rule_modules
+from concurrency_lint.checking.screens import SCREENS, Screen, screen_of
 from concurrency_lint.checking.selection import enabled_codes, ignored_for_path
-from concurrency_lint.checking.suppressions import ignores_whole_file, is_suppressed
+from concurrency_lint.checking.suppressions import ignores_whole_file
 from concurrency_lint.config import Config
-from concurrency_lint.fixes.node_code import block_indent, node_code
 from concurrency_lint.model import (
-    INTERNAL_ERROR,
+    ENGINE_CODES,
     SYNTAX_ERROR,
     UNREADABLE_FILE,
-    Edit,
     FileResult,
     Finding,
-    Fix,
-    Span,
 )
-from concurrency_lint.sources.decoding import UndecodableSource, decode_source
+from concurrency_lint.sources.decoding import (
+    UndecodableSource,
+    decode_source,
+    needs_strict_precheck,
+)
 from concurrency_lint.sources.markdown import python_blocks
 from concurrency_lint.sources.parsing import (
     SnippetOffset,
     engine_finding,
-    parse_snippet,
     problem_finding,
     run_with_deep_stack,
 )
-from concurrency_lint.sources.pruning import (
-    PRUNE_ABOVE_CHARS,
-    PrunedModule,
-    prune_module,
-    split_lines,
-)
-from concurrency_lint.sources.syntax_check import (
-    SyntaxProblem,
-    parse_python,
-)
+from concurrency_lint.sources.syntax_check import SyntaxProblem, parse_python
+
+if TYPE_CHECKING:
+    from concurrency_lint.checking.rule import Rule
+    from concurrency_lint.checking.rule_pass import RulePass
 
 
 class FileChecker:
@@ -55,19 +47,24 @@ class FileChecker:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        rules = all_rules()
-        codes = enabled_codes(
-            [rule.CODE for rule in rules] + list(known_codes()),
-            [rule.CODE for rule in rules if rule.DEFAULT_ENABLED] + ["CL001", "CL002", "CL003"],
-            config,
+        rule_codes = tuple(rule_modules())
+        defaults = [code for code in rule_codes if _default_enabled(code)]
+        self.enabled_codes = enabled_codes(
+            [*rule_codes, *known_codes()], [*defaults, *ENGINE_CODES], config
         )
-        self.enabled_codes = codes
-        self.rules: tuple[type[Rule], ...] = tuple(rule for rule in rules if rule.CODE in codes)
+        self.rule_codes = tuple(code for code in rule_codes if code in self.enabled_codes)
+        self._screens: dict[str, Screen] = {code: screen_of(code) for code in self.rule_codes}
         self._all_codes = sorted(known_codes())
+        self._pass: RulePass | None = None
+
+    @property
+    def rules(self) -> tuple[type[Rule], ...]:
+        """The enabled rule classes (imports them all)."""
+        return tuple(load_rule(code) for code in self.rule_codes)
 
     def trigger_tokens(self) -> frozenset[str]:
         """Text any enabled rule needs to see before a file is worth parsing."""
-        return frozenset(token for rule in self.rules for token in rule.TRIGGERS)
+        return frozenset(token for screen in self._screens.values() for token in screen.triggers)
 
     # ---- entry points --------------------------------------------------------------------
 
@@ -83,28 +80,28 @@ class FileChecker:
         """Check one file's text (Python, or Markdown with Python blocks)."""
         if ignores_whole_file(text):
             return FileResult(path)
-        rules = self._rules_for(path)
-        if not rules:
+        codes = self._codes_for(path)
+        if not codes:
             return FileResult(path)
         if not markdown:
             return self._result(
-                path, self._check_snippet(path, text, rules, SnippetOffset(), markdown=False)
+                path, self._check_snippet(path, text, codes, SnippetOffset(), markdown=False)
             )
         findings: list[Finding] = []
         for block in python_blocks(text):
             offset = SnippetOffset(block.first_line - 1, block.indent)
             findings.extend(
                 f
-                for f in self._check_snippet(path, block.code, rules, offset, markdown=True)
+                for f in self._check_snippet(path, block.code, codes, offset, markdown=True)
                 if f.code != SYNTAX_ERROR[0]  # prose snippets need not be complete programs
             )
         return self._result(path, findings)
 
     # ---- internals -----------------------------------------------------------------------
 
-    def _rules_for(self, path: str) -> tuple[type[Rule], ...]:
+    def _codes_for(self, path: str) -> tuple[str, ...]:
         ignored = ignored_for_path(path, self.config, self._all_codes)
-        return tuple(rule for rule in self.rules if rule.CODE not in ignored)
+        return tuple(code for code in self.rule_codes if code not in ignored)
 
     def _result(self, path: str, findings: list[Finding]) -> FileResult:
         ignored = ignored_for_path(path, self.config, self._all_codes)
@@ -115,19 +112,65 @@ class FileChecker:
         self,
         path: str,
         text: str,
-        rules: tuple[type[Rule], ...],
+        codes: tuple[str, ...],
         offset: SnippetOffset,
         markdown: bool,
     ) -> list[Finding]:
-        triggered = tuple(rule for rule in rules if rule.is_triggered(text, self.config))
+        triggered = tuple(
+            code for code in codes if self._screens[code].is_triggered(text, self.config)
+        )
         if not triggered and markdown:
             return []
+        tree: ast.Module | None = None
+        if all(self._screens[code].tree_look is not None for code in triggered):
+            # Nothing to look for, or only rules that take a second look first: the
+            # interpreter's parse says whether the text is valid Python, and is enough
+            # for the second look.
+            parsed = parse_python(text)
+            if isinstance(parsed, SyntaxProblem):
+                if not triggered:
+                    return [problem_finding(parsed, path, offset)]
+                # LibCST may know newer syntax than the interpreter running this: no
+                # second look, LibCST's parse decides.
+            else:
+                tree = parsed
+                triggered = tuple(
+                    code for code in triggered if self._screens[code].may_fire(tree, self.config)
+                )
+                if not triggered:
+                    return []
+        return self._run_pass(path, text, triggered, offset, markdown, tree)
+
+    def _run_pass(
+        self,
+        path: str,
+        text: str,
+        codes: tuple[str, ...],
+        offset: SnippetOffset,
+        markdown: bool,
+        tree: ast.Module | None,
+    ) -> list[Finding]:
+        """The LibCST pass, on this thread when the text cannot nest deeply (the cheap
+        bracket measure of :func:`needs_strict_precheck`), else on a deep stack."""
+        if self._pass is None:
+            from concurrency_lint.checking.rule_pass import RulePass
+
+            self._pass = RulePass(self.config)
+        rule_pass = self._pass
+        rules = tuple(load_rule(code) for code in codes)
+        if not needs_strict_precheck(text):
+            from concurrency_lint.checking.rule_pass import NeedsDeepStack
+
+            try:
+                return rule_pass.check(path, text, rules, offset, markdown, tree, deep_stack=False)
+            except NeedsDeepStack:
+                pass  # deeper than it looked: again, on a deep stack
         outcome: list[list[Finding]] = []
         failure: list[BaseException] = []
 
         def work() -> None:
             try:
-                outcome.append(self._check_triggered(path, text, triggered, offset, markdown))
+                outcome.append(rule_pass.check(path, text, rules, offset, markdown, tree))
             except BaseException as exc:  # handed back to the calling thread
                 failure.append(exc)
 
@@ -136,221 +179,7 @@ class FileChecker:
             raise failure[0]
         return outcome[0]
 
-    def _check_triggered(
-        self,
-        path: str,
-        text: str,
-        rules: tuple[type[Rule], ...],
-        offset: SnippetOffset,
-        markdown: bool,
-    ) -> list[Finding]:
-        tree: ast.Module | None = None
-        if not rules or all(rule.SCREENED for rule in rules):
-            # Nothing to look for, or only rules that take a second look first: the
-            # interpreter's parse says whether the text is valid Python, and is enough
-            # for the second look.
-            parsed = parse_python(text)
-            if isinstance(parsed, SyntaxProblem):
-                if not rules:
-                    return [problem_finding(parsed, path, offset)]
-                # LibCST may know newer syntax than the interpreter running this: no
-                # second look, LibCST's parse decides.
-            else:
-                tree = parsed
-                rules = tuple(rule for rule in rules if rule.may_fire(tree, self.config))
-                if not rules:
-                    return []
-        if len(text) > PRUNE_ABOVE_CHARS and not markdown:
-            return self._check_large(path, text, rules, tree)
-        return self._parse_and_visit(path, text, rules, offset, markdown, tree)
 
-    def _check_large(
-        self, path: str, text: str, rules: tuple[type[Rule], ...], tree: ast.Module | None
-    ) -> list[Finding]:
-        """A very large module: checked by the interpreter, then pruned, then analysed."""
-        if tree is None:
-            parsed = parse_python(text)
-            if isinstance(parsed, SyntaxProblem):
-                return [problem_finding(parsed, path)]
-            tree = parsed
-        tokens = {token for rule in rules for token in rule.TRIGGERS}
-        pruned = prune_module(text, tree, tokens)
-        findings = self._parse_and_visit(path, pruned.text, rules, SnippetOffset(), False)
-        return [_relocated(finding, pruned) for finding in findings]
-
-    def _parse_and_visit(
-        self,
-        path: str,
-        text: str,
-        rules: tuple[type[Rule], ...],
-        offset: SnippetOffset,
-        markdown: bool,
-        tree: ast.Module | None = None,
-    ) -> list[Finding]:
-        module = parse_snippet(path, text, offset, tree)
-        if isinstance(module, Finding):
-            return [module]
-        semantics = Semantics(module)
-        context = FileContext(path=path, module=module, semantics=semantics, config=self.config)
-        instances = [rule(context) for rule in rules]
-        dispatcher = _GuardedDispatcher(semantics, instances)
-        try:
-            dispatcher.run(module)
-        except RecursionError:
-            return [engine_finding(SYNTAX_ERROR, "too deeply nested to analyse", path, offset)]
-        findings = dispatcher.failures(path, offset)
-        if not context.reports:
-            return findings
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        lines = text.splitlines()
-        source_lines = split_lines(text)
-        for report in context.reports:
-            finding = _to_finding(report, path, module, positions, offset, markdown, source_lines)
-            statement_line = (
-                positions[report.statement].start.line if report.statement in positions else None
-            )
-            candidate_lines = (finding.span.start_line - offset.lines,) + (
-                (statement_line,) if statement_line else ()
-            )
-            if not is_suppressed(report.code, lines, candidate_lines):
-                findings.append(finding)
-        return findings
-
-
-class _GuardedDispatcher:
-    """Runs many rules in one traversal; a rule that raises is stopped, the others go on."""
-
-    def __init__(self, semantics: Semantics, rules: list[Rule]) -> None:
-        self._semantics = semantics
-        self._visit: dict[str, list[tuple[Rule, Callable[..., object]]]] = {}
-        self._leave: dict[str, list[tuple[Rule, Callable[..., object]]]] = {}
-        for rule in rules:
-            for name in _handler_names(type(rule)):
-                kind, _, target = name.partition("_")  # ``Call`` or ``Try_body``
-                table = self._visit if kind == "visit" else self._leave
-                table.setdefault(target, []).append((rule, getattr(rule, name)))
-        self._failed: dict[Rule, tuple[BaseException, cst.CSTNode]] = {}
-
-    def run(self, module: cst.Module) -> None:
-        """Walk ``module`` once, in source order, calling the rules' handlers."""
-        keys = (*self._visit, *self._leave)
-        targets = {key.partition("_")[0] for key in keys}
-        walk(
-            module,
-            self.on_visit,
-            self.on_leave,
-            include_layout=any(kind.__name__ in targets for kind in LAYOUT_TYPES),
-            attribute_hooks=frozenset(
-                (kind, attribute)
-                for kind, _, attribute in (key.partition("_") for key in keys)
-                if attribute
-            ),
-            on_visit_attribute=self.on_visit_attribute,
-            on_leave_attribute=self.on_leave_attribute,
-        )
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self._semantics.enter(node)
-        self._call(self._visit.get(type(node).__name__), node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self._call(self._leave.get(type(original_node).__name__), original_node)
-        self._semantics.leave(original_node)
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        # Called only around the fields some rule hooks (``visit_Try_body``).
-        self._call(self._visit.get(f"{type(node).__name__}_{attribute}"), node)
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        self._call(self._leave.get(f"{type(original_node).__name__}_{attribute}"), original_node)
-
-    def _call(
-        self, handlers: list[tuple[Rule, Callable[..., object]]] | None, node: cst.CSTNode
-    ) -> None:
-        if not handlers:
-            return
-        for rule, method in handlers:
-            if rule in self._failed:
-                continue
-            try:
-                method(node)
-            except RecursionError:
-                raise
-            except Exception as exc:
-                self._failed[rule] = (exc, node)
-
-    def failures(self, path: str, offset: SnippetOffset) -> list[Finding]:
-        findings = []
-        for rule, (exc, _node) in self._failed.items():
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            message = (
-                f"rule {rule.CODE} ({rule.NAME}) failed on this file: "
-                f"{type(exc).__name__}: {exc} (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
-            )
-            findings.append(engine_finding(INTERNAL_ERROR, message, path, offset))
-        return findings
-
-
-@functools.cache
-def _handler_names(rule: type[Rule]) -> tuple[str, ...]:
-    """The ``visit_*`` / ``leave_*`` methods a rule class defines (not LibCST's no-op stubs)."""
-    return tuple(
-        name
-        for name in dir(rule)
-        if name.startswith(("visit_", "leave_"))
-        and callable(getattr(rule, name))
-        and getattr(rule, name) is not getattr(cst.BatchableCSTVisitor, name, None)
-    )
-
-
-def _relocated(finding: Finding, pruned: PrunedModule) -> Finding:
-    """A finding on a pruned module, moved back to the lines of the real source."""
-
-    def moved(span: Span) -> Span:
-        start, end = pruned.original_line(span.start_line), pruned.original_line(span.end_line)
-        return replace(span, start_line=start, end_line=end)
-
-    fix = finding.fix
-    if fix is not None:
-        edits = tuple(replace(edit, span=moved(edit.span)) for edit in fix.edits)
-        fix = replace(fix, edits=edits)
-    return replace(finding, span=moved(finding.span), fix=fix)
-
-
-def _to_finding(
-    report: Report,
-    path: str,
-    module: cst.Module,
-    positions: object,
-    offset: SnippetOffset,
-    markdown: bool,
-    source_lines: list[str],
-) -> Finding:
-    span = _span(positions[report.node], offset)  # type: ignore[index]
-    fix = None
-    if report.fix is not None and not markdown:
-        indent = (
-            block_indent(source_lines, positions[report.statement].start.line)  # type: ignore[index]
-            if report.statement in positions  # type: ignore[operator]
-            else ""
-        )
-        edits = tuple(
-            Edit(
-                _span(positions[old], offset),  # type: ignore[index]
-                new if isinstance(new, str) else node_code(module, new, indent),
-            )
-            for old, new in report.fix.changes
-        )
-        fix = Fix(report.fix.description, report.fix.safety, edits, report.fix.imports)
-    return Finding(report.code, report.name, report.message, path, span, fix)
-
-
-def _span(code_range: object, offset: SnippetOffset) -> Span:
-    start, end = code_range.start, code_range.end  # type: ignore[attr-defined]
-    return Span(
-        start.line + offset.lines,
-        start.column + 1 + offset.columns,
-        end.line + offset.lines,
-        end.column + 1 + offset.columns,
-    )
+def _default_enabled(code: str) -> bool:
+    screen = SCREENS.get(code)
+    return screen.default_enabled if screen is not None else load_rule(code).DEFAULT_ENABLED

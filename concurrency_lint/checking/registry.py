@@ -36,25 +36,24 @@ def known_codes() -> frozenset[str]:
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule class, imported, in code order."""
+    return tuple(load_rule(code) for code in rule_modules())
+
+
+@cache
+def load_rule(code: str) -> type[Rule]:
+    """The rule class of one known code, importing its module alone."""
     from concurrency_lint.checking.rule import Rule
 
-    classes = []
-    for code, module_name in rule_modules().items():
-        module = importlib.import_module(module_name)
-        matches = [
-            obj
-            for obj in vars(module).values()
-            if isinstance(obj, type)
-            and issubclass(obj, Rule)
-            and obj is not Rule
-            and code == obj.CODE
-        ]
-        if len(matches) != 1:
-            raise RuntimeError(
-                f"{module_name} must define exactly one rule class with CODE = {code!r}"
-            )
-        classes.append(matches[0])
-    return tuple(classes)
+    module_name = rule_modules()[code]
+    module = importlib.import_module(module_name)
+    matches = [
+        obj
+        for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule and code == obj.CODE
+    ]
+    if len(matches) != 1:
+        raise RuntimeError(f"{module_name} must define exactly one rule class with CODE = {code!r}")
+    return matches[0]
 
 
 def rule_by_code(code: str) -> type[Rule] | None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from concurrency_lint.checking.cache import ResultCache, content_digest
-from concurrency_lint.checking.scan import IN_PROCESS_LIMIT, process_context
+from concurrency_lint.checking.scan import IN_PROCESS_LIMIT
+from concurrency_lint.checking.worker_pool import process_context
 from concurrency_lint.config import Config
 from concurrency_lint.inventory.model import FileInventory, Inventory
 from concurrency_lint.inventory.prefilter import may_use_concurrency

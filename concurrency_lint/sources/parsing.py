@@ -12,8 +12,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from concurrency_lint.model import SYNTAX_ERROR, Finding, Span
 from concurrency_lint.sources.decoding import needs_strict_precheck
@@ -23,6 +22,9 @@ from concurrency_lint.sources.syntax_check import (
     nesting_depth,
     parse_python,
 )
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 # Parsing and visiting recurse once per nesting level: give them a deep stack.
 _PARSER_STACK_BYTES = 256 * 1024 * 1024
@@ -40,15 +42,20 @@ class SnippetOffset:
 
 def run_with_deep_stack(work: Callable[[], None]) -> None:
     """Run ``work`` on a thread with a deep stack (parsing recurses per nesting level)."""
-    if sys.getrecursionlimit() < _RECURSION_LIMIT:
-        sys.setrecursionlimit(_RECURSION_LIMIT)
-    previous = threading.stack_size(_PARSER_STACK_BYTES)
+    # The limit is the interpreter's, not the thread's: raised only while the deep stack
+    # runs, so code on the calling thread's ordinary stack never recurses that deep.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:
-        thread = threading.Thread(target=work, name="conclint-parse")
-        thread.start()
+        previous = threading.stack_size(_PARSER_STACK_BYTES)
+        try:
+            thread = threading.Thread(target=work, name="conclint-parse")
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+        thread.join()
     finally:
-        threading.stack_size(previous)
-    thread.join()
+        sys.setrecursionlimit(limit)
 
 
 def parse_snippet(
@@ -58,6 +65,8 @@ def parse_snippet(
 
     ``tree`` is the interpreter's tree of ``text`` when the caller already has it.
     """
+    import libcst as cst  # here, not at the top: the screens use this module without it
+
     if needs_strict_precheck(text):
         tree = parse_python(text) if tree is None else tree
         if isinstance(tree, SyntaxProblem):
