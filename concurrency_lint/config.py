@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import sys
 from collections.abc import Mapping
@@ -12,11 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from concurrency_lint.knowledge.io_calls import IO_KINDS
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 
 class ConfigError(Exception):
@@ -109,6 +102,9 @@ class Config:
             for f in fields(self)
             if f.name not in ("jobs", "source", "file_timeout", "file_memory")
         }
+        import hashlib  # here: a run without a cache never needs them
+        import json
+
         blob = json.dumps(data, sort_keys=True, default=repr).encode()
         return hashlib.blake2b(blob, digest_size=16).hexdigest()
 
@@ -143,6 +139,10 @@ def load_config(path: Path | None, known_codes: frozenset[str]) -> Config:
     """Read and validate a config file; ``None`` gives the defaults."""
     if path is None:
         return Config()
+    if sys.version_info >= (3, 11):  # imported here: most runs read no file
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         with path.open("rb") as fh:
             document = tomllib.load(fh)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from functools import cache
-from importlib import resources
+from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
 from concurrency_lint.model import ENGINE_CODES
@@ -21,10 +22,13 @@ _MODULE_NAME = re.compile(r"^(cl\d{3})_\w+\.py$")
 def rule_modules() -> dict[str, str]:
     """Rule code -> module name, read from the package's file names without importing them."""
     found = {}
-    for entry in resources.files(RULES_PACKAGE).iterdir():
-        match = _MODULE_NAME.match(entry.name)
-        if match:
-            found[match.group(1).upper()] = f"{RULES_PACKAGE}.{entry.name[:-3]}"
+    spec = find_spec(RULES_PACKAGE)
+    folders = spec.submodule_search_locations or [] if spec is not None else []
+    for folder in folders:
+        for name in os.listdir(folder):
+            match = _MODULE_NAME.match(name)
+            if match:
+                found[match.group(1).upper()] = f"{RULES_PACKAGE}.{name[:-3]}"
     return dict(sorted(found.items()))
 
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from concurrency_lint.checking.cache import ResultCache, content_digest
 from concurrency_lint.checking.suppressions import ignores_whole_file
 from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, UNREADABLE_FILE, FileResult, Finding, Span
@@ -33,6 +32,7 @@ from concurrency_lint.sources.decoding import (
 from concurrency_lint.sources.discovery import Discovery, SourceFile
 
 if TYPE_CHECKING:
+    from concurrency_lint.checking.cache import ResultCache
     from concurrency_lint.checking.file_checker import FileChecker
     from concurrency_lint.checking.worker_pool import Budget
 
@@ -84,11 +84,7 @@ def scan_paths(
         problem.display: _file_finding(UNREADABLE_FILE, problem.message, problem.display)
         for problem in problems
     }
-    cache = (
-        ResultCache(Path(config.cache_dir).absolute(), config.fingerprint())
-        if options.use_cache
-        else None
-    )
+    cache = _open_cache(config) if options.use_cache else None
     pending: list[_Pending] = []
     for source in files:
         result, job = _prepare(source, cache)
@@ -112,6 +108,12 @@ def scan_paths(
     return ScanOutcome(ordered, len(files))
 
 
+def _open_cache(config: Config) -> ResultCache:
+    from concurrency_lint.checking.cache import ResultCache  # a run without one needs none
+
+    return ResultCache(Path(config.cache_dir).absolute(), config.fingerprint())
+
+
 def scan_bytes(display: str, data: bytes, config: Config, markdown: bool = False) -> FileResult:
     """Scan one file's bytes (standard input), without cache or discovery."""
     try:
@@ -132,8 +134,11 @@ def _prepare(
         return _file_finding(
             UNREADABLE_FILE, f"cannot read: {exc.strerror or exc}", source.display
         ), None
-    digest = content_digest(data)
+    digest = ""
     if cache is not None:
+        from concurrency_lint.checking.cache import content_digest
+
+        digest = content_digest(data)
         cached = cache.get(source.display, digest)
         if cached is not None:
             return cached, None
@@ -171,8 +176,9 @@ def _check_all(
     if len(to_check) >= IN_PROCESS_LIMIT and workers > 1:
         in_process, to_workers = [], to_check
     else:
-        in_process = [job for job in to_check if not is_risky(job.text)]
-        to_workers = [job for job in to_check if is_risky(job.text)]
+        in_process, to_workers = [], []
+        for job in to_check:
+            (to_workers if is_risky(job.text) else in_process).append(job)
     for job in in_process:
         yield job, _guarded_check_text(checker, job), True
     if to_workers:
