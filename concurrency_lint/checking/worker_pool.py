@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -188,6 +189,7 @@ def _worker_main(
 ) -> None:
     """A worker's life: tie it to its parent, bound its memory, then answer jobs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    faulthandler.disable()  # a crash here is the parent's finding, not a dump on stderr
     die_with_parent(parent_pid)
     work = factory()
     limit_memory(memory_mb)
