@@ -69,11 +69,19 @@ def main() -> None:
             continue
         scan = run(
             args.python,
-            ["scan", str(folder), "--extend-select", "CL204", "--format", "json", "--no-cache"]
-            + extra,
+            [
+                "scan",
+                str(folder),
+                "--extend-select",
+                "CL204",
+                "--format",
+                "json",
+                "--no-cache",
+                *extra,
+            ],
         )
         (args.out / f"{label}.scan.json").write_bytes(scan)
-        inventory = run(args.python, ["inventory", str(folder), "--format", "json"] + extra)
+        inventory = run(args.python, ["inventory", str(folder), "--format", "json", *extra])
         (args.out / f"{label}.inventory.json").write_bytes(inventory)
         print(f"{label}: {len(scan)} + {len(inventory)} bytes", flush=True)
 

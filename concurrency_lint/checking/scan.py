@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,7 +130,9 @@ def _prepare(
 ) -> tuple[FileResult | None, _Pending | None]:
     """A cached or trivially empty result, or the job of checking the file."""
     try:
-        data = source.path.read_bytes()
+        data = read_regular_file(source.path)
+    except NotRegularFile as exc:
+        return _file_finding(UNREADABLE_FILE, str(exc), source.display), None
     except OSError as exc:
         return _file_finding(
             UNREADABLE_FILE, f"cannot read: {exc.strerror or exc}", source.display
@@ -149,6 +152,35 @@ def _prepare(
     if ignores_whole_file(text):
         return FileResult(source.display), None
     return None, _Pending(source.display, digest, text, source.markdown)
+
+
+class NotRegularFile(Exception):
+    """A path that names a FIFO, a device or a socket: reading it could block forever
+    or never end."""
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file; anything else raises :class:`NotRegularFile` before a
+    byte is read (opened without blocking, so a FIFO with no writer cannot hang)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "not a file")
+            raise NotRegularFile(f"skipped: {kind}, not a regular file")
+        with open(descriptor, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(descriptor)
 
 
 def is_risky(text: str) -> bool:
