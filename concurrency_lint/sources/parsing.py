@@ -49,7 +49,8 @@ def run_with_deep_stack(work: Callable[[], None]) -> None:
     try:
         previous = threading.stack_size(_PARSER_STACK_BYTES)
         try:
-            thread = threading.Thread(target=work, name="conclint-parse")
+            # A daemon: Ctrl-C during a long parse must not wait for it to finish.
+            thread = threading.Thread(target=work, name="conclint-parse", daemon=True)
             thread.start()
         finally:
             threading.stack_size(previous)
