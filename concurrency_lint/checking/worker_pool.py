@@ -78,9 +78,9 @@ class WorkerPool(Generic[Job, Result]):
             for _ in range(min(self._count, len(jobs))):
                 self._workers.append(self._start())
             while any(worker.job is not None for worker in self._workers) or waiting:
-                for worker in self._workers:
+                for index, worker in enumerate(self._workers):
                     if worker.job is None and waiting:
-                        worker.give(waiting.pop(), self._budget.seconds)
+                        self._give(index, waiting.pop())
                 yield from self._collect()
         finally:
             self.close()
@@ -130,6 +130,14 @@ class WorkerPool(Generic[Job, Result]):
                 seconds = self._budget.seconds
                 yield worker.job, Failure(f"took longer than its time budget ({seconds:g} s)")
                 self._replace(worker)
+
+    def _give(self, index: int, job: Any) -> None:
+        """Hand ``job`` to worker ``index``; a worker that died idle is replaced first."""
+        try:
+            self._workers[index].give(job, self._budget.seconds)
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            self._replace(self._workers[index])
+            self._workers[index].give(job, self._budget.seconds)
 
     def _death_reason(self, worker: _Worker) -> str:
         worker.process.join(1)

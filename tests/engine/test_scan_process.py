@@ -250,3 +250,13 @@ def test_the_scan_reports_progress_file_by_file_in_workers(tmp_path: Path) -> No
     )
     assert len(outcome.findings) == count
     assert seen == [(done, count) for done in range(count + 1)]
+
+
+def test_a_worker_that_died_idle_is_replaced_before_its_next_job() -> None:
+    pool: WorkerPool[str, str] = WorkerPool(1, crashing_worker, Budget())
+    results = pool.run(["a", "b", "c"])
+    assert next(results) == ("a", "A")
+    idle = pool._workers[0].process  # between two jobs
+    idle.kill()
+    idle.join(10)
+    assert dict(results) == {"b": "B", "c": "C"}
