@@ -164,6 +164,7 @@ _SPECIAL_KINDS = (
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
 )
 
 
@@ -175,7 +176,7 @@ def read_regular_file(path: Path) -> bytes:
     try:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "not a file")
+            kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
             raise NotRegularFile(f"skipped: {kind}, not a regular file")
         with open(descriptor, "rb", closefd=False) as stream:
             return stream.read()
