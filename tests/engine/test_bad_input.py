@@ -96,14 +96,16 @@ def test_read_error_is_reported_and_the_scan_goes_on(
 ) -> None:
     locked = folder / "locked.py"
     locked.write_text(FLAGGED, encoding="utf-8")
-    real_read_bytes = Path.read_bytes
+    from concurrency_lint.checking import scan
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.py":
+    real_read = scan.read_regular_file
+
+    def read(path: Path) -> bytes:
+        if path.name == "locked.py":
             raise PermissionError(13, "Permission denied")
-        return real_read_bytes(self)
+        return real_read(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(scan, "read_regular_file", read)
     found = scan_codes(folder)
     [(code, _, message)] = found["locked.py"]
     assert (code, message) == ("CL002", "cannot read: Permission denied")
