@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -95,3 +96,9 @@ class ScanReport:
     # Metadata for the codes that appear (and, for SARIF, every enabled rule).
     rules: tuple[RuleInfo, ...] = ()
     tool_version: str = ""
+    #: path -> the file's text, for the files whose lines a format shows or fingerprints.
+    sources: Mapping[str, str] = field(default_factory=dict)
+    #: The exit status the command ends with (None when not known, e.g. in tests).
+    exit_code: int | None = None
+    #: What the tool said about the run itself (warnings printed on standard error).
+    notifications: tuple[str, ...] = ()

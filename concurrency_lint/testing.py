@@ -17,6 +17,7 @@ from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.checking.registry import known_codes
 from concurrency_lint.config import Config, validate_codes
 from concurrency_lint.model import Finding
+from concurrency_lint.sources.lines import source_lines
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,7 +46,7 @@ class FixtureOutcome:
 def expected_markers(text: str) -> frozenset[tuple[int, str]]:
     """(line, code) for every marker in the text."""
     found = set()
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(source_lines(text), start=1):
         match = _MARKER.search(line)
         if match:
             for code in re.split(r"\s*,\s*", match.group(1)):

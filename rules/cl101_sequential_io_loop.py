@@ -59,7 +59,7 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
     ## Use instead
     ```python
     import requests
-    from concurrency_lint.parallel import run_parallel
+    from concurrency_lint.parallel import iter_parallel
 
     def fetch_all(urls):
         pages = []
@@ -67,23 +67,42 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
         def fetch_url(url):
             return requests.get(url, timeout=10).text
 
-        for url, text, _error in run_parallel(fetch_url, urls, max_workers=100, fail_fast=True):
+        for url, text, _error in iter_parallel(fetch_url, urls, max_workers=100, fail_fast=True):
             pages.append(text)
         return pages
     ```
 
     ## Fix safety
-    The fix moves the per-item work into a nested function run by `run_parallel` and
-    keeps the accumulation in a loop over the outcomes, in input order, in the calling
-    thread; the first failing item's exception (same type) is raised. `max_workers` is
-    the runtime's ceiling for the I/O kind (network 100, file 50, subprocess 20).
+    The fix moves the per-item work into a nested function and keeps the accumulation in
+    a loop over the outcomes, in input order, in the calling thread (which also leaves the
+    loop variable bound to the last item); the first failing item's exception (same type)
+    is raised after the items before it were accumulated. A finished collection (a
+    literal, a comprehension, `sorted(...)`, `os.listdir(...)`, a local name bound once to
+    one) runs on `run_parallel`; any other iterable (a parameter, an attribute) on
+    `iter_parallel`, which reads it lazily with a bounded window, so an endless or lazy
+    iterable is not read to its end first. `max_workers` is the runtime's ceiling for the
+    I/O kind (network 100, file 50, subprocess 20), 10 for a shared `requests.Session` /
+    `httpx.Client` (its connection pool); the runtime lowers it further when the process
+    has few file descriptors left.
 
-    Safe when the per-item work only reads (files opened for reading, GET requests) and
-    touches nothing outside the item. Unsafe otherwise: writes, child processes, prints
-    or calls to unknown functions may happen in another order, and items after a failing
-    one may still run. No fix is offered when the split cannot be proven right (a
-    `continue`, an accumulation inside a block, a name bound in the loop and read after
-    it); the finding says why.
+    Safe only when all of these hold: the per-item work only reads (files opened for
+    reading, GET requests) and calls nothing but pure functions, reading methods of the
+    item and methods of what it made itself; the accumulators are locals of the function
+    and no `try` surrounds the loop; the iterable is a finished collection; no shared
+    session is used; and the project can import the runtime: `runtime-module` is set in
+    the configuration, the module is part of the project, or the project declares
+    `concurrency-lint` in its dependencies (`[project] dependencies`, Poetry's,
+    `requirements*.txt` or `setup.cfg`). Otherwise the fix is unsafe and its description
+    says why (and what to add to the dependencies).
+
+    No fix is offered when running the iterations side by side could break the program:
+    a `continue`, an accumulation inside a block, a name bound in the loop and read after
+    it; an iterable that never ends (`itertools.count()`), a generator expression or a
+    generator of this module, or one the body changes; per-item work that changes an
+    item in place (two items may be one object); a closure made in the loop that reads
+    per-item names late; a stateful command (`git`, `pip`, `make`, ...) run in one
+    working folder, or a file written under the same name by every iteration. The
+    finding says why.
     """
 
     CODE = "CL101"
@@ -103,7 +122,7 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
             "        pages.append(requests.get(url, timeout=10).text)\n    return pages\n",
             "import requests\n\n\ndef fetch_all(urls):\n    pages = []\n"
             "    def fetch_url(url):\n        return requests.get(url, timeout=10).text\n\n"
-            "    for url, text, _error in run_parallel(fetch_url, urls, max_workers=100, "
+            "    for url, text, _error in iter_parallel(fetch_url, urls, max_workers=100, "
             "fail_fast=True):\n        pages.append(text)\n    return pages\n",
         ),
         Invalid(

@@ -13,13 +13,15 @@ from concurrency_lint.analysis.async_context import (
 )
 from concurrency_lint.analysis.calls import argument_passed, is_none, positional_args
 from concurrency_lint.analysis.names import dotted_name
-from concurrency_lint.checking.rule import Invalid, Rule
+from concurrency_lint.checking.rule import Invalid, NodeFix, Option, Rule
+from concurrency_lint.fixes.async_edits import asyncio_function
 from concurrency_lint.knowledge.asyncio_calls import (
     OPEN_CONNECTION,
     PROCESS_WAITS,
     STREAM_READS,
     TIMEOUT_WRAPPERS,
 )
+from concurrency_lint.model import Safety
 
 #: After these, the process has exited or is about to: a later ``wait()`` returns at once.
 _STOPS = frozenset({"kill", "terminate", "send_signal", "communicate", "wait"})
@@ -69,13 +71,20 @@ class AwaitWithoutTimeout(Rule):
     ```
 
     ## Fix safety
-    No fix is offered: what to do on timeout (kill the child, close the connection,
-    retry) is the caller's decision.
+    The awaited call is wrapped in `asyncio.wait_for(..., timeout=N)` (`asyncio` as the
+    module spells it, or `from asyncio import wait_for` added). Unsafe: after `N` seconds
+    the wait is cancelled and `TimeoutError` is raised where the task used to wait on;
+    what to do then (kill the child, close the connection, retry) is still the caller's
+    decision, so review each one.
+
+    ## Configuration
+    - `default-timeout`: seconds the fix writes (default 300).
     """
 
     CODE = "CL203"
     NAME = "await-without-timeout"
     MESSAGE = "awaited wait on a process or stream has no timeout and can hang forever"
+    OPTIONS = {"default-timeout": Option(300, "seconds the fix gives the wait")}
     TRIGGERS = ("create_subprocess", "open_connection", "open_unix_connection", "StreamReader")
     VALID = (
         "import asyncio\n\nasync def run(cmd):\n"
@@ -90,7 +99,10 @@ class AwaitWithoutTimeout(Rule):
         Invalid(
             "import asyncio\n\nasync def run(cmd):\n"
             "    proc = await asyncio.create_subprocess_exec(*cmd)\n"
-            "    return await proc.wait()\n"
+            "    return await proc.wait()\n",
+            "import asyncio\n\nasync def run(cmd):\n"
+            "    proc = await asyncio.create_subprocess_exec(*cmd)\n"
+            "    return await asyncio.wait_for(proc.wait(), timeout=300)\n",
         ),
         Invalid(
             "import asyncio\n\nasync def ping(host):\n"
@@ -173,6 +185,31 @@ class AwaitWithoutTimeout(Rule):
             call,
             f"await {label} has no timeout: if {what} never answers the task hangs; "
             "wrap it in `asyncio.wait_for(..., timeout)` or `async with asyncio.timeout(...)`",
+            fix=self._fix(call),
+        )
+
+    def _fix(self, call: cst.Call) -> NodeFix:
+        """``await x`` -> ``await asyncio.wait_for(x, timeout=N)``."""
+        wait_for, imports = asyncio_function(self.semantics, "wait_for")
+        seconds = self.options["default-timeout"]
+        wrapped = cst.Call(
+            wait_for,
+            args=[
+                cst.Arg(call, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                cst.Arg(
+                    cst.Integer(str(seconds))
+                    if isinstance(seconds, int)
+                    else cst.Float(repr(seconds)),
+                    keyword=cst.Name("timeout"),
+                    equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+                ),
+            ],
+        )
+        return NodeFix(
+            f"Wrap the wait in `asyncio.wait_for(..., timeout={seconds})`",
+            Safety.UNSAFE,
+            ((call, wrapped),),
+            imports,
         )
 
     def _kind(self, receiver: cst.BaseExpression) -> ResourceKind | None:

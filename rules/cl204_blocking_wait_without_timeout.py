@@ -11,15 +11,29 @@ from concurrency_lint.analysis.calls import (
     keyword_arg,
 )
 from concurrency_lint.analysis.local_names import ScopeIndex
+from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.pools import PoolResolver
-from concurrency_lint.checking.rule import FileContext, Invalid, Rule
+from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Option, Rule
+from concurrency_lint.fixes.edits import with_argument_value
 from concurrency_lint.knowledge.lifecycle import (
+    BARRIERS,
     FILE_LOCK_WAIT,
     FILE_LOCKS,
     TYPE_LABELS,
     WAITS,
     Wait,
 )
+from concurrency_lint.model import Safety
+
+
+def _expiry(receiver: str, method: str) -> str:
+    """How the wait ends when its timeout expires: it raises, returns False, or returns
+    with the thread or process still alive."""
+    if method == "join":
+        return "leaves-alive"
+    if method in ("get", "result") or receiver in BARRIERS:
+        return "raises"
+    return "returns"
 
 
 class BlockingWaitWithoutTimeout(Rule):
@@ -60,9 +74,17 @@ class BlockingWaitWithoutTimeout(Rule):
     ```
 
     ## Fix safety
-    No fix is offered: each of these reports the expiry differently (`join()` returns with
-    the thread still alive, `wait()` returns False, `get()` raises `queue.Empty`), so the
-    caller must be changed to handle it.
+    The fix passes `timeout=N` and makes every expiry an exception, so that a wait never
+    silently returns early: `get()` and `result()` raise on their own (`queue.Empty`,
+    `TimeoutError`, `multiprocessing.TimeoutError`), as do `Barrier.wait()` and
+    `FileLock` (`filelock.Timeout`); a `join()` written as a statement is followed by
+    `if t.is_alive(): raise TimeoutError(...)`, and a `wait()` or `acquire()` written as a
+    statement becomes `if not x.wait(timeout=N): raise TimeoutError(...)`. Where such a
+    `join()`, `wait()` or `acquire()` is not a statement of its own (its result is used)
+    there is no fix. Unsafe: a wait that used to last longer than `N` seconds now raises.
+
+    ## Configuration
+    - `default-timeout`: seconds the fix writes (default 300).
     """
 
     CODE = "CL204"
@@ -85,6 +107,7 @@ class BlockingWaitWithoutTimeout(Rule):
         "_async",
     )
     DEFAULT_ENABLED = False
+    OPTIONS = {"default-timeout": Option(300, "seconds the fix gives the wait")}
     VALID = (
         "import threading\nt = threading.Thread(target=print)\nt.start()\nt.join(timeout=5)\n",
         "import queue\nq = queue.Queue()\nq.get(block=False)\n",
@@ -93,8 +116,16 @@ class BlockingWaitWithoutTimeout(Rule):
         "from filelock import FileLock\nlock = FileLock('x.lock', timeout=10)\n",
     )
     INVALID = (
-        Invalid("import threading\nt = threading.Thread(target=print)\nt.start()\nt.join()\n"),
-        Invalid("import queue\nq = queue.Queue()\nq.get()\n"),
+        Invalid(
+            "import threading\nt = threading.Thread(target=print)\nt.start()\nt.join()\n",
+            "import threading\nt = threading.Thread(target=print)\nt.start()\n"
+            "t.join(timeout=300)\nif t.is_alive():\n"
+            "    raise TimeoutError('t.join() still waiting after 300 s')\n",
+        ),
+        Invalid(
+            "import queue\nq = queue.Queue()\nq.get()\n",
+            "import queue\nq = queue.Queue()\nq.get(timeout=300)\n",
+        ),
         Invalid("from filelock import FileLock\nwith FileLock('x.lock'):\n    pass\n"),
     )
 
@@ -111,6 +142,7 @@ class BlockingWaitWithoutTimeout(Rule):
                     node,
                     f"`{label}` without a timeout waits forever for the lock; "
                     "pass `timeout=` and handle `filelock.Timeout`",
+                    fix=self._fix(node, FILE_LOCK_WAIT, "raises"),
                 )
             return
         func = node.func
@@ -129,8 +161,51 @@ class BlockingWaitWithoutTimeout(Rule):
                         node,
                         f"`{label}` without a timeout can block forever; pass `timeout=` "
                         "and handle the expiry",
+                        fix=self._fix(node, waits[method], _expiry(receiver, method)),
                     )
                 return
+
+    def _fix(self, call: cst.Call, wait: Wait, expiry: str) -> NodeFix | None:
+        """``timeout=N``, and an exception where the expiry would pass unnoticed."""
+        seconds = self.options["default-timeout"]
+        number = cst.Integer(str(seconds)) if isinstance(seconds, int) else cst.Float(repr(seconds))
+        given = argument_passed(call, wait.timeout.keyword, wait.timeout.position)
+        timed = with_argument_value(call, given, wait.timeout.keyword, number)
+        description = f"Wait at most {seconds} s"
+        if expiry == "raises":
+            return NodeFix(description, Safety.UNSAFE, ((call, timed),))
+        statement = self.semantics.current_statement()
+        receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+        if (
+            receiver is None
+            or dotted_name(receiver) is None
+            or not isinstance(statement, cst.SimpleStatementLine)
+            or len(statement.body) != 1
+            or not isinstance(statement.body[0], cst.Expr)
+            or statement.body[0].value is not call
+        ):
+            return None
+        module = self.context.module
+        who = f"{module.code_for_node(receiver)}.{call.func.attr.value}()"  # type: ignore[union-attr]
+        message = repr(f"{who} still waiting after {seconds} s")
+        if expiry == "leaves-alive":
+            check = cst.parse_statement(
+                f"if {module.code_for_node(receiver)}.is_alive():\n    raise TimeoutError({message})\n"
+            )
+            first = statement.with_changes(body=[cst.Expr(timed)])
+            replacement: cst.CSTNode | cst.FlattenSentinel = cst.FlattenSentinel([first, check])
+        else:
+            check = cst.parse_statement(f"if not WAIT:\n    raise TimeoutError({message})\n")
+            assert isinstance(check, cst.If)
+            replacement = check.with_changes(
+                test=cst.UnaryOperation(cst.Not(), timed),
+                body=check.body.with_changes(header=statement.trailing_whitespace),
+            )
+        return NodeFix(
+            f"{description} and raise `TimeoutError` after",
+            Safety.UNSAFE,
+            ((statement, replacement),),
+        )
 
     def _type_of(self, node: cst.BaseExpression) -> str | None:
         made = self.pools.made_by_pool(node)

@@ -15,6 +15,7 @@ from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.edits import with_keyword
 from concurrency_lint.fixes.pool_swap import pool_swap_fix
+from concurrency_lint.fixes.spawn_safety import process_pool_refusal
 from concurrency_lint.knowledge.executors import RUNTIME_NAMES, THREAD_TO_PROCESS_POOL
 from concurrency_lint.knowledge.lifecycle import POOL_ENTRY_POINTS
 from concurrency_lint.model import Safety
@@ -73,7 +74,9 @@ class CpuBoundInThreads(Rule):
     process pool (`max_workers`, `initializer`, `initargs`). Behaviour can still change:
     arguments and results must now pickle, module-level state is no longer shared with the
     caller, and on `spawn` platforms the main module must be import-safe
-    (`if __name__ == "__main__":`).
+    (`if __name__ == "__main__":`): no fix is offered when the pool is created while the
+    module is imported (at its top level outside that guard, or in a function its top
+    level calls outside it), since every process child would create it again and crash.
 
     With `free-threaded = true` in `[tool.conclint]` (a Python 3.13t build, no GIL) the
     rule is off.
@@ -99,26 +102,38 @@ class CpuBoundInThreads(Rule):
         Invalid(
             "from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor\n"
             "def square_sum(n):\n    return sum(i * i for i in range(n))\n"
-            "with ThreadPoolExecutor(max_workers=4) as ex:\n    list(ex.map(square_sum, sizes))\n",
+            "def main(sizes):\n"
+            "    with ThreadPoolExecutor(max_workers=4) as ex:\n"
+            "        return list(ex.map(square_sum, sizes))\n",
             "from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor\n"
             "def square_sum(n):\n    return sum(i * i for i in range(n))\n"
-            "with ProcessPoolExecutor(max_workers=4) as ex:\n    list(ex.map(square_sum, sizes))\n",
+            "def main(sizes):\n"
+            "    with ProcessPoolExecutor(max_workers=4) as ex:\n"
+            "        return list(ex.map(square_sum, sizes))\n",
         ),
         Invalid(
             "import concurrent.futures as cf\nimport json\n"
             "def encode(rows):\n    return json.dumps(rows)\n"
-            "with cf.ThreadPoolExecutor() as ex:\n    ex.submit(encode, rows)\n",
+            'if __name__ == "__main__":\n'
+            "    with cf.ThreadPoolExecutor() as ex:\n        ex.submit(encode, rows)\n",
             "import concurrent.futures as cf\nimport json\n"
             "def encode(rows):\n    return json.dumps(rows)\n"
-            "with cf.ProcessPoolExecutor() as ex:\n    ex.submit(encode, rows)\n",
+            'if __name__ == "__main__":\n'
+            "    with cf.ProcessPoolExecutor() as ex:\n        ex.submit(encode, rows)\n",
         ),
         Invalid(
             "from parallel import run_parallel\n"
             "def square_sum(n):\n    return sum(i * i for i in range(n))\n"
-            "run_parallel(square_sum, sizes)\n",
+            'if __name__ == "__main__":\n    run_parallel(square_sum, sizes)\n',
             "from parallel import run_parallel\n"
             "def square_sum(n):\n    return sum(i * i for i in range(n))\n"
-            'run_parallel(square_sum, sizes, mode="process")\n',
+            'if __name__ == "__main__":\n    run_parallel(square_sum, sizes, mode="process")\n',
+        ),
+        Invalid(
+            "from concurrent.futures import ThreadPoolExecutor\n"
+            "def square_sum(n):\n    return sum(i * i for i in range(n))\n"
+            "with ThreadPoolExecutor() as ex:  # at import time: a process pool would crash\n"
+            "    list(ex.map(square_sum, sizes))\n"
         ),
         Invalid(
             "import threading\n"
@@ -144,14 +159,17 @@ class CpuBoundInThreads(Rule):
         work = work_of(site.target, self.context)
         if work is None or work.kind != "cpu":
             return
-        self.report(
-            node,
+        message = (
             f"CPU-bound work sent to threads via `{site.api}` ({work.reason}): it holds the "
-            "GIL, so threads run it one at a time; use a process pool",
-            fix=self._fix(site),
+            "GIL, so threads run it one at a time; use a process pool"
         )
+        fix = self._fix(site)
+        if isinstance(fix, str):
+            self.report(node, f"{message} (no automatic fix: {fix})")
+        else:
+            self.report(node, message, fix=fix)
 
-    def _fix(self, site: PoolSite) -> NodeFix | None:
+    def _fix(self, site: PoolSite) -> NodeFix | str | None:
         if site.api in RUNTIME_NAMES:
             return self._runtime_fix(site)
         return pool_swap_fix(
@@ -162,7 +180,7 @@ class CpuBoundInThreads(Rule):
             self._fixed_pools,
         )
 
-    def _runtime_fix(self, site: PoolSite) -> NodeFix | None:
+    def _runtime_fix(self, site: PoolSite) -> NodeFix | str | None:
         """``run_parallel(f, items)`` -> ``run_parallel(f, items, mode="process")``."""
         target = (
             resolve_callable(site.target, self.context)
@@ -171,6 +189,11 @@ class CpuBoundInThreads(Rule):
         )
         if target is None or not is_module_level_function(target, self.context):
             return None
+        refusal = process_pool_refusal(
+            self.semantics.module, site.call, self.semantics.enclosing_function()
+        )
+        if refusal is not None:
+            return refusal
         fixed = with_keyword(site.call, "mode", cst.SimpleString('"process"'))
         return NodeFix('Run in processes (`mode="process"`)', Safety.UNSAFE, ((site.call, fixed),))
 

@@ -121,9 +121,10 @@ class IoBoundInProcesses(Rule):
                 return None
             change = (mode.value, cst.SimpleString('"thread"'))
             return NodeFix('Run on threads (`mode="thread"`)', Safety.UNSAFE, (change,))
-        return pool_swap_fix(
+        fix = pool_swap_fix(
             site, PROCESS_TO_THREAD_POOL, self._io_bound, self.semantics, self._fixed_pools
         )
+        return fix if isinstance(fix, NodeFix) else None  # a thread pool needs no guard
 
     def _io_bound(self, expr: cst.BaseExpression) -> bool:
         work = work_of(expr, self.context)

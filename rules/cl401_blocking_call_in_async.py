@@ -11,6 +11,7 @@ from concurrency_lint.analysis.calls import argument_passed
 from concurrency_lint.analysis.io_detection import io_kind_of_call
 from concurrency_lint.checking.rule import Invalid, NodeFix, Rule
 from concurrency_lint.config import Config
+from concurrency_lint.fixes.async_edits import asyncio_function, awaitable_in_place, awaited
 from concurrency_lint.knowledge.asyncio_calls import (
     BLOCKING_CALLS,
     BLOCKING_CLIENT_METHODS,
@@ -65,10 +66,15 @@ class BlockingCallInAsync(Rule):
     ```
 
     ## Fix safety
-    `time.sleep(x)` written as a statement becomes `await asyncio.sleep(x)` when the
-    module already imports `asyncio`. Unsafe: other tasks now run during the pause, so
-    whatever the sleep was holding back (a shared state, a rate) may interleave
-    differently. No fix for the others: the replacement changes which library is used.
+    The call moves to a worker thread: `subprocess.run(cmd)` becomes
+    `await asyncio.to_thread(subprocess.run, cmd)` (arguments evaluated as before, the
+    result the same), and `time.sleep(x)` becomes `await asyncio.sleep(x)`. `asyncio` is
+    used as the module spells it, or `from asyncio import to_thread` is added. Unsafe:
+    other tasks now run while the call waits, so shared state may interleave
+    differently, and thread-local state (a `threading.local`, the signal handlers a
+    call installs) is that of the worker thread. No fix where an `await` cannot stand
+    (a lambda, a nested `def`, a comprehension, a `with` item, a default value) nor for
+    `open(path).read()`, whose read would still block.
 
     ## Differences from flake8-async
     CL401 flags every call ASYNC210, ASYNC212, ASYNC220, ASYNC221, ASYNC222, ASYNC230
@@ -96,7 +102,18 @@ class BlockingCallInAsync(Rule):
             "import asyncio\nimport time\n\nasync def wait():\n    await asyncio.sleep(1)\n",
         ),
         Invalid("import time\n\nasync def wait():\n    x = time.sleep(1)\n"),
-        Invalid("import subprocess\n\nasync def push():\n    subprocess.run(['git', 'push'])\n"),
+        Invalid(
+            "import asyncio\nimport subprocess\n\nasync def push():\n"
+            "    subprocess.run(['git', 'push'])\n",
+            "import asyncio\nimport subprocess\n\nasync def push():\n"
+            "    await asyncio.to_thread(subprocess.run, ['git', 'push'])\n",
+        ),
+        Invalid(
+            "import asyncio\nimport requests\n\nasync def get(url):\n"
+            "    return requests.get(url, timeout=5).json()\n",
+            "import asyncio\nimport requests\n\nasync def get(url):\n"
+            "    return (await asyncio.to_thread(requests.get, url, timeout=5)).json()\n",
+        ),
         Invalid("async def read(path):\n    with open(path) as f:\n        return f.read()\n"),
     )
 
@@ -117,21 +134,38 @@ class BlockingCallInAsync(Rule):
             self.report(
                 node,
                 f"`{label}` blocks the event loop inside `async def`; use {replacement}",
-                fix=self._sleep_fix(node, label),
+                fix=self._fix(node, label),
             )
 
-    def _sleep_fix(self, call: cst.Call, label: str) -> NodeFix | None:
-        """``time.sleep(x)`` as a statement -> ``await asyncio.sleep(x)`` (asyncio imported)."""
+    def _fix(self, call: cst.Call, label: str) -> NodeFix | None:
+        """``await asyncio.to_thread(func, *args)`` in place of the blocking call.
+
+        ``time.sleep(x)`` becomes ``await asyncio.sleep(x)`` instead. No fix inside a
+        lambda, nested ``def``, comprehension or ``with`` item, nor for a file opened
+        and read in one expression (the read would still block).
+        """
         statement = self.semantics.current_statement()
-        if (
-            label != "time.sleep"
-            or self.semantics.imports.qualify(cst.Name("asyncio")) != "asyncio"
-            or not isinstance(statement, cst.SimpleStatementLine)
-            or not any(isinstance(s, cst.Expr) and s.value is call for s in statement.body)
-        ):
+        if statement is None:
             return None
-        awaited = cst.Await(call.with_changes(func=cst.parse_expression("asyncio.sleep")))
-        return NodeFix("Await `asyncio.sleep` instead", Safety.UNSAFE, ((call, awaited),))
+        parenthesised = awaitable_in_place(statement, call)
+        if parenthesised is None:
+            return None
+        if label == "time.sleep":
+            sleep, imports = asyncio_function(self.semantics, "sleep")
+            replacement = awaited(call.with_changes(func=sleep), parenthesised)
+            return NodeFix(
+                "Await `asyncio.sleep` instead", Safety.UNSAFE, ((call, replacement),), imports
+            )
+        if label in BLOCKING_FILE_CALLS and parenthesised:
+            return None
+        to_thread, imports = asyncio_function(self.semantics, "to_thread")
+        moved = cst.Call(to_thread, args=[cst.Arg(call.func), *call.args])
+        return NodeFix(
+            f"Run `{label}` in a worker thread with `asyncio.to_thread`",
+            Safety.UNSAFE,
+            ((call, awaited(moved, parenthesised)),),
+            imports,
+        )
 
     def _blocking(self, call: cst.Call) -> tuple[str, str] | None:
         """(label, replacement) when the call blocks the thread, else None."""

@@ -8,17 +8,33 @@ from concurrency_lint.analysis.callables import resolve_callable
 from concurrency_lint.analysis.fan_out import FanOut, fan_outs, is_runtime_sized
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.tree_walk import walk_visitor
-from concurrency_lint.checking.rule import Invalid, Rule
+from concurrency_lint.checking.rule import Invalid, NodeFix, Option, Rule
+from concurrency_lint.fixes.module_level import after_imports, binds_at_top_level
 from concurrency_lint.knowledge.asyncio_calls import (
     CONCURRENCY_BOUNDS,
     CREATE_SUBPROCESS,
     GATHER,
     OPEN_CONNECTION,
 )
+from concurrency_lint.model import Safety
 
 #: Library coroutines that start a process or a connection per call: unbounded on their own.
 _UNBOUNDED_LIBRARY_CALLS = CREATE_SUBPROCESS | OPEN_CONNECTION
 _BOUND_WORDS = ("semaphore", "limiter", "limit", "sem")
+_HELPER = "_gather_bounded"
+_HELPER_CODE = f'''
+async def {_HELPER}(limit, *aws, return_exceptions=False):
+    """``asyncio.gather`` running at most ``limit`` of ``aws`` at once."""
+    semaphore = asyncio.Semaphore(limit)
+
+    async def bounded(aw):
+        async with semaphore:
+            return await aw
+
+    return await asyncio.gather(
+        *(bounded(aw) for aw in aws), return_exceptions=return_exceptions
+    )
+'''.lstrip("\n")
 
 
 class UnboundedGather(Rule):
@@ -69,8 +85,20 @@ class UnboundedGather(Rule):
     (or `ConcurrentExecutor(max_concurrent=...)` from `concurrency_lint.parallel`).
 
     ## Fix safety
-    No fix is offered: the bound depends on what the coroutine uses up (sockets, file
-    descriptors, processes, a remote rate limit).
+    When the iterable makes the coroutines itself (a comprehension calling the coroutine
+    function, or `map`), `asyncio.gather(*X)` becomes `_gather_bounded(N, *X)`, a
+    function of a few lines written after the module's imports (plain `asyncio`, no new
+    dependency): each awaitable waits on an `asyncio.Semaphore(N)` before it runs, and
+    results, their order, `return_exceptions` and cancellation are those of `gather`.
+    Unsafe: coroutines that wait on each other (one sets an event another awaits) can
+    deadlock once more than `N` of them wait, and the right `N` depends on what each one
+    uses up (sockets, descriptors, processes, a remote rate limit). No fix for tasks
+    created before the gather (they already run) or when the module does not
+    `import asyncio`.
+
+    ## Configuration
+    - `default-limit`: the bound the fix writes (default 50, seed 002's floor for
+      network I/O).
     """
 
     CODE = "CL402"
@@ -78,6 +106,7 @@ class UnboundedGather(Rule):
     MESSAGE = "`asyncio.gather(*...)` over a runtime-sized iterable with no concurrency bound"
     TRIGGERS = ("gather",)
     NEEDS_IMPORT_OF = GATHER
+    OPTIONS = {"default-limit": Option(50, "coroutines the fix lets run at once")}
     VALID = (
         "import asyncio\n\nasync def one(x):\n    return x\n\n"
         "async def main():\n    await asyncio.gather(*[one(x) for x in (1, 2, 3)])\n",
@@ -90,7 +119,9 @@ class UnboundedGather(Rule):
     INVALID = (
         Invalid(
             "import asyncio\n\nasync def one(x):\n    return x\n\n"
-            "async def main(items):\n    await asyncio.gather(*[one(x) for x in items])\n"
+            "async def main(items):\n    await asyncio.gather(*[one(x) for x in items])\n",
+            "import asyncio\n\n" + _HELPER_CODE + "\nasync def one(x):\n    return x\n\n"
+            "async def main(items):\n    await _gather_bounded(50, *[one(x) for x in items])\n",
         ),
         Invalid(
             "import asyncio\n\nasync def one(x):\n    return x\n\n"
@@ -110,7 +141,8 @@ class UnboundedGather(Rule):
         for arg in node.args:
             if arg.star != "*":
                 continue
-            unbounded = self._unbounded_function(fan_outs(arg.value, self.semantics))
+            sources = fan_outs(arg.value, self.semantics)
+            unbounded = self._unbounded_function(sources)
             if unbounded is not None:
                 self.report(
                     node,
@@ -118,8 +150,36 @@ class UnboundedGather(Rule):
                     "runtime-sized iterable at once; bound it with an `asyncio.Semaphore` "
                     "(`async with semaphore:` in the coroutine) or use "
                     "`ConcurrentExecutor(max_concurrent=...)`",
+                    fix=self._fix(node, sources),
                 )
                 return
+
+    def _fix(self, gather: cst.Call, sources: list[FanOut]) -> NodeFix | None:
+        """``asyncio.gather(*X)`` -> ``_gather_bounded(N, *X)``, the helper after the imports."""
+        if self.semantics.imports.qualify(cst.Name("asyncio")) != "asyncio" or not all(
+            _makes_coroutines(source) for source in sources
+        ):
+            return None
+        module = self.context.module
+        changes: list[tuple[cst.CSTNode, cst.CSTNode | cst.FlattenSentinel | str]] = []
+        if not _defines_helper(module):
+            if binds_at_top_level(module, _HELPER):
+                return None
+            added = after_imports(module, _HELPER_CODE)
+            if added is None:
+                return None
+            changes.append(added)
+        limit = cst.Arg(
+            cst.Integer(str(self.options["default-limit"])),
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+        )
+        bounded = gather.with_changes(func=cst.Name(_HELPER), args=[limit, *gather.args])
+        changes.append((gather, bounded))
+        return NodeFix(
+            f"Run at most {self.options['default-limit']} at once with `{_HELPER}`",
+            Safety.UNSAFE,
+            tuple(changes),
+        )
 
     def _unbounded_function(self, sources: list[FanOut]) -> str | None:
         """The per-item function's name when every source is unbounded, else None."""
@@ -155,6 +215,19 @@ class UnboundedGather(Rule):
         if found is None:
             found = self._bounds[function] = _takes_bound(function, self.semantics.qualified_name)
         return found
+
+
+def _makes_coroutines(source: FanOut) -> bool:
+    """Each item is a fresh coroutine (``f(x)`` or ``map(f, ...)``), not a running task."""
+    element = source.element
+    return element is None or (isinstance(element, cst.Call) and element.func is source.function)
+
+
+def _defines_helper(module: cst.Module) -> bool:
+    return any(
+        isinstance(statement, cst.FunctionDef) and statement.name.value == _HELPER
+        for statement in module.body
+    )
 
 
 def _takes_bound(function: cst.FunctionDef, qualify) -> bool:

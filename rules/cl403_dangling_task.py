@@ -5,13 +5,16 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.names import dotted_name
-from concurrency_lint.checking.rule import Invalid, Rule
+from concurrency_lint.checking.rule import Invalid, NodeFix, Rule
+from concurrency_lint.fixes.module_level import after_imports, free_name
 from concurrency_lint.knowledge.asyncio_calls import (
     EVENT_LOOP_GETTERS,
     LOOP_TASK_METHODS,
     TASK_CREATORS,
 )
+from concurrency_lint.model import Safety
 
+_TASK_SET = "_background_tasks"
 _RAISES = frozenset({"pytest.raises", "raises"})
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
 
@@ -56,8 +59,15 @@ class DanglingTask(Rule):
     ```
 
     ## Fix safety
-    No fix is offered: where the task should be kept (a set, an attribute, a
-    `TaskGroup`) is a design decision.
+    A dropped `create_task(...)` statement inside a function becomes the three lines of
+    the asyncio documentation: the task is bound to a free local name, added to a
+    module-level set `_background_tasks` (written after the module's last top-level
+    import, or reused when the module already binds it to `set()`), and discarded from
+    it when done. Safe: the task runs exactly as before, except that it can no longer
+    be garbage-collected while pending; its exception is still not retrieved (the rule
+    keeps reporting nothing once it is held, as for any held task). No fix for a task
+    created in a comprehension or at module level, nor when the module has no top-level
+    import to write the set after, or binds `_background_tasks` to something else.
 
     ## Differences from flake8-async
     CL403 flags every call ASYNC300 flags, except (the agreement test reads this list):
@@ -82,7 +92,13 @@ class DanglingTask(Rule):
         "import asyncio\n\nasync def main():\n    await asyncio.create_task(work())\n",
     )
     INVALID = (
-        Invalid("import asyncio\n\nasync def main():\n    asyncio.create_task(work())\n"),
+        Invalid(
+            "import asyncio\n\nasync def main():\n    asyncio.create_task(work())\n",
+            "import asyncio\n\n_background_tasks = set()  # tasks kept until done\n\n"
+            "async def main():\n    task = asyncio.create_task(work())\n"
+            "    _background_tasks.add(task)\n"
+            "    task.add_done_callback(_background_tasks.discard)\n",
+        ),
         Invalid(
             "import asyncio\n\nasync def main():\n    loop = asyncio.get_running_loop()\n"
             "    loop.create_task(work())\n"
@@ -103,7 +119,49 @@ class DanglingTask(Rule):
                     f"the task `{label}(...)` returns is dropped: keep a reference "
                     "(a set of tasks, an attribute or a `TaskGroup`) so it is not "
                     "garbage-collected and its exception is seen",
+                    fix=self._fix(node, value) if value is node.value else None,
                 )
+
+    def _fix(self, expression: cst.Expr, call: cst.Call) -> NodeFix | None:
+        """Hold the task in a module-level set until it is done."""
+        statement = self.semantics.current_statement()
+        function = self.semantics.enclosing_function()
+        if (
+            function is None
+            or not isinstance(statement, cst.SimpleStatementLine)
+            or len(statement.body) != 1
+            or statement.body[0] is not expression
+        ):
+            return None
+        module = self.context.module
+        held = _held_set(module)
+        keeper = (
+            None
+            if held
+            else after_imports(module, f"{_TASK_SET} = set()  # tasks kept until done\n")
+        )
+        if held is False or (not held and keeper is None):
+            return None
+        task = free_name(function, ("task", "background_task", "_task"))
+        if task is None:
+            return None
+        lines = cst.parse_module(
+            f"{task} = CALL\n"
+            f"{_TASK_SET}.add({task})\n"
+            f"{task}.add_done_callback({_TASK_SET}.discard)\n"
+        ).body
+        first = lines[0].with_changes(
+            body=[cst.Assign([cst.AssignTarget(cst.Name(task))], call)],
+            trailing_whitespace=statement.trailing_whitespace,
+        )
+        changes: list[tuple[cst.CSTNode, cst.CSTNode | cst.FlattenSentinel | str]] = [
+            (statement, cst.FlattenSentinel([first, *lines[1:]]))
+        ]
+        if keeper is not None:
+            changes.insert(0, keeper)
+        return NodeFix(
+            f"Keep the task in `{_TASK_SET}` until it is done", Safety.SAFE, tuple(changes)
+        )
 
     def _expects_exception(self) -> bool:
         """True directly inside ``with self.assertRaises(...)`` / ``pytest.raises(...)``."""
@@ -134,3 +192,29 @@ class DanglingTask(Rule):
             if loop_type in EVENT_LOOP_GETTERS:
                 return f"loop.{func.attr.value}"
         return None
+
+
+def _held_set(module: cst.Module) -> bool | None:
+    """True when the module binds ``_background_tasks = set()``, False when it binds it to
+    something else, None when it does not bind it at top level."""
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            targets = (
+                [t.target for t in small.targets]
+                if isinstance(small, cst.Assign)
+                else [small.target]
+                if isinstance(small, (cst.AnnAssign, cst.AugAssign))
+                else []
+            )
+            if any(isinstance(t, cst.Name) and t.value == _TASK_SET for t in targets):
+                value = small.value
+                return (
+                    isinstance(value, cst.Call)
+                    and isinstance(value.func, cst.Name)
+                    and value.func.value == "set"
+                    and not value.args
+                    and isinstance(small, cst.Assign)
+                )
+    return None

@@ -8,9 +8,11 @@ from concurrency_lint.analysis.lifetimes import leaks
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.pools import PoolResolver
 from concurrency_lint.analysis.tree_walk import walk_visitor
-from concurrency_lint.checking.rule import FileContext, Invalid, Rule
+from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
+from concurrency_lint.fixes.module_level import free_name
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.lifecycle import CLOSE_METHODS, POOL_ENTRY_POINTS
+from concurrency_lint.model import Safety
 
 _ESCAPES = ("other", "captured")
 
@@ -55,8 +57,15 @@ class ExecutorNotShutdown(Rule):
     ```
 
     ## Fix safety
-    No fix is offered: moving the rest of the function into a `with` block changes when
-    the function waits for pending work, which only its author can judge.
+    An executor bound to a name in the function's own body and never shut down: the rest
+    of the function moves into `with ThreadPoolExecutor(...) as pool:` (a
+    `concurrent.futures` executor), or into `try:` ... `finally: pool.close(); pool.join()`
+    (a `multiprocessing` pool, whose `with` would terminate pending work). An executor
+    made for one call (`ThreadPoolExecutor().map(...)`) gets a `with` block around that
+    statement. Unsafe: the function now waits at its end for the work still pending
+    (before, it went on and the interpreter waited at exit), and the executor is evaluated
+    before the rest of its statement. No fix where it is shut down on some paths already,
+    or created inside a nested block.
 
     Paths are the ordinary flow (branches, loops, early `return`s); an exception between
     creation and `shutdown()` is not counted, since a `finally` or `with` is the remedy
@@ -94,7 +103,11 @@ class ExecutorNotShutdown(Rule):
             "from concurrent.futures import ThreadPoolExecutor\n"
             "def f(items):\n"
             "    pool = ThreadPoolExecutor()\n"
-            "    return list(pool.map(str, items))\n"
+            "    return list(pool.map(str, items))\n",
+            "from concurrent.futures import ThreadPoolExecutor\n"
+            "def f(items):\n"
+            "    with ThreadPoolExecutor() as pool:\n"
+            "        return list(pool.map(str, items))\n",
         ),
         Invalid(
             "import multiprocessing\n"
@@ -125,7 +138,15 @@ class ExecutorNotShutdown(Rule):
         if key not in self.verdicts:
             self.verdicts[key] = self._verdict(function, name)
         if self.verdicts[key] is not None:
-            self.report(node, self.verdicts[key])
+            closed = any(
+                _closes(use.kind, use.attribute)
+                for use in self.index.of(function).uses.get(name, [])
+            )
+            self.report(
+                node,
+                self.verdicts[key],
+                fix=None if closed else self._block_fix(function, node, name),
+            )
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         value = node.value
@@ -139,7 +160,56 @@ class ExecutorNotShutdown(Rule):
                 value,
                 f"executor created for one `.{node.attr.value}()` call is never shut down; "
                 "use it in a `with` block",
+                fix=self._one_call_fix(value),
             )
+
+    def _block_fix(self, function: cst.FunctionDef, call: cst.Call, name: str) -> NodeFix | None:
+        """The rest of the function body in a ``with`` block (or ``try`` / ``finally``)."""
+        statement = self.semantics.current_statement()
+        body = function.body
+        if not isinstance(body, cst.IndentedBlock) or statement not in body.body:
+            return None
+        rest = list(body.body[body.body.index(statement) + 1 :])
+        if not rest or len(statement.body) != 1:  # type: ignore[union-attr]
+            return None
+        block = cst.IndentedBlock(body=rest, header=statement.trailing_whitespace)  # type: ignore[union-attr]
+        if _is_futures(self.pools.constructor_of_call(call)):
+            new: cst.BaseStatement = cst.With(
+                items=[cst.WithItem(call, asname=cst.AsName(cst.Name(name)))], body=block
+            )
+            changes = [(statement, new)]
+            how = "a `with` block"
+        else:
+            closing = cst.parse_module(f"{name}.close()\n{name}.join()\n").body
+            new = cst.Try(
+                body=cst.IndentedBlock(body=rest),
+                finalbody=cst.Finally(body=cst.IndentedBlock(body=closing)),
+            )
+            changes = [(rest[0], new)]
+            rest = rest[1:]
+            how = "`try` / `finally: close(); join()`"
+        changes += [(following, "") for following in rest]
+        return NodeFix(f"Shut `{name}` down with {how}", Safety.UNSAFE, tuple(changes))
+
+    def _one_call_fix(self, call: cst.Call) -> NodeFix | None:
+        """``with Executor(...) as executor:`` around the one statement that uses it."""
+        statement = self.semantics.current_statement()
+        function = self.semantics.enclosing_function()
+        if (
+            not isinstance(statement, cst.SimpleStatementLine)
+            or function is None
+            or not _is_futures(self.pools.constructor_of_call(call))
+        ):
+            return None
+        name = free_name(function, ("executor", "pool", "_executor"))
+        if name is None:
+            return None
+        inner = statement.deep_replace(call, cst.Name(name)).with_changes(leading_lines=())
+        new = cst.With(
+            items=[cst.WithItem(call, asname=cst.AsName(cst.Name(name)))],
+            body=cst.IndentedBlock(body=[inner]),
+        )
+        return NodeFix("Use the executor in a `with` block", Safety.UNSAFE, ((statement, new),))
 
     def _assigned_name(self, call: cst.Call) -> str | None:
         """``pool`` for ``pool = ThreadPoolExecutor()`` (a plain name target), else None."""
@@ -183,6 +253,11 @@ class ExecutorNotShutdown(Rule):
             ):
                 found.append(small)
         return found
+
+
+def _is_futures(constructor: str | None) -> bool:
+    """A ``concurrent.futures`` executor: its ``with`` waits for pending work."""
+    return constructor is not None and constructor.startswith("concurrent.futures.")
 
 
 def _closes(kind: str, attribute: str | None) -> bool:

@@ -8,7 +8,8 @@ from concurrency_lint.analysis.calls import keyword_arg, positional_args
 from concurrency_lint.analysis.lifetimes import contains_any
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.tree_walk import walk_visitor
-from concurrency_lint.checking.rule import Invalid, Rule
+from concurrency_lint.checking.rule import Invalid, NodeFix, Rule
+from concurrency_lint.model import Safety
 
 
 class AcquireWithoutRelease(Rule):
@@ -54,8 +55,12 @@ class AcquireWithoutRelease(Rule):
     ```
 
     ## Fix safety
-    No fix is offered: code between `acquire()` and `release()` that returns or raises on
-    purpose with the lock held would behave differently inside `with`.
+    `acquire()`, the statements up to `release()`, and `release()` become a `with lock:`
+    block (`async with` for an awaited acquire), comments kept. Unsafe: code in between
+    that returns or raises used to leave the lock held and now releases it, the lock
+    expression is evaluated once instead of twice, and the lock must support `with` (every
+    `threading`, `multiprocessing` and `asyncio` lock does; an object of unknown type may
+    not).
     """
 
     CODE = "CL504"
@@ -77,7 +82,10 @@ class AcquireWithoutRelease(Rule):
         "        lock.release()\n",
     )
     INVALID = (
-        Invalid("def f(lock, items):\n    lock.acquire()\n    items.pop()\n    lock.release()\n"),
+        Invalid(
+            "def f(lock, items):\n    lock.acquire()\n    items.pop()\n    lock.release()\n",
+            "def f(lock, items):\n    with lock:\n        items.pop()\n",
+        ),
     )
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -111,13 +119,42 @@ class AcquireWithoutRelease(Rule):
             return  # returns holding it after releasing another lock: a deliberate hand-off
         if _released_in_finally(statement, inside, later[0], receiver):
             return
-        keyword = "async with" if self.semantics.in_async_function() else "with"
+        awaited = _is_awaited(statement)
+        keyword = "async with" if awaited else "with"
         self.report(
             node,
             f"`{receiver}.acquire()` is not paired with `{receiver}.release()` in a "
             f"`finally`: an exception or early return leaves it held; use `{keyword} "
             f"{receiver}:`",
+            fix=None
+            if any(_calls(following, receiver, "release") for following in later[:release])
+            else _with_fix(statement, func.value, later[: release + 1], awaited),
         )
+
+
+def _is_awaited(statement: cst.SimpleStatementLine) -> bool:
+    expression = statement.body[0]
+    return isinstance(expression, cst.Expr) and isinstance(expression.value, cst.Await)
+
+
+def _with_fix(
+    statement: cst.SimpleStatementLine,
+    lock: cst.BaseExpression,
+    region: list[cst.CSTNode],
+    awaited: bool,
+) -> NodeFix | None:
+    """``acquire(); body; release()`` -> ``with lock: body`` (``async with`` when awaited)."""
+    body = region[:-1]
+    if len(statement.body) != 1 or not all(isinstance(s, cst.BaseStatement) for s in region):
+        return None
+    block = cst.With(
+        items=[cst.WithItem(lock)],
+        body=cst.IndentedBlock(body=body, header=statement.trailing_whitespace),  # type: ignore[arg-type]
+        asynchronous=cst.Asynchronous() if awaited else None,
+    )
+    changes: list[tuple[cst.CSTNode, cst.CSTNode | str]] = [(statement, block)]
+    changes += [(following, "") for following in region]
+    return NodeFix("Hold the lock in a `with` block", Safety.UNSAFE, tuple(changes))
 
 
 def _released_in_finally(

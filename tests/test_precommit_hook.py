@@ -52,3 +52,41 @@ def test_hook_fails_on_a_finding_and_passes_once_clean(tmp_path: Path) -> None:
     passing = try_repo(repo, tmp_path / "cache")
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
+
+
+def test_fix_hook_applies_safe_fixes_then_passes(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git("init", "-q", cwd=repo)
+    loop = repo / "loop.py"
+    loop.write_text(
+        "def load_all(paths):\n"
+        "    contents = []\n"
+        "    for path in sorted(paths):\n"
+        "        with open(path) as fh:\n"
+        "            text = fh.read()\n"
+        "        contents.append(text.upper())\n"
+        "    return contents\n"
+    )
+    # The rewrite imports the runtime: safe where the project declares it.
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "app"\ndependencies = ["concurrency-lint"]\n'
+    )
+    git("add", "loop.py", "pyproject.toml", cwd=repo)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+
+    def run_hook() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["pre-commit", "try-repo", str(ROOT), "conclint-fix", "--all-files"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+
+    fixing = run_hook()
+    assert fixing.returncode == 1, fixing.stdout + fixing.stderr  # files were modified
+    assert "run_parallel(" in loop.read_text()
+    git("add", "loop.py", cwd=repo)
+    assert run_hook().returncode == 0

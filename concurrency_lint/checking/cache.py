@@ -1,18 +1,41 @@
-"""Content-hash result cache: an unchanged file is never parsed twice."""
+"""Content-hash result cache: an unchanged file is never parsed twice.
+
+The cache is data, never code: one JSON file per (linter, interpreter, LibCST, configuration)
+key, validated on read -- a missing, truncated or malformed file or entry is a miss. It is
+written atomically (a temporary file in the same folder, then ``os.replace``), merges what
+another scan saved meanwhile, and writes nothing outside its own folder.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import importlib.util
+import json
 import os
-import pickle
-import tempfile
+import re
+import stat
+import sys
+import time
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import concurrency_lint
+from concurrency_lint.checking.cache_codec import MalformedEntry, decoder_for, encode
+from concurrency_lint.config import DEFAULT_CACHE_DIR, Config
 from concurrency_lint.model import FileResult
 
-_FORMAT = 1
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: saves are atomic, merges best effort
+    fcntl = None  # type: ignore[assignment]
+
+_FORMAT = 2
+#: A cache file larger than this is not read (a crafted file must not exhaust memory).
+MAX_CACHE_FILE_BYTES = 256 * 1024 * 1024
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# conclint result cache\n"
 
 
 def content_digest(data: bytes) -> str:
@@ -34,59 +57,254 @@ def code_fingerprint() -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
+_VERSION_LINE = re.compile(
+    rb"""^__version__\s*=\s*(?:version\s*=\s*)?['"]([^'"]+)['"]""", re.MULTILINE
+)
+
+
+def libcst_version() -> str:
+    """LibCST's version, read from its files without importing it (a warm run never
+    imports LibCST) nor ``importlib.metadata`` (which costs a tenth of a warm run)."""
+    spec = importlib.util.find_spec("libcst")
+    if spec is None or not spec.origin:
+        return "absent"
+    folder = Path(spec.origin).parent
+    try:
+        text = (folder / "_version.py").read_bytes()
+    except OSError:
+        text = b""
+    match = _VERSION_LINE.search(text)
+    if match:
+        return match.group(1).decode("ascii", "replace")
+    status = Path(spec.origin).stat()  # an unknown layout: the install itself is the key
+    return f"{folder}:{status.st_size}:{status.st_mtime_ns}"
+
+
+@cache
+def environment_key() -> dict[str, str]:
+    """What besides the linter's code changes a result: the interpreter and LibCST."""
+    return {
+        "tool": concurrency_lint.__version__,
+        "code": code_fingerprint(),
+        "python": sys.version,
+        "implementation": f"{sys.implementation.name} {sys.implementation.cache_tag}",
+        "libcst": libcst_version(),
+    }
+
+
+def user_cache_folder() -> Path:
+    """``$XDG_CACHE_HOME/conclint``, else ``~/.cache/conclint``."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not base or not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "conclint"
+
+
+def cache_folder(config: Config) -> tuple[Path, Path]:
+    """The cache's folder and the folder it must stay inside.
+
+    Under the project root (the configuration file's folder) when there is one; the
+    user's cache folder when no configuration file was found, never the working folder.
+    """
+    if config.source is None and config.cache_dir == DEFAULT_CACHE_DIR:
+        folder = user_cache_folder()
+        return folder, folder
+    root = Path(os.path.abspath(config.root))
+    return Path(os.path.normpath(root / config.cache_dir)), root
+
+
 class ResultCache:
-    """One pickle per (linter code, configuration): path -> (content digest, result)."""
+    """path -> (content digest, result) for one key, stored as one JSON document."""
 
-    def __init__(self, folder: Path, config_fingerprint: str) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        config_fingerprint: str,
+        result_type: type = FileResult,
+        boundary: Path | None = None,
+    ) -> None:
         self.folder = folder
-        key = hashlib.blake2b(f"{code_fingerprint()}:{config_fingerprint}".encode(), digest_size=12)
-        self.file = folder / f"results-{key.hexdigest()}.pickle"
-        self._entries: dict[str, tuple[str, FileResult]] = {}
-        self._dirty = False
-        self._load()
+        self.boundary = boundary if boundary is not None else folder
+        # Paths in results are relative to the working folder: it is part of the key.
+        self._key = {**environment_key(), "config": config_fingerprint, "cwd": _working_folder()}
+        blob = json.dumps(self._key, sort_keys=True).encode()
+        name = hashlib.blake2b(blob, digest_size=12).hexdigest()
+        self.file = folder / f"results-{name}.json"
+        self._decode = decoder_for(result_type)
+        self._stored: dict[str, Any] = {}  # display -> [digest, encoded result], unchecked
+        self._new: dict[str, Any] = {}
+        self._usable = self._inside_boundary()
+        if self._usable:
+            self._stored = self._read()
 
-    def get(self, display: str, digest: str) -> FileResult | None:
-        entry = self._entries.get(display)
-        if entry is not None and entry[0] == digest:
-            return entry[1]
-        return None
+    @classmethod
+    def for_config(
+        cls, config: Config, namespace: str = "", result_type: type = FileResult
+    ) -> ResultCache:
+        """The cache a scan with ``config`` uses (see :func:`cache_folder`)."""
+        folder, boundary = cache_folder(config)
+        return cls(folder, f"{namespace}{config.fingerprint()}", result_type, boundary)
 
-    def put(self, display: str, digest: str, result: FileResult) -> None:
-        self._entries[display] = (digest, result)
-        self._dirty = True
+    def get(self, display: str, digest: str) -> Any:
+        """The stored result for this path and content, or None (a malformed entry too)."""
+        entry = self._stored.get(display)
+        if type(entry) is not list or len(entry) != 2 or entry[0] != digest:
+            return None
+        try:
+            result = self._decode(entry[1])
+        except (MalformedEntry, TypeError, ValueError):
+            return None
+        if getattr(result, "path", display) != display:
+            return None
+        return result
+
+    def put(self, display: str, digest: str, result: Any) -> None:
+        """Remember a result; one the cache cannot store is simply not cached."""
+        try:
+            self._new[display] = [digest, encode(result)]
+        except (TypeError, RecursionError):
+            return
 
     def save(self) -> None:
-        """Write atomically; a cache that cannot be written is silently skipped."""
-        if not self._dirty:
+        """Write atomically; a cache that cannot be written is skipped, nothing is left."""
+        if not self._new or not self._usable:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tag = self.folder / "CACHEDIR.TAG"
-            if not tag.exists():
-                tag.write_text(
-                    "Signature: 8a477f597d28d172789f06886806bc55\n# conclint result cache\n"
-                )
-                (self.folder / ".gitignore").write_text("*\n")
-            fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(self._entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.file)
+            if not self._make_folder():
+                return
+            with _SaveLock(self.folder / ".lock") as locked:
+                if not locked:
+                    return  # another scan holds the folder: this run's results are not kept
+                entries = {**self._read(), **self._new}  # keep what a concurrent scan saved
+                document = {"format": _FORMAT, "key": self._key, "entries": entries}
+                self._write_atomically(json.dumps(document, separators=(",", ":")).encode())
         except OSError:
             return
+        self._stored, self._new = entries, {}
 
-    def _load(self) -> None:
+    # ---- internals -----------------------------------------------------------------------
+
+    def _inside_boundary(self) -> bool:
+        """The folder, symlinks resolved, lies strictly inside the folder it belongs to."""
+        if self.folder == self.boundary:
+            return True
+        real_folder = os.path.realpath(self.folder)
+        real_boundary = os.path.realpath(self.boundary)
         try:
-            with self.file.open("rb") as fh:
-                entries = pickle.load(fh)
-        except (
-            OSError,
-            EOFError,
-            pickle.UnpicklingError,
-            AttributeError,
-            ImportError,
-            TypeError,
-            ValueError,
+            common = os.path.commonpath([real_boundary, real_folder])
+        except ValueError:
+            return False
+        return common == real_boundary and real_folder != real_boundary
+
+    def _read(self) -> dict[str, Any]:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(self.file, flags)
+        except OSError:
+            return {}
+        try:
+            with os.fdopen(fd, "rb") as fh:
+                status = os.fstat(fh.fileno())
+                if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_CACHE_FILE_BYTES:
+                    return {}  # a link, device or FIFO planted in the folder is no cache
+                document = json.loads(fh.read(MAX_CACHE_FILE_BYTES + 1))
+        except (OSError, ValueError, RecursionError):
+            return {}
+        if (
+            type(document) is not dict
+            or document.get("format") != _FORMAT
+            or document.get("key") != self._key
+            or type(document.get("entries")) is not dict
         ):
-            return
-        if isinstance(entries, dict):
-            self._entries = entries
+            return {}
+        return document["entries"]
+
+    def _make_folder(self) -> bool:
+        """Create the folder (marked as a cache, ignored by git) when it does not exist.
+
+        The marker files go only into a folder this call created: an existing folder's
+        ``.gitignore`` is never touched.
+        """
+        if not self._inside_boundary():
+            return False
+        if self.folder.is_dir():
+            return True
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
+            _create_new(self.folder / name, text.encode())
+        return True
+
+    def _write_atomically(self, data: bytes) -> None:
+        temporary = self.folder / f".tmp-{os.getpid()}-{os.urandom(6).hex()}.json"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(temporary, flags, 0o644)
+        try:
+            try:
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
+            os.replace(temporary, self.file)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+def _working_folder() -> str:
+    try:
+        return os.getcwd()
+    except OSError:  # removed while we run: nothing relative can be trusted
+        return ""
+
+
+class _SaveLock:
+    """An advisory lock on the cache folder, so concurrent saves merge without loss.
+
+    Waits a little at most: a cache is an optimisation, never a reason to hang.
+    """
+
+    def __init__(self, path: Path, patience: float = 5.0) -> None:
+        self.path = path
+        self.patience = patience
+        self._fd = -1
+
+    def __enter__(self) -> bool:
+        if fcntl is None:
+            return True
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        self._fd = os.open(self.path, flags, 0o644)
+        deadline = time.monotonic() + self.patience
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.01)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)  # closing releases the lock
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.EIO, "short write")
+        view = view[written:]
+
+
+def _create_new(path: Path, data: bytes) -> None:
+    """Create a file that must not exist yet (never follows or replaces anything)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileExistsError:
+        return
+    try:
+        _write_all(fd, data)
+    finally:
+        os.close(fd)

@@ -12,17 +12,25 @@ import ast
 from typing import TYPE_CHECKING
 
 from concurrency_lint.checking.registry import known_codes, load_rule, rule_modules
+from concurrency_lint.checking.ruff_overlap import deferred_to_ruff
 from concurrency_lint.checking.screens import SCREENS, Screen, screen_of
 from concurrency_lint.checking.selection import enabled_codes, ignored_for_path
-from concurrency_lint.checking.suppressions import ignores_whole_file
+from concurrency_lint.checking.suppression_audit import SuppressionAudit
+from concurrency_lint.checking.suppressions import SuppressionLedger, ignores_whole_file
 from concurrency_lint.config import Config
 from concurrency_lint.model import (
     ENGINE_CODES,
+    INTERNAL_ERROR,
     SYNTAX_ERROR,
     UNREADABLE_FILE,
+    Edit,
     FileResult,
     Finding,
+    Fix,
+    Safety,
+    Span,
 )
+from concurrency_lint.sources import lines as python_lines
 from concurrency_lint.sources.decoding import (
     UndecodableSource,
     decode_source,
@@ -32,12 +40,14 @@ from concurrency_lint.sources.markdown import python_blocks
 from concurrency_lint.sources.parsing import (
     SnippetOffset,
     engine_finding,
-    problem_finding,
+    judge_source,
     run_with_deep_stack,
+    size_finding,
 )
-from concurrency_lint.sources.syntax_check import SyntaxProblem, parse_python
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from concurrency_lint.checking.rule import Rule
     from concurrency_lint.checking.rule_pass import RulePass
 
@@ -55,6 +65,7 @@ class FileChecker:
         self.rule_codes = tuple(code for code in rule_codes if code in self.enabled_codes)
         self._screens: dict[str, Screen] = {code: screen_of(code) for code in self.rule_codes}
         self._all_codes = sorted(known_codes())
+        self._known_codes = frozenset(self._all_codes)
         self._pass: RulePass | None = None
 
     @property
@@ -81,21 +92,27 @@ class FileChecker:
         if ignores_whole_file(text):
             return FileResult(path)
         codes = self._codes_for(path)
-        if not codes:
-            return FileResult(path)
+        if not codes and self.enabled_codes.isdisjoint((SYNTAX_ERROR[0], UNREADABLE_FILE[0])):
+            return FileResult(path)  # nothing to report: not even whether the file parses
+        too_large = size_finding(path, text, self.config.max_file_size)
+        if too_large is not None:  # before any search or parse of the text
+            return self._result(path, [too_large])
+        audits = tuple(code for code in codes if self._screens[code].audits)
+        codes = tuple(code for code in codes if not self._screens[code].audits)
         if not markdown:
-            return self._result(
-                path, self._check_snippet(path, text, codes, SnippetOffset(), markdown=False)
-            )
-        findings: list[Finding] = []
+            ledger = SuppressionLedger(text)
+            findings = self._check_snippet(path, text, codes, SnippetOffset(), False, ledger)
+            findings += self._audit(path, text, ledger, audits, SnippetOffset(), findings, False)
+            return self._result(path, findings, text)
+        findings = []
         for block in python_blocks(text):
             offset = SnippetOffset(block.first_line - 1, block.indent)
-            findings.extend(
-                f
-                for f in self._check_snippet(path, block.code, codes, offset, markdown=True)
-                if f.code != SYNTAX_ERROR[0]  # prose snippets need not be complete programs
-            )
-        return self._result(path, findings)
+            ledger = SuppressionLedger(block.code)
+            block_findings = self._check_snippet(path, block.code, codes, offset, True, ledger)
+            # A block that does not parse is CL001 on its real line: a reader would see it.
+            findings.extend(block_findings)
+            findings += self._audit(path, block.code, ledger, audits, offset, block_findings, True)
+        return self._result(path, findings, text)
 
     # ---- internals -----------------------------------------------------------------------
 
@@ -103,10 +120,59 @@ class FileChecker:
         ignored = ignored_for_path(path, self.config, self._all_codes)
         return tuple(code for code in self.rule_codes if code not in ignored)
 
-    def _result(self, path: str, findings: list[Finding]) -> FileResult:
+    def _result(self, path: str, findings: list[Finding], text: str = "") -> FileResult:
         ignored = ignored_for_path(path, self.config, self._all_codes)
         kept = [f for f in findings if f.code in self.enabled_codes and f.code not in ignored]
+        if self.config.defer_to_ruff and self.config.ruff_codes and kept:
+            lines = python_lines.split_lines(text)
+
+            def line_of(finding: Finding) -> str | None:
+                number = finding.span.start_line
+                return lines[number - 1] if 1 <= number <= len(lines) else None
+
+            codes = self.config.ruff_codes
+            kept = [f for f in kept if not deferred_to_ruff(f, codes, line_of(f))]
         return FileResult(path, tuple(sorted(kept, key=lambda f: f.sort_key)))
+
+    def _audit(
+        self,
+        path: str,
+        text: str,
+        ledger: SuppressionLedger,
+        audits: tuple[str, ...],
+        offset: SnippetOffset,
+        findings: list[Finding],
+        markdown: bool,
+    ) -> list[Finding]:
+        """The suppression rules' findings, once every other rule's are known."""
+        if not audits or (not ledger.by_line and "ignore-file" not in text):
+            return []
+        if any(f.code in (SYNTAX_ERROR[0], INTERNAL_ERROR[0]) for f in findings):
+            return []  # what the other rules would have reported is unknown
+        ignored = ignored_for_path(path, self.config, self._all_codes)
+        audit = SuppressionAudit(
+            text,
+            ledger.by_line,
+            frozenset(ledger.used),
+            frozenset(code for code in self.enabled_codes if code not in ignored),
+            self._known_codes,
+        )
+        reported = []
+        for rule in (load_rule(code) for code in audits):
+            for report in rule.audit(audit):  # type: ignore[attr-defined]
+                if ledger.suppresses(rule.CODE, (report.line,), explicit_only=True):
+                    continue
+                line = report.line + offset.lines
+                column = report.column + offset.columns
+                span = Span(line, column, line, column + report.length)
+                fix = None
+                if report.fix is not None and not markdown:
+                    edit = report.fix
+                    edit_span = Span(line, edit.start, line, edit.end)
+                    safety = Safety.SAFE if edit.safe else Safety.UNSAFE
+                    fix = Fix(edit.description, safety, (Edit(edit_span, edit.text),))
+                reported.append(Finding(rule.CODE, rule.NAME, report.message, path, span, fix))
+        return reported
 
     def _check_snippet(
         self,
@@ -115,31 +181,30 @@ class FileChecker:
         codes: tuple[str, ...],
         offset: SnippetOffset,
         markdown: bool,
+        ledger: SuppressionLedger,
     ) -> list[Finding]:
         triggered = tuple(
             code for code in codes if self._screens[code].is_triggered(text, self.config)
         )
-        if not triggered and markdown:
+        # One verdict per text, whichever rules are triggered (the interpreter's parser for
+        # the target version; LibCST only for syntax newer than this interpreter).
+        verdict = judge_source(
+            path, text, offset, self.config.target_python(), self.config.max_file_size
+        )
+        if verdict.finding is not None:
+            return [verdict.finding]
+        tree = verdict.tree
+        if not triggered:
             return []
-        tree: ast.Module | None = None
-        if all(self._screens[code].tree_look is not None for code in triggered):
-            # Nothing to look for, or only rules that take a second look first: the
-            # interpreter's parse says whether the text is valid Python, and is enough
+        if tree is not None and all(self._screens[code].tree_look for code in triggered):
+            # Only rules that take a second look first: the interpreter's tree is enough
             # for the second look.
-            parsed = parse_python(text)
-            if isinstance(parsed, SyntaxProblem):
-                if not triggered:
-                    return [problem_finding(parsed, path, offset)]
-                # LibCST may know newer syntax than the interpreter running this: no
-                # second look, LibCST's parse decides.
-            else:
-                tree = parsed
-                triggered = tuple(
-                    code for code in triggered if self._screens[code].may_fire(tree, self.config)
-                )
-                if not triggered:
-                    return []
-        return self._run_pass(path, text, triggered, offset, markdown, tree)
+            triggered = tuple(
+                code for code in triggered if self._screens[code].may_fire(tree, self.config)
+            )
+            if not triggered:
+                return []
+        return self._run_pass(path, text, triggered, offset, markdown, ledger, verdict.module, tree)
 
     def _run_pass(
         self,
@@ -148,6 +213,8 @@ class FileChecker:
         codes: tuple[str, ...],
         offset: SnippetOffset,
         markdown: bool,
+        ledger: SuppressionLedger,
+        module: cst.Module | None,
         tree: ast.Module | None,
     ) -> list[Finding]:
         """The LibCST pass, on this thread when the text cannot nest deeply (the cheap
@@ -162,7 +229,9 @@ class FileChecker:
             from concurrency_lint.checking.rule_pass import NeedsDeepStack
 
             try:
-                return rule_pass.check(path, text, rules, offset, markdown, tree, deep_stack=False)
+                return rule_pass.check(
+                    path, text, rules, offset, markdown, ledger, module, tree, deep_stack=False
+                )
             except NeedsDeepStack:
                 pass  # deeper than it looked: again, on a deep stack
         outcome: list[list[Finding]] = []
@@ -170,7 +239,9 @@ class FileChecker:
 
         def work() -> None:
             try:
-                outcome.append(rule_pass.check(path, text, rules, offset, markdown, tree))
+                outcome.append(
+                    rule_pass.check(path, text, rules, offset, markdown, ledger, module, tree)
+                )
             except BaseException as exc:  # handed back to the calling thread
                 failure.append(exc)
 

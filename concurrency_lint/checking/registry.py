@@ -9,6 +9,7 @@ from functools import cache
 from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
+from concurrency_lint.config import Config, ConfigError
 from concurrency_lint.model import ENGINE_CODES
 
 if TYPE_CHECKING:
@@ -66,3 +67,16 @@ def rule_by_code(code: str) -> type[Rule] | None:
     if module_name is None:
         return None
     return next(rule for rule in all_rules() if code.upper() == rule.CODE)
+
+
+def validate_rule_options(config: Config) -> None:
+    """Raise ConfigError naming what is wrong in the ``[rules.CLxxx]`` tables, if anything."""
+    from concurrency_lint.checking.rule import option_errors
+
+    for code, options in config.rule_options:
+        rule = rule_by_code(code)
+        if rule is None:  # an engine code: it has no options
+            raise ConfigError(f"{config.source}: `rules.{code}`: {code} has no options")
+        errors = option_errors(rule, dict(options))
+        if errors:
+            raise ConfigError(f"{config.source}: `rules.{code}`: " + "; ".join(errors))

@@ -47,7 +47,8 @@ class NodeFix:
 
     description: str
     safety: Safety
-    changes: tuple[tuple[cst.CSTNode, cst.CSTNode | str], ...]
+    #: A statement may become several (``FlattenSentinel``) or none (``""``): whole lines.
+    changes: tuple[tuple[cst.CSTNode, cst.CSTNode | cst.FlattenSentinel | str], ...]
     #: ``(module, name)`` pairs the fixed code needs; the fixer adds each import once.
     imports: tuple[tuple[str, str], ...] = ()
 
@@ -91,6 +92,9 @@ class Rule(cst.BatchableCSTVisitor):
     NEEDS_IMPORT_OF: ClassVar[frozenset[str]] = frozenset()
     #: Whether :meth:`may_fire` takes a second look before LibCST parses a file.
     SCREENED: ClassVar[bool] = False
+    #: A rule that reads the suppression comments once every other rule has run (CL601,
+    #: CL602): the engine calls its ``audit`` class method instead of walking the tree.
+    AUDITS_SUPPRESSIONS: ClassVar[bool] = False
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()

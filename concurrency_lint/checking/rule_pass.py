@@ -22,7 +22,7 @@ from libcst.metadata.position_provider import NEWLINE_RE
 from concurrency_lint.analysis.semantics import Semantics
 from concurrency_lint.analysis.tree_walk import LAYOUT_TYPES, walk
 from concurrency_lint.checking.rule import FileContext, Report, Rule
-from concurrency_lint.checking.suppressions import is_suppressed
+from concurrency_lint.checking.suppressions import SuppressionLedger
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.node_code import block_indent, node_code
 from concurrency_lint.model import (
@@ -33,19 +33,17 @@ from concurrency_lint.model import (
     Fix,
     Span,
 )
+from concurrency_lint.sources import lines as python_lines
 from concurrency_lint.sources.parsing import (
     SnippetOffset,
     engine_finding,
     parse_snippet,
-    problem_finding,
 )
 from concurrency_lint.sources.pruning import (
     PRUNE_ABOVE_CHARS,
     PrunedModule,
     prune_module,
-    split_lines,
 )
-from concurrency_lint.sources.syntax_check import SyntaxProblem, parse_python
 
 
 class NeedsDeepStack(Exception):
@@ -65,36 +63,44 @@ class RulePass:
         rules: tuple[type[Rule], ...],
         offset: SnippetOffset,
         markdown: bool,
+        ledger: SuppressionLedger,
+        module: cst.Module | None = None,
         tree: ast.Module | None = None,
         deep_stack: bool = True,
     ) -> list[Finding]:
-        """The findings of ``rules`` on ``text``; ``tree`` is its interpreter tree when known.
+        """The findings of ``rules`` on a judged ``text`` (see ``judge_source``);
+        ``module`` is LibCST's module when the verdict parsed it, ``tree`` the
+        interpreter's tree when known.
 
         With ``deep_stack`` False (the caller's own stack), a recursion too deep for it
         raises :class:`NeedsDeepStack` instead of becoming a finding.
         """
         self._deep_stack = deep_stack
         try:
-            if len(text) > PRUNE_ABOVE_CHARS and not markdown:
-                return self._check_large(path, text, rules, tree)
-            return self._parse_and_visit(path, text, rules, offset, markdown, tree)
+            if tree is not None and len(text) > PRUNE_ABOVE_CHARS and not markdown:
+                return self._check_large(path, text, rules, tree, ledger)
+            return self._parse_and_visit(
+                path, text, rules, offset, markdown, ledger, module, tree=tree
+            )
         except RecursionError:
             if deep_stack:
                 raise
             raise NeedsDeepStack from None
 
     def _check_large(
-        self, path: str, text: str, rules: tuple[type[Rule], ...], tree: ast.Module | None
+        self,
+        path: str,
+        text: str,
+        rules: tuple[type[Rule], ...],
+        tree: ast.Module,
+        ledger: SuppressionLedger,
     ) -> list[Finding]:
         """A very large module: checked by the interpreter, then pruned, then analysed."""
-        if tree is None:
-            parsed = parse_python(text)
-            if isinstance(parsed, SyntaxProblem):
-                return [problem_finding(parsed, path)]
-            tree = parsed
         tokens = {token for rule in rules for token in rule.TRIGGERS}
         pruned = prune_module(text, tree, tokens)
-        findings = self._parse_and_visit(path, pruned.text, rules, SnippetOffset(), False)
+        findings = self._parse_and_visit(
+            path, pruned.text, rules, SnippetOffset(), False, ledger, None, pruned.original_line
+        )
         return [_relocated(finding, pruned) for finding in findings]
 
     def _parse_and_visit(
@@ -104,9 +110,14 @@ class RulePass:
         rules: tuple[type[Rule], ...],
         offset: SnippetOffset,
         markdown: bool,
+        ledger: SuppressionLedger,
+        module: cst.Module | None,
+        original_line: Callable[[int], int] | None = None,
         tree: ast.Module | None = None,
     ) -> list[Finding]:
-        module = parse_snippet(path, text, offset, tree)
+        """Parse a judged text with LibCST (unless the verdict did) and run the rules."""
+        if module is None:
+            module = parse_snippet(path, text, offset, judged=True, tree=tree)
         if isinstance(module, Finding):
             return [module]
         semantics = Semantics(module)
@@ -123,8 +134,7 @@ class RulePass:
         if not context.reports:
             return findings
         positions = _positions(module, _needed_nodes(context.reports))
-        lines = text.splitlines()
-        source_lines = split_lines(text)
+        source_lines = python_lines.split_lines(text)
         for report in context.reports:
             finding = _to_finding(report, path, module, positions, offset, markdown, source_lines)
             statement_line = (
@@ -133,7 +143,9 @@ class RulePass:
             candidate_lines = (finding.span.start_line - offset.lines,) + (
                 (statement_line,) if statement_line else ()
             )
-            if not is_suppressed(report.code, lines, candidate_lines):
+            if original_line is not None:  # a pruned module: the source's own lines
+                candidate_lines = tuple(original_line(line) for line in candidate_lines)
+            if not ledger.suppresses(report.code, candidate_lines):
                 findings.append(finding)
         return findings
 
@@ -363,14 +375,57 @@ def _to_finding(
             else ""
         )
         edits = tuple(
-            Edit(
-                _span(positions[old], offset),  # type: ignore[index]
-                new if isinstance(new, str) else node_code(module, new, indent),
-            )
+            _edit(old, new, module, positions, offset, source_lines, indent)
             for old, new in report.fix.changes
         )
         fix = Fix(report.fix.description, report.fix.safety, edits, report.fix.imports)
     return Finding(report.code, report.name, report.message, path, span, fix)
+
+
+def _edit(
+    old: cst.CSTNode,
+    new: cst.CSTNode | cst.FlattenSentinel | str,
+    module: cst.Module,
+    positions: object,
+    offset: SnippetOffset,
+    lines: list[str],
+    indent: str,
+) -> Edit:
+    """One change of a rule's fix as a text edit.
+
+    A statement replaced by statements (or removed) is edited to the end of its last line,
+    in the indentation of its own block; anything else in place, in the statement's.
+    """
+    code_range = positions[old]  # type: ignore[index]
+    if isinstance(old, cst.BaseStatement) and (
+        new == "" or isinstance(new, (cst.BaseStatement, cst.FlattenSentinel))
+    ):
+        span = _whole_lines(old, code_range, offset, module, lines, new == "")
+        own_indent = block_indent(lines, code_range.start.line)
+        return Edit(span, new if isinstance(new, str) else node_code(module, new, own_indent))
+    text = new if isinstance(new, str) else node_code(module, new, indent)
+    return Edit(_span(code_range, offset), text)
+
+
+def _whole_lines(
+    statement: cst.BaseStatement,
+    code_range: object,
+    offset: SnippetOffset,
+    module: cst.Module,
+    lines: list[str],
+    removed: bool,
+) -> Span:
+    """A statement replaced by statements, or removed, to the end of its last line.
+
+    A removed one also takes the comment lines above it and its own indentation; a
+    replaced one keeps them (its replacement is written from its first token on).
+    """
+    span = _span(code_range, offset)
+    start_line = span.start_line - len(statement.leading_lines) if removed else span.start_line
+    start_col = 1 if removed else span.start_col
+    if span.end_line < len(lines) or module.has_trailing_newline:
+        return Span(start_line, start_col, span.end_line + 1, 1)
+    return Span(start_line, start_col, span.end_line, len(lines[-1]) + 1 if lines else 1)
 
 
 def _span(code_range: object, offset: SnippetOffset) -> Span:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import functools
 import os
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from concurrency_lint.checking.selection import reported_engine_findings
 from concurrency_lint.checking.suppressions import ignores_whole_file
 from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, UNREADABLE_FILE, FileResult, Finding, Span
@@ -31,6 +31,7 @@ from concurrency_lint.sources.decoding import (
     needs_strict_precheck,
 )
 from concurrency_lint.sources.discovery import Discovery, SourceFile
+from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 if TYPE_CHECKING:
     from concurrency_lint.checking.cache import ResultCache
@@ -105,14 +106,14 @@ def scan_paths(
             progress(done, len(files))
     if cache is not None:
         cache.save()
-    ordered = tuple(results[key] for key in sorted(results))
+    ordered = tuple(_reported(results[key], config) for key in sorted(results))
     return ScanOutcome(ordered, len(files))
 
 
 def _open_cache(config: Config) -> ResultCache:
     from concurrency_lint.checking.cache import ResultCache  # a run without one needs none
 
-    return ResultCache(Path(config.cache_dir).absolute(), config.fingerprint())
+    return ResultCache.for_config(config)
 
 
 def scan_bytes(display: str, data: bytes, config: Config, markdown: bool = False) -> FileResult:
@@ -131,12 +132,8 @@ def _prepare(
     """A cached or trivially empty result, or the job of checking the file."""
     try:
         data = read_regular_file(source.path)
-    except NotRegularFile as exc:
+    except UnreadablePath as exc:
         return _file_finding(UNREADABLE_FILE, str(exc), source.display), None
-    except OSError as exc:
-        return _file_finding(
-            UNREADABLE_FILE, f"cannot read: {exc.strerror or exc}", source.display
-        ), None
     digest = ""
     if cache is not None:
         from concurrency_lint.checking.cache import content_digest
@@ -154,36 +151,6 @@ def _prepare(
     return None, _Pending(source.display, digest, text, source.markdown)
 
 
-class NotRegularFile(Exception):
-    """A path that names a FIFO, a device or a socket: reading it could block forever
-    or never end."""
-
-
-_SPECIAL_KINDS = (
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISDIR, "a directory"),
-)
-
-
-def read_regular_file(path: Path) -> bytes:
-    """The bytes of a regular file; anything else raises :class:`NotRegularFile` before a
-    byte is read (opened without blocking, so a FIFO with no writer cannot hang)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    descriptor = os.open(path, flags)
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
-            raise NotRegularFile(f"skipped: {kind}, not a regular file")
-        with open(descriptor, "rb", closefd=False) as stream:
-            return stream.read()
-    finally:
-        os.close(descriptor)
-
-
 def is_risky(text: str) -> bool:
     """Whether checking ``text`` could cost more than a small linear parse (see the
     module's docstring): such a file is checked in a worker, within the budget."""
@@ -198,13 +165,7 @@ def _check_all(
     from concurrency_lint.checking.file_checker import FileChecker
 
     checker = FileChecker(config)
-    triggers = checker.trigger_tokens()
-    to_check = []
-    for job in pending:
-        if job.markdown and not any(token in job.text for token in triggers):
-            yield job, FileResult(job.display), True
-        else:  # Python files without triggers still get the interpreter's syntax check
-            to_check.append(job)
+    to_check = list(pending)  # every file gets at least the interpreter's syntax check
     workers = jobs or os.cpu_count() or 1
     if len(to_check) >= IN_PROCESS_LIMIT and workers > 1:
         in_process, to_workers = [], to_check
@@ -267,6 +228,12 @@ def _guarded_check_text(checker: FileChecker, job: _Pending, in_worker: bool = F
         return _file_finding(
             INTERNAL_ERROR, f"internal error: {type(exc).__name__}: {exc}", job.display
         )
+
+
+def _reported(result: FileResult, config: Config) -> FileResult:
+    """The result without the engine findings (unreadable files...) the user ignores."""
+    kept = reported_engine_findings(result.findings, result.path, config)
+    return result if kept == result.findings else FileResult(result.path, kept)
 
 
 def _file_finding(kind: tuple[str, str], message: str, display: str) -> FileResult:

@@ -53,6 +53,8 @@ class Screen:
     text_look: TextLook | None = None
     #: The second look on the interpreter's tree, for rules whose trigger is common.
     tree_look: TreeLook | None = None
+    #: A rule that reads the suppression comments after the others (``AUDITS_SUPPRESSIONS``).
+    audits: bool = False
 
     def is_triggered(self, text: str, config: Config) -> bool:
         """Whether the text may hold something the rule fires on."""
@@ -145,6 +147,8 @@ SCREENS: dict[str, Screen] = {
         Screen("CL502", ("submit", "_async"), EXECUTOR_CONSTRUCTORS | CONTEXT_FACTORIES),
         Screen("CL503", ("Pool", "Process", '"process"', "'process'"), POOL_ENTRY_POINTS),
         Screen("CL504", ("acquire",)),
+        Screen("CL601", ("noqa", "conclint"), default_enabled=False, audits=True),
+        Screen("CL602", ("noqa", "conclint"), audits=True),
     )
 }
 
@@ -179,4 +183,5 @@ def screen_of(code: str) -> Screen:
         default_enabled=rule.DEFAULT_ENABLED,
         text_look=rule.is_triggered,
         tree_look=rule.may_fire if rule.SCREENED else None,
+        audits=rule.AUDITS_SUPPRESSIONS,
     )

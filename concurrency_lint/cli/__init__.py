@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "inventory": ("inventory_command", "command"),
     "rules": ("rules_command", "rules_command"),
     "rule": ("rules_command", "rule_command"),
+    "server": ("server_command", "command"),
+    "baseline": ("baseline_command", "command"),
 }
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from concurrency_lint.cli.output import emit, stdout_wants_color
+from concurrency_lint.cli.options import color_option, exclusion_options, patterns
+from concurrency_lint.cli.output import emit, output_width, wants_color
 from concurrency_lint.cli.settings import check_paths, load_settings
 from concurrency_lint.inventory import Inventory, InventoryOptions, build_inventory
 from concurrency_lint.inventory.labels import LANGUAGES
@@ -37,6 +38,8 @@ FORMATS = ("table", "markdown", "json")
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPU count)."
 )
+@exclusion_options
+@color_option
 def command(
     paths: tuple[Path, ...],
     output_format: str,
@@ -46,10 +49,18 @@ def command(
     config_file: Path | None,
     no_cache: bool,
     jobs: int | None,
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    color: str,
 ) -> None:
     """Inventory the concurrency mechanisms used in PATHS (files or folders)."""
     targets = check_paths(paths or (Path("."),))
     config = load_settings(targets, config_file)
+    added_excludes = patterns(extend_exclude)
+    config = config.with_overrides(
+        exclude=patterns(exclude),
+        extend_exclude=(*config.extend_exclude, *added_excludes) if added_excludes else None,
+    )
     options = InventoryOptions(
         jobs=jobs or config.jobs, use_cache=not no_cache, include_markdown=not no_markdown
     )
@@ -57,8 +68,8 @@ def command(
     if inventory.files_scanned == 0:
         where = ", ".join(str(path) for path in targets)
         click.echo(f"conclint: no Python files found under {where}", err=True)
-    color = output_file is None and stdout_wants_color()
-    emit(_render(inventory, output_format, lang, color), output_file)
+    use_color = output_format == "table" and wants_color(color, to_file=output_file is not None)
+    emit(_render(inventory, output_format, lang, use_color), output_file, use_color)
 
 
 def _render(inventory: Inventory, output_format: str, lang: str, color: bool) -> str:
@@ -72,4 +83,4 @@ def _render(inventory: Inventory, output_format: str, lang: str, color: bool) ->
         return markdown_format.render(inventory, lang)
     from concurrency_lint.inventory import table_format
 
-    return table_format.render(inventory, lang, color=color)
+    return table_format.render(inventory, lang, color=color, width=output_width())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from concurrency_lint.checking.engine_codes import ENGINE_CODE_DOCS, engine_code
 from concurrency_lint.cli.settings import fail
 
 
@@ -25,6 +26,10 @@ def rules_text() -> str:
     from concurrency_lint.checking.registry import all_rules
 
     lines = [f"{'code':<6}  {'name':<32}  {'default':<7}  {'fix':<3}  summary"]
+    for entry in ENGINE_CODE_DOCS:
+        lines.append(
+            f"{entry.code:<6}  {entry.name:<32}  {'always':<7}  {'no':<3}  {entry.message}"
+        )
     for rule in all_rules():
         default = "on" if rule.DEFAULT_ENABLED else "off"
         fix = "yes" if rule.has_fix() else "no"
@@ -37,6 +42,8 @@ def rules_markdown() -> str:
     from concurrency_lint.checking.registry import all_rules
 
     lines = ["| code | name | default | fix | what it flags |", "|---|---|---|---|---|"]
+    for entry in ENGINE_CODE_DOCS:
+        lines.append(f"| {entry.code} | {entry.name} | always | no | {entry.message} |")
     for rule in all_rules():
         default = "on" if rule.DEFAULT_ENABLED else "off"
         fix = "yes" if rule.has_fix() else "no"
@@ -48,9 +55,14 @@ def rules_markdown() -> str:
 @click.command("rule")
 @click.argument("code")
 def rule_command(code: str) -> None:
-    """Print the documentation of one rule (e.g. `conclint rule CL201`)."""
+    """Print the documentation of one rule (e.g. `conclint rule CL201`, `conclint rule CL001`)."""
     from concurrency_lint.checking.registry import rule_by_code
 
+    engine = engine_code(code)
+    if engine is not None:
+        click.echo(f"{engine.code} {engine.name}\n")
+        click.echo(engine.documentation, nl=False)
+        return
     rule = rule_by_code(code)
     if rule is None:
         fail(f"unknown rule code {code!r} (see `conclint rules`)")

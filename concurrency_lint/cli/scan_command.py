@@ -2,39 +2,59 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
 
 import concurrency_lint
 from concurrency_lint.checking.scan import ScanOptions, ScanOutcome, scan_bytes, scan_paths
-from concurrency_lint.cli.options import engine_options, rule_selection_options
-from concurrency_lint.cli.output import emit, stdout_wants_color
+from concurrency_lint.cli.baseline_command import stdin_reader, with_baseline, write_noqa
+from concurrency_lint.cli.options import (
+    SCAN_EXIT_CODES,
+    color_option,
+    engine_options,
+    exclusion_options,
+    patterns,
+    rule_selection_options,
+)
+from concurrency_lint.cli.output import emit, output_width, wants_color
 from concurrency_lint.cli.progress import ProgressDisplay
-from concurrency_lint.cli.settings import check_paths, load_settings, split_codes
+from concurrency_lint.cli.rule_docs import rule_info
+from concurrency_lint.cli.settings import check_paths, fail, load_settings, split_codes
+from concurrency_lint.cli.source_reading import read_sources
 from concurrency_lint.config import Config
-from concurrency_lint.model import INTERNAL_ERROR, FileResult, RuleInfo, ScanReport
-from concurrency_lint.report import FORMATS, NEEDS_RULE_DOCS, render
-from concurrency_lint.report.text_format import format_finding
+from concurrency_lint.model import INTERNAL_ERROR, Finding, RuleInfo, ScanReport
+from concurrency_lint.report import FORMATS, HUMAN_FORMATS, NEEDS_RULE_DOCS, NEEDS_SOURCES, render
+from concurrency_lint.report.escaping import printable
+from concurrency_lint.sources.decoding import UndecodableSource, decode_source
+from concurrency_lint.sources.discovery import excluded_by_config
+from concurrency_lint.sources.display_names import escape_name
 
-# Formats meant for people; the others are read by machines and never get escape codes.
-_COLOR_FORMATS = frozenset({"text", "table"})
+__all__ = ["rule_info", "scan_command"]
 
 
-@click.command("scan")
+@click.command("scan", epilog=SCAN_EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: each finding with its source line; concise: one line each.",
 )
 @click.option(
     "--output-file", "-o", type=click.Path(path_type=Path), help="Write the report to a file."
 )
 @rule_selection_options
-@click.option("--statistics", is_flag=True, help="Print counts per rule instead of findings.")
+@click.option(
+    "--statistics", is_flag=True, help="Counts per rule instead of findings (in any format)."
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @engine_options
+@exclusion_options
 @click.option(
     "--include-markdown",
     is_flag=True,
@@ -43,42 +63,69 @@ _COLOR_FORMATS = frozenset({"text", "table"})
 )
 @click.option("--stdin-filename", help="The file name to report for `-` (standard input).")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings: no summary, no progress.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path),
+    help="Report only findings not in this baseline (written by `conclint baseline`).",
+)
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Write `# noqa: CODE` on every line with a finding instead of reporting them.",
+)
+@color_option
 def scan_command(
     paths: tuple[Path, ...],
     output_format: str,
     output_file: Path | None,
-    select: str | None,
-    ignore: str | None,
-    extend_select: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
     config_file: Path | None,
     statistics: bool,
     exit_zero: bool,
     no_cache: bool,
     jobs: int | None,
-    include_markdown: bool | None,
     force_exclude: bool,
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    include_markdown: bool | None,
     stdin_filename: str | None,
     quiet: bool,
+    baseline_file: Path | None,
+    add_noqa: bool,
+    color: str,
 ) -> None:
     """Scan PATHS (files or folders; `-` for standard input) and report findings."""
     reading_stdin = paths == (Path("-"),)
     if not paths:
         paths = (Path("."),)
     targets = [Path(stdin_filename or ".")] if reading_stdin else check_paths(paths)
-    config = load_settings(targets, config_file).with_overrides(
+    config = load_settings(targets, config_file)
+    added_excludes = patterns(extend_exclude)
+    config = config.with_overrides(
         select=split_codes(select, "--select"),
         ignore=split_codes(ignore, "--ignore"),
         extend_select=split_codes(extend_select, "--extend-select"),
+        exclude=patterns(exclude),
+        extend_exclude=(*config.extend_exclude, *added_excludes) if added_excludes else None,
         jobs=jobs,
         include_markdown=include_markdown,
     )
+    notifications: list[str] = []
+    stdin_text: dict[str, str] = {}
     if reading_stdin:
-        name = stdin_filename or "-"
+        name = escape_name(stdin_filename or "-")
         data = sys.stdin.buffer.read()
-        result = scan_bytes(
-            name, data, config, markdown=name.lower().endswith((".md", ".markdown"))
-        )
-        outcome = ScanOutcome((result,), 1)
+        if force_exclude and stdin_filename and excluded_by_config(Path(stdin_filename), config):
+            outcome = ScanOutcome((), 0)  # as a walk would: an excluded file is not checked
+        else:
+            result = scan_bytes(
+                name, data, config, markdown=name.lower().endswith((".md", ".markdown"))
+            )
+            outcome = ScanOutcome((result,), 1)
+            stdin_text = _decoded(name, data)
     else:
         options = ScanOptions(
             jobs=config.jobs,
@@ -88,29 +135,64 @@ def scan_command(
         )
         with ProgressDisplay(enabled=not quiet) as progress:
             outcome = scan_paths(targets, config, options, progress.update)
-        if outcome.files_scanned == 0:
-            where = ", ".join(str(path) for path in targets)
-            click.echo(f"conclint: no Python files found under {where}", err=True)
-    color = output_file is None and stdout_wants_color()
-    text = (
-        _statistics(outcome.results)
-        if statistics
-        else _render(outcome, output_format, config, quiet, color)
+        if outcome.files_scanned == 0 and not outcome.results:
+            where = ", ".join(printable(str(path)) for path in targets)
+            notifications.append(f"no Python files found under {where}")
+    outcome = with_baseline(
+        outcome, config, baseline_file, quiet, stdin_reader(data) if reading_stdin else None
     )
-    emit(text, output_file)
-    sys.exit(_exit_code(outcome.results, exit_zero))
+    if add_noqa:
+        if reading_stdin:
+            fail("--add-noqa writes files: it cannot be used with `-` (standard input)")
+        sys.exit(write_noqa(outcome.findings))
+    for notice in notifications:
+        click.echo(f"conclint: {notice}", err=True)
+    exit_code = _exit_code(outcome.findings, exit_zero)
+    report = ScanReport(
+        outcome.findings,
+        outcome.files_scanned,
+        _rule_infos(config) if output_format in NEEDS_RULE_DOCS else (),
+        concurrency_lint.__version__,
+        sources=(
+            (stdin_text or read_sources(outcome.findings))
+            if output_format in NEEDS_SOURCES and not statistics
+            else {}
+        ),
+        exit_code=exit_code,
+        notifications=tuple(notifications),
+    )
+    human = output_format in HUMAN_FORMATS
+    use_color = human and wants_color(color, to_file=output_file is not None)
+    width = output_width() if human else None
+    emit(
+        _render(report, output_format, statistics, quiet, use_color, width), output_file, use_color
+    )
+    sys.exit(exit_code)
+
+
+def _decoded(name: str, data: bytes) -> dict[str, str]:
+    try:
+        return {name: decode_source(data).text}
+    except UndecodableSource:
+        return {}
 
 
 def _render(
-    outcome: ScanOutcome, output_format: str, config: Config, quiet: bool, color: bool
+    report: ScanReport,
+    output_format: str,
+    statistics: bool,
+    quiet: bool,
+    color: bool,
+    width: int | None,
 ) -> str:
-    if quiet and output_format == "text":
-        return "".join(format_finding(finding, color) + "\n" for finding in outcome.findings)
-    rules = _rule_infos(config) if output_format in NEEDS_RULE_DOCS else ()
-    report = ScanReport(
-        outcome.findings, outcome.files_scanned, rules, concurrency_lint.__version__
-    )
-    return render(output_format, report, color=color and output_format in _COLOR_FORMATS)
+    if statistics and output_format != "sarif":  # SARIF always carries its statistics
+        from concurrency_lint.report import statistics as statistics_format
+
+        return statistics_format.render(report.findings, output_format, color, width)
+    if quiet and output_format in ("text", "concise"):
+        module = importlib.import_module(f"concurrency_lint.report.{output_format}_format")
+        return module.findings_only(report, color=color, width=width)
+    return render(output_format, report, color=color, width=width)
 
 
 def _rule_infos(config: Config) -> tuple[RuleInfo, ...]:
@@ -119,31 +201,8 @@ def _rule_infos(config: Config) -> tuple[RuleInfo, ...]:
     return tuple(rule_info(rule) for rule in FileChecker(config).rules)
 
 
-def rule_info(rule: type) -> RuleInfo:
-    """The report-facing description of a rule class."""
-    return RuleInfo(
-        code=rule.CODE,
-        name=rule.NAME,
-        message=rule.MESSAGE,
-        summary=rule.summary(),
-        documentation=rule.documentation(),
-        default_enabled=rule.DEFAULT_ENABLED,
-        fixable=rule.has_fix(),
-    )
-
-
-def _statistics(results: tuple[FileResult, ...]) -> str:
-    counts = Counter((f.code, f.name) for result in results for f in result.findings)
-    fixable = Counter(f.code for result in results for f in result.findings if f.fix is not None)
-    lines = [
-        f"{count:>6}  {code}  {name}{'  [*]' if fixable[code] else ''}"
-        for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
-    return "".join(line + "\n" for line in lines)
-
-
-def _exit_code(results: tuple[FileResult, ...], exit_zero: bool) -> int:
-    codes = {finding.code for result in results for finding in result.findings}
+def _exit_code(findings: tuple[Finding, ...], exit_zero: bool) -> int:
+    codes = {finding.code for finding in findings}
     if INTERNAL_ERROR[0] in codes:
         return 2
     if codes and not exit_zero:

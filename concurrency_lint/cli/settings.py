@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
-from concurrency_lint.checking.registry import known_codes
+from concurrency_lint.checking.registry import known_codes, validate_rule_options
 from concurrency_lint.config import (
     Config,
     ConfigError,
@@ -14,19 +15,23 @@ from concurrency_lint.config import (
     load_config,
     validate_codes,
 )
+from concurrency_lint.report.escaping import printable
+from concurrency_lint.sources.display_names import escape_name
 
 
 def fail(message: str) -> None:
-    """A usage or configuration error: say it on stderr and exit 2."""
-    click.echo(f"conclint: error: {message}", err=True)
+    """A usage or configuration error: say it on stderr (file names escaped) and exit 2."""
+    click.echo(f"conclint: error: {printable(message, keep_breaks=True)}", err=True)
     raise SystemExit(2)
 
 
-def split_codes(value: str | None, option: str) -> tuple[str, ...] | None:
-    """``--select CL201,CL2`` -> validated codes (None when the option is absent)."""
-    if value is None:
+def split_codes(value: str | tuple[str, ...] | None, option: str) -> tuple[str, ...] | None:
+    """``--select CL201,CL2 --select CL4`` -> validated codes, every repetition kept
+    (None when the option is absent)."""
+    if not value:
         return None
-    codes = [code for code in value.replace(" ", ",").split(",") if code]
+    values = (value,) if isinstance(value, str) else value
+    codes = [code for text in values for code in text.replace(" ", ",").split(",") if code]
     try:
         return validate_codes(codes, option, known_codes())
     except ConfigError as exc:
@@ -42,29 +47,38 @@ def load_settings(paths: list[Path], config_file: Path | None) -> Config:
     try:
         config = load_config(source, known_codes())
         if config.rule_options:
-            _validate_rule_options(config)
+            validate_rule_options(config)
+        if config.defer_to_ruff:
+            config = with_ruff_codes(config, paths)
     except ConfigError as exc:
         fail(str(exc))
         raise  # unreachable
     return config
 
 
-def _validate_rule_options(config: Config) -> None:
-    from concurrency_lint.checking.registry import rule_by_code
-    from concurrency_lint.checking.rule import option_errors
+def with_ruff_codes(config: Config, paths: list[Path]) -> Config:
+    """``defer-to-ruff``: the overlapping codes the project's ruff configuration enables."""
+    from dataclasses import replace
 
-    for code, options in config.rule_options:
-        rule = rule_by_code(code)
-        if rule is None:  # an engine code: it has no options
-            raise ConfigError(f"{config.source}: `rules.{code}`: {code} has no options")
-        errors = option_errors(rule, dict(options))
-        if errors:
-            raise ConfigError(f"{config.source}: `rules.{code}`: " + "; ".join(errors))
+    from concurrency_lint.checking.ruff_config import enabled_overlap_codes, find_ruff_config
+
+    start = Path(config.root) if config.source is not None else (paths or [Path.cwd()])[0]
+    return replace(config, ruff_codes=enabled_overlap_codes(find_ruff_config(start)))
 
 
 def check_paths(paths: tuple[Path, ...]) -> list[Path]:
-    """The paths, each of which must exist."""
-    missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
+    """The paths, each of which must exist (one that cannot be read is the scan's CL002)."""
+    missing = [escape_name(str(path)) for path in paths if _missing(path)]
     if missing:
         fail("no such file or directory: " + ", ".join(missing))
     return list(paths)
+
+
+def _missing(path: Path) -> bool:
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False  # there, but not readable: reported as a finding
+    return False

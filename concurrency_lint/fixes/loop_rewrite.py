@@ -23,13 +23,22 @@ from __future__ import annotations
 
 import keyword
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
 from concurrency_lint.analysis.loop_body import BodyFacts, names_read, target_names
 from concurrency_lint.analysis.loops import LoopIo, NestedLoopIo
 from concurrency_lint.checking.rule import NodeFix
+from concurrency_lint.fixes.loop_hazards import (
+    SESSION_POOL_SIZE,
+    is_materialized,
+    item_mutation,
+    iterable_refusal,
+    late_binding,
+    shared_resource,
+    shared_session,
+)
 from concurrency_lint.fixes.loop_safety import Qualify, is_read_only_work
 from concurrency_lint.knowledge.io_calls import READ_ONLY_CALLS, WORKER_CEILINGS
 from concurrency_lint.model import Safety
@@ -49,6 +58,8 @@ class LoopSite:
     state_is_local: bool  # accumulators are locals of the enclosing function, no try around
     qualify: Qualify  # qualified name of an expression where the loop stands
     in_class_body: bool = False  # a function defined there could not see the class's names
+    #: None when the project can import ``runtime_module``; else what it should add
+    missing_runtime: str | None = None
 
 
 def rewrite_loop(found: LoopIo, site: LoopSite) -> NodeFix | str:
@@ -104,7 +115,15 @@ def _rewrite(
     if split is None:
         return "the accumulation into outer state is mixed with the per-item work"
     work, accumulation = statements[:split], statements[split:]
-    per_item = facts.written | set(target_names(target))
+    targets = set(target_names(target))
+    per_item = facts.written | targets
+    iterables = [node.iter] if body_of is None else [node.iter, loop.iter]
+    reason = _hazard(iterables, work, accumulation, found, facts, site, per_item)
+    if reason is not None:
+        return reason
+    target_read_after = bool(_names_outside(site.scope, node) & targets)
+    if target_read_after and body_of is not None:
+        return "a loop variable is read after the loops"
     names = _Names(site.taken)
     slots = _Slots(facts.written, names)
     kept = [_replace_slots(statement, slots) for statement in accumulation]
@@ -113,34 +132,91 @@ def _rewrite(
     header = node.body.header if isinstance(node.body, cst.IndentedBlock) else None
     if header is not None and header.comment is not None:  # keep ``for ...:  # comment``
         worker = worker.with_changes(body=worker.body.with_changes(header=header))
-    call = _run_parallel_call(worker_name, items, found)
+    streaming = body_of is None and not is_materialized(
+        node.iter, site.module, site.scope, site.qualify
+    )
+    session = shared_session(found.calls, per_item)
+    workers = SESSION_POOL_SIZE if session is not None else WORKER_CEILINGS[found.kind]
+    runner = "iter_parallel" if streaming else "run_parallel"
+    call = _run_parallel_call(worker_name, items, found, workers, runner)
     error = names.fresh("_error", keep=False)
-    if kept:
+    if kept or target_read_after:
+        result = slots.target() if slots.moved else cst.Name(names.fresh("_result", keep=False))
         outcome = cst.Tuple(
-            [cst.Element(_bare(target)), cst.Element(slots.target()), cst.Element(cst.Name(error))],
+            [cst.Element(_bare(target)), cst.Element(result), cst.Element(cst.Name(error))],
             lpar=[],
             rpar=[],
         )
         after: cst.BaseStatement = cst.For(
             target=outcome,
             iter=call,
-            body=cst.IndentedBlock(kept),
+            body=cst.IndentedBlock(kept or [cst.SimpleStatementLine([cst.Pass()])]),
             leading_lines=[cst.EmptyLine()],
         )
     else:
+        if streaming:  # the stream runs only as far as it is read
+            call = cst.Call(cst.Name("list"), [cst.Arg(call)])
         after = cst.SimpleStatementLine([cst.Expr(call)], leading_lines=[cst.EmptyLine()])
     text = _render([worker, after], site)
     moved = [expr for _, expr in slots.moved]
-    safe = site.state_is_local and is_read_only_work(
-        [*work, *moved], found.calls, per_item, site.qualify
+    unsafe = _unsafe_reasons(
+        site,
+        is_read_only_work([*work, *moved], found.calls, per_item, site.qualify, facts.written),
+        streaming,
+        session,
     )
     what = "flatten the nested loops and run" if body_of is not None else "run"
+    description = f"{what} the per-item work with `{runner}` ({worker_name})"
+    if unsafe:
+        description += "; unsafe: " + "; ".join(unsafe)
     return NodeFix(
-        f"{what} the per-item work with `run_parallel` ({worker_name})",
-        Safety.SAFE if safe else Safety.UNSAFE,
+        description,
+        Safety.UNSAFE if unsafe else Safety.SAFE,
         ((node, text),),
-        imports=((site.runtime_module, "run_parallel"),),
+        imports=((site.runtime_module, runner),),
     )
+
+
+def _hazard(
+    iterables: list[cst.BaseExpression],
+    work: list[cst.BaseStatement],
+    accumulation: list[cst.BaseStatement],
+    found: LoopIo,
+    facts: BodyFacts,
+    site: LoopSite,
+    per_item: set[str],
+) -> str | None:
+    """Why running the iterations side by side could break the program (no fix then)."""
+    for iterable in iterables:
+        reason = iterable_refusal(iterable, facts, site.module, site.qualify)
+        if reason is not None:
+            return reason
+    return (
+        item_mutation(work, facts.targets)
+        or late_binding(work, accumulation, facts)
+        or shared_resource(work, per_item, site.qualify)
+    )
+
+
+def _unsafe_reasons(
+    site: LoopSite, read_only: bool, streaming: bool, session: str | None
+) -> list[str]:
+    """Why the rewrite may change what a correct program does (empty: it is safe)."""
+    reasons = []
+    if not site.state_is_local:
+        reasons.append("the accumulation is not into locals of this function outside `try`")
+    if not read_only:
+        reasons.append("the per-item work may have effects, which would happen in another order")
+    if streaming:
+        reasons.append("the iterable may be lazy and is now read ahead of the work")
+    if session is not None:
+        reasons.append(
+            f"every thread shares `{session}` (workers capped at its "
+            f"{SESSION_POOL_SIZE} pooled connections; its thread safety is not promised)"
+        )
+    if site.missing_runtime is not None:
+        reasons.append(site.missing_runtime)
+    return reasons
 
 
 def _refusal(node: cst.For, loop: cst.For, facts: BodyFacts, site: LoopSite) -> str | None:
@@ -302,10 +378,16 @@ def _worker(
     )
 
 
-def _run_parallel_call(worker: str, items: cst.BaseExpression, found: LoopIo) -> cst.Call:
-    workers = WORKER_CEILINGS[found.kind]
+def _run_parallel_call(
+    worker: str,
+    items: cst.BaseExpression,
+    found: LoopIo,
+    workers: int | None = None,
+    runner: str = "run_parallel",
+) -> cst.Call:
+    workers = WORKER_CEILINGS[found.kind] if workers is None else workers
     return cst.Call(
-        cst.Name("run_parallel"),
+        cst.Name(runner),
         [
             cst.Arg(cst.Name(worker)),
             cst.Arg(_bare(items)),
@@ -439,6 +521,9 @@ def rewrite_comprehension(found: LoopIo, site: LoopSite) -> NodeFix | str:
     element = node.value if isinstance(node, cst.DictComp) else node.elt
     if isinstance(node, cst.DictComp) and _has_call(node.key):
         return "the dictionary key is computed by a call"
+    mutation = item_mutation([element], {target})
+    if mutation is not None:
+        return mutation
     items = found.items
     if comp.ifs:
         items = cst.ListComp(cst.Name(target), comp.with_changes(iter=_bare(items)))
@@ -485,12 +570,20 @@ def _expression_fix(
     per_item: set[str],
     safe: bool,
     site: LoopSite,
-) -> NodeFix:
-    safe = safe and is_read_only_work(work, found.calls, per_item, site.qualify)
+) -> NodeFix | str:
+    refusal = iterable_refusal(found.items, None, site.module, site.qualify)
+    if refusal is not None:
+        return refusal
+    read_only = safe and is_read_only_work(work, found.calls, per_item, site.qualify, set())
+    lazy = not is_materialized(found.items, site.module, site.scope, site.qualify)
+    unsafe = _unsafe_reasons(replace(site, state_is_local=True), read_only, lazy, None)
     new = new.with_changes(lpar=node.lpar, rpar=node.rpar)  # type: ignore[attr-defined]
+    description = "run the per-item work with `run_parallel`"
+    if unsafe:
+        description += "; unsafe: " + "; ".join(unsafe)
     return NodeFix(
-        "run the per-item work with `run_parallel`",
-        Safety.SAFE if safe else Safety.UNSAFE,
+        description,
+        Safety.UNSAFE if unsafe else Safety.SAFE,
         ((node, new),),
         imports=((site.runtime_module, "run_parallel"),),
     )

@@ -52,6 +52,17 @@ PURE_CALLS = frozenset(
         "pathlib.Path",
     }
 )
+#: Methods of ``str``, ``bytes``, mappings and sequences that only read the object.
+READING_METHODS = frozenset(
+    {
+        *("strip", "lstrip", "rstrip", "split", "rsplit", "splitlines", "lower", "upper"),
+        *("startswith", "endswith", "replace", "format", "encode", "decode", "join"),
+        *("removeprefix", "removesuffix", "partition", "rpartition", "casefold", "title"),
+        *("isdigit", "isalpha", "isspace", "find", "rfind", "count", "index", "zfill"),
+        *("get", "keys", "values", "items", "copy", "hex"),
+        *("with_suffix", "with_name", "with_stem", "joinpath", "relative_to", "as_posix"),
+    }
+)
 _READ_MODES = frozenset({"r", "rb", "rt", "br", "tr"})
 _OPEN = frozenset({"builtins.open", "io.open"})
 
@@ -61,17 +72,21 @@ def is_read_only_work(
     io_calls: Sequence[IoCall],
     per_item: set[str],
     qualify: Qualify,
+    fresh: set[str] | None = None,
 ) -> bool:
-    """True when every call in ``nodes`` is a read-only I/O call, a pure function or a
-    method of a per-item value (``fh.read()``, ``text.upper()``)."""
+    """True when every call in ``nodes`` is a read-only I/O call, a pure function, a
+    method of a value the work made itself (``fh.read()``, ``text.upper()``: names in
+    ``fresh``, default all of ``per_item``) or a reading method of an item (``url.strip()``:
+    the item may be shared with other items, or with the rest of the program)."""
     io_by_call = {id(io.call): io for io in io_calls}
+    fresh = per_item if fresh is None else fresh
     for node in nodes:
         for call in calls_in(node):
             io = io_by_call.get(id(call))
             if io is not None:
                 if not _reads_only(io):
                     return False
-            elif not _harmless(call, per_item, qualify, io_by_call):
+            elif not _harmless(call, per_item, fresh, qualify, io_by_call):
                 return False
     return True
 
@@ -87,10 +102,14 @@ def _reads_only(io: IoCall) -> bool:
 
 
 def _harmless(
-    call: cst.Call, per_item: set[str], qualify: Qualify, io_by_call: dict[int, IoCall]
+    call: cst.Call,
+    per_item: set[str],
+    fresh: set[str],
+    qualify: Qualify,
+    io_by_call: dict[int, IoCall],
 ) -> bool:
-    """A pure function, a method of a per-item value, or of what a read returned
-    (``open(path).read()``, ``requests.get(url).json()``)."""
+    """A pure function, a method of a value the work made, a reading method of an item,
+    or a method of what a read returned (``open(path).read()``, ``requests.get(url).json()``)."""
     if qualify(call.func) in PURE_CALLS:
         return True
     func = call.func
@@ -99,4 +118,7 @@ def _harmless(
     receiver = func.value
     if isinstance(receiver, cst.Call) and id(receiver) in io_by_call:
         return _reads_only(io_by_call[id(receiver)])
-    return base_name(receiver) in per_item
+    owner = base_name(receiver)
+    if owner in fresh:
+        return True
+    return owner in per_item and func.attr.value in READING_METHODS

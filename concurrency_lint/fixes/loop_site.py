@@ -14,6 +14,7 @@ from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.checking.rule import FileContext, Rule
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.loop_rewrite import LoopSite
+from concurrency_lint.fixes.runtime_dependency import missing_runtime
 
 
 class SiteTracker:
@@ -61,6 +62,7 @@ class SiteTracker:
             state_is_local=local,
             qualify=semantics.qualified_name,
             in_class_body=semantics.scopes.current.kind == "class",
+            missing_runtime=missing_runtime(self.context.path, self.context.config),
         )
 
     def _names(self, scope: cst.CSTNode) -> set[str]:

@@ -11,6 +11,7 @@ from concurrency_lint.analysis.calls import positional_args
 from concurrency_lint.analysis.definitions import module_index
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_callables
 from concurrency_lint.checking.rule import NodeFix
+from concurrency_lint.fixes.spawn_safety import process_pool_refusal
 from concurrency_lint.knowledge.executors import PoolSwap
 from concurrency_lint.model import Safety
 
@@ -44,8 +45,9 @@ def pool_swap_fix(
     fits: Callable[[cst.BaseExpression], bool],
     semantics: Semantics,
     done: set[int],
-) -> NodeFix | None:
-    """Swap the site's pool when every callable it is handed ``fits`` the new pool.
+) -> NodeFix | str | None:
+    """Swap the site's pool when every callable it is handed ``fits`` the new pool; the
+    reason when a process pool would crash here (see :mod:`spawn_safety`).
 
     ``done`` holds the pools already given a fix (one fix per pool, however many sites).
     """
@@ -59,7 +61,12 @@ def pool_swap_fix(
     edit = swap_edit(pool, swap, semantics)
     if edit is None:
         return None
+    short = swap.target.rsplit(".", 1)[-1]
+    description = f"Use `{short}`"
+    if "Process" in short:
+        refusal = process_pool_refusal(semantics.module, pool, semantics.enclosing_function())
+        if refusal is not None:
+            return refusal
     done.add(id(pool))
     change, imports = edit
-    short = swap.target.rsplit(".", 1)[-1]
-    return NodeFix(f"Use `{short}`", Safety.UNSAFE, (change,), imports=imports)
+    return NodeFix(description, Safety.UNSAFE, (change,), imports=imports)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from concurrency_lint.model import Edit, Span
+from concurrency_lint.sources.lines import line_starts
 
 
 class OverlappingEdits(ValueError):
@@ -12,12 +13,9 @@ class OverlappingEdits(ValueError):
 
 
 def line_offsets(text: str) -> list[int]:
-    """Character offset at which each 1-based line starts (index 0 unused)."""
-    offsets = [0, 0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            offsets.append(index + 1)
-    return offsets
+    """Character offset at which each 1-based line starts (index 0 unused), lines counted
+    as the interpreter counts them (``\\n``, ``\\r\\n``, ``\\r``; never a form feed)."""
+    return line_starts(text)
 
 
 def span_offsets(span: Span, offsets: list[int]) -> tuple[int, int]:

@@ -8,28 +8,30 @@ from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.inventory.collector import Collector
 from concurrency_lint.inventory.model import FileInventory, Use
 from concurrency_lint.inventory.prefilter import may_use_concurrency
-from concurrency_lint.model import Finding
+from concurrency_lint.model import SYNTAX_ERROR, Finding
 from concurrency_lint.sources.markdown import python_blocks
 from concurrency_lint.sources.parsing import SnippetOffset, parse_snippet, run_with_deep_stack
 
 
 def inventory_of_text(path: str, text: str, markdown: bool = False) -> FileInventory:
     """The uses in one file; a file that does not parse is a problem, never an exception."""
-    if not may_use_concurrency(text):
+    if not markdown and not may_use_concurrency(text):
         return FileInventory(path)
     if not markdown:
         uses, problem = _snippet_uses(path, text, SnippetOffset())
         return FileInventory(path, uses, problem)
     found: list[Use] = []
+    problems: list[str] = []  # blocks that do not parse: listed under "files not analysed"
     for block in python_blocks(text):
+        offset = SnippetOffset(block.first_line - 1, block.indent)
         if may_use_concurrency(block.code):
-            # Prose snippets need not be complete programs: a block that does not parse is skipped.
-            found.extend(
-                _snippet_uses(path, block.code, SnippetOffset(block.first_line - 1, block.indent))[
-                    0
-                ]
-            )
-    return FileInventory(path, tuple(found))
+            uses, problem = _snippet_uses(path, block.code, offset)
+            found.extend(uses)
+        else:
+            problem = _syntax_problem(block.code, offset)
+        if problem is not None:
+            problems.append(problem)
+    return FileInventory(path, tuple(found), "; ".join(problems) or None)
 
 
 def _snippet_uses(
@@ -53,9 +55,8 @@ def _guarded_walk(
 def _walk(path: str, text: str, offset: SnippetOffset) -> tuple[tuple[Use, ...], str | None]:
     module = parse_snippet(path, text, offset)
     if isinstance(module, Finding):
-        return (), _syntax_problem(text, offset) or (
-            f"line {module.span.start_line}: {module.message}"
-        )
+        described = _syntax_problem(text, offset) if module.code == SYNTAX_ERROR[0] else None
+        return (), described or f"line {module.span.start_line}: {module.message}"
     collector = Collector(module, offset.lines, offset.columns)
     try:
         walk_visitor(module, collector)

@@ -18,6 +18,7 @@ from concurrency_lint.inventory.model import FileInventory, Inventory
 from concurrency_lint.inventory.prefilter import may_use_concurrency
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.discovery import Discovery, SourceFile
+from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,7 @@ def build_inventory(paths: list[Path], config: Config, options: InventoryOptions
         for problem in problems
     }
     cache = (
-        ResultCache(Path(config.cache_dir).absolute(), f"inventory:{config.fingerprint()}")
-        if options.use_cache
-        else None
+        ResultCache.for_config(config, "inventory:", FileInventory) if options.use_cache else None
     )
     jobs: list[_Job] = []
     for source in files:
@@ -66,9 +65,9 @@ def _prepare(
 ) -> FileInventory | None:
     """A result known without parsing, or None after queueing the file as a job."""
     try:
-        data = source.path.read_bytes()
-    except OSError as exc:
-        return FileInventory(source.display, problem=f"cannot read: {exc.strerror or exc}")
+        data = read_regular_file(source.path)
+    except UnreadablePath as exc:
+        return FileInventory(source.display, problem=str(exc))
     digest = content_digest(data)
     if cache is not None:
         cached = cache.get(source.display, digest)
@@ -78,7 +77,7 @@ def _prepare(
         text = decode_source(data).text
     except UndecodableSource as exc:
         return FileInventory(source.display, problem=str(exc))
-    if not may_use_concurrency(text):
+    if not source.markdown and not may_use_concurrency(text):  # blocks get a syntax check
         result = FileInventory(source.display)
         if cache is not None:  # a warm run then only reads and hashes the file
             cache.put(source.display, digest, result)  # type: ignore[arg-type]

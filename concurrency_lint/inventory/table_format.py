@@ -8,11 +8,13 @@ from concurrency_lint.inventory.statistics import observations, parameter_values
 from concurrency_lint.report.table_format import string_console
 
 
-def render(inventory: Inventory, lang: str = "en", color: bool = False) -> str:
+def render(
+    inventory: Inventory, lang: str = "en", color: bool = False, width: int | None = None
+) -> str:
     from rich.table import Table
     from rich.text import Text
 
-    console, buffer = string_console(color)
+    console, buffer = string_console(color, width)
     cells = Cells(lang)
 
     def table(title: str, headers: list[str], rows: list[list[str]]) -> None:

@@ -19,6 +19,7 @@ from math import ceil
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
+from .main_guard import UnguardedMainScript, main_script_unguarded, unguarded_message
 from .outcome import Outcome, noted
 
 if TYPE_CHECKING:
@@ -33,9 +34,11 @@ def new_process_pool(workers: int) -> ProcessPoolExecutor:
 
     Processes start with "forkserver" where they would otherwise be forked: forking a
     process that has threads (this library keeps idle worker threads) can deadlock
-    the child. As with "spawn", the function must be importable and a script needs an
-    ``if __name__ == "__main__":`` guard; pass ``executor=ProcessPoolExecutor(...)``
-    to choose otherwise.
+    the child. As with "spawn", the function must be importable, and a script needs an
+    ``if __name__ == "__main__":`` guard, since each child imports it again. A script
+    without one is forked instead when it runs no other thread (nothing is re-run); else
+    :class:`UnguardedMainScript` is raised before any process starts. Pass
+    ``executor=ProcessPoolExecutor(...)`` to choose otherwise.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -45,7 +48,12 @@ def new_process_pool(workers: int) -> ProcessPoolExecutor:
         default_is_fork = sys.platform != "darwin" and sys.version_info < (3, 14)
         method = "fork" if os.name == "posix" and default_is_fork else "other"
     context = None
-    if method == "fork" and "forkserver" in multiprocessing.get_all_start_methods():
+    if main_script_unguarded():
+        forkable = "fork" in multiprocessing.get_all_start_methods()
+        if not forkable or threading.active_count() > 1:
+            raise UnguardedMainScript(unguarded_message())
+        context = multiprocessing.get_context("fork")
+    elif method == "fork" and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 

@@ -14,6 +14,7 @@ from .executors import (
     process_chunksize,
     shutdown_own_pool,
 )
+from .main_guard import check_picklable
 from .outcome import Outcome, noted
 from .progress import progress_for
 from .workers import resolve_workers
@@ -48,7 +49,11 @@ def run_parallel(
       the CPU count for processes).
     - ``mode="process"`` runs on a new process pool (``func`` and items must pickle;
       processes start with "forkserver" where they would be forked), sending many
-      small items in chunks. ``executor`` runs on any
+      small items in chunks. A ``func`` that does not pickle (a lambda, a nested
+      function) raises ``pickle.PicklingError`` before anything starts. Children import
+      the main script again: one without an ``if __name__ == "__main__":`` guard is
+      forked instead (its top level runs once) when it runs no other thread, else
+      ``UnguardedMainScript`` (a ``RuntimeError``) is raised before anything starts. ``executor`` runs on any
       ``concurrent.futures.Executor`` instead; it is left running.
     - ``desc`` names a progress bar shown on stderr when stderr is a terminal and the
       batch lasts; ``progress=False`` hides it, ``progress=True`` always shows it.
@@ -105,6 +110,10 @@ def _run_on_executor(
     executor: Executor | None,
     tick: Callable[[int], None] | None,
 ) -> list[Outcome]:
+    if (executor is None and mode == "process") or (
+        executor is not None and is_process_pool(executor)
+    ):
+        check_picklable(func)  # raise now, not once per item from the pool
     own = new_process_pool(workers) if executor is None else None
     pool = executor if own is None else own
     chunksize = 1

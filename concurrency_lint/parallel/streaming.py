@@ -15,6 +15,7 @@ from .executors import (
     process_chunksize,
     shutdown_own_pool,
 )
+from .main_guard import check_picklable
 from .outcome import Outcome, noted
 from .progress import Progress, progress_for
 from .workers import resolve_workers
@@ -52,6 +53,10 @@ def iter_parallel(
     except TypeError:
         total = None
     workers = resolve_workers(max_workers, total, mode, executor)
+    if (executor is None and mode == "process") or (
+        executor is not None and is_process_pool(executor)
+    ):
+        check_picklable(func)  # raise now, not from the first item
     if window is None:
         window = max(WINDOW_PER_WORKER * workers, MIN_WINDOW)
     return _stream(

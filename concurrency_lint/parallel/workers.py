@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 #: Upper bound of the recommended range per kind of work. The lower bounds of the
 #: ranges (network 50, file 20, subprocess 10) are what the linter's CL302 rule checks.
@@ -57,8 +58,38 @@ def resolve_workers(
     if max_workers is not None:
         if max_workers < 1:
             raise ValueError(f"max_workers must be at least 1, not {max_workers}")
-        return max_workers
-    capacity = getattr(executor, "_max_workers", None)
-    if isinstance(capacity, int) and capacity > 0:
-        return capacity
-    return optimal_workers(item_count, io_bound=mode == "thread")
+        workers = max_workers
+    else:
+        capacity = getattr(executor, "_max_workers", None)
+        if isinstance(capacity, int) and capacity > 0:
+            return capacity
+        workers = optimal_workers(item_count, io_bound=mode == "thread")
+    if mode == "thread" and executor is None:
+        workers = min(workers, descriptor_bound())
+    return workers
+
+
+#: Descriptors kept free for the rest of the program, and assumed per worker (a child
+#: process holds three pipes; a file or a socket needs one).
+SPARE_DESCRIPTORS = 16
+DESCRIPTORS_PER_WORKER = 3
+
+
+def descriptor_bound() -> int:
+    """How many threads may each hold a few file descriptors without the process running
+    out (``EMFILE``) where the sequential loop did not: the open-file limit minus what is
+    open now, divided among the workers. Unbounded where the platform does not tell."""
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return sys.maxsize
+    if soft == resource.RLIM_INFINITY or soft <= 0:
+        return sys.maxsize
+    folder = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
+    try:
+        open_now = len(os.listdir(folder))
+    except OSError:
+        return sys.maxsize
+    return max(1, (soft - open_now - SPARE_DESCRIPTORS) // DESCRIPTORS_PER_WORKER)

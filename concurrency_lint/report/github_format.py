@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrency_lint.model import ENGINE_CODES, Finding, ScanReport
+from concurrency_lint.report.escaping import printable
 
 
 def escape_data(text: str) -> str:
@@ -20,7 +21,7 @@ def command(finding: Finding) -> str:
     level = "error" if finding.code in ENGINE_CODES else "warning"
     span = finding.span
     properties = {
-        "file": finding.path,
+        "file": printable(finding.path),
         "line": span.start_line,
         "col": span.start_col,
         "endLine": span.end_line,
@@ -28,9 +29,9 @@ def command(finding: Finding) -> str:
         "title": f"{finding.code} {finding.name}",
     }
     props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::{level} {props}::{escape_data(finding.message)}"
+    return f"::{level} {props}::{escape_data(printable(finding.message, keep_breaks=True))}"
 
 
-def render(report: ScanReport, color: bool = False) -> str:
+def render(report: ScanReport, color: bool = False, width: int | None = None) -> str:
     """One command per line; empty when there is nothing to annotate."""
     return "".join(command(finding) + "\n" for finding in report.findings)

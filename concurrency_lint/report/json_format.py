@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from concurrency_lint.model import Edit, Finding, Fix, ScanReport
+from concurrency_lint.report.escaping import encodable
 
 SCHEMA_VERSION = 1
 
@@ -46,7 +47,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "code": finding.code,
         "name": finding.name,
         "message": finding.message,
-        "path": finding.path,
+        # Undecodable bytes of a file name as \xNN escapes: the document stays valid UTF-8.
+        "path": encodable(finding.path),
         "start_line": span.start_line,
         "start_column": span.start_col,
         "end_line": span.end_line,
@@ -70,6 +72,6 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
     }
 
 
-def render(report: ScanReport, color: bool = False) -> str:
-    """The report as indented JSON with a trailing newline (``color`` is ignored)."""
+def render(report: ScanReport, color: bool = False, width: int | None = None) -> str:
+    """The report as indented JSON with a trailing newline (``color``, ``width`` ignored)."""
     return json.dumps(to_dict(report), indent=2) + "\n"

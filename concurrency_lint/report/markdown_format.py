@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from concurrency_lint.model import Finding, ScanReport
-from concurrency_lint.report.text_format import Summary
+from concurrency_lint.report.escaping import printable
+from concurrency_lint.report.summary import Summary
 
 HEADING = "## conclint report"
 # Characters that Markdown would read as formatting, links, HTML or a table cell border.
@@ -35,26 +36,24 @@ def escape(text: str, keep_code: bool = True) -> str:
 
 def _row(finding: Finding) -> str:
     cells = (
-        escape(finding.path, keep_code=False),
+        escape(printable(finding.path), keep_code=False),
         str(finding.span.start_line),
         finding.code,
-        escape(finding.message),
+        escape(printable(finding.message, keep_breaks=True)),
     )
     return "| " + " | ".join(cells) + " |"
 
 
 def _summary(summary: Summary) -> list[str]:
     lines = [summary.headline()]
-    if summary.safe_fixes or summary.unsafe_fixes:
-        fixable = f"{summary.safe_fixes} fixable with `conclint fix --apply`"
-        if summary.unsafe_fixes:
-            fixable += f" ({summary.unsafe_fixes} more with `--unsafe-fixes`)"
-        lines.append(fixable + ".")
+    fixable = summary.fixable(mark=False)
+    if fixable is not None:
+        lines.append(fixable)
     return lines
 
 
-def render(report: ScanReport, color: bool = False) -> str:
-    """Heading, table (when there are findings), summary; ``color`` is ignored."""
+def render(report: ScanReport, color: bool = False, width: int | None = None) -> str:
+    """Heading, table (when there are findings), summary; ``color`` and ``width`` are ignored."""
     summary = Summary.of(report)
     lines = [HEADING, ""]
     if report.findings:

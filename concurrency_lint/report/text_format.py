@@ -1,90 +1,111 @@
-"""The default output: one ``path:line:col: CODE message`` line per finding, then a summary."""
+"""The default format, for people: each finding with its source line and a marker under
+its span (as ruff's full output), then the summary. ``concise`` has one line each.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import textwrap
+from functools import partial
 
 from concurrency_lint.model import Finding, Safety, ScanReport
+from concurrency_lint.report.ansi import BLUE, RED, paint
+from concurrency_lint.report.concise_format import (
+    closing_lines,
+    format_finding,
+    one_line,
+    prefix,
+)
+from concurrency_lint.report.escaping import printable
+from concurrency_lint.report.excerpt import excerpt, gutter_width, source_lines
+from concurrency_lint.report.summary import Summary, plural
 
-FIX_MARK = "[*]"
+# ``format_finding`` (one line), ``Summary`` and ``plural`` are re-exported for callers
+# that knew this module when it was the one-line format.
+__all__ = ["DEFAULT_WIDTH", "Summary", "format_finding", "full_finding", "plural", "render"]
 
-_RESET = "\x1b[0m"
-_BOLD = "\x1b[1m"
-_RED = "\x1b[1;31m"
-_CYAN = "\x1b[36m"
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 file``, ``2 files``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def one_line(text: str) -> str:
-    """``text`` with its line breaks turned into single spaces."""
-    return " ".join(part.strip() for part in text.splitlines() if part.strip()) or text.strip()
-
-
-@dataclass(frozen=True)
-class Summary:
-    """The counts every human-facing format ends with."""
-
-    findings: int
-    files: int
-    files_scanned: int
-    safe_fixes: int
-    unsafe_fixes: int
-
-    @classmethod
-    def of(cls, report: ScanReport) -> Summary:
-        fixes = [finding.fix for finding in report.findings if finding.fix is not None]
-        return cls(
-            findings=len(report.findings),
-            files=len({finding.path for finding in report.findings}),
-            files_scanned=report.files_scanned,
-            safe_fixes=sum(fix.safety is Safety.SAFE for fix in fixes),
-            unsafe_fixes=sum(fix.safety is not Safety.SAFE for fix in fixes),
-        )
-
-    def headline(self) -> str:
-        """``Found 3 findings in 2 files.`` or ``All checks passed: 5 files scanned.``"""
-        if not self.findings:
-            return f"All checks passed: {plural(self.files_scanned, 'file')} scanned."
-        return f"Found {plural(self.findings, 'finding')} in {plural(self.files, 'file')}."
-
-    def fixable(self) -> str | None:
-        """The fix counts, or None when no finding has a fix."""
-        if not self.safe_fixes and not self.unsafe_fixes:
-            return None
-        line = f"{FIX_MARK} {self.safe_fixes} fixable with `conclint fix --apply`"
-        if self.unsafe_fixes:
-            line += f" ({self.unsafe_fixes} more with --unsafe-fixes)"
-        return line
+#: Width the messages wrap at when the caller knows no terminal width.
+DEFAULT_WIDTH = 100
+#: Continuation lines of a wrapped message are indented by this much.
+INDENT = "    "
 
 
-def _paint(text: str, style: str, color: bool) -> str:
-    return f"{style}{text}{_RESET}" if color else text
-
-
-def format_finding(finding: Finding, color: bool = False) -> str:
-    """``path:line:col: CODE message``, with `` [*]`` when the finding has a fix."""
-    span = finding.span
-    line = (
-        f"{_paint(finding.path, _BOLD, color)}:{span.start_line}:{span.start_col}: "
-        f"{_paint(finding.code, _RED, color)} {one_line(finding.message)}"
+def header(finding: Finding, color: bool, width: int) -> list[str]:
+    """``path:line:col: CODE [*] message``, the message wrapped at word boundaries."""
+    plain_prefix = prefix(finding, False) + " "
+    wrapper = textwrap.TextWrapper(
+        width=max(width, 40),
+        initial_indent=plain_prefix,
+        subsequent_indent=INDENT,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
-    if finding.fix is not None:
-        line += " " + _paint(FIX_MARK, _CYAN, color)
-    return line
+    lines = wrapper.wrap(printable(one_line(finding.message))) or [plain_prefix.rstrip()]
+    lines[0] = prefix(finding, color) + " " + lines[0][len(plain_prefix) :]
+    return lines
 
 
-def render(report: ScanReport, color: bool = False) -> str:
-    """Findings one per line, a blank line, then the summary."""
-    summary = Summary.of(report)
-    if not report.findings:
-        return _paint(summary.headline(), _BOLD, color) + "\n"
-    lines = [format_finding(finding, color) for finding in report.findings]
-    lines += ["", _paint(summary.headline(), _BOLD, color)]
-    fixable = summary.fixable()
-    if fixable is not None:
-        lines.append(fixable)
-    return "\n".join(lines) + "\n"
+def help_line(finding: Finding) -> str | None:
+    """``= help: what the fix does`` (saying when only ``--unsafe-fixes`` applies it)."""
+    fix = finding.fix
+    if fix is None or not fix.edits:
+        return None
+    note = " (unsafe fix: needs --unsafe-fixes)" if fix.safety is Safety.UNSAFE else ""
+    return f"= help: {printable(one_line(fix.description))}{note}"
+
+
+def full_finding(
+    finding: Finding,
+    lines: list[str] | None,
+    color: bool = False,
+    width: int = DEFAULT_WIDTH,
+) -> list[str]:
+    """The header, the framed source (when ``lines`` are known) and the help line."""
+    out = header(finding, color, width)
+    if lines is not None:
+        framed = excerpt(
+            lines,
+            finding.span,
+            finding.code,
+            width,
+            paint_gutter=partial(paint, style=BLUE, color=color),
+            paint_marker=partial(paint, style=RED, color=color),
+        )
+        out += framed
+    help_text = help_line(finding)
+    if help_text is not None:
+        gutter = gutter_width(finding.span, len(lines)) if lines is not None else 0
+        margin = " " * (gutter + 1)
+        out += textwrap.wrap(
+            help_text,
+            width=max(width, 40),
+            initial_indent=margin,
+            subsequent_indent=margin + "  " + INDENT,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return out
+
+
+def findings_only(report: ScanReport, color: bool = False, width: int | None = None) -> str:
+    """Every finding in full, a blank line after each, without the summary (``--quiet``)."""
+    width = width or DEFAULT_WIDTH
+    split: dict[str, list[str]] = {}
+    out: list[str] = []
+    for finding in report.findings:
+        text = report.sources.get(finding.path)
+        lines = None
+        if text is not None:
+            if finding.path not in split:
+                split[finding.path] = source_lines(text)
+            lines = split[finding.path]
+        out += full_finding(finding, lines, color, width)
+        out.append("")
+    return "".join(line + "\n" for line in out)
+
+
+def render(report: ScanReport, color: bool = False, width: int | None = None) -> str:
+    """Every finding in full, a blank line after each, then the summary."""
+    lines = []
+    for line in closing_lines(report, color):
+        lines += textwrap.wrap(line, width or DEFAULT_WIDTH, break_long_words=False) or [line]
+    return findings_only(report, color, width) + "".join(line + "\n" for line in lines)

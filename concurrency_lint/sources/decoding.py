@@ -7,6 +7,8 @@ import re
 import tokenize
 from dataclasses import dataclass
 
+from concurrency_lint.sources.lines import source_lines
+
 
 class UndecodableSource(Exception):
     """The bytes are not text in the encoding the file declares."""
@@ -50,7 +52,9 @@ def needs_strict_precheck(text: str) -> bool:
     """
     if len(text) <= 2 * _SAFE_DEPTH:  # too short to open that many brackets
         return False
-    if max(map(len, text.splitlines()), default=0) > _SAFE_GROUP_CHARS:
+    if max(map(len, source_lines(text)), default=0) > _SAFE_GROUP_CHARS:
+        return True
+    if _long_continued_line(text):
         return True
     depth = 0
     group_start = 0
@@ -66,3 +70,27 @@ def needs_strict_precheck(text: str) -> bool:
             if depth == 0 and match.start() - group_start > _SAFE_GROUP_CHARS:
                 return True
     return depth > 0 and len(text) - group_start > _SAFE_GROUP_CHARS
+
+
+_CONTINUATION = re.compile(r"\\(?:\r\n|\r|\n)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _long_continued_line(text: str) -> bool:
+    """A logical line joined by backslashes that is long or spans many lines.
+
+    The parser sees ``x = \\`` followed by thousands of ``lambda: \\`` lines as one line
+    nesting thousands deep, without a single bracket.
+    """
+    run_start = -1
+    run_lines = 0
+    previous_end = -1
+    for match in _CONTINUATION.finditer(text):
+        start = match.start()
+        if run_start < 0 or _LINE_BREAK.search(text, previous_end, start) is not None:
+            run_start, run_lines = start, 0
+        run_lines += 1
+        previous_end = match.end()
+        if run_lines > _SAFE_DEPTH or previous_end - run_start > _SAFE_GROUP_CHARS:
+            return True
+    return False

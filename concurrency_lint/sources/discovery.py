@@ -5,10 +5,13 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from concurrency_lint.config import Config
+from concurrency_lint.sources.display_names import escape_name, unescape_name
+from concurrency_lint.sources.file_reading import describe_os_error, special_file_problem
 from concurrency_lint.sources.gitignore import GitIgnore, is_ignored
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -33,9 +36,16 @@ class DiscoveryProblem:
 
 
 def display_path(path: Path) -> str:
-    """Relative to the working folder when below it, with forward slashes."""
+    """Relative to the working folder when below it, with forward slashes, escaped."""
     absolute = str(path.absolute())
-    return "." if absolute == str(Path.cwd()) else _below(absolute, _folder_prefix(Path.cwd()))
+    if absolute == str(Path.cwd()):
+        return "."
+    return escape_name(_below(absolute, _folder_prefix(Path.cwd())))
+
+
+def source_path(display: str) -> Path:
+    """The file a display path (:func:`display_path`) names."""
+    return Path(unescape_name(display))
 
 
 def _folder_prefix(folder: Path) -> str:
@@ -70,21 +80,56 @@ class Discovery:
         self.problems: list[DiscoveryProblem] = []
         self._seen_dirs: set[tuple[int, int]] = set()
         self._seen_files: set[str] = set()
+        self._gitignore_cache: dict[Path, GitIgnore | None] = {}
 
     def run(self, paths: list[Path]) -> tuple[list[SourceFile], list[DiscoveryProblem]]:
         for path in paths:
-            if path.is_dir():
+            if self.force_exclude and self.excludes_named_path(path):
+                continue
+            try:
+                mode = os.stat(path).st_mode
+            except OSError as exc:  # a broken link, a link loop, a folder that cannot be searched
+                self.problems.append(DiscoveryProblem(display_path(path), _describe(exc)))
+                continue
+            if stat.S_ISDIR(mode):
                 self._walk(path, self._gitignores_above(path))
-            else:
+            elif stat.S_ISREG(mode):
                 self._add_explicit(path)
+            else:
+                problem = special_file_problem(mode) or "not a regular file"
+                self.problems.append(DiscoveryProblem(display_path(path), problem))
         self.files.sort(key=lambda source: source.display)
         return self.files, self.problems
 
     # ---- internals -----------------------------------------------------------------------
 
+    def excludes_named_path(self, path: Path) -> bool:
+        """Whether a walk would never reach ``path``: an exclude pattern (or a ``.gitignore``)
+        matches it or one of the folders it sits in, up to the project root.
+
+        ``--force-exclude`` asks this of every path on the command line and of
+        ``--stdin-filename``, so ``build/gen.py`` is excluded when ``build`` is.
+        """
+        absolute = Path(os.path.abspath(path))  # as named: a symbolic link is not followed
+        root = Path(os.path.abspath(self.config.root))
+        if absolute == root:
+            return False
+        chain = [absolute]
+        for parent in absolute.parents:
+            if parent == root or parent == parent.parent:
+                break
+            chain.append(parent)
+        if any(self._excluded_entry(part.name, str(part)) for part in chain):
+            return True
+        gitignores = self._gitignores_above(absolute)
+        if not gitignores:
+            return False
+        is_dir = os.path.isdir(absolute)
+        return any(
+            is_ignored(part, is_dir or part != absolute, gitignores) for part in reversed(chain)
+        )
+
     def _add_explicit(self, path: Path) -> None:
-        if self.force_exclude and self._excluded(path):
-            return
         markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
         if markdown and not self.include_markdown:
             return
@@ -99,9 +144,6 @@ class Discovery:
         suffix = os.path.splitext(name)[1].lower()
         return suffix in PYTHON_SUFFIXES or (self.include_markdown and suffix in MARKDOWN_SUFFIXES)
 
-    def _excluded(self, path: Path) -> bool:
-        return self._excluded_entry(path.name, str(path.absolute()))
-
     def _gitignores_above(self, folder: Path) -> list[GitIgnore]:
         """``.gitignore`` files from the repository root down to ``folder``'s parent."""
         folder = folder.absolute()
@@ -112,8 +154,14 @@ class Discovery:
                 break
         else:
             return []
-        loaded = (GitIgnore.load(parent) for parent in reversed(chain))
+        loaded = (self._load_gitignore(parent) for parent in reversed(chain))
         return [ignore for ignore in loaded if ignore is not None]
+
+    def _load_gitignore(self, folder: Path) -> GitIgnore | None:
+        """The folder's ``.gitignore``, read once however many named paths sit below it."""
+        if folder not in self._gitignore_cache:
+            self._gitignore_cache[folder] = GitIgnore.load(folder)
+        return self._gitignore_cache[folder]
 
     def _walk(self, folder: Path, gitignores: list[GitIgnore]) -> None:
         """Walk ``folder`` on plain strings: a tree has far more entries than sources, and
@@ -163,17 +211,29 @@ class Discovery:
                     self._add(
                         SourceFile(Path(entry.path), self._display(entry.path), markdown=True)
                     )
-            elif entry.is_symlink() and suffix in PYTHON_SUFFIXES:
-                try:
-                    os.stat(entry.path)
-                except OSError as exc:
-                    self.problems.append(
-                        DiscoveryProblem(self._display(entry.path), _describe(exc))
-                    )
+            else:
+                self._add_unusual(entry, suffix)
+
+    def _add_unusual(self, entry: os.DirEntry[str], suffix: str) -> None:
+        """A symbolic link or a special file with a source suffix: a regular file it leads
+        to is added, anything else (broken link, loop, FIFO, device, socket) is a problem."""
+        if suffix in MARKDOWN_SUFFIXES and not self.include_markdown:
+            return
+        try:
+            mode = os.stat(entry.path).st_mode
+        except OSError as exc:
+            self.problems.append(DiscoveryProblem(self._display(entry.path), _describe(exc)))
+            return
+        problem = special_file_problem(mode)
+        if problem is not None:
+            self.problems.append(DiscoveryProblem(self._display(entry.path), problem))
+            return
+        markdown = suffix in MARKDOWN_SUFFIXES
+        self._add(SourceFile(Path(entry.path), self._display(entry.path), markdown))
 
     def _display(self, absolute: str) -> str:
         """:func:`display_path` for an absolute path string below the walk."""
-        return _below(absolute, self._cwd_prefix)
+        return escape_name(_below(absolute, self._cwd_prefix))
 
     def _excluded_entry(self, name: str, absolute: str) -> bool:
         """Whether an exclude glob matches the name or the path below the project root."""
@@ -183,6 +243,10 @@ class Discovery:
         return match(os.path.normcase(_below(absolute, self._root_prefix))) is not None
 
 
+def excluded_by_config(path: Path, config: Config) -> bool:
+    """Whether ``--force-exclude`` leaves out ``path`` (``--stdin-filename``, a named file)."""
+    return Discovery(config, include_markdown=True, force_exclude=True).excludes_named_path(path)
+
+
 def _describe(exc: OSError) -> str:
-    reason = exc.strerror or str(exc)
-    return f"cannot read: {reason}"
+    return describe_os_error(exc)

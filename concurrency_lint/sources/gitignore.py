@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
+
 
 @dataclass(frozen=True)
 class _Pattern:
@@ -65,7 +67,7 @@ class GitIgnore:
         self.folder = folder
         self.patterns: list[_Pattern] = []
         for raw in lines:
-            line = raw.rstrip("\n").rstrip()
+            line = raw.rstrip("\r\n").rstrip()  # git splits on ``\n`` only
             if not line or line.startswith("#"):
                 continue
             negated = line.startswith("!")
@@ -80,11 +82,12 @@ class GitIgnore:
     @classmethod
     def load(cls, folder: Path) -> GitIgnore | None:
         """The folder's ``.gitignore``, or None when it has none (or it cannot be read)."""
-        try:
-            text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        try:  # never blocks on a FIFO named .gitignore
+            data = read_regular_file(folder / ".gitignore")
+        except UnreadablePath:
             return None
-        ignore = cls(folder.absolute(), text.splitlines())
+        text = data.decode("utf-8", errors="replace")
+        ignore = cls(folder.absolute(), text.split("\n"))
         return ignore if ignore.patterns else None
 
     def verdict(self, relative: str, is_dir: bool) -> bool | None:

@@ -16,22 +16,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from concurrency_lint.sources.lines import split_lines
+
 #: Modules larger than this are pruned before the full parse.
 PRUNE_ABOVE_CHARS = 512 * 1024
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines with their endings, split exactly where the interpreter counts lines."""
-    lines, start = [], 0
-    for match in _LINE_BREAK.finditer(text):
-        lines.append(text[start : match.end()])
-        start = match.end()
-    if start < len(text):
-        lines.append(text[start:])
-    return lines
 
 
 @dataclass(frozen=True)
@@ -53,7 +43,12 @@ def prune_module(text: str, tree: ast.Module, tokens: Iterable[str]) -> PrunedMo
     lines = split_lines(text)
     groups = _line_groups(tree.body)  # statements sharing lines are kept or cut together
     segments = ["".join(lines[first - 1 : last]) for first, last, _members in groups]
-    imported = _imported_names(tree)
+    imported = _imported_names(
+        statement
+        for (_first, _last, members), segment in zip(groups, segments, strict=True)
+        if "import" in segment
+        for statement in members
+    )
     keep = [
         any(isinstance(statement, (ast.Import, ast.ImportFrom)) for statement in members)
         or "import" in segment
@@ -93,10 +88,12 @@ def _line_groups(body: list[ast.stmt]) -> list[tuple[int, int, list[ast.stmt]]]:
     return groups
 
 
-def _imported_names(tree: ast.Module) -> set[str]:
-    """Names bound by imports anywhere in the module (``sp`` in ``import subprocess as sp``)."""
+def _imported_names(statements: Iterable[ast.stmt]) -> set[str]:
+    """Names bound by imports anywhere in these statements (``sp`` in ``import subprocess
+    as sp``); only statements whose text says ``import`` are given, so a module's huge
+    data tables are never walked."""
     names = set()
-    for node in ast.walk(tree):
+    for node in (node for statement in statements for node in ast.walk(statement)):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 names.add((alias.asname or alias.name).split(".")[0])

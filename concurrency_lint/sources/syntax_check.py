@@ -1,8 +1,9 @@
-"""The interpreter's own parser as a fast syntax check (C speed, no recursion crash)."""
+"""The interpreter's own parser as the syntax verdict, for the project's target version."""
 
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 
 
@@ -15,16 +16,41 @@ class SyntaxProblem:
     column: int = 1
 
 
-def parse_python(text: str) -> ast.Module | SyntaxProblem:
-    """The text's ``ast`` tree, or the problem that stops the interpreter parsing it."""
+RUNNING_PYTHON: tuple[int, int] = sys.version_info[:2]
+
+
+def parse_python(text: str, target: tuple[int, int] | None = None) -> ast.Module | SyntaxProblem:
+    """The text's ``ast`` tree, or the problem that stops the interpreter parsing it.
+
+    ``target`` older than the running interpreter rejects the syntax that version lacks
+    (``type X = int`` for 3.11); newer than the interpreter cannot be checked here.
+    """
+    nul = text.find("\0")
+    if nul >= 0:  # every Python rejects them; say where, the same on every version
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        return SyntaxProblem("source code cannot contain null bytes", line, column)
     try:
+        if target is not None and target < RUNNING_PYTHON:
+            return ast.parse(text, feature_version=target)
         return ast.parse(text)
     except SyntaxError as exc:
         return SyntaxProblem(exc.msg or "invalid syntax", exc.lineno or 1, exc.offset or 1)
     except (RecursionError, MemoryError):
         return SyntaxProblem("too deeply nested to parse")
-    except ValueError as exc:  # null bytes on Python < 3.12
+    except ValueError as exc:  # pragma: no cover - null bytes are found above
         return SyntaxProblem(str(exc))
+
+
+def may_be_newer_syntax(problem: SyntaxProblem, target: tuple[int, int] | None) -> bool:
+    """Whether a text the interpreter rejects may still be valid for the target version
+    (the target is newer than the interpreter): another parser must decide."""
+    return (
+        target is not None
+        and target > RUNNING_PYTHON
+        and problem.message != "source code cannot contain null bytes"
+        and problem.message != "too deeply nested to parse"
+    )
 
 
 #: Deeper expressions take LibCST's parser minutes (its cost grows with the cube of the

@@ -18,6 +18,7 @@ def folder(project: Path) -> Path:
     for index in range(3):
         (project / f"mod{index}.py").write_text(FLAGGED * (index + 1), encoding="utf-8")
     (project / "clean.py").write_text("x = 1\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text("[tool.conclint]\n", encoding="utf-8")
     return project
 
 
@@ -57,9 +58,12 @@ def test_cache_dir_from_config(folder: Path) -> None:
 
 def test_corrupt_cache_is_ignored(folder: Path) -> None:
     cold = run_conclint("scan", ".", "--format", "json")
-    for entry in (folder / ".conclint_cache").rglob("*"):
-        if entry.is_file():
-            entry.write_bytes(b"not a pickle")
+    entries = [
+        entry for entry in (folder / ".conclint_cache").rglob("results-*") if entry.is_file()
+    ]
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
     again = run_conclint("scan", ".", "--format", "json")
     assert again.stdout == cold.stdout
 

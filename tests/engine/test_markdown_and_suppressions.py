@@ -49,9 +49,9 @@ def test_markdown_is_off_by_default_and_on_from_config(project: Path) -> None:
     assert [code for _, _, code in findings(".")] == ["CL201", "CL202"]
 
 
-def test_incomplete_snippets_are_not_syntax_errors(project: Path) -> None:
+def test_a_block_that_does_not_parse_is_a_syntax_error_on_its_real_line(project: Path) -> None:
     (project / "doc.md").write_text("```python\nimport subprocess\ndef f(:\n```\n")
-    assert findings(".", "--include-markdown") == []
+    assert findings(".", "--include-markdown") == [("doc.md", 3, "CL001")]
 
 
 SUPPRESSED = """import subprocess

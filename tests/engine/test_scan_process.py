@@ -101,7 +101,7 @@ def big_module(folder: Path, name: str = "big.py") -> Path:
     """A module over the size that is always checked in a worker, that LibCST needs
     gigabytes for."""
     path = folder / name
-    lines = "".join(f"subprocess.run(['cmd', '{n}'])\n" for n in range(40_000))
+    lines = "".join(f"subprocess.run(['cmd', '{n}'])\n" for n in range(19_000))
     path.write_text("import subprocess\n" + lines)
     assert path.stat().st_size > scan_module.RISKY_CHARS
     return path

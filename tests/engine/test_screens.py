@@ -40,6 +40,7 @@ def test_the_screen_states_what_the_rule_states(rule: type) -> None:
     assert screen.needs_import_of == rule.NEEDS_IMPORT_OF
     assert (screen.tree_look is not None) == rule.SCREENED
     assert screen.default_enabled == rule.DEFAULT_ENABLED
+    assert screen.audits == rule.AUDITS_SUPPRESSIONS
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.CODE)

@@ -162,5 +162,5 @@ def test_runtime_module_from_the_config_names_the_added_import(project: Path) ->
     result = _fix("--apply", "--unsafe-fixes", "load.py")
     fixed = path.read_text()
     assert result.exit_code == 0, result.stderr
-    assert fixed.startswith("from vendored.par import run_parallel\n")
+    assert fixed.startswith("from vendored.par import iter_parallel\n")
     assert fixed.count("import") == 1 and "concurrency_lint" not in fixed

@@ -334,3 +334,60 @@ def test_a_closing_bracket_on_its_own_line_stays_there() -> None:
     source = 'import subprocess\nsubprocess.run(\n    ["ls"],\n    check=True\n)\n'
     outcome = fix_text(source, _real_check, unsafe=True)
     assert outcome.text == source.replace("check=True\n", "check=True, timeout=10\n")
+
+
+def test_a_file_python_rejects_is_never_edited(project: Path) -> None:
+    """`break` outside a loop parses (ast.parse) but does not compile."""
+    data = b'import subprocess\nsubprocess.run(["ls"])\nbreak\n'
+    target = _write(project / "a.py", data)
+    run = fix_paths([target], Config(), UNSAFE_ALL)
+    assert target.read_bytes() == data
+    assert run.fixes_applied == 0
+    assert any("original code does not compile" in r.reason for r in run.refusals)
+
+
+def test_setuid_and_setgid_bits_survive_a_fix(project: Path) -> None:
+    target = _write(project / "a.py", SNIPPET.encode())
+    os.chmod(target, 0o6755)
+    fix_paths([target], Config(), UNSAFE_ALL)
+    assert target.read_text() == FIXED_SNIPPET
+    assert stat.S_IMODE(target.stat().st_mode) == 0o6755
+
+
+def test_hard_links_keep_sharing_the_fixed_file(project: Path) -> None:
+    target = _write(project / "a.py", SNIPPET.encode())
+    other = project / "other_name.py"
+    os.link(target, other)
+    inode = target.stat().st_ino
+    fix_paths([target], Config(), UNSAFE_ALL)
+    assert target.read_text() == FIXED_SNIPPET
+    assert other.read_text() == FIXED_SNIPPET
+    assert target.stat().st_ino == inode and target.stat().st_nlink == 2
+
+
+def test_a_read_only_file_of_another_user_is_not_written(project: Path) -> None:
+    """Judged from the mode bits and the owner, not os.access (root may write anything)."""
+    target = _write(project / "a.py", SNIPPET.encode())
+    os.chmod(target, 0o444)
+    other_uid = os.geteuid() + 4242
+    if os.geteuid() == 0:
+        os.chown(target, other_uid, other_uid)
+    run = fix_paths([target], Config(), UNSAFE_ALL)
+    assert target.read_bytes() == SNIPPET.encode()
+    (file,) = run.errors
+    assert "not writable by the current user" in (file.error or "")
+    status = target.stat()
+    assert stat.S_IMODE(status.st_mode) == 0o444
+    if os.geteuid() == 0:
+        assert status.st_uid == other_uid
+
+
+def test_the_owner_is_kept_when_root_fixes_another_users_file(project: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    target = _write(project / "a.py", SNIPPET.encode())
+    os.chmod(target, 0o666)
+    os.chown(target, 4243, 4243)
+    fix_paths([target], Config(), UNSAFE_ALL)
+    assert target.read_text() == FIXED_SNIPPET
+    assert (target.stat().st_uid, target.stat().st_gid) == (4243, 4243)

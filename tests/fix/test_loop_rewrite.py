@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -11,19 +12,25 @@ from concurrency_lint.config import Config
 from concurrency_lint.fixes.text_edits import apply_edits
 from concurrency_lint.model import Finding, Safety
 
+#: A file of this repository: its project holds the runtime, so the runtime is importable.
+IN_PROJECT = str(Path(__file__).resolve().parents[2] / "example.py")
 
-def finding(code: str, rule: str = "CL101") -> tuple[Finding, str]:
+
+def finding(code: str, rule: str = "CL101", path: str = IN_PROJECT) -> tuple[Finding, str]:
     code = textwrap.dedent(code)
     checker = FileChecker(Config(select=("CL101", "CL102")))
-    found = [f for f in checker.check_text("example.py", code).findings if f.code == rule]
+    found = [f for f in checker.check_text(path, code).findings if f.code == rule]
     assert len(found) == 1, found
     return found[0], code
 
 
-def fixed(code: str, rule: str = "CL101") -> tuple[str, Safety]:
-    result, source = finding(code, rule)
+def fixed(code: str, rule: str = "CL101", path: str = IN_PROJECT) -> tuple[str, Safety]:
+    result, source = finding(code, rule, path)
     assert result.fix is not None, result.message
-    assert result.fix.imports == (("concurrency_lint.parallel", "run_parallel"),)
+    assert result.fix.imports in (
+        (("concurrency_lint.parallel", "run_parallel"),),
+        (("concurrency_lint.parallel", "iter_parallel"),),
+    )
     text = apply_edits(source, result.fix.edits)
     compile(text, "example.py", "exec")
     return text, result.fix.safety
@@ -32,8 +39,9 @@ def fixed(code: str, rule: str = "CL101") -> tuple[str, Safety]:
 def test_reads_with_local_accumulation_are_a_safe_fix() -> None:
     text, safety = fixed(
         """
-        def load(paths):
+        def load(folder):
             out = {}
+            paths = sorted(folder.glob("*.txt"))
             for path in paths:
                 with open(path, "rb") as fh:
                     data = fh.read()
@@ -102,7 +110,7 @@ def test_several_values_come_back_as_a_tuple() -> None:
         "        total += len(text)\n    return names, total\n"
     )
     assert "return text.strip(), len(text)" in text
-    assert "for p, (text_strip, len_text), _error in run_parallel(" in text
+    assert "for p, (text_strip, len_text), _error in iter_parallel(" in text
 
 
 def test_two_rewrites_in_one_function_get_different_names() -> None:
@@ -141,7 +149,110 @@ def test_a_nest_becomes_one_batch_of_pairs() -> None:
 
 
 def test_comprehension_keeps_its_filter_and_kind() -> None:
-    text, safety = fixed("sizes = {p: len(open(p).read()) for p in PATHS if p}\n")
+    text, safety = fixed(
+        "PATHS = sorted(FOLDER.iterdir())\nsizes = {p: len(open(p).read()) for p in PATHS if p}\n"
+    )
     assert safety is Safety.SAFE
-    assert text.startswith("sizes = {p: len_result for p, len_result, _error in run_parallel(")
+    assert "\nsizes = {p: len_result for p, len_result, _error in run_parallel(" in text
     assert "lambda p: len(open(p).read()), [p for p in PATHS if p]" in text
+
+
+def _run_fixed(text: str, function: str, *args):  # type: ignore[no-untyped-def]
+    namespace: dict = {}
+    exec(compile(text, "example.py", "exec"), namespace)  # our own test code, not scanned code
+    return namespace[function](*args)
+
+
+def test_an_accumulation_reading_only_the_loop_variable_runs(tmp_path: Path) -> None:
+    """`ok.append(path)` needs nothing back from the work: no `()` slot to unpack into."""
+    source = textwrap.dedent(
+        """
+        from concurrency_lint.parallel import iter_parallel, run_parallel
+
+        def check(paths):
+            ok = []
+            for path in paths:
+                with open(path) as fh:
+                    fh.read(1)
+                ok.append(path)
+            return ok
+        """
+    )
+    text, _safety = fixed(source)
+    assert "()" not in text.split("def check", 1)[1]
+    paths = []
+    for index in range(4):
+        paths.append(tmp_path / f"{index}.txt")
+        paths[-1].write_text("x")
+    assert _run_fixed(text, "check", paths) == paths
+
+
+def test_the_loop_variable_read_after_the_loop_is_the_last_item(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """
+        from concurrency_lint.parallel import iter_parallel, run_parallel
+
+        def last(paths):
+            for path in paths:
+                open(path).read()
+            return path
+        """
+    )
+    text, _safety = fixed(source)
+    paths = [tmp_path / f"{index}.txt" for index in range(3)]
+    for path in paths:
+        path.write_text("x")
+    assert _run_fixed(text, "last", iter(paths)) == paths[-1]
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("import itertools\nfor n in itertools.count():\n    open(f'{n}.txt').read()\n", "never"),
+        ("for p in (q for q in ps):\n    open(p).read()\n", "generator expression"),
+        (
+            "def gen():\n    yield 'a'\nfor p in gen():\n    open(p).read()\n",
+            "generator of this module",
+        ),
+        (
+            "for rec in recs:\n    rec['n'] = len(open(rec['path']).read())\n",
+            "changes `rec` in place",
+        ),
+        (
+            "out = []\nfor p in ps:\n    text = open(p).read()\n    out.append(lambda: text)\n",
+            "closure",
+        ),
+        (
+            "import subprocess\nfor f in fs:\n    subprocess.run(['git', 'add', f], cwd=REPO)\n",
+            "`git` in the same working folder",
+        ),
+        (
+            "for p in ps:\n    data = open(p).read()\n    open('/tmp/x', 'w').write(data)\n",
+            "writes the same file",
+        ),
+    ],
+)
+def test_hazards_of_running_iterations_side_by_side_get_no_fix(code: str, reason: str) -> None:
+    result, _source = finding(code)
+    assert result.fix is None, result.fix
+    assert "no automatic fix" in result.message and reason in result.message
+
+
+def test_a_shared_session_caps_the_workers_and_is_unsafe() -> None:
+    text, safety = fixed(
+        "import requests\ns = requests.Session()\nURLS = sorted(U)\nfor u in URLS:\n"
+        "    s.get(u, timeout=5)\n"
+    )
+    assert "max_workers=10," in text
+    assert safety is Safety.UNSAFE
+
+
+def test_a_mutating_method_of_the_item_is_not_read_only() -> None:
+    result, _ = finding("for p in sorted(PS):\n    p.touch_all(open(p).read())\n")
+    assert result.fix is not None and result.fix.safety is Safety.UNSAFE
+
+
+def test_a_loop_the_body_feeds_gets_no_fix() -> None:
+    code = "todo = list(ps)\nfor p in todo:\n    text = open(p).read()\n    todo.extend(text.split())\n"
+    checker = FileChecker(Config(select=("CL101",)))
+    assert not [f for f in checker.check_text(IN_PROJECT, code).findings if f.fix is not None]

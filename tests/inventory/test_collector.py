@@ -454,7 +454,7 @@ def test_cpu_count_inside_a_pool_argument_is_not_a_separate_use() -> None:
     assert found[0].parameters[0].kind is ValueKind.CPU_DERIVED
 
 
-def test_markdown_blocks_keep_their_lines_and_skip_broken_blocks() -> None:
+def test_markdown_blocks_keep_their_lines_and_list_broken_blocks() -> None:
     text = """\
     # Title
 
@@ -473,10 +473,11 @@ def test_markdown_blocks_keep_their_lines_and_skip_broken_blocks() -> None:
     threading.Thread()
     ```
     """
-    found = uses_of(text, markdown=True)
-    assert [(use.mechanism, use.line, use.path) for use in found] == [
+    result = inventory_of_text("m.md", dedent(text), markdown=True)
+    assert [(use.mechanism, use.line, use.path) for use in result.uses] == [
         ("threading.Thread", 5, "m.md")
     ]
+    assert result.problem == "line 10: unexpected indent"  # the real line of the broken block
 
 
 def test_parameter_table_shows_the_most_frequent_values() -> None:

@@ -16,7 +16,7 @@ def test_cache_serves_unchanged_files_and_sees_changes(project: Path) -> None:
     config = Config(cache_dir=str(project / "cache"))
     first = build_inventory([project], config, InventoryOptions())
     assert [use.mechanism for use in first.uses] == ["multiprocessing.Pool"]
-    assert list((project / "cache").glob("results-*.pickle"))
+    assert list((project / "cache").glob("results-*.json"))
     second = build_inventory([project], config, InventoryOptions())
     assert second.files == first.files
     source.write_text(POOL.replace("Pool(processes=4)", "Pool(processes=8)"))

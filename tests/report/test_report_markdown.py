@@ -36,7 +36,7 @@ def test_table_with_heading_and_summary() -> None:
         "| pkg/io.py | 7 | CL101 | loop reads a \\| b<br>then c |\n"
         "\n"
         "Found 2 findings in 2 files.\n"
-        "1 fixable with `conclint fix --apply` (1 more with `--unsafe-fixes`).\n"
+        "1 fixable with `conclint fix --apply`; 1 more with `--unsafe-fixes`.\n"
     )
 
 

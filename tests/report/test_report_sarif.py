@@ -79,7 +79,12 @@ def assert_sarif_shape(log: dict[str, Any]) -> None:
     assert log["version"] == "2.1.0"
     assert len(log["runs"]) == 1
     run = log["runs"][0]
-    assert set(run) <= {"tool", "results", "columnKind"}
+    assert set(run) <= {"tool", "results", "columnKind", "invocations", "properties"}
+    for invocation in run.get("invocations", []):
+        assert isinstance(invocation["executionSuccessful"], bool)
+        assert isinstance(invocation.get("exitCode", 0), int)
+        for notification in invocation.get("toolExecutionNotifications", []):
+            assert isinstance(notification["message"]["text"], str)
     assert run["columnKind"] in ("utf16CodeUnits", "unicodeCodePoints")
     driver = run["tool"]["driver"]
     assert set(run["tool"]) == {"driver"}
@@ -92,6 +97,7 @@ def assert_sarif_shape(log: dict[str, Any]) -> None:
             "name",
             "shortDescription",
             "fullDescription",
+            "helpUri",
             "help",
             "defaultConfiguration",
             "properties",
@@ -146,10 +152,11 @@ def test_rules_metadata_and_engine_rule_added() -> None:
     assert [rule["id"] for rule in rules] == ["CL201", "CL204", "CL001"]
     cl201, cl204, cl001 = rules
     assert cl201["name"] == "subprocess-without-timeout"
-    assert cl201["shortDescription"] == {"text": "Flags subprocess calls with no `timeout`."}
-    assert cl201["fullDescription"]["text"] == (
-        "Flags subprocess calls with no `timeout`.\n\nA hung child blocks forever."
-    )
+    # The title code scanning shows is the one-line message; the summary comes under it.
+    assert cl201["shortDescription"] == {"text": "subprocess call without a timeout"}
+    assert cl201["fullDescription"]["text"] == "Flags subprocess calls with no `timeout`."
+    assert cl201["helpUri"].endswith("/docs/rules/CL201.md")
+    assert cl001["helpUri"].endswith("/docs/rules/CL001.md")
     assert cl201["help"] == {"text": DOC, "markdown": DOC}
     assert cl201["defaultConfiguration"] == {"enabled": True, "level": "warning"}
     assert cl204["shortDescription"] == {"text": "wait without timeout"}
@@ -235,14 +242,29 @@ def test_identical_findings_in_one_file_get_distinct_fingerprints() -> None:
     assert len(set(fingerprints)) == len(fingerprints)
 
 
-def test_fingerprint_depends_on_path_code_and_message() -> None:
-    base = _fingerprints(ScanReport((_cl201("a.py", 1),), files_scanned=1))
-    other_path = _fingerprints(ScanReport((_cl201("b.py", 1),), files_scanned=1))
+def test_fingerprint_depends_on_path_code_and_statement_not_message() -> None:
+    sources = {"a.py": 'subprocess.run(["make"])\n', "b.py": 'subprocess.run(["make"])\n'}
+    base = _fingerprints(ScanReport((_cl201("a.py", 1),), 1, sources=sources))
+    other_path = _fingerprints(ScanReport((_cl201("b.py", 1),), 1, sources=sources))
+    other_code = _fingerprints(
+        ScanReport((replace(_cl201("a.py", 1), code="CL202"),), 1, sources=sources)
+    )
+    # A configured number in the message (a different default timeout) changes nothing.
     other_message = _fingerprints(
-        ScanReport((replace(_cl201("a.py", 1), message="other"),), files_scanned=1)
+        ScanReport((replace(_cl201("a.py", 1), message="pass timeout=600"),), 1, sources=sources)
+    )
+    other_statement = _fingerprints(
+        ScanReport((_cl201("a.py", 1),), 1, sources={"a.py": 'subprocess.run(["ls"])\n'})
+    )
+    # Reindenting the statement keeps it the same statement.
+    reindented = _fingerprints(
+        ScanReport((_cl201("a.py", 1),), 1, sources={"a.py": '    subprocess.run( ["make"])\n'})
     )
     assert base != other_path
-    assert base != other_message
+    assert base != other_code
+    assert base != other_statement
+    assert base == other_message
+    assert base == reindented
 
 
 def test_empty_report_is_valid_with_empty_results() -> None:
@@ -252,16 +274,21 @@ def test_empty_report_is_valid_with_empty_results() -> None:
     assert len(log["runs"][0]["tool"]["driver"]["rules"]) == 2
 
 
-def test_full_description_ignores_headings_inside_code_blocks() -> None:
-    doc = (
-        "## What it does\nFlags waits.\n\n"
-        "## Why is this bad?\nIt hangs:\n```python\n## Example\nq.get()\n```\n\n"
-        "## Example\nq.get()\n"
+def test_invocation_carries_exit_status_and_notifications() -> None:
+    crash = Finding("CL003", "internal-error", "CL201 crashed: boom", "x.py", Span(1, 1, 1, 1))
+    report = ScanReport(
+        (crash,), 1, rules=RULES, exit_code=2, notifications=("cache not writable",)
     )
-    rule = RuleInfo(
-        "CL204", "blocking-wait-without-timeout", "msg", "Flags waits.", doc, False, True
-    )
-    rules = _sarif(ScanReport((), files_scanned=0, rules=(rule,)))["runs"][0]["tool"]["driver"]
-    assert rules["rules"][0]["fullDescription"]["text"] == (
-        "Flags waits.\n\nIt hangs:\n```python\n## Example\nq.get()\n```"
-    )
+    log = _sarif(report)
+    assert_sarif_shape(log)
+    invocation = log["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["exitCode"] == 2
+    notices = invocation["toolExecutionNotifications"]
+    assert [(n["level"], n["message"]["text"]) for n in notices] == [
+        ("warning", "cache not writable"),
+        ("error", "CL201 crashed: boom"),
+    ]
+    assert notices[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "x.py"
+    findings = _sarif(ScanReport(FINDINGS, 4, rules=RULES, exit_code=1))
+    assert findings["runs"][0]["invocations"][0]["executionSuccessful"] is True

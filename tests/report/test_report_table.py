@@ -53,7 +53,7 @@ def test_summary_under_table_and_no_escape_codes() -> None:
     assert "\x1b[" not in out
     assert out.splitlines()[-2:] == [
         "Found 3 findings in 3 files.",
-        "[*] 1 fixable with `conclint fix --apply` (1 more with --unsafe-fixes)",
+        "[*] 1 fixable with `conclint fix --apply`; 1 more with `--unsafe-fixes`.",
     ]
 
 
@@ -78,3 +78,32 @@ def test_color_adds_ansi_styles_even_with_no_color_set(monkeypatch) -> None:
     out = render(REPORT, color=True)
     assert "\x1b[31m" in out  # the code column is red
     assert "CL201" in out
+
+
+def _cell_lines(out: str, column: int) -> list[str]:
+    return [row[column] for row in _rows(out)[1:]]
+
+
+def test_words_and_identifiers_stay_whole_at_80_columns() -> None:
+    message = (
+        "`asyncio.create_subprocess_exec` awaited without a timeout: the process "
+        "can hang forever; wrap it in `asyncio.wait_for`"
+    )
+    path = "src/service/io/gateway/hooks.py"
+    finding = Finding("CL302", "low-io-workers", message, path, Span(120, 33, 120, 60))
+    out = render(ScanReport((finding,), files_scanned=1), width=80)
+    assert max(len(line) for line in out.splitlines()) <= 80
+    words = " ".join(_cell_lines(out, 4)).split()
+    assert words == message.split()  # wrapped between words only
+    folders = "".join(_cell_lines(out, 0))
+    assert folders == path  # broken after a `/`, each folder name whole
+    assert all(line.endswith("/") for line in _cell_lines(out, 0)[:-1] if line)
+
+
+def test_width_is_the_callers() -> None:
+    words = " ".join(f"word{i}" for i in range(40))
+    finding = Finding("CL101", "n", words, "m.py", Span(1, 1, 1, 2))
+    for width in (60, 100, 150):
+        out = render(ScanReport((finding,), files_scanned=1), width=width)
+        assert max(len(line) for line in out.splitlines()) <= width
+        assert max(len(line) for line in out.splitlines()) >= width - 10

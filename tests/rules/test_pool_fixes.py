@@ -50,8 +50,9 @@ CPU_IN_THREADS = """
     {imports}
     def square_sum(n):
         return sum(i * i for i in range(n))
-    with ThreadPoolExecutor({args}) as ex:
-        {body}
+    if __name__ == "__main__":
+        with ThreadPoolExecutor({args}) as ex:
+            {body}
 """
 
 
@@ -159,3 +160,35 @@ def test_cl303_ceilings_and_max_cpu_workers() -> None:
     [finding] = _findings(process, _with_options("CL303", {"max-cpu-workers": 16}), "CL303")
     assert finding.fix is not None
     assert [edit.text for edit in finding.fix.edits] == ["16"]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # the pool is made at import time: every spawned child would make it again
+        "def square_sum(n):\n    return sum(i * i for i in range(n))\n"
+        "with ThreadPoolExecutor() as ex:\n    list(ex.map(square_sum, sizes))\n",
+        # in a function the module's top level calls
+        "def square_sum(n):\n    return sum(i * i for i in range(n))\n"
+        "def main():\n    with ThreadPoolExecutor() as ex:\n        list(ex.map(square_sum, S))\n"
+        "main()\n",
+        # run_parallel at the top level
+        "from parallel import run_parallel\ndef square_sum(n):\n    return sum(i * i for i in range(n))\n"
+        "run_parallel(square_sum, sizes)\n",
+    ],
+)
+def test_no_process_pool_where_it_would_run_at_import_time(code: str) -> None:
+    source = "from concurrent.futures import ThreadPoolExecutor\n" + code
+    [finding] = _findings(source, Config(select=("CL301",)), "CL301")
+    assert finding.fix is None
+    assert '`if __name__ == "__main__":` guard' in finding.message
+
+
+def test_a_process_pool_in_a_function_called_under_the_guard_is_offered() -> None:
+    source = (
+        "from concurrent.futures import ThreadPoolExecutor\ndef square_sum(n):\n    return sum(i * i for i in range(n))\n"
+        "def main():\n    with ThreadPoolExecutor() as ex:\n        list(ex.map(square_sum, S))\n"
+        'if __name__ == "__main__":\n    main()\n'
+    )
+    [finding] = _findings(source, Config(select=("CL301",)), "CL301")
+    assert finding.fix is not None

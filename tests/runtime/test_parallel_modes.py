@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import pickle
+import subprocess
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
@@ -46,9 +49,59 @@ def test_process_mode_timeout_does_not_wait_for_the_stuck_process():
     assert isinstance(outcomes[1].error, TimeoutError)
 
 
-def test_process_mode_rejects_unpicklable_functions_per_item():
-    outcomes = run_parallel(lambda x: x, [1, 2], mode="process", max_workers=1)
-    assert all(o.error is not None for o in outcomes)
+def test_process_mode_rejects_an_unpicklable_function_at_once():
+    with pytest.raises(pickle.PicklingError, match="cannot be pickled"):
+        run_parallel(lambda x: x, [1, 2, 3], mode="process", max_workers=1)
+    with pytest.raises(pickle.PicklingError, match="top level of a module"):
+        iter_parallel(lambda x: x, iter([1, 2]), mode="process")
+    with ProcessPoolExecutor(max_workers=1) as pool, pytest.raises(pickle.PicklingError):
+        run_parallel(lambda x: x, [1], executor=pool)
+
+
+UNGUARDED_SCRIPT = """
+import sys
+import threading
+from concurrency_lint.parallel import run_parallel
+
+def square(x):
+    return x * x
+
+print("top level ran")
+if len(sys.argv) > 1:
+    threading.Thread(target=threading.Event().wait, args=(5,), daemon=True).start()
+print([o.result for o in run_parallel(square, range(4), mode="process", max_workers=2)])
+"""
+
+
+def test_an_unguarded_script_is_forked_so_its_top_level_runs_once(tmp_path, child_env):
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=child_env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["top level ran", "[0, 1, 4, 9]"]
+
+
+def test_an_unguarded_script_that_cannot_be_forked_gets_a_clear_error(tmp_path, child_env):
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, str(script), "with-a-thread"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=child_env,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert done.stdout.count("top level ran") == 1
+    assert "UnguardedMainScript" in done.stderr and "__main__" in done.stderr
 
 
 def test_process_pool_passed_in_is_left_running():

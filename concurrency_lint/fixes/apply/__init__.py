@@ -2,7 +2,15 @@
 
 from concurrency_lint.fixes.apply.diff import unified_diff
 from concurrency_lint.fixes.apply.passes import MAX_PASSES, Refusal, TextFixes, fix_text
-from concurrency_lint.fixes.apply.run import FileFix, FixOptions, FixRun, fix_file, fix_paths
+from concurrency_lint.fixes.apply.run import (
+    FileFix,
+    FixOptions,
+    FixRun,
+    fix_bytes,
+    fix_data,
+    fix_file,
+    fix_paths,
+)
 
 __all__ = [
     "MAX_PASSES",
@@ -11,6 +19,8 @@ __all__ = [
     "FixRun",
     "Refusal",
     "TextFixes",
+    "fix_bytes",
+    "fix_data",
     "fix_file",
     "fix_paths",
     "fix_text",

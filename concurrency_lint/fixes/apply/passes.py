@@ -108,9 +108,12 @@ class _FixLoop:
     def _pass(self, candidates: list[Finding]) -> None:
         offsets = line_offsets(self.text)
         strictness = self.strictness()
-        if strictness is Strictness.NEITHER:
+        if strictness is not Strictness.COMPILES:
+            # Python rejects the file as it is (``break`` outside a loop parses but does
+            # not compile): whatever a fix did, the file would not run; leave it alone.
+            error = compile_error(self.original, Strictness.COMPILES)
             for finding in candidates:
-                self._refuse(finding, offsets, "the original code does not compile")
+                self._refuse(finding, offsets, f"the original code does not compile: {error}")
             return
         batch = self._without_import_clashes(candidates, offsets)
         batch = _non_overlapping(batch, offsets)

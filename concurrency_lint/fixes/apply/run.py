@@ -6,13 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from concurrency_lint.checking.scan import ScanOptions, scan_paths
+from concurrency_lint.checking.scan import ScanOptions, scan_bytes, scan_paths
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.apply.fan_out import fix_files
 from concurrency_lint.fixes.apply.passes import MAX_PASSES, Refusal, TextFixes, fix_text, wanted
 from concurrency_lint.fixes.apply.source_file import UnfixableFile, read_document, write_atomically
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, Finding
-from concurrency_lint.sources.discovery import MARKDOWN_SUFFIXES
+from concurrency_lint.sources.discovery import MARKDOWN_SUFFIXES, source_path
+from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 Progress = Callable[[int, int], None]
 
@@ -115,11 +116,35 @@ def fix_file(
 ) -> FileFix:
     """Fix one scanned file; write it when ``options.apply``."""
     display = scanned.path
-    path = Path(display)
+    path = source_path(display)  # display names are escaped (control characters, bytes)
     try:
-        document = read_document(path.read_bytes())
-    except (OSError, UnfixableFile) as exc:
+        data = read_regular_file(path)  # never blocks on a FIFO
+    except (OSError, UnreadablePath) as exc:
         return FileFix(display, "", "", remaining=scanned.findings, error=_reason(exc))
+    fixed, new_data = fix_bytes(scanned, data, check_text, options)
+    if not (options.apply and fixed.changed) or fixed.error is not None:
+        return fixed
+    try:
+        write_atomically(path, new_data, data)
+    except (OSError, UnfixableFile) as exc:
+        return replace(fixed, remaining=scanned.findings, error=_reason(exc))
+    return replace(fixed, written=True)
+
+
+def fix_bytes(
+    scanned: FileResult,
+    data: bytes,
+    check_text: Callable[[str, str], FileResult],
+    options: FixOptions,
+) -> tuple[FileFix, bytes]:
+    """Fix one scanned file's bytes: the outcome, and the fixed bytes in the file's
+    encoding, byte-order mark and line endings (``data`` itself when nothing changed or
+    the file cannot be fixed)."""
+    display = scanned.path
+    try:
+        document = read_document(data)
+    except UnfixableFile as exc:
+        return FileFix(display, "", "", remaining=scanned.findings, error=_reason(exc)), data
 
     def check(text: str) -> tuple[Finding, ...]:
         return check_text(display, text).findings
@@ -128,17 +153,34 @@ def fix_file(
         outcome = fix_text(document.text, check, options.unsafe, options.max_passes)
     except Exception as exc:  # a fixer bug must not end the run, nor touch the file
         message = f"internal error: {type(exc).__name__}: {exc}"
-        return FileFix(
+        unchanged = FileFix(
             display, document.text, document.text, remaining=scanned.findings, error=message
         )
+        return unchanged, data
     fixed = _file_fix(display, outcome)
-    if not (options.apply and fixed.changed):
-        return fixed
+    if not fixed.changed:
+        return fixed, data
     try:
-        write_atomically(path, document.encode(outcome.text), document.data)
-    except (OSError, UnfixableFile) as exc:
-        return replace(fixed, remaining=scanned.findings, error=_reason(exc))
-    return replace(fixed, written=True)
+        return fixed, document.encode(outcome.text)
+    except UnfixableFile as exc:
+        return replace(fixed, remaining=scanned.findings, error=_reason(exc)), data
+
+
+def fix_data(
+    display: str, data: bytes, config: Config, options: FixOptions
+) -> tuple[FixRun, bytes]:
+    """Fix one file given as bytes (standard input): the run, and the fixed bytes.
+
+    ``display`` names the file for per-file ignores and messages; Markdown is never fixed.
+    """
+    from concurrency_lint.checking.file_checker import FileChecker
+
+    markdown = display.lower().endswith(MARKDOWN_SUFFIXES)
+    scanned = scan_bytes(display, data, config, markdown=markdown)
+    if not _worth_fixing(scanned, options.unsafe):
+        return FixRun((), scanned.findings, 1, applied=True), data
+    fixed, new_data = fix_bytes(scanned, data, FileChecker(config).check_text, options)
+    return FixRun((fixed,), (), 1, applied=True), new_data
 
 
 def _file_fix(display: str, outcome: TextFixes) -> FileFix:
