@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import keyword
 import os
 import re
@@ -14,11 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from concurrency_lint.knowledge.io_calls import IO_KINDS
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 
 class ConfigError(Exception):
@@ -46,6 +39,8 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "extend-exclude": ("extend_exclude", list, "a list of glob patterns"),
     "include-markdown": ("include_markdown", bool, "true or false"),
     "jobs": ("jobs", int, "a positive integer"),
+    "file-timeout": ("file_timeout", (int, float), "a positive number of seconds"),
+    "file-memory": ("file_memory", int, "a number of megabytes (at least 256)"),
     "cache-dir": ("cache_dir", str, "a folder path"),
     "extra-io-calls": (
         "extra_io_calls",
@@ -98,6 +93,8 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     include_markdown: bool = False
     jobs: int | None = None
+    file_timeout: float = 60.0  # seconds one file may take to check
+    file_memory: int = 4096  # megabytes one file may take to check, beyond an idle worker
     cache_dir: str = DEFAULT_CACHE_DIR
     extra_io_calls: tuple[tuple[str, str], ...] = ()
     extra_cpu_calls: tuple[str, ...] = ()
@@ -130,8 +127,13 @@ class Config:
     def fingerprint(self) -> str:
         """A stable digest of everything that can change what a scan reports."""
         data = {
-            f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("jobs", "source")
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("jobs", "source", "file_timeout", "file_memory")
         }
+        import hashlib  # here: a run without a cache never needs them
+        import json
+
         blob = json.dumps(data, sort_keys=True, default=repr).encode()
         return hashlib.blake2b(blob, digest_size=16).hexdigest()
 
@@ -168,6 +170,7 @@ def load_config(path: Path | None, known_codes: frozenset[str]) -> Config:
     """Read and validate a config file; ``None`` gives the defaults."""
     if path is None:
         return Config()
+    tomllib = _toml()
     try:
         with path.open("rb") as fh:
             document = tomllib.load(fh)
@@ -196,9 +199,19 @@ def load_config(path: Path | None, known_codes: frozenset[str]) -> Config:
     return config
 
 
+def _toml() -> Any:
+    """The TOML reader, imported on first use: most runs read no configuration file."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    return tomllib
+
+
 def _sibling_project_table(path: Path) -> Any:
     """The ``[project]`` table of the ``pyproject.toml`` beside a ``conclint.toml``."""
     pyproject = path.with_name("pyproject.toml")
+    tomllib = _toml()
     try:
         with pyproject.open("rb") as fh:
             return tomllib.load(fh).get("project")
@@ -302,6 +315,10 @@ def _convert(key: str, value: Any, where: Any, known_codes: frozenset[str]) -> A
         raise ConfigError(f"{where(key)}: expected one of {', '.join(FIX_TARGETS)}, got {value!r}")
     if key in ("jobs", "max-file-size") and value < 1:
         raise ConfigError(f"{where(key)}: expected a positive integer, got {value!r}")
+    if key == "file-timeout" and (isinstance(value, bool) or value <= 0):
+        raise ConfigError(f"{where(key)}: expected a positive number of seconds, got {value!r}")
+    if key == "file-memory" and value < 256:
+        raise ConfigError(f"{where(key)}: expected at least 256 (megabytes), got {value!r}")
     if key == "runtime-module" and not is_dotted_name(value):
         raise ConfigError(
             f"{where(key)}: expected a dotted module name such as 'concurrency_lint.parallel' "

@@ -6,7 +6,6 @@ import ast
 from collections.abc import Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
 from concurrency_lint.analysis.ast_screens import may_await_in_loop
 from concurrency_lint.analysis.loop_body import base_name, names_read, target_names
@@ -454,13 +453,16 @@ def _blocks(node: cst.CSTNode) -> list[Sequence[cst.CSTNode]]:
 def _bound_in(body: Sequence[cst.CSTNode]) -> set[str]:
     """Names bound anywhere in a body (assignments, ``with ... as``, ``except ... as``)."""
     names: set[str] = set()
-    binders = m.AssignTarget() | m.AnnAssign() | m.AugAssign() | m.NamedExpr()
     for statement in body:
-        for node in m.findall(statement, binders):
-            names.update(target_names(node.target))  # type: ignore[union-attr]
-        for node in m.findall(statement, m.AsName()):
-            names.update(target_names(node.name))  # type: ignore[union-attr]
+        for node in descendants(statement):
+            if isinstance(node, _BINDERS):
+                names.update(target_names(node.target))
+            elif isinstance(node, cst.AsName):
+                names.update(target_names(node.name))
     return names
+
+
+_BINDERS = (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.NamedExpr)
 
 
 class _Awaits(cst.CSTVisitor):

@@ -19,10 +19,15 @@ however deep the chain.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from concurrency_lint.knowledge.asyncio_calls import BLOCKING_CALLS, BLOCKING_CLIENT_METHODS
-from concurrency_lint.knowledge.io_calls import IO_METHODS, io_table
+from concurrency_lint.knowledge.io_calls import IO_METHODS, io_table, io_trigger_tokens
+
+if TYPE_CHECKING:
+    from concurrency_lint.config import Config
 
 _LOOPS = (
     ast.For,
@@ -139,6 +144,18 @@ class _ModuleFacts:
                 module = "." * node.level + (node.module or "")
                 target = f"{module}.{alias.name}" if module else alias.name
             self.imports.setdefault(local, set()).add(target)
+
+
+@functools.lru_cache(maxsize=8)
+def _io_tokens(extra: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    # Path and session methods resolve through their constructors' modules.
+    return io_trigger_tokens(extra) | {"pathlib", "requests", "httpx"}
+
+
+def may_do_io(text: str, config: Config) -> bool:
+    """Whether a file's text can call any known I/O function (else no loop rule can fire:
+    the module's own I/O functions call one too). A look at the text, before any parse."""
+    return any(token in text for token in _io_tokens(config.extra_io_calls))
 
 
 def module_facts(tree: ast.Module) -> _ModuleFacts:

@@ -11,7 +11,6 @@ Results are cached per module, so rules that ask about the same loop share one a
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -33,14 +32,12 @@ from concurrency_lint.analysis.loop_body import (
 )
 from concurrency_lint.analysis.semantics import Semantics
 from concurrency_lint.analysis.tree_walk import descendants, walk_visitor
-from concurrency_lint.config import Config
 from concurrency_lint.knowledge.io_calls import (
     QUICK_IO_CALLS,
     WORKER_CEILINGS,
     IoKind,
     io_call_names,
     io_table,
-    io_trigger_tokens,
 )
 
 #: Calls that read or write a stream handed in as an argument (position): per-item work
@@ -124,18 +121,6 @@ class IoLookup:
         if found is None and self.local is not None:
             found = self.local(call)
         return found
-
-
-@functools.lru_cache(maxsize=8)
-def _io_tokens(extra: tuple[tuple[str, str], ...]) -> frozenset[str]:
-    # Path and session methods resolve through their constructors' modules.
-    return io_trigger_tokens(extra) | {"pathlib", "requests", "httpx"}
-
-
-def may_do_io(text: str, config: Config) -> bool:
-    """Whether a file's text can call any known I/O function (else no loop rule can fire:
-    the module's own I/O functions call one too)."""
-    return any(token in text for token in _io_tokens(config.extra_io_calls))
 
 
 def io_lookup(context: AnalysisContext) -> IoLookup:

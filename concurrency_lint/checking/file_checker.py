@@ -1,27 +1,25 @@
-"""Check one file: parse once, run every enabled rule in one pass, resolve suppressions."""
+"""Check one file: screen it without LibCST, then run the rules that may fire in one pass.
+
+Most files hold nothing a rule fires on. Their verdict comes from the text and the
+interpreter's own parse (a syntax check, and the second looks of :mod:`.screens`), with
+the standard library alone: LibCST and the rule modules are imported only for a file
+that some rule may fire on, and then only the rules that may.
+"""
 
 from __future__ import annotations
 
 import ast
-import functools
-import traceback
-from collections.abc import Callable
-from dataclasses import replace
+from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
-from concurrency_lint.analysis import Semantics
-from concurrency_lint.analysis.tree_walk import LAYOUT_TYPES, walk
-from concurrency_lint.checking.registry import all_rules, known_codes
+from concurrency_lint.checking.registry import known_codes, load_rule, rule_modules
 from concurrency_lint.checking.ruff_overlap import deferred_to_ruff
-from concurrency_lint.checking.rule import FileContext, Report, Rule
+from concurrency_lint.checking.screens import SCREENS, Screen, screen_of
 from concurrency_lint.checking.selection import enabled_codes, ignored_for_path
 from concurrency_lint.checking.suppression_audit import SuppressionAudit
 from concurrency_lint.checking.suppressions import SuppressionLedger, ignores_whole_file
 from concurrency_lint.config import Config
-from concurrency_lint.fixes.node_code import block_indent, node_code
 from concurrency_lint.model import (
+    ENGINE_CODES,
     INTERNAL_ERROR,
     SYNTAX_ERROR,
     UNREADABLE_FILE,
@@ -33,21 +31,25 @@ from concurrency_lint.model import (
     Span,
 )
 from concurrency_lint.sources import lines as python_lines
-from concurrency_lint.sources.decoding import UndecodableSource, decode_source
+from concurrency_lint.sources.decoding import (
+    UndecodableSource,
+    decode_source,
+    needs_strict_precheck,
+)
 from concurrency_lint.sources.markdown import python_blocks
 from concurrency_lint.sources.parsing import (
     SnippetOffset,
     engine_finding,
     judge_source,
-    parse_snippet,
     run_with_deep_stack,
     size_finding,
 )
-from concurrency_lint.sources.pruning import (
-    PRUNE_ABOVE_CHARS,
-    PrunedModule,
-    prune_module,
-)
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from concurrency_lint.checking.rule import Rule
+    from concurrency_lint.checking.rule_pass import RulePass
 
 
 class FileChecker:
@@ -55,16 +57,25 @@ class FileChecker:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        rules = all_rules()
-        codes = enabled_codes(
-            [rule.CODE for rule in rules] + list(known_codes()),
-            [rule.CODE for rule in rules if rule.DEFAULT_ENABLED] + ["CL001", "CL002", "CL003"],
-            config,
+        rule_codes = tuple(rule_modules())
+        defaults = [code for code in rule_codes if _default_enabled(code)]
+        self.enabled_codes = enabled_codes(
+            [*rule_codes, *known_codes()], [*defaults, *ENGINE_CODES], config
         )
-        self.enabled_codes = codes
-        self.rules: tuple[type[Rule], ...] = tuple(rule for rule in rules if rule.CODE in codes)
+        self.rule_codes = tuple(code for code in rule_codes if code in self.enabled_codes)
+        self._screens: dict[str, Screen] = {code: screen_of(code) for code in self.rule_codes}
         self._all_codes = sorted(known_codes())
         self._known_codes = frozenset(self._all_codes)
+        self._pass: RulePass | None = None
+
+    @property
+    def rules(self) -> tuple[type[Rule], ...]:
+        """The enabled rule classes (imports them all)."""
+        return tuple(load_rule(code) for code in self.rule_codes)
+
+    def trigger_tokens(self) -> frozenset[str]:
+        """Text any enabled rule needs to see before a file is worth parsing."""
+        return frozenset(token for screen in self._screens.values() for token in screen.triggers)
 
     # ---- entry points --------------------------------------------------------------------
 
@@ -80,24 +91,24 @@ class FileChecker:
         """Check one file's text (Python, or Markdown with Python blocks)."""
         if ignores_whole_file(text):
             return FileResult(path)
-        rules = self._rules_for(path)
-        if not rules and self.enabled_codes.isdisjoint((SYNTAX_ERROR[0], UNREADABLE_FILE[0])):
+        codes = self._codes_for(path)
+        if not codes and self.enabled_codes.isdisjoint((SYNTAX_ERROR[0], UNREADABLE_FILE[0])):
             return FileResult(path)  # nothing to report: not even whether the file parses
         too_large = size_finding(path, text, self.config.max_file_size)
         if too_large is not None:  # before any search or parse of the text
             return self._result(path, [too_large])
-        audits = tuple(rule for rule in rules if rule.AUDITS_SUPPRESSIONS)
-        rules = tuple(rule for rule in rules if not rule.AUDITS_SUPPRESSIONS)
+        audits = tuple(code for code in codes if self._screens[code].audits)
+        codes = tuple(code for code in codes if not self._screens[code].audits)
         if not markdown:
             ledger = SuppressionLedger(text)
-            findings = self._check_snippet(path, text, rules, SnippetOffset(), False, ledger)
+            findings = self._check_snippet(path, text, codes, SnippetOffset(), False, ledger)
             findings += self._audit(path, text, ledger, audits, SnippetOffset(), findings, False)
             return self._result(path, findings, text)
         findings = []
         for block in python_blocks(text):
             offset = SnippetOffset(block.first_line - 1, block.indent)
             ledger = SuppressionLedger(block.code)
-            block_findings = self._check_snippet(path, block.code, rules, offset, True, ledger)
+            block_findings = self._check_snippet(path, block.code, codes, offset, True, ledger)
             # A block that does not parse is CL001 on its real line: a reader would see it.
             findings.extend(block_findings)
             findings += self._audit(path, block.code, ledger, audits, offset, block_findings, True)
@@ -105,9 +116,9 @@ class FileChecker:
 
     # ---- internals -----------------------------------------------------------------------
 
-    def _rules_for(self, path: str) -> tuple[type[Rule], ...]:
+    def _codes_for(self, path: str) -> tuple[str, ...]:
         ignored = ignored_for_path(path, self.config, self._all_codes)
-        return tuple(rule for rule in self.rules if rule.CODE not in ignored)
+        return tuple(code for code in self.rule_codes if code not in ignored)
 
     def _result(self, path: str, findings: list[Finding], text: str = "") -> FileResult:
         ignored = ignored_for_path(path, self.config, self._all_codes)
@@ -128,7 +139,7 @@ class FileChecker:
         path: str,
         text: str,
         ledger: SuppressionLedger,
-        audits: tuple[type[Rule], ...],
+        audits: tuple[str, ...],
         offset: SnippetOffset,
         findings: list[Finding],
         markdown: bool,
@@ -147,7 +158,7 @@ class FileChecker:
             self._known_codes,
         )
         reported = []
-        for rule in audits:
+        for rule in (load_rule(code) for code in audits):
             for report in rule.audit(audit):  # type: ignore[attr-defined]
                 if ledger.suppresses(rule.CODE, (report.line,), explicit_only=True):
                     continue
@@ -167,19 +178,69 @@ class FileChecker:
         self,
         path: str,
         text: str,
-        rules: tuple[type[Rule], ...],
+        codes: tuple[str, ...],
         offset: SnippetOffset,
         markdown: bool,
         ledger: SuppressionLedger,
     ) -> list[Finding]:
-        triggered = tuple(rule for rule in rules if rule.is_triggered(text, self.config))
+        triggered = tuple(
+            code for code in codes if self._screens[code].is_triggered(text, self.config)
+        )
+        # One verdict per text, whichever rules are triggered (the interpreter's parser for
+        # the target version; LibCST only for syntax newer than this interpreter).
+        verdict = judge_source(
+            path, text, offset, self.config.target_python(), self.config.max_file_size
+        )
+        if verdict.finding is not None:
+            return [verdict.finding]
+        tree = verdict.tree
+        if not triggered:
+            return []
+        if tree is not None and all(self._screens[code].tree_look for code in triggered):
+            # Only rules that take a second look first: the interpreter's tree is enough
+            # for the second look.
+            triggered = tuple(
+                code for code in triggered if self._screens[code].may_fire(tree, self.config)
+            )
+            if not triggered:
+                return []
+        return self._run_pass(path, text, triggered, offset, markdown, ledger, verdict.module, tree)
+
+    def _run_pass(
+        self,
+        path: str,
+        text: str,
+        codes: tuple[str, ...],
+        offset: SnippetOffset,
+        markdown: bool,
+        ledger: SuppressionLedger,
+        module: cst.Module | None,
+        tree: ast.Module | None,
+    ) -> list[Finding]:
+        """The LibCST pass, on this thread when the text cannot nest deeply (the cheap
+        bracket measure of :func:`needs_strict_precheck`), else on a deep stack."""
+        if self._pass is None:
+            from concurrency_lint.checking.rule_pass import RulePass
+
+            self._pass = RulePass(self.config)
+        rule_pass = self._pass
+        rules = tuple(load_rule(code) for code in codes)
+        if not needs_strict_precheck(text):
+            from concurrency_lint.checking.rule_pass import NeedsDeepStack
+
+            try:
+                return rule_pass.check(
+                    path, text, rules, offset, markdown, ledger, module, tree, deep_stack=False
+                )
+            except NeedsDeepStack:
+                pass  # deeper than it looked: again, on a deep stack
         outcome: list[list[Finding]] = []
         failure: list[BaseException] = []
 
         def work() -> None:
             try:
                 outcome.append(
-                    self._check_triggered(path, text, triggered, offset, markdown, ledger)
+                    rule_pass.check(path, text, rules, offset, markdown, ledger, module, tree)
                 )
             except BaseException as exc:  # handed back to the calling thread
                 failure.append(exc)
@@ -189,273 +250,7 @@ class FileChecker:
             raise failure[0]
         return outcome[0]
 
-    def _check_triggered(
-        self,
-        path: str,
-        text: str,
-        rules: tuple[type[Rule], ...],
-        offset: SnippetOffset,
-        markdown: bool,
-        ledger: SuppressionLedger,
-    ) -> list[Finding]:
-        verdict = judge_source(
-            path, text, offset, self.config.target_python(), self.config.max_file_size
-        )
-        if verdict.finding is not None:
-            return [verdict.finding]  # one verdict, whichever rules are triggered
-        tree = verdict.tree
-        if not rules:
-            return []
-        if tree is not None and all(rule.SCREENED for rule in rules):
-            # Only rules that take a second look first: the interpreter's tree is enough
-            # for the second look.
-            rules = tuple(rule for rule in rules if rule.may_fire(tree, self.config))
-            if not rules:
-                return []
-        if tree is not None and len(text) > PRUNE_ABOVE_CHARS and not markdown:
-            return self._check_large(path, text, rules, tree, ledger)
-        return self._parse_and_visit(
-            path, text, rules, offset, markdown, ledger, verdict.module, tree=tree
-        )
 
-    def _check_large(
-        self,
-        path: str,
-        text: str,
-        rules: tuple[type[Rule], ...],
-        tree: ast.Module,
-        ledger: SuppressionLedger,
-    ) -> list[Finding]:
-        """A very large module: checked by the interpreter, then pruned, then analysed."""
-        tokens = {token for rule in rules for token in rule.TRIGGERS}
-        pruned = prune_module(text, tree, tokens)
-        findings = self._parse_and_visit(
-            path, pruned.text, rules, SnippetOffset(), False, ledger, None, pruned.original_line
-        )
-        return [_relocated(finding, pruned) for finding in findings]
-
-    def _parse_and_visit(
-        self,
-        path: str,
-        text: str,
-        rules: tuple[type[Rule], ...],
-        offset: SnippetOffset,
-        markdown: bool,
-        ledger: SuppressionLedger,
-        module: cst.Module | None,
-        original_line: Callable[[int], int] | None = None,
-        tree: ast.Module | None = None,
-    ) -> list[Finding]:
-        """Parse a judged text with LibCST (unless the verdict did) and run the rules."""
-        if module is None:
-            module = parse_snippet(path, text, offset, judged=True, tree=tree)
-        if isinstance(module, Finding):
-            return [module]
-        semantics = Semantics(module)
-        context = FileContext(path=path, module=module, semantics=semantics, config=self.config)
-        instances = [rule(context) for rule in rules]
-        dispatcher = _GuardedDispatcher(semantics, instances)
-        try:
-            dispatcher.run(module)
-        except RecursionError:
-            return [engine_finding(SYNTAX_ERROR, "too deeply nested to analyse", path, offset)]
-        findings = dispatcher.failures(path, offset)
-        if not context.reports:
-            return findings
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        source_lines = python_lines.split_lines(text)
-        for report in context.reports:
-            finding = _to_finding(report, path, module, positions, offset, markdown, source_lines)
-            statement_line = (
-                positions[report.statement].start.line if report.statement in positions else None
-            )
-            candidate_lines = (finding.span.start_line - offset.lines,) + (
-                (statement_line,) if statement_line else ()
-            )
-            if original_line is not None:  # a pruned module: the source's own lines
-                candidate_lines = tuple(original_line(line) for line in candidate_lines)
-            if not ledger.suppresses(report.code, candidate_lines):
-                findings.append(finding)
-        return findings
-
-
-class _GuardedDispatcher:
-    """Runs many rules in one traversal; a rule that raises is stopped, the others go on."""
-
-    def __init__(self, semantics: Semantics, rules: list[Rule]) -> None:
-        self._semantics = semantics
-        self._visit: dict[str, list[tuple[Rule, Callable[..., object]]]] = {}
-        self._leave: dict[str, list[tuple[Rule, Callable[..., object]]]] = {}
-        for rule in rules:
-            for name in _handler_names(type(rule)):
-                kind, _, target = name.partition("_")  # ``Call`` or ``Try_body``
-                table = self._visit if kind == "visit" else self._leave
-                table.setdefault(target, []).append((rule, getattr(rule, name)))
-        self._failed: dict[Rule, tuple[BaseException, cst.CSTNode]] = {}
-
-    def run(self, module: cst.Module) -> None:
-        """Walk ``module`` once, in source order, calling the rules' handlers."""
-        keys = (*self._visit, *self._leave)
-        targets = {key.partition("_")[0] for key in keys}
-        walk(
-            module,
-            self.on_visit,
-            self.on_leave,
-            include_layout=any(kind.__name__ in targets for kind in LAYOUT_TYPES),
-            attribute_hooks=frozenset(
-                (kind, attribute)
-                for kind, _, attribute in (key.partition("_") for key in keys)
-                if attribute
-            ),
-            on_visit_attribute=self.on_visit_attribute,
-            on_leave_attribute=self.on_leave_attribute,
-        )
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self._semantics.enter(node)
-        self._call(self._visit.get(type(node).__name__), node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self._call(self._leave.get(type(original_node).__name__), original_node)
-        self._semantics.leave(original_node)
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        # Called only around the fields some rule hooks (``visit_Try_body``).
-        self._call(self._visit.get(f"{type(node).__name__}_{attribute}"), node)
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        self._call(self._leave.get(f"{type(original_node).__name__}_{attribute}"), original_node)
-
-    def _call(
-        self, handlers: list[tuple[Rule, Callable[..., object]]] | None, node: cst.CSTNode
-    ) -> None:
-        if not handlers:
-            return
-        for rule, method in handlers:
-            if rule in self._failed:
-                continue
-            try:
-                method(node)
-            except RecursionError:
-                raise
-            except Exception as exc:
-                self._failed[rule] = (exc, node)
-
-    def failures(self, path: str, offset: SnippetOffset) -> list[Finding]:
-        findings = []
-        for rule, (exc, _node) in self._failed.items():
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            message = (
-                f"rule {rule.CODE} ({rule.NAME}) failed on this file: "
-                f"{type(exc).__name__}: {exc} (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
-            )
-            findings.append(engine_finding(INTERNAL_ERROR, message, path, offset))
-        return findings
-
-
-@functools.cache
-def _handler_names(rule: type[Rule]) -> tuple[str, ...]:
-    """The ``visit_*`` / ``leave_*`` methods a rule class defines (not LibCST's no-op stubs)."""
-    return tuple(
-        name
-        for name in dir(rule)
-        if name.startswith(("visit_", "leave_"))
-        and callable(getattr(rule, name))
-        and getattr(rule, name) is not getattr(cst.BatchableCSTVisitor, name, None)
-    )
-
-
-def _relocated(finding: Finding, pruned: PrunedModule) -> Finding:
-    """A finding on a pruned module, moved back to the lines of the real source."""
-
-    def moved(span: Span) -> Span:
-        start, end = pruned.original_line(span.start_line), pruned.original_line(span.end_line)
-        return replace(span, start_line=start, end_line=end)
-
-    fix = finding.fix
-    if fix is not None:
-        edits = tuple(replace(edit, span=moved(edit.span)) for edit in fix.edits)
-        fix = replace(fix, edits=edits)
-    return replace(finding, span=moved(finding.span), fix=fix)
-
-
-def _to_finding(
-    report: Report,
-    path: str,
-    module: cst.Module,
-    positions: object,
-    offset: SnippetOffset,
-    markdown: bool,
-    source_lines: list[str],
-) -> Finding:
-    span = _span(positions[report.node], offset)  # type: ignore[index]
-    fix = None
-    if report.fix is not None and not markdown:
-        indent = (
-            block_indent(source_lines, positions[report.statement].start.line)  # type: ignore[index]
-            if report.statement in positions  # type: ignore[operator]
-            else ""
-        )
-        edits = tuple(
-            _edit(old, new, module, positions, offset, source_lines, indent)
-            for old, new in report.fix.changes
-        )
-        fix = Fix(report.fix.description, report.fix.safety, edits, report.fix.imports)
-    return Finding(report.code, report.name, report.message, path, span, fix)
-
-
-def _edit(
-    old: cst.CSTNode,
-    new: cst.CSTNode | cst.FlattenSentinel | str,
-    module: cst.Module,
-    positions: object,
-    offset: SnippetOffset,
-    lines: list[str],
-    indent: str,
-) -> Edit:
-    """One change of a rule's fix as a text edit.
-
-    A statement replaced by statements (or removed) is edited to the end of its last line,
-    in the indentation of its own block; anything else in place, in the statement's.
-    """
-    code_range = positions[old]  # type: ignore[index]
-    if isinstance(old, cst.BaseStatement) and (
-        new == "" or isinstance(new, (cst.BaseStatement, cst.FlattenSentinel))
-    ):
-        span = _whole_lines(old, code_range, offset, module, lines, new == "")
-        own_indent = block_indent(lines, code_range.start.line)
-        return Edit(span, new if isinstance(new, str) else node_code(module, new, own_indent))
-    text = new if isinstance(new, str) else node_code(module, new, indent)
-    return Edit(_span(code_range, offset), text)
-
-
-def _whole_lines(
-    statement: cst.BaseStatement,
-    code_range: object,
-    offset: SnippetOffset,
-    module: cst.Module,
-    lines: list[str],
-    removed: bool,
-) -> Span:
-    """A statement replaced by statements, or removed, to the end of its last line.
-
-    A removed one also takes the comment lines above it and its own indentation; a
-    replaced one keeps them (its replacement is written from its first token on).
-    """
-    span = _span(code_range, offset)
-    start_line = span.start_line - len(statement.leading_lines) if removed else span.start_line
-    start_col = 1 if removed else span.start_col
-    if span.end_line < len(lines) or module.has_trailing_newline:
-        return Span(start_line, start_col, span.end_line + 1, 1)
-    return Span(start_line, start_col, span.end_line, len(lines[-1]) + 1 if lines else 1)
-
-
-def _span(code_range: object, offset: SnippetOffset) -> Span:
-    start, end = code_range.start, code_range.end  # type: ignore[attr-defined]
-    return Span(
-        start.line + offset.lines,
-        start.column + 1 + offset.columns,
-        end.line + offset.lines,
-        end.column + 1 + offset.columns,
-    )
+def _default_enabled(code: str) -> bool:
+    screen = SCREENS.get(code)
+    return screen.default_enabled if screen is not None else load_rule(code).DEFAULT_ENABLED

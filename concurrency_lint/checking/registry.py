@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from functools import cache
-from importlib import resources
+from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
 from concurrency_lint.config import Config, ConfigError
@@ -22,10 +23,13 @@ _MODULE_NAME = re.compile(r"^(cl\d{3})_\w+\.py$")
 def rule_modules() -> dict[str, str]:
     """Rule code -> module name, read from the package's file names without importing them."""
     found = {}
-    for entry in resources.files(RULES_PACKAGE).iterdir():
-        match = _MODULE_NAME.match(entry.name)
-        if match:
-            found[match.group(1).upper()] = f"{RULES_PACKAGE}.{entry.name[:-3]}"
+    spec = find_spec(RULES_PACKAGE)
+    folders = spec.submodule_search_locations or [] if spec is not None else []
+    for folder in folders:
+        for name in os.listdir(folder):
+            match = _MODULE_NAME.match(name)
+            if match:
+                found[match.group(1).upper()] = f"{RULES_PACKAGE}.{name[:-3]}"
     return dict(sorted(found.items()))
 
 
@@ -37,25 +41,24 @@ def known_codes() -> frozenset[str]:
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule class, imported, in code order."""
+    return tuple(load_rule(code) for code in rule_modules())
+
+
+@cache
+def load_rule(code: str) -> type[Rule]:
+    """The rule class of one known code, importing its module alone."""
     from concurrency_lint.checking.rule import Rule
 
-    classes = []
-    for code, module_name in rule_modules().items():
-        module = importlib.import_module(module_name)
-        matches = [
-            obj
-            for obj in vars(module).values()
-            if isinstance(obj, type)
-            and issubclass(obj, Rule)
-            and obj is not Rule
-            and code == obj.CODE
-        ]
-        if len(matches) != 1:
-            raise RuntimeError(
-                f"{module_name} must define exactly one rule class with CODE = {code!r}"
-            )
-        classes.append(matches[0])
-    return tuple(classes)
+    module_name = rule_modules()[code]
+    module = importlib.import_module(module_name)
+    matches = [
+        obj
+        for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule and code == obj.CODE
+    ]
+    if len(matches) != 1:
+        raise RuntimeError(f"{module_name} must define exactly one rule class with CODE = {code!r}")
+    return matches[0]
 
 
 def rule_by_code(code: str) -> type[Rule] | None:

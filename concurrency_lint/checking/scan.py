@@ -1,34 +1,47 @@
-"""The scan: discover, read, consult the cache, fan out what must be parsed, collect.
+"""The scan: discover, read, consult the cache, check what must be checked, collect.
 
-This module does not import LibCST: a warm run over an unchanged tree never needs it.
+This module does not import LibCST, nor does the file checker until some rule may fire
+on a file: a warm run, or a run over files no rule fires on, never needs it.
+
+Where a file is checked: in this process when the run is small and the file is
+harmless, else in worker processes (:mod:`.worker_pool`) within a time and memory
+budget. Harmless is decided before any parse, by measures that bound what the parsers
+can cost: the text's size (LibCST's memory grows with it, some tens of times over) and
+its nesting as :func:`needs_strict_precheck` reads it (the parsers recurse per level).
+A file above either goes to a worker, even alone, so that no file can take the run down;
+below both, the parse is linear in a small text and a worker would only add its start.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 import os
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from concurrency_lint.checking.cache import ResultCache, content_digest
 from concurrency_lint.checking.selection import reported_engine_findings
 from concurrency_lint.checking.suppressions import ignores_whole_file
 from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, UNREADABLE_FILE, FileResult, Finding, Span
-from concurrency_lint.sources.decoding import UndecodableSource, decode_source
+from concurrency_lint.sources.decoding import (
+    UndecodableSource,
+    decode_source,
+    needs_strict_precheck,
+)
 from concurrency_lint.sources.discovery import Discovery, SourceFile
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 if TYPE_CHECKING:
+    from concurrency_lint.checking.cache import ResultCache
     from concurrency_lint.checking.file_checker import FileChecker
+    from concurrency_lint.checking.worker_pool import Budget
 
-# Below this many files to parse, worker processes cost more than they save.
+# Below this many files to check, worker processes cost more than they save.
 IN_PROCESS_LIMIT = 24
+#: A text longer than this is checked in a worker, within the budget, even alone.
+RISKY_CHARS = 512 * 1024
 
 Progress = Callable[[int, int], None]
 
@@ -62,14 +75,18 @@ class _Pending:
 def scan_paths(
     paths: list[Path], config: Config, options: ScanOptions, progress: Progress | None = None
 ) -> ScanOutcome:
-    """Scan files and folders; every problem becomes a finding, nothing raises."""
+    """Scan files and folders; every problem becomes a finding, nothing raises.
+
+    Ctrl-C (KeyboardInterrupt) stops the workers at once and propagates; the cache is
+    then left as it was.
+    """
     include_markdown = options.include_markdown or config.include_markdown
     files, problems = Discovery(config, include_markdown, options.force_exclude).run(paths)
     results: dict[str, FileResult] = {
         problem.display: _file_finding(UNREADABLE_FILE, problem.message, problem.display)
         for problem in problems
     }
-    cache = ResultCache.for_config(config) if options.use_cache else None
+    cache = _open_cache(config) if options.use_cache else None
     pending: list[_Pending] = []
     for source in files:
         result, job = _prepare(source, cache)
@@ -77,34 +94,51 @@ def scan_paths(
             results[source.display] = result
         elif job is not None:
             pending.append(job)
-    if pending:
-        for job, result in _check_all(pending, config, options.jobs, progress, len(files)):
-            results[job.display] = result
-            if cache is not None:
-                cache.put(job.display, job.digest, result)
+    done = len(files) - len(pending)
+    if progress:
+        progress(done, len(files))
+    for job, result, complete in _check_all(pending, config, options.jobs):
+        results[job.display] = result
+        if cache is not None and complete:
+            cache.put(job.display, job.digest, result)
+        done += 1
+        if progress:
+            progress(done, len(files))
     if cache is not None:
         cache.save()
     ordered = tuple(_reported(results[key], config) for key in sorted(results))
     return ScanOutcome(ordered, len(files))
 
 
+def _open_cache(config: Config) -> ResultCache:
+    from concurrency_lint.checking.cache import ResultCache  # a run without one needs none
+
+    return ResultCache.for_config(config)
+
+
 def scan_bytes(display: str, data: bytes, config: Config, markdown: bool = False) -> FileResult:
     """Scan one file's bytes (standard input), without cache or discovery."""
-    from concurrency_lint.checking.file_checker import FileChecker
-
-    return _guarded_check(FileChecker(config), display, data, markdown)
+    try:
+        text = decode_source(data).text
+    except UndecodableSource as exc:
+        return _file_finding(UNREADABLE_FILE, str(exc), display)
+    job = _Pending(display, "", text, markdown)
+    return next(result for _job, result, _complete in _check_all([job], config, None))
 
 
 def _prepare(
     source: SourceFile, cache: ResultCache | None
 ) -> tuple[FileResult | None, _Pending | None]:
-    """A cached or trivially empty result, or the job of parsing the file."""
+    """A cached or trivially empty result, or the job of checking the file."""
     try:
         data = read_regular_file(source.path)
     except UnreadablePath as exc:
         return _file_finding(UNREADABLE_FILE, str(exc), source.display), None
-    digest = content_digest(data)
+    digest = ""
     if cache is not None:
+        from concurrency_lint.checking.cache import content_digest
+
+        digest = content_digest(data)
         cached = cache.get(source.display, digest)
         if cached is not None:
             return cached, None
@@ -117,115 +151,82 @@ def _prepare(
     return None, _Pending(source.display, digest, text, source.markdown)
 
 
+def is_risky(text: str) -> bool:
+    """Whether checking ``text`` could cost more than a small linear parse (see the
+    module's docstring): such a file is checked in a worker, within the budget."""
+    return len(text) > RISKY_CHARS or needs_strict_precheck(text)
+
+
 def _check_all(
-    pending: list[_Pending], config: Config, jobs: int | None, progress: Progress | None, total: int
-) -> Iterator[tuple[_Pending, FileResult]]:
+    pending: list[_Pending], config: Config, jobs: int | None
+) -> Iterator[tuple[_Pending, FileResult, bool]]:
+    """Each job with its result, as they finish, and whether the result may be cached
+    (a file out of its budget is tried again next time)."""
     from concurrency_lint.checking.file_checker import FileChecker
 
     checker = FileChecker(config)
-    # Every file gets at least the interpreter's syntax check (Markdown: of each block).
-    to_parse = list(pending)
-    done = total - len(pending)
-    workers = min(jobs or os.cpu_count() or 1, len(to_parse))
-    if workers <= 1 or len(to_parse) < IN_PROCESS_LIMIT:
-        for job in to_parse:
-            yield job, _guarded_check_text(checker, job)
-            done += 1
-            if progress:
-                progress(done, total)
-        return
-    yield from _check_in_processes(to_parse, config, workers, progress, done, total)
+    to_check = list(pending)  # every file gets at least the interpreter's syntax check
+    workers = jobs or os.cpu_count() or 1
+    if len(to_check) >= IN_PROCESS_LIMIT and workers > 1:
+        in_process, to_workers = [], to_check
+    else:
+        in_process, to_workers = [], []
+        for job in to_check:
+            (to_workers if is_risky(job.text) else in_process).append(job)
+    for job in in_process:
+        yield job, _guarded_check_text(checker, job), True
+    if to_workers:
+        yield from _check_in_workers(to_workers, config, min(workers, len(to_workers)))
 
 
-def _check_in_processes(
-    jobs: list[_Pending],
-    config: Config,
-    workers: int,
-    progress: Progress | None,
-    done: int,
-    total: int,
-) -> Iterator[tuple[_Pending, FileResult]]:
+def _check_in_workers(
+    jobs: list[_Pending], config: Config, workers: int
+) -> Iterator[tuple[_Pending, FileResult, bool]]:
+    from concurrency_lint.checking.worker_pool import Failure, WorkerPool
+
     # Big files first so one slow file does not finish alone at the end.
     jobs = sorted(jobs, key=lambda job: -len(job.text))
-    chunk_count = workers * 4
-    chunks = [jobs[index::chunk_count] for index in range(chunk_count)]
-    chunks = [chunk for chunk in chunks if chunk]
-    unfinished: list[_Pending] = []
-    with ProcessPoolExecutor(
-        workers, process_context(), initializer=_init_worker, initargs=(config,)
-    ) as pool:
-        futures: dict[Future[list[FileResult]], list[_Pending]] = {
-            pool.submit(_check_chunk, chunk): chunk for chunk in chunks
-        }
-        for future, chunk in futures.items():
-            try:
-                chunk_results = future.result()
-            except BrokenProcessPool:
-                unfinished.extend(chunk)
-                continue
-            for job, result in zip(chunk, chunk_results, strict=True):
-                yield job, result
-            done += len(chunk)
-            if progress:
-                progress(done, total)
-    for job in unfinished:
-        yield job, _isolated_check(job, config)
-        done += 1
-        if progress:
-            progress(done, total)
+    pool: WorkerPool[_Pending, FileResult] = WorkerPool(
+        workers, functools.partial(_file_worker, config), budget_of(config)
+    )
+    for job, result in pool.run(jobs):
+        if isinstance(result, Failure):
+            yield (
+                job,
+                _file_finding(INTERNAL_ERROR, f"not checked: {result.reason}", job.display),
+                False,
+            )
+        else:
+            yield job, result, True
 
 
-def process_context() -> multiprocessing.context.BaseContext:
-    """Fork when it is safe (no other threads) for fast start-up, else spawn."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+def budget_of(config: Config) -> Budget:
+    """The per-file budget the configuration sets."""
+    from concurrency_lint.checking.worker_pool import Budget
+
+    return Budget(seconds=config.file_timeout, memory_mb=config.file_memory)
 
 
-def _isolated_check(job: _Pending, config: Config) -> FileResult:
-    """Re-check one file alone after a worker died, so one bad file is named."""
-    try:
-        with ProcessPoolExecutor(
-            1, process_context(), initializer=_init_worker, initargs=(config,)
-        ) as pool:
-            return pool.submit(_check_chunk, [job]).result()[0]
-    except BrokenProcessPool:
-        return _file_finding(
-            INTERNAL_ERROR, "the checker process crashed on this file", job.display
-        )
-
-
-_worker_checker: FileChecker | None = None
-
-
-def _init_worker(config: Config) -> None:
-    global _worker_checker
+def _file_worker(config: Config) -> Callable[[_Pending], FileResult]:
+    """In a worker process: the function that checks one job."""
     from concurrency_lint.checking.file_checker import FileChecker
 
-    _worker_checker = FileChecker(config)
+    checker = FileChecker(config)
+    return functools.partial(_guarded_check_text, checker, in_worker=True)
 
 
-def _check_chunk(chunk: list[_Pending]) -> list[FileResult]:
-    assert _worker_checker is not None
-    return [_guarded_check_text(_worker_checker, job) for job in chunk]
-
-
-def _guarded_check_text(checker: FileChecker, job: _Pending) -> FileResult:
+def _guarded_check_text(checker: FileChecker, job: _Pending, in_worker: bool = False) -> FileResult:
+    """The job's result; an engine bug becomes a finding. In a worker, running out of
+    memory ends the worker (see :mod:`.worker_pool`)."""
     try:
         return checker.check_text(job.display, job.text, markdown=job.markdown)
+    except MemoryError:
+        if in_worker:
+            raise
+        return _file_finding(INTERNAL_ERROR, "not checked: out of memory", job.display)
     except Exception as exc:  # an engine bug must not end the scan
         return _file_finding(
             INTERNAL_ERROR, f"internal error: {type(exc).__name__}: {exc}", job.display
-        )
-
-
-def _guarded_check(checker: FileChecker, display: str, data: bytes, markdown: bool) -> FileResult:
-    try:
-        return checker.check_bytes(display, data, markdown=markdown)
-    except Exception as exc:
-        return _file_finding(
-            INTERNAL_ERROR, f"internal error: {type(exc).__name__}: {exc}", display
         )
 
 

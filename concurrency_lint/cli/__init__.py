@@ -2,11 +2,15 @@
 
 Commands are imported only when invoked, so ``conclint scan`` on a warm cache never
 imports what ``fix`` or ``inventory`` need (LibCST among them).
+
+Ctrl-C ends any command with exit status 130 (128 + SIGINT, as shells report it), never
+with the status of findings; the scan has stopped its workers by then.
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 
@@ -24,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The exit status after Ctrl-C.
+INTERRUPTED = 130
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use."""
 
@@ -37,6 +45,13 @@ class LazyGroup(click.Group):
         module = importlib.import_module(f"concurrency_lint.cli.{module_name}")
         command: click.Command = getattr(module, attribute)
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("conclint: interrupted", err=True)
+            raise click.exceptions.Exit(INTERRUPTED) from None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

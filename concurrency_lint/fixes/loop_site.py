@@ -7,9 +7,9 @@ import ast
 
 import libcst as cst
 
-from concurrency_lint.analysis.ast_screens import may_loop_over_io
+from concurrency_lint.analysis.ast_screens import may_do_io, may_loop_over_io
 from concurrency_lint.analysis.loop_body import names_used
-from concurrency_lint.analysis.loops import io_lookup, loop_index, may_do_io
+from concurrency_lint.analysis.loops import io_lookup, loop_index
 from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.checking.rule import FileContext, Rule
 from concurrency_lint.config import Config

@@ -6,14 +6,13 @@ Like the engine, this module does not import LibCST: a warm run never needs it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from concurrency_lint.checking.cache import ResultCache, content_digest
-from concurrency_lint.checking.scan import IN_PROCESS_LIMIT, process_context
+from concurrency_lint.checking.scan import IN_PROCESS_LIMIT, budget_of
+from concurrency_lint.checking.worker_pool import Failure, WorkerPool
 from concurrency_lint.config import Config
 from concurrency_lint.inventory.model import FileInventory, Inventory
 from concurrency_lint.inventory.prefilter import may_use_concurrency
@@ -52,9 +51,9 @@ def build_inventory(paths: list[Path], config: Config, options: InventoryOptions
         result = _prepare(source, cache, jobs)
         if result is not None:
             results[source.display] = result
-    for job, result in _collect_all(jobs, options.jobs):
+    for job, result, complete in _collect_all(jobs, options.jobs, config):
         results[job.display] = result
-        if cache is not None:
+        if cache is not None and complete:
             cache.put(job.display, job.digest, result)  # type: ignore[arg-type]
     if cache is not None:
         cache.save()
@@ -87,29 +86,28 @@ def _prepare(
     return None
 
 
-def _collect_all(jobs: list[_Job], workers: int | None) -> Iterator[tuple[_Job, FileInventory]]:
+def _collect_all(
+    jobs: list[_Job], workers: int | None, config: Config
+) -> Iterator[tuple[_Job, FileInventory, bool]]:
+    """Each job's inventory, and whether it may be cached (not a file out of budget)."""
     count = min(workers or os.cpu_count() or 1, len(jobs))
     if count <= 1 or len(jobs) < IN_PROCESS_LIMIT:
         for job in jobs:
-            yield job, _guarded(job)
+            yield job, _guarded(job), True
         return
-    # Big files first so one slow file does not finish alone at the end.
+    # Big files first so one slow file does not finish alone at the end; the scan's
+    # workers: one file at a time within its budget, dying with this process.
     ordered = sorted(jobs, key=lambda job: -len(job.text))
-    chunks = [chunk for chunk in (ordered[i :: count * 4] for i in range(count * 4)) if chunk]
-    unfinished: list[_Job] = []
-    with ProcessPoolExecutor(count, process_context()) as pool:
-        futures = [(pool.submit(_collect_chunk, chunk), chunk) for chunk in chunks]
-        for future, chunk in futures:
-            try:
-                yield from zip(chunk, future.result(), strict=True)
-            except BrokenProcessPool:
-                unfinished.extend(chunk)
-    for job in unfinished:
-        yield job, _guarded(job)
+    pool: WorkerPool[_Job, FileInventory] = WorkerPool(count, _inventory_worker, budget_of(config))
+    for job, result in pool.run(ordered):
+        if isinstance(result, Failure):
+            yield job, FileInventory(job.display, problem=f"not analysed: {result.reason}"), False
+        else:
+            yield job, result, True
 
 
-def _collect_chunk(chunk: list[_Job]) -> list[FileInventory]:
-    return [_guarded(job) for job in chunk]
+def _inventory_worker() -> Callable[[_Job], FileInventory]:
+    return _guarded
 
 
 def _guarded(job: _Job) -> FileInventory:

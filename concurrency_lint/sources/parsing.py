@@ -13,8 +13,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from concurrency_lint.config import DEFAULT_MAX_FILE_SIZE
 from concurrency_lint.model import SYNTAX_ERROR, UNREADABLE_FILE, Finding, Span
@@ -27,6 +26,9 @@ from concurrency_lint.sources.syntax_check import (
     nesting_depth,
     parse_python,
 )
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 # Parsing and visiting recurse once per nesting level: give them a deep stack.
 _PARSER_STACK_BYTES = 256 * 1024 * 1024
@@ -48,15 +50,21 @@ class SnippetOffset:
 
 def run_with_deep_stack(work: Callable[[], None]) -> None:
     """Run ``work`` on a thread with a deep stack (parsing recurses per nesting level)."""
-    if sys.getrecursionlimit() < _RECURSION_LIMIT:
-        sys.setrecursionlimit(_RECURSION_LIMIT)
-    previous = threading.stack_size(_PARSER_STACK_BYTES)
+    # The limit is the interpreter's, not the thread's: raised only while the deep stack
+    # runs, so code on the calling thread's ordinary stack never recurses that deep.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:
-        thread = threading.Thread(target=work, name="conclint-parse")
-        thread.start()
+        previous = threading.stack_size(_PARSER_STACK_BYTES)
+        try:
+            # A daemon: Ctrl-C during a long parse must not wait for it to finish.
+            thread = threading.Thread(target=work, name="conclint-parse", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+        thread.join()
     finally:
-        threading.stack_size(previous)
-    thread.join()
+        sys.setrecursionlimit(limit)
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,8 @@ def judge_source(
             f"{parsed.line}), and it is too large or nested for the check of newer syntax"
         )
         return SourceVerdict(finding=engine_finding(UNREADABLE_FILE, message, path, offset))
+    import libcst as cst  # here, not at the top: the screens use this module without it
+
     try:
         return SourceVerdict(module=cst.parse_module(text))
     except cst.ParserSyntaxError:
@@ -183,6 +193,8 @@ def parse_snippet(
     too_large = _analysis_budget_finding(path, text, offset, tree)
     if too_large is not None:
         return too_large
+    import libcst as cst  # here, not at the top: the screens use this module without it
+
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:

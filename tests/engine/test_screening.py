@@ -6,7 +6,6 @@ import libcst as cst
 import pytest
 
 from concurrency_lint.analysis.import_screen import may_import_any
-from concurrency_lint.checking import file_checker
 from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.config import Config
 
@@ -24,7 +23,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(text)
         return real(text)
 
-    monkeypatch.setattr(file_checker.cst, "parse_module", counting)
+    monkeypatch.setattr(cst, "parse_module", counting)
     return seen
 
 

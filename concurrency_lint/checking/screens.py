@@ -1,0 +1,187 @@
+"""What each rule must see in a file before it is worth LibCST's parse, known without
+importing the rules.
+
+The rule classes import LibCST (about 0.2 s of start-up, 0.5 s with its matchers); most
+files a pre-commit hook or an editor hands over hold nothing any rule fires on. This
+table answers "may some rule fire here?" from the text and, for the rules that take a
+second look, from the interpreter's tree, with the standard library alone. Every entry
+mirrors its rule class (``TRIGGERS``, ``NEEDS_IMPORT_OF``, ``SCREENED``,
+``DEFAULT_ENABLED``, ``is_triggered``, ``may_fire``); ``tests/engine/test_screens.py``
+keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from concurrency_lint.analysis.ast_screens import (
+    may_await_in_loop,
+    may_block_in_async,
+    may_do_io,
+    may_loop_over_io,
+)
+from concurrency_lint.analysis.import_screen import may_import_any
+from concurrency_lint.config import Config
+from concurrency_lint.knowledge.asyncio_calls import EVENT_LOOP_GETTERS, GATHER, TASK_CREATORS
+from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
+from concurrency_lint.knowledge.lifecycle import CONTEXT_FACTORIES, POOL_ENTRY_POINTS
+from concurrency_lint.knowledge.timeouts import (
+    HTTPX_FUNCTIONS,
+    NETWORK_FUNCTIONS,
+    POPEN_CONSTRUCTORS,
+    SESSION_CONSTRUCTORS,
+    SUBPROCESS_FUNCTIONS,
+)
+
+TextLook = Callable[[str, Config], bool]
+TreeLook = Callable[[ast.Module, Config], bool]
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One rule's conditions, widest first: a text trigger, an import, a tree look."""
+
+    code: str
+    triggers: tuple[str, ...]
+    needs_import_of: frozenset[str] = frozenset()
+    default_enabled: bool = True
+    #: Text that is enough on its own, import or not (a receiver that is never checked).
+    enough: tuple[str, ...] = ()
+    #: A further condition on the text (the loop rules: a known I/O call is named).
+    text_look: TextLook | None = None
+    #: The second look on the interpreter's tree, for rules whose trigger is common.
+    tree_look: TreeLook | None = None
+    #: A rule that reads the suppression comments after the others (``AUDITS_SUPPRESSIONS``).
+    audits: bool = False
+
+    def is_triggered(self, text: str, config: Config) -> bool:
+        """Whether the text may hold something the rule fires on."""
+        if any(token in text for token in self.enough):
+            return True
+        if not any(token in text for token in self.triggers):
+            return False
+        if self.needs_import_of and not may_import_any(text, self.needs_import_of):
+            return False
+        return self.text_look is None or self.text_look(text, config)
+
+    def may_fire(self, tree: ast.Module, config: Config) -> bool:
+        """The second look: False only where the rule reports nothing."""
+        return self.tree_look is None or self.tree_look(tree, config)
+
+
+def _loops_over_io(tree: ast.Module, config: Config) -> bool:
+    return may_loop_over_io(tree, config.extra_io_calls)
+
+
+def _blocks_in_async(tree: ast.Module, config: Config) -> bool:
+    return may_block_in_async(tree, config.extra_io_calls)
+
+
+def _awaits_in_loop(tree: ast.Module, config: Config) -> bool:
+    return may_await_in_loop(tree)
+
+
+_HTTPX_CLIENTS = frozenset({"httpx.Client", "httpx.AsyncClient"})
+_POOL_TRIGGERS = ("Pool", "_parallel", "batch_")
+
+SCREENS: dict[str, Screen] = {
+    screen.code: screen
+    for screen in (
+        Screen("CL101", ("for", "map"), text_look=may_do_io, tree_look=_loops_over_io),
+        Screen("CL102", ("for",), text_look=may_do_io, tree_look=_loops_over_io),
+        Screen("CL103", ("await",), tree_look=_awaits_in_loop),
+        Screen("CL201", ("subprocess",), frozenset(SUBPROCESS_FUNCTIONS) | POPEN_CONSTRUCTORS),
+        Screen(
+            "CL202",
+            (
+                "requests",
+                "urllib",
+                "socket",
+                "http.client",
+                "from http import",
+                "import http",
+                "smtplib",
+                "ftplib",
+                "httpx",
+            ),
+            frozenset(NETWORK_FUNCTIONS) | HTTPX_FUNCTIONS | SESSION_CONSTRUCTORS | _HTTPX_CLIENTS,
+        ),
+        Screen(
+            "CL203",
+            ("create_subprocess", "open_connection", "open_unix_connection", "StreamReader"),
+        ),
+        Screen(
+            "CL204",
+            (
+                "Thread",
+                "Timer",
+                "Process",
+                "Queue",
+                "Event",
+                "Condition",
+                "Barrier",
+                "Lock",
+                "allocate_lock",
+                "Semaphore",
+                "Future",
+                "submit",
+                "_async",
+            ),
+            default_enabled=False,
+        ),
+        Screen(
+            "CL301",
+            ("Thread", "Pool", "to_thread", "run_in_executor", "_parallel", "batch_"),
+            POOL_ENTRY_POINTS,
+            enough=("run_in_executor",),
+        ),
+        Screen("CL302", _POOL_TRIGGERS, POOL_ENTRY_POINTS),
+        Screen("CL303", _POOL_TRIGGERS, POOL_ENTRY_POINTS),
+        Screen("CL304", _POOL_TRIGGERS, POOL_ENTRY_POINTS),
+        Screen("CL401", ("async def",), tree_look=_blocks_in_async),
+        Screen("CL402", ("gather",), GATHER),
+        Screen("CL403", ("create_task", "ensure_future"), TASK_CREATORS | EVENT_LOOP_GETTERS),
+        Screen("CL501", ("Pool",), POOL_ENTRY_POINTS),
+        Screen("CL502", ("submit", "_async"), EXECUTOR_CONSTRUCTORS | CONTEXT_FACTORIES),
+        Screen("CL503", ("Pool", "Process", '"process"', "'process'"), POOL_ENTRY_POINTS),
+        Screen("CL504", ("acquire",)),
+        Screen("CL601", ("noqa", "conclint"), default_enabled=False, audits=True),
+        Screen("CL602", ("noqa", "conclint"), audits=True),
+    )
+}
+
+
+def default_codes() -> frozenset[str]:
+    """The rule codes that run unless the configuration says otherwise."""
+    return frozenset(code for code, screen in SCREENS.items() if screen.default_enabled)
+
+
+def triggered(text: str, codes: Iterable[str], config: Config) -> tuple[str, ...]:
+    """The codes among ``codes`` whose text conditions ``text`` meets."""
+    return tuple(code for code in codes if SCREENS[code].is_triggered(text, config))
+
+
+def trigger_tokens(codes: Iterable[str]) -> frozenset[str]:
+    """Text one of which a file must hold for any of ``codes`` to be worth a look."""
+    return frozenset(token for code in codes for token in SCREENS[code].triggers)
+
+
+def screen_of(code: str) -> Screen:
+    """The screen of one rule code; for a rule the table does not know, one built from its
+    class (as right, only slower to start: the rule module is imported)."""
+    screen = SCREENS.get(code)
+    if screen is not None:
+        return screen
+    from concurrency_lint.checking.registry import load_rule
+
+    rule = load_rule(code)
+    return Screen(
+        code,
+        rule.TRIGGERS,
+        default_enabled=rule.DEFAULT_ENABLED,
+        text_look=rule.is_triggered,
+        tree_look=rule.may_fire if rule.SCREENED else None,
+        audits=rule.AUDITS_SUPPRESSIONS,
+    )

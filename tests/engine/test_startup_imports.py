@@ -1,0 +1,54 @@
+"""What a one-file scan imports: nothing of LibCST, the rules or rich for a file no rule
+fires on; only the rules that may fire for a file with a finding."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def imported_by_scan(path: Path) -> set[str]:
+    """The modules ``conclint scan PATH --no-cache`` has imported when it exits."""
+    listing = path.parent / "modules.txt"
+    program = (
+        "import atexit, runpy, sys\n"
+        f"atexit.register(lambda: open({str(listing)!r}, 'w').write('\\n'.join(sys.modules)))\n"
+        f"sys.argv = ['conclint', 'scan', {str(path)!r}, '--no-cache', '-q']\n"
+        "runpy.run_module('concurrency_lint', run_name='__main__')\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    return set(listing.read_text().split("\n"))
+
+
+def test_a_clean_file_is_scanned_without_libcst_rules_or_rich(tmp_path: Path) -> None:
+    clean = tmp_path / "clean.py"
+    clean.write_text(
+        "import os\n\n\ndef names(folder):\n    for entry in sorted(folder):\n"
+        "        yield entry.upper()\n\n\nclass Point:\n    x: int = 0\n"
+    )
+    modules = imported_by_scan(clean)
+    assert "concurrency_lint.checking.scan" in modules  # the scan did run
+    assert not {name for name in modules if name == "libcst" or name.startswith("libcst.")}
+    assert not {name for name in modules if name.startswith("concurrency_lint.rules.")}
+    assert "rich" not in modules
+
+
+def test_a_file_with_a_finding_imports_only_the_rules_that_may_fire(tmp_path: Path) -> None:
+    finding = tmp_path / "deploy.py"
+    finding.write_text("import subprocess\n\nsubprocess.run(['git', 'push'])\n")
+    modules = imported_by_scan(finding)
+    rules = {name for name in modules if name.startswith("concurrency_lint.rules.cl")}
+    assert rules == {"concurrency_lint.rules.cl201_subprocess_without_timeout"}
+    assert "libcst.matchers" not in modules
