@@ -57,6 +57,7 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "rules": ("rule_options", dict, "a table of [rules.CLxxx] tables"),
     "baseline": ("baseline", str, "a file path (relative to this file's folder)"),
     "defer-to-ruff": ("defer_to_ruff", bool, "true or false"),
+    "line-length": ("line_length", int, "a positive integer"),
 }
 
 DEFAULT_EXCLUDES = (
@@ -104,6 +105,8 @@ class Config:
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     baseline: str | None = None  # a baseline file, relative to ``root``
     defer_to_ruff: bool = False
+    #: The longest line a fix may write; None: the project's ruff or black setting, else 100.
+    line_length: int | None = None
     #: With ``defer_to_ruff``: the overlapping ruff codes the project's ruff enables.
     ruff_codes: tuple[str, ...] = ()
     source: str | None = None  # the file this came from, for messages
@@ -293,7 +296,7 @@ def _convert(key: str, value: Any, where: Any, known_codes: frozenset[str]) -> A
                 )
             pairs.append((glob, validate_codes(codes, f"{where(key)}.{glob}", known_codes)))
         return tuple(pairs)
-    if key in ("jobs", "max-file-size") and value < 1:
+    if key in ("jobs", "max-file-size", "line-length") and value < 1:
         raise ConfigError(f"{where(key)}: expected a positive integer, got {value!r}")
     if key == "runtime-module" and not is_dotted_name(value):
         raise ConfigError(

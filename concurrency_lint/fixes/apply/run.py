@@ -9,7 +9,9 @@ from pathlib import Path
 from concurrency_lint.checking.scan import ScanOptions, scan_bytes, scan_paths
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.apply.fan_out import fix_files
+from concurrency_lint.fixes.apply.line_length import DEFAULT_LINE_LENGTH
 from concurrency_lint.fixes.apply.passes import MAX_PASSES, Refusal, TextFixes, fix_text, wanted
+from concurrency_lint.fixes.apply.project_line_length import line_length_for
 from concurrency_lint.fixes.apply.source_file import UnfixableFile, read_document, write_atomically
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, Finding
 from concurrency_lint.sources.discovery import MARKDOWN_SUFFIXES, source_path
@@ -26,6 +28,9 @@ class FixOptions:
     jobs: int | None = None
     force_exclude: bool = False
     max_passes: int = MAX_PASSES
+    #: The longest line a fix writes; None: from the configuration and the project's
+    #: ruff or black settings (``project_line_length``).
+    line_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,10 @@ def fix_paths(
     paths: list[Path], config: Config, options: FixOptions, progress: Progress | None = None
 ) -> FixRun:
     """Fix every file under ``paths`` that has a fix this run applies."""
+    if options.line_length is None:
+        options = replace(
+            options, line_length=line_length_for(config, paths[0] if paths else Path("."))
+        )
     scan = scan_paths(
         paths,
         config,
@@ -150,7 +159,13 @@ def fix_bytes(
         return check_text(display, text).findings
 
     try:
-        outcome = fix_text(document.text, check, options.unsafe, options.max_passes)
+        outcome = fix_text(
+            document.text,
+            check,
+            options.unsafe,
+            options.max_passes,
+            options.line_length or DEFAULT_LINE_LENGTH,
+        )
     except Exception as exc:  # a fixer bug must not end the run, nor touch the file
         message = f"internal error: {type(exc).__name__}: {exc}"
         unchanged = FileFix(
@@ -175,6 +190,8 @@ def fix_data(
     """
     from concurrency_lint.checking.file_checker import FileChecker
 
+    if options.line_length is None:
+        options = replace(options, line_length=line_length_for(config, Path(display)))
     markdown = display.lower().endswith(MARKDOWN_SUFFIXES)
     scanned = scan_bytes(display, data, config, markdown=markdown)
     if not _worth_fixing(scanned, options.unsafe):

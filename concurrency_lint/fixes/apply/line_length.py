@@ -1,0 +1,156 @@
+"""Split the lines a fix wrote that are longer than the project's line length.
+
+A long line that holds a call (or a ``from ... import``) written on that one line is
+rebuilt with LibCST in black's style: the arguments one per line, indented one level
+deeper than the line, with a trailing comma, the closing bracket on a line of its own.
+The split repeats while a line it produced is still too long and can be split. Lines
+the fix did not write are never touched, and a split that would not compile is dropped.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+DEFAULT_LINE_LENGTH = 100
+_INDENT = "    "
+# Each split turns one line into several; this bounds the work on pathological input.
+_MAX_SPLITS = 200
+
+
+def written_lines(before: str, after: str) -> set[int]:
+    """1-based numbers of the lines of ``after`` that are not lines of ``before``."""
+    matcher = difflib.SequenceMatcher(None, before.split("\n"), after.split("\n"), autojunk=False)
+    lines: set[int] = set()
+    for tag, _, _, start, end in matcher.get_opcodes():
+        if tag in ("replace", "insert"):
+            lines.update(range(start + 1, end + 1))
+    return lines
+
+
+def wrap_long_lines(
+    before: str, after: str, line_length: int, compiles: Callable[[str], bool]
+) -> str:
+    """``after`` with the too-long lines it does not share with ``before`` split."""
+    text = after
+    for _ in range(_MAX_SPLITS):
+        new_text = _split_first_long_line(before, text, line_length, compiles)
+        if new_text is None:
+            return text
+        text = new_text
+    return text
+
+
+def _split_first_long_line(
+    before: str, text: str, line_length: int, compiles: Callable[[str], bool]
+) -> str | None:
+    """The text with one more long written line split (None: nothing left to split)."""
+    lines = text.split("\n")
+    long_lines = [
+        number
+        for number in sorted(written_lines(before, text))
+        if len(lines[number - 1]) > line_length
+    ]
+    if not long_lines:
+        return None
+    try:
+        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+    finder = _SplittableOnLine(set(long_lines))
+    wrapper.visit(finder)
+    for number in long_lines:
+        for node in finder.found.get(number, ()):
+            indent = _leading_space(lines[number - 1])
+            split = _split(node, indent)
+            if split is None:
+                continue
+            new_text = wrapper.module.deep_replace(node, split).code
+            if compiles(new_text):
+                return new_text
+    return None
+
+
+def _leading_space(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+class _SplittableOnLine(cst.CSTVisitor):
+    """Calls and parenthesisable imports written on one line, outermost first, by line."""
+
+    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
+
+    def __init__(self, lines: set[int]) -> None:
+        super().__init__()
+        self.lines = lines
+        self.found: dict[int, list[cst.CSTNode]] = {}
+        self._in_string = 0
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self._in_string += 1  # a line break inside an f-string is not valid before 3.12
+
+    def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
+        self._in_string -= 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if node.args and self._in_string == 0:
+            self._note(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if not isinstance(node.names, cst.ImportStar) and node.names:
+            self._note(node)
+
+    def _note(self, node: cst.CSTNode) -> None:
+        position = self.get_metadata(PositionProvider, node)
+        if position.start.line == position.end.line and position.start.line in self.lines:
+            self.found.setdefault(position.start.line, []).append(node)
+
+
+def _newline(indent: str) -> cst.ParenthesizedWhitespace:
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(),
+        empty_lines=(),
+        indent=False,
+        last_line=cst.SimpleWhitespace(indent),
+    )
+
+
+def _split(node: cst.CSTNode, indent: str) -> cst.CSTNode | None:
+    inner = indent + _INDENT
+    if isinstance(node, cst.Call):
+        if any(_bare_generator(arg) for arg in node.args):
+            return None  # ``f(x for x in y,)`` is not Python
+        args = [
+            arg.with_changes(
+                comma=cst.Comma(
+                    whitespace_before=cst.SimpleWhitespace(""),
+                    whitespace_after=_newline(indent if index == len(node.args) - 1 else inner),
+                ),
+                whitespace_after_arg=cst.SimpleWhitespace(""),
+            )
+            for index, arg in enumerate(node.args)
+        ]
+        return node.with_changes(args=args, whitespace_before_args=_newline(inner))
+    if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+        names = [
+            alias.with_changes(
+                comma=cst.Comma(
+                    whitespace_before=cst.SimpleWhitespace(""),
+                    whitespace_after=_newline(indent if index == len(node.names) - 1 else inner),
+                )
+            )
+            for index, alias in enumerate(node.names)
+        ]
+        return node.with_changes(
+            names=names,
+            lpar=cst.LeftParen(whitespace_after=_newline(inner)),
+            rpar=cst.RightParen(),
+        )
+    return None
+
+
+def _bare_generator(arg: cst.Arg) -> bool:
+    return isinstance(arg.value, cst.GeneratorExp) and not arg.value.lpar
