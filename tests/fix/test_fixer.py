@@ -124,7 +124,7 @@ def test_imports_are_added_once_after_docstring_and_future_imports() -> None:
     check = _token_check("WORK", "run_parallel(f, xs)", (("vendored.parallel", "run_parallel"),))
     outcome = fix_text(source, check, unsafe=False)
     assert outcome.text == (
-        '"""Doc."""\nfrom __future__ import annotations\n'
+        '"""Doc."""\nfrom __future__ import annotations\n\n'
         "from vendored.parallel import run_parallel\n\n"
         "A = run_parallel(f, xs)\nB = run_parallel(f, xs)\n"
     )

@@ -28,10 +28,26 @@ def with_imports(text: str, imports: Iterable[tuple[str, str]]) -> str:
         wanted.setdefault(module_name, []).append(name)
     if not wanted:
         return text
-    module = cst.parse_module(text)
+    module = _comments_with_first_statement(cst.parse_module(text))
     for module_name, names in wanted.items():
         module = _with_import(module, module_name, names)
     return module.code
+
+
+def _comments_with_first_statement(module: cst.Module) -> cst.Module:
+    """The comment lines right above the first statement moved from the module's header
+    to that statement, so that an import put before it goes above them; the comments that
+    open the file (shebang, encoding line) and those a blank line separates stay."""
+    header = list(module.header)
+    if not module.body or module.body[0].leading_lines:
+        return module
+    keep = len(header)
+    while keep > 0 and header[keep - 1].comment is not None:
+        keep -= 1
+    if keep == 0:  # no blank line: the comments open the file
+        return module
+    first = module.body[0].with_changes(leading_lines=header[keep:])
+    return module.with_changes(header=header[:keep], body=[first, *module.body[1:]])
 
 
 def section_of(module_name: str, level: int = 0) -> int:
