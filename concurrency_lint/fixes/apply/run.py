@@ -10,6 +10,7 @@ from concurrency_lint.checking.scan import ScanOptions, scan_bytes, scan_paths
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.apply.fan_out import fix_files
 from concurrency_lint.fixes.apply.line_length import DEFAULT_LINE_LENGTH
+from concurrency_lint.fixes.apply.markdown_fix import fix_markdown
 from concurrency_lint.fixes.apply.passes import MAX_PASSES, Refusal, TextFixes, fix_text, wanted
 from concurrency_lint.fixes.apply.project_line_length import line_length_for
 from concurrency_lint.fixes.apply.source_file import UnfixableFile, read_document, write_atomically
@@ -97,7 +98,11 @@ def fix_paths(
         paths,
         config,
         ScanOptions(
-            jobs=options.jobs, use_cache=options.use_cache, force_exclude=options.force_exclude
+            jobs=options.jobs,
+            use_cache=options.use_cache,
+            force_exclude=options.force_exclude,
+            # A Markdown file named on the command line is fixed without --include-markdown.
+            include_markdown=any(path.suffix.lower() in MARKDOWN_SUFFIXES for path in paths),
         ),
         progress,
     )
@@ -116,7 +121,7 @@ def fix_paths(
 
 def _worth_fixing(result: FileResult, unsafe: bool) -> bool:
     if result.path.lower().endswith(MARKDOWN_SUFFIXES):
-        return False  # Markdown is never fixed
+        return bool(result.findings)  # block fixes are found when each block is fixed
     return any(wanted(finding, unsafe) for finding in result.findings)
 
 
@@ -159,7 +164,8 @@ def fix_bytes(
         return check_text(display, text).findings
 
     try:
-        outcome = fix_text(
+        fixer = fix_markdown if display.lower().endswith(MARKDOWN_SUFFIXES) else fix_text
+        outcome = fixer(
             document.text,
             check,
             options.unsafe,
@@ -186,7 +192,8 @@ def fix_data(
 ) -> tuple[FixRun, bytes]:
     """Fix one file given as bytes (standard input): the run, and the fixed bytes.
 
-    ``display`` names the file for per-file ignores and messages; Markdown is never fixed.
+    ``display`` names the file for per-file ignores and messages; a Markdown name
+    (``.md``) has its Python blocks fixed.
     """
     from concurrency_lint.checking.file_checker import FileChecker
 
