@@ -136,3 +136,14 @@ def test_line_length_key_is_validated(tmp_path: Path) -> None:
     assert config.line_length == 90
     with pytest.raises(ConfigError, match="line-length"):
         parse_table({"line-length": 0}, tmp_path / "conclint.toml", "", frozenset())
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "rules"
+
+
+@pytest.mark.parametrize("fixed", sorted(FIXTURES.glob("CL*.fixed.py")), ids=lambda path: path.name)
+def test_no_line_a_fixture_fix_wrote_is_longer_than_100(fixed: Path) -> None:
+    source = fixed.with_name(fixed.name.replace(".fixed.py", ".py")).read_text(encoding="utf-8")
+    text = fixed.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    assert [n for n in written_lines(source, text) if len(lines[n - 1]) > 100] == []
