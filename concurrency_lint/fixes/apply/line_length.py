@@ -17,8 +17,8 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 DEFAULT_LINE_LENGTH = 100
 _INDENT = "    "
-# Each split turns one line into several; this bounds the work on pathological input.
-_MAX_SPLITS = 200
+# Each round splits one level of nesting of every long line; this bounds the work.
+_MAX_ROUNDS = 20
 
 
 def written_lines(before: str, after: str) -> set[int]:
@@ -36,18 +36,19 @@ def wrap_long_lines(
 ) -> str:
     """``after`` with the too-long lines it does not share with ``before`` split."""
     text = after
-    for _ in range(_MAX_SPLITS):
-        new_text = _split_first_long_line(before, text, line_length, compiles)
+    for _ in range(_MAX_ROUNDS):
+        new_text = _split_long_lines(before, text, line_length, compiles)
         if new_text is None:
             return text
         text = new_text
     return text
 
 
-def _split_first_long_line(
+def _split_long_lines(
     before: str, text: str, line_length: int, compiles: Callable[[str], bool]
 ) -> str | None:
-    """The text with one more long written line split (None: nothing left to split)."""
+    """The text with the outermost splittable node of each long written line split (all
+    at once when that compiles, else the first that does); None: nothing left to split."""
     lines = text.split("\n")
     long_lines = [
         number
@@ -62,16 +63,34 @@ def _split_first_long_line(
         return None
     finder = _SplittableOnLine(set(long_lines))
     wrapper.visit(finder)
+    splits: list[dict[int, cst.CSTNode]] = []
     for number in long_lines:
+        indent = _leading_space(lines[number - 1])
         for node in finder.found.get(number, ()):
-            indent = _leading_space(lines[number - 1])
             split = _split(node, indent)
-            if split is None:
-                continue
-            new_text = wrapper.module.deep_replace(node, split).code
-            if compiles(new_text):
-                return new_text
+            if split is not None:
+                splits.append({id(node): split})
+                break
+    if not splits:
+        return None
+    together = {key: value for split in splits for key, value in split.items()}
+    attempts = [together] + (splits if len(splits) > 1 else [])
+    for replacements in attempts:
+        new_text = wrapper.module.visit(_Replacer(replacements)).code
+        if compiles(new_text):
+            return new_text
     return None
+
+
+class _Replacer(cst.CSTTransformer):
+    """Replace nodes (by identity) with their split form."""
+
+    def __init__(self, replacements: dict[int, cst.CSTNode]) -> None:
+        super().__init__()
+        self.replacements = replacements
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return self.replacements.get(id(original_node), updated_node)
 
 
 def _leading_space(line: str) -> str:
