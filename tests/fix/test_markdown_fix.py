@@ -94,3 +94,10 @@ def test_include_markdown_fixes_documents_found_in_folders(tmp_path: Path, monke
     assert (tmp_path / "docs" / "guide.md").read_text(encoding="utf-8") == DOCUMENT
     CliRunner().invoke(cli, [*args, "--include-markdown"])
     assert (tmp_path / "docs" / "guide.md").read_text(encoding="utf-8") == FIXED
+
+
+def test_standard_input_named_markdown_is_fixed(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = ["fix", "-", "--stdin-filename", "guide.md", "--unsafe-fixes", "--select", "CL201,CL202"]
+    result = CliRunner().invoke(cli, args, input=DOCUMENT)
+    assert result.stdout == FIXED
