@@ -120,11 +120,11 @@ def test_a_refused_fix_leaves_the_text_and_says_why(
     assert result.exit_code == 1
 
 
-def test_markdown_is_passed_through(project: Path) -> None:
+def test_markdown_blocks_are_fixed(project: Path) -> None:
     text = "# Notes\n\n```python\n" + UNSAFE + "```\n"
     result = _fix_stdin(text, "--unsafe-fixes", "--stdin-filename", "notes.md")
-    assert result.stdout == text
-    assert result.exit_code == 1  # its finding is reported, never fixed
+    assert result.stdout == "# Notes\n\n```python\n" + UNSAFE_FIXED + "```\n"
+    assert result.exit_code == 0
 
 
 def test_statistics_go_to_standard_error(project: Path) -> None:

@@ -251,13 +251,14 @@ def test_undecodable_file_is_untouched(project: Path) -> None:
     assert [f.code for f in run.findings_left] == ["CL002"]
 
 
-def test_markdown_is_never_fixed(project: Path) -> None:
+def test_markdown_blocks_are_fixed_and_the_rest_kept(project: Path) -> None:
     data = f"# Notes\n\n```python\n{SNIPPET}```\n".encode()
     target = _write(project / "notes.md", data)
     run = fix_paths([target], Config(include_markdown=True), UNSAFE_ALL)
-    assert target.read_bytes() == data
-    assert run.fixes_applied == 0
-    assert [f.code for f in run.findings_left] == ["CL201"]
+    assert run.fixes_applied == 1
+    assert target.read_bytes().startswith(b"# Notes\n\n```python\n")
+    assert b"timeout=" in target.read_bytes()
+    assert run.findings_left == ()
 
 
 def test_lone_carriage_returns_mixed_with_newlines_are_refused() -> None:
