@@ -147,3 +147,16 @@ def test_no_line_a_fixture_fix_wrote_is_longer_than_100(fixed: Path) -> None:
     text = fixed.read_text(encoding="utf-8")
     lines = text.split("\n")
     assert [n for n in written_lines(source, text) if len(lines[n - 1]) > 100] == []
+
+
+def test_comprehensions_are_split_clause_by_clause() -> None:
+    after = "xs = [item for item in load_every_item(source_folder) if item.is_interesting()]\n"
+    assert wrap_long_lines("", after, 50, _compiles) == (
+        "xs = [\n    item\n    for item in load_every_item(source_folder)\n"
+        "    if item.is_interesting()\n]\n"
+    )
+
+
+def test_lines_with_a_suppression_comment_are_not_split() -> None:
+    after = "x = outer(first_argument_value, second_argument_value)  # noqa: CL101\n"
+    assert wrap_long_lines("", after, 40, _compiles) == after

@@ -3,8 +3,11 @@
 A long line that holds a call (or a ``from ... import``) written on that one line is
 rebuilt with LibCST in black's style: the arguments one per line, indented one level
 deeper than the line, with a trailing comma, the closing bracket on a line of its own.
+Comprehensions are split like black does (element, then each clause on its own line).
 The split repeats while a line it produced is still too long and can be split. Lines
-the fix did not write are never touched, and a split that would not compile is dropped.
+the fix did not write are never touched, nor lines with a directive comment (``noqa``,
+``type:``, ``pragma``...) that a split would move, and a split that would not compile is
+dropped.
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ def _split_long_lines(
     wrapper.visit(finder)
     splits: list[dict[int, cst.CSTNode]] = []
     for number in long_lines:
+        if _has_directive(lines[number - 1]):
+            continue  # splitting would move the comment off the line it speaks of
         indent = _leading_space(lines[number - 1])
         for node in finder.found.get(number, ()):
             split = _split(node, indent)
@@ -93,6 +98,15 @@ class _Replacer(cst.CSTTransformer):
         return self.replacements.get(id(original_node), updated_node)
 
 
+#: Comments that act on their own line (a split would move them to the statement's end).
+_LINE_DIRECTIVES = ("noqa", "type:", "pragma", "conclint", "pylint:", "fmt:")
+
+
+def _has_directive(line: str) -> bool:
+    hash_at = line.find("#")
+    return hash_at >= 0 and any(word in line[hash_at:].lower() for word in _LINE_DIRECTIVES)
+
+
 def _leading_space(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
@@ -118,11 +132,22 @@ class _SplittableOnLine(cst.CSTVisitor):
         if node.args and self._in_string == 0:
             self._note(node)
 
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._note(node)
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._note(node)
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._note(node)
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if not isinstance(node.names, cst.ImportStar) and node.names:
             self._note(node)
 
     def _note(self, node: cst.CSTNode) -> None:
+        if self._in_string:
+            return
         position = self.get_metadata(PositionProvider, node)
         if position.start.line == position.end.line and position.start.line in self.lines:
             self.found.setdefault(position.start.line, []).append(node)
@@ -153,6 +178,19 @@ def _split(node: cst.CSTNode, indent: str) -> cst.CSTNode | None:
             for index, arg in enumerate(node.args)
         ]
         return node.with_changes(args=args, whitespace_before_args=_newline(inner))
+    if isinstance(node, (cst.ListComp, cst.SetComp, cst.DictComp)):
+        # black: the element, then each ``for`` and ``if`` clause on a line of its own.
+        brackets = (
+            ("lbracket", "rbracket") if isinstance(node, cst.ListComp) else ("lbrace", "rbrace")
+        )
+        opening, closing = getattr(node, brackets[0]), getattr(node, brackets[1])
+        return node.with_changes(
+            for_in=_clauses_on_lines(node.for_in, inner),
+            **{
+                brackets[0]: opening.with_changes(whitespace_after=_newline(inner)),
+                brackets[1]: closing.with_changes(whitespace_before=_newline(indent)),
+            },
+        )
     if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
         names = [
             alias.with_changes(
@@ -169,6 +207,17 @@ def _split(node: cst.CSTNode, indent: str) -> cst.CSTNode | None:
             rpar=cst.RightParen(),
         )
     return None
+
+
+def _clauses_on_lines(clause: cst.CompFor, indent: str) -> cst.CompFor:
+    inner = clause.inner_for_in
+    return clause.with_changes(
+        whitespace_before=_newline(indent),
+        ifs=[
+            condition.with_changes(whitespace_before=_newline(indent)) for condition in clause.ifs
+        ],
+        inner_for_in=_clauses_on_lines(inner, indent) if inner is not None else None,
+    )
 
 
 def _bare_generator(arg: cst.Arg) -> bool:
