@@ -76,3 +76,11 @@ def test_unsorted_names_are_extended_at_the_end() -> None:
     assert with_imports(source, [("asyncio", "to_thread")]) == (
         "from asyncio import sleep, gather, to_thread\n"
     )
+
+
+def test_a_first_party_runtime_module_joins_its_package_block() -> None:
+    source = "import os\n\nimport requests\n\nfrom myapp import models\n\nx = 1\n"
+    assert with_imports(source, [("myapp.parallel", "run_parallel")]) == (
+        "import os\n\nimport requests\n\nfrom myapp import models\n"
+        "from myapp.parallel import run_parallel\n\nx = 1\n"
+    )

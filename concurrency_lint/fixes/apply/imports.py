@@ -5,7 +5,8 @@
 - A new ``from module import name`` joins the module's import section: after the
   docstring and the ``from __future__`` imports, never above the comments that open the
   file (shebang, encoding line, licence), in the standard-library block when the module
-  is part of the standard library and in the first third-party block otherwise, at its
+  is part of the standard library, else in the block that imports from the same package
+  (a first-party runtime module) or the first third-party block, at its
   sorted place (straight ``import`` statements first, then ``from`` imports, by module).
   A block that does not exist yet is started, with a blank line around it.
 """
@@ -143,9 +144,13 @@ def _inserted(
             rest[0] = rest[0].with_changes(leading_lines=[cst.EmptyLine(), *rest[0].leading_lines])
         return [*body[:start], new, *rest]
     same = [index for index, kind, _ in section if kind == wanted]
-    if same and wanted == _THIRD_PARTY:  # the first third-party block, not first-party ones
-        first_block = next(block for index, kind, block in section if kind == wanted)
-        same = [index for index, kind, block in section if kind == wanted and block == first_block]
+    if same and wanted == _THIRD_PARTY:
+        # The block that imports the same package already (a first-party runtime module),
+        # else the first third-party block (first-party blocks come after it).
+        package = module_name.split(".")[0]
+        blocks = [block for index, _, block in section if _package(body[index]) == package]
+        chosen = blocks[0] if blocks else next(b for _, kind, b in section if kind == wanted)
+        same = [index for index, kind, block in section if kind == wanted and block == chosen]
     if same:
         key = _sort_key(new)
         for index in same:
@@ -203,6 +208,16 @@ def _statement_section(statement: cst.SimpleStatementLine) -> int:
         return section_of(_dotted(node.module), len(node.relative))
     assert isinstance(node, cst.Import)
     return section_of(_dotted(node.names[0].name))
+
+
+def _package(statement: cst.BaseStatement) -> str:
+    """The top-level package an import statement imports from."""
+    assert isinstance(statement, cst.SimpleStatementLine)
+    node = statement.body[0]
+    if isinstance(node, cst.ImportFrom):
+        return "" if node.relative else _dotted(node.module).split(".")[0]
+    assert isinstance(node, cst.Import)
+    return _dotted(node.names[0].name).split(".")[0]
 
 
 def _sort_key(statement: cst.BaseStatement) -> tuple[int, str]:
