@@ -24,6 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import stdlib_source, wheel_source
 
+from concurrency_lint.fixes.apply.line_length import DEFAULT_LINE_LENGTH, written_lines
+
 SKIP = shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc")
 COMMAND = [sys.executable, "-m", "concurrency_lint", "fix", "--apply", "--unsafe-fixes"]
 
@@ -70,6 +72,19 @@ def refusal_reasons(stderr: str) -> Counter[str]:
     return reasons
 
 
+def written_line_lengths(before: dict[Path, bytes], after: dict[Path, bytes]) -> list[int]:
+    """The length of every line the fixes wrote (lines not in the file before)."""
+    lengths = []
+    for path, data in after.items():
+        if data == before.get(path):
+            continue
+        old = before.get(path, b"").decode("utf-8", "replace").replace("\r\n", "\n")
+        new = data.decode("utf-8", "replace").replace("\r\n", "\n")
+        lines = new.split("\n")
+        lengths.extend(len(lines[number - 1]) for number in written_lines(old, new))
+    return lengths
+
+
 def check_project(label: str, source: Path, workdir: Path) -> bool:
     copy = workdir / label
     shutil.copytree(source, copy, ignore=SKIP, symlinks=True)
@@ -96,6 +111,12 @@ def check_project(label: str, source: Path, workdir: Path) -> bool:
     for reason, count in refusal_reasons(first.stderr).most_common():
         print(f"   {count:>5} x {reason}")
     print(f"   changed files that no longer compile: {len(broken)}")
+    lengths = written_line_lengths(before, after)
+    over = sum(length > DEFAULT_LINE_LENGTH for length in lengths)
+    print(
+        f"   lines the fixes wrote: {len(lengths)}, the longest {max(lengths, default=0)} "
+        f"columns, {over} over {DEFAULT_LINE_LENGTH}"
+    )
     for path, error in broken:
         print(f"     {path.relative_to(copy)}: {error}")
     if second is not None:

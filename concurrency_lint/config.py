@@ -56,6 +56,7 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "rules": ("rule_options", dict, "a table of [rules.CLxxx] tables"),
     "baseline": ("baseline", str, "a file path (relative to this file's folder)"),
     "defer-to-ruff": ("defer_to_ruff", bool, "true or false"),
+    "line-length": ("line_length", int, "a positive integer"),
 }
 
 DEFAULT_EXCLUDES = (
@@ -106,6 +107,8 @@ class Config:
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     baseline: str | None = None  # a baseline file, relative to ``root``
     defer_to_ruff: bool = False
+    #: The longest line a fix may write; None: the project's ruff or black setting, else 100.
+    line_length: int | None = None
     #: With ``defer_to_ruff``: the overlapping ruff codes the project's ruff enables.
     ruff_codes: tuple[str, ...] = ()
     source: str | None = None  # the file this came from, for messages
@@ -313,7 +316,7 @@ def _convert(key: str, value: Any, where: Any, known_codes: frozenset[str]) -> A
         return tuple(pairs)
     if key == "fix-target" and value not in FIX_TARGETS:
         raise ConfigError(f"{where(key)}: expected one of {', '.join(FIX_TARGETS)}, got {value!r}")
-    if key in ("jobs", "max-file-size") and value < 1:
+    if key in ("jobs", "max-file-size", "line-length") and value < 1:
         raise ConfigError(f"{where(key)}: expected a positive integer, got {value!r}")
     if key == "file-timeout" and (isinstance(value, bool) or value <= 0):
         raise ConfigError(f"{where(key)}: expected a positive number of seconds, got {value!r}")

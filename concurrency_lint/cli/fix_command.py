@@ -42,6 +42,12 @@ from concurrency_lint.sources.lines import split_lines
     help="Exit 0 even when findings remain or changes are pending (2 on error still).",
 )
 @click.option(
+    "--include-markdown",
+    is_flag=True,
+    default=None,
+    help="Also fix the Python blocks of Markdown files (named .md files always).",
+)
+@click.option(
     "--stdin-filename",
     help="The file name for `-` (standard input): its configuration and per-file ignores.",
 )
@@ -63,6 +69,7 @@ def command(
     quiet: bool,
     exit_zero: bool,
     stdin_filename: str | None,
+    include_markdown: bool | None,
     color: str,
 ) -> None:
     """Fix PATHS: print the diff of every fix; write nothing unless --apply.
@@ -86,6 +93,7 @@ def command(
         exclude=patterns(exclude),
         extend_exclude=(*config.extend_exclude, *added_excludes) if added_excludes else None,
         jobs=jobs,
+        include_markdown=include_markdown,
     )
     options = FixOptions(
         apply=apply_fixes,

@@ -1,6 +1,12 @@
-"""Generated programs: the fixer never crashes, and whatever it would write parses."""
+"""Generated programs: the fixer never crashes, what it writes compiles, a second run changes
+nothing. Two sources of programs: Hypothesmith's grammar (rarely holds the patterns), and
+templates built from the rules' own INVALID examples inside random surrounding code (always
+does), so that the async, lifecycle and timeout fixes are exercised with ``--unsafe-fixes``.
+"""
 
 from __future__ import annotations
+
+import textwrap
 
 import libcst as cst
 import pytest
@@ -12,6 +18,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from concurrency_lint.checking.file_checker import FileChecker  # noqa: E402
+from concurrency_lint.checking.registry import rule_by_code  # noqa: E402
 from concurrency_lint.config import Config  # noqa: E402
 from concurrency_lint.fixes.apply import fix_text  # noqa: E402
 from concurrency_lint.fixes.apply.verify import compile_error, strictness_of  # noqa: E402
@@ -20,6 +27,20 @@ CHECKER = FileChecker(Config(select=("ALL",)))
 PREFIX = "import subprocess\nimport requests\n"
 # Calls every finished rule fixes, so each generated program has something to fix.
 SUFFIX = 'subprocess.run(["ls"])\nrequests.get(URL)\n'
+#: The rules whose fixes the templates exercise.
+TEMPLATE_RULES = ("CL203", "CL204", "CL401", "CL402", "CL403", "CL501", "CL502", "CL504")
+EXAMPLES = tuple(
+    example.code
+    for code in TEMPLATE_RULES
+    for example in rule_by_code(code).INVALID  # type: ignore[union-attr]
+    if example.fixed is not None
+)
+SETTINGS = settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 def _check(text: str):
@@ -30,6 +51,19 @@ def _check(text: str):
 _check(PREFIX + SUFFIX)
 
 
+def _assert_fix_is_sound(program: str, line_length: int = 100) -> bool:
+    """Fix the program twice: the first compiles (as far as the original did), the second
+    changes nothing. Whether the first changed anything."""
+    outcome = fix_text(program, _check, unsafe=True, line_length=line_length)
+    if not outcome.changed:
+        return False
+    assert compile_error(outcome.text, strictness_of(program)) is None
+    cst.parse_module(outcome.text)
+    again = fix_text(outcome.text, _check, unsafe=True, line_length=line_length)
+    assert again.text == outcome.text
+    return True
+
+
 def _programs() -> st.SearchStrategy[str]:
     generated = hypothesmith.from_grammar()
     return st.one_of(
@@ -38,18 +72,73 @@ def _programs() -> st.SearchStrategy[str]:
     )
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@SETTINGS
 @given(_programs())
 def test_fix_never_crashes_and_what_it_writes_parses(program: str) -> None:
-    outcome = fix_text(program, _check, unsafe=True)
-    if not outcome.changed:
-        return
-    assert compile_error(outcome.text, strictness_of(program)) is None
-    cst.parse_module(outcome.text)
-    again = fix_text(outcome.text, _check, unsafe=True)
-    assert again.text == outcome.text
+    _assert_fix_is_sound(program)
+
+
+# ---- templates: the rules' INVALID examples in random surroundings ----------------------
+
+_NAMES = st.sampled_from(["data", "items", "result", "value", "pool", "task", "lock", "url"])
+_IMPORTS = st.sampled_from(
+    [
+        "import os",
+        "import sys",
+        "import asyncio",
+        "import threading",
+        "from pathlib import Path",
+        "from concurrent.futures import ThreadPoolExecutor",
+        "import requests",
+    ]
+)
+
+
+@st.composite
+def _statement(draw: st.DrawFn) -> str:
+    name = draw(_NAMES)
+    kind = draw(st.integers(0, 5))
+    if kind == 0:
+        return f"{name} = {draw(st.integers(-5, 500))}"
+    if kind == 1:
+        return f"def {name}_helper(x):\n    return x + {draw(st.integers(0, 9))}"
+    if kind == 2:
+        return f"# a comment about {name}"
+    if kind == 3:
+        return f"class {name.title()}:\n    {name} = None"
+    if kind == 4:
+        return f'"""A string about {name}."""'
+    return f"if {name!r}:\n    pass"
+
+
+def _indented(code: str, depth: int) -> str:
+    """The example nested ``depth`` levels inside ``if True:`` blocks."""
+    for _ in range(depth):
+        code = "if True:\n" + textwrap.indent(code, "    ")
+    return code
+
+
+@st.composite
+def _template_programs(draw: st.DrawFn) -> str:
+    parts: list[str] = []
+    if draw(st.booleans()):
+        parts.append('"""Module docstring."""')
+    parts.extend(draw(st.lists(_IMPORTS, max_size=3, unique=True)))
+    parts.extend(draw(st.lists(_statement(), max_size=3)))
+    examples = draw(st.lists(st.sampled_from(EXAMPLES), min_size=1, max_size=2))
+    for example in examples:
+        parts.append(_indented(example.strip("\n"), draw(st.integers(0, 1))))
+        parts.extend(draw(st.lists(_statement(), max_size=2)))
+    return "\n\n".join(parts) + "\n"
+
+
+@SETTINGS
+@given(_template_programs(), st.integers(min_value=30, max_value=120))
+def test_templated_async_and_lifecycle_fixes_are_sound(program: str, line_length: int) -> None:
+    _assert_fix_is_sound(program, line_length)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=range(len(EXAMPLES)))
+def test_every_template_example_is_really_fixed(example: str) -> None:
+    # The property above only means something if its programs get fixed.
+    assert _assert_fix_is_sound(example)

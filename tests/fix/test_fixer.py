@@ -124,7 +124,7 @@ def test_imports_are_added_once_after_docstring_and_future_imports() -> None:
     check = _token_check("WORK", "run_parallel(f, xs)", (("vendored.parallel", "run_parallel"),))
     outcome = fix_text(source, check, unsafe=False)
     assert outcome.text == (
-        '"""Doc."""\nfrom __future__ import annotations\n'
+        '"""Doc."""\nfrom __future__ import annotations\n\n'
         "from vendored.parallel import run_parallel\n\n"
         "A = run_parallel(f, xs)\nB = run_parallel(f, xs)\n"
     )
@@ -251,13 +251,14 @@ def test_undecodable_file_is_untouched(project: Path) -> None:
     assert [f.code for f in run.findings_left] == ["CL002"]
 
 
-def test_markdown_is_never_fixed(project: Path) -> None:
+def test_markdown_blocks_are_fixed_and_the_rest_kept(project: Path) -> None:
     data = f"# Notes\n\n```python\n{SNIPPET}```\n".encode()
     target = _write(project / "notes.md", data)
     run = fix_paths([target], Config(include_markdown=True), UNSAFE_ALL)
-    assert target.read_bytes() == data
-    assert run.fixes_applied == 0
-    assert [f.code for f in run.findings_left] == ["CL201"]
+    assert run.fixes_applied == 1
+    assert target.read_bytes().startswith(b"# Notes\n\n```python\n")
+    assert b"timeout=" in target.read_bytes()
+    assert run.findings_left == ()
 
 
 def test_lone_carriage_returns_mixed_with_newlines_are_refused() -> None:

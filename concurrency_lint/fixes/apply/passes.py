@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from concurrency_lint.fixes.apply.bindings import import_clashes
 from concurrency_lint.fixes.apply.imports import with_imports
+from concurrency_lint.fixes.apply.line_length import DEFAULT_LINE_LENGTH, wrap_long_lines
 from concurrency_lint.fixes.apply.verify import Strictness, compile_error, strictness_of
 from concurrency_lint.fixes.text_edits import (
     OverlappingEdits,
@@ -58,13 +59,23 @@ def wanted(finding: Finding, unsafe: bool) -> bool:
     return fix is not None and bool(fix.edits) and (unsafe or fix.safety is Safety.SAFE)
 
 
-def fix_text(text: str, check: Checker, unsafe: bool, max_passes: int = MAX_PASSES) -> TextFixes:
-    """Apply every wanted fix to ``text`` over passes until none is left (or the limit)."""
-    return _FixLoop(text, check, unsafe).run(max_passes)
+def fix_text(
+    text: str,
+    check: Checker,
+    unsafe: bool,
+    max_passes: int = MAX_PASSES,
+    line_length: int = DEFAULT_LINE_LENGTH,
+) -> TextFixes:
+    """Apply every wanted fix to ``text`` over passes until none is left (or the limit);
+    the lines the fixes wrote that are longer than ``line_length`` are split."""
+    return _FixLoop(text, check, unsafe, line_length).run(max_passes)
 
 
 class _FixLoop:
-    def __init__(self, text: str, check: Checker, unsafe: bool) -> None:
+    def __init__(
+        self, text: str, check: Checker, unsafe: bool, line_length: int = DEFAULT_LINE_LENGTH
+    ) -> None:
+        self.line_length = line_length
         self.original = text
         self.text = text
         self.check = check
@@ -92,6 +103,7 @@ class _FixLoop:
             self._give_up(f"nothing written to this file: {self.breaking_fix}")
             return self._outcome(converged)
         self._add_imports()
+        self._wrap_long_lines()
         return self._outcome(converged)
 
     # ---- one pass ------------------------------------------------------------------------
@@ -178,6 +190,20 @@ class _FixLoop:
             return
         self.text = new_text
         self.findings = list(self.check(new_text))
+
+    def _wrap_long_lines(self) -> None:
+        if self.text == self.original:
+            return
+        strictness = self.strictness()
+        new_text = wrap_long_lines(
+            self.original,
+            self.text,
+            self.line_length,
+            lambda text: compile_error(text, strictness) is None,
+        )
+        if new_text != self.text:
+            self.text = new_text
+            self.findings = list(self.check(new_text))
 
     def _give_up(self, reason: str) -> None:
         """Back to the original text; every fix applied so far is refused with ``reason``."""

@@ -9,7 +9,10 @@ from pathlib import Path
 from concurrency_lint.checking.scan import ScanOptions, scan_bytes, scan_paths
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.apply.fan_out import fix_files
+from concurrency_lint.fixes.apply.line_length import DEFAULT_LINE_LENGTH
+from concurrency_lint.fixes.apply.markdown_fix import fix_markdown
 from concurrency_lint.fixes.apply.passes import MAX_PASSES, Refusal, TextFixes, fix_text, wanted
+from concurrency_lint.fixes.apply.project_line_length import line_length_for
 from concurrency_lint.fixes.apply.source_file import UnfixableFile, read_document, write_atomically
 from concurrency_lint.model import INTERNAL_ERROR, FileResult, Finding
 from concurrency_lint.sources.discovery import MARKDOWN_SUFFIXES, source_path
@@ -26,6 +29,9 @@ class FixOptions:
     jobs: int | None = None
     force_exclude: bool = False
     max_passes: int = MAX_PASSES
+    #: The longest line a fix writes; None: from the configuration and the project's
+    #: ruff or black settings (``project_line_length``).
+    line_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,11 +90,19 @@ def fix_paths(
     paths: list[Path], config: Config, options: FixOptions, progress: Progress | None = None
 ) -> FixRun:
     """Fix every file under ``paths`` that has a fix this run applies."""
+    if options.line_length is None:
+        options = replace(
+            options, line_length=line_length_for(config, paths[0] if paths else Path("."))
+        )
     scan = scan_paths(
         paths,
         config,
         ScanOptions(
-            jobs=options.jobs, use_cache=options.use_cache, force_exclude=options.force_exclude
+            jobs=options.jobs,
+            use_cache=options.use_cache,
+            force_exclude=options.force_exclude,
+            # A Markdown file named on the command line is fixed without --include-markdown.
+            include_markdown=any(path.suffix.lower() in MARKDOWN_SUFFIXES for path in paths),
         ),
         progress,
     )
@@ -110,7 +124,7 @@ def _worth_fixing(result: FileResult) -> bool:
     that is safe now (the project has since declared the runtime): any fix with edits
     sends the file to the fix loop, which checks the text afresh."""
     if result.path.lower().endswith(MARKDOWN_SUFFIXES):
-        return False  # Markdown is never fixed
+        return bool(result.findings)  # block fixes are found when each block is fixed
     return any(wanted(finding, True) for finding in result.findings)
 
 
@@ -153,7 +167,14 @@ def fix_bytes(
         return check_text(display, text).findings
 
     try:
-        outcome = fix_text(document.text, check, options.unsafe, options.max_passes)
+        fixer = fix_markdown if display.lower().endswith(MARKDOWN_SUFFIXES) else fix_text
+        outcome = fixer(
+            document.text,
+            check,
+            options.unsafe,
+            options.max_passes,
+            options.line_length or DEFAULT_LINE_LENGTH,
+        )
     except Exception as exc:  # a fixer bug must not end the run, nor touch the file
         message = f"internal error: {type(exc).__name__}: {exc}"
         unchanged = FileFix(
@@ -174,10 +195,13 @@ def fix_data(
 ) -> tuple[FixRun, bytes]:
     """Fix one file given as bytes (standard input): the run, and the fixed bytes.
 
-    ``display`` names the file for per-file ignores and messages; Markdown is never fixed.
+    ``display`` names the file for per-file ignores and messages; a Markdown name
+    (``.md``) has its Python blocks fixed.
     """
     from concurrency_lint.checking.file_checker import FileChecker
 
+    if options.line_length is None:
+        options = replace(options, line_length=line_length_for(config, Path(display)))
     markdown = display.lower().endswith(MARKDOWN_SUFFIXES)
     scanned = scan_bytes(display, data, config, markdown=markdown)
     if not _worth_fixing(scanned):
