@@ -62,6 +62,12 @@ APPLICATIONS = {
     "img2dataset": ("1.47.0", "image dataset downloader (process and thread pools)"),
     "icrawler": ("0.6.10", "image crawler (thread pools, requests)"),
     "ffmpeg-normalize": ("1.43.0", "audio normalisation CLI (subprocess)"),
+    "maigret": ("0.6.6", "username OSINT scraper (asyncio, aiohttp)"),
+    "socialscan": ("2.0.1", "account availability checker (asyncio, aiohttp)"),
+    "holehe": ("1.61", "e-mail OSINT checker (asyncio, httpx)"),
+    "bandersnatch": ("6.8.0", "PyPI mirror service (asyncio, aiohttp, thread pools)"),
+    "arjun": ("2.2.7", "HTTP parameter discovery scanner (requests, thread pools)"),
+    "mr.developer": ("3.0.0", "VCS checkout manager for buildout (subprocess, threads)"),
 }
 
 
