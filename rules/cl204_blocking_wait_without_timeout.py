@@ -212,7 +212,7 @@ class BlockingWaitWithoutTimeout(Rule):
         if made is not None:
             return made
         if isinstance(node, cst.Call):
-            return self.pools.constructor_of_call(node) or self.semantics.call_name(node)
+            return self.pools.constructor_of_call(node) or self.semantics.type_of(node)
         return self.semantics.type_of(node) or self.pools.constructor(node)
 
     @staticmethod
