@@ -109,3 +109,35 @@ def test_a_star_import_of_a_known_module_binds_its_names() -> None:
     assert outcome.expected
     assert not outcome.missed
     assert not outcome.unexpected
+
+
+def test_sessions_whose_methods_the_module_replaces_are_not_flagged() -> None:
+    outcome = check_fixture(FIXTURES / "patched_session" / "client.py")
+    assert outcome.expected
+    assert not outcome.missed
+    assert not outcome.unexpected
+
+
+def test_a_future_read_after_its_pool_finished_does_not_wait() -> None:
+    from concurrency_lint.analysis.settled_pools import settled_before
+
+    module = cst.parse_module(
+        "def f(pool):\n    a = x.result()\n    pool.shutdown()\n    b = y.result()\n"
+        "    pool.shutdown(wait=False)\n"
+    )
+    function = module.body[0]
+    calls = [node for node in _calls(function) if node.func.attr.value == "result"]
+    is_pool = lambda node: isinstance(node, cst.Name) and node.value == "pool"  # noqa: E731
+    assert not settled_before(function, calls[0], is_pool)
+    assert settled_before(function, calls[1], is_pool)
+
+
+def _calls(node: cst.CSTNode) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            found.append(call)
+
+    node.visit(Collect())
+    return found
