@@ -41,6 +41,10 @@ class ModuleTypes:
             elif isinstance(statement, cst.ClassDef):
                 self._classes[statement.name.value] = statement
         self._memo: dict[int, str | None] = {}
+        self._attributes: dict[tuple[int, str], str | None] = {}
+        self._assignments: dict[
+            int, dict[str, list[tuple[cst.FunctionDef, cst.BaseExpression]]]
+        ] = {}
 
     # ---- questions -----------------------------------------------------------------------
 
@@ -58,6 +62,15 @@ class ModuleTypes:
             if isinstance(statement, cst.FunctionDef) and statement.name.value == method:
                 return self.returns(statement, owner)
         return None
+
+    def attribute_type(self, owner: cst.ClassDef, attribute: str) -> str | None:
+        """The one type every ``self.<attribute> = ...`` of the class's methods gives
+        (``None`` values aside), else None."""
+        key = (id(owner), attribute)
+        if key not in self._attributes:
+            self._attributes[key] = None  # recursion: unknown while being computed
+            self._attributes[key] = self._attribute_type(owner, attribute)
+        return self._attributes[key]
 
     def class_type(self, node: cst.ClassDef) -> str | None:
         """The known base type a class keeps (see ``SUBCLASSABLE_TYPES``), else None."""
@@ -93,11 +106,13 @@ class ModuleTypes:
             except cst.ParserSyntaxError:
                 return None
         if isinstance(annotation, cst.Subscript):
-            if self._qualify(annotation.value) in OPTIONAL_WRAPPERS and len(annotation.slice) == 1:
+            if self._qualify(annotation.value) in OPTIONAL_WRAPPERS:
                 index = annotation.slice[0].slice
                 if isinstance(index, cst.Index):
                     return self.annotation_type(index.value)
-            return None
+                return None
+            # ``Popen[bytes]``, ``Future[int]``: the generic class itself.
+            return self.annotation_type(annotation.value)
         if isinstance(annotation, cst.BinaryOperation) and isinstance(
             annotation.operator, cst.BitOr
         ):
@@ -136,6 +151,29 @@ class ModuleTypes:
         return None
 
     # ---- internals -----------------------------------------------------------------------
+
+    def _attribute_type(self, owner: cst.ClassDef, attribute: str) -> str | None:
+        assigned = self._assignments.get(id(owner))
+        if assigned is None:
+            assigned = self._assignments[id(owner)] = _self_assignments(owner)
+        types: set[str | None] = set()
+        for method, value in assigned.get(attribute, ()):
+            if _is_none(value):
+                continue
+            names = self._index.of(method)
+            annotations = self._parameter_types(method)
+            types.add(self._expression_type(value, method, names, annotations, owner))
+        if len(types) != 1:
+            return None
+        return types.pop()
+
+    def _parameter_types(self, function: cst.FunctionDef) -> dict[str, str | None]:
+        params = function.params
+        types: dict[str, str | None] = dict.fromkeys(parameter_names(params))
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.annotation is not None:
+                types[param.name.value] = self.annotation_type(param.annotation.annotation)
+        return types
 
     def _base_type(self, node: cst.ClassDef) -> str | None:
         for base in node.bases:
@@ -176,7 +214,7 @@ class ModuleTypes:
         if not returned or any(value is None for value in returned):
             return None
         names = self._index.of(function)
-        parameters = set(parameter_names(function.params))
+        parameters = self._parameter_types(function)
         types = set()
         for value in returned:
             assert value is not None
@@ -190,7 +228,7 @@ class ModuleTypes:
         value: cst.BaseExpression,
         function: cst.FunctionDef,
         names: ScopeNames,
-        parameters: set[str],
+        parameters: dict[str, str | None],
         owner: cst.ClassDef | None,
         depth: int = 0,
     ) -> str | None:
@@ -198,12 +236,54 @@ class ModuleTypes:
             return self.call_type(value, owner, lambda name: "" if names.binds(name) else None)
         if isinstance(value, cst.Name) and depth < 4:
             if value.value in parameters:
-                return None
+                return parameters[value.value]
             bound = names.value_of(value.value)
             if bound is None:
                 return None
             return self._expression_type(bound, function, names, parameters, owner, depth + 1)
         return None
+
+
+def _self_assignments(
+    owner: cst.ClassDef,
+) -> dict[str, list[tuple[cst.FunctionDef, cst.BaseExpression]]]:
+    """Attribute -> (method, value) of every ``self.<attribute> = value`` in the class's
+    methods (nested scopes aside), in one walk."""
+    found: dict[str, list[tuple[cst.FunctionDef, cst.BaseExpression]]] = {}
+    for method in owner.body.body:
+        if not isinstance(method, cst.FunctionDef):
+            continue
+
+        def enter(node: cst.CSTNode, method: cst.FunctionDef = method) -> bool:
+            if isinstance(node, cst.Assign):
+                for target in node.targets:
+                    _note(found, method, target.target, node.value)
+            elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+                value = node.value if node.value is not None else cst.Name("None")
+                if isinstance(node, cst.AugAssign):
+                    value = cst.Name("_augmented")  # not a plain value
+                _note(found, method, node.target, value)
+            return type(node) not in _NESTED or node is method
+
+        walk(method, enter)
+    return found
+
+
+def _note(
+    found: dict[str, list[tuple[cst.FunctionDef, cst.BaseExpression]]],
+    method: cst.FunctionDef,
+    target: cst.BaseExpression,
+    value: cst.BaseExpression,
+) -> None:
+    if (
+        isinstance(target, cst.Attribute)
+        and isinstance(target.value, cst.Name)
+        and target.value.value == "self"
+    ):
+        found.setdefault(target.attr.value, []).append((method, value))
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            _note(found, method, element.value, cst.Name("_unpacked"))
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

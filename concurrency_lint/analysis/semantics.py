@@ -72,12 +72,19 @@ class Semantics:
         if isinstance(node, cst.Call):
             return self._call_type(node)
         if isinstance(node, cst.Name):
-            return self.scopes.lookup(node.value)[1]
+            _found, made = self.scopes.lookup(node.value)
+            if made is None and node.value == "self" and self.scopes.enclosing_class():
+                owner = self.scopes.enclosing_class()
+                assert owner is not None and isinstance(owner.node, cst.ClassDef)
+                return self.types.class_type(owner.node)
+            return made
         attribute = self._self_attribute(node)
         if attribute is not None:
             owner = self._class_scope()
             if owner is not None:
-                return owner.bindings.get(f"self.{attribute}")
+                assert isinstance(owner.node, cst.ClassDef)
+                made = self.types.attribute_type(owner.node, attribute)
+                return made or owner.bindings.get(f"self.{attribute}")
         return None
 
     # ---- bookkeeping, called by the engine ----------------------------------------------

@@ -60,7 +60,13 @@ ELEMENT_PASSTHROUGH = frozenset(
 )
 
 #: Optional[X] and friends: the annotation means X (or None, which the rules never call).
-OPTIONAL_WRAPPERS = frozenset({"typing.Optional", "typing_extensions.Optional"})
+OPTIONAL_WRAPPERS = frozenset(
+    {
+        f"{module}.{name}"
+        for module in ("typing", "typing_extensions")
+        for name in ("Optional", "Final", "ClassVar", "Annotated")
+    }
+)
 
 _SESSION_OVERRIDES = frozenset({*HTTP_VERBS, "send", "merge_environment_settings"})
 

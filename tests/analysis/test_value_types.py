@@ -141,3 +141,18 @@ def _calls(node: cst.CSTNode) -> list[cst.Call]:
 
     node.visit(Collect())
     return found
+
+
+def test_attributes_set_in_any_method_and_self_in_a_subclass() -> None:
+    types = receiver_types(
+        "import threading, subprocess, typing\n"
+        "class Runner(threading.Thread):\n"
+        "    def __init__(self):\n        self.listener = None\n        self.child = None\n"
+        "    def stop(self):\n        self.listener.join()\n        self.child.wait()\n"
+        "        self.join()\n"
+        "    def start_listening(self):\n        self.listener = threading.Thread(target=print)\n"
+        "        self.child = typing.cast(subprocess.Popen[bytes], make())\n"
+    )
+    assert types["self.listener"] == "threading.Thread"
+    assert types["self.child"] == "subprocess.Popen"
+    assert types["self"] == "threading.Thread"
