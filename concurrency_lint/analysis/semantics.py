@@ -11,6 +11,7 @@ from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
 from concurrency_lint.analysis.scopes import Scope, ScopeStack, parameter_names
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
+from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS
 from concurrency_lint.knowledge.lifecycle import POOL_PRODUCTS
 from concurrency_lint.knowledge.value_types import ELEMENT_PASSTHROUGH
 
@@ -174,6 +175,9 @@ class Semantics:
             return self._call_type(value)
         if isinstance(value, (cst.Name, cst.Attribute)):
             return self.type_of(value)
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Divide):
+            left = self._constructor(value.left)
+            return left if left in PATH_CONSTRUCTORS else None  # ``path / "name"``
         return None
 
     def _call_type(self, call: cst.Call) -> str | None:

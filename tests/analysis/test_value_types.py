@@ -156,3 +156,13 @@ def test_attributes_set_in_any_method_and_self_in_a_subclass() -> None:
     assert types["self.listener"] == "threading.Thread"
     assert types["self.child"] == "subprocess.Popen"
     assert types["self"] == "threading.Thread"
+
+
+def test_a_path_joined_with_a_slash_is_a_path() -> None:
+    types = receiver_types(
+        "from pathlib import Path\n"
+        "def f(root: Path, n):\n    p = root / 'a' / 'b'\n    q = n / 'a'\n"
+        "    p.read_text()\n    q.read_text()\n"
+    )
+    assert types["p"] == "pathlib.Path"
+    assert types["q"] is None
