@@ -166,3 +166,10 @@ def test_a_path_joined_with_a_slash_is_a_path() -> None:
     )
     assert types["p"] == "pathlib.Path"
     assert types["q"] is None
+
+
+def test_a_joined_path_read_in_async_code_is_blocking() -> None:
+    outcome = check_fixture(FIXTURES / "joined_paths" / "store.py")
+    assert outcome.expected
+    assert not outcome.missed
+    assert not outcome.unexpected
