@@ -162,12 +162,8 @@ IO_METHODS: dict[frozenset[str], tuple[IoKind, frozenset[str]]] = {
         "network",
         frozenset({"request", "urlopen", "request_encode_url", "request_encode_body"}),
     ),
-    SOCKET_CONSTRUCTORS: (
-        "network",
-        frozenset(
-            {"connect", "connect_ex", "recv", "recv_into", "recvfrom", "send", "sendall", "sendto"}
-        ),
-    ),
+    # Connecting waits on a peer; sends and receives on one socket are a stream, in order.
+    SOCKET_CONSTRUCTORS: ("network", frozenset({"connect", "connect_ex"})),
 }
 
 #: Single system calls on metadata (too quick for a thread pool to pay off), and
