@@ -23,6 +23,8 @@ from concurrency_lint.knowledge.asyncio_calls import (
     ORDERED_AWAIT_METHODS,
     ORDERED_AWAIT_PREFIXES,
     ORDERED_CALLS,
+    ORDERED_RECEIVER_NAMES,
+    ORDERED_RECEIVER_TYPES,
     ORDERED_SIDE_EFFECTS,
     TIMEOUT_WRAPPERS,
 )
@@ -42,7 +44,13 @@ class SequentialAwaitLoop(Rule):
     functions named `read*`, `write*`, `send*`, `recv*`, ...), already-created
     tasks or `gather` itself is not this; nor is calling the loop variable
     (`for hook in hooks: await hook()`) or a method of it: hooks and steps usually
-    run in order on purpose.
+    run in order on purpose. Nor are replies in one chat (`reply*`, `respond*`,
+    `answer*`: pagination), registrations (`register*`, `subscribe*`, `install*`,
+    `mount*`, `include*`, `add_handler`, `add_route`), enqueue-only helpers
+    (`enqueue*`, `schedule*`), or operations on one database session, connection,
+    cursor or transaction (an `AsyncSession`, asyncpg / aiosqlite connection, or a
+    receiver named `db`, `conn`, `connection`, `cursor`, `tx`, ...): it runs one
+    statement at a time, and using it concurrently raises.
 
     ## Why is this bad?
     Each iteration waits for the previous one although nothing connects them: fifty
@@ -127,7 +135,7 @@ class SequentialAwaitLoop(Rule):
         if node.orelse is not None:
             return
         targets = set(target_names(node.target))
-        scan = _LoopScan(targets, self.semantics.qualified_name)
+        scan = _LoopScan(targets, self.semantics.qualified_name, self.semantics.type_of)
         scan.statements(node.body.body)
         if scan.blocked or not scan.awaited:
             return
@@ -310,8 +318,9 @@ def _used_outside(function: cst.FunctionDef, loop: cst.For, names: set[str]) -> 
 class _LoopScan:
     """Walk a loop body in order: per-item awaits, carried values, blockers."""
 
-    def __init__(self, targets: set[str], qualify) -> None:
+    def __init__(self, targets: set[str], qualify, type_of) -> None:
         self.qualify = qualify
+        self.type_of = type_of
         self.tainted = set(targets)  # names holding this iteration's item or values from it
         self.bound: set[str] = set(targets)  # names surely bound so far in this iteration
         self.written: set[str] = set()  # names any statement of the body binds
@@ -415,9 +424,18 @@ class _LoopScan:
             return False
         if names_read(func) & self.tainted:
             return False  # calling the item or a method of it: hooks, steps
+        if isinstance(func, cst.Attribute) and self._ordered_receiver(func.value):
+            return False  # one database session or connection: one statement at a time
         reads = set().union(*(names_read(arg.value) for arg in expression.args))
         carried = (reads & self.written) - self.bound
         return bool(reads & self.tainted) and not carried
+
+    def _ordered_receiver(self, receiver: cst.BaseExpression) -> bool:
+        if self.type_of(receiver) in ORDERED_RECEIVER_TYPES:
+            return True
+        dotted = dotted_name(receiver)
+        last = dotted.rsplit(".", 1)[-1].lower() if dotted else ""
+        return last in ORDERED_RECEIVER_NAMES
 
     def _ordered_side_effect(self, call: cst.Call) -> bool:
         if self.qualify(call.func) in ORDERED_SIDE_EFFECTS:

@@ -11,6 +11,7 @@ from concurrency_lint.analysis.calls import (
     is_none,
     keyword_arg,
 )
+from concurrency_lint.analysis.method_patches import replaces_methods
 from concurrency_lint.checking.rule import Invalid, NodeFix, Option, Rule
 from concurrency_lint.fixes.edits import with_argument_value
 from concurrency_lint.knowledge.timeouts import (
@@ -111,6 +112,8 @@ class NetworkCallWithoutTimeout(Rule):
         ),
     )
 
+    _patched: bool | None = None
+
     def visit_Call(self, node: cst.Call) -> None:
         name = self.semantics.call_name(node)
         if name in CONNECT_LATER and not node.args:
@@ -122,10 +125,21 @@ class NetworkCallWithoutTimeout(Rule):
         elif isinstance(node.func, cst.Attribute):
             method = node.func.attr.value
             receiver_type = self.semantics.type_of(node.func.value)
-            if receiver_type in SESSION_CONSTRUCTORS and method in SESSION_METHODS:
+            if (
+                receiver_type in SESSION_CONSTRUCTORS
+                and method in SESSION_METHODS
+                and not self._sessions_patched()
+            ):
                 self._check_missing(node, SESSION_METHODS[method], f"Session.{method}")
             elif receiver_type in _HTTPX_CLIENTS and method in _HTTPX_METHODS:
                 self._check_explicit_none(node, f"{receiver_type}.{method}")
+
+    def _sessions_patched(self) -> bool:
+        """Whether the module replaces a session's methods (``s.request = partial(
+        s.request, timeout=...)``): its sessions may then carry a default timeout."""
+        if self._patched is None:
+            self._patched = replaces_methods(self.context.module, frozenset(SESSION_METHODS))
+        return self._patched
 
     def _check_missing(self, call: cst.Call, param: TimeoutParam, label: str) -> None:
         if has_star_kwargs(call) or (param.position is not None and has_star_args(call)):

@@ -13,12 +13,15 @@ from concurrency_lint.analysis.calls import (
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.pools import PoolResolver
+from concurrency_lint.analysis.settled_pools import settled_before
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Option, Rule
 from concurrency_lint.fixes.edits import with_argument_value
+from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.lifecycle import (
     BARRIERS,
     FILE_LOCK_WAIT,
     FILE_LOCKS,
+    POOL_PRODUCTS,
     TYPE_LABELS,
     WAITS,
     Wait,
@@ -154,7 +157,7 @@ class BlockingWaitWithoutTimeout(Rule):
             return
         for types, waits in WAITS:
             if receiver in types and method in waits:
-                if self._waits_forever(node, waits[method]):
+                if self._waits_forever(node, waits[method]) and not self._settled(node, receiver):
                     short = TYPE_LABELS.get(receiver, receiver.rsplit(".", 1)[-1])
                     label = f"{short}.{method}()"
                     self.report(
@@ -207,12 +210,22 @@ class BlockingWaitWithoutTimeout(Rule):
             ((statement, replacement),),
         )
 
+    def _settled(self, call: cst.Call, receiver: str) -> bool:
+        """A future or pool result read after its pool finished all its work."""
+        if receiver not in POOL_PRODUCTS.values():
+            return False
+        function = self.semantics.enclosing_function()
+        scope = function if function is not None else self.context.module
+        return settled_before(
+            scope, call, lambda node: self.pools.constructor(node) in EXECUTOR_CONSTRUCTORS
+        )
+
     def _type_of(self, node: cst.BaseExpression) -> str | None:
         made = self.pools.made_by_pool(node)
         if made is not None:
             return made
         if isinstance(node, cst.Call):
-            return self.pools.constructor_of_call(node) or self.semantics.call_name(node)
+            return self.pools.constructor_of_call(node) or self.semantics.type_of(node)
         return self.semantics.type_of(node) or self.pools.constructor(node)
 
     @staticmethod

@@ -27,6 +27,7 @@ from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.analysis.tree_walk import walk
 from concurrency_lint.knowledge.cpu_calls import (
+    LIGHT_CPU_CALLS,
     LOGGING_METHODS,
     NEUTRAL_CALLS,
     PURE_METHODS,
@@ -201,10 +202,13 @@ class _Evidence:
     releasing: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     blocked: str | None = None
+    light: list[str] = field(default_factory=list)  # light CPU calls (``LIGHT_CPU_CALLS``)
+    io_calls: set[int] = field(default_factory=set)  # ids of the calls found doing I/O
 
     def merge(self, other: _Evidence) -> None:
         self.io.extend(other.io)
         self.cpu.extend(other.cpu)
+        self.light.extend(other.light)
         self.releasing.extend(other.releasing)
         self.unknown.extend(other.unknown)
         self.blocked = self.blocked or other.blocked
@@ -217,14 +221,19 @@ class _Evidence:
         if self.io and (self.cpu or self.releasing):
             cpu = (self.cpu or self.releasing)[0]
             return Work("unknown", None, f"mixes I/O ({self.io[0][1]}) and CPU work ({cpu})")
-        if self.io:
+        if self.io and self.light and any(kind == "file" for kind, _ in self.io):
+            # Parsing what a file holds can cost as much as reading it.
+            return Work(
+                "unknown", None, f"mixes I/O ({self.io[0][1]}) and CPU work ({self.light[0]})"
+            )
+        if self.io:  # light CPU work next to waiting on a peer leaves the worker I/O-bound
             kind = Counter(kind for kind, _ in self.io).most_common(1)[0][0]
             label = next(label for found, label in self.io if found == kind)
             return Work("io", kind, label)
         if self.releasing:
             return Work("unknown", None, f"{self.releasing[0]} releases the GIL")
-        if self.cpu:
-            return Work("cpu", None, self.cpu[0])
+        if self.cpu or self.light:
+            return Work("cpu", None, (self.cpu or self.light)[0])
         return Work("unknown", None, f"no I/O or CPU work found in {name}")
 
 
@@ -250,22 +259,31 @@ def _evidence(
                 return evidence
     body = _Body(node.body)
     known_receivers = _known_receivers(node, index, names, tables)
+    io_receivers = _known_receivers(node, index, names, tables, io_only=True)
     owner = index.parent(node) if isinstance(node, cst.FunctionDef) else None
     method_of = _Method(owner, _first_param(node)) if isinstance(owner, cst.ClassDef) else None
+    recursive = False
     for call in body.calls:
         target = _classify_call(call, names, tables, known_receivers, evidence, label, method_of)
+        receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+        if isinstance(receiver, cst.Name) and receiver.value in io_receivers:
+            evidence.io_calls.add(id(call))  # ``f.read()`` on ``f = open(p)``
         if target is None:
             continue
         if target == "unknown":
             evidence.unknown.append(dotted_name(call.func) or "a call")
         elif id(target) in seen:
+            recursive = recursive or target is node
             continue
         elif depth <= 0:
             evidence.unknown.append(_label(target))
         else:
             evidence.merge(_evidence(target, index, tables, depth - 1, seen | {id(target)}))
-    if body.arithmetic_loop:
+    # A loop that reads or writes as it counts is I/O: its arithmetic is bookkeeping.
+    if any(not (calls & evidence.io_calls) for calls in body.arithmetic_loops):
         evidence.cpu.append(f"pure-Python arithmetic loop in {label}")
+    elif recursive and body.arithmetic:
+        evidence.cpu.append(f"recursive pure-Python arithmetic in {label}")
     return evidence
 
 
@@ -283,10 +301,13 @@ def _classify_call(
     found = io_kind_of_call(call, names, tables.io)  # type: ignore[arg-type]
     if found is not None:
         evidence.io.append((found.kind, f"{found.label} in {label}"))
+        evidence.io_calls.add(id(call))
         return None
     qualified = names.qualified_name(call.func)
     if qualified is not None:
-        if qualified in tables.cpu:
+        if qualified in LIGHT_CPU_CALLS and qualified in tables.cpu:
+            evidence.light.append(f"{qualified} in {label}")
+        elif qualified in tables.cpu:
             evidence.cpu.append(f"{qualified} in {label}")
         elif releases_gil(qualified):
             evidence.releasing.append(qualified)
@@ -344,13 +365,24 @@ def _is_known(call: cst.Call, names: _CallableNames, tables: _Tables) -> bool:
 
 
 def _known_receivers(
-    node: Callable_, index: ModuleIndex, names: _CallableNames, tables: _Tables
+    node: Callable_,
+    index: ModuleIndex,
+    names: _CallableNames,
+    tables: _Tables,
+    *,
+    io_only: bool = False,
 ) -> set[str]:
-    """Local names bound once to the result of a known call (``with open(p) as f``)."""
+    """Local names bound once to the result of a known call (``with open(p) as f``);
+    with ``io_only``, to the result of an I/O call."""
     receivers = set()
     for name, bindings in index.scope_bindings(node).items():
         value = bindings[0].node if len(bindings) == 1 else None
-        if isinstance(value, cst.Call) and _is_known(value, names, tables):
+        if not isinstance(value, cst.Call):
+            continue
+        if io_only:
+            if io_kind_of_call(value, names, tables.io) is not None:  # type: ignore[arg-type]
+                receivers.add(name)
+        elif _is_known(value, names, tables):
             receivers.add(name)
     return receivers
 
@@ -406,25 +438,37 @@ def _is_arithmetic(node: cst.CSTNode) -> bool:
 
 
 class _Body:
-    """The calls of a body, and whether a loop in it does arithmetic (nested defs skipped)."""
+    """The calls of a body, and where it does arithmetic (nested defs skipped): for each
+    loop doing arithmetic, the ids of the calls inside that loop."""
 
     def __init__(self, body: cst.CSTNode) -> None:
         self.calls: list[cst.Call] = []
-        self.arithmetic_loop = False
-        self._loops = 0
+        self.arithmetic = False
+        self.arithmetic_loops: list[set[int]] = []
+        self._loops: list[tuple[cst.CSTNode, set[int], list[bool]]] = []
         walk(body, self.on_visit, self.on_leave)
+
+    @property
+    def arithmetic_loop(self) -> bool:
+        return bool(self.arithmetic_loops)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             return False
         if isinstance(node, _LOOPS):
-            self._loops += 1
+            self._loops.append((node, set(), [False]))
         elif isinstance(node, cst.Call):
             self.calls.append(node)
-        elif self._loops and _is_arithmetic(node):
-            self.arithmetic_loop = True
+            for _loop, calls, _counts in self._loops:
+                calls.add(id(node))
+        elif _is_arithmetic(node):
+            self.arithmetic = True
+            if self._loops:
+                self._loops[-1][2][0] = True
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        if isinstance(original_node, _LOOPS):
-            self._loops -= 1
+        if self._loops and original_node is self._loops[-1][0]:
+            _loop, calls, counts = self._loops.pop()
+            if counts[0]:
+                self.arithmetic_loops.append(calls)

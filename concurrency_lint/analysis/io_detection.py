@@ -37,10 +37,7 @@ def io_kind_of_call(
     if not isinstance(func, cst.Attribute):
         return None
     receiver = func.value
-    if isinstance(receiver, cst.Call):
-        constructor = semantics.qualified_name(receiver.func)
-    else:
-        constructor = semantics.type_of(receiver)
+    constructor = semantics.type_of(receiver)
     kind = io_method_kind(constructor, func.attr.value)
     if kind is None:
         return None

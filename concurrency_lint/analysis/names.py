@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from concurrency_lint.knowledge.value_types import STAR_EXPORTS
+
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
@@ -26,39 +28,50 @@ class ImportMap:
 
     def __init__(self) -> None:
         self._aliases: dict[str, str] = {}
+        self._starred: dict[str, str] = {}  # names bound by ``from known_module import *``
 
-    def record_import(self, node: cst.Import) -> None:
+    def record_import(self, node: cst.Import, *, fallback: bool = False) -> None:
+        """Record ``import a.b [as c]``; a ``fallback`` (in ``except ImportError:``) does
+        not replace what the ``try:`` body bound: that is the module a reader expects."""
         for alias in node.names:
             full = dotted_name(alias.name) or ""
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self._aliases[alias.asname.name.value] = full
+                self._alias(alias.asname.name.value, full, fallback)
             else:
                 # ``import os.path`` binds ``os``.
                 top = full.split(".", 1)[0]
-                self._aliases[top] = top
+                self._alias(top, top, fallback)
 
-    def record_import_from(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
+    def record_import_from(self, node: cst.ImportFrom, *, fallback: bool = False) -> None:
         dots = "." * len(node.relative)
         module = dots + _module_name(node.module)
+        if isinstance(node.names, cst.ImportStar):
+            for name in STAR_EXPORTS.get(module, ()):
+                self._starred[name] = f"{module}.{name}"
+            return
         for alias in node.names:
             name = dotted_name(alias.name) or ""
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
-            self._aliases[local] = f"{module}.{name}" if module else name
+            self._alias(local, f"{module}.{name}" if module else name, fallback)
+
+    def _alias(self, local: str, target: str, fallback: bool) -> None:
+        if fallback and local in self._aliases:
+            return
+        self._aliases[local] = target
 
     def forget(self, local: str) -> None:
         """A local name rebound by something other than an import."""
         self._aliases.pop(local, None)
+        self._starred.pop(local, None)
 
     def is_imported(self, local: str) -> bool:
-        return local in self._aliases
+        return local in self._aliases or local in self._starred
 
     def imported_modules(self) -> set[str]:
         """Qualified names of everything imported."""
-        return set(self._aliases.values())
+        return set(self._aliases.values()) | set(self._starred.values())
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
         """The qualified name of a Name/Attribute chain rooted in an import, else None."""
@@ -66,7 +79,7 @@ class ImportMap:
         if dotted is None:
             return None
         head, _, rest = dotted.partition(".")
-        target = self._aliases.get(head)
+        target = self._aliases.get(head) or self._starred.get(head)
         if target is None:
             return None
         return f"{target}.{rest}" if rest else target

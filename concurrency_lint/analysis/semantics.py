@@ -6,10 +6,20 @@ import builtins
 
 import libcst as cst
 
+from concurrency_lint.analysis.local_names import ScopeIndex
+from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
 from concurrency_lint.analysis.scopes import Scope, ScopeStack, parameter_names
+from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
+from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS
+from concurrency_lint.knowledge.lifecycle import POOL_PRODUCTS
+from concurrency_lint.knowledge.value_types import ELEMENT_PASSTHROUGH
 
 _BUILTINS = frozenset(dir(builtins))
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+_ADDERS = frozenset({"append", "add"})
+_LITERAL_COLLECTIONS = (cst.List, cst.Tuple, cst.Set)
+_COMPREHENSIONS = (cst.ListComp, cst.GeneratorExp, cst.SetComp)
 
 
 class Semantics:
@@ -25,6 +35,9 @@ class Semantics:
         self.scopes = ScopeStack(module)
         self.statements: list[cst.CSTNode] = []
         self._defined_names: set[str] = set()  # names defined by def/class/assignment anywhere
+        self._index = ScopeIndex()
+        self.types = ModuleTypes(module, self.qualified_name, self._index)
+        self._import_fallbacks = 0  # depth of ``except ImportError:`` handlers entered
 
     # ---- questions rules ask -------------------------------------------------------------
 
@@ -54,14 +67,25 @@ class Semantics:
         return self.statements[-1] if self.statements else None
 
     def type_of(self, node: cst.BaseExpression) -> str | None:
-        """The constructor a name (or ``self.attr``) was provably built by, else None."""
+        """The constructor a name (or ``self.attr``, or a call) was provably built by:
+        an imported constructor or function, a ``cast``, a class or helper of the module
+        that makes a known type, a pool's future; else None."""
+        if isinstance(node, cst.Call):
+            return self._call_type(node)
         if isinstance(node, cst.Name):
-            return self.scopes.lookup(node.value)[1]
+            _found, made = self.scopes.lookup(node.value)
+            if made is None and node.value == "self" and self.scopes.enclosing_class():
+                owner = self.scopes.enclosing_class()
+                assert owner is not None and isinstance(owner.node, cst.ClassDef)
+                return self.types.class_type(owner.node)
+            return made
         attribute = self._self_attribute(node)
         if attribute is not None:
             owner = self._class_scope()
             if owner is not None:
-                return owner.bindings.get(f"self.{attribute}")
+                assert isinstance(owner.node, cst.ClassDef)
+                made = self.types.attribute_type(owner.node, attribute)
+                return made or owner.bindings.get(f"self.{attribute}")
         return None
 
     # ---- bookkeeping, called by the engine ----------------------------------------------
@@ -80,12 +104,30 @@ class Semantics:
             self.statements.pop()
         if node_type in _SCOPE_TYPES:
             self.scopes.pop()
+        elif node_type is cst.ExceptHandler and _catches_import_error(node):  # type: ignore[arg-type]
+            self._import_fallbacks -= 1
+
+    def _enter_except_handler(self, node: cst.ExceptHandler) -> None:
+        if _catches_import_error(node):
+            self._import_fallbacks += 1
+
+    def _enter_import(self, node: cst.Import) -> None:
+        self.imports.record_import(node, fallback=self._import_fallbacks > 0)
+
+    def _enter_import_from(self, node: cst.ImportFrom) -> None:
+        self.imports.record_import_from(node, fallback=self._import_fallbacks > 0)
 
     def _enter_function(self, node: cst.FunctionDef) -> None:
         self._define(node.name.value)
         scope = Scope("function", node, is_async=node.asynchronous is not None)
         for name in parameter_names(node.params):
             scope.bindings[name] = None
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.annotation is not None:
+                scope.bindings[param.name.value] = self.types.annotation_type(
+                    param.annotation.annotation
+                )
         self.scopes.push(scope)
 
     def _enter_lambda(self, node: cst.Lambda) -> None:
@@ -105,7 +147,10 @@ class Semantics:
 
     def _enter_ann_assign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self._bind_target(node.target, self._constructor(node.value))
+            made = self._constructor(node.value)
+            if made is None and not isinstance(node.value, cst.Name):
+                made = self.types.annotation_type(node.annotation.annotation)
+            self._bind_target(node.target, made)
 
     def _enter_aug_assign(self, node: cst.AugAssign) -> None:
         self._bind_target(node.target, None)
@@ -115,7 +160,8 @@ class Semantics:
             self._bind_target(node.asname.name, self._constructor(node.item))
 
     def _enter_loop_target(self, node: cst.For | cst.CompFor) -> None:
-        self._bind_target(node.target, None)
+        element = self._element_type(node.iter) if isinstance(node.target, cst.Name) else None
+        self._bind_target(node.target, element)
 
     # ---- internals ----------------------------------------------------------------------
 
@@ -126,8 +172,80 @@ class Semantics:
 
     def _constructor(self, value: cst.BaseExpression) -> str | None:
         if isinstance(value, cst.Call):
-            return self.qualified_name(value.func)
+            return self._call_type(value)
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            return self.type_of(value)
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Divide):
+            left = self._constructor(value.left)
+            return left if left in PATH_CONSTRUCTORS else None  # ``path / "name"``
         return None
+
+    def _call_type(self, call: cst.Call) -> str | None:
+        owner = self._class_scope()
+        owner_node = owner.node if owner is not None else None
+        assert owner_node is None or isinstance(owner_node, cst.ClassDef)
+        made = self.types.call_type(
+            call, owner_node, lambda name: "" if self.scopes.lookup(name)[0] else None
+        )
+        if made is not None:
+            return made
+        func = call.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in POOL_PRODUCTS
+            and self.type_of(func.value) in EXECUTOR_CONSTRUCTORS
+        ):
+            return POOL_PRODUCTS[func.attr.value]
+        return None
+
+    def _element_type(self, iterable: cst.BaseExpression) -> str | None:
+        """The one type every element of ``iterable`` provably has, else None."""
+        elements = self._elements(iterable)
+        if not elements:
+            return None
+        types = {self._constructor(element) for element in elements}
+        return types.pop() if len(types) == 1 else None
+
+    def _elements(self, iterable: cst.BaseExpression, depth: int = 0) -> list[cst.BaseExpression]:
+        """The expressions ``iterable`` provably holds (empty when unknown)."""
+        if isinstance(iterable, _LITERAL_COLLECTIONS):
+            if any(isinstance(element, cst.StarredElement) for element in iterable.elements):
+                return []
+            return [element.value for element in iterable.elements]
+        if isinstance(iterable, _COMPREHENSIONS):
+            return [iterable.elt]
+        if isinstance(iterable, cst.Call) and iterable.args and depth < 3:
+            if self.qualified_name(iterable.func) in ELEMENT_PASSTHROUGH:
+                return self._elements(iterable.args[0].value, depth + 1)
+            return []
+        if not isinstance(iterable, cst.Name) or depth >= 3:
+            return []
+        function = self.scopes.enclosing_function()
+        names = self._index.of(function if function is not None else self.module)
+        values = names.bindings.get(iterable.value)
+        if not values or iterable.value in names.declared_global:
+            return []
+        elements: list[cst.BaseExpression] = []
+        for value in values:
+            if value is None:
+                return []
+            held = self._elements(value, depth + 1)
+            empty = isinstance(value, _LITERAL_COLLECTIONS) and not value.elements
+            if not held and not empty:
+                return []
+            elements.extend(held)
+        for use in names.uses.get(iterable.value, []):
+            if use.kind == "call" and use.call is not None:
+                if use.attribute in _ADDERS and len(use.call.args) == 1:
+                    elements.append(use.call.args[0].value)
+                elif use.attribute == "extend" and len(use.call.args) == 1:
+                    held = self._elements(use.call.args[0].value, depth + 1)
+                    if not held:
+                        return []
+                    elements.extend(held)
+            elif use.kind in ("store-into", "captured"):
+                return []
+        return elements
 
     def _bind_target(self, target: cst.BaseExpression, constructor: str | None) -> None:
         if isinstance(target, cst.Name):
@@ -169,9 +287,23 @@ _STATEMENT_TYPES = frozenset(
     }
 )
 _SCOPE_TYPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
+
+
+def _catches_import_error(handler: cst.ExceptHandler) -> bool:
+    """``except ImportError:`` / ``except (ImportError, ...):``: an import fallback."""
+    caught = handler.type
+    names = caught.elements if isinstance(caught, cst.Tuple) else ([caught] if caught else [])
+    for name in names:
+        value = name.value if isinstance(name, cst.Element) else name
+        if isinstance(value, cst.Name) and value.value in _IMPORT_ERRORS:
+            return True
+    return False
+
+
 _ENTER_HANDLERS = {
-    cst.Import: lambda semantics, node: semantics.imports.record_import(node),
-    cst.ImportFrom: lambda semantics, node: semantics.imports.record_import_from(node),
+    cst.Import: Semantics._enter_import,
+    cst.ImportFrom: Semantics._enter_import_from,
+    cst.ExceptHandler: Semantics._enter_except_handler,
     cst.FunctionDef: Semantics._enter_function,
     cst.Lambda: Semantics._enter_lambda,
     cst.ClassDef: Semantics._enter_class,

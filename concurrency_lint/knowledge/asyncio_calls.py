@@ -191,6 +191,56 @@ ORDERED_AWAIT_PREFIXES = (
     "emit",
     "notify",
     "put_",
+    # Messages answered one after another in one chat (pagination): order is visible.
+    "reply",
+    "respond",
+    "answer",
+    # Registration: plugins, handlers and routes take effect in order.
+    "register",
+    "subscribe",
+    "install",
+    "mount",
+    "include",
+    "add_handler",
+    "add_route",
+    "load_plugin",
+    # Enqueue-only helpers: nothing to overlap.
+    "enqueue",
+    "schedule",
+)
+
+#: Receivers whose operations must not overlap: one database session, connection,
+#: cursor or transaction runs one statement at a time (concurrent use raises).
+ORDERED_RECEIVER_TYPES = frozenset(
+    {
+        "sqlalchemy.ext.asyncio.AsyncSession",
+        "sqlalchemy.ext.asyncio.AsyncConnection",
+        "sqlalchemy.ext.asyncio.session.AsyncSession",
+        "asyncpg.Connection",
+        "asyncpg.connection.Connection",
+        "aiosqlite.Connection",
+        "aiosqlite.core.Connection",
+        "psycopg.AsyncConnection",
+        "psycopg.AsyncCursor",
+        "aiomysql.Connection",
+        "aiomysql.Cursor",
+    }
+)
+#: The same, recognised by the receiver's name when its type is not known.
+ORDERED_RECEIVER_NAMES = frozenset(
+    {
+        "db",
+        "conn",
+        "connection",
+        "transaction",
+        "tx",
+        "txn",
+        "cursor",
+        "cur",
+        "db_session",
+        "dbsession",
+        "async_session",
+    }
 )
 #: Calls whose output order is visible: a loop doing them is ordering-sensitive.
 ORDERED_SIDE_EFFECTS = frozenset(

@@ -147,7 +147,36 @@ NEUTRAL_CALLS = frozenset(
                 "prod",
             )
         ),
-        *(f"time.{name}" for name in ("time", "monotonic", "perf_counter", "process_time")),
+        *(
+            f"time.{name}"
+            for name in (
+                "time",
+                "time_ns",
+                "monotonic",
+                "perf_counter",
+                "process_time",
+                "sleep",
+                "strftime",
+                "gmtime",
+                "localtime",
+            )
+        ),
+        *(
+            f"datetime.{name}"
+            for name in (
+                "datetime",
+                "datetime.now",
+                "datetime.utcnow",
+                "datetime.fromtimestamp",
+                "datetime.strptime",
+                "date.today",
+                "timedelta",
+            )
+        ),
+        *(
+            f"logging.{name}"
+            for name in ("getLogger", "debug", "info", "warning", "error", "exception", "critical")
+        ),
         *(f"threading.{name}" for name in ("get_ident", "current_thread")),
         *(f"random.{name}" for name in ("random", "randint", "choice", "uniform", "getrandbits")),
         *(
@@ -155,6 +184,13 @@ NEUTRAL_CALLS = frozenset(
             for name in ("join", "basename", "dirname", "splitext", "split", "normpath")
         ),
     }
+)
+
+#: GIL-holding calls too light to decide a worker's kind next to network or subprocess
+#: I/O: parsing the JSON a request returned leaves the worker waiting on the peer
+#: (next to file I/O they still mix: parsing a file can cost as much as reading it).
+LIGHT_CPU_CALLS = frozenset(
+    {"json.dumps", "json.loads", "re.sub", "re.subn", "re.findall", "re.finditer", "re.split"}
 )
 
 #: Method names that are pure computation on the built-in types they are usually

@@ -25,6 +25,7 @@ _FILE_FUNCTIONS = (
     "builtins.open",
     "io.open",
     "os.open",
+    "os.fdopen",
     "os.read",
     "os.write",
     "os.listdir",
@@ -66,6 +67,7 @@ _NETWORK_FUNCTIONS = (
     *(f"requests.{verb}" for verb in HTTP_VERBS),
     *(f"requests.api.{verb}" for verb in HTTP_VERBS),
     *(f"httpx.{verb}" for verb in (*HTTP_VERBS, "stream")),
+    *(f"httpx2.{verb}" for verb in (*HTTP_VERBS, "stream")),
     "urllib.request.urlopen",
     "urllib.request.urlretrieve",
     "socket.create_connection",
@@ -111,8 +113,27 @@ IO_FUNCTIONS: dict[str, IoKind] = {
 #: (``Semantics.type_of``) or directly on a constructor call (``Path(p).read_text()``).
 PATH_CONSTRUCTORS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 SESSION_CONSTRUCTORS = frozenset(
-    {"requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client"}
+    {
+        "requests.Session",
+        "requests.session",
+        "requests.sessions.Session",
+        "httpx.Client",
+        "httpx2.Client",
+    }
 )
+#: urllib3's pools: each ``request`` goes to the network.
+URLLIB3_POOLS = frozenset(
+    {
+        "urllib3.PoolManager",
+        "urllib3.ProxyManager",
+        "urllib3.HTTPConnectionPool",
+        "urllib3.HTTPSConnectionPool",
+        "urllib3.poolmanager.PoolManager",
+        "urllib3.connectionpool.HTTPConnectionPool",
+        "urllib3.connectionpool.HTTPSConnectionPool",
+    }
+)
+SOCKET_CONSTRUCTORS = frozenset({"socket.socket", "socket.create_connection"})
 IO_METHODS: dict[frozenset[str], tuple[IoKind, frozenset[str]]] = {
     PATH_CONSTRUCTORS: (
         "file",
@@ -137,6 +158,12 @@ IO_METHODS: dict[frozenset[str], tuple[IoKind, frozenset[str]]] = {
         ),
     ),
     SESSION_CONSTRUCTORS: ("network", frozenset({*HTTP_VERBS, "send", "stream"})),
+    URLLIB3_POOLS: (
+        "network",
+        frozenset({"request", "urlopen", "request_encode_url", "request_encode_body"}),
+    ),
+    # Connecting waits on a peer; sends and receives on one socket are a stream, in order.
+    SOCKET_CONSTRUCTORS: ("network", frozenset({"connect", "connect_ex"})),
 }
 
 #: Single system calls on metadata (too quick for a thread pool to pay off), and

@@ -195,7 +195,7 @@ def test_cpu_evidence_names_the_function() -> None:
 
 def test_gil_releasing_mixed_and_unknown_work_is_unknown() -> None:
     code = """
-    import hashlib, json, numpy as np, requests, time
+    import hashlib, pickle, numpy as np, requests, time
     from helpers import transform
     def digest(data):
         return hashlib.sha256(data).hexdigest()
@@ -205,7 +205,7 @@ def test_gil_releasing_mixed_and_unknown_work_is_unknown() -> None:
             total += row.sum()
         return total
     def mixed(url):
-        return json.dumps(requests.get(url, timeout=5).json())
+        return pickle.dumps(requests.get(url, timeout=5).json())
     def calls_unknown(path):
         with open(path) as f:
             return transform(f.read())
@@ -308,4 +308,73 @@ def test_string_formatting_in_a_loop_is_not_arithmetic() -> None:
     ex.submit(render, [])
     """
     work = _work(code)
+    assert work is not None and work.kind == "unknown"
+
+
+def test_harmless_calls_do_not_make_an_io_helper_unknown() -> None:
+    work = _work(
+        """
+        import json, logging, time, datetime, requests
+        def fetch(url):
+            logging.info("fetching %s", url)
+            started = datetime.datetime.now()
+            time.sleep(1)
+            data = json.loads(requests.get(url, timeout=5).text)
+            return data, started
+        pool.submit(fetch, "u")
+        """
+    )
+    assert work is not None and work.kind == "io" and work.io_kind == "network"
+
+
+def test_json_parsing_alone_is_still_cpu_work() -> None:
+    work = _work(
+        """
+        import json
+        def parse(text):
+            return json.loads(text)
+        pool.submit(parse, "{}")
+        """
+    )
+    assert work is not None and work.kind == "cpu"
+
+
+def test_a_recursive_pure_python_function_is_cpu_work() -> None:
+    work = _work(
+        """
+        def fib(n):
+            return n if n < 2 else fib(n - 1) + fib(n - 2)
+        pool.submit(fib, 30)
+        """
+    )
+    assert work is not None and work.kind == "cpu"
+
+
+def test_a_while_loop_that_reads_a_file_and_counts_is_io() -> None:
+    work = _work(
+        """
+        def size(path):
+            total = 0
+            f = open(path, "rb")
+            while chunk := f.read(65536):
+                total += len(chunk)
+            return total
+        pool.submit(size, "p")
+        """
+    )
+    assert work is not None and work.kind == "io" and work.io_kind == "file"
+
+
+def test_a_pure_counting_loop_next_to_io_still_mixes() -> None:
+    work = _work(
+        """
+        def mixed(path):
+            data = open(path).read()
+            total = 0
+            for i in range(10 ** 7):
+                total += i * i
+            return data, total
+        pool.submit(mixed, "p")
+        """
+    )
     assert work is not None and work.kind == "unknown"

@@ -1,0 +1,290 @@
+"""What the classes and helper functions of one module make, read from their source.
+
+``def make_session(): return requests.Session()`` makes a ``requests.Session``; so does
+``def make_session() -> requests.Session``; ``class Worker(threading.Thread)`` makes a
+``threading.Thread`` unless it overrides a method the rules rely on (``join``). Answers
+are qualified names, or None when the module does not show one type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+
+from concurrency_lint.analysis.local_names import ScopeIndex, ScopeNames
+from concurrency_lint.analysis.scopes import parameter_names
+from concurrency_lint.analysis.tree_walk import walk
+from concurrency_lint.knowledge.value_types import (
+    CAST_FUNCTIONS,
+    OPTIONAL_WRAPPERS,
+    SUBCLASSABLE_TYPES,
+)
+
+Qualify = Callable[[cst.BaseExpression], "str | None"]
+
+_PENDING = "<pending>"  # a helper whose type is being computed (recursion)
+_NESTED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
+
+
+class ModuleTypes:
+    """Types made by the module-level classes and functions (and methods) of one module."""
+
+    def __init__(self, module: cst.Module, qualify: Qualify, index: ScopeIndex) -> None:
+        self._qualify = qualify
+        self._index = index
+        self._functions: dict[str, cst.FunctionDef] = {}
+        self._classes: dict[str, cst.ClassDef] = {}
+        for statement in module.body:
+            if isinstance(statement, cst.FunctionDef):
+                self._functions[statement.name.value] = statement
+            elif isinstance(statement, cst.ClassDef):
+                self._classes[statement.name.value] = statement
+        self._memo: dict[int, str | None] = {}
+        self._attributes: dict[tuple[int, str], str | None] = {}
+        self._assignments: dict[
+            int, dict[str, list[tuple[cst.FunctionDef, cst.BaseExpression]]]
+        ] = {}
+
+    # ---- questions -----------------------------------------------------------------------
+
+    def made_by_local(self, name: str) -> str | None:
+        """The type a call of the module's own class or function ``name`` returns."""
+        if name in self._classes:
+            return self.class_type(self._classes[name])
+        if name in self._functions:
+            return self.returns(self._functions[name], None)
+        return None
+
+    def method_returns(self, owner: cst.ClassDef, method: str) -> str | None:
+        """The type ``self.method(...)`` returns inside ``owner``."""
+        for statement in owner.body.body:
+            if isinstance(statement, cst.FunctionDef) and statement.name.value == method:
+                return self.returns(statement, owner)
+        return None
+
+    def attribute_type(self, owner: cst.ClassDef, attribute: str) -> str | None:
+        """The one type every ``self.<attribute> = ...`` of the class's methods gives
+        (``None`` values aside), else None."""
+        key = (id(owner), attribute)
+        if key not in self._attributes:
+            self._attributes[key] = None  # recursion: unknown while being computed
+            self._attributes[key] = self._attribute_type(owner, attribute)
+        return self._attributes[key]
+
+    def class_type(self, node: cst.ClassDef) -> str | None:
+        """The known base type a class keeps (see ``SUBCLASSABLE_TYPES``), else None."""
+        key = id(node)
+        if key in self._memo:
+            found = self._memo[key]
+            return None if found == _PENDING else found
+        self._memo[key] = _PENDING
+        found = self._base_type(node)
+        self._memo[key] = found
+        return found
+
+    def returns(self, function: cst.FunctionDef, owner: cst.ClassDef | None) -> str | None:
+        """What a helper returns: its annotation, or the one type all its returns have."""
+        key = id(function)
+        if key in self._memo:
+            found = self._memo[key]
+            return None if found == _PENDING else found
+        self._memo[key] = _PENDING
+        found = self._returns(function, owner)
+        self._memo[key] = found
+        return found
+
+    def annotation_type(self, annotation: cst.BaseExpression) -> str | None:
+        """``requests.Session`` for ``requests.Session``, ``Optional[...]``, ``... | None``
+        or the string ``"requests.Session"``; a module class's known base type too."""
+        if isinstance(annotation, cst.SimpleString):
+            text = annotation.evaluated_value
+            if not isinstance(text, str):
+                return None
+            try:
+                annotation = cst.parse_expression(text)
+            except cst.ParserSyntaxError:
+                return None
+        if isinstance(annotation, cst.Subscript):
+            if self._qualify(annotation.value) in OPTIONAL_WRAPPERS:
+                index = annotation.slice[0].slice
+                if isinstance(index, cst.Index):
+                    return self.annotation_type(index.value)
+                return None
+            # ``Popen[bytes]``, ``Future[int]``: the generic class itself.
+            return self.annotation_type(annotation.value)
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(
+            annotation.operator, cst.BitOr
+        ):
+            left, right = annotation.left, annotation.right
+            if _is_none(right):
+                return self.annotation_type(left)
+            if _is_none(left):
+                return self.annotation_type(right)
+            return None
+        if isinstance(annotation, cst.Name) and annotation.value in self._classes:
+            return self.class_type(self._classes[annotation.value])
+        if isinstance(annotation, (cst.Name, cst.Attribute)):
+            return self._qualify(annotation)
+        return None
+
+    def call_type(
+        self, call: cst.Call, owner: cst.ClassDef | None, resolve_name: Callable[[str], str | None]
+    ) -> str | None:
+        """The type a call returns: a qualified constructor or function name, a ``cast``,
+        a module class or helper, or ``self.helper()`` of ``owner``."""
+        name = self._qualify(call.func)
+        if name is not None:
+            if name in CAST_FUNCTIONS and call.args:
+                return self.annotation_type(call.args[0].value)
+            return name
+        func = call.func
+        if isinstance(func, cst.Name) and resolve_name(func.value) is None:
+            return self.made_by_local(func.value)
+        if (
+            owner is not None
+            and isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == "self"
+        ):
+            return self.method_returns(owner, func.attr.value)
+        return None
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _attribute_type(self, owner: cst.ClassDef, attribute: str) -> str | None:
+        assigned = self._assignments.get(id(owner))
+        if assigned is None:
+            assigned = self._assignments[id(owner)] = _self_assignments(owner)
+        types: set[str | None] = set()
+        for method, value in assigned.get(attribute, ()):
+            if _is_none(value):
+                continue
+            names = self._index.of(method)
+            annotations = self._parameter_types(method)
+            types.add(self._expression_type(value, method, names, annotations, owner))
+        if len(types) != 1:
+            return None
+        return types.pop()
+
+    def _parameter_types(self, function: cst.FunctionDef) -> dict[str, str | None]:
+        params = function.params
+        types: dict[str, str | None] = dict.fromkeys(parameter_names(params))
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.annotation is not None:
+                types[param.name.value] = self.annotation_type(param.annotation.annotation)
+        return types
+
+    def _base_type(self, node: cst.ClassDef) -> str | None:
+        for base in node.bases:
+            if base.keyword is not None:
+                continue
+            value = base.value
+            if isinstance(value, cst.Name) and value.value in self._classes:
+                kept = self.class_type(self._classes[value.value])
+            else:
+                kept = self._qualify(value)
+            if kept not in SUBCLASSABLE_TYPES:
+                continue
+            overridden = {
+                statement.name.value
+                for statement in node.body.body
+                if isinstance(statement, cst.FunctionDef)
+            }
+            if overridden & SUBCLASSABLE_TYPES[kept]:
+                return None
+            return kept
+        return None
+
+    def _returns(self, function: cst.FunctionDef, owner: cst.ClassDef | None) -> str | None:
+        if function.returns is not None:
+            return self.annotation_type(function.returns.annotation)
+        if function.asynchronous is not None:
+            return None  # calling it makes a coroutine
+        returned: list[cst.BaseExpression | None] = []
+
+        def enter(node: cst.CSTNode) -> bool:
+            if isinstance(node, cst.Return):
+                returned.append(node.value)
+            elif isinstance(node, (cst.Yield, cst.Await)):
+                returned.append(None)  # a generator, or not a plain value
+            return node is function or type(node) not in _NESTED
+
+        walk(function, enter)
+        if not returned or any(value is None for value in returned):
+            return None
+        names = self._index.of(function)
+        parameters = self._parameter_types(function)
+        types = set()
+        for value in returned:
+            assert value is not None
+            types.add(self._expression_type(value, function, names, parameters, owner))
+        if len(types) != 1:
+            return None
+        return types.pop()
+
+    def _expression_type(
+        self,
+        value: cst.BaseExpression,
+        function: cst.FunctionDef,
+        names: ScopeNames,
+        parameters: dict[str, str | None],
+        owner: cst.ClassDef | None,
+        depth: int = 0,
+    ) -> str | None:
+        if isinstance(value, cst.Call):
+            return self.call_type(value, owner, lambda name: "" if names.binds(name) else None)
+        if isinstance(value, cst.Name) and depth < 4:
+            if value.value in parameters:
+                return parameters[value.value]
+            bound = names.value_of(value.value)
+            if bound is None:
+                return None
+            return self._expression_type(bound, function, names, parameters, owner, depth + 1)
+        return None
+
+
+def _self_assignments(
+    owner: cst.ClassDef,
+) -> dict[str, list[tuple[cst.FunctionDef, cst.BaseExpression]]]:
+    """Attribute -> (method, value) of every ``self.<attribute> = value`` in the class's
+    methods (nested scopes aside), in one walk."""
+    found: dict[str, list[tuple[cst.FunctionDef, cst.BaseExpression]]] = {}
+    for method in owner.body.body:
+        if not isinstance(method, cst.FunctionDef):
+            continue
+
+        def enter(node: cst.CSTNode, method: cst.FunctionDef = method) -> bool:
+            if isinstance(node, cst.Assign):
+                for target in node.targets:
+                    _note(found, method, target.target, node.value)
+            elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+                value = node.value if node.value is not None else cst.Name("None")
+                if isinstance(node, cst.AugAssign):
+                    value = cst.Name("_augmented")  # not a plain value
+                _note(found, method, node.target, value)
+            return type(node) not in _NESTED or node is method
+
+        walk(method, enter)
+    return found
+
+
+def _note(
+    found: dict[str, list[tuple[cst.FunctionDef, cst.BaseExpression]]],
+    method: cst.FunctionDef,
+    target: cst.BaseExpression,
+    value: cst.BaseExpression,
+) -> None:
+    if (
+        isinstance(target, cst.Attribute)
+        and isinstance(target.value, cst.Name)
+        and target.value.value == "self"
+    ):
+        found.setdefault(target.attr.value, []).append((method, value))
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            _note(found, method, element.value, cst.Name("_unpacked"))
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
