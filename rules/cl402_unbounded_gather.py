@@ -206,27 +206,6 @@ def _makes_coroutines(source: FanOut) -> bool:
     return element is None or (isinstance(element, cst.Call) and element.func is source.function)
 
 
-def _takes_bound(self, function: cst.FunctionDef) -> bool:
-    """``_takes_bound`` once per function of the file (callers gather many times)."""
-    found = self._bounds.get(function)
-    if found is None:
-        found = self._bounds[function] = _takes_bound(function, self.semantics.qualified_name)
-    return found
-
-
-def _makes_coroutines(source: FanOut) -> bool:
-    """Each item is a fresh coroutine (``f(x)`` or ``map(f, ...)``), not a running task."""
-    element = source.element
-    return element is None or (isinstance(element, cst.Call) and element.func is source.function)
-
-
-def _defines_helper(module: cst.Module) -> bool:
-    return any(
-        isinstance(statement, cst.FunctionDef) and statement.name.value == GATHER_BOUNDED
-        for statement in module.body
-    )
-
-
 def _takes_bound(function: cst.FunctionDef, qualify) -> bool:
     """True when the function holds a semaphore, lock or limiter somewhere in its body."""
     finder = _BoundFinder(qualify)
