@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 
 from concurrency_lint.checking import scan as scan_module
@@ -20,6 +19,7 @@ from concurrency_lint.checking.worker_pool import Budget, Failure, WorkerPool
 from concurrency_lint.cli.progress import ProgressDisplay
 from concurrency_lint.config import Config
 
+psutil = pytest.importorskip("psutil")  # the test extra installs it
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SLOW_LINES = 2_000  # a file LibCST needs a good fraction of a second for
 
