@@ -12,7 +12,11 @@ from concurrency_lint.analysis.names import ImportMap, dotted_name
 from concurrency_lint.analysis.scopes import Scope, ScopeStack, parameter_names
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS
-from concurrency_lint.knowledge.lifecycle import POOL_PRODUCTS
+from concurrency_lint.knowledge.lifecycle import (
+    CONTEXT_FACTORIES,
+    CONTEXT_PRODUCTS,
+    POOL_PRODUCTS,
+)
 from concurrency_lint.knowledge.value_types import ELEMENT_PASSTHROUGH
 
 _BUILTINS = frozenset(dir(builtins))
@@ -73,6 +77,9 @@ class Semantics:
         if isinstance(node, cst.Call):
             return self._call_type(node)
         if isinstance(node, cst.Name):
+            captured, closure = self._closure_type(node.value)
+            if captured:
+                return closure
             _found, made = self.scopes.lookup(node.value)
             if made is None and node.value == "self" and self.scopes.enclosing_class():
                 owner = self.scopes.enclosing_class()
@@ -85,8 +92,12 @@ class Semantics:
             if owner is not None:
                 assert isinstance(owner.node, cst.ClassDef)
                 made = self.types.attribute_type(owner.node, attribute)
-                return made or owner.bindings.get(f"self.{attribute}")
-        return None
+                return (
+                    made
+                    or owner.bindings.get(f"self.{attribute}")
+                    or self.types.class_attribute_type(owner.node, attribute)
+                )
+        return self._class_attribute(node)
 
     # ---- bookkeeping, called by the engine ----------------------------------------------
 
@@ -196,6 +207,12 @@ class Semantics:
             and self.type_of(func.value) in EXECUTOR_CONSTRUCTORS
         ):
             return POOL_PRODUCTS[func.attr.value]
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in CONTEXT_PRODUCTS
+            and self.type_of(func.value) in CONTEXT_FACTORIES
+        ):
+            return CONTEXT_PRODUCTS[func.attr.value]
         return None
 
     def _element_type(self, iterable: cst.BaseExpression) -> str | None:
@@ -246,6 +263,44 @@ class Semantics:
             elif use.kind in ("store-into", "captured"):
                 return []
         return elements
+
+    def _closure_type(self, name: str) -> tuple[bool, str | None]:
+        """(captured, type) for a name a nested function reads from an enclosing function:
+        the type is known when that function binds the name exactly once."""
+        frames = self.scopes.frames
+        if name in frames[-1].bindings or len(frames) < 3:
+            return False, None
+        for frame in reversed(frames[1:-1]):
+            if not isinstance(frame.node, cst.FunctionDef):
+                continue  # a class body is not an enclosing scope of its methods
+            names = self._index.of(frame.node)
+            if not names.binds(name):
+                continue
+            if name in names.declared_global or len(names.bindings.get(name, ())) != 1:
+                return True, None
+            return True, frame.bindings.get(name)
+        return False, None
+
+    def _class_attribute(self, node: cst.BaseExpression) -> str | None:
+        """``Owner.attr`` for a module-level class ``Owner`` whose body assigns ``attr`` once."""
+        if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name)):
+            return None
+        name = node.value.value
+        if any(name in frame.bindings for frame in self.scopes.frames):
+            return None  # a variable, not the class
+        owner = self.types.module_class(name)
+        if owner is None:
+            return None
+        return self.types.class_attribute_type(owner, node.attr.value)
+
+    def _enter_comprehension(
+        self, node: cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp
+    ) -> None:
+        """Bind the ``for`` targets before the element is visited (it comes first)."""
+        comp_for: cst.CompFor | None = node.for_in
+        while comp_for is not None:
+            self._enter_loop_target(comp_for)
+            comp_for = comp_for.inner_for_in
 
     def _bind_target(self, target: cst.BaseExpression, constructor: str | None) -> None:
         if isinstance(target, cst.Name):
@@ -313,4 +368,8 @@ _ENTER_HANDLERS = {
     cst.WithItem: Semantics._enter_with_item,
     cst.For: Semantics._enter_loop_target,
     cst.CompFor: Semantics._enter_loop_target,
+    cst.ListComp: Semantics._enter_comprehension,
+    cst.SetComp: Semantics._enter_comprehension,
+    cst.GeneratorExp: Semantics._enter_comprehension,
+    cst.DictComp: Semantics._enter_comprehension,
 }

@@ -44,6 +44,12 @@ STAR_EXPORTS: dict[str, frozenset[str]] = {
     "requests": frozenset({*HTTP_VERBS, "Session", "session"}),
 }
 
+#: Functions whose result is an object of a known type (qualified function -> type).
+RETURNED_TYPES = {
+    # a concurrent.futures.Future of the coroutine run on another thread's loop
+    "asyncio.run_coroutine_threadsafe": "concurrent.futures.Future",
+}
+
 #: ``typing.cast(T, value)``: the value has type ``T``.
 CAST_FUNCTIONS = frozenset({"typing.cast", "typing_extensions.cast"})
 
