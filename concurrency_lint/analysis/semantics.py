@@ -11,7 +11,11 @@ from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
 from concurrency_lint.analysis.scopes import Scope, ScopeStack, parameter_names
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
-from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS
+from concurrency_lint.knowledge.io_calls import (
+    PATH_CONSTRUCTORS,
+    PATH_DERIVING_ATTRIBUTES,
+    PATH_DERIVING_METHODS,
+)
 from concurrency_lint.knowledge.lifecycle import (
     CONTEXT_FACTORIES,
     CONTEXT_PRODUCTS,
@@ -97,6 +101,13 @@ class Semantics:
                     or owner.bindings.get(f"self.{attribute}")
                     or self.types.class_attribute_type(owner.node, attribute)
                 )
+        if isinstance(node, cst.BinaryOperation):
+            return self._constructor(node)
+        if isinstance(node, cst.Subscript):
+            return self._item_type(node)
+        if isinstance(node, cst.Attribute) and node.attr.value in PATH_DERIVING_ATTRIBUTES:
+            made = self.type_of(node.value)
+            return made if made in PATH_CONSTRUCTORS else None
         return self._class_attribute(node)
 
     # ---- bookkeeping, called by the engine ----------------------------------------------
@@ -213,7 +224,19 @@ class Semantics:
             and self.type_of(func.value) in CONTEXT_FACTORIES
         ):
             return CONTEXT_PRODUCTS[func.attr.value]
+        if isinstance(func, cst.Attribute) and func.attr.value in PATH_DERIVING_METHODS:
+            made = self.type_of(func.value)
+            return made if made in PATH_CONSTRUCTORS else None
         return None
+
+    def _item_type(self, node: cst.Subscript) -> str | None:
+        """``items[0]``: the one type every element of ``items`` provably has."""
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        index = node.slice[0].slice.value
+        if not isinstance(index, (cst.Integer, cst.UnaryOperation, cst.Name)):
+            return None
+        return self._element_type(node.value)
 
     def _element_type(self, iterable: cst.BaseExpression) -> str | None:
         """The one type every element of ``iterable`` provably has, else None."""
