@@ -10,6 +10,7 @@ from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
 from concurrency_lint.analysis.scopes import Scope, ScopeStack, parameter_names
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.io_calls import (
     PATH_CONSTRUCTORS,
@@ -46,6 +47,7 @@ class Semantics:
         self._index = ScopeIndex()
         self.types = ModuleTypes(module, self.qualified_name, self._index)
         self._import_fallbacks = 0  # depth of ``except ImportError:`` handlers entered
+        self._reaching: set[str] = set()  # names whose reaching assignment is being typed
 
     # ---- questions rules ask -------------------------------------------------------------
 
@@ -84,7 +86,9 @@ class Semantics:
             captured, closure = self._closure_type(node.value)
             if captured:
                 return closure
-            _found, made = self.scopes.lookup(node.value)
+            found, made = self.scopes.lookup(node.value)
+            if found and made is None and node.value in self.scopes.current.bindings:
+                made = self._reaching_type(node.value)
             if made is None and node.value == "self" and self.scopes.enclosing_class():
                 owner = self.scopes.enclosing_class()
                 assert owner is not None and isinstance(owner.node, cst.ClassDef)
@@ -254,6 +258,12 @@ class Semantics:
             return [element.value for element in iterable.elements]
         if isinstance(iterable, _COMPREHENSIONS):
             return [iterable.elt]
+        if (
+            isinstance(iterable, cst.Subscript)
+            and depth < 3
+            and all(isinstance(element.slice, cst.Slice) for element in iterable.slice)
+        ):
+            return self._elements(iterable.value, depth + 1)  # ``items[:-1]``: some of them
         if isinstance(iterable, cst.Call) and iterable.args and depth < 3:
             if self.qualified_name(iterable.func) in ELEMENT_PASSTHROUGH:
                 return self._elements(iterable.args[0].value, depth + 1)
@@ -286,6 +296,40 @@ class Semantics:
             elif use.kind in ("store-into", "captured"):
                 return []
         return elements
+
+    def _reaching_type(self, name: str) -> str | None:
+        """The type of the assignment to ``name`` that reaches the current statement in
+        straight-line code: the nearest earlier statement of the same block binding it,
+        when that is a plain ``name = value`` (a name bound several times in a scope)."""
+        if not self.statements or name in self._reaching:
+            return None
+        current = self.statements[-1]
+        if len(self.statements) == 1:
+            block: list[cst.CSTNode] | None = list(self.module.body)
+        else:
+            block = _block_holding(self.statements[-2], current)
+        if block is None:
+            return None
+        position = next(i for i, statement in enumerate(block) if statement is current)
+        for statement in reversed(block[:position]):
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in reversed(statement.body):
+                    if not _binds(small, name):
+                        continue
+                    if (
+                        isinstance(small, cst.Assign)
+                        and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Name)
+                    ):
+                        self._reaching.add(name)
+                        try:
+                            return self._constructor(small.value)
+                        finally:
+                            self._reaching.discard(name)
+                    return None
+            elif _binds(statement, name):
+                return None  # bound in a branch, a loop or a nested block: not provable
+        return None
 
     def _closure_type(self, name: str) -> tuple[bool, str | None]:
         """(captured, type) for a name a nested function reads from an enclosing function:
@@ -365,6 +409,74 @@ _STATEMENT_TYPES = frozenset(
     }
 )
 _SCOPE_TYPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
+
+
+def _block_holding(parent: cst.CSTNode, statement: cst.CSTNode) -> list[cst.CSTNode] | None:
+    """The statement list of the compound statement ``parent`` that holds ``statement``."""
+    suites = [getattr(parent, "body", None)]
+    orelse = getattr(parent, "orelse", None)
+    if isinstance(orelse, cst.Else):
+        suites.append(orelse.body)
+    suites.extend(handler.body for handler in getattr(parent, "handlers", ()))
+    finalbody = getattr(parent, "finalbody", None)
+    if isinstance(finalbody, cst.Finally):
+        suites.append(finalbody.body)
+    suites.extend(case.body for case in getattr(parent, "cases", ()))
+    for suite in suites:
+        if isinstance(suite, cst.IndentedBlock) and any(item is statement for item in suite.body):
+            return list(suite.body)
+    return None
+
+
+def _binds(node: cst.CSTNode, name: str) -> bool:
+    """Whether ``name`` is bound anywhere in ``node`` (assignment, loop or ``with`` target,
+    walrus, import, ``def`` / ``class``, ``global`` / ``nonlocal``, ``del``)."""
+    finder = _BindingFinder(name)
+    walk_visitor(node, finder)
+    return finder.found
+
+
+class _BindingFinder(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.found = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.found:
+            return False
+        targets: list[cst.CSTNode] = []
+        if isinstance(node, cst.Assign):
+            targets = [target.target for target in node.targets]
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr)):
+            targets = [node.target]
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            targets = [node.asname.name]
+        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            targets = [node.name.name]
+        elif isinstance(node, cst.Del):
+            targets = [node.target]
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self.found = node.name.value == self.name
+            return False  # a nested scope binds its own names
+        elif isinstance(node, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal)):
+            self.found = self.name in cst.Module([]).code_for_node(node).replace(",", " ").split()
+            return False
+        for target in targets:
+            if any(
+                isinstance(leaf, cst.Name) and leaf.value == self.name for leaf in _names(target)
+            ):
+                self.found = True
+        return not self.found
+
+
+def _names(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """``node`` and the names of a tuple or list target (not attributes or subscripts)."""
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return [leaf for element in node.elements for leaf in _names(element.value)]
+    if isinstance(node, cst.StarredElement):
+        return _names(node.value)
+    return [node]
 
 
 def _catches_import_error(handler: cst.ExceptHandler) -> bool:
