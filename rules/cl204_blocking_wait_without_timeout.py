@@ -48,8 +48,10 @@ class BlockingWaitWithoutTimeout(Rule):
     `Lock.acquire()` / `Semaphore.acquire()`, and `filelock.FileLock(...)` built without a
     timeout. The receiver must provably be of that type: built by the constructor in the
     same scope, on `self`, in the class body (`Owner.lock`, `self.lock`) or once in an
-    enclosing function (a nested function or generator reading it), a class of the module
-    derived from it (nested classes too), a `get_context(...)` context's `Queue()` or lock,
+    enclosing function (a nested function or generator reading it), a parameter of a
+    nested function that every caller in the enclosing function passes one (direct calls
+    and `Thread(target=f, args=(...))`), a class of the module derived from it (nested
+    classes too, and `super()` inside one), a `get_context(...)` context's `Queue()` or lock,
     a future returned by a pool's `submit()` / `apply_async()` or by
     `asyncio.run_coroutine_threadsafe()`.
 

@@ -218,7 +218,12 @@ class ModuleTypes:
                 types[param.name.value] = self.annotation_type(param.annotation.annotation)
         return types
 
-    def _base_type(self, node: cst.ClassDef) -> str | None:
+    def declared_base(self, node: cst.ClassDef) -> str | None:
+        """The known base type a class derives from, overridden methods or not: what
+        ``super()`` is inside it."""
+        return self._base_type(node, keep_overrides=False)
+
+    def _base_type(self, node: cst.ClassDef, keep_overrides: bool = True) -> str | None:
         for base in node.bases:
             if base.keyword is not None:
                 continue
@@ -229,6 +234,8 @@ class ModuleTypes:
                 kept = self._qualify(value)
             if kept not in SUBCLASSABLE_TYPES:
                 continue
+            if not keep_overrides:
+                return kept
             overridden = {
                 statement.name.value
                 for statement in node.body.body

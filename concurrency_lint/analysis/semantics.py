@@ -6,6 +6,7 @@ import builtins
 
 import libcst as cst
 
+from concurrency_lint.analysis.caller_types import parameter_types
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
@@ -154,6 +155,12 @@ class Semantics:
                 scope.bindings[param.name.value] = self.types.annotation_type(
                     param.annotation.annotation
                 )
+        enclosing = self.scopes.current.node
+        if isinstance(enclosing, cst.FunctionDef):
+            passed = parameter_types(node, enclosing, self.qualified_name, self.types, self._index)
+            for name, made in passed.items():
+                if scope.bindings.get(name) is None:
+                    scope.bindings[name] = made
         self.scopes.push(scope)
 
     def _enter_lambda(self, node: cst.Lambda) -> None:
@@ -210,6 +217,13 @@ class Semantics:
         owner = self._class_scope()
         owner_node = owner.node if owner is not None else None
         assert owner_node is None or isinstance(owner_node, cst.ClassDef)
+        if (
+            owner_node is not None
+            and not call.args
+            and self.qualified_name(call.func) == "builtins.super"
+            and self.scopes.enclosing_class() is owner
+        ):
+            return self.types.declared_base(owner_node)  # ``super()`` in a method
         made = self.types.call_type(
             call, owner_node, lambda name: "" if self.scopes.lookup(name)[0] else None
         )

@@ -34,6 +34,9 @@ THREADS = frozenset(
         "threading.Timer",
         "multiprocessing.Process",
         "multiprocessing.context.Process",
+        "multiprocessing.context.SpawnProcess",
+        "multiprocessing.context.ForkProcess",
+        "multiprocessing.context.ForkServerProcess",
     }
 )
 QUEUES = frozenset(
