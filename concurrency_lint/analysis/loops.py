@@ -70,6 +70,10 @@ TRANSFER_CALLS: dict[str, tuple[int, str]] = {
 #: Calls whose effect depends on what earlier iterations did to the process or the file
 #: system (a parent folder removed only once its children are): iterations are ordered.
 ORDER_SENSITIVE_CALLS = frozenset({"os.rmdir", "os.removedirs", "os.chdir", "os.umask"})
+#: Calls that end the program: like ``break``, the items after the failing one never run.
+PROGRAM_EXITS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit"})
+#: Calls that open a file and return its handle: alone, nothing is read or written yet.
+FILE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open", "Path.open"})
 #: Keywords that name the resource of an I/O call made without positional arguments.
 RESOURCE_KEYWORDS = frozenset({"file", "url", "args", "path", "filename", "name", "host"})
 #: Methods of outside objects a loop body may call without sharing state between
@@ -552,7 +556,8 @@ def _for_loop_io(node: cst.For, lookup: IoLookup) -> LoopIo | None:
         return None
     if names_read(node.iter) & (facts.written | set(facts.accumulators)):
         return None  # a worklist: the body feeds the iterable
-    if any(lookup.semantics.call_name(call) in ORDER_SENSITIVE_CALLS for call in calls_in(node)):
+    called = {lookup.semantics.call_name(call) for call in calls_in(node)}
+    if called & ORDER_SENSITIVE_CALLS or called & PROGRAM_EXITS:
         return None
     if shared_state_call(node, facts, lookup) is not None:
         return None
@@ -614,8 +619,10 @@ def comprehension_io(
         return None
     tainted = set(target_names(comp.target))
     calls = dependent_io(parts, tainted, lookup)
-    if not calls:
-        return None
+    if not calls or (
+        len(calls) == 1 and calls[0].call is parts[0] and calls[0].label in FILE_OPENERS
+    ):
+        return None  # ``[open(p) for p in paths]``: handles, read later
     return LoopIo(node, comp.target, comp.iter, tuple(calls), None)
 
 
