@@ -30,7 +30,8 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
     before the loop (`.append`, `.add`, `.extend`, `.update`, `table[key] = value`,
     `total += n`) or handing results to a `queue.Queue` (`.put()`).
 
-    Not flagged: literal iterables of fewer than 3 items; I/O whose resource (path, URL,
+    Not flagged: literal iterables of fewer than 3 items (or a name bound once to one and
+    never changed); I/O whose resource (path, URL,
     command, receiver) does not come from the item (`open(LOG, mode)` for each mode);
     I/O only under an `if`; quick single metadata calls (`os.stat`, `os.remove`,
     `Path.exists`, ...); comprehensions that only open files (`[open(p) for p in parts]`:

@@ -414,6 +414,14 @@ def loop_index(module: cst.Module) -> LoopIndex:
         return entry[1]
 
 
+def _small_collection(node: cst.BaseExpression, lookup: IoLookup) -> bool:
+    """A small literal, or a name bound once to one and never changed."""
+    if isinstance(node, cst.Name):
+        value = lookup.semantics.unchanged_value(node.value)
+        return value is not None and is_small_literal(value)
+    return is_small_literal(node)
+
+
 def is_small_literal(node: cst.BaseExpression) -> bool:
     """A literal collection of fewer than 3 items, or ``range(n)`` with ``n < 3``."""
     if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
@@ -546,7 +554,7 @@ def shared_state_call(node: cst.For, facts: BodyFacts, lookup: IoLookup) -> str 
 
 
 def _for_loop_io(node: cst.For, lookup: IoLookup) -> LoopIo | None:
-    if node.asynchronous is not None or is_small_literal(node.iter):
+    if node.asynchronous is not None or _small_collection(node.iter, lookup):
         return None
     names = target_names(node.target)
     if not names or not isinstance(node.body, (cst.IndentedBlock, cst.SimpleStatementSuite)):
