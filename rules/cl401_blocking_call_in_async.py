@@ -201,7 +201,7 @@ class BlockingCallInAsync(Rule):
             return None
         receiver = call.func.value
         if isinstance(receiver, cst.Call):
-            return self.semantics.qualified_name(receiver.func)
+            return self.semantics.qualified_name(receiver.func) or self.semantics.type_of(receiver)
         return self.semantics.type_of(receiver) or self._annotated_type(receiver)
 
     def _annotated_type(self, receiver: cst.BaseExpression) -> str | None:
