@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
+from concurrency_lint.analysis.callable_instances import work_of_pool_target
 from concurrency_lint.analysis.callables import (
     classify_callable,
     is_module_level_function,
     resolve_callable,
-    work_of,
 )
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
@@ -156,7 +156,7 @@ class CpuBoundInThreads(Rule):
         site = pool_site(node, self.context)
         if site is None or site.mode != "thread":
             return
-        work = work_of(site.target, self.context)
+        work = work_of_pool_target(site.target, self.context)
         if work is None or work.kind != "cpu":
             return
         message = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.callables import work_of
+from concurrency_lint.analysis.callable_instances import work_of_pool_target
 from concurrency_lint.analysis.pool_sites import pool_site
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Option, Rule
 from concurrency_lint.knowledge.io_calls import WORKER_FLOORS
@@ -111,7 +111,7 @@ class LowIoWorkers(Rule):
         length = _literal_length(site.items)
         if length is not None and length <= count:
             return
-        work = work_of(site.target, self.context)
+        work = work_of_pool_target(site.target, self.context)
         if work is None or work.kind != "io" or work.io_kind is None:
             return
         floor = int(self._floors.get(work.io_kind, 0))

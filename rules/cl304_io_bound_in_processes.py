@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.callables import work_of
+from concurrency_lint.analysis.callable_instances import work_of_pool_target
 from concurrency_lint.analysis.calls import keyword_arg
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
@@ -104,7 +104,7 @@ class IoBoundInProcesses(Rule):
         site = pool_site(node, self.context)
         if site is None or site.mode != "process":
             return
-        work = work_of(site.target, self.context)
+        work = work_of_pool_target(site.target, self.context)
         if work is None or work.kind != "io":
             return
         self.report(
@@ -127,5 +127,5 @@ class IoBoundInProcesses(Rule):
         return fix if isinstance(fix, NodeFix) else None  # a thread pool needs no guard
 
     def _io_bound(self, expr: cst.BaseExpression) -> bool:
-        work = work_of(expr, self.context)
+        work = work_of_pool_target(expr, self.context)
         return work is not None and work.kind == "io"

@@ -178,6 +178,11 @@ NEUTRAL_CALLS = frozenset(
             for name in ("getLogger", "debug", "info", "warning", "error", "exception", "critical")
         ),
         *(f"threading.{name}" for name in ("get_ident", "current_thread")),
+        # Making a temporary file does no work of note; its methods are the I/O.
+        *(
+            f"tempfile.{name}"
+            for name in ("NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile")
+        ),
         *(f"random.{name}" for name in ("random", "randint", "choice", "uniform", "getrandbits")),
         *(
             f"os.path.{name}"
