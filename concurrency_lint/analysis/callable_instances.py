@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from concurrency_lint.analysis.file_context import AnalysisContext
 
 _PLAIN_BASES = frozenset({"object"})
+#: Levels of this module's helpers a pool's callable is followed through: a worker is
+#: often ``task -> run_one -> shell_exec``.
+POOL_CALL_DEPTH = 3
 
 
 def call_method_of_instance(
@@ -53,7 +56,9 @@ def call_method_of_instance(
 def work_of_pool_target(expr: cst.BaseExpression, context: AnalysisContext) -> Work | None:
     """The work of what a pool runs: a callable of this module, or a callable instance."""
     target = resolve_callable(expr, context) or call_method_of_instance(expr, context)
-    return classify_callable(target, context) if target is not None else None
+    if target is None:
+        return None
+    return classify_callable(target, context, depth=POOL_CALL_DEPTH)
 
 
 def _plain_bases(owner: cst.ClassDef) -> bool:
