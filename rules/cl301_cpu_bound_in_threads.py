@@ -29,9 +29,10 @@ class CpuBoundInThreads(Rule):
     `ThreadPoolExecutor` (`submit` / `map`), `threading.Thread(target=...)`,
     `asyncio.to_thread`, `loop.run_in_executor(None, ...)` or the thread mode of
     `run_parallel` / `batch_map` / `batch_filter`. The callable must be defined in the same
-    module (a function, nested function, lambda, `functools.partial(f, ...)` or
-    `self.method`) and every call it makes must be known: a callable whose work cannot be
-    told is not flagged. The message says why the callable is CPU-bound.
+    module (a function, nested function, lambda, `functools.partial(f, ...)`,
+    `self.method`, or an instance of a class of the module that defines `__call__`, as
+    `pool.map(Counter(), items)`) and every call it makes must be known: a callable whose
+    work cannot be told is not flagged. The message says why the callable is CPU-bound.
 
     Work that releases the GIL is not flagged: `hashlib` digests, `pbkdf2_hmac`, `scrypt`,
     `zlib` / `bz2` / `lzma` and numpy run in parallel on threads (measured in

@@ -18,7 +18,8 @@ class LowIoWorkers(Rule):
     Flags a thread pool (or thread-mode `run_parallel` / `batch_map` / `batch_filter`)
     that runs a batch of I/O-bound calls with an integer-literal worker count below the
     floor for that kind of I/O (seed 002's table: network 50, file 20, subprocess 10).
-    The callable must be defined in the same module and provably I/O-bound; the batch is a
+    The callable must be defined in the same module (a callable instance of a class of the
+    module counts, through its `__call__`) and provably I/O-bound; the batch is a
     `map`-style call or a `submit` in a loop or comprehension.
 
     Not flagged: one worker (a deliberately serial background worker), a `map` over a

@@ -20,8 +20,11 @@ class IoBoundInProcesses(Rule):
     Flags a callable that is provably I/O-bound (it waits on files, the network or a child
     process, and does no CPU work of note) sent to a `ProcessPoolExecutor`, a
     `multiprocessing.Pool` or process-mode `run_parallel` / `batch_map` / `batch_filter`.
-    The callable must be defined in the same module and every call it makes must be known;
-    a callable that also parses, hashes or compresses what it reads is not flagged.
+    The callable must be defined in the same module (an instance of a class of the module
+    that defines `__call__` counts: `pool.imap(Converter(path), regions)`; so does
+    `multiprocessing`'s `func=` keyword) and every call it makes must be known, through
+    up to three levels of the module's own helpers; a callable that also parses, hashes or
+    compresses what it reads is not flagged.
 
     ## Why is this bad?
     A process costs a fresh interpreter, its memory, and pickling every argument and
