@@ -30,6 +30,7 @@ import libcst as cst
 
 from concurrency_lint.analysis.loop_body import names_read, target_names
 from concurrency_lint.analysis.tree_walk import children
+from concurrency_lint.fixes.name_liveness import BindingOrder
 
 #: Names whose meaning changes inside a nested function (or that expose its locals).
 _SCOPE_SENSITIVE = frozenset({"super", "__class__", "locals", "vars", "exec", "eval", "dir"})
@@ -72,13 +73,13 @@ def offload_reason_or_plan(
     declared = _declared(function)
     if bound & declared:
         return f"`{sorted(bound & declared)[0]}` is global or nonlocal in the function"
-    checker = _Order(bound)
+    checker = BindingOrder(bound)
     checker.with_statement(statement, set())
     passed = tuple(sorted(checker.early_reads))
     unbound = [name for name in passed if not _bound_before(function, statement, name)]
     if unbound:
         return f"`{unbound[0]}` is read in the `with` block before it binds it, and may be unbound"
-    checker = _Order(bound)
+    checker = BindingOrder(bound)
     surely = checker.with_statement(statement, set(passed))
     assert not checker.early_reads
     # After a block in tail position only closures made earlier can read what it binds.
@@ -325,119 +326,3 @@ def _path(root: cst.CSTNode, target: cst.CSTNode) -> list[cst.CSTNode] | None:
         if found is not None:
             return [root, *found]
     return None
-
-
-class _Order:
-    """Walks the block in execution order: is a name of ``bound`` read before the block
-    binds it (it would read the function's value, and now fails)? Returns the names bound
-    on every path."""
-
-    def __init__(self, bound: set[str]) -> None:
-        self.bound = bound
-        self.early_reads: set[str] = set()
-
-    def reads(self, node: cst.CSTNode | None, surely: set[str]) -> None:
-        if node is not None:
-            self.early_reads |= (names_read(node) & self.bound) - surely
-
-    def block(self, body: cst.BaseSuite, surely: set[str]) -> set[str]:
-        surely = set(surely)
-        if isinstance(body, cst.SimpleStatementSuite):
-            for small in body.body:
-                self.small(small, surely)
-            return surely
-        for statement in body.body:  # type: ignore[union-attr]
-            self.statement(statement, surely)
-        return surely
-
-    def statement(self, statement: cst.BaseStatement, surely: set[str]) -> None:
-        """Checks ``statement`` and adds to ``surely`` what it binds on every path."""
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                self.small(small, surely)
-        elif isinstance(statement, cst.With):
-            surely.update(self.with_statement(statement, surely) & self._sure_after_with(statement))
-        elif isinstance(statement, cst.If):
-            self.reads(statement.test, surely)
-            self.block(statement.body, surely)
-            orelse = statement.orelse
-            while orelse is not None:
-                if isinstance(orelse, cst.If):
-                    self.reads(orelse.test, surely)
-                    self.block(orelse.body, surely)
-                    orelse = orelse.orelse
-                else:
-                    self.block(orelse.body, surely)
-                    orelse = None
-        elif isinstance(statement, cst.For):
-            self.reads(statement.iter, surely)
-            self.block(statement.body, surely | set(target_names(statement.target)))
-            if statement.orelse is not None:
-                self.block(statement.orelse.body, surely)
-        elif isinstance(statement, cst.While):
-            self.reads(statement.test, surely)
-            self.block(statement.body, surely)
-            if statement.orelse is not None:
-                self.block(statement.orelse.body, surely)
-        elif isinstance(statement, (cst.Try, cst.TryStar)):
-            self.block(statement.body, surely)
-            for handler in statement.handlers:
-                self.reads(handler.type, surely)
-                caught = target_names(handler.name.name) if handler.name else []  # type: ignore[arg-type]
-                self.block(handler.body, surely | set(caught))
-            if statement.orelse is not None:
-                self.block(statement.orelse.body, surely)
-            if statement.finalbody is not None:
-                self.block(statement.finalbody.body, surely)
-        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            self.reads(statement, surely)
-            surely.add(statement.name.value)
-        else:
-            self.reads(statement, surely)
-
-    def with_statement(self, statement: cst.With, surely: set[str]) -> set[str]:
-        """Checks a ``with``; the names bound once its body has run."""
-        inside = set(surely)
-        for item in statement.items:
-            self.reads(item.item, inside)
-            if item.asname is not None:
-                inside.update(target_names(item.asname.name))  # type: ignore[arg-type]
-        return self.block(statement.body, inside)
-
-    @staticmethod
-    def _sure_after_with(statement: cst.With) -> set[str]:
-        """A nested ``with`` may swallow its body's exception: only its targets are sure."""
-        return {
-            name
-            for item in statement.items
-            if item.asname is not None
-            for name in target_names(item.asname.name)  # type: ignore[arg-type]
-        }
-
-    def small(self, small: cst.BaseSmallStatement, surely: set[str]) -> None:
-        if isinstance(small, cst.Assign):
-            self.reads(small.value, surely)
-            for target in small.targets:
-                self._target_reads(target.target, surely)
-            for target in small.targets:
-                surely.update(target_names(target.target))
-        elif isinstance(small, cst.AnnAssign):
-            self.reads(small.value, surely)
-            self._target_reads(small.target, surely)
-            if small.value is not None:
-                surely.update(target_names(small.target))
-        elif isinstance(small, (cst.Import, cst.ImportFrom)):
-            surely.update(_bound_names(small))
-        else:  # AugAssign reads its target first; walrus targets count as reads (refused)
-            self.reads(small, surely)
-
-    def _target_reads(self, target: cst.BaseExpression, surely: set[str]) -> None:
-        if isinstance(target, cst.Name):
-            return
-        if isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._target_reads(element.value, surely)
-        elif isinstance(target, cst.StarredElement):
-            self._target_reads(target.value, surely)
-        else:
-            self.reads(target, surely)
