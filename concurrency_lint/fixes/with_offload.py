@@ -28,9 +28,9 @@ from itertools import pairwise
 
 import libcst as cst
 
-from concurrency_lint.analysis.loop_body import names_read, target_names
+from concurrency_lint.analysis.loop_body import names_read, names_used, target_names
 from concurrency_lint.analysis.tree_walk import children
-from concurrency_lint.fixes.name_liveness import BindingOrder
+from concurrency_lint.fixes.name_liveness import BindingOrder, read_after
 
 #: Names whose meaning changes inside a nested function (or that expose its locals).
 _SCOPE_SENSITIVE = frozenset({"super", "__class__", "locals", "vars", "exec", "eval", "dir"})
@@ -83,8 +83,10 @@ def offload_reason_or_plan(
     surely = checker.with_statement(statement, set(passed))
     assert not checker.early_reads
     # After a block in tail position only closures made earlier can read what it binds.
-    outside = _names_outside(function, statement, closures_only=returns)
-    returned = tuple(sorted(bound & outside))
+    if returns:
+        returned = tuple(sorted(bound & _names_outside(function, statement, closures_only=True)))
+    else:  # what the rest of the function may read before binding it again
+        returned = tuple(sorted(read_after(function, statement, bound)))
     if returned and not non_suppressing:
         return "a context manager of the `with` may swallow an exception and skip the block"
     if returns and returned:
@@ -92,7 +94,7 @@ def offload_reason_or_plan(
     unsure = [name for name in returned if name not in surely]
     if unsure:
         return f"`{unsure[0]}` is bound on some paths of the `with` block only and read after it"
-    if returned and _inside_try(function, statement):
+    if returned and _caught_and_read(function, statement, set(returned)):
         return "a `try` around the `with` block could read what a failing block had bound"
     taken = _all_names(function)
     name, number = WORKER_NAME, 2
@@ -311,11 +313,34 @@ def _in_tail_position(function: cst.FunctionDef, statement: cst.CSTNode) -> bool
     return True
 
 
-def _inside_try(function: cst.FunctionDef, statement: cst.CSTNode) -> bool:
-    """Whether ``statement`` sits in a ``try`` of ``function`` (or in one of its loops, whose
-    next turn could see the names of a failed one: only through a ``try``, so the same)."""
-    path = _path(function, statement)
-    return path is not None and any(isinstance(node, (cst.Try, cst.TryStar)) for node in path)
+def _caught_and_read(function: cst.FunctionDef, statement: cst.CSTNode, names: set[str]) -> bool:
+    """Whether a ``try`` around ``statement`` may catch its exception and let code read
+    ``names`` (which a failing block may have bound before, and now does not): true unless
+    every handler of every such ``try`` ends in ``return`` / ``raise``, reads none of them
+    before binding them, and no ``finally`` mentions them."""
+    path = _path(function, statement) or []
+    for parent, child in pairwise(path):
+        if isinstance(parent, cst.TryStar):
+            return True
+        if not isinstance(parent, cst.Try) or child is not parent.body:
+            continue
+        if parent.finalbody is not None and names & names_used(parent.finalbody):
+            return True
+        for handler in parent.handlers:
+            order = BindingOrder(names)
+            order.block(handler.body, set())
+            if order.early_reads or not _leaves(handler.body):
+                return True
+    return False
+
+
+def _leaves(body: cst.BaseSuite) -> bool:
+    """Whether the block ends in ``return`` or ``raise`` (it cannot fall through)."""
+    statements = body.body
+    last = statements[-1] if statements else None
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1] if last.body else None
+    return isinstance(last, (cst.Return, cst.Raise))
 
 
 def _path(root: cst.CSTNode, target: cst.CSTNode) -> list[cst.CSTNode] | None:
