@@ -22,6 +22,12 @@ from concurrency_lint.knowledge.value_types import (
 )
 
 Qualify = Callable[[cst.BaseExpression], "str | None"]
+MadeBy = Callable[[str], "str | None"]
+
+
+def _made_by_nothing(_name: str) -> str | None:
+    return None
+
 
 _PENDING = "<pending>"  # a helper whose type is being computed (recursion)
 _NESTED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
@@ -30,8 +36,15 @@ _NESTED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 class ModuleTypes:
     """Types made by the module-level classes and functions (and methods) of one module."""
 
-    def __init__(self, module: cst.Module, qualify: Qualify, index: ScopeIndex) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        qualify: Qualify,
+        index: ScopeIndex,
+        made_by: MadeBy = _made_by_nothing,
+    ) -> None:
         self._qualify = qualify
+        self._made_by = made_by  # what a name of another module of the project makes
         self._index = index
         self._functions: dict[str, cst.FunctionDef] = {}
         self._classes: dict[str, cst.ClassDef] = {}
@@ -125,7 +138,8 @@ class ModuleTypes:
         if isinstance(annotation, cst.Name) and annotation.value in self._classes:
             return self.class_type(self._classes[annotation.value])
         if isinstance(annotation, (cst.Name, cst.Attribute)):
-            return self._qualify(annotation)
+            name = self._qualify(annotation)
+            return (self._made_by(name) or name) if name is not None else None
         return None
 
     def call_type(
@@ -137,7 +151,7 @@ class ModuleTypes:
         if name is not None:
             if name in CAST_FUNCTIONS and call.args:
                 return self.annotation_type(call.args[0].value)
-            return name
+            return self._made_by(name) or name
         func = call.func
         if isinstance(func, cst.Name) and resolve_name(func.value) is None:
             return self.made_by_local(func.value)
@@ -184,6 +198,7 @@ class ModuleTypes:
                 kept = self.class_type(self._classes[value.value])
             else:
                 kept = self._qualify(value)
+                kept = (self._made_by(kept) or kept) if kept is not None else None
             if kept not in SUBCLASSABLE_TYPES:
                 continue
             overridden = {

@@ -9,6 +9,7 @@ import libcst as cst
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
+from concurrency_lint.analysis.project_names import ProjectNames
 from concurrency_lint.analysis.scopes import Scope, ScopeStack, parameter_names
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS
@@ -29,14 +30,18 @@ class Semantics:
     so during a rule's ``visit_X`` / ``leave_X`` the state describes that node's context.
     """
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, project: ProjectNames | None = None) -> None:
         self.module = module
         self.imports = ImportMap()
+        self.project = project  # the other modules of the project, when the file has some
+        if project is not None:
+            self.imports.package = (project.module_name, project.is_package)
         self.scopes = ScopeStack(module)
         self.statements: list[cst.CSTNode] = []
         self._defined_names: set[str] = set()  # names defined by def/class/assignment anywhere
         self._index = ScopeIndex()
-        self.types = ModuleTypes(module, self.qualified_name, self._index)
+        made_by = project.made_by if project is not None else _made_by_nothing
+        self.types = ModuleTypes(module, self.qualified_name, self._index, made_by)
         self._import_fallbacks = 0  # depth of ``except ImportError:`` handlers entered
 
     # ---- questions rules ask -------------------------------------------------------------
@@ -45,6 +50,8 @@ class Semantics:
         """``subprocess.run`` for ``sp.run`` after ``import subprocess as sp``; builtins too."""
         resolved = self.imports.qualify(node)
         if resolved is not None:
+            if self.project is not None:  # ``httplib`` from ``.compat``: ``http.client``
+                return self.project.canonical(resolved) or resolved
             return resolved
         if (
             isinstance(node, cst.Name)
@@ -52,6 +59,24 @@ class Semantics:
             and node.value not in self._defined_names
         ):
             return f"builtins.{node.value}"
+        if self.project is not None and self.imports.star_modules:
+            return self._from_project_star(node)
+        return None
+
+    def _from_project_star(self, node: cst.BaseExpression) -> str | None:
+        """A name bound by ``from <project module> import *``: what the model resolves it
+        to outside the project (``request.urlopen`` -> ``urllib.request.urlopen``), or its
+        name in the module that binds it."""
+        dotted = dotted_name(node)
+        if dotted is None or self.project is None:
+            return None
+        head = dotted.partition(".")[0]
+        if head in self._defined_names or self.scopes.lookup(head)[0]:
+            return None
+        for star in self.imports.star_modules:
+            found = self.project.from_star(star, dotted)
+            if found is not None:
+                return found
         return None
 
     def call_name(self, call: cst.Call) -> str | None:
@@ -73,11 +98,13 @@ class Semantics:
         if isinstance(node, cst.Call):
             return self._call_type(node)
         if isinstance(node, cst.Name):
-            _found, made = self.scopes.lookup(node.value)
+            found, made = self.scopes.lookup(node.value)
             if made is None and node.value == "self" and self.scopes.enclosing_class():
                 owner = self.scopes.enclosing_class()
                 assert owner is not None and isinstance(owner.node, cst.ClassDef)
                 return self.types.class_type(owner.node)
+            if made is None and not found:
+                return self._project_value(node)
             return made
         attribute = self._self_attribute(node)
         if attribute is not None:
@@ -86,7 +113,14 @@ class Semantics:
                 assert isinstance(owner.node, cst.ClassDef)
                 made = self.types.attribute_type(owner.node, attribute)
                 return made or owner.bindings.get(f"self.{attribute}")
-        return None
+        return self._project_value(node)
+
+    def _project_value(self, node: cst.BaseExpression) -> str | None:
+        """The type of an imported project value (``common.output_lock``), else None."""
+        if self.project is None or not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        qualified = self.imports.qualify(node)
+        return self.project.value_type(qualified) if qualified is not None else None
 
     # ---- bookkeeping, called by the engine ----------------------------------------------
 
@@ -287,6 +321,10 @@ _STATEMENT_TYPES = frozenset(
     }
 )
 _SCOPE_TYPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
+
+
+def _made_by_nothing(_name: str) -> str | None:
+    return None
 
 
 def _catches_import_error(handler: cst.ExceptHandler) -> bool:

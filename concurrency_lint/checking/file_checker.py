@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from concurrency_lint.checking.project_summaries import project_triggered
 from concurrency_lint.checking.registry import known_codes, load_rule, rule_modules
 from concurrency_lint.checking.ruff_overlap import deferred_to_ruff
 from concurrency_lint.checking.screens import SCREENS, Screen, screen_of
@@ -194,6 +195,10 @@ class FileChecker:
         if verdict.finding is not None:
             return [verdict.finding]
         tree = verdict.tree
+        if tree is not None and not markdown:  # a name of another module of the project
+            triggered += project_triggered(
+                path, tree, tuple(c for c in codes if c not in triggered), self._triggers_of
+            )
         if not triggered:
             return []
         if tree is not None and all(self._screens[code].tree_look for code in triggered):
@@ -205,6 +210,9 @@ class FileChecker:
             if not triggered:
                 return []
         return self._run_pass(path, text, triggered, offset, markdown, ledger, verdict.module, tree)
+
+    def _triggers_of(self, code: str) -> tuple[str, ...]:
+        return self._screens[code].triggers
 
     def _run_pass(
         self,
