@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from concurrency_lint.checking.project_summaries import project_triggered
+from concurrency_lint.checking.project_summaries import finish_check, project_triggered
 from concurrency_lint.checking.registry import known_codes, load_rule, rule_modules
 from concurrency_lint.checking.ruff_overlap import deferred_to_ruff
 from concurrency_lint.checking.screens import SCREENS, Screen, screen_of
@@ -90,6 +90,7 @@ class FileChecker:
 
     def check_text(self, path: str, text: str, markdown: bool = False) -> FileResult:
         """Check one file's text (Python, or Markdown with Python blocks)."""
+        finish_check(path)  # a view left by a check that raised is not reused
         if ignores_whole_file(text):
             return FileResult(path)
         codes = self._codes_for(path)
@@ -133,7 +134,8 @@ class FileChecker:
 
             codes = self.config.ruff_codes
             kept = [f for f in kept if not deferred_to_ruff(f, codes, line_of(f))]
-        return FileResult(path, tuple(sorted(kept, key=lambda f: f.sort_key)))
+        ordered = tuple(sorted(kept, key=lambda f: f.sort_key))
+        return FileResult(path, ordered, finish_check(path))
 
     def _audit(
         self,

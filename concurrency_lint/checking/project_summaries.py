@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from concurrency_lint.analysis.relative_imports import absolute_module
 from concurrency_lint.checking.cache_codec import MalformedEntry, decoder_for, encode
+from concurrency_lint.model import ModuleDependency
 from concurrency_lint.project.file_view import FileView, view_of
 from concurrency_lint.project.layout import ModuleFile
 from concurrency_lint.project.summaries import ModuleSummary, summarize
@@ -29,49 +30,53 @@ MAX_SUMMARY_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Dependency:
-    """A module whose summary a file's findings used, and that summary's digest."""
-
-    path: str
-    module: str
-    is_package: bool
-    summary_digest: str
-
-
-@dataclass(frozen=True)
 class _Known:
     stamp: tuple[int, int]  # (size, mtime_ns) the summary was read at
     summary: ModuleSummary | None
+    content_digest: str
     digest: str
 
 
 class ProjectSummaries:
-    """Summaries of the modules of the projects being checked, for one process."""
+    """Summaries of the modules of the projects being checked, for one process, and the
+    view each file being checked has (one per check, whoever asks)."""
 
     def __init__(self) -> None:
         self._known: dict[tuple[str, str, bool], _Known] = {}
+        self._views: dict[str, FileView | None] = {}
 
     def view(self, path: str) -> FileView | None:
         """The project view of a checked file, or None (not a file on disk, no module)."""
-        if not path.endswith((".py", ".pyi")) or not os.path.isfile(path):
-            return None
-        return view_of(os.path.abspath(path), self.summary)
+        if path not in self._views:
+            found = None
+            if path.endswith((".py", ".pyi")) and os.path.isfile(path):
+                found = view_of(os.path.abspath(path), self.summary)
+            self._views[path] = found
+        return self._views[path]
 
     def summary(self, module: ModuleFile) -> ModuleSummary | None:
         return self._entry(module).summary
 
-    def dependencies(self, view: FileView) -> tuple[Dependency, ...]:
-        """The modules the view's answers read, with their summaries' digests."""
+    def finish(self, path: str) -> tuple[ModuleDependency, ...]:
+        """The modules the file's check read, with their digests; ends its view."""
+        view = self._views.pop(path, None)
+        if view is None:
+            return ()
         found = []
         for name, module in sorted(view.used_modules().items()):
+            entry = self._entry(module)
             found.append(
-                Dependency(module.path, name, module.is_package, self._entry(module).digest)
+                ModuleDependency(
+                    module.path, name, module.is_package, entry.content_digest, entry.digest
+                )
             )
         return tuple(found)
 
-    def still_valid(self, dependencies: tuple[Dependency, ...]) -> bool:
-        """Whether every dependency's summary is what it was."""
+    def still_valid(self, dependencies: tuple[ModuleDependency, ...]) -> bool:
+        """Whether every dependency's content, or else its summary, is what it was."""
         for dependency in dependencies:
+            if _content_digest(dependency.path) == dependency.content_digest:
+                continue
             module = ModuleFile(dependency.module, dependency.path, dependency.is_package)
             if self._entry(module).digest != dependency.summary_digest:
                 return False
@@ -87,10 +92,17 @@ class ProjectSummaries:
         known = self._known.get(key)
         if known is not None and known.stamp == stamp:
             return known
-        summary = _read_summary(module) if 0 <= stamp[0] <= MAX_SUMMARY_BYTES else None
-        known = _Known(stamp, summary, summary_digest(summary))
+        data = _read(module.path) if 0 <= stamp[0] <= MAX_SUMMARY_BYTES else None
+        summary = _summary_of(data, module) if data is not None else None
+        content = content_digest(data) if data is not None else ""
+        known = _Known(stamp, summary, content, summary_digest(summary))
         self._known[key] = known
         return known
+
+
+def content_digest(data: bytes) -> str:
+    """The digest of a module's bytes (as the result cache computes it)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def summary_digest(summary: ModuleSummary | None) -> str:
@@ -107,10 +119,22 @@ def decode_summary(value: object) -> ModuleSummary | None:
         return None
 
 
-def _read_summary(module: ModuleFile) -> ModuleSummary | None:
+def _read(path: str) -> bytes | None:
     try:
-        text = decode_source(read_regular_file(module.path)).text
-    except (UnreadablePath, UndecodableSource, OSError):
+        return read_regular_file(path)
+    except (UnreadablePath, OSError):
+        return None
+
+
+def _content_digest(path: str) -> str:
+    data = _read(path)
+    return content_digest(data) if data is not None else ""
+
+
+def _summary_of(data: bytes, module: ModuleFile) -> ModuleSummary | None:
+    try:
+        text = decode_source(data).text
+    except UndecodableSource:
         return None
     return summarize(text, module.name, module.is_package)
 
@@ -124,8 +148,18 @@ def process_summaries() -> ProjectSummaries:
 
 
 def project_view(path: str) -> FileView | None:
-    """The project view of a checked file, from this process's summaries."""
+    """The project view of the file being checked, from this process's summaries."""
     return _PROCESS_SUMMARIES.view(path)
+
+
+def finish_check(path: str) -> tuple[ModuleDependency, ...]:
+    """The project modules the check of ``path`` read; called when its check ends."""
+    return _PROCESS_SUMMARIES.finish(path)
+
+
+def dependencies_hold(dependencies: tuple[ModuleDependency, ...]) -> bool:
+    """Whether a cached result's project dependencies are unchanged."""
+    return not dependencies or _PROCESS_SUMMARIES.still_valid(dependencies)
 
 
 def project_triggered(

@@ -140,7 +140,7 @@ def _prepare(
 
         digest = content_digest(data)
         cached = cache.get(source.display, digest)
-        if cached is not None:
+        if cached is not None and _dependencies_hold(cached):
             return cached, None
     try:
         text = decode_source(data).text
@@ -149,6 +149,15 @@ def _prepare(
     if ignores_whole_file(text):
         return FileResult(source.display), None
     return None, _Pending(source.display, digest, text, source.markdown)
+
+
+def _dependencies_hold(result: FileResult) -> bool:
+    """A cached result holds while the project modules it used keep their summaries."""
+    if not result.depends_on:
+        return True
+    from concurrency_lint.checking.project_summaries import dependencies_hold
+
+    return dependencies_hold(result.depends_on)
 
 
 def is_risky(text: str) -> bool:
