@@ -42,9 +42,11 @@ class ModuleTypes:
         qualify: Qualify,
         index: ScopeIndex,
         made_by: MadeBy = _made_by_nothing,
+        own_module: str | None = None,
     ) -> None:
         self._qualify = qualify
         self._made_by = made_by  # what a name of another module of the project makes
+        self._own_module = own_module  # this module's name in its project, when known
         self._index = index
         self._functions: dict[str, cst.FunctionDef] = {}
         self._classes: dict[str, cst.ClassDef] = {}
@@ -67,6 +69,8 @@ class ModuleTypes:
             return self.class_type(self._classes[name])
         if name in self._functions:
             return self.returns(self._functions[name], None)
+        if self._own_module is not None:  # defined in an ``if`` / ``try`` block: the model
+            return self._made_by(f"{self._own_module}.{name}")
         return None
 
     def method_returns(self, owner: cst.ClassDef, method: str) -> str | None:
@@ -177,6 +181,9 @@ class ModuleTypes:
             names = self._index.of(method)
             annotations = self._parameter_types(method)
             types.add(self._expression_type(value, method, names, annotations, owner))
+        if not types:  # never assigned in a method: ``session: Session`` in the body
+            declared = _declared_attribute(owner, attribute)
+            return self.annotation_type(declared) if declared is not None else None
         if len(types) != 1:
             return None
         return types.pop()
@@ -299,6 +306,20 @@ def _note(
     elif isinstance(target, (cst.Tuple, cst.List)):
         for element in target.elements:
             _note(found, method, element.value, cst.Name("_unpacked"))
+
+
+def _declared_attribute(owner: cst.ClassDef, attribute: str) -> cst.BaseExpression | None:
+    """The annotation of ``attribute: T`` (or ``attribute: T = ...``) in the class body."""
+    for statement in owner.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.AnnAssign)
+                    and isinstance(small.target, cst.Name)
+                    and small.target.value == attribute
+                ):
+                    return small.annotation.annotation
+    return None
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

@@ -11,6 +11,7 @@ from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
 from concurrency_lint.analysis.project_names import ProjectNames
 from concurrency_lint.analysis.scopes import Scope, ScopeStack, parameter_names
+from concurrency_lint.analysis.version_branches import python2_blocks
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS
 from concurrency_lint.knowledge.lifecycle import POOL_PRODUCTS
@@ -41,8 +42,10 @@ class Semantics:
         self._defined_names: set[str] = set()  # names defined by def/class/assignment anywhere
         self._index = ScopeIndex()
         made_by = project.made_by if project is not None else _made_by_nothing
-        self.types = ModuleTypes(module, self.qualified_name, self._index, made_by)
+        own = project.module_name if project is not None else None
+        self.types = ModuleTypes(module, self.qualified_name, self._index, made_by, own)
         self._import_fallbacks = 0  # depth of ``except ImportError:`` handlers entered
+        self._python2_blocks = python2_blocks(module)  # fallbacks too
 
     # ---- questions rules ask -------------------------------------------------------------
 
@@ -126,6 +129,8 @@ class Semantics:
 
     def enter(self, node: cst.CSTNode) -> None:
         node_type = type(node)
+        if self._python2_blocks and id(node) in self._python2_blocks:
+            self._import_fallbacks += 1
         if node_type in _STATEMENT_TYPES:
             self.statements.append(node)
         handler = _ENTER_HANDLERS.get(node_type)
@@ -134,6 +139,8 @@ class Semantics:
 
     def leave(self, node: cst.CSTNode) -> None:
         node_type = type(node)
+        if self._python2_blocks and id(node) in self._python2_blocks:
+            self._import_fallbacks -= 1
         if node_type in _STATEMENT_TYPES:
             self.statements.pop()
         if node_type in _SCOPE_TYPES:
@@ -209,6 +216,9 @@ class Semantics:
             return self._call_type(value)
         if isinstance(value, (cst.Name, cst.Attribute)):
             return self.type_of(value)
+        if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or):
+            left = self._constructor(value.left)  # ``session or self.session``
+            return left if left is not None and left == self._constructor(value.right) else None
         if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Divide):
             left = self._constructor(value.left)
             return left if left in PATH_CONSTRUCTORS else None  # ``path / "name"``
@@ -218,9 +228,7 @@ class Semantics:
         owner = self._class_scope()
         owner_node = owner.node if owner is not None else None
         assert owner_node is None or isinstance(owner_node, cst.ClassDef)
-        made = self.types.call_type(
-            call, owner_node, lambda name: "" if self.scopes.lookup(name)[0] else None
-        )
+        made = self.types.call_type(call, owner_node, self._locally_bound)
         if made is not None:
             return made
         func = call.func
@@ -231,6 +239,16 @@ class Semantics:
         ):
             return POOL_PRODUCTS[func.attr.value]
         return None
+
+    def _locally_bound(self, name: str) -> str | None:
+        """ "" for a name bound in this file that the module's own types cannot answer
+        for; None sends the question on to them (and, for a module-level name, to the
+        project model, which reads the module's ``if`` / ``try`` blocks)."""
+        if not self.scopes.lookup(name)[0]:
+            return None
+        current = self.scopes.current
+        in_function = current is not self.scopes.module and name in current.bindings
+        return "" if in_function or self.project is None else None
 
     def _element_type(self, iterable: cst.BaseExpression) -> str | None:
         """The one type every element of ``iterable`` provably has, else None."""

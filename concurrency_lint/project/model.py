@@ -18,7 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
-from concurrency_lint.knowledge.value_types import STAR_EXPORTS, SUBCLASSABLE_TYPES
+from concurrency_lint.knowledge.value_types import (
+    STAR_EXPORTS,
+    SUBCLASSABLE_ALIASES,
+    SUBCLASSABLE_TYPES,
+)
 from concurrency_lint.project.layout import ModuleFile, find_module, has_top_level
 from concurrency_lint.project.summaries import Binding, ClassSummary, ModuleSummary
 
@@ -182,6 +186,7 @@ class ProjectModel:
             if not base:
                 continue
             kept = self._type_made_by(base)
+            kept = SUBCLASSABLE_ALIASES.get(kept or "", kept)
             if kept not in SUBCLASSABLE_TYPES:
                 continue
             overridden = {method.name for method in cls.methods if not method.forwards}

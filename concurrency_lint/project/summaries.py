@@ -317,25 +317,52 @@ def _own_nodes(function: ast.FunctionDef) -> list[ast.AST]:
 
 
 def _forwards(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether an override only hands its call on to ``super()`` as far as timeouts go:
+    it calls ``super().<same name>(...)``, and a ``timeout`` it takes (default None) is
+    only passed on, never set (``kwargs.setdefault("timeout", 10)``)."""
+    forwarded: set[int] = set()
     calls_super = False
     for node in ast.walk(method):
-        if isinstance(node, ast.Name) and node.id == "timeout":
+        if isinstance(node, ast.Call) and _is_super_call(node.func, method.name):
+            calls_super = True
+            for value in (*node.args, *(keyword.value for keyword in node.keywords)):
+                forwarded.add(id(value))
+    if not calls_super or not _timeout_default_is_none(method.args):
+        return False
+    for node in ast.walk(method):
+        if isinstance(node, ast.Name) and node.id == "timeout" and id(node) not in forwarded:
             return False
-        if isinstance(node, ast.arg) and node.arg == "timeout":
-            return False
-        if isinstance(node, ast.keyword) and node.arg == "timeout":
+        if (
+            isinstance(node, ast.keyword)
+            and node.arg == "timeout"
+            and not (isinstance(node.value, ast.Name) and node.value.id == "timeout")
+        ):
             return False
         if isinstance(node, ast.Constant) and node.value == "timeout":
             return False
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr == method.name
-            and isinstance(node.value, ast.Call)
-            and isinstance(node.value.func, ast.Name)
-            and node.value.func.id == "super"
-        ):
-            calls_super = True
-    return calls_super
+    return True
+
+
+def _is_super_call(func: ast.expr, name: str) -> bool:
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == name
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name)
+        and func.value.func.id == "super"
+    )
+
+
+def _timeout_default_is_none(arguments: ast.arguments) -> bool:
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults))
+    defaults += list(arguments.defaults)
+    pairs = list(zip(positional, defaults, strict=True))
+    pairs += list(zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True))
+    for argument, default in pairs:
+        if argument.arg == "timeout" and default is not None and not _is_none(default):
+            return False
+    return True
 
 
 def _parameters(function: ast.FunctionDef) -> list[str]:

@@ -149,3 +149,40 @@ def test_summaries_round_trip_through_json_and_a_bad_entry_is_a_miss() -> None:
     broken[1] = [["lock", "instance", 3, False]]
     assert decode_summary(broken) is None
     assert Binding("a", "alias", "b") == Binding("a", "alias", "b", False)
+
+
+def test_an_override_forwards_when_it_never_sets_a_timeout_of_its_own() -> None:
+    summary = _summary(
+        """
+        import threading
+
+        class Passes(threading.Thread):
+            def join(self, timeout=None):
+                self.queue.put("stop")
+                super().join(timeout)
+
+        class Ignores(threading.Thread):
+            def join(self, timeout=None):
+                super().join()
+
+        class Defaults(threading.Thread):
+            def join(self, timeout=30):
+                super().join(timeout)
+
+        class Computes(threading.Thread):
+            def join(self, timeout=None):
+                super().join(timeout or 5)
+
+        class Replaces(threading.Thread):
+            def join(self, timeout=None):
+                return None
+        """
+    )
+    forwards = {c.name: c.methods[0].forwards for c in summary.classes}
+    assert forwards == {
+        "Passes": True,
+        "Ignores": True,
+        "Defaults": False,
+        "Computes": False,
+        "Replaces": False,
+    }
