@@ -23,6 +23,12 @@ from concurrency_lint.knowledge.value_types import (
 )
 
 Qualify = Callable[[cst.BaseExpression], "str | None"]
+MadeBy = Callable[[str], "str | None"]
+
+
+def _made_by_nothing(_name: str) -> str | None:
+    return None
+
 
 _PENDING = "<pending>"  # a helper whose type is being computed (recursion)
 _NESTED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
@@ -31,8 +37,17 @@ _NESTED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 class ModuleTypes:
     """Types made by the module-level classes and functions (and methods) of one module."""
 
-    def __init__(self, module: cst.Module, qualify: Qualify, index: ScopeIndex) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        qualify: Qualify,
+        index: ScopeIndex,
+        made_by: MadeBy = _made_by_nothing,
+        own_module: str | None = None,
+    ) -> None:
         self._qualify = qualify
+        self._made_by = made_by  # what a name of another module of the project makes
+        self._own_module = own_module  # this module's name in its project, when known
         self._index = index
         self._functions: dict[str, cst.FunctionDef] = {}
         self._classes: dict[str, cst.ClassDef] = {}
@@ -55,6 +70,8 @@ class ModuleTypes:
             return self.class_type(self._classes[name])
         if name in self._functions:
             return self.returns(self._functions[name], None)
+        if self._own_module is not None:  # defined in an ``if`` / ``try`` block: the model
+            return self._made_by(f"{self._own_module}.{name}")
         return None
 
     def module_class(self, name: str) -> cst.ClassDef | None:
@@ -153,7 +170,8 @@ class ModuleTypes:
         if isinstance(annotation, cst.Name) and annotation.value in self._classes:
             return self.class_type(self._classes[annotation.value])
         if isinstance(annotation, (cst.Name, cst.Attribute)):
-            return self._qualify(annotation)
+            name = self._qualify(annotation)
+            return (self._made_by(name) or name) if name is not None else None
         return None
 
     def call_type(
@@ -165,7 +183,7 @@ class ModuleTypes:
         if name is not None:
             if name in CAST_FUNCTIONS and call.args:
                 return self.annotation_type(call.args[0].value)
-            return RETURNED_TYPES.get(name, name)
+            return self._made_by(name) or RETURNED_TYPES.get(name, name)
         func = call.func
         if isinstance(func, cst.Name) and resolve_name(func.value) is None:
             return self.made_by_local(func.value)
@@ -206,6 +224,9 @@ class ModuleTypes:
             names = self._index.of(method)
             annotations = self._parameter_types(method)
             types.add(self._expression_type(value, method, names, annotations, owner))
+        if not types:  # never assigned in a method: ``session: Session`` in the body
+            declared = _declared_attribute(owner, attribute)
+            return self.annotation_type(declared) if declared is not None else None
         if len(types) != 1:
             return None
         return types.pop()
@@ -232,6 +253,7 @@ class ModuleTypes:
                 kept = self.class_type(self._classes[value.value])
             else:
                 kept = self._qualify(value)
+                kept = (self._made_by(kept) or kept) if kept is not None else None
             if kept not in SUBCLASSABLE_TYPES:
                 continue
             if not keep_overrides:
@@ -334,6 +356,20 @@ def _note(
     elif isinstance(target, (cst.Tuple, cst.List)):
         for element in target.elements:
             _note(found, method, element.value, cst.Name("_unpacked"))
+
+
+def _declared_attribute(owner: cst.ClassDef, attribute: str) -> cst.BaseExpression | None:
+    """The annotation of ``attribute: T`` (or ``attribute: T = ...``) in the class body."""
+    for statement in owner.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.AnnAssign)
+                    and isinstance(small.target, cst.Name)
+                    and small.target.value == attribute
+                ):
+                    return small.annotation.annotation
+    return None
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

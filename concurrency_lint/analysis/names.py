@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from concurrency_lint.analysis.relative_imports import absolute_module
 from concurrency_lint.knowledge.value_types import PYTHON2_MODULES, STAR_EXPORTS
 
 
@@ -29,6 +30,10 @@ class ImportMap:
     def __init__(self) -> None:
         self._aliases: dict[str, str] = {}
         self._starred: dict[str, str] = {}  # names bound by ``from known_module import *``
+        #: ``(module, is_package)`` of the file, when known: relative imports are made absolute.
+        self.package: tuple[str, bool] | None = None
+        #: Modules of ``from module import *`` whose names the tables do not list.
+        self.star_modules: list[str] = []
 
     def record_import(self, node: cst.Import, *, fallback: bool = False) -> None:
         """Record ``import a.b [as c]``; a ``fallback`` (in ``except ImportError:``) does
@@ -45,9 +50,14 @@ class ImportMap:
     def record_import_from(self, node: cst.ImportFrom, *, fallback: bool = False) -> None:
         dots = "." * len(node.relative)
         module = dots + _module_name(node.module)
+        if dots and self.package is not None:
+            absolute = absolute_module(*self.package, len(dots), _module_name(node.module))
+            module = absolute if absolute is not None else module
         if isinstance(node.names, cst.ImportStar):
             for name in STAR_EXPORTS.get(module, ()):
                 self._starred[name] = f"{module}.{name}"
+            if module not in STAR_EXPORTS and not module.startswith("."):
+                self.star_modules.append(module)
             return
         for alias in node.names:
             name = dotted_name(alias.name) or ""

@@ -10,8 +10,10 @@ from concurrency_lint.analysis.caller_types import parameter_types
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
+from concurrency_lint.analysis.project_names import ProjectNames
 from concurrency_lint.analysis.scopes import Scope, ScopeStack, parameter_names
 from concurrency_lint.analysis.tree_walk import walk_visitor
+from concurrency_lint.analysis.version_branches import python2_blocks
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.io_calls import (
     PATH_CONSTRUCTORS,
@@ -39,16 +41,22 @@ class Semantics:
     so during a rule's ``visit_X`` / ``leave_X`` the state describes that node's context.
     """
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, project: ProjectNames | None = None) -> None:
         self.module = module
         self.imports = ImportMap()
+        self.project = project  # the other modules of the project, when the file has some
+        if project is not None:
+            self.imports.package = (project.module_name, project.is_package)
         self.scopes = ScopeStack(module)
         self.statements: list[cst.CSTNode] = []
         self._defined_names: set[str] = set()  # names defined by def/class/assignment anywhere
         self._index = ScopeIndex()
-        self.types = ModuleTypes(module, self.qualified_name, self._index)
+        made_by = project.made_by if project is not None else _made_by_nothing
+        own = project.module_name if project is not None else None
+        self.types = ModuleTypes(module, self.qualified_name, self._index, made_by, own)
         self._import_fallbacks = 0  # depth of ``except ImportError:`` handlers entered
         self._reaching: set[str] = set()  # names whose reaching assignment is being typed
+        self._python2_blocks = python2_blocks(module)  # fallbacks too
 
     # ---- questions rules ask -------------------------------------------------------------
 
@@ -56,6 +64,8 @@ class Semantics:
         """``subprocess.run`` for ``sp.run`` after ``import subprocess as sp``; builtins too."""
         resolved = self.imports.qualify(node)
         if resolved is not None:
+            if self.project is not None:  # ``httplib`` from ``.compat``: ``http.client``
+                return self.project.canonical(resolved) or resolved
             return resolved
         if (
             isinstance(node, cst.Name)
@@ -63,6 +73,24 @@ class Semantics:
             and node.value not in self._defined_names
         ):
             return f"builtins.{node.value}"
+        if self.project is not None and self.imports.star_modules:
+            return self._from_project_star(node)
+        return None
+
+    def _from_project_star(self, node: cst.BaseExpression) -> str | None:
+        """A name bound by ``from <project module> import *``: what the model resolves it
+        to outside the project (``request.urlopen`` -> ``urllib.request.urlopen``), or its
+        name in the module that binds it."""
+        dotted = dotted_name(node)
+        if dotted is None or self.project is None:
+            return None
+        head = dotted.partition(".")[0]
+        if head in self._defined_names or self.scopes.lookup(head)[0]:
+            return None
+        for star in self.imports.star_modules:
+            found = self.project.from_star(star, dotted)
+            if found is not None:
+                return found
         return None
 
     def call_name(self, call: cst.Call) -> str | None:
@@ -94,6 +122,8 @@ class Semantics:
                 owner = self.scopes.enclosing_class()
                 assert owner is not None and isinstance(owner.node, cst.ClassDef)
                 return self.types.class_type(owner.node)
+            if made is None and not found:
+                return self._project_value(node)
             return made
         attribute = self._self_attribute(node)
         if attribute is not None:
@@ -113,7 +143,7 @@ class Semantics:
         if isinstance(node, cst.Attribute) and node.attr.value in PATH_DERIVING_ATTRIBUTES:
             made = self.type_of(node.value)
             return made if made in PATH_CONSTRUCTORS else None
-        return self._class_attribute(node)
+        return self._class_attribute(node) or self._project_value(node)
 
     def unchanged_value(self, name: str) -> cst.BaseExpression | None:
         """The expression a name of the current function (or module) is bound to, when it
@@ -128,10 +158,19 @@ class Semantics:
             return None
         return value
 
+    def _project_value(self, node: cst.BaseExpression) -> str | None:
+        """The type of an imported project value (``common.output_lock``), else None."""
+        if self.project is None or not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        qualified = self.imports.qualify(node)
+        return self.project.value_type(qualified) if qualified is not None else None
+
     # ---- bookkeeping, called by the engine ----------------------------------------------
 
     def enter(self, node: cst.CSTNode) -> None:
         node_type = type(node)
+        if self._python2_blocks and id(node) in self._python2_blocks:
+            self._import_fallbacks += 1
         if node_type in _STATEMENT_TYPES:
             self.statements.append(node)
         handler = _ENTER_HANDLERS.get(node_type)
@@ -140,6 +179,8 @@ class Semantics:
 
     def leave(self, node: cst.CSTNode) -> None:
         node_type = type(node)
+        if self._python2_blocks and id(node) in self._python2_blocks:
+            self._import_fallbacks -= 1
         if node_type in _STATEMENT_TYPES:
             self.statements.pop()
         if node_type in _SCOPE_TYPES:
@@ -221,6 +262,9 @@ class Semantics:
             return self._call_type(value)
         if isinstance(value, (cst.Name, cst.Attribute)):
             return self.type_of(value)
+        if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or):
+            left = self._constructor(value.left)  # ``session or self.session``
+            return left if left is not None and left == self._constructor(value.right) else None
         if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Divide):
             left = self._constructor(value.left)
             return left if left in PATH_CONSTRUCTORS else None  # ``path / "name"``
@@ -237,9 +281,7 @@ class Semantics:
             and self.scopes.enclosing_class() is owner
         ):
             return self.types.declared_base(owner_node)  # ``super()`` in a method
-        made = self.types.call_type(
-            call, owner_node, lambda name: "" if self.scopes.lookup(name)[0] else None
-        )
+        made = self.types.call_type(call, owner_node, self._locally_bound)
         if made is not None:
             return made
         func = call.func
@@ -268,6 +310,16 @@ class Semantics:
         if not isinstance(index, (cst.Integer, cst.UnaryOperation, cst.Name)):
             return None
         return self._element_type(node.value)
+
+    def _locally_bound(self, name: str) -> str | None:
+        """ "" for a name bound in this file that the module's own types cannot answer
+        for; None sends the question on to them (and, for a module-level name, to the
+        project model, which reads the module's ``if`` / ``try`` blocks)."""
+        if not self.scopes.lookup(name)[0]:
+            return None
+        current = self.scopes.current
+        in_function = current is not self.scopes.module and name in current.bindings
+        return "" if in_function or self.project is None else None
 
     def _element_type(self, iterable: cst.BaseExpression) -> str | None:
         """The one type every element of ``iterable`` provably has, else None."""
@@ -504,6 +556,10 @@ def _names(node: cst.CSTNode) -> list[cst.CSTNode]:
     if isinstance(node, cst.StarredElement):
         return _names(node.value)
     return [node]
+
+
+def _made_by_nothing(_name: str) -> str | None:
+    return None
 
 
 def _catches_import_error(handler: cst.ExceptHandler) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from concurrency_lint.checking.project_summaries import finish_check, project_triggered
 from concurrency_lint.checking.registry import known_codes, load_rule, rule_modules
 from concurrency_lint.checking.screens import SCREENS, Screen, screen_of
 from concurrency_lint.checking.selection import enabled_codes, ignored_for_path
@@ -86,6 +87,7 @@ class FileChecker:
 
     def check_text(self, path: str, text: str, markdown: bool = False) -> FileResult:
         """Check one file's text (Python, or Markdown with Python blocks)."""
+        finish_check(path)  # a view left by a check that raised is not reused
         if ignores_whole_file(text):
             return FileResult(path)
         codes = self._codes_for(path)
@@ -133,7 +135,8 @@ class FileChecker:
 
             codes = self.config.ruff_codes
             kept = [f for f in kept if not deferred_to_ruff(f, codes, line_of(f))]
-        return FileResult(path, tuple(sorted(kept, key=lambda f: f.sort_key)))
+        ordered = tuple(sorted(kept, key=lambda f: f.sort_key))
+        return FileResult(path, ordered, finish_check(path))
 
     def _audit(
         self,
@@ -197,6 +200,10 @@ class FileChecker:
         if verdict.finding is not None:
             return [verdict.finding]
         tree = verdict.tree
+        if tree is not None and not markdown:  # a name of another module of the project
+            triggered += project_triggered(
+                path, tree, tuple(c for c in codes if c not in triggered), self._triggers_of
+            )
         if not triggered:
             return []
         if tree is not None and all(self._screens[code].tree_look for code in triggered):
@@ -208,6 +215,9 @@ class FileChecker:
             if not triggered:
                 return []
         return self._run_pass(path, text, triggered, offset, markdown, ledger, verdict.module, tree)
+
+    def _triggers_of(self, code: str) -> tuple[str, ...]:
+        return self._screens[code].triggers
 
     def _run_pass(
         self,

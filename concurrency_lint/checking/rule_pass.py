@@ -18,6 +18,7 @@ import libcst as cst
 from concurrency_lint.analysis.semantics import Semantics
 from concurrency_lint.analysis.tree_walk import LAYOUT_TYPES, walk
 from concurrency_lint.checking.positions import positions_of
+from concurrency_lint.checking.project_summaries import project_view
 from concurrency_lint.checking.rule import FileContext, Report, Rule
 from concurrency_lint.checking.suppressions import SuppressionLedger
 from concurrency_lint.config import Config
@@ -117,7 +118,7 @@ class RulePass:
             module = parse_snippet(path, text, offset, judged=True, tree=tree)
         if isinstance(module, Finding):
             return [module]
-        semantics = Semantics(module)
+        semantics = Semantics(module, project_view(path))
         context = FileContext(path=path, module=module, semantics=semantics, config=self.config)
         instances = [rule(context) for rule in rules]
         dispatcher = _GuardedDispatcher(semantics, instances)

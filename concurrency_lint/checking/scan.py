@@ -144,7 +144,7 @@ def _prepare(
         known = cache.known_digest(source.display, status) if status is not None else None
         if known is not None:
             cached = cache.get(source.display, known)
-            if cached is not None:
+            if cached is not None and _dependencies_hold(cached):
                 return cached, None
     try:
         data = read_regular_file(source.path)
@@ -156,7 +156,7 @@ def _prepare(
 
         digest = content_digest(data)
         cached = cache.get(source.display, digest)
-        if cached is not None:
+        if cached is not None and _dependencies_hold(cached):
             cache.note_status(source.display, digest, status)
             return cached, None
     try:
@@ -166,6 +166,15 @@ def _prepare(
     if ignores_whole_file(text):
         return FileResult(source.display), None
     return None, _Pending(source.display, digest, text, source.markdown, status)
+
+
+def _dependencies_hold(result: FileResult) -> bool:
+    """A cached result holds while the project modules it used keep their summaries."""
+    if not result.depends_on:
+        return True
+    from concurrency_lint.checking.project_summaries import dependencies_hold
+
+    return dependencies_hold(result.depends_on)
 
 
 def is_risky(text: str) -> bool:

@@ -97,3 +97,10 @@ SUBCLASSABLE_TYPES: dict[str, frozenset[str]] = {
     "httpx.AsyncClient": _SESSION_OVERRIDES | {"stream"},
     "subprocess.Popen": frozenset({"wait", "communicate"}),
 }
+
+#: Classes a project derives from that are one of ``SUBCLASSABLE_TYPES`` under another
+#: name (a start method's own ``Process``).
+SUBCLASSABLE_ALIASES: dict[str, str] = {
+    f"multiprocessing.context.{name}": "multiprocessing.context.Process"
+    for name in ("SpawnProcess", "ForkProcess", "ForkServerProcess")
+}

@@ -1,0 +1,1 @@
+"""The project model: per-module summaries, import resolution across the project."""

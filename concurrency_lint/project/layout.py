@@ -1,0 +1,112 @@
+"""Where a project's modules live: its import roots, a file's module name, a module's file.
+
+A file's module name comes from the packages around it (``__init__.py`` folders up to the
+first folder without one: that folder is an import root). The nearest folder with a
+``pyproject.toml``, ``setup.cfg`` or ``setup.py`` and its ``src/`` are roots too, and so
+are the roots a scan was given, so namespace packages and ``src/`` layouts resolve.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
+
+
+@dataclass(frozen=True)
+class ModuleFile:
+    """A module of the project: its name and its file. A namespace package has no file
+    of its own: its modules are found under the roots all the same."""
+
+    name: str
+    path: str
+    is_package: bool
+
+
+def module_of(path: str) -> tuple[ModuleFile, str] | None:
+    """The module a Python file is, and the import root it is named from."""
+    file = Path(path)
+    if file.suffix not in (".py", ".pyi"):
+        return None
+    folder = file.parent
+    parts = [] if file.stem == "__init__" else [file.stem]
+    while _is_file(str(folder / "__init__.py")) and folder.parent != folder:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    if not parts or not all(part.isidentifier() for part in parts):
+        return None
+    return ModuleFile(".".join(parts), str(file), file.stem == "__init__"), str(folder)
+
+
+def roots_for(path: str, scanned_roots: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The import roots modules are looked for in, most specific first."""
+    found = module_of(path)
+    roots: list[str] = [found[1]] if found is not None else [str(Path(path).parent)]
+    outer = Path(roots[0])
+    for _ in range(2):  # ``mr/developer/``: ``mr`` may be a namespace package
+        if not outer.name.isidentifier() or outer.parent == outer:
+            break
+        outer = outer.parent
+        roots.append(str(outer))
+    project = _project_folder(str(Path(path).parent))
+    if project is not None:
+        roots += [project, os.path.join(project, "src")]
+    roots += list(scanned_roots)
+    return tuple(dict.fromkeys(root for root in roots if _is_dir(root)))
+
+
+def find_module(name: str, roots: tuple[str, ...]) -> ModuleFile | None:
+    """The file of module ``name`` under the first root that has it."""
+    return _find_module(name, roots)
+
+
+@lru_cache(maxsize=65536)
+def _find_module(name: str, roots: tuple[str, ...]) -> ModuleFile | None:
+    relative = name.replace(".", os.sep)
+    for root in roots:
+        base = os.path.join(root, relative)
+        for candidate, package in (
+            (base + ".py", False),
+            (os.path.join(base, "__init__.py"), True),
+        ):
+            if _is_file(candidate):
+                return ModuleFile(name, candidate, package)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def has_top_level(name: str, roots: tuple[str, ...]) -> bool:
+    """Whether a root holds module or package ``name`` (a namespace package too)."""
+    for root in roots:
+        base = os.path.join(root, name)
+        if _is_file(base + ".py") or _is_dir(base):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _project_folder(folder: str) -> str | None:
+    current = Path(folder)
+    for candidate in (current, *current.parents):
+        if any(_is_file(str(candidate / name)) for name in _PROJECT_FILES):
+            return str(candidate)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _is_file(path: str) -> bool:
+    return os.path.isfile(path)
+
+
+@lru_cache(maxsize=65536)
+def _is_dir(path: str) -> bool:
+    return os.path.isdir(path)
+
+
+def forget_layout() -> None:
+    """Drop what was learnt about the file system (files were added or removed)."""
+    for cached in (_find_module, has_top_level, _project_folder, _is_file, _is_dir):
+        cached.cache_clear()

@@ -1,0 +1,267 @@
+"""The project model: what a qualified name of the project means, across its modules.
+
+Questions are answered on demand from the summaries of the modules they lead to (an
+alias leads to another module, a class to its bases' modules, a star import to the
+module it reads), so a file's check reads only what it imports, transitively. Every
+chain is followed to its end or to a cycle (an answer still being computed is unknown),
+which is the least fixpoint of the import graph for the names asked. A name whose top
+level is the standard library or a package the knowledge tables describe is never read
+from the project (see ``knowledge.library_names``).
+
+Answers are qualified names outside the project (``requests.Session``), or None when the
+model cannot show one: the rules keep their contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
+from concurrency_lint.knowledge.value_types import (
+    STAR_EXPORTS,
+    SUBCLASSABLE_ALIASES,
+    SUBCLASSABLE_TYPES,
+)
+from concurrency_lint.project.layout import ModuleFile, find_module, has_top_level
+from concurrency_lint.project.summaries import Binding, ClassSummary, ModuleSummary
+
+Loader = Callable[[ModuleFile], "ModuleSummary | None"]
+
+_MAX_DEPTH = 16
+_PENDING = object()
+
+
+@dataclass(frozen=True)
+class _External:
+    name: str
+
+
+@dataclass(frozen=True)
+class _Module:
+    summary: ModuleSummary
+
+
+@dataclass(frozen=True)
+class _Named:
+    summary: ModuleSummary
+    bindings: tuple[Binding, ...]
+    rest: tuple[str, ...]
+
+
+_Resolved = _External | _Module | _Named | None
+
+
+@dataclass
+class ProjectModel:
+    """One file's view of its project: the roots modules are found in and the loader of
+    their summaries. ``used`` lists the modules whose summaries an answer read."""
+
+    roots: tuple[str, ...]
+    load: Loader
+    used: dict[str, ModuleFile] = field(default_factory=dict)
+    _summaries: dict[str, ModuleSummary | None] = field(default_factory=dict)
+    _memo: dict[tuple[str, str], object] = field(default_factory=dict)
+
+    # ---- questions -----------------------------------------------------------------------
+
+    def is_project_name(self, qualified: str) -> bool:
+        """Whether the name's top level is a module of the project."""
+        return self._top_level_module(qualified) is not None
+
+    def canonical(self, qualified: str) -> str | None:
+        """The name outside the project that a project name is an alias of
+        (``s3.compat.httplib.HTTPConnection`` -> ``http.client.HTTPConnection``), else None."""
+        if not self.is_project_name(qualified):
+            return None
+        return self._memoized("canonical", qualified, self._canonical)
+
+    def made_by(self, qualified: str) -> str | None:
+        """The known type calling a project name makes: a class keeping a known base type,
+        a helper returning one (its annotation, its returns), an alias of a known name."""
+        if not self.is_project_name(qualified):
+            return None
+        return self._memoized("made", qualified, self._made_by)
+
+    def value_type(self, qualified: str) -> str | None:
+        """The known type of the value a project name holds (``lock = threading.RLock()``)."""
+        if not self.is_project_name(qualified):
+            return None
+        return self._memoized("value", qualified, self._value_type)
+
+    def binds(self, qualified: str) -> bool:
+        """Whether a project name leads to a module or a module-level name of the project."""
+        if not self.is_project_name(qualified):
+            return False
+        return isinstance(self._resolve(qualified, 0), (_Module, _Named))
+
+    def from_star(self, module: str, dotted: str) -> str | None:
+        """What ``dotted`` read after ``from module import *`` is: a name outside the
+        project, or the project name it leads to; None when the module does not bind it."""
+        head = dotted.partition(".")[0]
+        summary = self._summary(module) if self.is_project_name(module) else None
+        if summary is None or head.startswith("_") or not _exports(summary, head):
+            return None
+        qualified = f"{module}.{dotted}"
+        return self.canonical(qualified) or (qualified if self.binds(f"{module}.{head}") else None)
+
+    def members(self, qualified: str) -> tuple[str, ...]:
+        """The qualified module-level names of a project module (a module imported whole or
+        read through a star import), else ()."""
+        resolved = self._resolve(qualified, 0) if self.is_project_name(qualified) else None
+        if not isinstance(resolved, _Module):
+            return ()
+        module = resolved.summary.module
+        names = dict.fromkeys(f"{module}.{binding.name}" for binding in resolved.summary.bindings)
+        return tuple(names)
+
+    # ---- resolution ----------------------------------------------------------------------
+
+    def _memoized(
+        self, kind: str, qualified: str, compute: Callable[[str], str | None]
+    ) -> str | None:
+        key = (kind, qualified)
+        found = self._memo.get(key)
+        if found is _PENDING:
+            return None  # a cycle: unknown while being computed
+        if key in self._memo:
+            return found  # type: ignore[return-value]
+        self._memo[key] = _PENDING
+        answer = compute(qualified)
+        self._memo[key] = answer
+        return answer
+
+    def _canonical(self, qualified: str) -> str | None:
+        resolved = self._resolve(qualified, 0)
+        if isinstance(resolved, _External) and resolved.name != qualified:
+            return resolved.name
+        return None
+
+    def _made_by(self, qualified: str) -> str | None:
+        resolved = self._resolve(qualified, 0)
+        if isinstance(resolved, _External):
+            return resolved.name
+        if not isinstance(resolved, _Named) or resolved.rest:
+            return None
+        made: set[str | None] = set()
+        for binding in resolved.bindings:
+            if binding.kind == "class":
+                made.add(self._class_type(resolved.summary, binding.target))
+            elif (binding.kind == "function" and binding.target) or binding.kind == "alias":
+                made.add(self._type_made_by(binding.target))
+            else:
+                made.add(None)
+        return made.pop() if len(made) == 1 else None
+
+    def _type_made_by(self, qualified: str) -> str | None:
+        if self.is_project_name(qualified):
+            return self.made_by(qualified)
+        return qualified
+
+    def _value_type(self, qualified: str) -> str | None:
+        resolved = self._resolve(qualified, 0)
+        if not isinstance(resolved, _Named) or resolved.rest:
+            return None
+        types: set[str | None] = set()
+        for binding in resolved.bindings:
+            if binding.kind == "instance" and binding.target:
+                types.add(self._type_made_by(binding.target))
+            elif binding.kind == "alias" and self.is_project_name(binding.target):
+                types.add(self.value_type(binding.target))
+            else:
+                types.add(None)
+        return types.pop() if len(types) == 1 else None
+
+    def _class_type(self, summary: ModuleSummary, name: str) -> str | None:
+        return self._memoized(
+            "class", f"{summary.module}.{name}", lambda _: self._bases(summary, name)
+        )
+
+    def _bases(self, summary: ModuleSummary, name: str) -> str | None:
+        found = [c for c in summary.classes if c.name == name]
+        if not found:
+            return None
+        cls: ClassSummary = found[-1]
+        for base in cls.bases:
+            if not base:
+                continue
+            kept = self._type_made_by(base)
+            kept = SUBCLASSABLE_ALIASES.get(kept or "", kept)
+            if kept not in SUBCLASSABLE_TYPES:
+                continue
+            overridden = {method.name for method in cls.methods if not method.forwards}
+            if overridden & SUBCLASSABLE_TYPES[kept]:
+                return None
+            return kept
+        return None
+
+    def _resolve(self, qualified: str, depth: int) -> _Resolved:
+        """What a qualified name is: a name outside the project, a project module, or the
+        bindings of a module-level name (with the attributes read after it)."""
+        if depth > _MAX_DEPTH:
+            return None
+        if not self.is_project_name(qualified):
+            return _External(qualified)
+        parts = qualified.split(".")
+        for end in range(len(parts), 0, -1):
+            summary = self._summary(".".join(parts[:end]))
+            if summary is None:
+                continue
+            rest = tuple(parts[end:])
+            if not rest:
+                return _Module(summary)
+            return self._lookup(summary, rest, depth)
+        return None
+
+    def _lookup(self, summary: ModuleSummary, rest: tuple[str, ...], depth: int) -> _Resolved:
+        name, after = rest[0], rest[1:]
+        bindings = tuple(b for b in summary.bindings if b.name == name)
+        primary = tuple(b for b in bindings if not b.fallback) or bindings
+        if not primary:
+            return self._through_stars(summary, rest, depth)
+        if {(b.kind, b.target) for b in primary} == {("alias", primary[0].target)}:
+            target = ".".join((primary[0].target, *after))
+            return self._resolve(target, depth + 1)
+        return _Named(summary, primary, after)
+
+    def _through_stars(
+        self, summary: ModuleSummary, rest: tuple[str, ...], depth: int
+    ) -> _Resolved:
+        name = rest[0]
+        if name.startswith("_"):
+            return None
+        for star in summary.star_imports:
+            if self.is_project_name(star):
+                imported = self._summary(star)
+                if imported is None or not _exports(imported, name):
+                    continue
+            elif name not in STAR_EXPORTS.get(star, ()):
+                continue
+            return self._resolve(".".join((star, *rest)), depth + 1)
+        return None
+
+    def _summary(self, module: str) -> ModuleSummary | None:
+        if module in self._summaries:
+            return self._summaries[module]
+        found = find_module(module, self.roots)
+        summary = self.load(found) if found is not None else None
+        self._summaries[module] = summary
+        if found is not None:
+            self.used[module] = found
+        return summary
+
+    def _top_level_module(self, qualified: str) -> str | None:
+        top = qualified.partition(".")[0]
+        if not top or top in RESERVED_TOP_LEVEL:
+            return None
+        key = ("top", top)
+        if key not in self._memo:
+            self._memo[key] = top if has_top_level(top, self.roots) else None
+        return self._memo[key]  # type: ignore[return-value]
+
+
+def _exports(summary: ModuleSummary, name: str) -> bool:
+    """Whether ``from module import *`` binds ``name``."""
+    if summary.exports is not None:
+        return name in summary.exports
+    return any(binding.name == name for binding in summary.bindings) or bool(summary.star_imports)

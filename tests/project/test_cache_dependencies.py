@@ -1,0 +1,76 @@
+"""A file's cached findings depend on its text and on the summaries of the project
+modules they used: when a helper's summary changes, exactly the files using it are
+checked again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from concurrency_lint.checking.file_checker import FileChecker
+from concurrency_lint.project.layout import forget_layout
+from tests.conftest import run_conclint
+
+PLAIN_HELPER = "def fetch():\n    return object()\n"
+SESSION_HELPER = "import requests\n\n\ndef fetch():\n    return requests.Session()\n"
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files each scan really checks (not answered from the cache)."""
+    seen: list[str] = []
+    original = FileChecker.check_text
+
+    def check_text(self: FileChecker, path: str, text: str, markdown: bool = False):  # type: ignore[no-untyped-def]
+        seen.append(Path(path).name)
+        return original(self, path, text, markdown)
+
+    monkeypatch.setattr(FileChecker, "check_text", check_text)
+    return seen
+
+
+@pytest.fixture
+def package(project: Path) -> Path:
+    (project / "pyproject.toml").write_text("[tool.conclint]\n", encoding="utf-8")
+    app = project / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text('"""App."""\n', encoding="utf-8")
+    (app / "utils.py").write_text(PLAIN_HELPER, encoding="utf-8")
+    (app / "uses.py").write_text(
+        "from .utils import fetch\n\n\ndef load(url):\n    return fetch().get(url)\n",
+        encoding="utf-8",
+    )
+    (app / "other.py").write_text(
+        "import requests\n\n\ndef load(url):\n    return requests.get(url, timeout=5)\n",
+        encoding="utf-8",
+    )
+    forget_layout()
+    return project
+
+
+def test_a_changed_helper_rechecks_the_files_that_use_it_and_only_those(
+    package: Path, checked: list[str]
+) -> None:
+    cold = run_conclint("scan", ".")
+    assert "CL202" not in cold.stdout  # fetch() returns a plain object
+    assert sorted(checked) == ["__init__.py", "other.py", "uses.py", "utils.py"]
+
+    checked.clear()
+    assert "CL202" not in run_conclint("scan", ".").stdout
+    assert checked == []  # warm: nothing changed
+
+    (package / "app" / "utils.py").write_text(SESSION_HELPER, encoding="utf-8")
+    warm = run_conclint("scan", ".")
+    assert "app/uses.py:5" in warm.stdout and "CL202" in warm.stdout
+    assert sorted(checked) == ["uses.py", "utils.py"]
+
+
+def test_a_change_that_keeps_the_summary_rechecks_nothing_else(
+    package: Path, checked: list[str]
+) -> None:
+    run_conclint("scan", ".")
+    checked.clear()
+    (package / "app" / "utils.py").write_text("# a comment\n" + PLAIN_HELPER, encoding="utf-8")
+    run_conclint("scan", ".")
+    assert checked == ["utils.py"]
