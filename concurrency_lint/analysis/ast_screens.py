@@ -39,6 +39,30 @@ _LOOPS = (
     ast.GeneratorExp,
 )
 _MAP = "builtins.map"
+# The walk of :class:`_ModuleFacts` dispatches on exact types (the parser makes no
+# subclasses): the nodes it records, the loops, and the leaves it need not enter.
+_LOOP_TYPES = frozenset(_LOOPS)
+_NOTED = frozenset(
+    {
+        ast.Call,
+        ast.Await,
+        ast.AsyncWith,
+        ast.AsyncFor,
+        ast.comprehension,
+        ast.Import,
+        ast.ImportFrom,
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.Lambda,
+        ast.Assign,
+        ast.AnnAssign,
+    }
+)
+_LEAVES = frozenset(
+    kind
+    for base in (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+    for kind in base.__subclasses__()
+)
 
 
 class _Calls:
@@ -75,21 +99,24 @@ class _ModuleFacts:
         self._named_lambdas: dict[int, tuple[_Calls, ...]] = {}  # ``f = lambda``: f's calls
         # (node, inside a loop, inside ``async def``, the functions whose body holds it)
         stack: list[tuple[ast.AST, bool, bool, tuple[_Calls, ...]]] = [(tree, False, False, ())]
+        pop, push, note, node_type = stack.pop, stack.append, self._note, ast.AST
         while stack:
-            node, in_loop, in_async, owners = stack.pop()
-            owners = self._note(node, in_loop, in_async, owners)
-            in_loop = in_loop or isinstance(node, _LOOPS)
-            in_async = in_async or isinstance(node, ast.AsyncFunctionDef)
+            node, in_loop, in_async, owners = pop()
+            kind = type(node)
+            if kind in _NOTED:
+                owners = note(node, in_loop, in_async, owners)
+            if kind in _LOOP_TYPES:
+                in_loop = True
+            elif kind is ast.AsyncFunctionDef:
+                in_async = True
             for field in node._fields:
                 value = getattr(node, field, None)
                 if type(value) is list:
-                    stack.extend(
-                        (item, in_loop, in_async, owners)
-                        for item in value
-                        if isinstance(item, ast.AST)
-                    )
-                elif isinstance(value, ast.AST):
-                    stack.append((value, in_loop, in_async, owners))
+                    for item in value:
+                        if isinstance(item, node_type) and type(item) not in _LEAVES:
+                            push((item, in_loop, in_async, owners))
+                elif isinstance(value, node_type) and type(value) not in _LEAVES:
+                    push((value, in_loop, in_async, owners))
         #: Every qualified name an import of the module binds.
         self.targets = {target for bound in self.imports.values() for target in bound}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import operator
 import os
 import re
 import stat
@@ -140,10 +141,6 @@ class Discovery:
             self._seen_files.add(source.display)
             self.files.append(source)
 
-    def _wanted_suffix(self, name: str) -> bool:
-        suffix = os.path.splitext(name)[1].lower()
-        return suffix in PYTHON_SUFFIXES or (self.include_markdown and suffix in MARKDOWN_SUFFIXES)
-
     def _gitignores_above(self, folder: Path) -> list[GitIgnore]:
         """``.gitignore`` files from the repository root down to ``folder``'s parent."""
         folder = folder.absolute()
@@ -179,7 +176,7 @@ class Discovery:
             return  # a symlink back into a folder already walked
         self._seen_dirs.add(key)
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            entries = sorted(os.scandir(folder), key=_entry_name)
         except OSError as exc:
             self.problems.append(DiscoveryProblem(self._display(folder), _describe(exc)))
             return
@@ -187,27 +184,31 @@ class Discovery:
             own = GitIgnore.load(Path(folder))
             if own is not None:
                 gitignores = [*gitignores, own]
+        markdown = self.include_markdown
         for entry in entries:
+            name = entry.name
             try:
                 is_dir = entry.is_dir()
+                suffix = "" if is_dir else os.path.splitext(name)[1].lower()
+                if not is_dir and not (
+                    suffix in PYTHON_SUFFIXES or (markdown and suffix in MARKDOWN_SUFFIXES)
+                ):
+                    continue  # most files of a tree are neither Python nor Markdown: skip them early
                 is_file = entry.is_file()
             except OSError as exc:
                 self.problems.append(DiscoveryProblem(self._display(entry.path), _describe(exc)))
                 continue
-            if not is_dir and not self._wanted_suffix(entry.name):
-                continue  # most files of a tree are neither Python nor Markdown: skip them early
-            if self._excluded_entry(entry.name, entry.path) or (
+            if self._excluded_entry(name, entry.path) or (
                 gitignores and is_ignored(Path(entry.path), is_dir, gitignores)
             ):
                 continue
             if is_dir:
                 self._walk_folder(entry.path, gitignores)
                 continue
-            suffix = os.path.splitext(entry.name)[1].lower()
             if is_file:
                 if suffix in PYTHON_SUFFIXES:
                     self._add(SourceFile(Path(entry.path), self._display(entry.path)))
-                elif suffix in MARKDOWN_SUFFIXES and self.include_markdown:
+                elif suffix in MARKDOWN_SUFFIXES and markdown:
                     self._add(
                         SourceFile(Path(entry.path), self._display(entry.path), markdown=True)
                     )
@@ -246,6 +247,9 @@ class Discovery:
 def excluded_by_config(path: Path, config: Config) -> bool:
     """Whether ``--force-exclude`` leaves out ``path`` (``--stdin-filename``, a named file)."""
     return Discovery(config, include_markdown=True, force_exclude=True).excludes_named_path(path)
+
+
+_entry_name = operator.attrgetter("name")
 
 
 def _describe(exc: OSError) -> str:

@@ -52,3 +52,21 @@ def test_a_file_with_a_finding_imports_only_the_rules_that_may_fire(tmp_path: Pa
     rules = {name for name in modules if name.startswith("concurrency_lint.rules.cl")}
     assert rules == {"concurrency_lint.rules.cl201_subprocess_without_timeout"}
     assert "libcst.matchers" not in modules
+
+
+def test_a_clean_file_scan_imports_no_baseline_docs_or_output_helpers(tmp_path: Path) -> None:
+    clean = tmp_path / "clean.py"
+    clean.write_text("def double(x):\n    return 2 * x\n")
+    modules = imported_by_scan(clean)
+    assert "concurrency_lint.checking.scan" in modules  # the scan did run
+    unneeded = {
+        "concurrency_lint.checking.baseline",  # only with --baseline or a configured one
+        "concurrency_lint.cli.baseline_command",
+        "concurrency_lint.cli.rule_docs",  # only for SARIF
+        "concurrency_lint.checking.suppression_audit",  # only with suppression comments
+        "concurrency_lint.sources.markdown",  # only for Markdown files
+        "concurrency_lint.checking.ruff_overlap",  # only when deferring to ruff
+        "tempfile",  # only to write --output-file
+        "unicodedata",  # only to measure a finding's line
+    }
+    assert not unneeded & modules
