@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 
 from concurrency_lint.analysis.relative_imports import absolute_module
@@ -62,11 +63,13 @@ class _Known:
             self._data = None
         return self._summary
 
-    def text_digest(self) -> str:
-        """``t:`` and a digest of what the screen reads of the text: which trigger tokens
-        of :data:`MODEL_TRIGGERED` rules it holds, and its import lines."""
+    @functools.cached_property
+    def text_state(self) -> str:
+        """``t:`` and a digest of what the screen reads of the text: whether it imports a
+        library the rules know, which trigger tokens of :data:`MODEL_TRIGGERED` rules it
+        holds, and its import lines."""
         present = [token for token in _MODEL_TOKENS if token in self.text]
-        blob = json.dumps([present, self.imports]).encode()
+        blob = json.dumps([self.knows_library, present, self.imports]).encode()
         return "t:" + hashlib.blake2b(blob, digest_size=16).hexdigest()
 
     def state_digest(self, relevant: bool) -> str:
@@ -121,7 +124,7 @@ class ProjectSummaries:
             if name in asked:
                 state = entry.state_digest(self._is_relevant(module, roots, module.path))
             else:  # only its text was read, for the screen
-                state = entry.text_digest()
+                state = entry.text_state
             found.append(
                 ModuleDependency(module.path, name, module.is_package, entry.content_digest, state)
             )
@@ -134,7 +137,7 @@ class ProjectSummaries:
                 continue
             module = ModuleFile(dependency.module, dependency.path, dependency.is_package)
             if dependency.summary_digest.startswith("t:"):
-                if self._entry(module).text_digest() != dependency.summary_digest:
+                if self._entry(module).text_state != dependency.summary_digest:
                     return False
                 continue
             relevant = dependency.summary_digest.startswith("s:")
@@ -147,13 +150,13 @@ class ProjectSummaries:
         ``tokens`` in its text: the cheap test before the model is asked (no parse)."""
         module = ModuleFile(view.module_name, "", view.is_package)
         roots = view.model.roots
-        imports = tuple(_tree_imports(tree))
-        near = _project_imports(module, imports, roots)
+        near = _project_imports(module, tuple(_tree_imports(tree)), roots)
         for imported in list(near):
             near += _project_imports(imported, self._entry(imported).imports, roots)
         for imported in near:
             view.model.used.setdefault(imported.name, imported)
-            if any(token in self._entry(imported).text for token in tokens):
+            entry = self._entry(imported)
+            if entry.knows_library and any(token in entry.text for token in tokens):
                 return True
         return False
 
@@ -180,41 +183,20 @@ class ProjectSummaries:
         origin: str,
         used: dict[str, ModuleFile] | None = None,
     ) -> bool:
-        """Whether the module, or a project module it imports (transitively), imports a
-        library the rules know. The modules read are added to ``used``."""
+        """Whether the module imports a library the rules know, or imports a project
+        module that does (one step: the cost of following every import of a large
+        project is a parse of most of it). The modules read are added to ``used``."""
         key = (module.path, roots)
-        if key in self._relevant:
-            return self._relevant[key]
-        visited: dict[str, ModuleFile] = {}
-        path: list[ModuleFile] = []
-
-        def reaches(current: ModuleFile) -> bool:
-            visited[current.path] = current
-            known = self._relevant.get((current.path, roots))
-            if known is not None:
-                return known
-            entry = self._entry(current)
-            if entry.knows_library:
-                return True
-            path.append(current)
-            for imported in _project_imports(current, entry.imports, roots):
-                if imported.path not in visited and reaches(imported):
-                    return True
-            path.pop()
-            return False
-
-        answer = reaches(module)
-        if answer:
-            for node in path:  # each reaches the module that imports a known library
-                self._relevant[(node.path, roots)] = True
-            self._relevant[key] = True
-        else:  # nothing the search met reaches one
-            for node in visited.values():
-                self._relevant[(node.path, roots)] = False
+        entry = self._entry(module)
+        imported = () if entry.knows_library else _project_imports(module, entry.imports, roots)
         if used is not None:
-            for node in visited.values():
-                used.setdefault(node.name, node)
-        return answer
+            for other in imported:
+                used.setdefault(other.name, other)
+        if key not in self._relevant:
+            self._relevant[key] = entry.knows_library or any(
+                self._entry(other).knows_library for other in imported
+            )
+        return self._relevant[key]
 
     def _entry(self, module: ModuleFile) -> _Known:
         key = (module.path, module.name, module.is_package)
@@ -230,12 +212,28 @@ class ProjectSummaries:
         return known
 
 
+def _module_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The module-level imports (in ``if`` / ``try`` blocks too), without a full walk."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    pending: list[ast.stmt] = list(reversed(tree.body))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        elif isinstance(node, ast.If):
+            pending += reversed([*node.body, *node.orelse])
+        elif isinstance(node, ast.Try):
+            blocks = [*node.body, *(s for h in node.handlers for s in h.body)]
+            pending += reversed([*blocks, *node.orelse, *node.finalbody])
+    return found
+
+
 def _tree_imports(tree: ast.Module) -> list[tuple[int, str, tuple[str, ...]]]:
     found: list[tuple[int, str, tuple[str, ...]]] = []
-    for node in ast.walk(tree):
+    for node in _module_level_imports(tree):
         if isinstance(node, ast.ImportFrom):
             found.append((node.level, node.module or "", tuple(a.name for a in node.names)))
-        elif isinstance(node, ast.Import):
+        else:
             found += [(0, alias.name, ()) for alias in node.names]
     return found
 
@@ -334,7 +332,11 @@ def dependencies_hold(dependencies: tuple[ModuleDependency, ...]) -> bool:
 
 
 def project_triggered(
-    path: str, tree: ast.Module, codes: tuple[str, ...], triggers: Callable[[str], tuple[str, ...]]
+    path: str,
+    text: str,
+    tree: ast.Module,
+    codes: tuple[str, ...],
+    triggers: Callable[[str], tuple[str, ...]],
 ) -> tuple[str, ...]:
     """The codes among ``codes`` (which the text did not trigger) that the names the file
     imports from its project trigger: ``from .net import ApiSession`` where ``ApiSession``
@@ -348,20 +350,20 @@ def project_triggered(
     tokens = {token for code in codes for token in triggers(code)}
     if not _PROCESS_SUMMARIES.near_modules_mention(view, tree, tokens):
         return ()
-    meanings = _imported_meanings(view, tree)
+    meanings = _imported_meanings(view, tree, text)
     if not meanings:
         return ()
     return tuple(code for code in codes if any(t in m for m in meanings for t in triggers(code)))
 
 
-def _imported_meanings(view: FileView, tree: ast.Module) -> set[str]:
+def _imported_meanings(view: FileView, tree: ast.Module, text: str) -> set[str]:
     """What the project names the module uses are, outside the project: the names it
     imports from project modules, the attributes it reads of project modules it imports,
     and the names it reads that a star import of a project module binds."""
     model = view.model
     bound: dict[str, list[str]] = {}  # local name -> the project names it may be
     stars: list[str] = []
-    for node in ast.walk(tree):
+    for node in _module_level_imports(tree):
         if isinstance(node, ast.ImportFrom):
             base = absolute_module(view.module_name, view.is_package, node.level, node.module)
             if base is None or not model.is_project_name(base):
@@ -379,14 +381,13 @@ def _imported_meanings(view: FileView, tree: ast.Module) -> set[str]:
     if not bound and not stars:
         return set()
     names: set[str] = {name for candidates in bound.values() for name in candidates}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            dotted = _dotted(node)
-            head, _, rest = (dotted or "").partition(".")
-            names.update(f"{name}.{rest}" for name in bound.get(head, ()))
-        elif stars and isinstance(node, ast.Name) and node.id not in bound:
+    for local, candidates in bound.items():  # ``net.make_session``: what is read of it
+        for match in re.finditer(rf"\b{re.escape(local)}((?:\.[A-Za-z_]\w*)+)", text):
+            names.update(f"{name}{match.group(1)}" for name in candidates)
+    if stars:
+        for word in set(re.findall(r"\b[A-Za-z_]\w*", text)) - set(bound):
             for star in stars:
-                found = model.from_star(star, node.id)
+                found = model.from_star(star, word)
                 if found is not None:
                     names.add(found)
                     break

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 
-#: Top-level modules whose names the rules' tables hold (types, I/O calls, timeouts).
+#: Modules whose names the rules' tables hold (types, I/O calls, timeouts). ``urllib`` and
+#: ``http`` count only for their network parts (``urllib.parse`` means nothing to a rule).
 KNOWN_ROOTS = (
     "aiohttp",
-    "asyncio",
+    "anyio",
     "concurrent",
+    "filelock",
     "ftplib",
     "gevent",
-    "http",
+    "httplib",
     "httpx",
     "httpx2",
     "multiprocessing",
@@ -28,17 +30,18 @@ KNOWN_ROOTS = (
     "subprocess",
     "telnetlib",
     "threading",
-    "urllib",
+    "trio",
     "urllib2",
     "urllib3",
-    "httplib",
-    "filelock",
-    "trio",
-    "anyio",
+    r"urllib\.request",
+    r"http\.client",
 )
+_PACKAGE_PARTS = r"from[ \t]+(?:urllib|http)[ \t]+import[ \t][^\n#]*\b(?:request|client)\b"
 
 _KNOWN = re.compile(
-    r"^[ \t]*(?:from[ \t]+(?:"
+    r"^[ \t]*(?:"
+    + _PACKAGE_PARTS
+    + r"|from[ \t]+(?:"
     + "|".join(KNOWN_ROOTS)
     + r")\b|import[ \t][^\n#]*\b(?:"
     + "|".join(KNOWN_ROOTS)
