@@ -201,9 +201,8 @@ class FileChecker:
             return [verdict.finding]
         tree = verdict.tree
         if tree is not None and not markdown:  # a name of another module of the project
-            triggered += project_triggered(
-                path, tree, tuple(c for c in codes if c not in triggered), self._triggers_of
-            )
+            untriggered = tuple(c for c in codes if c not in triggered)
+            triggered += project_triggered(path, text, tree, untriggered, self._triggers_of)
         if not triggered:
             return []
         if tree is not None and all(self._screens[code].tree_look for code in triggered):

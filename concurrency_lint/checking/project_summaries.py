@@ -10,40 +10,91 @@ whose summaries it read: its cached result is valid while their summaries are un
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from concurrency_lint.analysis.relative_imports import absolute_module
 from concurrency_lint.checking.cache_codec import MalformedEntry, decoder_for, encode
+from concurrency_lint.checking.screens import SCREENS
+from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 from concurrency_lint.model import ModuleDependency
 from concurrency_lint.project.file_view import FileView, view_of
-from concurrency_lint.project.layout import ModuleFile
+from concurrency_lint.project.layout import ModuleFile, find_module
+from concurrency_lint.project.relevance import imported_modules, imports_known_library
 from concurrency_lint.project.summaries import ModuleSummary, summarize
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
+
+#: The rules whose receivers and calls the model resolves: a file the text does not trigger
+#: them on is still checked when a project name it imports is of their types.
+MODEL_TRIGGERED = frozenset({"CL201", "CL202", "CL203", "CL204"})
+_MODEL_TOKENS = tuple(sorted({t for code in MODEL_TRIGGERED for t in SCREENS[code].triggers}))
 
 #: Larger modules are not summarised (their names stay unknown).
 MAX_SUMMARY_BYTES = 2 * 1024 * 1024
 
 
-@dataclass(frozen=True)
 class _Known:
-    stamp: tuple[int, int]  # (size, mtime_ns) the summary was read at
-    summary: ModuleSummary | None
-    content_digest: str
-    digest: str
+    """What one module's text says, read once per content: whether it imports a library
+    the rules know, its import lines, and (parsed only when asked) its summary."""
+
+    def __init__(self, stamp: tuple[int, int], data: bytes | None, module: ModuleFile) -> None:
+        self.stamp = stamp
+        self.content_digest = content_digest(data) if data is not None else ""
+        self._data = data
+        self._module = module
+        text = _text_of(data) if data is not None else None
+        self.text = text or ""
+        self.knows_library = text is not None and imports_known_library(text)
+        self.imports = imported_modules(text) if text is not None else ()
+        self._summary: ModuleSummary | None = None
+        self._summarised = False
+
+    @property
+    def summary(self) -> ModuleSummary | None:
+        if not self._summarised:
+            self._summarised = True
+            if self._data is not None:
+                self._summary = _summary_of(self._data, self._module)
+            self._data = None
+        return self._summary
+
+    @functools.cached_property
+    def text_state(self) -> str:
+        """``t:`` and a digest of what the screen reads of the text: whether it imports a
+        library the rules know, which trigger tokens of :data:`MODEL_TRIGGERED` rules it
+        holds, and its import lines."""
+        present = [token for token in _MODEL_TOKENS if token in self.text]
+        blob = json.dumps([self.knows_library, present, self.imports]).encode()
+        return "t:" + hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+    def state_digest(self, relevant: bool) -> str:
+        """``s:`` and the summary's digest for a module whose summary answers can use;
+        ``i:`` and its import lines' digest for one that can mean nothing the rules know."""
+        if relevant:
+            return "s:" + summary_digest(self.summary)
+        blob = json.dumps([self.knows_library, self.imports]).encode()
+        return "i:" + hashlib.blake2b(blob, digest_size=16).hexdigest()
 
 
 class ProjectSummaries:
     """Summaries of the modules of the projects being checked, for one process, and the
-    view each file being checked has (one per check, whoever asks)."""
+    view each file being checked has (one per check, whoever asks).
+
+    A module is parsed for its summary only when it is *relevant*: it imports a library
+    the rules know, or a module of the project that is relevant (see
+    :mod:`concurrency_lint.project.relevance`); the others answer nothing.
+    """
 
     def __init__(self) -> None:
         self._known: dict[tuple[str, str, bool], _Known] = {}
         self._views: dict[str, FileView | None] = {}
+        self._relevant: dict[tuple[str, tuple[str, ...]], bool] = {}
+        self._digests: dict[tuple[str, tuple[int, int]], str] = {}  # (path, stamp) -> digest
 
     def view(self, path: str) -> FileView | None:
         """The project view of a checked file, or None (not a file on disk, no module)."""
@@ -51,6 +102,9 @@ class ProjectSummaries:
             found = None
             if path.endswith((".py", ".pyi")) and os.path.isfile(path):
                 found = view_of(os.path.abspath(path), self.summary)
+                if found is not None:
+                    model = found.model
+                    model.load = functools.partial(self._load, model.roots, model.used)
             self._views[path] = found
         return self._views[path]
 
@@ -62,42 +116,153 @@ class ProjectSummaries:
         view = self._views.pop(path, None)
         if view is None:
             return ()
+        roots = view.model.roots
+        asked = view.model.asked()
         found = []
         for name, module in sorted(view.used_modules().items()):
             entry = self._entry(module)
+            if name in asked:
+                state = entry.state_digest(self._is_relevant(module, roots, module.path))
+            else:  # only its text was read, for the screen
+                state = entry.text_state
             found.append(
-                ModuleDependency(
-                    module.path, name, module.is_package, entry.content_digest, entry.digest
-                )
+                ModuleDependency(module.path, name, module.is_package, entry.content_digest, state)
             )
         return tuple(found)
 
     def still_valid(self, dependencies: tuple[ModuleDependency, ...]) -> bool:
-        """Whether every dependency's content, or else its summary, is what it was."""
+        """Whether every dependency's content, or else its state, is what it was."""
         for dependency in dependencies:
-            if _content_digest(dependency.path) == dependency.content_digest:
+            if self._content_digest(dependency.path) == dependency.content_digest:
                 continue
             module = ModuleFile(dependency.module, dependency.path, dependency.is_package)
-            if self._entry(module).digest != dependency.summary_digest:
+            if dependency.summary_digest.startswith("t:"):
+                if self._entry(module).text_state != dependency.summary_digest:
+                    return False
+                continue
+            relevant = dependency.summary_digest.startswith("s:")
+            if self._entry(module).state_digest(relevant) != dependency.summary_digest:
                 return False
         return True
 
+    def near_modules_mention(self, view: FileView, tree: ast.Module, tokens: set[str]) -> bool:
+        """Whether a project module the file imports, or one those import, holds one of
+        ``tokens`` in its text: the cheap test before the model is asked (no parse)."""
+        module = ModuleFile(view.module_name, "", view.is_package)
+        roots = view.model.roots
+        near = _project_imports(module, tuple(_tree_imports(tree)), roots)
+        for imported in list(near):
+            near += _project_imports(imported, self._entry(imported).imports, roots)
+        for imported in near:
+            view.model.used.setdefault(imported.name, imported)
+            entry = self._entry(imported)
+            if entry.knows_library and any(token in entry.text for token in tokens):
+                return True
+        return False
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _content_digest(self, path: str) -> str:
+        """The digest of a file's bytes, read once per (size, mtime) in this process."""
+        key = (path, _stamp(path))
+        if key not in self._digests:
+            self._digests[key] = _content_digest(path)
+        return self._digests[key]
+
+    def _load(
+        self, roots: tuple[str, ...], used: dict[str, ModuleFile], module: ModuleFile
+    ) -> ModuleSummary | None:
+        if not self._is_relevant(module, roots, module.path, used):
+            return None
+        return self._entry(module).summary
+
+    def _is_relevant(
+        self,
+        module: ModuleFile,
+        roots: tuple[str, ...],
+        origin: str,
+        used: dict[str, ModuleFile] | None = None,
+    ) -> bool:
+        """Whether the module imports a library the rules know, or imports a project
+        module that does (one step: the cost of following every import of a large
+        project is a parse of most of it). The modules read are added to ``used``."""
+        key = (module.path, roots)
+        entry = self._entry(module)
+        imported = () if entry.knows_library else _project_imports(module, entry.imports, roots)
+        if used is not None:
+            for other in imported:
+                used.setdefault(other.name, other)
+        if key not in self._relevant:
+            self._relevant[key] = entry.knows_library or any(
+                self._entry(other).knows_library for other in imported
+            )
+        return self._relevant[key]
+
     def _entry(self, module: ModuleFile) -> _Known:
         key = (module.path, module.name, module.is_package)
-        try:
-            status = os.stat(module.path)
-            stamp = (status.st_size, status.st_mtime_ns)
-        except OSError:
-            stamp = (-1, -1)
+        stamp = _stamp(module.path)
         known = self._known.get(key)
         if known is not None and known.stamp == stamp:
             return known
+        if known is not None:  # the file changed: what was learnt from it may not hold
+            self._relevant.clear()
         data = _read(module.path) if 0 <= stamp[0] <= MAX_SUMMARY_BYTES else None
-        summary = _summary_of(data, module) if data is not None else None
-        content = content_digest(data) if data is not None else ""
-        known = _Known(stamp, summary, content, summary_digest(summary))
+        known = _Known(stamp, data, module)
         self._known[key] = known
         return known
+
+
+def _module_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The module-level imports (in ``if`` / ``try`` blocks too), without a full walk."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    pending: list[ast.stmt] = list(reversed(tree.body))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        elif isinstance(node, ast.If):
+            pending += reversed([*node.body, *node.orelse])
+        elif isinstance(node, ast.Try):
+            blocks = [*node.body, *(s for h in node.handlers for s in h.body)]
+            pending += reversed([*blocks, *node.orelse, *node.finalbody])
+    return found
+
+
+def _tree_imports(tree: ast.Module) -> list[tuple[int, str, tuple[str, ...]]]:
+    found: list[tuple[int, str, tuple[str, ...]]] = []
+    for node in _module_level_imports(tree):
+        if isinstance(node, ast.ImportFrom):
+            found.append((node.level, node.module or "", tuple(a.name for a in node.names)))
+        else:
+            found += [(0, alias.name, ()) for alias in node.names]
+    return found
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (status.st_size, status.st_mtime_ns)
+
+
+def _project_imports(
+    module: ModuleFile,
+    imports: tuple[tuple[int, str, tuple[str, ...]], ...],
+    roots: tuple[str, ...],
+) -> list[ModuleFile]:
+    """The project modules an import line list names (``from . import x`` may name a
+    module ``x`` of the package)."""
+    found: list[ModuleFile] = []
+    for level, name, names in imports:
+        base = absolute_module(module.name, module.is_package, level, name or None)
+        if base is None or base.partition(".")[0] in RESERVED_TOP_LEVEL:
+            continue
+        for candidate in (base, *(f"{base}.{n}" for n in names if n != "*")):
+            located = find_module(candidate, roots)
+            if located is not None and located.path != module.path:
+                found.append(located)
+    return found
 
 
 def content_digest(data: bytes) -> str:
@@ -131,12 +296,16 @@ def _content_digest(path: str) -> str:
     return content_digest(data) if data is not None else ""
 
 
-def _summary_of(data: bytes, module: ModuleFile) -> ModuleSummary | None:
+def _text_of(data: bytes) -> str | None:
     try:
-        text = decode_source(data).text
+        return decode_source(data).text
     except UndecodableSource:
         return None
-    return summarize(text, module.name, module.is_package)
+
+
+def _summary_of(data: bytes, module: ModuleFile) -> ModuleSummary | None:
+    text = _text_of(data)
+    return summarize(text, module.name, module.is_package) if text is not None else None
 
 
 _PROCESS_SUMMARIES = ProjectSummaries()
@@ -163,43 +332,79 @@ def dependencies_hold(dependencies: tuple[ModuleDependency, ...]) -> bool:
 
 
 def project_triggered(
-    path: str, tree: ast.Module, codes: tuple[str, ...], triggers: Callable[[str], tuple[str, ...]]
+    path: str,
+    text: str,
+    tree: ast.Module,
+    codes: tuple[str, ...],
+    triggers: Callable[[str], tuple[str, ...]],
 ) -> tuple[str, ...]:
     """The codes among ``codes`` (which the text did not trigger) that the names the file
     imports from its project trigger: ``from .net import ApiSession`` where ``ApiSession``
     is a ``requests.Session`` triggers the rules ``requests`` triggers."""
+    codes = tuple(code for code in codes if code in MODEL_TRIGGERED)
     if not codes:
         return ()
     view = project_view(path)
     if view is None:
         return ()
-    meanings = _imported_meanings(view, tree)
+    tokens = {token for code in codes for token in triggers(code)}
+    if not _PROCESS_SUMMARIES.near_modules_mention(view, tree, tokens):
+        return ()
+    meanings = _imported_meanings(view, tree, text)
     if not meanings:
         return ()
     return tuple(code for code in codes if any(t in m for m in meanings for t in triggers(code)))
 
 
-def _imported_meanings(view: FileView, tree: ast.Module) -> set[str]:
-    """What the project names a module imports are, outside the project."""
+def _imported_meanings(view: FileView, tree: ast.Module, text: str) -> set[str]:
+    """What the project names the module uses are, outside the project: the names it
+    imports from project modules, the attributes it reads of project modules it imports,
+    and the names it reads that a star import of a project module binds."""
     model = view.model
-    names: list[str] = []
-    for node in ast.walk(tree):
+    bound: dict[str, list[str]] = {}  # local name -> the project names it may be
+    stars: list[str] = []
+    for node in _module_level_imports(tree):
         if isinstance(node, ast.ImportFrom):
             base = absolute_module(view.module_name, view.is_package, node.level, node.module)
             if base is None or not model.is_project_name(base):
                 continue
             for alias in node.names:
-                names.append(base if alias.name == "*" else f"{base}.{alias.name}")
+                if alias.name == "*":
+                    stars.append(base)
+                else:
+                    bound.setdefault(alias.asname or alias.name, []).append(f"{base}.{alias.name}")
         elif isinstance(node, ast.Import):
-            names += [a.name for a in node.names if model.is_project_name(a.name)]
+            for alias in node.names:
+                if model.is_project_name(alias.name):
+                    local = alias.asname or alias.name.partition(".")[0]
+                    bound.setdefault(local, []).append(alias.name if alias.asname else local)
+    if not bound and not stars:
+        return set()
+    names: set[str] = {name for candidates in bound.values() for name in candidates}
+    for local, candidates in bound.items():  # ``net.make_session``: what is read of it
+        for match in re.finditer(rf"\b{re.escape(local)}((?:\.[A-Za-z_]\w*)+)", text):
+            names.update(f"{name}{match.group(1)}" for name in candidates)
+    if stars:
+        for word in set(re.findall(r"\b[A-Za-z_]\w*", text)) - set(bound):
+            for star in stars:
+                found = model.from_star(star, word)
+                if found is not None:
+                    names.add(found)
+                    break
     meanings: set[str] = set()
     for name in names:
-        for member in model.members(name) or (name,):
-            for answer in (
-                model.canonical(member),
-                model.made_by(member),
-                model.value_type(member),
-            ):
-                if answer is not None and not model.is_project_name(answer):
-                    meanings.add(answer)
+        for answer in (model.canonical(name), model.made_by(name), model.value_type(name)):
+            if answer is not None and not model.is_project_name(answer):
+                meanings.add(answer)
     return meanings
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))

@@ -105,15 +105,9 @@ class ProjectModel:
         qualified = f"{module}.{dotted}"
         return self.canonical(qualified) or (qualified if self.binds(f"{module}.{head}") else None)
 
-    def members(self, qualified: str) -> tuple[str, ...]:
-        """The qualified module-level names of a project module (a module imported whole or
-        read through a star import), else ()."""
-        resolved = self._resolve(qualified, 0) if self.is_project_name(qualified) else None
-        if not isinstance(resolved, _Module):
-            return ()
-        module = resolved.summary.module
-        names = dict.fromkeys(f"{module}.{binding.name}" for binding in resolved.summary.bindings)
-        return tuple(names)
+    def asked(self) -> frozenset[str]:
+        """The modules whose summaries an answer asked for."""
+        return frozenset(self._summaries)
 
     # ---- resolution ----------------------------------------------------------------------
 
