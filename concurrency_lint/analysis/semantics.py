@@ -349,6 +349,10 @@ class Semantics:
         when that is a plain ``name = value`` (a name bound several times in a scope)."""
         if name in self._reaching:
             return None
+        function = self.scopes.enclosing_function()
+        scope = self._index.of(function if function is not None else self.module)
+        if len(scope.bindings.get(name, ())) < 2:
+            return None  # bound once (or a parameter): the scope's binding says it all
         for statement in self.earlier_statements():
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in reversed(statement.body):
