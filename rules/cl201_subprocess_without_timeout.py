@@ -16,6 +16,8 @@ from concurrency_lint.analysis.calls import (
     positional_args,
     string_value,
 )
+from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.analysis.tree_walk import descendants
 from concurrency_lint.checking.rule import Invalid, NodeFix, Option, Rule
 from concurrency_lint.fixes.edits import with_argument_value
 from concurrency_lint.knowledge.timeouts import (
@@ -29,6 +31,8 @@ from concurrency_lint.knowledge.timeouts import (
 from concurrency_lint.model import Safety
 
 _PYTHON = re.compile(r"^python[\d.]*$")
+#: After one of these the child has exited or is about to: a later ``wait()`` returns.
+_PROCESS_ENDINGS = frozenset({"communicate", "wait", "kill", "terminate"})
 
 
 class SubprocessWithoutTimeout(Rule):
@@ -37,7 +41,9 @@ class SubprocessWithoutTimeout(Rule):
     Flags `subprocess.run`, `call`, `check_call` and `check_output` calls made without a
     `timeout`, and `.communicate()` / `.wait()` on an object that is provably a
     `subprocess.Popen`. An explicit `timeout=None` counts as no timeout. `gevent.subprocess`,
-    a drop-in for `subprocess`, is checked the same way.
+    a drop-in for `subprocess`, is checked the same way. A `wait()` or `communicate()`
+    after an earlier statement of the same block already waited for the same process (or
+    killed it) is not flagged: the child has exited and the call returns at once.
 
     ## Why is this bad?
     A child process that hangs (a prompt waiting for input, a network mount, a deadlock)
@@ -111,8 +117,29 @@ class SubprocessWithoutTimeout(Rule):
             and func.attr.value in POPEN_METHODS
             and self.semantics.type_of(func.value) in POPEN_CONSTRUCTORS
         ):
+            if self._already_waited(func.value):
+                return  # the child has exited (or was killed): the call returns at once
             timeout = self.options["default-timeout"]
             self._check(node, POPEN_METHODS[func.attr.value], timeout, f"Popen.{func.attr.value}")
+
+    def _already_waited(self, receiver: cst.BaseExpression) -> bool:
+        """An earlier statement of the same block waited for or killed the same process."""
+        name = dotted_name(receiver)
+        if name is None:
+            return False
+        head = name.partition(".")[0]
+        for statement in self.semantics.earlier_statements():
+            if isinstance(statement, cst.SimpleStatementLine) and any(
+                isinstance(inner, cst.Call)
+                and isinstance(inner.func, cst.Attribute)
+                and inner.func.attr.value in _PROCESS_ENDINGS
+                and dotted_name(inner.func.value) == name
+                for inner in descendants(statement, prune=(cst.Lambda,))
+            ):
+                return True
+            if self.semantics.binds(statement, head):
+                return False
+        return False
 
     def _check(self, call: cst.Call, param: TimeoutParam, seconds: int, label: str) -> None:
         if has_star_kwargs(call) or (param.position is not None and has_star_args(call)):

@@ -376,21 +376,36 @@ class Semantics:
                 return []
         return elements
 
-    def _reaching_type(self, name: str) -> str | None:
-        """The type of the assignment to ``name`` that reaches the current statement in
-        straight-line code: the nearest earlier statement of the same block binding it,
-        when that is a plain ``name = value`` (a name bound several times in a scope)."""
-        if not self.statements or name in self._reaching:
-            return None
+    def earlier_statements(self) -> list[cst.CSTNode]:
+        """The statements before the current one in its block, nearest first."""
+        if not self.statements:
+            return []
         current = self.statements[-1]
         if len(self.statements) == 1:
             block: list[cst.CSTNode] | None = list(self.module.body)
         else:
             block = _block_holding(self.statements[-2], current)
         if block is None:
-            return None
+            return []
         position = next(i for i, statement in enumerate(block) if statement is current)
-        for statement in reversed(block[:position]):
+        return block[:position][::-1]
+
+    @staticmethod
+    def binds(node: cst.CSTNode, name: str) -> bool:
+        """Whether ``node`` binds ``name`` anywhere (nested scopes aside)."""
+        return _binds(node, name)
+
+    def _reaching_type(self, name: str) -> str | None:
+        """The type of the assignment to ``name`` that reaches the current statement in
+        straight-line code: the nearest earlier statement of the same block binding it,
+        when that is a plain ``name = value`` (a name bound several times in a scope)."""
+        if name in self._reaching:
+            return None
+        function = self.scopes.enclosing_function()
+        scope = self._index.of(function if function is not None else self.module)
+        if len(scope.bindings.get(name, ())) < 2:
+            return None  # bound once (or a parameter): the scope's binding says it all
+        for statement in self.earlier_statements():
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in reversed(statement.body):
                     if not _binds(small, name):
