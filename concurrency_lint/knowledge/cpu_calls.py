@@ -203,9 +203,6 @@ NEUTRAL_CALLS = frozenset(
                 "normpath",
                 "abspath",
                 "expanduser",
-                "exists",
-                "isfile",
-                "isdir",
             )
         ),
     }
