@@ -519,7 +519,13 @@ def has_call(expr: cst.CSTNode) -> bool:
 
 
 def _has_multiline_string(node: cst.CSTNode) -> bool:
-    return any("\n" in cst.Module([]).code_for_node(s) for s in _find(node, cst.BaseString))
+    """A string literal spanning lines (re-indenting would change its text); parts of an
+    implicitly concatenated string on lines of their own are literals of one line each."""
+    return any(
+        "\n" in cst.Module([]).code_for_node(s)
+        for kind in (cst.SimpleString, cst.FormattedString)
+        for s in _find(node, kind)
+    )
 
 
 def _find(node: cst.CSTNode, kind: type[cst.CSTNode]) -> list[cst.CSTNode]:

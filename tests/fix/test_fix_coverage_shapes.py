@@ -191,3 +191,26 @@ def test_an_executor_made_in_a_block_and_used_after_it_says_why_there_is_no_fix(
     findings = _checker("CL501")(text)
     assert findings and all(finding.fix is None for finding in findings)
     assert all("made inside a block and used after it" in f.message for f in findings)
+
+
+def test_a_string_concatenated_over_lines_does_not_block_the_loop_rewrite() -> None:
+    text = textwrap.dedent(
+        """
+        def save(names):
+            for name in names:
+                with open(name, "w") as f:
+                    f.write(
+                        "written by "
+                        f"{name}"
+                    )
+        """
+    )
+    [finding] = _checker("CL101")(text)
+    assert finding.fix is not None, finding.message
+
+
+def test_a_string_literal_over_lines_still_blocks_the_loop_rewrite() -> None:
+    text = 'def save(names):\n    for name in names:\n        with open(name, "w") as f:\n'
+    text += '            f.write("""a\nb""")\n'
+    [finding] = _checker("CL101")(text)
+    assert "multi-line string" in finding.message
