@@ -142,6 +142,10 @@ def _rewrite(
     if reason is not None:
         return reason
     target_read_after = bool(_names_outside(site.scope, node) & targets)
+    if target_read_after and body_of is not None and isinstance(site.scope, cst.FunctionDef):
+        target_read_after = bool(
+            read_after(site.scope, node, _names_outside(site.scope, node) & targets)
+        )
     if target_read_after and body_of is not None:
         return "a loop variable is read after the loops"
     slots = _Slots(facts.written, names)

@@ -38,12 +38,18 @@ def read_after(function: cst.FunctionDef, node: cst.CSTNode, names: set[str]) ->
 
 def _may_read(path: list[cst.CSTNode], name: str) -> bool:
     """Along the path from the function's body down to the statement: may any code off
-    the path read ``name`` before binding it?"""
+    the path that runs after the statement read ``name`` before binding it? Outside every
+    loop only what follows it runs after it (later statements, a ``try``'s handlers,
+    ``else`` and ``finally``, a loop's ``else``); inside a loop everything may."""
     on_path = {id(node) for node in path}
+    looped = False
     for parent, child in pairwise(path):
         if isinstance(parent, cst.IndentedBlock):
             index = next(i for i, statement in enumerate(parent.body) if statement is child)
-            for sequence in (parent.body[:index], parent.body[index + 1 :]):
+            sequences = [parent.body[index + 1 :]]
+            if looped:  # the next turn runs the statements before it again
+                sequences.append(parent.body[:index])
+            for sequence in sequences:
                 order = BindingOrder({name}, closures_apart=True)
                 surely: set[str] = set()
                 for statement in sequence:
@@ -51,12 +57,31 @@ def _may_read(path: list[cst.CSTNode], name: str) -> bool:
                 if order.early_reads:
                     return True
             continue
+        if isinstance(parent, (cst.For, cst.While)) and child is parent.body:
+            looped = True
         for part in children(parent):
-            if id(part) in on_path:
+            if id(part) in on_path or not (looped or _runs_after(parent, part, child)):
                 continue
             if _part_may_read(part, name):
                 return True
     return False
+
+
+def _runs_after(parent: cst.CSTNode, part: cst.CSTNode, child: cst.CSTNode) -> bool:
+    """Whether ``part`` of ``parent`` may run after ``child`` (on the path) has run."""
+    if isinstance(parent, (cst.Try, cst.TryStar)):
+        if child is parent.body:
+            return (
+                part is parent.orelse
+                or part is parent.finalbody
+                or any(part is handler for handler in parent.handlers)
+            )
+        return part is parent.finalbody
+    if isinstance(parent, cst.For):
+        return part is parent.orelse
+    if isinstance(parent, cst.While):
+        return part is parent.orelse or part is parent.test
+    return False  # the other branch of an ``if``, a ``with`` item, an ``except`` type
 
 
 def _part_may_read(part: cst.CSTNode, name: str) -> bool:
