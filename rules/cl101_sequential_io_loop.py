@@ -108,9 +108,17 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
     fix is always unsafe: the threads may hold that many files or connections open at
     once, which the runtime (and not the standard library) keeps under the open-file limit.
 
+    An accumulation that ends a `with` block of transparent context managers (`open`,
+    `urlopen`, ...), an `if` without `else`, or a `try` whose handlers name specific
+    exceptions and always leave (`raise`) is first moved after that block: its value is
+    still computed inside, the accumulation runs exactly when the block completed. A name
+    the loop binds counts as read after it only when the function may read it before
+    binding it again (a closure reading it always counts); a string concatenated over
+    lines is not a multi-line literal.
+
     No fix is offered when running the iterations side by side could break the program:
-    a `continue`, an accumulation inside a block, a name bound in the loop and read after
-    it; an iterable that never ends (`itertools.count()`), a generator expression or a
+    a `continue`, any other accumulation inside a block, a name bound in the loop and
+    read after it; an iterable that never ends (`itertools.count()`), a generator expression or a
     generator of this module, or one the body changes; per-item work that changes an
     item in place (two items may be one object); a closure made in the loop that reads
     per-item names late; a stateful command (`git`, `pip`, `make`, ...) run in one

@@ -18,6 +18,7 @@ from concurrency_lint.fixes.async_edits import (
     GATHER_BOUNDED_CODE,
     gather_bounded_definition,
 )
+from concurrency_lint.fixes.name_liveness import read_after
 from concurrency_lint.knowledge.asyncio_calls import (
     CONCURRENT_AWAITS,
     ORDERED_AWAIT_METHODS,
@@ -299,25 +300,10 @@ def _comprehension_targets(node: cst.CSTNode) -> set[str]:
 
 
 def _used_outside(function: cst.FunctionDef, loop: cst.For, names: set[str]) -> bool:
-    """Whether the function reads or binds any of ``names`` outside the loop (after the
-    fix they would no longer be bound by it). Another ``for`` loop that binds the name
-    again as its own target does not count, nor a comprehension binding it: their reads see
-    their own binding."""
-    skipped = {id(n) for n in descendants(loop)}
-    for other in descendants(function):
-        if (
-            isinstance(other, cst.For)
-            and other is not loop
-            and names & set(target_names(other.target))
-        ):
-            for part in (other.target, other.body):
-                skipped.update(id(n) for n in descendants(part))
-        elif isinstance(other, _COMPREHENSION_NODES) and names & _comprehension_targets(other):
-            skipped.update(id(n) for n in descendants(other))  # a comprehension's own scope
-    return any(
-        isinstance(n, cst.Name) and n.value in names and id(n) not in skipped
-        for n in descendants(function)
-    )
+    """Whether code of the function outside the loop may read any of ``names`` before
+    binding them again (after the fix the loop no longer binds them); another loop or a
+    comprehension binding a name first reads its own binding, a closure always counts."""
+    return bool(read_after(function, loop, names))
 
 
 class _LoopScan:

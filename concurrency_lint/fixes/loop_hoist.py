@@ -60,6 +60,11 @@ def hoist_accumulations(
     """The loop body with the accumulations at the end of its trailing ``with`` blocks
     moved after them (values computed in place), and the facts of the new body; None
     when that would change what the loop does."""
+    if statements and isinstance(statements[-1], cst.Try):
+        lifted = _lift_from_try(statements, facts, fresh, slot_name)
+        if lifted is None or not isinstance(lifted[-1], cst.With):
+            return _rescanned(lifted, facts) if lifted is not None else None
+        statements = lifted  # the ``with`` the ``try`` held now ends the body
     if not statements or not isinstance(statements[-1], cst.With):
         return None
     chain = _with_chain(statements[-1])
@@ -69,6 +74,11 @@ def hoist_accumulations(
         return None
     innermost = chain[-1]
     body = list(innermost.body.body)  # type: ignore[union-attr]
+    if body and isinstance(body[-1], cst.Try):  # ``with open(p) as f: try: acc.append(...)``
+        lifted = _lift_from_try(body, facts, fresh, slot_name)
+        if lifted is None:
+            return None
+        body = lifted
     trailing: list[cst.SimpleStatementLine] = []
     while body and _accumulation_shaped(body[-1]):
         trailing.insert(0, body.pop())  # type: ignore[arg-type]
@@ -98,6 +108,88 @@ def hoist_accumulations(
     if new_facts.blocker or new_facts.nested_accumulation or not every_moved_accumulates:
         return None
     return new_statements, new_facts  # type: ignore[return-value]
+
+
+#: Handlers that could catch what the accumulation itself raises (``append`` on the wrong
+#: object, an unhashable key, a failed ``+=``): moving it out of their ``try`` would change that.
+_BROAD_HANDLERS = frozenset(
+    {
+        "Exception",
+        "BaseException",
+        "TypeError",
+        "AttributeError",
+        "MemoryError",
+        "ArithmeticError",
+        "OverflowError",
+        "LookupError",
+        "KeyError",
+        "IndexError",
+        "ValueError",
+        "RuntimeError",
+    }
+)
+
+
+def _lift_from_try(
+    statements: Sequence[cst.BaseStatement], facts: BodyFacts, fresh: Fresh, slot_name
+) -> list[cst.BaseStatement] | None:  # type: ignore[no-untyped-def]
+    """``try: work; acc.append(v)`` + handlers that all leave (``raise``, ``return``,
+    ``continue``, ``break``) -> ``try: work; slot = v`` then ``acc.append(slot)``: the
+    value is computed where it was; the accumulation runs exactly when it did (after the
+    ``try`` body completed). None when a handler may fall through, catches broadly enough
+    to see what the accumulation raises, or the ``try`` has ``else`` / ``finally``."""
+    last = statements[-1]
+    if (
+        not isinstance(last, cst.Try)
+        or last.orelse is not None
+        or last.finalbody is not None
+        or not isinstance(last.body, cst.IndentedBlock)
+        or not all(_narrow_and_leaves(handler) for handler in last.handlers)
+    ):
+        return None
+    body = list(last.body.body)
+    trailing: list[cst.SimpleStatementLine] = []
+    while body and _accumulation_shaped(body[-1]):
+        trailing.insert(0, body.pop())  # type: ignore[arg-type]
+    if not trailing:
+        return None
+    hoister = _Hoister(facts.written, fresh, slot_name)
+    moved = [hoister.statement(statement) for statement in trailing]
+    if any(statement is None for statement in moved):
+        return None
+    kept = body + hoister.assignments or [cst.SimpleStatementLine([cst.Pass()])]
+    rebuilt = last.with_changes(body=last.body.with_changes(body=kept))
+    return [*statements[:-1], rebuilt, *moved]  # type: ignore[list-item]
+
+
+def _narrow_and_leaves(handler: cst.ExceptHandler) -> bool:
+    """A handler naming specific exception types whose body ends by leaving the block."""
+    if handler.type is None or not isinstance(handler.body, cst.IndentedBlock):
+        return False
+    types = (
+        [element.value for element in handler.type.elements]
+        if isinstance(handler.type, cst.Tuple)
+        else [handler.type]
+    )
+    for kind in types:
+        name = kind.attr.value if isinstance(kind, cst.Attribute) else None
+        name = kind.value if isinstance(kind, cst.Name) else name
+        if name is None or name in _BROAD_HANDLERS:
+            return False
+    last = handler.body.body[-1] if handler.body.body else None
+    if not isinstance(last, cst.SimpleStatementLine) or not last.body:
+        return False
+    return isinstance(last.body[-1], (cst.Raise, cst.Return, cst.Continue, cst.Break))
+
+
+def _rescanned(
+    statements: list[cst.BaseStatement], facts: BodyFacts
+) -> tuple[list[cst.BaseStatement], BodyFacts] | None:
+    """The new body and its facts, when every accumulation now ends it at the top level."""
+    new_facts = scan_body(facts.targets, statements)  # type: ignore[arg-type]
+    if new_facts.blocker or new_facts.nested_accumulation:
+        return None
+    return statements, new_facts
 
 
 def hoist_conditional(

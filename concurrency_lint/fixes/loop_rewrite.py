@@ -142,6 +142,10 @@ def _rewrite(
     if reason is not None:
         return reason
     target_read_after = bool(_names_outside(site.scope, node) & targets)
+    if target_read_after and body_of is not None and isinstance(site.scope, cst.FunctionDef):
+        target_read_after = bool(
+            read_after(site.scope, node, _names_outside(site.scope, node) & targets)
+        )
     if target_read_after and body_of is not None:
         return "a loop variable is read after the loops"
     slots = _Slots(facts.written, names)
@@ -519,7 +523,13 @@ def has_call(expr: cst.CSTNode) -> bool:
 
 
 def _has_multiline_string(node: cst.CSTNode) -> bool:
-    return any("\n" in cst.Module([]).code_for_node(s) for s in _find(node, cst.BaseString))
+    """A string literal spanning lines (re-indenting would change its text); parts of an
+    implicitly concatenated string on lines of their own are literals of one line each."""
+    return any(
+        "\n" in cst.Module([]).code_for_node(s)
+        for kind in (cst.SimpleString, cst.FormattedString)
+        for s in _find(node, kind)
+    )
 
 
 def _find(node: cst.CSTNode, kind: type[cst.CSTNode]) -> list[cst.CSTNode]:

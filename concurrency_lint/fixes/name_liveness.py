@@ -16,6 +16,9 @@ import libcst as cst
 from concurrency_lint.analysis.loop_body import names_read, names_used, target_names
 from concurrency_lint.analysis.tree_walk import children
 
+#: Nodes whose bodies run in a scope of their own.
+_OWN_SCOPE = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
 #: Calls that read a scope's names without naming them.
 _SCOPE_READERS = frozenset({"locals", "vars", "exec", "eval", "dir"})
 
@@ -35,30 +38,55 @@ def read_after(function: cst.FunctionDef, node: cst.CSTNode, names: set[str]) ->
 
 def _may_read(path: list[cst.CSTNode], name: str) -> bool:
     """Along the path from the function's body down to the statement: may any code off
-    the path read ``name`` before binding it?"""
+    the path that runs after the statement read ``name`` before binding it? Outside every
+    loop only what follows it runs after it (later statements, a ``try``'s handlers,
+    ``else`` and ``finally``, a loop's ``else``); inside a loop everything may."""
     on_path = {id(node) for node in path}
+    looped = False
     for parent, child in pairwise(path):
         if isinstance(parent, cst.IndentedBlock):
             index = next(i for i, statement in enumerate(parent.body) if statement is child)
-            for sequence in (parent.body[:index], parent.body[index + 1 :]):
-                order = BindingOrder({name})
+            sequences = [parent.body[index + 1 :]]
+            if looped:  # the next turn runs the statements before it again
+                sequences.append(parent.body[:index])
+            for sequence in sequences:
+                order = BindingOrder({name}, closures_apart=True)
                 surely: set[str] = set()
                 for statement in sequence:
                     order.statement(statement, surely)
                 if order.early_reads:
                     return True
             continue
+        if isinstance(parent, (cst.For, cst.While)) and child is parent.body:
+            looped = True
         for part in children(parent):
-            if id(part) in on_path:
+            if id(part) in on_path or not (looped or _runs_after(parent, part, child)):
                 continue
             if _part_may_read(part, name):
                 return True
     return False
 
 
+def _runs_after(parent: cst.CSTNode, part: cst.CSTNode, child: cst.CSTNode) -> bool:
+    """Whether ``part`` of ``parent`` may run after ``child`` (on the path) has run."""
+    if isinstance(parent, (cst.Try, cst.TryStar)):
+        if child is parent.body:
+            return (
+                part is parent.orelse
+                or part is parent.finalbody
+                or any(part is handler for handler in parent.handlers)
+            )
+        return part is parent.finalbody
+    if isinstance(parent, cst.For):
+        return part is parent.orelse
+    if isinstance(parent, cst.While):
+        return part is parent.orelse or part is parent.test
+    return False  # the other branch of an ``if``, a ``with`` item, an ``except`` type
+
+
 def _part_may_read(part: cst.CSTNode, name: str) -> bool:
     """Whether a part of a compound statement off the path may read ``name`` unbound."""
-    order = BindingOrder({name})
+    order = BindingOrder({name}, closures_apart=True)
     if isinstance(part, cst.BaseSuite):
         order.block(part, set())
     elif isinstance(part, (cst.Else, cst.Finally)):
@@ -74,6 +102,73 @@ def _part_may_read(part: cst.CSTNode, name: str) -> bool:
     return bool(order.early_reads)
 
 
+def bound_names(root: cst.CSTNode) -> set[str]:
+    """Every name ``root`` binds in its scope (walrus targets included); nested functions
+    and classes bind their own name only."""
+    names: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(
+            node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr)
+        ):
+            names.update(target_names(node.target))
+        elif isinstance(node, cst.AsName):
+            names.update(target_names(node.name))  # type: ignore[arg-type]
+        elif isinstance(node, cst.ImportAlias):
+            if node.asname is None:
+                names.add(cst.Module([]).code_for_node(node.name).split(".")[0])
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            names.add(node.name.value)
+        if isinstance(node, _OWN_SCOPE):
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                stack.extend(d.decorator for d in node.decorators)
+            continue
+        if isinstance(node, cst.CompFor):  # its target is the comprehension's own
+            stack.extend(c for c in children(node) if c is not node.target)
+            continue
+        stack.extend(children(node))
+    return names
+
+
+def _free_names(scope: cst.FunctionDef | cst.Lambda | cst.ClassDef) -> set[str]:
+    """The names a nested scope may read from the function around it: every name it
+    mentions but does not bind itself (a class body: every name it mentions)."""
+    used = names_used(scope)
+    if isinstance(scope, cst.ClassDef):
+        return used
+    params = scope.params
+    local = {
+        param.name.value
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params)
+    }
+    local.update(
+        p.name.value for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)
+    )
+    if isinstance(scope, cst.FunctionDef):
+        declared = {
+            item.name.value
+            for node in _walk_scope(scope.body)
+            if isinstance(node, (cst.Global, cst.Nonlocal))
+            for item in node.names
+        }
+        for statement in scope.body.body:
+            local |= bound_names(statement)
+        local -= declared
+    return used - local
+
+
+def _walk_scope(root: cst.CSTNode):  # type: ignore[no-untyped-def]
+    """Nodes under ``root``, nested functions and classes not entered."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if node is not root and isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            continue
+        stack.extend(children(node))
+
+
 def _names_in_closures(root: cst.CSTNode, node: cst.CSTNode) -> set[str]:
     """Names mentioned in nested functions, lambdas and classes under ``root`` outside
     ``node``: they may run at any time."""
@@ -84,7 +179,7 @@ def _names_in_closures(root: cst.CSTNode, node: cst.CSTNode) -> set[str]:
         if current is node:
             continue
         if isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
-            names |= names_used(current)
+            names |= _free_names(current)
             continue
         stack.extend(children(current))
     return names
@@ -118,8 +213,11 @@ class BindingOrder:
     binds it (it would read the function's value, and now fails)? Returns the names bound
     on every path."""
 
-    def __init__(self, bound: set[str]) -> None:
+    def __init__(self, bound: set[str], closures_apart: bool = False) -> None:
         self.bound = bound
+        #: A nested ``def`` reads its body's names when called, not where it stands (the
+        #: caller checks closures on its own); by default they count as read there.
+        self.closures_apart = closures_apart
         self.early_reads: set[str] = set()
 
     def reads(self, node: cst.CSTNode | None, surely: set[str]) -> None:
@@ -175,6 +273,12 @@ class BindingOrder:
                 self.block(statement.orelse.body, surely)
             if statement.finalbody is not None:
                 self.block(statement.finalbody.body, surely)
+        elif isinstance(statement, cst.FunctionDef) and self.closures_apart:
+            for decorator in statement.decorators:  # what runs where the ``def`` stands
+                self.reads(decorator, surely)
+            self.reads(statement.params, surely)
+            self.reads(statement.returns, surely)
+            surely.add(statement.name.value)
         elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             self.reads(statement, surely)
             surely.add(statement.name.value)

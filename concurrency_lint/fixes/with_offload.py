@@ -30,7 +30,7 @@ import libcst as cst
 
 from concurrency_lint.analysis.loop_body import names_read, names_used, target_names
 from concurrency_lint.analysis.tree_walk import children
-from concurrency_lint.fixes.name_liveness import BindingOrder, read_after
+from concurrency_lint.fixes.name_liveness import BindingOrder, bound_names, read_after
 
 #: Names whose meaning changes inside a nested function (or that expose its locals).
 _SCOPE_SENSITIVE = frozenset({"super", "__class__", "locals", "vars", "exec", "eval", "dir"})
@@ -69,7 +69,7 @@ def offload_reason_or_plan(
     returns = any(isinstance(node, cst.Return) for node, _loops in _walk_same_scope(statement))
     if returns and not _in_tail_position(function, statement):
         return "the `with` block returns, and code of the function may run after it"
-    bound = _bound_names(statement)
+    bound = bound_names(statement)
     declared = _declared(function)
     if bound & declared:
         return f"`{sorted(bound & declared)[0]}` is global or nonlocal in the function"
@@ -182,34 +182,6 @@ def _walk_same_scope(root: cst.CSTNode) -> Iterable[tuple[cst.CSTNode, int]]:
 
 
 # ---- names -----------------------------------------------------------------------------
-
-
-def _bound_names(root: cst.CSTNode) -> set[str]:
-    """Every name the block binds in the function's scope (walrus targets included)."""
-    names: set[str] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(
-            node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr)
-        ):
-            names.update(target_names(node.target))
-        elif isinstance(node, cst.AsName):
-            names.update(target_names(node.name))  # type: ignore[arg-type]
-        elif isinstance(node, cst.ImportAlias):
-            if node.asname is None:
-                names.add(cst.Module([]).code_for_node(node.name).split(".")[0])
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            names.add(node.name.value)
-        if isinstance(node, _OWN_SCOPE):
-            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-                stack.extend(d.decorator for d in node.decorators)
-            continue
-        if isinstance(node, cst.CompFor):  # its target is the comprehension's own
-            stack.extend(c for c in children(node) if c is not node.target)
-            continue
-        stack.extend(children(node))
-    return names
 
 
 def _declared(function: cst.FunctionDef) -> set[str]:

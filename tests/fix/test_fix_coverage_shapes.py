@@ -191,3 +191,66 @@ def test_an_executor_made_in_a_block_and_used_after_it_says_why_there_is_no_fix(
     findings = _checker("CL501")(text)
     assert findings and all(finding.fix is None for finding in findings)
     assert all("made inside a block and used after it" in f.message for f in findings)
+
+
+def test_a_string_concatenated_over_lines_does_not_block_the_loop_rewrite() -> None:
+    text = textwrap.dedent(
+        """
+        def save(names):
+            for name in names:
+                with open(name, "w") as f:
+                    f.write(
+                        "written by "
+                        f"{name}"
+                    )
+        """
+    )
+    [finding] = _checker("CL101")(text)
+    assert finding.fix is not None, finding.message
+
+
+def test_a_string_literal_over_lines_still_blocks_the_loop_rewrite() -> None:
+    text = 'def save(names):\n    for name in names:\n        with open(name, "w") as f:\n'
+    text += '            f.write("""a\nb""")\n'
+    [finding] = _checker("CL101")(text)
+    assert "multi-line string" in finding.message
+
+
+def test_an_accumulation_in_a_try_whose_handler_raises_is_moved_after_it() -> None:
+    text = textwrap.dedent(
+        """
+        import json
+
+        def load(paths):
+            out = []
+            for path in paths:
+                with open(path) as fh:
+                    try:
+                        out.append(json.load(fh))
+                    except json.JSONDecodeError:
+                        raise ValueError(path)
+            return out
+        """
+    )
+    outcome = fix_text(text, _checker("CL101"), unsafe=True)
+    assert "load_fh = json.load(fh)" in outcome.text
+    assert "        out.append(load_fh)" in outcome.text
+
+
+def test_an_accumulation_in_a_try_with_a_broad_handler_stays_refused() -> None:
+    text = textwrap.dedent(
+        """
+        def load(paths):
+            out = []
+            for path in paths:
+                try:
+                    with open(path) as fh:
+                        out.append(fh.read())
+                except Exception:
+                    raise
+            return out
+        """
+    )
+    [finding] = _checker("CL101")(text)
+    assert finding.fix is None
+    assert "an accumulation sits inside" in finding.message

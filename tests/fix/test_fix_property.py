@@ -28,7 +28,7 @@ PREFIX = "import subprocess\nimport requests\n"
 # Calls every finished rule fixes, so each generated program has something to fix.
 SUFFIX = 'subprocess.run(["ls"])\nrequests.get(URL)\n'
 #: The rules whose fixes the templates exercise.
-TEMPLATE_RULES = ("CL203", "CL204", "CL401", "CL402", "CL403", "CL501", "CL502", "CL504")
+TEMPLATE_RULES = ("CL103", "CL203", "CL204", "CL401", "CL402", "CL403", "CL501", "CL502", "CL504")
 EXAMPLES = tuple(
     example.code
     for code in TEMPLATE_RULES
@@ -142,3 +142,76 @@ def test_templated_async_and_lifecycle_fixes_are_sound(program: str, line_length
 def test_every_template_example_is_really_fixed(example: str) -> None:
     # The property above only means something if its programs get fixed.
     assert _assert_fix_is_sound(example)
+
+
+# ---- the CL401 with-block offload: generated blocks run the same before and after --------
+
+_BEFORE = st.lists(st.sampled_from(["n = 0", "data = None", "total = 1", "out.append(n)"]))
+_BLOCK = st.lists(
+    st.sampled_from(
+        [
+            "data = fh.read()",
+            "n += 1",
+            "if n > 3:\n    data = 'big'",
+            "for line in fh:\n    n += len(line)",
+            "total = n * 2",
+            "fh.seek(0)",
+            "out.append(data)",
+            "return n",
+            "if n:\n    return total",
+        ]
+    ),
+    min_size=1,
+    max_size=4,
+)
+_AFTER = st.lists(
+    st.sampled_from(["return data", "return n", "return total", "n = 0", "out.append(n)"]),
+    max_size=2,
+)
+
+
+def _offload_program(before: list[str], block: list[str], after: list[str]) -> str:
+    body = "\n".join(
+        [
+            *before,
+            "with open(path) as fh:",
+            textwrap.indent("\n".join(block), "    "),
+            *after,
+        ]
+    )
+    return "import asyncio\n\n\nasync def run(path, n, out):\n" + textwrap.indent(body, "    ")
+
+
+def _outcome(program: str, path: str) -> tuple[object, list[object], str | None]:
+    """What ``run`` returns, what it appended, and the exception it raised (by type; an
+    unbound local and an unbound free variable are both a ``NameError``)."""
+    import asyncio
+
+    namespace: dict[str, object] = {}
+    exec(compile(program, "generated.py", "exec"), namespace)
+    out: list[object] = []
+    try:
+        result = asyncio.run(namespace["run"](path, 2, out))  # type: ignore[operator]
+    except NameError:
+        return None, out, "NameError"
+    except Exception as error:
+        return None, out, type(error).__name__
+    return result, out, None
+
+
+@SETTINGS
+@given(_BEFORE, _BLOCK, _AFTER)
+def test_a_with_block_moved_into_a_thread_runs_the_same(
+    tmp_path_factory: pytest.TempPathFactory, before: list[str], block: list[str], after: list[str]
+) -> None:
+    program = _offload_program(before, block, after)
+    try:
+        compile(program, "generated.py", "exec")
+    except SyntaxError:
+        return
+    path = tmp_path_factory.mktemp("offload") / "data.txt"
+    path.write_text("ab\ncd\n", encoding="utf-8")
+    fixed = fix_text(program, _check, unsafe=True).text
+    assert compile_error(fixed, strictness_of(program)) is None
+    assert fix_text(fixed, _check, unsafe=True).text == fixed
+    assert _outcome(fixed, str(path)) == _outcome(program, str(path)), fixed
