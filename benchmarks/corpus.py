@@ -69,6 +69,12 @@ APPLICATIONS = {
     "arjun": ("2.2.7", "HTTP parameter discovery scanner (requests, thread pools)"),
     "mr.developer": ("3.0.0", "VCS checkout manager for buildout (subprocess, threads)"),
     "autosub3": ("0.1.0", "subtitle generator CLI (process pool, subprocess, requests)"),
+    "pixiv-dl": ("0.4.0", "Pixiv image downloader CLI (thread pools, pixivpy3)"),
+    "pdfx": ("1.4.1", "PDF reference extractor and downloader CLI (thread pool, urllib)"),
+    "webscreenshot": ("2.97", "website screenshot CLI (process pool, subprocess)"),
+    "as3nt": ("1.1.0", "subdomain and ASN enumeration CLI (thread pools, requests, dns)"),
+    "gitem": ("0.9.2", "GitHub organisation reconnaissance CLI (process pool, requests)"),
+    "minirepo": ("1.0.3", "local PyPI mirror builder (process pool, requests)"),
 }
 
 

@@ -24,20 +24,25 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
     Flags a `for` loop, a list/set/dict comprehension or `list(map(f, items))` whose every
     iteration blocks on I/O that depends on the item (reading or writing a file named by
     it, an HTTP request to it, a child process for it), when the iterations are
-    independent: no `break`, `return`, `yield` or `await`, and no value carried from one
-    iteration into the next other than accumulation into a collection or counter created
+    independent: no `break`, `return`, `yield`, `await` or `sys.exit()`, and no value
+    carried from one iteration into the next other than accumulation into a collection
+    or counter created
     before the loop (`.append`, `.add`, `.extend`, `.update`, `table[key] = value`,
-    `total += n`).
+    `total += n`) or handing results to a `queue.Queue` (`.put()`).
 
-    Not flagged: literal iterables of fewer than 3 items; I/O whose resource (path, URL,
+    Not flagged: literal iterables of fewer than 3 items (or a name bound once to one and
+    never changed); I/O whose resource (path, URL,
     command, receiver) does not come from the item (`open(LOG, mode)` for each mode);
     I/O only under an `if`; quick single metadata calls (`os.stat`, `os.remove`,
-    `Path.exists`, ...); reads and writes of one shared stream (`json.dump(x, fh)`);
+    `Path.exists`, ...); comprehensions that only open files (`[open(p) for p in parts]`:
+    the handles are read later); reads and writes of one shared stream (`json.dump(x, fh)`);
     copies and moves onto a destination that does not come from the item
     (`shutil.copy(path, backup_dir)`: two items with the same name collide);
     bodies that call a method of an outside object whose effect is unknown
-    (`self.rebuild()`: the iterations may share state through it; logging, assertions and
-    reads of strings and mappings are fine), or `os.rmdir` / `os.chdir` (ordered);
+    (`self.rebuild()`: the iterations may share state through it; logging, assertions,
+    reads of strings and mappings, and functions or methods of this module that only
+    compute -- no I/O, no call of unknown effect, no write beyond their own locals -- are
+    fine), or `os.rmdir` / `os.chdir` (ordered);
     loops over a generator of this module that yields inside `with` / `try` (each item
     lives one at a time); and loops nested in another loop that CL102 reports.
 

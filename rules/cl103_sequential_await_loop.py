@@ -86,10 +86,10 @@ class SequentialAwaitLoop(Rule):
     `results` a list (or set, `add`) made in the function -- the loop becomes one
     `await _gather_bounded(N, *(f(x) for x in xs))`, extending `results` in the items'
     order; `_gather_bounded` is a few lines of plain `asyncio` written after the module's
-    imports. Unsafe: the awaits now overlap (at most `N` at once), and when one fails the
+    imports (importing `asyncio` in its own body when the module does not). Unsafe: the awaits now overlap (at most `N` at once), and when one fails the
     others have started (the loop stopped at the first failure). No fix when the loop
     variable is used elsewhere in the function, nor for other bodies: the bound and the
-    error handling are then the author's choice.
+    error handling are then the author's choice (the message says which case it is).
 
     ## Configuration
     - `default-limit`: how many awaits the fix lets run at once (default 50).
@@ -140,34 +140,39 @@ class SequentialAwaitLoop(Rule):
         if scan.blocked or not scan.awaited:
             return
         label = dotted_name(scan.awaited[0].func) or "..."
-        self.report(
-            node,
+        message = (
             f"each iteration awaits `{label}(...)` on its own item, one after another; "
             "the iterations are independent: run them concurrently with `asyncio.gather` "
-            "or a `TaskGroup`, bounded by an `asyncio.Semaphore`",
-            fix=self._fix(node, targets),
+            "or a `TaskGroup`, bounded by an `asyncio.Semaphore`"
         )
+        fix = self._fix(node, targets)
+        if isinstance(fix, str):
+            self.report(node, f"{message} (no automatic fix: {fix})")
+        else:
+            self.report(node, message, fix=fix)
 
-    def _fix(self, loop: cst.For, targets: set[str]) -> NodeFix | None:
+    def _fix(self, loop: cst.For, targets: set[str]) -> NodeFix | str:
         """``for x in xs: acc.append(await f(x))`` -> ``acc.extend(await _gather_bounded(N,
         *(f(x) for x in xs)))``; a bare ``await f(x)`` body likewise, without the ``extend``."""
         shape = _gather_shape(loop.body.body)
         function = self.semantics.enclosing_function()
         if shape is None or function is None:
-            return None
+            return "the body is not one awaited call, bare or appended (added) to a list (set)"
         bound = targets | _bound_in(loop.body.body)  # names the loop leaves behind
         if _used_outside(function, loop, bound):
-            return None
+            return "a name the loop binds is used outside it"
         call, collector, method = shape
         if collector is not None and (
             collector in targets
             or collector in {n.value for n in _names(call)}
             or not _made_here(function, collector, method)
         ):
-            return None
+            return f"`{collector}` is not only ever a new list or set of this function"
         definition = gather_bounded_definition(self.context.module, self.semantics)
         if definition is None:
-            return None
+            return (
+                f"`{GATHER_BOUNDED}` cannot be defined (no import to follow, or the name is taken)"
+            )
         limit = self.options["default-limit"]
         per_item = cst.GeneratorExp(call, cst.CompFor(target=loop.target, iter=loop.iter))
         gathered = cst.Await(

@@ -36,7 +36,8 @@ class SubprocessWithoutTimeout(Rule):
     ## What it does
     Flags `subprocess.run`, `call`, `check_call` and `check_output` calls made without a
     `timeout`, and `.communicate()` / `.wait()` on an object that is provably a
-    `subprocess.Popen`. An explicit `timeout=None` counts as no timeout.
+    `subprocess.Popen`. An explicit `timeout=None` counts as no timeout. `gevent.subprocess`,
+    a drop-in for `subprocess`, is checked the same way.
 
     ## Why is this bad?
     A child process that hangs (a prompt waiting for input, a network mount, a deadlock)

@@ -44,7 +44,8 @@ class AwaitWithoutTimeout(Rule):
     the function is not one that every call in the module wraps in `asyncio.wait_for`.
     `await proc.wait()` after the same process was killed or terminated, or was already
     waited for (`communicate()` or `wait()`, which return only once it has exited), is
-    not flagged, nor are later reads of that process's pipes.
+    not flagged, nor are later reads of that process's pipes; a kill or wait in an `if`
+    branch that ends in `return` / `raise` does not count for the code after the `if`.
 
     ## Why is this bad?
     A child that never exits, a peer that stops sending, a host that drops SYN packets:
@@ -117,6 +118,7 @@ class AwaitWithoutTimeout(Rule):
         self._bounded_names: frozenset[str] | None = None
         # one frame per function: [timeout scopes open, receivers killed so far]
         self._frames: list[tuple[list[int], set[str]]] = [([0], set())]
+        self._branches: list[set[str]] = []  # stopped receivers on entering each open ``if``
 
     # ---- frames: timeout scopes and stopped processes of the current function ----------
 
@@ -144,6 +146,27 @@ class AwaitWithoutTimeout(Rule):
             is_timeout_scope(item, self.semantics.qualified_name) for item in original_node.items
         ):
             self._frames[-1][0][0] -= 1
+
+    # A branch that ends in ``return`` / ``raise`` stops nothing for the code after the ``if``.
+    def visit_If(self, node: cst.If) -> None:
+        self._branches.append(set(self._frames[-1][1]))
+
+    def leave_If_body(self, node: cst.If) -> None:
+        before = self._branches[-1]
+        if _never_falls_through(node.body):
+            self._restore(before)
+        self._branches[-1] = set(self._frames[-1][1])  # what the ``else`` starts from
+
+    def leave_If(self, original_node: cst.If) -> None:
+        after_body = self._branches.pop()
+        orelse = original_node.orelse
+        if isinstance(orelse, cst.Else) and _never_falls_through(orelse.body):
+            self._restore(after_body)
+
+    def _restore(self, stopped: set[str]) -> None:
+        current = self._frames[-1][1]
+        current.clear()
+        current.update(stopped)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -229,6 +252,16 @@ class AwaitWithoutTimeout(Rule):
         if self._index is None:
             self._index = resource_index(self.context.module)
         return self._index
+
+
+def _never_falls_through(block: cst.BaseSuite) -> bool:
+    """The block's last statement is a ``return``, ``raise``, ``continue`` or ``break``."""
+    if not isinstance(block, cst.IndentedBlock) or not block.body:
+        return False
+    last = block.body[-1]
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(
+        last.body[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break)
+    )
 
 
 def _unbounded_wrapped(expression: cst.BaseExpression, call_name) -> cst.BaseExpression:

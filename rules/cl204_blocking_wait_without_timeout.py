@@ -47,7 +47,13 @@ class BlockingWaitWithoutTimeout(Rule):
     `AsyncResult.get()`, `Event.wait()` / `Condition.wait()` / `Barrier.wait()`,
     `Lock.acquire()` / `Semaphore.acquire()`, and `filelock.FileLock(...)` built without a
     timeout. The receiver must provably be of that type: built by the constructor in the
-    same scope or on `self`, or a future returned by a pool's `submit()` / `apply_async()`.
+    same scope, on `self`, in the class body (`Owner.lock`, `self.lock`) or once in an
+    enclosing function (a nested function or generator reading it), a parameter of a
+    nested function that every caller in the enclosing function passes one (direct calls
+    and `Thread(target=f, args=(...))`), a class of the module derived from it (nested
+    classes too, and `super()` inside one), a `get_context(...)` context's `Queue()` or lock,
+    a future returned by a pool's `submit()` / `apply_async()` or by
+    `asyncio.run_coroutine_threadsafe()`.
 
     Non-blocking forms are not flagged (`get(block=False)`, `acquire(False)`,
     `FileLock(path, blocking=False)`), nor calls passing `**kwargs`. Off by default: many
@@ -108,6 +114,7 @@ class BlockingWaitWithoutTimeout(Rule):
         "Future",
         "submit",
         "_async",
+        "run_coroutine_threadsafe",
     )
     DEFAULT_ENABLED = False
     OPTIONS = {"default-timeout": Option(300, "seconds the fix gives the wait")}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
+from concurrency_lint.analysis.callable_instances import work_of_pool_target
 from concurrency_lint.analysis.callables import (
     classify_callable,
     is_module_level_function,
     resolve_callable,
-    work_of,
 )
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
@@ -29,9 +29,10 @@ class CpuBoundInThreads(Rule):
     `ThreadPoolExecutor` (`submit` / `map`), `threading.Thread(target=...)`,
     `asyncio.to_thread`, `loop.run_in_executor(None, ...)` or the thread mode of
     `run_parallel` / `batch_map` / `batch_filter`. The callable must be defined in the same
-    module (a function, nested function, lambda, `functools.partial(f, ...)` or
-    `self.method`) and every call it makes must be known: a callable whose work cannot be
-    told is not flagged. The message says why the callable is CPU-bound.
+    module (a function, nested function, lambda, `functools.partial(f, ...)`,
+    `self.method`, or an instance of a class of the module that defines `__call__`, as
+    `pool.map(Counter(), items)`) and every call it makes must be known: a callable whose
+    work cannot be told is not flagged. The message says why the callable is CPU-bound.
 
     Work that releases the GIL is not flagged: `hashlib` digests, `pbkdf2_hmac`, `scrypt`,
     `zlib` / `bz2` / `lzma` and numpy run in parallel on threads (measured in
@@ -156,7 +157,7 @@ class CpuBoundInThreads(Rule):
         site = pool_site(node, self.context)
         if site is None or site.mode != "thread":
             return
-        work = work_of(site.target, self.context)
+        work = work_of_pool_target(site.target, self.context)
         if work is None or work.kind != "cpu":
             return
         message = (

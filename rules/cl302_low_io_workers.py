@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.callables import work_of
+from concurrency_lint.analysis.callable_instances import work_of_pool_target
 from concurrency_lint.analysis.pool_sites import pool_site
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Option, Rule
 from concurrency_lint.knowledge.io_calls import WORKER_FLOORS
@@ -18,7 +18,8 @@ class LowIoWorkers(Rule):
     Flags a thread pool (or thread-mode `run_parallel` / `batch_map` / `batch_filter`)
     that runs a batch of I/O-bound calls with an integer-literal worker count below the
     floor for that kind of I/O (seed 002's table: network 50, file 20, subprocess 10).
-    The callable must be defined in the same module and provably I/O-bound; the batch is a
+    The callable must be defined in the same module (a callable instance of a class of the
+    module counts, through its `__call__`) and provably I/O-bound; the batch is a
     `map`-style call or a `submit` in a loop or comprehension.
 
     Not flagged: one worker (a deliberately serial background worker), a `map` over a
@@ -111,7 +112,7 @@ class LowIoWorkers(Rule):
         length = _literal_length(site.items)
         if length is not None and length <= count:
             return
-        work = work_of(site.target, self.context)
+        work = work_of_pool_target(site.target, self.context)
         if work is None or work.kind != "io" or work.io_kind is None:
             return
         floor = int(self._floors.get(work.io_kind, 0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.callables import work_of
+from concurrency_lint.analysis.callable_instances import work_of_pool_target
 from concurrency_lint.analysis.calls import int_value
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site, worker_argument
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Option, Rule
@@ -128,7 +128,7 @@ class OversizedPool(Rule):
 
     def _check_threads(self, site: PoolSite) -> None:
         assert site.workers is not None
-        work = work_of(site.target, self.context)
+        work = work_of_pool_target(site.target, self.context)
         if work is None:
             return
         if work.kind == "io" and work.io_kind is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from concurrency_lint.analysis.callables import work_of
+from concurrency_lint.analysis.callable_instances import work_of_pool_target
 from concurrency_lint.analysis.calls import keyword_arg
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
@@ -20,8 +20,11 @@ class IoBoundInProcesses(Rule):
     Flags a callable that is provably I/O-bound (it waits on files, the network or a child
     process, and does no CPU work of note) sent to a `ProcessPoolExecutor`, a
     `multiprocessing.Pool` or process-mode `run_parallel` / `batch_map` / `batch_filter`.
-    The callable must be defined in the same module and every call it makes must be known;
-    a callable that also parses, hashes or compresses what it reads is not flagged.
+    The callable must be defined in the same module (an instance of a class of the module
+    that defines `__call__` counts: `pool.imap(Converter(path), regions)`; so does
+    `multiprocessing`'s `func=` keyword) and every call it makes must be known, through
+    up to three levels of the module's own helpers; a callable that also parses, hashes or
+    compresses what it reads is not flagged.
 
     ## Why is this bad?
     A process costs a fresh interpreter, its memory, and pickling every argument and
@@ -104,7 +107,7 @@ class IoBoundInProcesses(Rule):
         site = pool_site(node, self.context)
         if site is None or site.mode != "process":
             return
-        work = work_of(site.target, self.context)
+        work = work_of_pool_target(site.target, self.context)
         if work is None or work.kind != "io":
             return
         self.report(
@@ -127,5 +130,5 @@ class IoBoundInProcesses(Rule):
         return fix if isinstance(fix, NodeFix) else None  # a thread pool needs no guard
 
     def _io_bound(self, expr: cst.BaseExpression) -> bool:
-        work = work_of(expr, self.context)
+        work = work_of_pool_target(expr, self.context)
         return work is not None and work.kind == "io"

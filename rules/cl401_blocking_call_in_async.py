@@ -11,7 +11,13 @@ from concurrency_lint.analysis.calls import argument_passed
 from concurrency_lint.analysis.io_detection import io_kind_of_call
 from concurrency_lint.checking.rule import Invalid, NodeFix, Rule
 from concurrency_lint.config import Config
-from concurrency_lint.fixes.async_edits import asyncio_function, awaitable_in_place, awaited
+from concurrency_lint.fixes.async_edits import (
+    asyncio_function,
+    awaitable_in_place,
+    awaited,
+    path_to,
+)
+from concurrency_lint.fixes.with_offload import offload_reason_or_plan, offload_statements
 from concurrency_lint.knowledge.asyncio_calls import (
     BLOCKING_CALLS,
     BLOCKING_CLIENT_METHODS,
@@ -72,9 +78,20 @@ class BlockingCallInAsync(Rule):
     used as the module spells it, or `from asyncio import to_thread` is added. Unsafe:
     other tasks now run while the call waits, so shared state may interleave
     differently, and thread-local state (a `threading.local`, the signal handlers a
-    call installs) is that of the worker thread. No fix where an `await` cannot stand
-    (a lambda, a nested `def`, a comprehension, a `with` item, a default value) nor for
-    `open(path).read()`, whose read would still block.
+    call installs) is that of the worker thread.
+
+    A blocking call that is a `with` item (`with open(path) as fh:`) blocks for the whole
+    block: the block moves, unchanged, into a local sync function run by
+    `await asyncio.to_thread(...)`. The names it binds that the function reads later are
+    returned and bound again; names it reads before binding them (`n += 1`) are handed in
+    when they are surely bound (a parameter, or assigned before it); a block that
+    returns does so only where nothing of the function runs after it (`return await
+    ...`). No fix (and the message says why) when the block awaits, yields, leaves an
+    outer loop, declares `global` / `nonlocal`, deletes, uses `super()` / `locals()`,
+    binds a returned name on some paths only, sits in a `try` that could see a failing
+    block's names, or has a context manager not known to let exceptions through.
+    No fix where an `await` cannot stand (a lambda, a nested `def`, a comprehension, a
+    default value) nor for `open(path).read()`, whose read would still block.
 
     ## Differences from flake8-async
     CL401 flags every call ASYNC210, ASYNC212, ASYNC220, ASYNC221, ASYNC222, ASYNC230
@@ -114,7 +131,20 @@ class BlockingCallInAsync(Rule):
             "import asyncio\nimport requests\n\nasync def get(url):\n"
             "    return (await asyncio.to_thread(requests.get, url, timeout=5)).json()\n",
         ),
-        Invalid("async def read(path):\n    with open(path) as f:\n        return f.read()\n"),
+        Invalid(
+            "import asyncio\n\nasync def read(path):\n    with open(path) as f:\n"
+            "        return f.read()\n",
+            "import asyncio\n\nasync def read(path):\n    def _blocking_io():\n"
+            "        with open(path) as f:\n            return f.read()\n\n"
+            "    return await asyncio.to_thread(_blocking_io)\n",
+        ),
+        Invalid(
+            "import asyncio\n\nasync def count(path):\n    n = 0\n    with open(path) as f:\n"
+            "        for line in f:\n            n += 1\n    return n\n",
+            "import asyncio\n\nasync def count(path):\n    n = 0\n    def _blocking_io(n):\n"
+            "        with open(path) as f:\n            for line in f:\n                n += 1\n"
+            "        return n\n\n    n = await asyncio.to_thread(_blocking_io, n)\n    return n\n",
+        ),
     )
 
     @classmethod
@@ -131,13 +161,14 @@ class BlockingCallInAsync(Rule):
         found = self._blocking(node)
         if found is not None:
             label, replacement = found
-            self.report(
-                node,
-                f"`{label}` blocks the event loop inside `async def`; use {replacement}",
-                fix=self._fix(node, label),
-            )
+            message = f"`{label}` blocks the event loop inside `async def`; use {replacement}"
+            fix = self._fix(node, label)
+            if isinstance(fix, str):
+                self.report(node, f"{message} (no automatic fix: {fix})")
+            else:
+                self.report(node, message, fix=fix)
 
-    def _fix(self, call: cst.Call, label: str) -> NodeFix | None:
+    def _fix(self, call: cst.Call, label: str) -> NodeFix | str:
         """``await asyncio.to_thread(func, *args)`` in place of the blocking call.
 
         ``time.sleep(x)`` becomes ``await asyncio.sleep(x)`` instead. No fix inside a
@@ -146,10 +177,15 @@ class BlockingCallInAsync(Rule):
         """
         statement = self.semantics.current_statement()
         if statement is None:
-            return None
+            return "the call is not inside a statement"
+        if isinstance(statement, cst.With) and any(path_to(item, call) for item in statement.items):
+            return self._offload(statement, label)
         parenthesised = awaitable_in_place(statement, call)
         if parenthesised is None:
-            return None
+            return (
+                "an `await` cannot stand where the call is (a lambda, nested `def`,"
+                " comprehension, decorator or default value)"
+            )
         if label == "time.sleep":
             sleep, imports = asyncio_function(self.semantics, "sleep")
             replacement = awaited(call.with_changes(func=sleep), parenthesised)
@@ -157,13 +193,36 @@ class BlockingCallInAsync(Rule):
                 "Await `asyncio.sleep` instead", Safety.UNSAFE, ((call, replacement),), imports
             )
         if label in BLOCKING_FILE_CALLS and parenthesised:
-            return None
+            return "the file is opened and used in one expression, whose use would still block"
         to_thread, imports = asyncio_function(self.semantics, "to_thread")
         moved = cst.Call(to_thread, args=[cst.Arg(call.func), *call.args])
         return NodeFix(
             f"Run `{label}` in a worker thread with `asyncio.to_thread`",
             Safety.UNSAFE,
             ((call, awaited(moved, parenthesised)),),
+            imports,
+        )
+
+    def _offload(self, statement: cst.With, label: str) -> NodeFix | str:
+        """The whole ``with`` block in a local sync function run by ``asyncio.to_thread``
+        (the call is one of its items: the block blocks, not the call alone)."""
+        function = self.semantics.enclosing_function()
+        if function is None or function.asynchronous is None:
+            return "the `with` is not directly in the `async def`"
+        non_suppressing = all(
+            isinstance(item.item, cst.Call) and self._blocking(item.item) is not None
+            for item in statement.items
+        )
+        plan = offload_reason_or_plan(statement, function, non_suppressing)
+        if isinstance(plan, str):
+            return plan
+        to_thread, imports = asyncio_function(self.semantics, "to_thread")
+        return NodeFix(
+            f"Run the `with {label}(...)` block in a worker thread with `asyncio.to_thread`"
+            f" ({plan.worker.name.value}); unsafe: other tasks run while it waits, and it"
+            " sees the worker thread's thread-local state",
+            Safety.UNSAFE,
+            ((statement, offload_statements(plan, to_thread)),),
             imports,
         )
 
@@ -201,7 +260,7 @@ class BlockingCallInAsync(Rule):
             return None
         receiver = call.func.value
         if isinstance(receiver, cst.Call):
-            return self.semantics.qualified_name(receiver.func)
+            return self.semantics.qualified_name(receiver.func) or self.semantics.type_of(receiver)
         return self.semantics.type_of(receiver) or self._annotated_type(receiver)
 
     def _annotated_type(self, receiver: cst.BaseExpression) -> str | None:

@@ -83,8 +83,8 @@ class UnboundedGather(Rule):
     Unsafe: coroutines that wait on each other (one sets an event another awaits) can
     deadlock once more than `N` of them wait, and the right `N` depends on what each one
     uses up (sockets, descriptors, processes, a remote rate limit). No fix for tasks
-    created before the gather (they already run) or when the module does not
-    `import asyncio`.
+    created before the gather (they already run); in a module that does not
+    `import asyncio` the helper imports it in its own body.
 
     ## Configuration
     - `default-limit`: the bound the fix writes (default 50, seed 002's floor for
@@ -134,23 +134,31 @@ class UnboundedGather(Rule):
             sources = fan_outs(arg.value, self.semantics)
             unbounded = self._unbounded_function(sources)
             if unbounded is not None:
-                self.report(
-                    node,
+                message = (
                     f"`asyncio.gather(*...)` starts one `{unbounded}` per item of a "
                     "runtime-sized iterable at once; bound it with an `asyncio.Semaphore` "
                     "(`async with semaphore:` in the coroutine) or use "
-                    "`ConcurrentExecutor(max_concurrent=...)`",
-                    fix=self._fix(node, sources),
+                    "`ConcurrentExecutor(max_concurrent=...)`"
                 )
+                fix = self._fix(node, sources)
+                if isinstance(fix, str):
+                    self.report(node, f"{message} (no automatic fix: {fix})")
+                else:
+                    self.report(node, message, fix=fix)
                 return
 
-    def _fix(self, gather: cst.Call, sources: list[FanOut]) -> NodeFix | None:
+    def _fix(self, gather: cst.Call, sources: list[FanOut]) -> NodeFix | str:
         """``asyncio.gather(*X)`` -> ``_gather_bounded(N, *X)``, the helper after the imports."""
         if not all(_makes_coroutines(source) for source in sources):
-            return None
+            return (
+                "the iterable does not make the coroutines itself (tasks made earlier already"
+                " run; a semaphore cannot hold them back)"
+            )
         definition = gather_bounded_definition(self.context.module, self.semantics)
         if definition is None:
-            return None
+            return (
+                f"`{GATHER_BOUNDED}` cannot be defined (no import to follow, or the name is taken)"
+            )
         changes: list[tuple[cst.CSTNode, cst.CSTNode | cst.FlattenSentinel | str]] = [*definition]
         limit = cst.Arg(
             cst.Integer(str(self.options["default-limit"])),

@@ -7,8 +7,9 @@ import libcst as cst
 from concurrency_lint.analysis.lifetimes import leaks
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.pools import PoolResolver
-from concurrency_lint.analysis.tree_walk import walk_visitor
+from concurrency_lint.analysis.tree_walk import descendants, walk_visitor
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
+from concurrency_lint.fixes.async_edits import path_to
 from concurrency_lint.fixes.module_level import free_name
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.lifecycle import CLOSE_METHODS, POOL_ENTRY_POINTS
@@ -64,8 +65,11 @@ class ExecutorNotShutdown(Rule):
     made for one call (`ThreadPoolExecutor().map(...)`) gets a `with` block around that
     statement. Unsafe: the function now waits at its end for the work still pending
     (before, it went on and the interpreter waited at exit), and the executor is evaluated
-    before the rest of its statement. No fix where it is shut down on some paths already,
-    or created inside a nested block.
+    before the rest of its statement. An executor made inside a block (a loop body, an
+    `if` branch) and used only in the rest of that block gets the same treatment there:
+    the block's remaining statements move into the `with` (in a loop, each turn shuts its
+    executor down). No fix (the message says why) where it is shut down on some paths
+    already, or made inside a block and used after it.
 
     Paths are the ordinary flow (branches, loops, early `return`s); an exception between
     creation and `shutdown()` is not counted, since a `finally` or `with` is the remedy
@@ -110,6 +114,22 @@ class ExecutorNotShutdown(Rule):
             "        return list(pool.map(str, items))\n",
         ),
         Invalid(
+            "from concurrent.futures import ThreadPoolExecutor\n"
+            "def f(batches):\n"
+            "    out = []\n"
+            "    for batch in batches:\n"
+            "        pool = ThreadPoolExecutor()\n"
+            "        out.extend(pool.map(str, batch))\n"
+            "    return out\n",
+            "from concurrent.futures import ThreadPoolExecutor\n"
+            "def f(batches):\n"
+            "    out = []\n"
+            "    for batch in batches:\n"
+            "        with ThreadPoolExecutor() as pool:\n"
+            "            out.extend(pool.map(str, batch))\n"
+            "    return out\n",
+        ),
+        Invalid(
             "import multiprocessing\n"
             "def f(items):\n"
             "    pool = multiprocessing.Pool(4)\n"
@@ -142,11 +162,17 @@ class ExecutorNotShutdown(Rule):
                 _closes(use.kind, use.attribute)
                 for use in self.index.of(function).uses.get(name, [])
             )
-            self.report(
-                node,
-                self.verdicts[key],
-                fix=None if closed else self._block_fix(function, node, name),
+            verdict = self.verdicts[key]
+            fix = (
+                f"`{name}` is shut down on some paths already; which others need it is the "
+                "author's choice"
+                if closed
+                else self._block_fix(function, node, name)
             )
+            if isinstance(fix, str):
+                self.report(node, f"{verdict} (no automatic fix: {fix})")
+            else:
+                self.report(node, verdict, fix=fix)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         value = node.value
@@ -163,15 +189,22 @@ class ExecutorNotShutdown(Rule):
                 fix=self._one_call_fix(value),
             )
 
-    def _block_fix(self, function: cst.FunctionDef, call: cst.Call, name: str) -> NodeFix | None:
+    def _block_fix(self, function: cst.FunctionDef, call: cst.Call, name: str) -> NodeFix | str:
         """The rest of the function body in a ``with`` block (or ``try`` / ``finally``)."""
         statement = self.semantics.current_statement()
-        body = function.body
-        if not isinstance(body, cst.IndentedBlock) or statement not in body.body:
-            return None
+        path = path_to(function.body, statement) if statement is not None else None
+        body = path[-2] if path is not None and len(path) > 1 else None
+        if not isinstance(body, cst.IndentedBlock):
+            return "the executor is not made by a statement of its own"
         rest = list(body.body[body.body.index(statement) + 1 :])
-        if not rest or len(statement.body) != 1:  # type: ignore[union-attr]
-            return None
+        if body is not function.body and _used_elsewhere(function, name, [statement, *rest]):
+            # Made in a block (a loop, ``if``, ``try``): the ``with`` ends with the block,
+            # so nothing after it may use the executor.
+            return f"`{name}` is made inside a block and used after it"
+        if not rest:
+            return "nothing after the statement that makes it could go in the `with` block"
+        if len(statement.body) != 1:  # type: ignore[union-attr]
+            return "the statement that makes the executor does more on the same line"
         block = cst.IndentedBlock(body=rest, header=statement.trailing_whitespace)  # type: ignore[union-attr]
         if _is_futures(self.pools.constructor_of_call(call)):
             new: cst.BaseStatement = cst.With(
@@ -253,6 +286,16 @@ class ExecutorNotShutdown(Rule):
             ):
                 found.append(small)
         return found
+
+
+def _used_elsewhere(function: cst.FunctionDef, name: str, kept: list[cst.CSTNode]) -> bool:
+    """Whether ``name`` is mentioned in ``function`` outside the ``kept`` statements."""
+    inside = sum(1 for statement in kept for node in descendants(statement) if _is_name(node, name))
+    return sum(1 for node in descendants(function.body) if _is_name(node, name)) > inside
+
+
+def _is_name(node: cst.CSTNode, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
 
 
 def _is_futures(constructor: str | None) -> bool:

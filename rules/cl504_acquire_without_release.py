@@ -60,7 +60,8 @@ class AcquireWithoutRelease(Rule):
     that returns or raises used to leave the lock held and now releases it, the lock
     expression is evaluated once instead of twice, and the lock must support `with` (every
     `threading`, `multiprocessing` and `asyncio` lock does; an object of unknown type may
-    not).
+    not). No fix (the message says why) where another path releases the lock before the
+    last `release()`: the region has several exits.
     """
 
     CODE = "CL504"
@@ -121,15 +122,23 @@ class AcquireWithoutRelease(Rule):
             return
         awaited = _is_awaited(statement)
         keyword = "async with" if awaited else "with"
-        self.report(
-            node,
+        message = (
             f"`{receiver}.acquire()` is not paired with `{receiver}.release()` in a "
             f"`finally`: an exception or early return leaves it held; use `{keyword} "
-            f"{receiver}:`",
-            fix=None
-            if any(_calls(following, receiver, "release") for following in later[:release])
-            else _with_fix(statement, func.value, later[: release + 1], awaited),
+            f"{receiver}:`"
         )
+        if any(_calls(following, receiver, "release") for following in later[:release]):
+            # A branch releases early (and ``continue``s or returns): the region has
+            # several exits, which one ``with`` block cannot say.
+            reason = "the lock is also released on another path before the last `release()`"
+            self.report(node, f"{message} (no automatic fix: {reason})")
+            return
+        fix = _with_fix(statement, func.value, later[: release + 1], awaited)
+        if fix is None:
+            reason = "the `acquire()` shares its line, or the region is not whole statements"
+            self.report(node, f"{message} (no automatic fix: {reason})")
+        else:
+            self.report(node, message, fix=fix)
 
 
 def _is_awaited(statement: cst.SimpleStatementLine) -> bool:

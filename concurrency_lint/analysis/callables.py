@@ -376,13 +376,13 @@ def _known_receivers(
     with ``io_only``, to the result of an I/O call."""
     receivers = set()
     for name, bindings in index.scope_bindings(node).items():
-        value = bindings[0].node if len(bindings) == 1 else None
-        if not isinstance(value, cst.Call):
+        values = [binding.node for binding in bindings]  # ``p = Popen(...)`` in each branch
+        if not all(isinstance(value, cst.Call) for value in values):
             continue
         if io_only:
-            if io_kind_of_call(value, names, tables.io) is not None:  # type: ignore[arg-type]
+            if all(io_kind_of_call(value, names, tables.io) for value in values):  # type: ignore[arg-type]
                 receivers.add(name)
-        elif _is_known(value, names, tables):
+        elif all(_is_known(value, names, tables) for value in values):  # type: ignore[arg-type]
             receivers.add(name)
     return receivers
 

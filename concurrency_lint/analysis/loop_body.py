@@ -103,15 +103,20 @@ class _Scan:
                 self.small(small, always, top, own_level)
         elif isinstance(node, cst.If):
             self.expression(node.test, always)
-            self.block(node.body, False, own_level)
-            if node.orelse is not None:
-                orelse = node.orelse
-                if isinstance(orelse, cst.If):
-                    bound = set(self.bound)
-                    self.statement(orelse, False, False, own_level)
-                    self.bound = bound
-                else:
-                    self.block(orelse.body, False, own_level)
+            before = set(self.bound)
+            after_body = self.branch(node.body, own_level)
+            orelse = node.orelse
+            if orelse is None:
+                after_else: set[str] | None = before
+            elif isinstance(orelse, cst.If):
+                self.statement(orelse, False, False, own_level)
+                after_else = set(self.bound)
+                self.bound = set(before)
+            else:
+                after_else = self.branch(orelse.body, own_level)
+            # bound after the ``if``: what every branch that falls through binds
+            joined = [branch for branch in (after_body, after_else) if branch is not None]
+            self.bound = before | set.intersection(*joined) if joined else before
         elif isinstance(node, cst.For):
             if node.asynchronous is not None:
                 self.facts.block("`async for` inside the loop")
@@ -169,6 +174,20 @@ class _Scan:
                 self.statement(statement, always, False, own_level)
         if conditional:
             self.bound = bound
+
+    def branch(self, body: cst.BaseSuite, own_level: bool) -> set[str] | None:
+        """Scan one branch of an ``if``: the names surely bound at its end, or None when it
+        never falls through (it ends in ``continue``, ``break``, ``return`` or ``raise``)."""
+        before = set(self.bound)
+        self.block(body, False, own_level, conditional=False)
+        after = self.bound
+        self.bound = before
+        last = body.body[-1] if body.body else None
+        if isinstance(last, cst.SimpleStatementLine):
+            last = last.body[-1]
+        if isinstance(last, (cst.Continue, cst.Break, cst.Return, cst.Raise)):
+            return None
+        return after
 
     def small(self, node: cst.BaseSmallStatement, always: bool, top: bool, own_level: bool) -> None:
         facts = self.facts

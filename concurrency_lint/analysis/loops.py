@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from concurrency_lint.analysis.callables import work_of
+from concurrency_lint.analysis.callables import resolve_callable, work_of
 from concurrency_lint.analysis.calls import int_value, positional_args
 from concurrency_lint.analysis.definitions import module_index
 from concurrency_lint.analysis.file_context import AnalysisContext
@@ -32,6 +32,7 @@ from concurrency_lint.analysis.loop_body import (
 )
 from concurrency_lint.analysis.semantics import Semantics
 from concurrency_lint.analysis.tree_walk import descendants, walk_visitor
+from concurrency_lint.knowledge.cpu_calls import NEUTRAL_CALLS, PURE_METHODS, gil_holding_calls
 from concurrency_lint.knowledge.io_calls import (
     QUICK_IO_CALLS,
     WORKER_CEILINGS,
@@ -39,6 +40,7 @@ from concurrency_lint.knowledge.io_calls import (
     io_call_names,
     io_table,
 )
+from concurrency_lint.knowledge.lifecycle import QUEUES
 
 #: Calls that read or write a stream handed in as an argument (position): per-item work
 #: only when that stream is the item's own; one shared stream is sequential by nature.
@@ -68,6 +70,10 @@ TRANSFER_CALLS: dict[str, tuple[int, str]] = {
 #: Calls whose effect depends on what earlier iterations did to the process or the file
 #: system (a parent folder removed only once its children are): iterations are ordered.
 ORDER_SENSITIVE_CALLS = frozenset({"os.rmdir", "os.removedirs", "os.chdir", "os.umask"})
+#: Calls that end the program: like ``break``, the items after the failing one never run.
+PROGRAM_EXITS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit"})
+#: Calls that open a file and return its handle: alone, nothing is read or written yet.
+FILE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open", "Path.open"})
 #: Keywords that name the resource of an I/O call made without positional arguments.
 RESOURCE_KEYWORDS = frozenset({"file", "url", "args", "path", "filename", "name", "host"})
 #: Methods of outside objects a loop body may call without sharing state between
@@ -115,6 +121,8 @@ class IoLookup:
     semantics: Semantics
     table: Mapping[str, IoKind]
     local: Callable[[cst.Call], IoCall | None] | None = None
+    #: True for a call of one of the module's own helpers that changes no shared state
+    harmless: Callable[[cst.Call], bool] | None = None
 
     def io_of(self, call: cst.Call) -> IoCall | None:
         found = io_kind_of_call(call, self.semantics, self.table)
@@ -136,7 +144,108 @@ def io_lookup(context: AnalysisContext) -> IoLookup:
         name = call.func.value if isinstance(call.func, cst.Name) else call.func.attr.value
         return IoCall(call, work.io_kind, f"{name}()")
 
-    return IoLookup(context.semantics, io_table(context.config.extra_io_calls), local)
+    def harmless(call: cst.Call, depth: int = 2) -> bool:
+        """A helper that only computes: every call in it is a pure built-in, a light or
+        CPU-bound library call, a reading or logging method, or another such helper."""
+        target = resolve_callable(call.func, context)
+        if (
+            not isinstance(target, cst.FunctionDef)
+            or target.asynchronous is not None
+            or depth < 0
+            or writes_outside_locals(target)
+        ):
+            return False
+        semantics = context.semantics
+        for decorator in target.decorators:
+            if semantics.qualified_name(decorator.decorator) not in _PLAIN_DECORATORS:
+                return False
+        cpu = gil_holding_calls(context.config.extra_cpu_calls)
+        for inner in calls_in(target.body):
+            qualified = semantics.qualified_name(inner.func)
+            if qualified is not None:
+                if qualified in NEUTRAL_CALLS or qualified in cpu:
+                    continue
+                return False
+            func = inner.func
+            if isinstance(func, cst.Attribute) and (
+                func.attr.value in HARMLESS_METHODS or func.attr.value in PURE_METHODS
+            ):
+                continue  # mutations of its own values only (``writes_outside_locals``)
+            if not harmless(inner, depth - 1):
+                return False
+        return True
+
+    return IoLookup(context.semantics, io_table(context.config.extra_io_calls), local, harmless)
+
+
+_PLAIN_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
+#: ``queue.put(result)``: each iteration hands its result over, like ``out.append``.
+QUEUE_PUTS = frozenset({"put", "put_nowait"})
+#: Methods that change the collection they are called on.
+_MUTATING_METHODS = frozenset(
+    {
+        "append",
+        "appendleft",
+        "extend",
+        "insert",
+        "sort",
+        "reverse",
+        "setdefault",
+        "update",
+        "add",
+        "pop",
+        "popleft",
+        "popitem",
+        "remove",
+        "discard",
+        "clear",
+    }
+)
+
+
+def writes_outside_locals(function: cst.FunctionDef) -> bool:
+    """Whether a function may change state beyond its own local names: it assigns an
+    attribute or an item of a value it did not make, declares ``global`` / ``nonlocal``,
+    deletes one, or calls a mutating method (``append``, ``update``...) on one."""
+    nodes = list(descendants(function.body, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)))
+    made = {
+        name
+        for node in nodes
+        if isinstance(node, cst.Assign)
+        and isinstance(node.value, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp))
+        for target in node.targets
+        for name in target_names(target.target)
+    }
+    for node in nodes:
+        if isinstance(node, (cst.Global, cst.Nonlocal)):
+            return True
+        targets: list[cst.BaseExpression] = []
+        if isinstance(node, cst.Assign):
+            targets = [target.target for target in node.targets]
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.Del)):
+            targets = [node.target]
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in _MUTATING_METHODS
+        ):
+            targets = [node.func.value]
+        rebinds = isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign))
+        for target in targets:
+            for part in _target_parts(target):
+                if isinstance(part, cst.Name) and rebinds:
+                    continue  # a local name
+                if base_name(part) not in made:
+                    return True
+    return False
+
+
+def _target_parts(target: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [part for element in target.elements for part in _target_parts(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _target_parts(target.value)
+    return [target]
 
 
 class IoLoopTracker:
@@ -305,6 +414,14 @@ def loop_index(module: cst.Module) -> LoopIndex:
         return entry[1]
 
 
+def _small_collection(node: cst.BaseExpression, lookup: IoLookup) -> bool:
+    """A small literal, or a name bound once to one and never changed."""
+    if isinstance(node, cst.Name):
+        value = lookup.semantics.unchanged_value(node.value)
+        return value is not None and is_small_literal(value)
+    return is_small_literal(node)
+
+
 def is_small_literal(node: cst.BaseExpression) -> bool:
     """A literal collection of fewer than 3 items, or ``range(n)`` with ``n < 3``."""
     if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
@@ -428,12 +545,16 @@ def shared_state_call(node: cst.For, facts: BodyFacts, lookup: IoLookup) -> str 
             continue
         if lookup.io_of(call) is not None:
             continue
+        if lookup.harmless is not None and lookup.harmless(call):
+            continue  # a helper of this module that only computes
+        if method in QUEUE_PUTS and lookup.semantics.type_of(func.value) in QUEUES:
+            continue  # results handed to a thread-safe queue: accumulation
         return f"`{owner}.{method}()` may change state the iterations share"
     return None
 
 
 def _for_loop_io(node: cst.For, lookup: IoLookup) -> LoopIo | None:
-    if node.asynchronous is not None or is_small_literal(node.iter):
+    if node.asynchronous is not None or _small_collection(node.iter, lookup):
         return None
     names = target_names(node.target)
     if not names or not isinstance(node.body, (cst.IndentedBlock, cst.SimpleStatementSuite)):
@@ -443,7 +564,8 @@ def _for_loop_io(node: cst.For, lookup: IoLookup) -> LoopIo | None:
         return None
     if names_read(node.iter) & (facts.written | set(facts.accumulators)):
         return None  # a worklist: the body feeds the iterable
-    if any(lookup.semantics.call_name(call) in ORDER_SENSITIVE_CALLS for call in calls_in(node)):
+    called = {lookup.semantics.call_name(call) for call in calls_in(node)}
+    if called & ORDER_SENSITIVE_CALLS or called & PROGRAM_EXITS:
         return None
     if shared_state_call(node, facts, lookup) is not None:
         return None
@@ -505,8 +627,10 @@ def comprehension_io(
         return None
     tainted = set(target_names(comp.target))
     calls = dependent_io(parts, tainted, lookup)
-    if not calls:
-        return None
+    if not calls or (
+        len(calls) == 1 and calls[0].call is parts[0] and calls[0].label in FILE_OPENERS
+    ):
+        return None  # ``[open(p) for p in paths]``: handles, read later
     return LoopIo(node, comp.target, comp.iter, tuple(calls), None)
 
 

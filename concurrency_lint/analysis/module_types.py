@@ -18,6 +18,7 @@ from concurrency_lint.analysis.tree_walk import walk
 from concurrency_lint.knowledge.value_types import (
     CAST_FUNCTIONS,
     OPTIONAL_WRAPPERS,
+    RETURNED_TYPES,
     SUBCLASSABLE_TYPES,
 )
 
@@ -72,6 +73,33 @@ class ModuleTypes:
         if self._own_module is not None:  # defined in an ``if`` / ``try`` block: the model
             return self._made_by(f"{self._own_module}.{name}")
         return None
+
+    def module_class(self, name: str) -> cst.ClassDef | None:
+        """The module-level class ``name``, if the module defines one."""
+        return self._classes.get(name)
+
+    def class_attribute_type(self, owner: cst.ClassDef, attribute: str) -> str | None:
+        """The type of ``attribute = value`` written once in the class body (and never
+        assigned on ``self``), else None."""
+        values = [
+            small.value
+            for statement in owner.body.body
+            if isinstance(statement, cst.SimpleStatementLine)
+            for small in statement.body
+            if isinstance(small, cst.Assign)
+            and any(
+                isinstance(target.target, cst.Name) and target.target.value == attribute
+                for target in small.targets
+            )
+        ]
+        if len(values) != 1 or not isinstance(values[0], cst.Call):
+            return None
+        assigned = self._assignments.get(id(owner))
+        if assigned is None:
+            assigned = self._assignments[id(owner)] = _self_assignments(owner)
+        if attribute in assigned:
+            return None
+        return self.call_type(values[0], None, lambda _name: None)
 
     def method_returns(self, owner: cst.ClassDef, method: str) -> str | None:
         """The type ``self.method(...)`` returns inside ``owner``."""
@@ -155,10 +183,13 @@ class ModuleTypes:
         if name is not None:
             if name in CAST_FUNCTIONS and call.args:
                 return self.annotation_type(call.args[0].value)
-            return self._made_by(name) or name
+            return self._made_by(name) or RETURNED_TYPES.get(name, name)
         func = call.func
         if isinstance(func, cst.Name) and resolve_name(func.value) is None:
             return self.made_by_local(func.value)
+        nested = self._nested_class(func)
+        if nested is not None and resolve_name(nested[0]) is None:
+            return self.class_type(nested[1])
         if (
             owner is not None
             and isinstance(func, cst.Attribute)
@@ -169,6 +200,18 @@ class ModuleTypes:
         return None
 
     # ---- internals -----------------------------------------------------------------------
+
+    def _nested_class(self, func: cst.BaseExpression) -> tuple[str, cst.ClassDef] | None:
+        """(outer name, class) for ``Outer.Inner``: a class defined in a module class's body."""
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+            return None
+        outer = self._classes.get(func.value.value)
+        if outer is None:
+            return None
+        for statement in outer.body.body:
+            if isinstance(statement, cst.ClassDef) and statement.name.value == func.attr.value:
+                return func.value.value, statement
+        return None
 
     def _attribute_type(self, owner: cst.ClassDef, attribute: str) -> str | None:
         assigned = self._assignments.get(id(owner))
@@ -196,7 +239,12 @@ class ModuleTypes:
                 types[param.name.value] = self.annotation_type(param.annotation.annotation)
         return types
 
-    def _base_type(self, node: cst.ClassDef) -> str | None:
+    def declared_base(self, node: cst.ClassDef) -> str | None:
+        """The known base type a class derives from, overridden methods or not: what
+        ``super()`` is inside it."""
+        return self._base_type(node, keep_overrides=False)
+
+    def _base_type(self, node: cst.ClassDef, keep_overrides: bool = True) -> str | None:
         for base in node.bases:
             if base.keyword is not None:
                 continue
@@ -208,6 +256,8 @@ class ModuleTypes:
                 kept = (self._made_by(kept) or kept) if kept is not None else None
             if kept not in SUBCLASSABLE_TYPES:
                 continue
+            if not keep_overrides:
+                return kept
             overridden = {
                 statement.name.value
                 for statement in node.body.body

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.relative_imports import absolute_module
-from concurrency_lint.knowledge.value_types import STAR_EXPORTS
+from concurrency_lint.knowledge.value_types import PYTHON2_MODULES, STAR_EXPORTS
 
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
@@ -67,8 +67,12 @@ class ImportMap:
             self._alias(local, f"{module}.{name}" if module else name, fallback)
 
     def _alias(self, local: str, target: str, fallback: bool) -> None:
-        if fallback and local in self._aliases:
-            return
+        if (
+            fallback
+            and local in self._aliases
+            and self._aliases[local].partition(".")[0] not in PYTHON2_MODULES
+        ):
+            return  # the first import is the one bound (but not a Python 2 module's)
         self._aliases[local] = target
 
     def forget(self, local: str) -> None:

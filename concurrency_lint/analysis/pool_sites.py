@@ -27,6 +27,7 @@ from concurrency_lint.analysis.calls import (
 from concurrency_lint.analysis.definitions import module_index
 from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.knowledge.executors import (
+    KEYWORD_CALLABLE_POOLS,
     PROCESS_POOLS,
     RUNTIME_FUNCTIONS,
     SUBMIT_METHODS,
@@ -93,11 +94,11 @@ def pool_site(call: cst.Call, context: AnalysisContext) -> PoolSite | None:
     short = constructor.rsplit(".", 1)[-1] if constructor else "pool"
     site = _first_positional_site(
         call, SUBMIT_METHODS[method], mode, f"{short}.{method}", semantics
-    )
+    ) or _keyword_site(call, constructor, f"{short}.{method}", mode, semantics)
     if site is None:
         return None
     batch = method not in _SINGLE_CALL_METHODS or _in_loop(call, semantics, pool)
-    items = positional_args(call)[1].value if batch and len(positional_args(call)) > 1 else None
+    items = _items(call, constructor) if batch else None
     workers = worker_argument(pool, constructor)
     return replace(
         site, batch=batch, items=items, pool=pool, constructor=constructor, workers=workers
@@ -277,6 +278,26 @@ def _first_positional_site(
     if len(positional) <= position:
         return None
     return _site(call, positional[position].value, mode, api, semantics)
+
+
+def _keyword_site(
+    call: cst.Call, constructor: str | None, api: str, mode: Mode, semantics: Semantics
+) -> PoolSite | None:
+    """``pool.imap(func=f, iterable=items)``: ``multiprocessing`` pools name the callable
+    ``func`` (``concurrent.futures`` takes it by position only)."""
+    if constructor not in KEYWORD_CALLABLE_POOLS or has_star_args(call):
+        return None
+    target = keyword_arg(call, "func")
+    return _site(call, target.value, mode, api, semantics) if target is not None else None
+
+
+def _items(call: cst.Call, constructor: str | None) -> cst.BaseExpression | None:
+    """The iterable of a ``map``-style call (``iterable=`` for ``multiprocessing`` pools)."""
+    if constructor in KEYWORD_CALLABLE_POOLS:
+        found = argument_passed(call, "iterable", 1)
+        return found.value if found is not None else None
+    positional = positional_args(call)
+    return positional[1].value if len(positional) > 1 else None
 
 
 def _run_in_executor_site(call: cst.Call, context: AnalysisContext) -> PoolSite | None:

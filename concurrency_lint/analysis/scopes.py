@@ -91,10 +91,16 @@ class ScopeStack:
         return None
 
     def lookup(self, name: str) -> tuple[bool, str | None]:
-        """(found, constructor) for a name: the current frame first, then the module."""
+        """(found, constructor) for a name: the current frame first, then (from a function)
+        the enclosing functions' frames, innermost first, then the module."""
         current = self.current
         if name in current.bindings:
             return True, current.bindings[name]
+        if current.kind in ("function", "lambda"):
+            # A closure reads the enclosing function's name (class bodies are not enclosing).
+            for frame in reversed(self.frames[1:-1]):
+                if frame.kind in ("function", "lambda") and name in frame.bindings:
+                    return True, frame.bindings[name]
         if current is not self.module and current.kind != "class" and name in self.module.bindings:
             return True, self.module.bindings[name]
         return False, None

@@ -6,15 +6,25 @@ import builtins
 
 import libcst as cst
 
+from concurrency_lint.analysis.caller_types import parameter_types
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
 from concurrency_lint.analysis.project_names import ProjectNames
 from concurrency_lint.analysis.scopes import Scope, ScopeStack, parameter_names
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.analysis.version_branches import python2_blocks
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
-from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS
-from concurrency_lint.knowledge.lifecycle import POOL_PRODUCTS
+from concurrency_lint.knowledge.io_calls import (
+    PATH_CONSTRUCTORS,
+    PATH_DERIVING_ATTRIBUTES,
+    PATH_DERIVING_METHODS,
+)
+from concurrency_lint.knowledge.lifecycle import (
+    CONTEXT_FACTORIES,
+    CONTEXT_PRODUCTS,
+    POOL_PRODUCTS,
+)
 from concurrency_lint.knowledge.value_types import ELEMENT_PASSTHROUGH
 
 _BUILTINS = frozenset(dir(builtins))
@@ -45,6 +55,7 @@ class Semantics:
         own = project.module_name if project is not None else None
         self.types = ModuleTypes(module, self.qualified_name, self._index, made_by, own)
         self._import_fallbacks = 0  # depth of ``except ImportError:`` handlers entered
+        self._reaching: set[str] = set()  # names whose reaching assignment is being typed
         self._python2_blocks = python2_blocks(module)  # fallbacks too
 
     # ---- questions rules ask -------------------------------------------------------------
@@ -101,7 +112,12 @@ class Semantics:
         if isinstance(node, cst.Call):
             return self._call_type(node)
         if isinstance(node, cst.Name):
+            captured, closure = self._closure_type(node.value)
+            if captured:
+                return closure
             found, made = self.scopes.lookup(node.value)
+            if found and made is None and node.value in self.scopes.current.bindings:
+                made = self._reaching_type(node.value)
             if made is None and node.value == "self" and self.scopes.enclosing_class():
                 owner = self.scopes.enclosing_class()
                 assert owner is not None and isinstance(owner.node, cst.ClassDef)
@@ -115,8 +131,32 @@ class Semantics:
             if owner is not None:
                 assert isinstance(owner.node, cst.ClassDef)
                 made = self.types.attribute_type(owner.node, attribute)
-                return made or owner.bindings.get(f"self.{attribute}")
-        return self._project_value(node)
+                return (
+                    made
+                    or owner.bindings.get(f"self.{attribute}")
+                    or self.types.class_attribute_type(owner.node, attribute)
+                )
+        if isinstance(node, cst.BinaryOperation):
+            return self._constructor(node)
+        if isinstance(node, cst.Subscript):
+            return self._item_type(node)
+        if isinstance(node, cst.Attribute) and node.attr.value in PATH_DERIVING_ATTRIBUTES:
+            made = self.type_of(node.value)
+            return made if made in PATH_CONSTRUCTORS else None
+        return self._class_attribute(node) or self._project_value(node)
+
+    def unchanged_value(self, name: str) -> cst.BaseExpression | None:
+        """The expression a name of the current function (or module) is bound to, when it
+        is bound exactly once and never changed in place (no method call on it, no item
+        or attribute stored into it, not captured by a nested scope); else None."""
+        function = self.scopes.enclosing_function()
+        names = self._index.of(function if function is not None else self.module)
+        value = names.value_of(name)
+        if value is None or name in names.declared_global:
+            return None
+        if any(use.kind in ("call", "store-into", "captured") for use in names.uses.get(name, [])):
+            return None
+        return value
 
     def _project_value(self, node: cst.BaseExpression) -> str | None:
         """The type of an imported project value (``common.output_lock``), else None."""
@@ -169,6 +209,12 @@ class Semantics:
                 scope.bindings[param.name.value] = self.types.annotation_type(
                     param.annotation.annotation
                 )
+        enclosing = self.scopes.current.node
+        if isinstance(enclosing, cst.FunctionDef):
+            passed = parameter_types(node, enclosing, self.qualified_name, self.types, self._index)
+            for name, made in passed.items():
+                if scope.bindings.get(name) is None:
+                    scope.bindings[name] = made
         self.scopes.push(scope)
 
     def _enter_lambda(self, node: cst.Lambda) -> None:
@@ -228,6 +274,13 @@ class Semantics:
         owner = self._class_scope()
         owner_node = owner.node if owner is not None else None
         assert owner_node is None or isinstance(owner_node, cst.ClassDef)
+        if (
+            owner_node is not None
+            and not call.args
+            and self.qualified_name(call.func) == "builtins.super"
+            and self.scopes.enclosing_class() is owner
+        ):
+            return self.types.declared_base(owner_node)  # ``super()`` in a method
         made = self.types.call_type(call, owner_node, self._locally_bound)
         if made is not None:
             return made
@@ -238,7 +291,25 @@ class Semantics:
             and self.type_of(func.value) in EXECUTOR_CONSTRUCTORS
         ):
             return POOL_PRODUCTS[func.attr.value]
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in CONTEXT_PRODUCTS
+            and self.type_of(func.value) in CONTEXT_FACTORIES
+        ):
+            return CONTEXT_PRODUCTS[func.attr.value]
+        if isinstance(func, cst.Attribute) and func.attr.value in PATH_DERIVING_METHODS:
+            made = self.type_of(func.value)
+            return made if made in PATH_CONSTRUCTORS else None
         return None
+
+    def _item_type(self, node: cst.Subscript) -> str | None:
+        """``items[0]``: the one type every element of ``items`` provably has."""
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        index = node.slice[0].slice.value
+        if not isinstance(index, (cst.Integer, cst.UnaryOperation, cst.Name)):
+            return None
+        return self._element_type(node.value)
 
     def _locally_bound(self, name: str) -> str | None:
         """ "" for a name bound in this file that the module's own types cannot answer
@@ -266,6 +337,12 @@ class Semantics:
             return [element.value for element in iterable.elements]
         if isinstance(iterable, _COMPREHENSIONS):
             return [iterable.elt]
+        if (
+            isinstance(iterable, cst.Subscript)
+            and depth < 3
+            and all(isinstance(element.slice, cst.Slice) for element in iterable.slice)
+        ):
+            return self._elements(iterable.value, depth + 1)  # ``items[:-1]``: some of them
         if isinstance(iterable, cst.Call) and iterable.args and depth < 3:
             if self.qualified_name(iterable.func) in ELEMENT_PASSTHROUGH:
                 return self._elements(iterable.args[0].value, depth + 1)
@@ -298,6 +375,78 @@ class Semantics:
             elif use.kind in ("store-into", "captured"):
                 return []
         return elements
+
+    def _reaching_type(self, name: str) -> str | None:
+        """The type of the assignment to ``name`` that reaches the current statement in
+        straight-line code: the nearest earlier statement of the same block binding it,
+        when that is a plain ``name = value`` (a name bound several times in a scope)."""
+        if not self.statements or name in self._reaching:
+            return None
+        current = self.statements[-1]
+        if len(self.statements) == 1:
+            block: list[cst.CSTNode] | None = list(self.module.body)
+        else:
+            block = _block_holding(self.statements[-2], current)
+        if block is None:
+            return None
+        position = next(i for i, statement in enumerate(block) if statement is current)
+        for statement in reversed(block[:position]):
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in reversed(statement.body):
+                    if not _binds(small, name):
+                        continue
+                    if (
+                        isinstance(small, cst.Assign)
+                        and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Name)
+                    ):
+                        self._reaching.add(name)
+                        try:
+                            return self._constructor(small.value)
+                        finally:
+                            self._reaching.discard(name)
+                    return None
+            elif _binds(statement, name):
+                return None  # bound in a branch, a loop or a nested block: not provable
+        return None
+
+    def _closure_type(self, name: str) -> tuple[bool, str | None]:
+        """(captured, type) for a name a nested function reads from an enclosing function:
+        the type is known when that function binds the name exactly once."""
+        frames = self.scopes.frames
+        if name in frames[-1].bindings or len(frames) < 3:
+            return False, None
+        for frame in reversed(frames[1:-1]):
+            if not isinstance(frame.node, cst.FunctionDef):
+                continue  # a class body is not an enclosing scope of its methods
+            names = self._index.of(frame.node)
+            if not names.binds(name):
+                continue
+            if name in names.declared_global or len(names.bindings.get(name, ())) != 1:
+                return True, None
+            return True, frame.bindings.get(name)
+        return False, None
+
+    def _class_attribute(self, node: cst.BaseExpression) -> str | None:
+        """``Owner.attr`` for a module-level class ``Owner`` whose body assigns ``attr`` once."""
+        if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name)):
+            return None
+        name = node.value.value
+        if any(name in frame.bindings for frame in self.scopes.frames):
+            return None  # a variable, not the class
+        owner = self.types.module_class(name)
+        if owner is None:
+            return None
+        return self.types.class_attribute_type(owner, node.attr.value)
+
+    def _enter_comprehension(
+        self, node: cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp
+    ) -> None:
+        """Bind the ``for`` targets before the element is visited (it comes first)."""
+        comp_for: cst.CompFor | None = node.for_in
+        while comp_for is not None:
+            self._enter_loop_target(comp_for)
+            comp_for = comp_for.inner_for_in
 
     def _bind_target(self, target: cst.BaseExpression, constructor: str | None) -> None:
         if isinstance(target, cst.Name):
@@ -341,6 +490,74 @@ _STATEMENT_TYPES = frozenset(
 _SCOPE_TYPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
 
 
+def _block_holding(parent: cst.CSTNode, statement: cst.CSTNode) -> list[cst.CSTNode] | None:
+    """The statement list of the compound statement ``parent`` that holds ``statement``."""
+    suites = [getattr(parent, "body", None)]
+    orelse = getattr(parent, "orelse", None)
+    if isinstance(orelse, cst.Else):
+        suites.append(orelse.body)
+    suites.extend(handler.body for handler in getattr(parent, "handlers", ()))
+    finalbody = getattr(parent, "finalbody", None)
+    if isinstance(finalbody, cst.Finally):
+        suites.append(finalbody.body)
+    suites.extend(case.body for case in getattr(parent, "cases", ()))
+    for suite in suites:
+        if isinstance(suite, cst.IndentedBlock) and any(item is statement for item in suite.body):
+            return list(suite.body)
+    return None
+
+
+def _binds(node: cst.CSTNode, name: str) -> bool:
+    """Whether ``name`` is bound anywhere in ``node`` (assignment, loop or ``with`` target,
+    walrus, import, ``def`` / ``class``, ``global`` / ``nonlocal``, ``del``)."""
+    finder = _BindingFinder(name)
+    walk_visitor(node, finder)
+    return finder.found
+
+
+class _BindingFinder(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.found = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.found:
+            return False
+        targets: list[cst.CSTNode] = []
+        if isinstance(node, cst.Assign):
+            targets = [target.target for target in node.targets]
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr)):
+            targets = [node.target]
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            targets = [node.asname.name]
+        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            targets = [node.name.name]
+        elif isinstance(node, cst.Del):
+            targets = [node.target]
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self.found = node.name.value == self.name
+            return False  # a nested scope binds its own names
+        elif isinstance(node, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal)):
+            self.found = self.name in cst.Module([]).code_for_node(node).replace(",", " ").split()
+            return False
+        for target in targets:
+            if any(
+                isinstance(leaf, cst.Name) and leaf.value == self.name for leaf in _names(target)
+            ):
+                self.found = True
+        return not self.found
+
+
+def _names(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """``node`` and the names of a tuple or list target (not attributes or subscripts)."""
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return [leaf for element in node.elements for leaf in _names(element.value)]
+    if isinstance(node, cst.StarredElement):
+        return _names(node.value)
+    return [node]
+
+
 def _made_by_nothing(_name: str) -> str | None:
     return None
 
@@ -369,4 +586,8 @@ _ENTER_HANDLERS = {
     cst.WithItem: Semantics._enter_with_item,
     cst.For: Semantics._enter_loop_target,
     cst.CompFor: Semantics._enter_loop_target,
+    cst.ListComp: Semantics._enter_comprehension,
+    cst.SetComp: Semantics._enter_comprehension,
+    cst.GeneratorExp: Semantics._enter_comprehension,
+    cst.DictComp: Semantics._enter_comprehension,
 }

@@ -9,9 +9,8 @@ so it follows the fields directly, in the order LibCST's own traversal visits th
 from __future__ import annotations
 
 import ast
+import dis
 import functools
-import inspect
-import textwrap
 from collections.abc import Callable, Iterator
 
 import libcst as cst
@@ -91,9 +90,47 @@ def visit_order(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
     """The fields LibCST's own traversal visits for ``node_type``, in its order.
 
     Read from LibCST's ``_visit_and_replace_children`` (its code, not the scanned code),
-    so the order always matches the installed LibCST.
+    so the order always matches the installed LibCST: from its bytecode, in the order it
+    runs, and from its source when the bytecode does not read plainly.
     """
     method = node_type._visit_and_replace_children
+    order = _bytecode_visit_order(method)
+    return order if order is not None else _source_visit_order(node_type, method)
+
+
+def _bytecode_visit_order(method: Callable[..., object]) -> tuple[str, ...] | None:
+    """The field names ``visit_*(self, "field", ...)`` calls pass, in the order they run;
+    None unless every such call, and only one code object, names its field plainly."""
+    code = getattr(method, "__code__", None)
+    if code is None or any(hasattr(constant, "co_code") for constant in code.co_consts):
+        return None
+    instructions = list(dis.get_instructions(code))
+    names = []
+    for index, instruction in enumerate(instructions):
+        if not (
+            instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME")
+            and isinstance(instruction.argval, str)
+            and instruction.argval.startswith("visit_")
+        ):
+            continue
+        following = instructions[index + 1 : index + 3]
+        if (
+            len(following) != 2
+            or not following[0].opname.startswith("LOAD_FAST")
+            or following[1].opname != "LOAD_CONST"
+            or not isinstance(following[1].argval, str)
+        ):
+            return None
+        names.append(following[1].argval)
+    return tuple(dict.fromkeys(names)) if names else None
+
+
+def _source_visit_order(
+    node_type: type[cst.CSTNode], method: Callable[..., object]
+) -> tuple[str, ...]:
+    import inspect
+    import textwrap
+
     try:
         source = textwrap.dedent(inspect.getsource(method))
     except (OSError, TypeError) as exc:

@@ -38,6 +38,17 @@ MAX_CACHE_FILE_BYTES = 256 * 1024 * 1024
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# conclint result cache\n"
 
 
+#: What of a file's status stands for its content (with the digest it was read with).
+_STATUS_FIELDS = ("st_mtime_ns", "st_ctime_ns", "st_size", "st_ino", "st_dev")
+#: A file whose times are older than this is trusted by its status: any later change
+#: gives it a later change time (clocks and file systems count time coarser than this).
+_SETTLED_NS = 2_000_000_000
+
+
+def _status_of(status: os.stat_result) -> list[int]:
+    return [getattr(status, name) for name in _STATUS_FIELDS]
+
+
 def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -133,9 +144,12 @@ class ResultCache:
         self._decode = decoder_for(result_type)
         self._stored: dict[str, Any] = {}  # display -> [digest, encoded result], unchecked
         self._new: dict[str, Any] = {}
+        # display -> [digest, *file status]: the file's content is known by its status
+        self._statuses: dict[str, Any] = {}
+        self._new_statuses: dict[str, list[Any]] = {}
         self._usable = self._inside_boundary()
         if self._usable:
-            self._stored = self._read()
+            self._stored, self._statuses = self._read()
 
     @classmethod
     def for_config(
@@ -158,6 +172,32 @@ class ResultCache:
             return None
         return result
 
+    def known_digest(self, display: str, status: os.stat_result) -> str | None:
+        """The digest of the file's content when its status (times, size, inode) is the
+        one recorded with that digest: the file need not be read and hashed again."""
+        entry = self._statuses.get(display)
+        if (
+            type(entry) is not list
+            or len(entry) != 1 + len(_STATUS_FIELDS)
+            or type(entry[0]) is not str
+            or not stat.S_ISREG(status.st_mode)
+            or entry[1:] != _status_of(status)
+        ):
+            return None
+        return entry[0]
+
+    def note_status(self, display: str, digest: str, status: os.stat_result | None) -> None:
+        """Remember that a file with this status has this digest, once the file is old
+        enough that a later change cannot keep its times (else it is hashed next time)."""
+        if status is None or not stat.S_ISREG(status.st_mode):
+            return
+        changed = max(status.st_mtime_ns, status.st_ctime_ns)
+        if time.time_ns() - changed < _SETTLED_NS:
+            return  # changed within the clock's reach: its times may not show the next change
+        record = [digest, *_status_of(status)]
+        if self._statuses.get(display) != record:
+            self._new_statuses[display] = record
+
     def put(self, display: str, digest: str, result: Any) -> None:
         """Remember a result; one the cache cannot store is simply not cached."""
         try:
@@ -167,7 +207,7 @@ class ResultCache:
 
     def save(self) -> None:
         """Write atomically; a cache that cannot be written is skipped, nothing is left."""
-        if not self._new or not self._usable:
+        if not (self._new or self._new_statuses) or not self._usable:
             return
         try:
             if not self._make_folder():
@@ -175,12 +215,24 @@ class ResultCache:
             with _SaveLock(self.folder / ".lock") as locked:
                 if not locked:
                     return  # another scan holds the folder: this run's results are not kept
-                entries = {**self._read(), **self._new}  # keep what a concurrent scan saved
-                document = {"format": _FORMAT, "key": self._key, "entries": entries}
+                stored, statuses = self._read()  # keep what a concurrent scan saved
+                entries = {**stored, **self._new}
+                statuses = {
+                    display: status
+                    for display, status in {**statuses, **self._new_statuses}.items()
+                    if display not in self._new or display in self._new_statuses
+                }
+                document = {
+                    "format": _FORMAT,
+                    "key": self._key,
+                    "entries": entries,
+                    "statuses": statuses,
+                }
                 self._write_atomically(json.dumps(document, separators=(",", ":")).encode())
         except OSError:
             return
         self._stored, self._new = entries, {}
+        self._statuses, self._new_statuses = statuses, {}
 
     # ---- internals -----------------------------------------------------------------------
 
@@ -196,28 +248,30 @@ class ResultCache:
             return False
         return common == real_boundary and real_folder != real_boundary
 
-    def _read(self) -> dict[str, Any]:
+    def _read(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The stored entries and file statuses (both unchecked), or nothing."""
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
             fd = os.open(self.file, flags)
         except OSError:
-            return {}
+            return {}, {}
         try:
             with os.fdopen(fd, "rb") as fh:
                 status = os.fstat(fh.fileno())
                 if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_CACHE_FILE_BYTES:
-                    return {}  # a link, device or FIFO planted in the folder is no cache
+                    return {}, {}  # a link, device or FIFO planted in the folder is no cache
                 document = json.loads(fh.read(MAX_CACHE_FILE_BYTES + 1))
         except (OSError, ValueError, RecursionError):
-            return {}
+            return {}, {}
         if (
             type(document) is not dict
             or document.get("format") != _FORMAT
             or document.get("key") != self._key
             or type(document.get("entries")) is not dict
         ):
-            return {}
-        return document["entries"]
+            return {}, {}
+        statuses = document.get("statuses")
+        return document["entries"], statuses if type(statuses) is dict else {}
 
     def _make_folder(self) -> bool:
         """Create the folder (marked as a cache, ignored by git) when it does not exist.

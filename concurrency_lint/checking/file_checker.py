@@ -13,10 +13,8 @@ from typing import TYPE_CHECKING
 
 from concurrency_lint.checking.project_summaries import finish_check, project_triggered
 from concurrency_lint.checking.registry import known_codes, load_rule, rule_modules
-from concurrency_lint.checking.ruff_overlap import deferred_to_ruff
 from concurrency_lint.checking.screens import SCREENS, Screen, screen_of
 from concurrency_lint.checking.selection import enabled_codes, ignored_for_path
-from concurrency_lint.checking.suppression_audit import SuppressionAudit
 from concurrency_lint.checking.suppressions import SuppressionLedger, ignores_whole_file
 from concurrency_lint.config import Config
 from concurrency_lint.model import (
@@ -37,7 +35,6 @@ from concurrency_lint.sources.decoding import (
     decode_source,
     needs_strict_precheck,
 )
-from concurrency_lint.sources.markdown import python_blocks
 from concurrency_lint.sources.parsing import (
     SnippetOffset,
     engine_finding,
@@ -106,6 +103,8 @@ class FileChecker:
             findings = self._check_snippet(path, text, codes, SnippetOffset(), False, ledger)
             findings += self._audit(path, text, ledger, audits, SnippetOffset(), findings, False)
             return self._result(path, findings, text)
+        from concurrency_lint.sources.markdown import python_blocks  # Markdown files only
+
         findings = []
         for block in python_blocks(text):
             offset = SnippetOffset(block.first_line - 1, block.indent)
@@ -126,6 +125,8 @@ class FileChecker:
         ignored = ignored_for_path(path, self.config, self._all_codes)
         kept = [f for f in findings if f.code in self.enabled_codes and f.code not in ignored]
         if self.config.defer_to_ruff and self.config.ruff_codes and kept:
+            from concurrency_lint.checking.ruff_overlap import deferred_to_ruff
+
             lines = python_lines.split_lines(text)
 
             def line_of(finding: Finding) -> str | None:
@@ -152,6 +153,8 @@ class FileChecker:
             return []
         if any(f.code in (SYNTAX_ERROR[0], INTERNAL_ERROR[0]) for f in findings):
             return []  # what the other rules would have reported is unknown
+        from concurrency_lint.checking.suppression_audit import SuppressionAudit
+
         ignored = ignored_for_path(path, self.config, self._all_codes)
         audit = SuppressionAudit(
             text,

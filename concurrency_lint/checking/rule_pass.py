@@ -10,17 +10,14 @@ from __future__ import annotations
 import ast
 import functools
 import traceback
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
-from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
-from libcst.metadata.position_provider import NEWLINE_RE
 
 from concurrency_lint.analysis.semantics import Semantics
 from concurrency_lint.analysis.tree_walk import LAYOUT_TYPES, walk
+from concurrency_lint.checking.positions import positions_of
 from concurrency_lint.checking.project_summaries import project_view
 from concurrency_lint.checking.rule import FileContext, Report, Rule
 from concurrency_lint.checking.suppressions import SuppressionLedger
@@ -134,7 +131,7 @@ class RulePass:
         findings = dispatcher.failures(path, offset)
         if not context.reports:
             return findings
-        positions = _positions(module, _needed_nodes(context.reports))
+        positions = positions_of(module, _needed_nodes(context.reports), text, tree)
         source_lines = python_lines.split_lines(text)
         for report in context.reports:
             finding = _to_finding(report, path, module, positions, offset, markdown, source_lines)
@@ -248,100 +245,6 @@ def _needed_nodes(reports: list[Report]) -> set[cst.CSTNode]:
         if report.fix is not None:
             needed.update(old for old, _new in report.fix.changes)
     return needed
-
-
-def _positions(module: cst.Module, needed: set[cst.CSTNode]) -> Mapping[cst.CSTNode, CodeRange]:
-    """The positions of ``needed`` and of the nodes under them.
-
-    LibCST's PositionProvider records every node's position while it generates the
-    module's code, which costs more than the parse on a big module. The same code
-    generation here records only inside the needed nodes, and counts lines and columns
-    only when it records: the same positions, for a fraction of the cost.
-    """
-    state = _PositionsOf(module, needed)
-    try:
-        module._codegen(state)
-    except (AttributeError, KeyError):  # a LibCST whose code generation changed
-        return _all_positions(module)
-    if not needed.issubset(state.positions):
-        return _all_positions(module)
-    return state.positions
-
-
-class _PositionsOf(CodegenState):
-    """Code generation that records positions inside chosen nodes only, as LibCST's
-    ``PositionProvidingCodegenState`` records them everywhere."""
-
-    def __init__(self, module: cst.Module, wanted: set[cst.CSTNode]) -> None:
-        super().__init__(
-            default_indent=module.default_indent, default_newline=module.default_newline
-        )
-        self.positions: dict[cst.CSTNode, CodeRange] = {}
-        self._wanted = wanted
-        self._inside = 0  # how many wanted nodes the current node is under (itself included)
-        self._stack: list[CodePosition] = []
-        self._counted = 0  # tokens already counted into the line and column
-        self._line = 1
-        self._column = 0
-
-    def _here(self) -> CodePosition:
-        tokens = self.tokens
-        for token in tokens[self._counted :] if self._counted < len(tokens) else ():
-            if "\n" in token or "\r" in token:
-                segments = NEWLINE_RE.split(token)
-                self._line += len(segments) - 1
-                self._column = len(segments[-1])
-            else:
-                self._column += len(token)
-        self._counted = len(tokens)
-        return CodePosition(self._line, self._column)
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        if self._inside or node in self._wanted:
-            self._inside += 1
-            self._stack.append(self._here())
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        if self._inside:
-            start = self._stack.pop()
-            if node not in self.positions:  # a syntactic position is already recorded
-                self.positions[node] = CodeRange(start, self._here())
-            self._inside -= 1
-
-    def pop_trailing_newline(self) -> None:
-        self._here()  # count what was generated before a token goes
-        super().pop_trailing_newline()
-        self._counted = min(self._counted, len(self.tokens))
-
-    @contextmanager
-    def record_syntactic_position(
-        self,
-        node: cst.CSTNode,
-        *,
-        start_node: cst.CSTNode | None = None,
-        end_node: cst.CSTNode | None = None,
-    ) -> Iterator[None]:
-        if not self._inside:
-            yield
-            return
-        start = self._here()
-        try:
-            yield
-        finally:
-            end = self._here()
-            start = self.positions[start_node].start if start_node is not None else start
-            end = self.positions[end_node].end if end_node is not None else end
-            self.positions[node] = CodeRange(start, end)
-
-
-def _all_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
-    """Every node's position: one code generation of the module, without the walk of the
-    whole tree that ``MetadataWrapper.resolve`` adds for batchable providers (none here)."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    try:
-        return PositionProvider()._gen(wrapper)
-    except AttributeError:  # a LibCST without this hook: the public way
-        return wrapper.resolve(PositionProvider)
 
 
 def _relocated(finding: Finding, pruned: PrunedModule) -> Finding:

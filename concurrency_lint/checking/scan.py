@@ -14,6 +14,7 @@ below both, the parse is linear in a small text and a worker would only add its 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Callable, Iterator
@@ -70,6 +71,7 @@ class _Pending:
     digest: str
     text: str
     markdown: bool
+    status: os.stat_result | None = None  # the file's, when it was read for the cache
 
 
 def scan_paths(
@@ -101,6 +103,7 @@ def scan_paths(
         results[job.display] = result
         if cache is not None and complete:
             cache.put(job.display, job.digest, result)
+            cache.note_status(job.display, job.digest, job.status)
         done += 1
         if progress:
             progress(done, len(files))
@@ -129,7 +132,20 @@ def scan_bytes(display: str, data: bytes, config: Config, markdown: bool = False
 def _prepare(
     source: SourceFile, cache: ResultCache | None
 ) -> tuple[FileResult | None, _Pending | None]:
-    """A cached or trivially empty result, or the job of checking the file."""
+    """A cached or trivially empty result, or the job of checking the file.
+
+    A file whose status (times, size, inode) is the one the cache recorded with its
+    digest is not read again; any other is read and known by its content's digest.
+    """
+    status = None
+    if cache is not None:
+        with contextlib.suppress(OSError):  # reading the file then says why
+            status = os.stat(source.path)
+        known = cache.known_digest(source.display, status) if status is not None else None
+        if known is not None:
+            cached = cache.get(source.display, known)
+            if cached is not None and _dependencies_hold(cached):
+                return cached, None
     try:
         data = read_regular_file(source.path)
     except UnreadablePath as exc:
@@ -141,6 +157,7 @@ def _prepare(
         digest = content_digest(data)
         cached = cache.get(source.display, digest)
         if cached is not None and _dependencies_hold(cached):
+            cache.note_status(source.display, digest, status)
             return cached, None
     try:
         text = decode_source(data).text
@@ -148,7 +165,7 @@ def _prepare(
         return _file_finding(UNREADABLE_FILE, str(exc), source.display), None
     if ignores_whole_file(text):
         return FileResult(source.display), None
-    return None, _Pending(source.display, digest, text, source.markdown)
+    return None, _Pending(source.display, digest, text, source.markdown, status)
 
 
 def _dependencies_hold(result: FileResult) -> bool:

@@ -128,6 +128,7 @@ SCREENS: dict[str, Screen] = {
                 "Future",
                 "submit",
                 "_async",
+                "run_coroutine_threadsafe",
             ),
             default_enabled=False,
         ),

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -37,6 +35,8 @@ def output_width() -> int | None:
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     if sys.stdout.isatty():
+        import shutil  # here: piped output never asks
+
         return shutil.get_terminal_size().columns
     return None
 
@@ -55,6 +55,8 @@ def emit(text: str, output_file: Path | None, color: bool = False) -> None:
 
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to a temporary file beside ``path``, then rename it over."""
+    import tempfile  # here: most runs write to standard output
+
     folder = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:

@@ -10,7 +10,6 @@ import click
 
 import concurrency_lint
 from concurrency_lint.checking.scan import ScanOptions, ScanOutcome, scan_bytes, scan_paths
-from concurrency_lint.cli.baseline_command import stdin_reader, with_baseline, write_noqa
 from concurrency_lint.cli.options import (
     SCAN_EXIT_CODES,
     color_option,
@@ -21,7 +20,6 @@ from concurrency_lint.cli.options import (
 )
 from concurrency_lint.cli.output import emit, output_width, wants_color
 from concurrency_lint.cli.progress import ProgressDisplay
-from concurrency_lint.cli.rule_docs import rule_info
 from concurrency_lint.cli.settings import check_paths, fail, load_settings, split_codes
 from concurrency_lint.cli.source_reading import read_sources
 from concurrency_lint.config import Config
@@ -32,7 +30,7 @@ from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.discovery import excluded_by_config
 from concurrency_lint.sources.display_names import escape_name
 
-__all__ = ["rule_info", "scan_command"]
+__all__ = ["scan_command"]
 
 
 @click.command("scan", epilog=SCAN_EXIT_CODES)
@@ -138,12 +136,17 @@ def scan_command(
         if outcome.files_scanned == 0 and not outcome.results:
             where = ", ".join(printable(str(path)) for path in targets)
             notifications.append(f"no Python files found under {where}")
-    outcome = with_baseline(
-        outcome, config, baseline_file, quiet, stdin_reader(data) if reading_stdin else None
-    )
+    if baseline_file is not None or config.baseline is not None:
+        from concurrency_lint.cli.baseline_command import stdin_reader, with_baseline
+
+        outcome = with_baseline(
+            outcome, config, baseline_file, quiet, stdin_reader(data) if reading_stdin else None
+        )
     if add_noqa:
         if reading_stdin:
             fail("--add-noqa writes files: it cannot be used with `-` (standard input)")
+        from concurrency_lint.cli.baseline_command import write_noqa
+
         sys.exit(write_noqa(outcome.findings))
     for notice in notifications:
         click.echo(f"conclint: {notice}", err=True)
@@ -197,6 +200,7 @@ def _render(
 
 def _rule_infos(config: Config) -> tuple[RuleInfo, ...]:
     from concurrency_lint.checking.file_checker import FileChecker
+    from concurrency_lint.cli.rule_docs import rule_info
 
     return tuple(rule_info(rule) for rule in FileChecker(config).rules)
 

@@ -22,6 +22,11 @@ async def {GATHER_BOUNDED}(limit, *aws, return_exceptions=False):
         *(bounded(aw) for aw in aws), return_exceptions=return_exceptions
     )
 '''.lstrip("\n")
+#: The same for a module that does not ``import asyncio``: the helper imports it in its own
+#: body, so no name of the module changes meaning.
+GATHER_BOUNDED_CODE_OWN_IMPORT = GATHER_BOUNDED_CODE.replace(
+    ' at once."""\n', ' at once."""\n    import asyncio\n\n', 1
+)
 
 #: Nodes inside which a new ``await`` would change what the code is (or not compile).
 _NO_AWAIT_INSIDE = (
@@ -87,9 +92,8 @@ def gather_bounded_definition(
     module: cst.Module, semantics: Semantics
 ) -> list[tuple[cst.CSTNode, cst.FlattenSentinel]] | None:
     """The change that defines ``_gather_bounded`` after the imports ([] when the module has
-    it already), or None when it cannot be written (no ``import asyncio``, the name taken)."""
-    if semantics.imports.qualify(cst.Name("asyncio")) != "asyncio":
-        return None
+    it already), or None when it cannot be written (no import to follow, the name taken).
+    Without a module-level ``import asyncio`` the helper imports it in its own body."""
     if any(
         isinstance(statement, cst.FunctionDef) and statement.name.value == GATHER_BOUNDED
         for statement in module.body
@@ -97,5 +101,8 @@ def gather_bounded_definition(
         return []
     if binds_at_top_level(module, GATHER_BOUNDED):
         return None
-    added = after_imports(module, GATHER_BOUNDED_CODE)
+    imported = semantics.imports.qualify(cst.Name("asyncio")) == "asyncio"
+    added = after_imports(
+        module, GATHER_BOUNDED_CODE if imported else GATHER_BOUNDED_CODE_OWN_IMPORT
+    )
     return None if added is None else [added]

@@ -43,6 +43,7 @@ from concurrency_lint.fixes.loop_hazards import (
 from concurrency_lint.fixes.loop_hoist import hoist_accumulations, hoist_conditional
 from concurrency_lint.fixes.loop_safety import Qualify, is_read_only_work
 from concurrency_lint.fixes.loop_skips import ContinueToReturn, flagged, skip_unless, skip_value
+from concurrency_lint.fixes.name_liveness import read_after
 from concurrency_lint.fixes.stdlib_target import (
     STDLIB_IMPORT,
     STDLIB_NEEDS_A_COLLECTION,
@@ -281,6 +282,9 @@ def _refusal(node: cst.For, loop: cst.For, facts: BodyFacts, site: LoopSite) -> 
     if _has_multiline_string(loop.body):
         return "the loop body holds a multi-line string, which re-indenting would change"
     used_outside = _names_outside(site.scope, node) & facts.written
+    if used_outside and isinstance(site.scope, cst.FunctionDef):
+        # Read elsewhere in the function only after being bound again: nothing sees them.
+        used_outside = read_after(site.scope, node, used_outside)
     if used_outside:
         return f"`{sorted(used_outside)[0]}` is bound in the loop and used outside it"
     return None

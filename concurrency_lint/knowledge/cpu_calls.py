@@ -21,6 +21,8 @@ GIL_HOLDING_CALLS = frozenset(
         "pickle.loads",
         "marshal.dumps",
         "marshal.loads",
+        "base64.b64encode",
+        "base64.b64decode",
         "ast.parse",
         "builtins.compile",
         "builtins.sorted",
@@ -178,10 +180,33 @@ NEUTRAL_CALLS = frozenset(
             for name in ("getLogger", "debug", "info", "warning", "error", "exception", "critical")
         ),
         *(f"threading.{name}" for name in ("get_ident", "current_thread")),
+        # Which platform this is, quoting a command line, signalling a child: no waiting
+        # of note and no computation.
+        *(f"sys.platform.{name}" for name in ("lower", "startswith")),
+        *(f"platform.{name}" for name in ("system", "machine", "python_version")),
+        *(f"shlex.{name}" for name in ("split", "quote", "join")),
+        *(f"os.{name}" for name in ("getpid", "getpgid", "kill", "killpg", "setsid")),
+        # Making a temporary file does no work of note; its methods are the I/O.
+        *(
+            f"tempfile.{name}"
+            for name in ("NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile")
+        ),
         *(f"random.{name}" for name in ("random", "randint", "choice", "uniform", "getrandbits")),
         *(
             f"os.path.{name}"
-            for name in ("join", "basename", "dirname", "splitext", "split", "normpath")
+            for name in (
+                "join",
+                "basename",
+                "dirname",
+                "splitext",
+                "split",
+                "normpath",
+                "abspath",
+                "expanduser",
+                "exists",
+                "isfile",
+                "isdir",
+            )
         ),
     }
 )
@@ -190,7 +215,17 @@ NEUTRAL_CALLS = frozenset(
 #: I/O: parsing the JSON a request returned leaves the worker waiting on the peer
 #: (next to file I/O they still mix: parsing a file can cost as much as reading it).
 LIGHT_CPU_CALLS = frozenset(
-    {"json.dumps", "json.loads", "re.sub", "re.subn", "re.findall", "re.finditer", "re.split"}
+    {
+        "json.dumps",
+        "json.loads",
+        "re.sub",
+        "re.subn",
+        "re.findall",
+        "re.finditer",
+        "re.split",
+        "base64.b64encode",
+        "base64.b64decode",
+    }
 )
 
 #: Method names that are pure computation on the built-in types they are usually
@@ -233,6 +268,8 @@ PURE_METHODS = frozenset(
         "hex",
         "to_bytes",
         "bit_length",
+        # Closing a handle or a stream: releasing it, not work to wait on or compute.
+        "close",
     }
 )
 

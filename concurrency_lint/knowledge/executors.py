@@ -21,6 +21,16 @@ PROCESS_POOLS = frozenset(
     }
 )
 EXECUTOR_CONSTRUCTORS = THREAD_POOLS | PROCESS_POOLS
+#: Pools whose ``map`` / ``imap`` / ``apply_async`` ... also take the callable as ``func=``
+#: and the items as ``iterable=`` (``multiprocessing``'s; ``concurrent.futures`` does not).
+KEYWORD_CALLABLE_POOLS = frozenset(
+    {
+        "multiprocessing.Pool",
+        "multiprocessing.pool.Pool",
+        "multiprocessing.pool.ThreadPool",
+        "multiprocessing.dummy.Pool",
+    }
+)
 
 # Methods that hand a callable to a pool: name -> index of the callable among positionals.
 SUBMIT_METHODS = {

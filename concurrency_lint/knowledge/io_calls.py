@@ -112,6 +112,11 @@ IO_FUNCTIONS: dict[str, IoKind] = {
 #: Methods that do I/O when called on an object provably built by the constructor
 #: (``Semantics.type_of``) or directly on a constructor call (``Path(p).read_text()``).
 PATH_CONSTRUCTORS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
+#: Path methods and attributes that give another path of the same class, without I/O.
+PATH_DERIVING_METHODS = frozenset(
+    {"with_name", "with_suffix", "with_stem", "joinpath", "relative_to", "with_segments"}
+)
+PATH_DERIVING_ATTRIBUTES = frozenset({"parent"})
 SESSION_CONSTRUCTORS = frozenset(
     {
         "requests.Session",

@@ -34,6 +34,9 @@ THREADS = frozenset(
         "threading.Timer",
         "multiprocessing.Process",
         "multiprocessing.context.Process",
+        "multiprocessing.context.SpawnProcess",
+        "multiprocessing.context.ForkProcess",
+        "multiprocessing.context.ForkServerProcess",
     }
 )
 QUEUES = frozenset(
@@ -134,6 +137,22 @@ CLOSE_METHODS = frozenset({"shutdown", "close", "terminate", "__exit__"})
 CONTEXT_FACTORIES = frozenset(
     {"multiprocessing.get_context", "multiprocessing.context.get_context"}
 )
+#: ``ctx.Queue()`` of a ``get_context(...)`` context -> the ``multiprocessing`` type it makes.
+CONTEXT_PRODUCTS = {
+    name: f"multiprocessing.{name}"
+    for name in (
+        "Queue",
+        "JoinableQueue",
+        "SimpleQueue",
+        "Event",
+        "Lock",
+        "RLock",
+        "Semaphore",
+        "BoundedSemaphore",
+        "Condition",
+        "Barrier",
+    )
+}
 SET_START_METHOD = frozenset(
     {"multiprocessing.set_start_method", "multiprocessing.context.set_start_method"}
 )

@@ -13,14 +13,16 @@ class TimeoutParam:
     position: int | None = None  # 0-based index among positional arguments
 
 
+#: ``gevent.subprocess`` is a drop-in for ``subprocess`` (same calls, same ``timeout``).
+SUBPROCESS_MODULES = ("subprocess", "gevent.subprocess")
+
 SUBPROCESS_FUNCTIONS: dict[str, TimeoutParam] = {
-    "subprocess.run": TimeoutParam(),
-    "subprocess.call": TimeoutParam(),
-    "subprocess.check_call": TimeoutParam(),
-    "subprocess.check_output": TimeoutParam(),
+    f"{module}.{function}": TimeoutParam()
+    for module in SUBPROCESS_MODULES
+    for function in ("run", "call", "check_call", "check_output")
 }
 
-POPEN_CONSTRUCTORS = frozenset({"subprocess.Popen"})
+POPEN_CONSTRUCTORS = frozenset(f"{module}.Popen" for module in SUBPROCESS_MODULES)
 
 POPEN_METHODS: dict[str, TimeoutParam] = {
     "communicate": TimeoutParam(position=1),

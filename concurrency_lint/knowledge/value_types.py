@@ -44,6 +44,18 @@ STAR_EXPORTS: dict[str, frozenset[str]] = {
     "requests": frozenset({*HTTP_VERBS, "Session", "session"}),
 }
 
+#: Functions whose result is an object of a known type (qualified function -> type).
+RETURNED_TYPES = {
+    # a concurrent.futures.Future of the coroutine run on another thread's loop
+    "asyncio.run_coroutine_threadsafe": "concurrent.futures.Future",
+}
+
+#: Python 2 modules a ``try: import x / except ImportError: import y`` falls back from:
+#: on Python 3 the fallback is what is bound.
+PYTHON2_MODULES = frozenset(
+    {"Queue", "urllib2", "httplib", "thread", "cPickle", "ConfigParser", "urlparse", "StringIO"}
+)
+
 #: ``typing.cast(T, value)``: the value has type ``T``.
 CAST_FUNCTIONS = frozenset({"typing.cast", "typing_extensions.cast"})
 
@@ -76,6 +88,9 @@ SUBCLASSABLE_TYPES: dict[str, frozenset[str]] = {
     "threading.Thread": frozenset({"join"}),
     "multiprocessing.Process": frozenset({"join"}),
     "multiprocessing.context.Process": frozenset({"join"}),
+    "multiprocessing.context.SpawnProcess": frozenset({"join"}),
+    "multiprocessing.context.ForkProcess": frozenset({"join"}),
+    "multiprocessing.context.ForkServerProcess": frozenset({"join"}),
     "requests.Session": _SESSION_OVERRIDES,
     "requests.sessions.Session": _SESSION_OVERRIDES,
     "httpx.Client": _SESSION_OVERRIDES | {"stream"},

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 
 from concurrency_lint.model import Span
@@ -30,6 +29,10 @@ def source_lines(text: str) -> list[str]:
 
 def cells(text: str) -> int:
     """How many terminal columns ``text`` takes (wide East Asian characters take two)."""
+    import unicodedata  # here: a report without findings never measures a line
+
+    if text.isascii():
+        return len(text)
     total = 0
     for char in text:
         if unicodedata.combining(char):

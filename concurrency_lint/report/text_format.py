@@ -4,7 +4,6 @@ its span (as ruff's full output), then the summary. ``concise`` has one line eac
 
 from __future__ import annotations
 
-import textwrap
 from functools import partial
 
 from concurrency_lint.model import Finding, Safety, ScanReport
@@ -31,6 +30,8 @@ INDENT = "    "
 
 def header(finding: Finding, color: bool, width: int) -> list[str]:
     """``path:line:col: CODE [*] message``, the message wrapped at word boundaries."""
+    import textwrap  # here: a report without findings or summary needs none
+
     plain_prefix = prefix(finding, False) + " "
     wrapper = textwrap.TextWrapper(
         width=max(width, 40),
@@ -60,6 +61,8 @@ def full_finding(
     width: int = DEFAULT_WIDTH,
 ) -> list[str]:
     """The header, the framed source (when ``lines`` are known) and the help line."""
+    import textwrap
+
     out = header(finding, color, width)
     if lines is not None:
         framed = excerpt(
@@ -105,6 +108,8 @@ def findings_only(report: ScanReport, color: bool = False, width: int | None = N
 
 def render(report: ScanReport, color: bool = False, width: int | None = None) -> str:
     """Every finding in full, a blank line after each, then the summary."""
+    import textwrap
+
     lines = []
     for line in closing_lines(report, color):
         lines += textwrap.wrap(line, width or DEFAULT_WIDTH, break_long_words=False) or [line]
