@@ -412,8 +412,9 @@ def _imported_meanings(view: FileView, tree: ast.Module, text: str) -> set[str]:
         return set()
     names: set[str] = {name for candidates in bound.values() for name in candidates}
     for head, rest in set(_DOTTED.findall(text)):  # ``net.make_session``: what is read
+        parts = rest.split(".")[1:]
         for name in bound.get(head, ()):
-            names.add(f"{name}{rest}")
+            names.update(".".join((name, *parts[:end])) for end in range(1, len(parts) + 1))
     if stars:
         for word in set(re.findall(r"\b[A-Za-z_]\w*", text)) - set(bound):
             for star in stars:
@@ -423,6 +424,9 @@ def _imported_meanings(view: FileView, tree: ast.Module, text: str) -> set[str]:
                     break
     meanings: set[str] = set()
     for name in names:
+        if not model.is_project_name(name):  # a star import led outside the project
+            meanings.add(name)
+            continue
         for answer in (model.canonical(name), model.made_by(name), model.value_type(name)):
             if answer is not None and not model.is_project_name(answer):
                 meanings.add(answer)
