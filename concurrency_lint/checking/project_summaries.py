@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,18 +51,22 @@ class ModuleDependency:
     is_package: bool
     content_digest: str
     state: str
+    #: ``size:mtime_ns`` of the file when it was read, or "" when that status is too
+    #: recent to tell a later change by (a write within the same two seconds).
+    status: str = ""
 
     def packed(self) -> str:
         """One record (tab-separated; a path holds no tab a scan reads), cheap to store."""
         package = "1" if self.is_package else "0"
-        return "\t".join((self.path, self.module, package, self.content_digest, self.state))
+        fields = (self.path, self.module, package, self.content_digest, self.state, self.status)
+        return "\t".join(fields)
 
     @staticmethod
     def unpacked(record: str) -> ModuleDependency | None:
         parts = record.split("\t")
-        if len(parts) != 5 or parts[2] not in ("0", "1"):
+        if len(parts) != 6 or parts[2] not in ("0", "1"):
             return None
-        return ModuleDependency(parts[0], parts[1], parts[2] == "1", parts[3], parts[4])
+        return ModuleDependency(parts[0], parts[1], parts[2] == "1", parts[3], parts[4], parts[5])
 
 
 class _Known:
@@ -152,7 +157,7 @@ class ProjectSummaries:
             else:  # only its text was read, for the screen
                 state = entry.text_state
             dependency = ModuleDependency(
-                module.path, name, module.is_package, entry.content_digest, state
+                module.path, name, module.is_package, entry.content_digest, state, _trusted(entry)
             )
             found.append(dependency.packed())
         return tuple(found)
@@ -163,6 +168,8 @@ class ProjectSummaries:
             dependency = ModuleDependency.unpacked(record)
             if dependency is None:
                 return False
+            if dependency.status and dependency.status == _status_text(_stamp(dependency.path)):
+                continue  # not touched since it was read
             if self._content_digest(dependency.path) == dependency.content_digest:
                 continue
             module = ModuleFile(dependency.module, dependency.path, dependency.is_package)
@@ -266,6 +273,22 @@ def _tree_imports(tree: ast.Module) -> list[tuple[int, str, tuple[str, ...]]]:
         else:
             found += [(0, alias.name, ()) for alias in node.names]
     return found
+
+
+#: A file modified this recently may change again within its timestamp's resolution.
+_RECENT_NS = 2_000_000_000
+
+
+def _trusted(entry: _Known) -> str:
+    """The status a dependency is known by next time, or "" when too recent to trust."""
+    size, mtime = entry.stamp
+    if size < 0 or time.time_ns() - mtime < _RECENT_NS:
+        return ""
+    return _status_text(entry.stamp)
+
+
+def _status_text(stamp: tuple[int, int]) -> str:
+    return f"{stamp[0]}:{stamp[1]}"
 
 
 def _stamp(path: str) -> tuple[int, int]:
