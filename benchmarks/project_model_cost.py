@@ -33,6 +33,8 @@ from concurrency_lint.project.layout import module_of
 summaries = ProjectSummaries()
 count = 0
 for path in sorted(Path(sys.argv[1]).rglob("*.py")):
+    if "site-packages" in path.parts:
+        continue
     found = module_of(str(path))
     if found is not None:
         summaries.summary(found[0])

@@ -60,25 +60,14 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
-class ModuleDependency:
-    """Another module of the project whose summary a file's findings used: the findings
-    hold while its content, or else its summary, is unchanged."""
-
-    path: str
-    module: str
-    is_package: bool
-    content_digest: str
-    summary_digest: str
-
-
-@dataclass(frozen=True, slots=True)
 class FileResult:
-    """Everything one file produced: its findings, sorted (and the project modules
-    they depend on)."""
+    """Everything one file produced: its findings, sorted, and the other modules of the
+    project they depend on (one record per module, as ``checking.project_summaries``
+    writes and reads them: a cached result holds while those modules are unchanged)."""
 
     path: str
     findings: tuple[Finding, ...] = field(default_factory=tuple)
-    depends_on: tuple[ModuleDependency, ...] = field(default_factory=tuple)
+    depends_on: tuple[str, ...] = field(default_factory=tuple)
 
 
 # Codes the engine itself reports, for files rather than code.

@@ -15,13 +15,14 @@ import hashlib
 import json
 import os
 import re
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from concurrency_lint.analysis.relative_imports import absolute_module
 from concurrency_lint.checking.cache_codec import MalformedEntry, decoder_for, encode
 from concurrency_lint.checking.screens import SCREENS
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
-from concurrency_lint.model import ModuleDependency
 from concurrency_lint.project.file_view import FileView, view_of
 from concurrency_lint.project.layout import ModuleFile, find_module
 from concurrency_lint.project.relevance import imported_modules, imports_known_library
@@ -34,8 +35,38 @@ from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_f
 MODEL_TRIGGERED = frozenset({"CL201", "CL202", "CL203", "CL204"})
 _MODEL_TOKENS = tuple(sorted({t for code in MODEL_TRIGGERED for t in SCREENS[code].triggers}))
 
+_DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)+)")
+
 #: Larger modules are not summarised (their names stay unknown).
 MAX_SUMMARY_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ModuleDependency:
+    """Another module of the project a file's findings used: they hold while its content,
+    or else its state (summary, import lines, what the screen read), is unchanged."""
+
+    path: str
+    module: str
+    is_package: bool
+    content_digest: str
+    state: str
+    #: ``size:mtime_ns`` of the file when it was read, or "" when that status is too
+    #: recent to tell a later change by (a write within the same two seconds).
+    status: str = ""
+
+    def packed(self) -> str:
+        """One record (tab-separated; a path holds no tab a scan reads), cheap to store."""
+        package = "1" if self.is_package else "0"
+        fields = (self.path, self.module, package, self.content_digest, self.state, self.status)
+        return "\t".join(fields)
+
+    @staticmethod
+    def unpacked(record: str) -> ModuleDependency | None:
+        parts = record.split("\t")
+        if len(parts) != 6 or parts[2] not in ("0", "1"):
+            return None
+        return ModuleDependency(parts[0], parts[1], parts[2] == "1", parts[3], parts[4], parts[5])
 
 
 class _Known:
@@ -111,7 +142,7 @@ class ProjectSummaries:
     def summary(self, module: ModuleFile) -> ModuleSummary | None:
         return self._entry(module).summary
 
-    def finish(self, path: str) -> tuple[ModuleDependency, ...]:
+    def finish(self, path: str) -> tuple[str, ...]:
         """The modules the file's check read, with their digests; ends its view."""
         view = self._views.pop(path, None)
         if view is None:
@@ -125,23 +156,29 @@ class ProjectSummaries:
                 state = entry.state_digest(self._is_relevant(module, roots, module.path))
             else:  # only its text was read, for the screen
                 state = entry.text_state
-            found.append(
-                ModuleDependency(module.path, name, module.is_package, entry.content_digest, state)
+            dependency = ModuleDependency(
+                module.path, name, module.is_package, entry.content_digest, state, _trusted(entry)
             )
+            found.append(dependency.packed())
         return tuple(found)
 
-    def still_valid(self, dependencies: tuple[ModuleDependency, ...]) -> bool:
+    def still_valid(self, records: tuple[str, ...]) -> bool:
         """Whether every dependency's content, or else its state, is what it was."""
-        for dependency in dependencies:
+        for record in records:
+            dependency = ModuleDependency.unpacked(record)
+            if dependency is None:
+                return False
+            if dependency.status and dependency.status == _status_text(_stamp(dependency.path)):
+                continue  # not touched since it was read
             if self._content_digest(dependency.path) == dependency.content_digest:
                 continue
             module = ModuleFile(dependency.module, dependency.path, dependency.is_package)
-            if dependency.summary_digest.startswith("t:"):
-                if self._entry(module).text_state != dependency.summary_digest:
+            if dependency.state.startswith("t:"):
+                if self._entry(module).text_state != dependency.state:
                     return False
                 continue
-            relevant = dependency.summary_digest.startswith("s:")
-            if self._entry(module).state_digest(relevant) != dependency.summary_digest:
+            relevant = dependency.state.startswith("s:")
+            if self._entry(module).state_digest(relevant) != dependency.state:
                 return False
         return True
 
@@ -238,6 +275,22 @@ def _tree_imports(tree: ast.Module) -> list[tuple[int, str, tuple[str, ...]]]:
     return found
 
 
+#: A file modified this recently may change again within its timestamp's resolution.
+_RECENT_NS = 2_000_000_000
+
+
+def _trusted(entry: _Known) -> str:
+    """The status a dependency is known by next time, or "" when too recent to trust."""
+    size, mtime = entry.stamp
+    if size < 0 or time.time_ns() - mtime < _RECENT_NS:
+        return ""
+    return _status_text(entry.stamp)
+
+
+def _status_text(stamp: tuple[int, int]) -> str:
+    return f"{stamp[0]}:{stamp[1]}"
+
+
 def _stamp(path: str) -> tuple[int, int]:
     try:
         status = os.stat(path)
@@ -321,12 +374,12 @@ def project_view(path: str) -> FileView | None:
     return _PROCESS_SUMMARIES.view(path)
 
 
-def finish_check(path: str) -> tuple[ModuleDependency, ...]:
+def finish_check(path: str) -> tuple[str, ...]:
     """The project modules the check of ``path`` read; called when its check ends."""
     return _PROCESS_SUMMARIES.finish(path)
 
 
-def dependencies_hold(dependencies: tuple[ModuleDependency, ...]) -> bool:
+def dependencies_hold(dependencies: tuple[str, ...]) -> bool:
     """Whether a cached result's project dependencies are unchanged."""
     return not dependencies or _PROCESS_SUMMARIES.still_valid(dependencies)
 
@@ -381,9 +434,10 @@ def _imported_meanings(view: FileView, tree: ast.Module, text: str) -> set[str]:
     if not bound and not stars:
         return set()
     names: set[str] = {name for candidates in bound.values() for name in candidates}
-    for local, candidates in bound.items():  # ``net.make_session``: what is read of it
-        for match in re.finditer(rf"\b{re.escape(local)}((?:\.[A-Za-z_]\w*)+)", text):
-            names.update(f"{name}{match.group(1)}" for name in candidates)
+    for head, rest in set(_DOTTED.findall(text)):  # ``net.make_session``: what is read
+        parts = rest.split(".")[1:]
+        for name in bound.get(head, ()):
+            names.update(".".join((name, *parts[:end])) for end in range(1, len(parts) + 1))
     if stars:
         for word in set(re.findall(r"\b[A-Za-z_]\w*", text)) - set(bound):
             for star in stars:
@@ -393,6 +447,9 @@ def _imported_meanings(view: FileView, tree: ast.Module, text: str) -> set[str]:
                     break
     meanings: set[str] = set()
     for name in names:
+        if not model.is_project_name(name):  # a star import led outside the project
+            meanings.add(name)
+            continue
         for answer in (model.canonical(name), model.made_by(name), model.value_type(name)):
             if answer is not None and not model.is_project_name(answer):
                 meanings.add(answer)

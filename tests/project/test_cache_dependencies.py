@@ -74,3 +74,16 @@ def test_a_change_that_keeps_the_summary_rechecks_nothing_else(
     (package / "app" / "utils.py").write_text("# a comment\n" + PLAIN_HELPER, encoding="utf-8")
     run_conclint("scan", ".")
     assert checked == ["utils.py"]
+
+
+def test_a_malformed_dependency_record_is_a_miss() -> None:
+    from concurrency_lint.checking.project_summaries import ModuleDependency, dependencies_hold
+
+    record = ModuleDependency("/nowhere/a.py", "a", False, "0" * 32, "t:x", "10:5").packed()
+    assert ModuleDependency.unpacked(record) == ModuleDependency(
+        "/nowhere/a.py", "a", False, "0" * 32, "t:x", "10:5"
+    )
+    assert ModuleDependency.unpacked("only\ttwo") is None
+    assert not dependencies_hold(("only\ttwo",))
+    assert not dependencies_hold((record,))  # the module is gone: its content differs
+    assert dependencies_hold(())
