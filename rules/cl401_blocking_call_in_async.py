@@ -236,7 +236,9 @@ class BlockingCallInAsync(Rule):
         io_call = io_kind_of_call(call, self.semantics, self._table)
         if io_call is not None:
             if io_call.kind != "file" or self._is_file_access(call, io_call.label):
-                return _short(io_call.label), REPLACEMENT_BY_KIND[io_call.kind]
+                return self._path_label(call, _short(io_call.label)), REPLACEMENT_BY_KIND[
+                    io_call.kind
+                ]
             return None
         receiver_type = self._receiver_type(call)
         method = _client_method(call, receiver_type)
@@ -246,8 +248,27 @@ class BlockingCallInAsync(Rule):
         if kind is not None and (kind != "file" or self._is_file_access(call, "")):
             assert isinstance(call.func, cst.Attribute) and receiver_type is not None
             label = f"{receiver_type.rsplit('.', 1)[-1]}.{call.func.attr.value}"
-            return label, REPLACEMENT_BY_KIND[kind]
+            return self._path_label(call, label), REPLACEMENT_BY_KIND[kind]
         return None
+
+    def _path_label(self, call: cst.Call, label: str) -> str:
+        """``Path.open`` where ruff's ASYNC240 sees the path too (built by ``Path(...)``
+        or annotated), ``pathlib.Path.open`` where only a join, a derivation or a list
+        item shows it: such a finding is never left to ruff."""
+        if not label.startswith("Path.") or not isinstance(call.func, cst.Attribute):
+            return label
+        receiver = call.func.value
+        if isinstance(receiver, cst.Call):
+            built = self.semantics.qualified_name(receiver.func) in PATH_CONSTRUCTORS
+        elif isinstance(receiver, cst.Name):
+            value = self.semantics.single_value(receiver.value)
+            built = (
+                isinstance(value, cst.Call)
+                and self.semantics.qualified_name(value.func) in PATH_CONSTRUCTORS
+            ) or self._annotated_type(receiver) in PATH_CONSTRUCTORS
+        else:
+            built = False
+        return label if built else f"pathlib.{label}"
 
     def _is_file_access(self, call: cst.Call, label: str) -> bool:
         if label in BLOCKING_FILE_CALLS:

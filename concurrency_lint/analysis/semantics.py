@@ -145,14 +145,20 @@ class Semantics:
             return made if made in PATH_CONSTRUCTORS else None
         return self._class_attribute(node) or self._project_value(node)
 
-    def unchanged_value(self, name: str) -> cst.BaseExpression | None:
+    def single_value(self, name: str) -> cst.BaseExpression | None:
         """The expression a name of the current function (or module) is bound to, when it
-        is bound exactly once and never changed in place (no method call on it, no item
-        or attribute stored into it, not captured by a nested scope); else None."""
+        is bound exactly once there; else None."""
         function = self.scopes.enclosing_function()
         names = self._index.of(function if function is not None else self.module)
-        value = names.value_of(name)
-        if value is None or name in names.declared_global:
+        return None if name in names.declared_global else names.value_of(name)
+
+    def unchanged_value(self, name: str) -> cst.BaseExpression | None:
+        """:meth:`single_value`, when the value is also never changed in place (no method
+        call on it, no item or attribute stored into it, not captured by a nested scope)."""
+        function = self.scopes.enclosing_function()
+        names = self._index.of(function if function is not None else self.module)
+        value = self.single_value(name)
+        if value is None:
             return None
         if any(use.kind in ("call", "store-into", "captured") for use in names.uses.get(name, [])):
             return None

@@ -68,6 +68,8 @@ OVERLAPS: dict[str, tuple[Overlap, ...]] = {
         Overlap("ASYNC230", _BOTH, ("open", "io.open", "io.open_code")),
         Overlap("ASYNC231", "flake8-async", ()),
         Overlap("ASYNC232", "flake8-async", ()),
+        # ASYNC240 types a path built by ``Path(...)`` or annotated; CL401 names a path
+        # it found through a join or a derivation ``pathlib.Path.<method>`` (not deferred).
         Overlap("ASYNC240", _BOTH, ("Path.*", "os.path.*")),
         Overlap("ASYNC250", _BOTH, ("input",)),
         Overlap("ASYNC251", _BOTH, ("time.sleep",)),
