@@ -1,9 +1,12 @@
 """How many findings carry a fix, per rule, on real code.
 
     python benchmarks/fix_coverage.py [--projects stdlib,django,...] [--select CL401,...]
+        [--extra DIR ...] [--unfixed unfixed.md]
 
 Scans each code base (every rule, CL204 included) and prints, per rule, the findings,
-those with a fix, and the share. Run from any folder; the scan never runs from the checkout.
+those with a fix, and the share; ``--unfixed`` writes, per rule, the findings with no fix
+grouped by the reason their message states. Run from any folder; the scan never runs from
+the checkout.
 """
 
 from __future__ import annotations

@@ -60,8 +60,11 @@ class AcquireWithoutRelease(Rule):
     that returns or raises used to leave the lock held and now releases it, the lock
     expression is evaluated once instead of twice, and the lock must support `with` (every
     `threading`, `multiprocessing` and `asyncio` lock does; an object of unknown type may
-    not). No fix (the message says why) where another path releases the lock before the
-    last `release()`: the region has several exits.
+    not). A `release()` on another path that only precedes leaving the region (other
+    `release()` calls, then `continue` / `break` of a loop around it, `return` or
+    `raise`) is dropped: leaving the `with` block releases the lock the same way, and
+    nested `with` blocks release in the same order. No fix (the message says why) for
+    any other early release.
     """
 
     CODE = "CL504"
@@ -127,13 +130,20 @@ class AcquireWithoutRelease(Rule):
             f"`finally`: an exception or early return leaves it held; use `{keyword} "
             f"{receiver}:`"
         )
+        region = later[: release + 1]
         if any(_calls(following, receiver, "release") for following in later[:release]):
-            # A branch releases early (and ``continue``s or returns): the region has
-            # several exits, which one ``with`` block cannot say.
-            reason = "the lock is also released on another path before the last `release()`"
-            self.report(node, f"{message} (no automatic fix: {reason})")
-            return
-        fix = _with_fix(statement, func.value, later[: release + 1], awaited)
+            # A branch releases early: fine for ``with`` when it then leaves the region
+            # (``continue``, ``break``, ``return``, ``raise``), which releases the same.
+            kept = _without_early_releases(later[:release], receiver)
+            if kept is None:
+                reason = (
+                    "the lock is also released on another path before the last `release()`,"
+                    " which does not leave the region right after"
+                )
+                self.report(node, f"{message} (no automatic fix: {reason})")
+                return
+            region = [*kept, later[release]]
+        fix = _with_fix(statement, func.value, region, awaited, replaced=later[: release + 1])
         if fix is None:
             reason = "the `acquire()` shares its line, or the region is not whole statements"
             self.report(node, f"{message} (no automatic fix: {reason})")
@@ -146,13 +156,89 @@ def _is_awaited(statement: cst.SimpleStatementLine) -> bool:
     return isinstance(expression, cst.Expr) and isinstance(expression.value, cst.Await)
 
 
+def _without_early_releases(
+    statements: list[cst.CSTNode], receiver: str
+) -> list[cst.CSTNode] | None:
+    """The region without the ``receiver.release()`` lines that only precede leaving it
+    (other releases, then ``continue`` / ``break`` of a loop around the region, ``return``
+    or ``raise``): leaving a ``with`` block releases the lock the same way. None when a
+    release is anything else."""
+    dropper = _EarlyReleaseDropper(receiver)
+    kept = [statement.visit(dropper) for statement in statements]  # type: ignore[union-attr]
+    if dropper.refused or any(isinstance(s, cst.RemovalSentinel) for s in kept):
+        return None
+    return kept  # type: ignore[return-value]
+
+
+class _EarlyReleaseDropper(cst.CSTTransformer):
+    def __init__(self, receiver: str) -> None:
+        super().__init__()
+        self.receiver = receiver
+        self.loops = 0  # loops inside the region around the current node
+        self.refused = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_For(self, node: cst.For) -> None:
+        self.loops += 1
+
+    def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.For:
+        self.loops -= 1
+        return updated_node
+
+    def visit_While(self, node: cst.While) -> None:
+        self.loops += 1
+
+    def leave_While(self, original_node: cst.While, updated_node: cst.While) -> cst.While:
+        self.loops -= 1
+        return updated_node
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        body = list(updated_node.body)
+        releases = [i for i, line in enumerate(body) if _is_release_line(line, self.receiver)]
+        if not releases:
+            return updated_node
+        last = body[-1]
+        leaves = (
+            isinstance(last, cst.SimpleStatementLine)
+            and len(last.body) == 1
+            and (
+                isinstance(last.body[0], (cst.Return, cst.Raise))
+                or (isinstance(last.body[0], (cst.Continue, cst.Break)) and self.loops == 0)
+            )
+        )
+        tail = body[releases[0] : -1]
+        only_releases = all(
+            isinstance(line, cst.SimpleStatementLine)
+            and len(line.body) == 1
+            and isinstance(line.body[0], cst.Expr)
+            and isinstance(line.body[0].value, cst.Call)
+            and isinstance(line.body[0].value.func, cst.Attribute)
+            and line.body[0].value.func.attr.value == "release"
+            for line in tail
+        )
+        if not leaves or not only_releases or len(releases) != 1:
+            self.refused = True
+            return updated_node
+        del body[releases[0]]
+        return updated_node.with_changes(body=body)
+
+
 def _with_fix(
     statement: cst.SimpleStatementLine,
     lock: cst.BaseExpression,
     region: list[cst.CSTNode],
     awaited: bool,
+    replaced: list[cst.CSTNode] | None = None,
 ) -> NodeFix | None:
-    """``acquire(); body; release()`` -> ``with lock: body`` (``async with`` when awaited)."""
+    """``acquire(); body; release()`` -> ``with lock: body`` (``async with`` when awaited);
+    ``replaced``: the original statements ``region`` stands for (when it dropped lines)."""
     body = region[:-1]
     if len(statement.body) != 1 or not all(isinstance(s, cst.BaseStatement) for s in region):
         return None
@@ -162,7 +248,7 @@ def _with_fix(
         asynchronous=cst.Asynchronous() if awaited else None,
     )
     changes: list[tuple[cst.CSTNode, cst.CSTNode | str]] = [(statement, block)]
-    changes += [(following, "") for following in region]
+    changes += [(following, "") for following in (replaced or region)]
     return NodeFix("Hold the lock in a `with` block", Safety.UNSAFE, tuple(changes))
 
 

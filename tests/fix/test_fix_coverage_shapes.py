@@ -254,3 +254,40 @@ def test_an_accumulation_in_a_try_with_a_broad_handler_stays_refused() -> None:
     [finding] = _checker("CL101")(text)
     assert finding.fix is None
     assert "an accumulation sits inside" in finding.message
+
+
+def test_a_lock_released_early_before_continue_is_held_in_a_with_block() -> None:
+    text = textwrap.dedent(
+        """
+        def ask(lock, cache, keys):
+            for key in keys:
+                lock.acquire()
+                if key in cache:
+                    lock.release()
+                    continue
+                cache[key] = 1
+                lock.release()
+        """
+    )
+    outcome = fix_text(text, _checker("CL504"), unsafe=True)
+    assert "        with lock:\n" in outcome.text
+    assert "release" not in outcome.text
+
+
+def test_a_lock_released_early_then_used_stays_unfixed_with_its_reason() -> None:
+    text = textwrap.dedent(
+        """
+        def ask(lock, cache, keys):
+            for key in keys:
+                lock.acquire()
+                if key in cache:
+                    lock.release()
+                    print(key)
+                    continue
+                cache[key] = 1
+                lock.release()
+        """
+    )
+    [finding] = _checker("CL504")(text)
+    assert finding.fix is None
+    assert "which does not leave the region right after" in finding.message
