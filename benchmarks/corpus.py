@@ -95,7 +95,7 @@ def _unpacked(name: str, version: str) -> Path:
     )
     if archive is None:
         raise SystemExit(f"{name}=={version}: no wheel or source archive on the index")
-    partial = target.with_suffix(".partial")
+    partial = target.with_name(f"{target.name}.partial")  # not with_suffix: versions hold dots
     shutil.rmtree(partial, ignore_errors=True)
     if archive.name.endswith(".whl") or archive.name.endswith(".zip"):
         with zipfile.ZipFile(archive) as unpacked:
