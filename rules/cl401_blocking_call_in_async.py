@@ -9,14 +9,10 @@ import libcst as cst
 from concurrency_lint.analysis.ast_screens import may_block_in_async
 from concurrency_lint.analysis.calls import argument_passed
 from concurrency_lint.analysis.io_detection import io_kind_of_call
+from concurrency_lint.analysis.tree_walk import path_to
 from concurrency_lint.checking.rule import Invalid, NodeFix, Rule
 from concurrency_lint.config import Config
-from concurrency_lint.fixes.async_edits import (
-    asyncio_function,
-    awaitable_in_place,
-    awaited,
-    path_to,
-)
+from concurrency_lint.fixes.async_edits import asyncio_function, awaitable_in_place, awaited
 from concurrency_lint.fixes.with_offload import offload_reason_or_plan, offload_statements
 from concurrency_lint.knowledge.asyncio_calls import (
     BLOCKING_CALLS,

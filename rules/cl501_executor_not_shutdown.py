@@ -7,9 +7,8 @@ import libcst as cst
 from concurrency_lint.analysis.lifetimes import leaks
 from concurrency_lint.analysis.local_names import ScopeIndex
 from concurrency_lint.analysis.pools import PoolResolver
-from concurrency_lint.analysis.tree_walk import descendants, walk_visitor
+from concurrency_lint.analysis.tree_walk import descendants, path_to, walk_visitor
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
-from concurrency_lint.fixes.async_edits import path_to
 from concurrency_lint.fixes.module_level import free_name
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.lifecycle import CLOSE_METHODS, POOL_ENTRY_POINTS

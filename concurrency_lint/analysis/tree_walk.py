@@ -216,6 +216,17 @@ NodeHook = Callable[[cst.CSTNode], object]
 AttributeHook = Callable[[cst.CSTNode, str], object]
 
 
+def path_to(root: cst.CSTNode, target: cst.CSTNode) -> list[cst.CSTNode] | None:
+    """The nodes from ``root`` down to ``target`` (both included), or None if absent."""
+    if root is target:
+        return [root]
+    for child in children(root):
+        found = path_to(child, target)
+        if found is not None:
+            return [root, *found]
+    return None
+
+
 def walk(
     root: cst.CSTNode,
     on_visit: NodeHook,

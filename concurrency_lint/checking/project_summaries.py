@@ -454,14 +454,3 @@ def _imported_meanings(view: FileView, tree: ast.Module, text: str) -> set[str]:
             if answer is not None and not model.is_project_name(answer):
                 meanings.add(answer)
     return meanings
-
-
-def _dotted(node: ast.expr) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))

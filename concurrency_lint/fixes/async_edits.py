@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.semantics import Semantics
+from concurrency_lint.analysis.tree_walk import path_to
 from concurrency_lint.fixes.module_level import after_imports, binds_at_top_level
 
 #: The bounded ``gather`` that the CL402 and CL103 fixes write into the module.
@@ -49,17 +50,6 @@ def asyncio_function(
     if semantics.imports.qualify(cst.Name("asyncio")) == "asyncio":
         return cst.Attribute(cst.Name("asyncio"), cst.Name(name)), ()
     return cst.Name(name), (("asyncio", name),)
-
-
-def path_to(root: cst.CSTNode, target: cst.CSTNode) -> list[cst.CSTNode] | None:
-    """The nodes from ``root`` down to ``target`` (both included), or None if absent."""
-    if root is target:
-        return [root]
-    for child in root.children:
-        found = path_to(child, target)
-        if found is not None:
-            return [root, *found]
-    return None
 
 
 def awaitable_in_place(statement: cst.CSTNode, call: cst.CSTNode) -> bool | None:

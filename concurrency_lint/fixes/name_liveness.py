@@ -14,7 +14,7 @@ from itertools import pairwise
 import libcst as cst
 
 from concurrency_lint.analysis.loop_body import names_read, names_used, target_names
-from concurrency_lint.analysis.tree_walk import children
+from concurrency_lint.analysis.tree_walk import children, path_to
 
 #: Nodes whose bodies run in a scope of their own.
 _OWN_SCOPE = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
@@ -26,7 +26,7 @@ _SCOPE_READERS = frozenset({"locals", "vars", "exec", "eval", "dir"})
 def read_after(function: cst.FunctionDef, node: cst.CSTNode, names: set[str]) -> set[str]:
     """Those of ``names`` (bound by ``node``, a statement of ``function``) that code of the
     function outside ``node`` may read before binding them again."""
-    path = _path(function.body, node)
+    path = path_to(function.body, node)
     if path is None or names_read(function) & _SCOPE_READERS:
         return set(names)
     live = names & _names_in_closures(function.body, node)
@@ -196,16 +196,6 @@ def _imported(statement: cst.Import | cst.ImportFrom) -> set[str]:
         else:
             names.add(cst.Module([]).code_for_node(alias.name).split(".")[0])
     return names
-
-
-def _path(root: cst.CSTNode, target: cst.CSTNode) -> list[cst.CSTNode] | None:
-    if root is target:
-        return [root]
-    for child in children(root):
-        found = _path(child, target)
-        if found is not None:
-            return [root, *found]
-    return None
 
 
 class BindingOrder:

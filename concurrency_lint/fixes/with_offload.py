@@ -29,7 +29,7 @@ from itertools import pairwise
 import libcst as cst
 
 from concurrency_lint.analysis.loop_body import names_read, names_used, target_names
-from concurrency_lint.analysis.tree_walk import children
+from concurrency_lint.analysis.tree_walk import children, path_to
 from concurrency_lint.fixes.name_liveness import BindingOrder, bound_names, read_after
 
 #: Names whose meaning changes inside a nested function (or that expose its locals).
@@ -236,7 +236,7 @@ def _bound_before(function: cst.FunctionDef, statement: cst.CSTNode, name: str) 
     stars = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
     if any(param.name.value == name for param in (*every, *stars)):
         return True
-    path = _path(function.body, statement) or []
+    path = path_to(function.body, statement) or []
     for block, child in pairwise(path):
         if not isinstance(block, cst.IndentedBlock):
             continue
@@ -265,7 +265,7 @@ def _in_tail_position(function: cst.FunctionDef, statement: cst.CSTNode) -> bool
     (where ``return value`` would not compile)."""
     if any(isinstance(node, cst.Yield) for node, _loops in _walk_same_scope(function.body)):
         return False
-    path = _path(function.body, statement)
+    path = path_to(function.body, statement)
     if path is None:
         return False
     for parent, child in pairwise(path):
@@ -290,7 +290,7 @@ def _caught_and_read(function: cst.FunctionDef, statement: cst.CSTNode, names: s
     ``names`` (which a failing block may have bound before, and now does not): true unless
     every handler of every such ``try`` ends in ``return`` / ``raise``, reads none of them
     before binding them, and no ``finally`` mentions them."""
-    path = _path(function, statement) or []
+    path = path_to(function, statement) or []
     for parent, child in pairwise(path):
         if isinstance(parent, cst.TryStar):
             return True
@@ -313,13 +313,3 @@ def _leaves(body: cst.BaseSuite) -> bool:
     if isinstance(last, cst.SimpleStatementLine):
         last = last.body[-1] if last.body else None
     return isinstance(last, (cst.Return, cst.Raise))
-
-
-def _path(root: cst.CSTNode, target: cst.CSTNode) -> list[cst.CSTNode] | None:
-    if root is target:
-        return [root]
-    for child in children(root):
-        found = _path(child, target)
-        if found is not None:
-            return [root, *found]
-    return None
