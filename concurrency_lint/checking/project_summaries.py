@@ -105,9 +105,16 @@ class _Known:
 
     def state_digest(self, relevant: bool) -> str:
         """``s:`` and the summary's digest for a module whose summary answers can use;
-        ``i:`` and its import lines' digest for one that can mean nothing the rules know."""
-        if relevant:
-            return "s:" + summary_digest(self.summary)
+        ``i:`` and its import lines' digest for one that can mean nothing the rules know
+        (each computed once per entry: an entry is replaced when its file changes)."""
+        return self._summary_state if relevant else self._imports_state
+
+    @functools.cached_property
+    def _summary_state(self) -> str:
+        return "s:" + summary_digest(self.summary)
+
+    @functools.cached_property
+    def _imports_state(self) -> str:
         blob = json.dumps([self.knows_library, self.imports]).encode()
         return "i:" + hashlib.blake2b(blob, digest_size=16).hexdigest()
 
