@@ -262,7 +262,7 @@ def _evidence(
     io_receivers = _known_receivers(node, index, names, tables, io_only=True)
     owner = index.parent(node) if isinstance(node, cst.FunctionDef) else None
     method_of = _Method(owner, _first_param(node)) if isinstance(owner, cst.ClassDef) else None
-    recursive = False
+    self_calls: list[cst.Call] = []
     for call in body.calls:
         target = _classify_call(call, names, tables, known_receivers, evidence, label, method_of)
         receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
@@ -273,7 +273,8 @@ def _evidence(
         if target == "unknown":
             evidence.unknown.append(dotted_name(call.func) or "a call")
         elif id(target) in seen:
-            recursive = recursive or target is node
+            if target is node:
+                self_calls.append(call)
             continue
         elif depth <= 0:
             evidence.unknown.append(_label(target))
@@ -282,9 +283,16 @@ def _evidence(
     # A loop that reads or writes as it counts is I/O: its arithmetic is bookkeeping.
     if any(not (calls & evidence.io_calls) for calls in body.arithmetic_loops):
         evidence.cpu.append(f"pure-Python arithmetic loop in {label}")
-    elif recursive and body.arithmetic:
+    elif body.arithmetic and _branches(self_calls, body):
         evidence.cpu.append(f"recursive pure-Python arithmetic in {label}")
     return evidence
+
+
+def _branches(self_calls: list[cst.Call], body: _Body) -> bool:
+    """True when the recursion can grow beyond its depth: the function calls itself twice
+    or more (``fib(n - 1) + fib(n - 2)``), or in a loop. A single self-call per run
+    (``head + total(tail)``) does at most the recursion limit's worth of steps."""
+    return len(self_calls) > 1 or any(id(call) in body.looped_calls for call in self_calls)
 
 
 def _classify_call(
@@ -445,6 +453,7 @@ class _Body:
         self.calls: list[cst.Call] = []
         self.arithmetic = False
         self.arithmetic_loops: list[set[int]] = []
+        self.looped_calls: set[int] = set()  # ids of the calls inside any loop
         self._loops: list[tuple[cst.CSTNode, set[int], list[bool]]] = []
         walk(body, self.on_visit, self.on_leave)
 
@@ -459,6 +468,8 @@ class _Body:
             self._loops.append((node, set(), [False]))
         elif isinstance(node, cst.Call):
             self.calls.append(node)
+            if self._loops:
+                self.looped_calls.add(id(node))
             for _loop, calls, _counts in self._loops:
                 calls.add(id(node))
         elif _is_arithmetic(node):
