@@ -427,10 +427,43 @@ class _CallableNames:
     def type_of(self, node: cst.BaseExpression) -> str | None:
         if not isinstance(node, cst.Name):
             return None
-        binding = self.index.lookup(self.chain, node.value)
-        if binding is not None and binding.kind == "assign" and isinstance(binding.node, cst.Call):
+        found = self.index.binder(self.chain, node.value)
+        if found is None or len(found[1]) != 1:
+            return None
+        scope, (binding,) = found
+        if binding.kind == "assign" and isinstance(binding.node, cst.Call):
             return self.qualified_name(binding.node.func)
+        if binding.kind == "other":  # a parameter or a bare ``name: Type`` declaration
+            annotation = _declared_annotation(scope, node.value)
+            return self.qualified_name(annotation) if annotation is not None else None
         return None
+
+
+def _declared_annotation(scope: ScopeNode, name: str) -> cst.BaseExpression | None:
+    """The annotation that declares ``name`` where it is the scope's only binding: a
+    parameter's (``session: requests.Session``), or a module's bare ``name: Type``
+    (a global an initializer sets: ``session: requests.Session`` at the top)."""
+    annotation: cst.Annotation | None = None
+    if isinstance(scope, (cst.FunctionDef, cst.Lambda)):
+        params = scope.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.name.value == name:
+                annotation = param.annotation
+    elif isinstance(scope, cst.Module):
+        for statement in scope.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.AnnAssign)
+                    and small.value is None
+                    and isinstance(small.target, cst.Name)
+                    and small.target.value == name
+                ):
+                    annotation = small.annotation
+    if annotation is None or not isinstance(annotation.annotation, (cst.Name, cst.Attribute)):
+        return None
+    return annotation.annotation
 
 
 _STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
