@@ -19,6 +19,7 @@ from concurrency_lint.fixes.async_edits import (
     gather_bounded_definition,
 )
 from concurrency_lint.fixes.name_liveness import read_after
+from concurrency_lint.fixes.per_item_gather import per_item_rewrite
 from concurrency_lint.knowledge.asyncio_calls import (
     CONCURRENT_AWAITS,
     ORDERED_AWAIT_METHODS,
@@ -152,13 +153,35 @@ class SequentialAwaitLoop(Rule):
         else:
             self.report(node, message, fix=fix)
 
+    def _per_item_fix(self, function: cst.FunctionDef, loop: cst.For) -> NodeFix | str:
+        """A body of several statements: one ``async def`` per item, gathered, the additions
+        to the function's lists, sets and dicts replayed in input order."""
+        limit = self.options["default-limit"]
+        rewrite = per_item_rewrite(function, loop, limit, self.semantics.qualified_name)
+        if isinstance(rewrite, str):
+            return rewrite
+        definition = gather_bounded_definition(self.context.module, self.semantics)
+        if definition is None:
+            return (
+                f"`{GATHER_BOUNDED}` cannot be defined (no import to follow, or the name is taken)"
+            )
+        replayed = ", ".join(f"`{name}`" for name in rewrite.collectors)
+        title = (
+            f"Run each item's body concurrently, at most {limit} at once, with `{GATHER_BOUNDED}`"
+        )
+        if replayed:
+            title += f", adding to {replayed} in the items' order"
+        return NodeFix(title, Safety.UNSAFE, (*definition, (loop, rewrite.statements)))
+
     def _fix(self, loop: cst.For, targets: set[str]) -> NodeFix | str:
         """``for x in xs: acc.append(await f(x))`` -> ``acc.extend(await _gather_bounded(N,
         *(f(x) for x in xs)))``; a bare ``await f(x)`` body likewise, without the ``extend``."""
         shape = _gather_shape(loop.body.body)
         function = self.semantics.enclosing_function()
-        if shape is None or function is None:
-            return "the body is not one awaited call, bare or appended (added) to a list (set)"
+        if function is None:
+            return "the loop is not in a function"
+        if shape is None:
+            return self._per_item_fix(function, loop)
         bound = targets | _bound_in(loop.body.body)  # names the loop leaves behind
         if _used_outside(function, loop, bound):
             return "a name the loop binds is used outside it"
