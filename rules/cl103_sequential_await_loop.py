@@ -90,8 +90,21 @@ class SequentialAwaitLoop(Rule):
     order; `_gather_bounded` is a few lines of plain `asyncio` written after the module's
     imports (importing `asyncio` in its own body when the module does not). Unsafe: the awaits now overlap (at most `N` at once), and when one fails the
     others have started (the loop stopped at the first failure). No fix when the loop
-    variable is used elsewhere in the function, nor for other bodies: the bound and the
-    error handling are then the author's choice (the message says which case it is).
+    variable is used elsewhere in the function.
+
+    A body of several statements moves into a local `async def` per item, run through
+    `_gather_bounded(N, ..., return_exceptions=True)`; what the body adds to a list
+    (`append`, `extend`), set (`add`, `update`) or dict (`d[k] = v`, `update`) made in the
+    function goes to a collection of the item's own, and afterwards the items' collections
+    are added to the function's one by one in input order, so it ends as the loop left it
+    (`continue` becomes a `return` of them). The first failure in input order is raised
+    after the items before it are added, as the loop raised it. Unsafe for the same
+    reasons, and also: the items after a failing one have run, and log lines come in the
+    order the items finish. No fix (the message says why) when the body writes to state
+    the items share (an item or attribute of an outer object, a mutating method on it, a
+    collection it also reads), binds a name read after the loop or carried from one item
+    to the next, makes a lambda or generator reading the item's names, or uses `super()`,
+    `locals()` and the like, which mean something else in a nested function.
 
     ## Configuration
     - `default-limit`: how many awaits the fix lets run at once (default 50).
@@ -124,6 +137,18 @@ class SequentialAwaitLoop(Rule):
             "    pages = []\n"
             "    pages.extend(await _gather_bounded(50, *(client.get(url) for url in urls)))\n"
             "    return pages\n",
+        ),
+        Invalid(
+            "import asyncio\n\nasync def sizes(client, urls):\n    found = {}\n"
+            "    for url in urls:\n        page = await client.get(url)\n"
+            "        if page:\n            found[url] = len(page)\n    return found\n",
+            "import asyncio\n\n" + GATHER_BOUNDED_CODE + "\nasync def sizes(client, urls):\n"
+            "    found = {}\n    async def _one_url(url):\n        _found = {}\n"
+            "        page = await client.get(url)\n        if page:\n"
+            "            _found[url] = len(page)\n        return _found\n\n"
+            "    for _found in await _gather_bounded(50, *(_one_url(url) for url in urls),"
+            " return_exceptions=True):\n        if isinstance(_found, BaseException):\n"
+            "            raise _found\n        found.update(_found)\n    return found\n",
         ),
     )
 

@@ -93,8 +93,9 @@ def per_item_rewrite(
     bound = _bound_in(body)
     local = bound | set(params)
     if read_after(function, loop, local):
-        names = ", ".join(f"`{name}`" for name in sorted(read_after(function, loop, local)))
-        return f"{names}, bound by the loop, is read outside it"
+        read = sorted(read_after(function, loop, local))
+        names = ", ".join(f"`{name}`" for name in read)
+        return f"{names}, bound by the loop, {'is' if len(read) == 1 else 'are'} read outside it"
     every = [node for statement in body for node in descendants(statement)]
     scoped = sorted({n.value for n in every if isinstance(n, cst.Name)} & _SCOPE_BOUND)
     if scoped:
@@ -295,33 +296,36 @@ def _kind_of(function: cst.FunctionDef, name: str) -> str | None:
             if not isinstance(node.target, cst.Name) or node.value is None:
                 return None
             kinds.add(_fresh_kind(node.value) or "")
-        elif isinstance(node, (cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor)):
-            if name in target_names(node.target):
-                return None
-        elif isinstance(node, cst.AsName) and name in target_names(node.name):
-            return None
-        elif isinstance(node, cst.Param) and node.name.value == name:
-            return None
-        elif isinstance(node, (cst.Global, cst.Nonlocal)) and any(
-            item.name.value == name for item in node.names
-        ):
-            return None
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node.name.value == name:
-            return None
-        elif isinstance(node, cst.ImportAlias) and name in names_read(
-            node.asname.name if node.asname else node.name
-        ):
+        elif _binds_otherwise(node, name):
             return None
     return kinds.pop() if len(kinds) == 1 and "" not in kinds else None
+
+
+def _binds_otherwise(node: cst.CSTNode, name: str) -> bool:
+    """Whether ``node`` binds ``name`` other than by assignment (a loop, a parameter, ...)."""
+    if isinstance(node, (cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor)):
+        return name in target_names(node.target)
+    if isinstance(node, cst.AsName):
+        return name in target_names(node.name)
+    if isinstance(node, (cst.Param, cst.FunctionDef, cst.ClassDef)):
+        return node.name.value == name
+    if isinstance(node, (cst.Global, cst.Nonlocal)):
+        return any(item.name.value == name for item in node.names)
+    if isinstance(node, cst.ImportAlias):
+        return name in names_read(node.asname.name if node.asname else node.name)
+    return False
 
 
 def _fresh_kind(value: cst.BaseExpression) -> str | None:
     for kind, nodes in _FRESH.items():
         if isinstance(value, nodes):
             return kind
-        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
-            if value.func.value == kind:
-                return kind
+        if (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Name)
+            and value.func.value == kind
+        ):
+            return kind
     return None
 
 
@@ -396,21 +400,27 @@ class _Flow:
                 other = self.block(orelse.body.body, sure)
             else:
                 other = sure
+            if _ends(node.body.body):
+                then = other
+            if isinstance(orelse, cst.Else) and _ends(orelse.body.body):
+                other = then
             sure = then & other
         elif isinstance(node, (cst.Try, cst.TryStar)):
             after_body = self.block(node.body.body, sure)
+            if node.orelse is not None:
+                after_body = self.block(node.orelse.body.body, after_body)
+            after = after_body
             for handler in node.handlers:
                 caught = set(sure)
                 if handler.name is not None:
                     caught.update(target_names(handler.name.name))
                 self.read(handler.type, sure)
-                self.block(handler.body.body, caught)
-            if node.orelse is not None:
-                self.block(node.orelse.body.body, after_body)
+                handled = self.block(handler.body.body, caught)
+                if not _ends(handler.body.body):
+                    after = after & handled
             if node.finalbody is not None:
-                sure = self.block(node.finalbody.body.body, sure)
-            if not node.handlers:
-                sure |= after_body
+                after = after | self.block(node.finalbody.body.body, sure)
+            sure = after
         elif isinstance(node, cst.With):
             inner = set(sure)
             for item in node.items:
@@ -450,6 +460,15 @@ class _Flow:
     def _target(self, target: cst.BaseExpression, sure: set[str]) -> None:
         for part in _store_parts(target):  # ``row[key] = ...`` reads ``row`` and ``key``
             self.read(part, sure)
+
+
+def _ends(statements: Sequence[cst.BaseStatement]) -> bool:
+    """Whether a block always leaves the item: its last statement continues, raises or
+    returns."""
+    last = statements[-1] if statements else None
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(
+        last.body[-1], (cst.Continue, cst.Raise, cst.Return, cst.Break)
+    )
 
 
 def _fresh(taken: set[str], candidates: tuple[str, ...]) -> str | None:
