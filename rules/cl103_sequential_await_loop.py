@@ -103,7 +103,8 @@ class SequentialAwaitLoop(Rule):
     order the items finish. No fix (the message says why) when the body writes to state
     the items share (an item or attribute of an outer object, a mutating method on it, a
     collection it also reads), binds a name read after the loop or carried from one item
-    to the next, makes a lambda or generator reading the item's names, or uses `super()`,
+    to the next, adds to a collection while the loop runs inside a `try` (its handler
+    would miss the failing item's own additions), makes a lambda or generator reading the item's names, or uses `super()`,
     `locals()` and the like, which mean something else in a nested function.
 
     ## Configuration

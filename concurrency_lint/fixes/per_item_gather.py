@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from concurrency_lint.analysis.loop_body import base_name, names_read, target_names
-from concurrency_lint.analysis.tree_walk import descendants
+from concurrency_lint.analysis.tree_walk import descendants, path_to
 from concurrency_lint.fixes.async_edits import GATHER_BOUNDED
 from concurrency_lint.fixes.name_liveness import read_after
 
@@ -115,6 +115,11 @@ def per_item_rewrite(
     if sites.refusal is not None:
         return sites.refusal
     collectors = tuple(sites.kinds)
+    if collectors and _inside_try(function, loop):
+        return (
+            "the loop runs inside a `try`: after a failure its handler would see the items "
+            "before the failing one, but not the failing item's own additions"
+        )
     mentioned = names_read(loop.iter) | {
         name for statement in body for name in names_read(_without_sites(statement, sites))
     }
@@ -135,6 +140,16 @@ def per_item_rewrite(
         return "no free name for the function that handles one item"
     return PerItemRewrite(
         _replacement(loop, body, name, params, done, own, sites, limit), collectors
+    )
+
+
+def _inside_try(function: cst.FunctionDef, loop: cst.For) -> bool:
+    """Whether the loop is in the body of a ``try`` (of the function) that handles or
+    finishes what fails in it."""
+    path = path_to(function.body, loop) or []
+    return any(
+        isinstance(node, (cst.Try, cst.TryStar)) and (node.handlers or node.finalbody)
+        for node in path
     )
 
 

@@ -131,6 +131,26 @@ def test_bodies_whose_behaviour_would_change_are_refused_with_the_reason(
     assert f"(no automatic fix: {reason}" in finding.message
 
 
+def test_a_loop_inside_a_try_whose_additions_a_handler_could_see_is_refused() -> None:
+    text = textwrap.dedent(
+        """
+        async def collect(cache, keys):
+            found = {}
+            try:
+                for key in keys:
+                    value = await cache.aget(key)
+                    if value:
+                        found[key] = value
+            except KeyError:
+                pass
+            return found
+        """
+    )
+    finding = _only_finding(text)
+    assert finding.fix is None
+    assert "the loop runs inside a `try`" in finding.message
+
+
 def test_a_collection_handed_in_by_the_caller_is_not_replayed() -> None:
     text = textwrap.dedent(
         """
