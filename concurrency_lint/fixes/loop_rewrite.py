@@ -41,6 +41,7 @@ from concurrency_lint.fixes.loop_hazards import (
     shared_session,
 )
 from concurrency_lint.fixes.loop_hoist import hoist_accumulations, hoist_conditional
+from concurrency_lint.fixes.loop_replay import GUARDED_REASON, replay_accumulations
 from concurrency_lint.fixes.loop_safety import Qualify, is_read_only_work
 from concurrency_lint.fixes.loop_skips import ContinueToReturn, flagged, skip_unless, skip_value
 from concurrency_lint.fixes.name_liveness import read_after
@@ -128,16 +129,20 @@ def _rewrite(
             hoisted = hoist_accumulations(statements, facts, site.qualify, names.fresh, slot_name)
         if hoisted is not None:
             statements, facts = hoisted
-    reason = _refusal(node, loop, facts, site)
+    split = _accumulation_start(statements, facts)
+    replaying = facts.nested_accumulation or split is None
+    reason = _refusal(node, loop, facts, site, replaying)
     if reason is not None:
         return reason
-    split = _accumulation_start(statements, facts)
-    if split is None:
-        return "the accumulation into outer state is mixed with the per-item work"
-    work, accumulation = statements[:split], statements[split:]
     targets = set(target_names(target))
     per_item = facts.written | targets
     iterables = [node.iter] if body_of is None else [node.iter, loop.iter]
+    if replaying:
+        return _rewrite_replaying(
+            _Loop(node, target, items, iterables, body_of), found, facts, site, statements, names
+        )
+    assert split is not None
+    work, accumulation = statements[:split], statements[split:]
     reason = _hazard(iterables, work, found, facts, site, per_item)
     if reason is not None:
         return reason
@@ -241,6 +246,137 @@ def _rewrite(
     )
 
 
+@dataclass(frozen=True)
+class _Loop:
+    """The loop being rewritten: the statement replaced, its target and items (the pairs
+    of a flattened nest), the iterables read and, for a nest, the inner loop."""
+
+    node: cst.For
+    target: cst.BaseExpression
+    items: cst.BaseExpression
+    iterables: list[cst.BaseExpression]
+    body_of: cst.For | None
+
+
+def _rewrite_replaying(
+    loop: _Loop,
+    found: LoopIo,
+    facts: BodyFacts,
+    site: LoopSite,
+    statements: list[cst.BaseStatement],
+    names: FreshNames,
+) -> NodeFix | str:
+    """The fix when the accumulations do not end the body: the worker records them, the
+    loop over the outcomes replays them (``loop_replay``)."""
+    node, target, items = loop.node, loop.target, loop.items
+    targets = set(target_names(target))
+    per_item = facts.written | targets
+
+    def split(small: cst.BaseSmallStatement) -> tuple[cst.BaseSmallStatement, list]:
+        slots = _Slots(facts.written, names)
+        return _replace_small(small, slots), slots.moved
+
+    record_list = names.fresh("collected")
+    replay = replay_accumulations(
+        statements,
+        facts,
+        site.qualify,
+        split,
+        record_list,
+        names.fresh("step"),
+        names.fresh("value"),
+    )
+    if replay is None:
+        return "the accumulation into outer state is mixed with the per-item work"
+    reason = _hazard(loop.iterables, replay.check, found, facts, site, per_item)
+    if reason is not None:
+        return reason
+    target_read_after = bool(_names_outside(site.scope, node) & targets)
+    if target_read_after and loop.body_of is not None and isinstance(site.scope, cst.FunctionDef):
+        target_read_after = bool(
+            read_after(site.scope, node, _names_outside(site.scope, node) & targets)
+        )
+    if target_read_after and loop.body_of is not None:
+        return "a loop variable is read after the loops"
+    closure = late_binding(replay.check, [], per_item)
+    if closure is not None:
+        return closure
+    lazy = not is_materialized(node.iter, site.module, site.scope, site.qualify)
+    stdlib = site.fix_target == "stdlib"
+    if stdlib and lazy:
+        return STDLIB_NEEDS_A_COLLECTION
+    with_item = stdlib and (target_read_after or bool(_reads(replay.replay) & targets))
+    returned: cst.BaseExpression = cst.Name(record_list)
+    if with_item:
+        returned = item_and(target, returned)
+    work = replay.work
+    if facts.continues:  # what the item recorded so far is all it accumulates
+        work = [statement.visit(ContinueToReturn(returned)) for statement in work]  # type: ignore[misc]
+    worker_name = names.fresh(_worker_name(target, found))
+    worker = _worker(worker_name, target, work, returned, names)
+    header = node.body.header if isinstance(node.body, cst.IndentedBlock) else None
+    if header is not None and header.comment is not None:
+        worker = worker.with_changes(body=worker.body.with_changes(header=header))
+    if lazy and isinstance(items, cst.ListComp):
+        items = cst.GeneratorExp(items.elt, items.for_in)
+    streaming = lazy or not site.state_is_local
+    session = shared_session(found.calls, per_item)
+    workers = SESSION_POOL_SIZE if session is not None else WORKER_CEILINGS[found.kind]
+    runner = "iter_parallel" if streaming else "run_parallel"
+    after: cst.BaseStatement
+    if stdlib:
+        after = pool_loop(
+            worker_name,
+            bare(items),
+            outcome_target(target if with_item else None, cst.Name(record_list)),
+            replay.replay,
+            workers,
+            names.fresh("executor"),
+        )
+    else:
+        error = names.fresh("_error", keep=False)
+        outcome = cst.Tuple(
+            [
+                cst.Element(bare(target)),
+                cst.Element(cst.Name(record_list)),
+                cst.Element(cst.Name(error)),
+            ],
+            lpar=[],
+            rpar=[],
+        )
+        after = cst.For(
+            target=outcome,
+            iter=run_parallel_call(worker_name, items, found, workers, runner),
+            body=cst.IndentedBlock(replay.replay),
+            leading_lines=[cst.EmptyLine()],
+        )
+    text = _render([worker, after], site)
+    unsafe = unsafe_reasons(
+        replace(site, missing_runtime=None) if stdlib else site,
+        is_read_only_work(replay.check, found.calls, per_item, site.qualify, facts.written),
+        lazy,
+        session,
+    )
+    if replay.guarded:
+        unsafe.append(GUARDED_REASON)
+    if stdlib:
+        unsafe.append(descriptor_reason(workers))
+    what = "flatten the nested loops and run" if loop.body_of is not None else "run"
+    engine = "a `ThreadPoolExecutor`" if stdlib else f"`{runner}`"
+    description = (
+        f"{what} the per-item work with {engine} ({worker_name}), replaying its "
+        "accumulations in input order"
+    )
+    if unsafe:
+        description += "; unsafe: " + "; ".join(unsafe)
+    return NodeFix(
+        description,
+        Safety.UNSAFE if unsafe else Safety.SAFE,
+        ((node, text),),
+        imports=(STDLIB_IMPORT,) if stdlib else ((site.runtime_module, runner),),
+    )
+
+
 def _hazard(
     iterables: list[cst.BaseExpression],
     work: list[cst.BaseStatement],
@@ -276,10 +412,12 @@ def unsafe_reasons(site: LoopSite, read_only: bool, lazy: bool, session: str | N
     return reasons
 
 
-def _refusal(node: cst.For, loop: cst.For, facts: BodyFacts, site: LoopSite) -> str | None:
+def _refusal(
+    node: cst.For, loop: cst.For, facts: BodyFacts, site: LoopSite, replaying: bool = False
+) -> str | None:
     if site.in_class_body:
         return "the loop runs in a class body"
-    if facts.nested_accumulation:
+    if facts.nested_accumulation and not replaying:
         return "an accumulation sits inside an `if`, `with` or `try` block"
     if loop.orelse is not None:
         return "the loop has an `else` clause"
@@ -377,7 +515,8 @@ def _replace_small(small: cst.BaseSmallStatement, slots: _Slots) -> cst.BaseSmal
         call = small.value
         func = call.func
         assert isinstance(func, cst.Attribute)
-        args = [arg.with_changes(value=moved(arg.value)) for arg in call.args]
+        consumed = func.attr.value in ("extend", "update")
+        args = [arg.with_changes(value=moved(_eager(arg.value, consumed))) for arg in call.args]
         return small.with_changes(
             value=call.with_changes(
                 func=func.with_changes(value=_moved_keys(func.value, moved)), args=args
@@ -389,6 +528,14 @@ def _replace_small(small: cst.BaseSmallStatement, slots: _Slots) -> cst.BaseSmal
     if isinstance(small, cst.AugAssign):
         return small.with_changes(target=_moved_keys(small.target, moved), value=moved(small.value))
     return small
+
+
+def _eager(expr: cst.BaseExpression, consumed: bool) -> cst.BaseExpression:
+    """A generator expression that ``extend`` / ``update`` consume at once, as a list
+    comprehension: computed where the loop computed it, so it captures no name late."""
+    if consumed and isinstance(expr, cst.GeneratorExp):
+        return cst.ListComp(expr.elt, expr.for_in, lpar=[], rpar=[])
+    return expr
 
 
 def _moved_keys(expr: cst.BaseExpression, moved) -> cst.BaseExpression:  # type: ignore[no-untyped-def]
