@@ -271,3 +271,43 @@ def _catches_broadly(handler: cst.ExceptHandler) -> bool:
         if name is None or name in _BROAD_HANDLERS:
             return True
     return False
+
+
+def keep_partial_records(
+    work: list[cst.BaseStatement],
+    replay: list[cst.BaseStatement],
+    record_list: str,
+    failure: str,
+    item: cst.BaseExpression | bool,
+) -> tuple[list[cst.BaseStatement], list[cst.BaseStatement]]:
+    """The worker catching its own exception and handing it back with the records made
+    before it (``item``: led by the item); the replay raising it after replaying them."""
+    handed_back: cst.BaseExpression = cst.Tuple(
+        [cst.Element(cst.Name(record_list)), cst.Element(cst.Name(failure))]
+    )
+    if not isinstance(item, bool):
+        handed_back = cst.Tuple(
+            [cst.Element(_parenthesized(item)), cst.Element(handed_back)], lpar=[], rpar=[]
+        )
+    init, *rest = work
+    guarded = cst.Try(
+        body=cst.IndentedBlock(rest or [cst.SimpleStatementLine([cst.Pass()])]),
+        handlers=[
+            cst.ExceptHandler(
+                body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(handed_back)])]),
+                type=cst.Name("BaseException"),
+                name=cst.AsName(cst.Name(failure)),
+            )
+        ],
+    )
+    raise_again = cst.If(
+        cst.Comparison(cst.Name(failure), [cst.ComparisonTarget(cst.IsNot(), cst.Name("None"))]),
+        cst.IndentedBlock([cst.SimpleStatementLine([cst.Raise(cst.Name(failure))])]),
+    )
+    return [init, guarded], [*replay, raise_again]
+
+
+def _parenthesized(expr: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(expr, cst.Tuple) and not expr.lpar:
+        return expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return expr

@@ -41,7 +41,11 @@ from concurrency_lint.fixes.loop_hazards import (
     shared_session,
 )
 from concurrency_lint.fixes.loop_hoist import hoist_accumulations, hoist_conditional
-from concurrency_lint.fixes.loop_replay import GUARDED_REASON, replay_accumulations
+from concurrency_lint.fixes.loop_replay import (
+    GUARDED_REASON,
+    keep_partial_records,
+    replay_accumulations,
+)
 from concurrency_lint.fixes.loop_safety import Qualify, is_read_only_work
 from concurrency_lint.fixes.loop_skips import ContinueToReturn, flagged, skip_unless, skip_value
 from concurrency_lint.fixes.name_liveness import read_after
@@ -127,8 +131,8 @@ def _rewrite(
         hoisted = hoist_conditional(statements, facts)
         if hoisted is None and not facts.continues:
             hoisted = hoist_accumulations(statements, facts, site.qualify, names.fresh, slot_name)
-        if hoisted is not None:
-            statements, facts = hoisted
+        if hoisted is not None and _accumulation_start(*hoisted) is not None:
+            statements, facts = hoisted  # else the replay takes the body as written
     split = _accumulation_start(statements, facts)
     replaying = facts.nested_accumulation or split is None
     reason = _refusal(node, loop, facts, site, replaying)
@@ -306,12 +310,22 @@ def _rewrite_replaying(
     if stdlib and lazy:
         return STDLIB_NEEDS_A_COLLECTION
     with_item = stdlib and (target_read_after or bool(_reads(replay.replay) & targets))
-    returned: cst.BaseExpression = cst.Name(record_list)
-    if with_item:
-        returned = item_and(target, returned)
+    # Outer state outlives an exception: a failing item's records so far are replayed
+    # before its exception is raised again, at its turn in input order.
+    failure = None if site.state_is_local else names.fresh("failure")
+    records: cst.BaseExpression = cst.Name(record_list)
+    if failure is not None:
+        records = cst.Tuple([cst.Element(cst.Name(record_list)), cst.Element(cst.Name("None"))])
+    returned = item_and(target, records) if with_item else records
     work = replay.work
     if facts.continues:  # what the item recorded so far is all it accumulates
         work = [statement.visit(ContinueToReturn(returned)) for statement in work]  # type: ignore[misc]
+    replayed = replay.replay
+    if failure is not None:
+        work, replayed = keep_partial_records(
+            work, replayed, record_list, failure, with_item and target
+        )
+        records = cst.Tuple([cst.Element(cst.Name(record_list)), cst.Element(cst.Name(failure))])
     worker_name = names.fresh(_worker_name(target, found))
     worker = _worker(worker_name, target, work, returned, names)
     header = node.body.header if isinstance(node.body, cst.IndentedBlock) else None
@@ -328,8 +342,8 @@ def _rewrite_replaying(
         after = pool_loop(
             worker_name,
             bare(items),
-            outcome_target(target if with_item else None, cst.Name(record_list)),
-            replay.replay,
+            outcome_target(target if with_item else None, records),
+            replayed,
             workers,
             names.fresh("executor"),
         )
@@ -338,7 +352,7 @@ def _rewrite_replaying(
         outcome = cst.Tuple(
             [
                 cst.Element(bare(target)),
-                cst.Element(cst.Name(record_list)),
+                cst.Element(records),
                 cst.Element(cst.Name(error)),
             ],
             lpar=[],
@@ -347,7 +361,7 @@ def _rewrite_replaying(
         after = cst.For(
             target=outcome,
             iter=run_parallel_call(worker_name, items, found, workers, runner),
-            body=cst.IndentedBlock(replay.replay),
+            body=cst.IndentedBlock(replayed),
             leading_lines=[cst.EmptyLine()],
         )
     text = _render([worker, after], site)

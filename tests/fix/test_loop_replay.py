@@ -83,7 +83,9 @@ def test_a_generator_extended_per_inner_item_is_computed_in_place(tmp_path: Path
     (tmp_path / "a" / "deep").mkdir(parents=True)
     _files(tmp_path / "a", [1])
     _files(tmp_path / "a" / "deep", [1, 1])
-    assert _run_fixed(text, "walk", [tmp_path / "a"]) == _run_fixed(source, "walk", [tmp_path / "a"])
+    assert _run_fixed(text, "walk", [tmp_path / "a"]) == _run_fixed(
+        source, "walk", [tmp_path / "a"]
+    )
 
 
 def test_continue_returns_what_the_item_recorded_so_far(tmp_path: Path) -> None:
