@@ -99,6 +99,9 @@ def _replay_loop(
         small, slots = steps[number]
         lines: list[cst.BaseStatement] = []
         unpack = _slot_target(slots)
+        if len(slots) == 1 and slots[0][0].startswith("value"):  # a made-up name: use ``value``
+            small = small.visit(_Rename(slots[0][0], value))  # type: ignore[assignment]
+            unpack = None
         if unpack is not None:
             lines.append(
                 cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(unpack)], cst.Name(value))])
@@ -113,6 +116,21 @@ def _replay_loop(
         [cst.Element(cst.Name(step)), cst.Element(cst.Name(value))], lpar=[], rpar=[]
     )
     return cst.For(target, cst.Name(record_list), _block([branches]))
+
+
+class _Rename(cst.CSTTransformer):
+    """One name for another (a slot name only the replayed statement uses)."""
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__()
+        self.old, self.new = old, new
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        return (
+            updated_node.with_changes(value=self.new)
+            if updated_node.value == self.old
+            else updated_node
+        )
 
 
 def _slot_target(slots: list) -> cst.BaseExpression | None:
