@@ -96,7 +96,7 @@ def rewrite_nested(found: NestedLoopIo, site: LoopSite, deeper: bool = False) ->
         return "more than two loops are nested"
     body = outer.body.body if isinstance(outer.body, cst.IndentedBlock) else ()
     if len(body) != 1 or body[0] is not inner:
-        return "the outer loop does more than run the inner loop"
+        return _rewrite_outer(found, site)
     if outer.orelse is not None:
         return "the outer loop has an `else` clause"
     pair = cst.Tuple(
@@ -113,6 +113,18 @@ def rewrite_nested(found: NestedLoopIo, site: LoopSite, deeper: bool = False) ->
         ),
     )
     return _rewrite(outer, pair, items, found.inner, found.inner.facts, site, body_of=inner)
+
+
+def _rewrite_outer(found: NestedLoopIo, site: LoopSite) -> NodeFix | str:
+    """A nest whose outer loop does more than run the inner loop (a value per outer item,
+    a skip, an accumulation after it): the outer items run side by side, each running
+    its inner loop in order in the worker."""
+    outer = found.outer
+    facts = found.outer_facts
+    if facts.blocker is not None:
+        return f"the outer loop does more than run the inner loop ({facts.blocker})"
+    as_loop = replace(found.inner, node=outer, target=outer.target, items=outer.iter, facts=facts)
+    return _rewrite(outer, outer.target, outer.iter, as_loop, facts, site)
 
 
 def _rewrite(

@@ -153,3 +153,26 @@ def test_an_accumulation_before_the_work_is_replayed(tmp_path: Path) -> None:
     assert safety is Safety.SAFE
     paths = _files(tmp_path, [4, 1, 3])
     assert _run_fixed(text, "sizes", paths) == _run_fixed(source, "sizes", paths)
+
+
+def test_a_nest_whose_outer_loop_does_work_runs_the_outer_items_side_by_side(
+    tmp_path: Path,
+) -> None:
+    source = _IMPORTS + textwrap.dedent(
+        """
+        def sizes(groups):
+            found = {}
+            for group, paths in sorted(groups.items()):
+                prefix = group.upper()
+                for path in paths:
+                    with open(path) as fh:
+                        found[prefix + str(path)[-5:]] = len(fh.read())
+            return found
+        """
+    )
+    text, safety = fixed(source, rule="CL102")
+    assert safety is Safety.SAFE
+    assert "def load_item(item):\n        group, paths = item" in text
+    (tmp_path / "b").mkdir()
+    groups = {"a": _files(tmp_path, [1, 2]), "b": _files(tmp_path / "b", [3])}
+    assert _run_fixed(text, "sizes", groups) == _run_fixed(source, "sizes", groups)
