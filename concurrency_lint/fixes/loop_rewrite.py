@@ -171,7 +171,7 @@ def _rewrite(
         return "a loop variable is read after the loops"
     slots = _Slots(facts.written, names)
     kept = [_replace_slots(statement, slots) for statement in accumulation]
-    closure = late_binding(work, [expr for _, expr in slots.moved], per_item)
+    closure = late_binding(work, [expr for _, expr in slots.moved], per_item, site.qualify)
     if closure is not None:
         return closure
     lazy = not is_materialized(node.iter, site.module, site.scope, site.qualify)
@@ -314,7 +314,7 @@ def _rewrite_replaying(
         )
     if target_read_after and loop.body_of is not None:
         return "a loop variable is read after the loops"
-    closure = late_binding(replay.check, [], per_item)
+    closure = late_binding(replay.check, [], per_item, site.qualify)
     if closure is not None:
         return closure
     lazy = not is_materialized(node.iter, site.module, site.scope, site.qualify)

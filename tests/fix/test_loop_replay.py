@@ -176,3 +176,26 @@ def test_a_nest_whose_outer_loop_does_work_runs_the_outer_items_side_by_side(
     (tmp_path / "b").mkdir()
     groups = {"a": _files(tmp_path, [1, 2]), "b": _files(tmp_path / "b", [3])}
     assert _run_fixed(text, "sizes", groups) == _run_fixed(source, "sizes", groups)
+
+
+def test_a_generator_consumed_where_it_is_made_is_no_late_closure() -> None:
+    for line in (
+        "if any(s.startswith(text) for s in skip):\n            continue",
+        "(first,) = (x for x in text.split() if x)",
+        "size = sum(len(x) for x in text.split(path))",
+    ):
+        result, _source = finding(
+            "def f(paths, skip):\n    out = []\n    for path in list(paths):\n"
+            "        text = open(path).read()\n"
+            f"        {line}\n        out.append(text)\n    return out\n"
+        )
+        assert result.fix is not None, (line, result.message)
+
+
+def test_a_generator_kept_past_its_iteration_still_gets_no_fix() -> None:
+    result, _source = finding(
+        "def f(paths):\n    out = []\n    for path in list(paths):\n"
+        "        text = open(path).read()\n        lines = (x + path for x in text.split())\n"
+        "        out.append(lines)\n    return out\n"
+    )
+    assert result.fix is None and "closure made in the loop" in result.message
