@@ -113,8 +113,11 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
     exceptions and always leave (`raise`) is first moved after that block: its value is
     still computed inside, the accumulation runs exactly when the block completed. A name
     the loop binds counts as read after it only when the function may read it before
-    binding it again (a closure reading it always counts); a string concatenated over
-    lines is not a multi-line literal.
+    binding it again (a closure reading it always counts). The lines of a string literal
+    that spans lines keep their text exactly when the code around them is re-indented. A
+    generator expression that reads per-item names is no late-binding closure when it is
+    read to its end where it is made (`any(...)`, `sum(...)`, `sorted(...)`,
+    `"".join(...)`, an unpacking assignment, a `for` loop).
 
     Any other accumulation -- in an `if` / `else` branch, in a nested loop, under a `try`
     or its handler, before the work -- is recorded instead: the worker runs the whole body

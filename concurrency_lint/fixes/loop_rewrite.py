@@ -21,7 +21,9 @@ When the split cannot be proven right the builder returns the reason instead of 
 
 from __future__ import annotations
 
+import io
 import keyword
+import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -447,8 +449,6 @@ def _refusal(
         return "an accumulation sits inside an `if`, `with` or `try` block"
     if loop.orelse is not None:
         return "the loop has an `else` clause"
-    if _has_multiline_string(loop.body):
-        return "the loop body holds a multi-line string, which re-indenting would change"
     used_outside = _names_outside(site.scope, node) & facts.written
     if used_outside and isinstance(site.scope, cst.FunctionDef):
         # Read elsewhere in the function only after being bound again: nothing sees them.
@@ -645,9 +645,26 @@ def _render(statements: list[cst.BaseStatement], site: LoopSite) -> str:
     ).code.rstrip("\r\n")
     newline = module.default_newline
     lines = code.split(newline)
+    inside = _string_continuations(code)
     return newline.join(
-        [lines[0]] + [site.indent + line if line.strip() else "" for line in lines[1:]]
+        [lines[0]]
+        + [
+            line if number in inside else site.indent + line if line.strip() else ""
+            for number, line in enumerate(lines[1:], 2)
+        ]
     )
+
+
+def _string_continuations(code: str) -> set[int]:
+    """Numbers of the lines that continue a string literal begun on an earlier line: their
+    text is the string's, kept as it is (re-indenting would change the value)."""
+    lines: set[int] = set()
+    tokens = tokenize.generate_tokens(io.StringIO(code).readline)
+    for token in tokens:
+        start, end = token.start[0], token.end[0]
+        if end > start and token.type not in (tokenize.NL, tokenize.NEWLINE):
+            lines.update(range(start + 1, end + 1))
+    return lines
 
 
 def _worker_name(target: cst.BaseExpression, found: LoopIo) -> str:
@@ -693,16 +710,6 @@ def _unparenthesized(expr: cst.BaseExpression) -> cst.BaseExpression:
 
 def has_call(expr: cst.CSTNode) -> bool:
     return bool(_find(expr, cst.Call))
-
-
-def _has_multiline_string(node: cst.CSTNode) -> bool:
-    """A string literal spanning lines (re-indenting would change its text); parts of an
-    implicitly concatenated string on lines of their own are literals of one line each."""
-    return any(
-        "\n" in cst.Module([]).code_for_node(s)
-        for kind in (cst.SimpleString, cst.FormattedString)
-        for s in _find(node, kind)
-    )
 
 
 def _find(node: cst.CSTNode, kind: type[cst.CSTNode]) -> list[cst.CSTNode]:

@@ -199,3 +199,24 @@ def test_a_generator_kept_past_its_iteration_still_gets_no_fix() -> None:
         "        out.append(lines)\n    return out\n"
     )
     assert result.fix is None and "closure made in the loop" in result.message
+
+
+def test_a_multi_line_string_keeps_its_text(tmp_path: Path) -> None:
+    source = _IMPORTS + textwrap.dedent(
+        '''
+        def framed(paths):
+            out = []
+            for path in list(paths):
+                with open(path) as fh:
+                    text = fh.read()
+                if text:
+                    out.append(f"""
+            {text}
+              -- end""")
+            return out
+        '''
+    )
+    text, _safety = fixed(source)
+    assert '"""\n    {text}\n      -- end"""' in text
+    paths = _files(tmp_path, [2, 0, 3])
+    assert _run_fixed(text, "framed", paths) == _run_fixed(source, "framed", paths)
