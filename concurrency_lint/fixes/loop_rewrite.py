@@ -164,11 +164,7 @@ def _rewrite(
     reason = _hazard(iterables, work, found, facts, site, per_item)
     if reason is not None:
         return reason
-    target_read_after = bool(_names_outside(site.scope, node) & targets)
-    if target_read_after and body_of is not None and isinstance(site.scope, cst.FunctionDef):
-        target_read_after = bool(
-            read_after(site.scope, node, _names_outside(site.scope, node) & targets)
-        )
+    target_read_after = _target_read_after(site, node, targets, body_of is not None)
     if target_read_after and body_of is not None:
         return "a loop variable is read after the loops"
     slots = _Slots(facts.written, names)
@@ -309,11 +305,7 @@ def _rewrite_replaying(
     reason = _hazard(loop.iterables, replay.check, found, facts, site, per_item)
     if reason is not None:
         return reason
-    target_read_after = bool(_names_outside(site.scope, node) & targets)
-    if target_read_after and loop.body_of is not None and isinstance(site.scope, cst.FunctionDef):
-        target_read_after = bool(
-            read_after(site.scope, node, _names_outside(site.scope, node) & targets)
-        )
+    target_read_after = _target_read_after(site, node, targets, loop.body_of is not None)
     if target_read_after and loop.body_of is not None:
         return "a loop variable is read after the loops"
     closure = late_binding(replay.check, [], per_item, site.qualify)
@@ -403,6 +395,15 @@ def _rewrite_replaying(
         ((node, text),),
         imports=(STDLIB_IMPORT,) if stdlib else ((site.runtime_module, runner),),
     )
+
+
+def _target_read_after(site: LoopSite, node: cst.For, targets: set[str], nest: bool) -> bool:
+    """Whether a loop variable may be read after the loop (for a nest, in a function, only
+    a read before it is bound again counts)."""
+    read = _names_outside(site.scope, node) & targets
+    if read and nest and isinstance(site.scope, cst.FunctionDef):
+        read = read_after(site.scope, node, read)
+    return bool(read)
 
 
 def _hazard(
