@@ -139,7 +139,9 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
     it does not read a per-item name late.
 
     No fix is offered when running the iterations side by side could break the program:
-    a name bound in the loop and read after it; an iterable that never ends (`itertools.count()`), a generator expression or a
+    a name bound in the loop and read after it; a recorded accumulation that copies the
+    contents of an object the item's work changes in place (`out.extend(row)` before
+    `row.append(...)`: replayed later it would copy the changed row); an iterable that never ends (`itertools.count()`), a generator expression or a
     generator of this module, or one the body changes; per-item work that changes an
     item in place (two items may be one object); a closure made in the loop that reads
     per-item names late; a stateful command (`git`, `pip`, `make`, ...) run in one

@@ -30,7 +30,14 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from concurrency_lint.analysis.loop_body import ACCUMULATING_METHODS, BodyFacts, base_name
+from concurrency_lint.analysis.loop_body import (
+    ACCUMULATING_METHODS,
+    BodyFacts,
+    base_name,
+    names_read,
+)
+from concurrency_lint.analysis.tree_walk import descendants
+from concurrency_lint.fixes.loop_hazards import MUTATING_METHODS
 from concurrency_lint.fixes.loop_hoist import _BROAD_HANDLERS, _transparent
 from concurrency_lint.fixes.loop_safety import Qualify
 
@@ -53,6 +60,8 @@ class Replay:
     replay: list[cst.BaseStatement]  # the loop over one item's records
     moved: list[cst.BaseExpression] = field(default_factory=list)  # recorded values
     guarded: bool = False  # an accumulation's own exception could be caught where it was
+    #: why a copying accumulation would copy other contents when replayed (no fix then)
+    copy_hazard: str | None = None
 
 
 def replay_accumulations(
@@ -74,6 +83,14 @@ def replay_accumulations(
     work = recorder.block(statements, False)
     checker = _Recorder(facts, qualify, split, record_list, checking=recorder.values)
     check = checker.block(statements, False)
+    copied = {name for small in recorder.copying for name in names_read(small)}
+    changed = sorted(copied & _changed_in_place(statements, facts.written))
+    hazard = (
+        f"an accumulation copies the contents of `{changed[0]}`, which the item's work "
+        "changes in place; replayed later it would copy the changed contents"
+        if changed
+        else None
+    )
     replay = _replay_loop(recorder.steps, record_list, step, value)
     init = cst.SimpleStatementLine(
         [cst.Assign([cst.AssignTarget(cst.Name(record_list))], cst.List([]))]
@@ -84,6 +101,7 @@ def replay_accumulations(
         [replay],
         [expr for _, slots in recorder.steps for _, expr in slots],
         recorder.guarded,
+        hazard,
     )
 
 
@@ -168,6 +186,8 @@ class _Recorder:
         self.count_only = count_only
         self.steps: list[tuple[cst.BaseSmallStatement, list]] = []
         self.values: dict[int, list[cst.BaseExpression]] = {}  # id(accumulation) -> values
+        #: the values of accumulations that copy contents (``extend``, ``update``, ``+=``)
+        self.copying: list[cst.BaseExpression] = []
         self.guarded = False
 
     def block(self, statements: Sequence[cst.BaseStatement], guarded: bool) -> list:
@@ -230,6 +250,13 @@ class _Recorder:
         replayed, slots = self.split(small)
         values = [expr for _, expr in slots]
         self.values[id(small)] = values
+        if isinstance(small, cst.AugAssign) or (
+            isinstance(small, cst.Expr)
+            and isinstance(small.value, cst.Call)
+            and isinstance(small.value.func, cst.Attribute)
+            and small.value.func.attr.value in ("extend", "update")
+        ):
+            self.copying.extend(values)
         self.guarded = self.guarded or guarded
         number = len(self.steps)
         self.steps.append((replayed, slots))
@@ -272,6 +299,29 @@ class _Recorder:
         if isinstance(small, cst.AugAssign):
             return base_name(small.target) in accumulators
         return False
+
+
+def _changed_in_place(statements: Sequence[cst.BaseStatement], written: set[str]) -> set[str]:
+    """Names the body binds whose objects it changes in place (``row.append(x)``,
+    ``row[k] = v``, ``row.attr = v``, ``del row[k]``, ``row += [x]``)."""
+    changed: set[str] = set()
+    for statement in statements:
+        for node in descendants(statement):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+                if node.func.attr.value in MUTATING_METHODS:
+                    changed.add(base_name(node.func.value) or "")
+            elif _changes_its_target(node):
+                changed.add(base_name(node.target) or "")  # type: ignore[attr-defined]
+    return changed & written
+
+
+def _changes_its_target(node: cst.CSTNode) -> bool:
+    """``row += [x]`` (extends a list in place), ``row[k] = v``, ``row.a = v``, ``del row[k]``."""
+    if isinstance(node, cst.AugAssign):
+        return True
+    return isinstance(node, (cst.AssignTarget, cst.Del)) and isinstance(
+        node.target, (cst.Subscript, cst.Attribute)
+    )
 
 
 def _catches_broadly(handler: cst.ExceptHandler) -> bool:

@@ -302,6 +302,8 @@ def _rewrite_replaying(
     )
     if replay is None:
         return "the accumulation into outer state is mixed with the per-item work"
+    if replay.copy_hazard is not None:
+        return replay.copy_hazard
     reason = _hazard(loop.iterables, replay.check, found, facts, site, per_item)
     if reason is not None:
         return reason

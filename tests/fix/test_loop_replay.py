@@ -220,3 +220,31 @@ def test_a_multi_line_string_keeps_its_text(tmp_path: Path) -> None:
     assert '"""\n    {text}\n      -- end"""' in text
     paths = _files(tmp_path, [2, 0, 3])
     assert _run_fixed(text, "framed", paths) == _run_fixed(source, "framed", paths)
+
+
+def test_copying_an_object_the_work_changes_later_gets_no_fix() -> None:
+    """`out.extend(row)` copies what `row` holds then; replayed after the item's work it
+    would copy the row `row.append` filled."""
+    result, _source = finding(
+        "def f(paths):\n    out = []\n    for path in list(paths):\n        row = [path]\n"
+        "        out.extend(row)\n        row.append(open(path).read())\n    return out\n"
+    )
+    assert result.fix is None and "changes in place" in result.message
+
+
+def test_appending_an_object_the_work_fills_later_is_replayed(tmp_path: Path) -> None:
+    source = _IMPORTS + textwrap.dedent(
+        """
+        def rows(paths):
+            out = []
+            for path in list(paths):
+                row = [path.name]
+                out.append(row)
+                with open(path) as fh:
+                    row.append(fh.read())
+            return out
+        """
+    )
+    text, _safety = fixed(source)
+    paths = _files(tmp_path, [1, 2])
+    assert _run_fixed(text, "rows", paths) == [["0.txt", "x"], ["1.txt", "xx"]]
