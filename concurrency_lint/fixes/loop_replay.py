@@ -110,7 +110,7 @@ def _replay_loop(
 ) -> cst.For:
     if len(steps) == 1:
         small, slots = steps[0]
-        target = _slot_target(slots) or cst.Name("_")
+        target = _slot_target(slots) or cst.Name(step)  # a fresh name: `_` may be gettext
         return cst.For(target, cst.Name(record_list), _block([cst.SimpleStatementLine([small])]))
     branches: cst.If | None = None
     for number in reversed(range(len(steps))):

@@ -248,3 +248,24 @@ def test_appending_an_object_the_work_fills_later_is_replayed(tmp_path: Path) ->
     text, _safety = fixed(source)
     paths = _files(tmp_path, [1, 2])
     assert _run_fixed(text, "rows", paths) == [["0.txt", "x"], ["1.txt", "xx"]]
+
+
+def test_the_replay_binds_no_name_the_function_reads(tmp_path: Path) -> None:
+    """A record with no value is looped over with a fresh name, not `_` (gettext's)."""
+    source = _IMPORTS + textwrap.dedent(
+        """
+        _ = str.upper
+
+        def readable(paths):
+            title = _("found")
+            ok = []
+            for path in list(paths):
+                with open(path) as fh:
+                    if fh.read(1):
+                        ok.append(path.name)
+            return title, ok
+        """
+    )
+    text, _safety = fixed(source)
+    paths = _files(tmp_path, [1, 0, 2])
+    assert _run_fixed(text, "readable", paths) == ("FOUND", ["0.txt", "2.txt"])
