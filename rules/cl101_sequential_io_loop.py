@@ -113,12 +113,35 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
     exceptions and always leave (`raise`) is first moved after that block: its value is
     still computed inside, the accumulation runs exactly when the block completed. A name
     the loop binds counts as read after it only when the function may read it before
-    binding it again (a closure reading it always counts); a string concatenated over
-    lines is not a multi-line literal.
+    binding it again (a closure reading it always counts). The lines of a string literal
+    that spans lines keep their text exactly when the code around them is re-indented. A
+    generator expression that reads per-item names is no late-binding closure when it is
+    read to its end where it is made (`any(...)`, `sum(...)`, `sorted(...)`,
+    `"".join(...)`, an unpacking assignment, a `for` loop).
+
+    Any other accumulation -- in an `if` / `else` branch, in a nested loop, under a `try`
+    or its handler, before the work -- is recorded instead: the worker runs the whole body
+    and, where it accumulated, appends the values the accumulation needs (led by the
+    accumulation's number when there are several) to a list it returns; the loop over the
+    outcomes replays the accumulations from it, item by item in input order and within an
+    item in the order the body made them, so shared state sees the same changes in the same
+    order. This is the same program because the body never reads what it accumulates into
+    (such a loop is not reported), so each item's work computes the same values whether the
+    accumulations ran in place or later; a `continue` returns the records made so far. When
+    the accumulators outlive an exception (outer state, a `try` around the loop), the worker
+    also hands back its own exception with the records made before it: they are replayed,
+    then the exception is raised again at that item's turn, as the loop would have. The
+    accumulation itself (an unhashable key, a failed `+=`) now fails in the replay: when a
+    broad handler (`except Exception`, a bare `except`, `TypeError`, ...) or a context
+    manager not known to let exceptions through (`contextlib.suppress`) encloses it, that
+    failure would have been caught where it was, so the fix is unsafe. A generator passed to
+    `extend` / `update` is made a list where the loop made it (they consume it at once), so
+    it does not read a per-item name late.
 
     No fix is offered when running the iterations side by side could break the program:
-    a `continue`, any other accumulation inside a block, a name bound in the loop and
-    read after it; an iterable that never ends (`itertools.count()`), a generator expression or a
+    a name bound in the loop and read after it; a recorded accumulation that copies the
+    contents of an object the item's work changes in place (`out.extend(row)` before
+    `row.append(...)`: replayed later it would copy the changed row); an iterable that never ends (`itertools.count()`), a generator expression or a
     generator of this module, or one the body changes; per-item work that changes an
     item in place (two items may be one object); a closure made in the loop that reads
     per-item names late; a stateful command (`git`, `pip`, `make`, ...) run in one

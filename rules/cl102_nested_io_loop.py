@@ -67,9 +67,12 @@ class NestedIoLoop(TracksIoLoops, LoopRule):
     the per-item work as for CL101: safe only when it just reads, unsafe otherwise (see
     CL101). The pairs are a list for `run_parallel` when the outer iterable is a finished
     collection, else a generator read lazily by `iter_parallel`; no fix is offered when a
-    loop variable is read after the loops. When the
-    outer loop does more than run the inner one (statements before or after it), no fix
-    is offered and the finding says so.
+    loop variable is read after the loops. When the outer loop does more than run the
+    inner one (a value computed per outer item, a skip, an accumulation after the inner
+    loop), the fix runs the outer items side by side instead, each running its inner loop in
+    order in the worker, with the accumulations recorded and replayed in input order as for
+    CL101 (the same safety conditions apply). The inner loop then stands in a function, where
+    CL101 may report it and a further fix run it in parallel too.
     """
 
     CODE = "CL102"

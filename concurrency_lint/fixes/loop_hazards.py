@@ -172,21 +172,70 @@ def item_mutation(work: Sequence[cst.CSTNode], targets: Iterable[str]) -> str | 
     return None
 
 
+#: Builtins that consume an iterable argument before they return.
+_CONSUMING_BUILTINS = frozenset(
+    f"builtins.{name}"
+    for name in (
+        "any",
+        "all",
+        "sum",
+        "min",
+        "max",
+        "sorted",
+        "list",
+        "tuple",
+        "set",
+        "frozenset",
+        "dict",
+    )
+)
+
+
 def late_binding(
-    work: Sequence[cst.CSTNode], moved: Sequence[cst.CSTNode], per_item: set[str]
+    work: Sequence[cst.CSTNode],
+    moved: Sequence[cst.CSTNode],
+    per_item: set[str],
+    qualify: Qualify | None = None,
 ) -> str | None:
     """Why closures made per iteration would capture other values after the rewrite:
     one made in the work, or in an accumulation value computed by the worker, that reads
     a per-item name. (A closure left in the outcome loop reads the loop variable late
-    there, as before.)"""
+    there, as before.) A generator consumed where it is made -- by ``any(...)``,
+    ``sorted(...)``, ``"".join(...)`` (with ``qualify``), an unpacking assignment or a
+    ``for`` loop -- is read within its iteration, as before."""
     for node in (*work, *moved):
+        consumed = _consumed_generators(node, qualify)
         for child in descendants(node):
+            if id(child) in consumed:
+                continue
             if isinstance(child, (cst.Lambda, cst.GeneratorExp)) and names_read(child) & per_item:
                 return (
                     "a closure made in the loop reads a per-item name late; run in a "
                     "function it would capture each item's value instead"
                 )
     return None
+
+
+def _consumed_generators(node: cst.CSTNode, qualify: Qualify | None) -> set[int]:
+    """Ids of the generator expressions under ``node`` read to their end where they stand."""
+    consumed: set[int] = set()
+    for child in descendants(node):
+        if isinstance(child, cst.Call) and qualify is not None:
+            func = child.func
+            joins = (
+                isinstance(func, cst.Attribute)
+                and func.attr.value == "join"
+                and isinstance(func.value, cst.SimpleString)
+            )
+            if joins or qualify(func) in _CONSUMING_BUILTINS:
+                consumed.update(id(arg.value) for arg in child.args[:1])
+        elif isinstance(child, cst.Assign) and all(
+            isinstance(target.target, (cst.Tuple, cst.List)) for target in child.targets
+        ):
+            consumed.add(id(child.value))
+        elif isinstance(child, cst.For):
+            consumed.add(id(child.iter))
+    return consumed
 
 
 def shared_resource(

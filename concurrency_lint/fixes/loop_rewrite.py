@@ -21,7 +21,9 @@ When the split cannot be proven right the builder returns the reason instead of 
 
 from __future__ import annotations
 
+import io
 import keyword
+import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -41,6 +43,11 @@ from concurrency_lint.fixes.loop_hazards import (
     shared_session,
 )
 from concurrency_lint.fixes.loop_hoist import hoist_accumulations, hoist_conditional
+from concurrency_lint.fixes.loop_replay import (
+    GUARDED_REASON,
+    keep_partial_records,
+    replay_accumulations,
+)
 from concurrency_lint.fixes.loop_safety import Qualify, is_read_only_work
 from concurrency_lint.fixes.loop_skips import ContinueToReturn, flagged, skip_unless, skip_value
 from concurrency_lint.fixes.name_liveness import read_after
@@ -91,7 +98,7 @@ def rewrite_nested(found: NestedLoopIo, site: LoopSite, deeper: bool = False) ->
         return "more than two loops are nested"
     body = outer.body.body if isinstance(outer.body, cst.IndentedBlock) else ()
     if len(body) != 1 or body[0] is not inner:
-        return "the outer loop does more than run the inner loop"
+        return _rewrite_outer(found, site)
     if outer.orelse is not None:
         return "the outer loop has an `else` clause"
     pair = cst.Tuple(
@@ -110,6 +117,18 @@ def rewrite_nested(found: NestedLoopIo, site: LoopSite, deeper: bool = False) ->
     return _rewrite(outer, pair, items, found.inner, found.inner.facts, site, body_of=inner)
 
 
+def _rewrite_outer(found: NestedLoopIo, site: LoopSite) -> NodeFix | str:
+    """A nest whose outer loop does more than run the inner loop (a value per outer item,
+    a skip, an accumulation after it): the outer items run side by side, each running
+    its inner loop in order in the worker."""
+    outer = found.outer
+    facts = found.outer_facts
+    if facts.blocker is not None:
+        return f"the outer loop does more than run the inner loop ({facts.blocker})"
+    as_loop = replace(found.inner, node=outer, target=outer.target, items=outer.iter, facts=facts)
+    return _rewrite(outer, outer.target, outer.iter, as_loop, facts, site)
+
+
 def _rewrite(
     node: cst.For,
     target: cst.BaseExpression,
@@ -126,31 +145,31 @@ def _rewrite(
         hoisted = hoist_conditional(statements, facts)
         if hoisted is None and not facts.continues:
             hoisted = hoist_accumulations(statements, facts, site.qualify, names.fresh, slot_name)
-        if hoisted is not None:
-            statements, facts = hoisted
-    reason = _refusal(node, loop, facts, site)
+        if hoisted is not None and _accumulation_start(*hoisted) is not None:
+            statements, facts = hoisted  # else the replay takes the body as written
+    split = _accumulation_start(statements, facts)
+    replaying = facts.nested_accumulation or split is None
+    reason = _refusal(node, loop, facts, site, replaying)
     if reason is not None:
         return reason
-    split = _accumulation_start(statements, facts)
-    if split is None:
-        return "the accumulation into outer state is mixed with the per-item work"
-    work, accumulation = statements[:split], statements[split:]
     targets = set(target_names(target))
     per_item = facts.written | targets
     iterables = [node.iter] if body_of is None else [node.iter, loop.iter]
+    if replaying:
+        return _rewrite_replaying(
+            _Loop(node, target, items, iterables, body_of), found, facts, site, statements, names
+        )
+    assert split is not None
+    work, accumulation = statements[:split], statements[split:]
     reason = _hazard(iterables, work, found, facts, site, per_item)
     if reason is not None:
         return reason
-    target_read_after = bool(_names_outside(site.scope, node) & targets)
-    if target_read_after and body_of is not None and isinstance(site.scope, cst.FunctionDef):
-        target_read_after = bool(
-            read_after(site.scope, node, _names_outside(site.scope, node) & targets)
-        )
+    target_read_after = _target_read_after(site, node, targets, body_of is not None)
     if target_read_after and body_of is not None:
         return "a loop variable is read after the loops"
     slots = _Slots(facts.written, names)
     kept = [_replace_slots(statement, slots) for statement in accumulation]
-    closure = late_binding(work, [expr for _, expr in slots.moved], per_item)
+    closure = late_binding(work, [expr for _, expr in slots.moved], per_item, site.qualify)
     if closure is not None:
         return closure
     lazy = not is_materialized(node.iter, site.module, site.scope, site.qualify)
@@ -241,6 +260,154 @@ def _rewrite(
     )
 
 
+@dataclass(frozen=True)
+class _Loop:
+    """The loop being rewritten: the statement replaced, its target and items (the pairs
+    of a flattened nest), the iterables read and, for a nest, the inner loop."""
+
+    node: cst.For
+    target: cst.BaseExpression
+    items: cst.BaseExpression
+    iterables: list[cst.BaseExpression]
+    body_of: cst.For | None
+
+
+def _rewrite_replaying(
+    loop: _Loop,
+    found: LoopIo,
+    facts: BodyFacts,
+    site: LoopSite,
+    statements: list[cst.BaseStatement],
+    names: FreshNames,
+) -> NodeFix | str:
+    """The fix when the accumulations do not end the body: the worker records them, the
+    loop over the outcomes replays them (``loop_replay``)."""
+    node, target, items = loop.node, loop.target, loop.items
+    targets = set(target_names(target))
+    per_item = facts.written | targets
+
+    def split(small: cst.BaseSmallStatement) -> tuple[cst.BaseSmallStatement, list]:
+        slots = _Slots(facts.written, names)
+        return _replace_small(small, slots), slots.moved
+
+    record_list = names.fresh("collected")
+    replay = replay_accumulations(
+        statements,
+        facts,
+        site.qualify,
+        split,
+        record_list,
+        names.fresh("step"),
+        names.fresh("value"),
+    )
+    if replay is None:
+        return "the accumulation into outer state is mixed with the per-item work"
+    if replay.copy_hazard is not None:
+        return replay.copy_hazard
+    reason = _hazard(loop.iterables, replay.check, found, facts, site, per_item)
+    if reason is not None:
+        return reason
+    target_read_after = _target_read_after(site, node, targets, loop.body_of is not None)
+    if target_read_after and loop.body_of is not None:
+        return "a loop variable is read after the loops"
+    closure = late_binding(replay.check, [], per_item, site.qualify)
+    if closure is not None:
+        return closure
+    lazy = not is_materialized(node.iter, site.module, site.scope, site.qualify)
+    stdlib = site.fix_target == "stdlib"
+    if stdlib and lazy:
+        return STDLIB_NEEDS_A_COLLECTION
+    with_item = stdlib and (target_read_after or bool(_reads(replay.replay) & targets))
+    # Outer state outlives an exception: a failing item's records so far are replayed
+    # before its exception is raised again, at its turn in input order.
+    failure = None if site.state_is_local else names.fresh("failure")
+    records: cst.BaseExpression = cst.Name(record_list)
+    if failure is not None:
+        records = cst.Tuple([cst.Element(cst.Name(record_list)), cst.Element(cst.Name("None"))])
+    returned = item_and(target, records) if with_item else records
+    work = replay.work
+    if facts.continues:  # what the item recorded so far is all it accumulates
+        work = [statement.visit(ContinueToReturn(returned)) for statement in work]  # type: ignore[misc]
+    replayed = replay.replay
+    if failure is not None:
+        work, replayed = keep_partial_records(
+            work, replayed, record_list, failure, with_item and target
+        )
+        records = cst.Tuple([cst.Element(cst.Name(record_list)), cst.Element(cst.Name(failure))])
+    worker_name = names.fresh(_worker_name(target, found))
+    worker = _worker(worker_name, target, work, returned, names)
+    header = node.body.header if isinstance(node.body, cst.IndentedBlock) else None
+    if header is not None and header.comment is not None:
+        worker = worker.with_changes(body=worker.body.with_changes(header=header))
+    if lazy and isinstance(items, cst.ListComp):
+        items = cst.GeneratorExp(items.elt, items.for_in)
+    streaming = lazy or not site.state_is_local
+    session = shared_session(found.calls, per_item)
+    workers = SESSION_POOL_SIZE if session is not None else WORKER_CEILINGS[found.kind]
+    runner = "iter_parallel" if streaming else "run_parallel"
+    after: cst.BaseStatement
+    if stdlib:
+        after = pool_loop(
+            worker_name,
+            bare(items),
+            outcome_target(target if with_item else None, records),
+            replayed,
+            workers,
+            names.fresh("executor"),
+        )
+    else:
+        error = names.fresh("_error", keep=False)
+        outcome = cst.Tuple(
+            [
+                cst.Element(bare(target)),
+                cst.Element(records),
+                cst.Element(cst.Name(error)),
+            ],
+            lpar=[],
+            rpar=[],
+        )
+        after = cst.For(
+            target=outcome,
+            iter=run_parallel_call(worker_name, items, found, workers, runner),
+            body=cst.IndentedBlock(replayed),
+            leading_lines=[cst.EmptyLine()],
+        )
+    text = _render([worker, after], site)
+    unsafe = unsafe_reasons(
+        replace(site, missing_runtime=None) if stdlib else site,
+        is_read_only_work(replay.check, found.calls, per_item, site.qualify, facts.written),
+        lazy,
+        session,
+    )
+    if replay.guarded:
+        unsafe.append(GUARDED_REASON)
+    if stdlib:
+        unsafe.append(descriptor_reason(workers))
+    what = "flatten the nested loops and run" if loop.body_of is not None else "run"
+    engine = "a `ThreadPoolExecutor`" if stdlib else f"`{runner}`"
+    description = (
+        f"{what} the per-item work with {engine} ({worker_name}), replaying its "
+        "accumulations in input order"
+    )
+    if unsafe:
+        description += "; unsafe: " + "; ".join(unsafe)
+    return NodeFix(
+        description,
+        Safety.UNSAFE if unsafe else Safety.SAFE,
+        ((node, text),),
+        imports=(STDLIB_IMPORT,) if stdlib else ((site.runtime_module, runner),),
+    )
+
+
+def _target_read_after(site: LoopSite, node: cst.For, targets: set[str], nest: bool) -> bool:
+    """Whether a loop variable may be read after the loop (for a nest, in a function, only
+    a read before it is bound again counts)."""
+    read = _names_outside(site.scope, node) & targets
+    if read and nest and isinstance(site.scope, cst.FunctionDef):
+        read = read_after(site.scope, node, read)
+    return bool(read)
+
+
 def _hazard(
     iterables: list[cst.BaseExpression],
     work: list[cst.BaseStatement],
@@ -276,15 +443,15 @@ def unsafe_reasons(site: LoopSite, read_only: bool, lazy: bool, session: str | N
     return reasons
 
 
-def _refusal(node: cst.For, loop: cst.For, facts: BodyFacts, site: LoopSite) -> str | None:
+def _refusal(
+    node: cst.For, loop: cst.For, facts: BodyFacts, site: LoopSite, replaying: bool = False
+) -> str | None:
     if site.in_class_body:
         return "the loop runs in a class body"
-    if facts.nested_accumulation:
+    if facts.nested_accumulation and not replaying:
         return "an accumulation sits inside an `if`, `with` or `try` block"
     if loop.orelse is not None:
         return "the loop has an `else` clause"
-    if _has_multiline_string(loop.body):
-        return "the loop body holds a multi-line string, which re-indenting would change"
     used_outside = _names_outside(site.scope, node) & facts.written
     if used_outside and isinstance(site.scope, cst.FunctionDef):
         # Read elsewhere in the function only after being bound again: nothing sees them.
@@ -377,7 +544,8 @@ def _replace_small(small: cst.BaseSmallStatement, slots: _Slots) -> cst.BaseSmal
         call = small.value
         func = call.func
         assert isinstance(func, cst.Attribute)
-        args = [arg.with_changes(value=moved(arg.value)) for arg in call.args]
+        consumed = func.attr.value in ("extend", "update")
+        args = [arg.with_changes(value=moved(_eager(arg.value, consumed))) for arg in call.args]
         return small.with_changes(
             value=call.with_changes(
                 func=func.with_changes(value=_moved_keys(func.value, moved)), args=args
@@ -389,6 +557,14 @@ def _replace_small(small: cst.BaseSmallStatement, slots: _Slots) -> cst.BaseSmal
     if isinstance(small, cst.AugAssign):
         return small.with_changes(target=_moved_keys(small.target, moved), value=moved(small.value))
     return small
+
+
+def _eager(expr: cst.BaseExpression, consumed: bool) -> cst.BaseExpression:
+    """A generator expression that ``extend`` / ``update`` consume at once, as a list
+    comprehension: computed where the loop computed it, so it captures no name late."""
+    if consumed and isinstance(expr, cst.GeneratorExp):
+        return cst.ListComp(expr.elt, expr.for_in, lpar=[], rpar=[])
+    return expr
 
 
 def _moved_keys(expr: cst.BaseExpression, moved) -> cst.BaseExpression:  # type: ignore[no-untyped-def]
@@ -472,9 +648,26 @@ def _render(statements: list[cst.BaseStatement], site: LoopSite) -> str:
     ).code.rstrip("\r\n")
     newline = module.default_newline
     lines = code.split(newline)
+    inside = _string_continuations(code)
     return newline.join(
-        [lines[0]] + [site.indent + line if line.strip() else "" for line in lines[1:]]
+        [lines[0]]
+        + [
+            line if number in inside else site.indent + line if line.strip() else ""
+            for number, line in enumerate(lines[1:], 2)
+        ]
     )
+
+
+def _string_continuations(code: str) -> set[int]:
+    """Numbers of the lines that continue a string literal begun on an earlier line: their
+    text is the string's, kept as it is (re-indenting would change the value)."""
+    lines: set[int] = set()
+    tokens = tokenize.generate_tokens(io.StringIO(code).readline)
+    for token in tokens:
+        start, end = token.start[0], token.end[0]
+        if end > start and token.type not in (tokenize.NL, tokenize.NEWLINE):
+            lines.update(range(start + 1, end + 1))
+    return lines
 
 
 def _worker_name(target: cst.BaseExpression, found: LoopIo) -> str:
@@ -520,16 +713,6 @@ def _unparenthesized(expr: cst.BaseExpression) -> cst.BaseExpression:
 
 def has_call(expr: cst.CSTNode) -> bool:
     return bool(_find(expr, cst.Call))
-
-
-def _has_multiline_string(node: cst.CSTNode) -> bool:
-    """A string literal spanning lines (re-indenting would change its text); parts of an
-    implicitly concatenated string on lines of their own are literals of one line each."""
-    return any(
-        "\n" in cst.Module([]).code_for_node(s)
-        for kind in (cst.SimpleString, cst.FormattedString)
-        for s in _find(node, kind)
-    )
 
 
 def _find(node: cst.CSTNode, kind: type[cst.CSTNode]) -> list[cst.CSTNode]:

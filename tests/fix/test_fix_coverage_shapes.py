@@ -8,6 +8,8 @@ import textwrap
 from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.apply import fix_text
+from concurrency_lint.fixes.loop_replay import GUARDED_REASON
+from concurrency_lint.model import Safety
 
 
 def _checker(select: str):
@@ -209,11 +211,12 @@ def test_a_string_concatenated_over_lines_does_not_block_the_loop_rewrite() -> N
     assert finding.fix is not None, finding.message
 
 
-def test_a_string_literal_over_lines_still_blocks_the_loop_rewrite() -> None:
+def test_a_string_literal_over_lines_keeps_its_text_in_the_loop_rewrite() -> None:
     text = 'def save(names):\n    for name in names:\n        with open(name, "w") as f:\n'
     text += '            f.write("""a\nb""")\n'
     [finding] = _checker("CL101")(text)
-    assert "multi-line string" in finding.message
+    assert finding.fix is not None
+    assert '"""a\nb"""' in finding.fix.edits[0].text
 
 
 def test_an_accumulation_in_a_try_whose_handler_raises_is_moved_after_it() -> None:
@@ -237,7 +240,7 @@ def test_an_accumulation_in_a_try_whose_handler_raises_is_moved_after_it() -> No
     assert "        out.append(load_fh)" in outcome.text
 
 
-def test_an_accumulation_in_a_try_with_a_broad_handler_stays_refused() -> None:
+def test_an_accumulation_in_a_try_with_a_broad_handler_is_replayed_unsafely() -> None:
     text = textwrap.dedent(
         """
         def load(paths):
@@ -252,8 +255,8 @@ def test_an_accumulation_in_a_try_with_a_broad_handler_stays_refused() -> None:
         """
     )
     [finding] = _checker("CL101")(text)
-    assert finding.fix is None
-    assert "an accumulation sits inside" in finding.message
+    assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
+    assert GUARDED_REASON in finding.fix.description
 
 
 def test_a_lock_released_early_before_continue_is_held_in_a_with_block() -> None:
