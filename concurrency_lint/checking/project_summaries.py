@@ -25,6 +25,7 @@ from concurrency_lint.checking.screens import SCREENS
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 from concurrency_lint.project.file_view import FileView, view_of
 from concurrency_lint.project.layout import ModuleFile, find_module
+from concurrency_lint.project.model import SharedAnswers
 from concurrency_lint.project.relevance import imported_modules, imports_known_library
 from concurrency_lint.project.summaries import ModuleSummary, summarize
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
@@ -133,6 +134,7 @@ class ProjectSummaries:
         self._views: dict[str, FileView | None] = {}
         self._relevant: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._digests: dict[tuple[str, tuple[int, int]], str] = {}  # (path, stamp) -> digest
+        self._answers = SharedAnswers(lambda module: self._entry(module).content_digest)
 
     def view(self, path: str) -> FileView | None:
         """The project view of a checked file, or None (not a file on disk, no module)."""
@@ -142,7 +144,8 @@ class ProjectSummaries:
                 found = view_of(os.path.abspath(path), self.summary)
                 if found is not None:
                     model = found.model
-                    model.load = functools.partial(self._load, model.roots, model.used)
+                    model.load = functools.partial(self._load, model.roots, model.note_used)
+                    model.shared = self._answers
             self._views[path] = found
         return self._views[path]
 
@@ -198,7 +201,7 @@ class ProjectSummaries:
         for imported in list(near):
             near += _project_imports(imported, self._entry(imported).imports, roots)
         for imported in near:
-            view.model.used.setdefault(imported.name, imported)
+            view.model.note_used(imported.name, imported)
             entry = self._entry(imported)
             if entry.knows_library and any(token in entry.text for token in tokens):
                 return True
@@ -214,9 +217,12 @@ class ProjectSummaries:
         return self._digests[key]
 
     def _load(
-        self, roots: tuple[str, ...], used: dict[str, ModuleFile], module: ModuleFile
+        self,
+        roots: tuple[str, ...],
+        note_used: Callable[[str, ModuleFile], None],
+        module: ModuleFile,
     ) -> ModuleSummary | None:
-        if not self._is_relevant(module, roots, module.path, used):
+        if not self._is_relevant(module, roots, module.path, note_used):
             return None
         return self._entry(module).summary
 
@@ -225,17 +231,17 @@ class ProjectSummaries:
         module: ModuleFile,
         roots: tuple[str, ...],
         origin: str,
-        used: dict[str, ModuleFile] | None = None,
+        note_used: Callable[[str, ModuleFile], None] | None = None,
     ) -> bool:
         """Whether the module imports a library the rules know, or imports a project
         module that does (one step: the cost of following every import of a large
-        project is a parse of most of it). The modules read are added to ``used``."""
+        project is a parse of most of it). The modules read are given to ``note_used``."""
         key = (module.path, roots)
         entry = self._entry(module)
         imported = () if entry.knows_library else _project_imports(module, entry.imports, roots)
-        if used is not None:
+        if note_used is not None:
             for other in imported:
-                used.setdefault(other.name, other)
+                note_used(other.name, other)
         if key not in self._relevant:
             self._relevant[key] = entry.knows_library or any(
                 self._entry(other).knows_library for other in imported
