@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from concurrency_lint.analysis.relative_imports import absolute_module
 from concurrency_lint.checking.cache_codec import MalformedEntry, decoder_for, encode
-from concurrency_lint.checking.screens import SCREENS
+from concurrency_lint.checking.file_status import stamp as _stamp
+from concurrency_lint.checking.screens import MODEL_TRIGGERED, SCREENS, module_level_imports
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 from concurrency_lint.project.file_view import FileView, view_of
 from concurrency_lint.project.layout import ModuleFile, find_module
@@ -31,9 +32,6 @@ from concurrency_lint.project.summaries import ModuleSummary, summarize
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
-#: The rules whose receivers and calls the model resolves: a file the text does not trigger
-#: them on is still checked when a project name it imports is of their types.
-MODEL_TRIGGERED = frozenset({"CL201", "CL202", "CL203", "CL204"})
 _MODEL_TOKENS = tuple(sorted({t for code in MODEL_TRIGGERED for t in SCREENS[code].triggers}))
 
 _DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)+)")
@@ -262,25 +260,9 @@ class ProjectSummaries:
         return known
 
 
-def _module_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
-    """The module-level imports (in ``if`` / ``try`` blocks too), without a full walk."""
-    found: list[ast.Import | ast.ImportFrom] = []
-    pending: list[ast.stmt] = list(reversed(tree.body))
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            found.append(node)
-        elif isinstance(node, ast.If):
-            pending += reversed([*node.body, *node.orelse])
-        elif isinstance(node, ast.Try):
-            blocks = [*node.body, *(s for h in node.handlers for s in h.body)]
-            pending += reversed([*blocks, *node.orelse, *node.finalbody])
-    return found
-
-
 def _tree_imports(tree: ast.Module) -> list[tuple[int, str, tuple[str, ...]]]:
     found: list[tuple[int, str, tuple[str, ...]]] = []
-    for node in _module_level_imports(tree):
+    for node in module_level_imports(tree):
         if isinstance(node, ast.ImportFrom):
             found.append((node.level, node.module or "", tuple(a.name for a in node.names)))
         else:
@@ -302,14 +284,6 @@ def _trusted(entry: _Known) -> str:
 
 def _status_text(stamp: tuple[int, int]) -> str:
     return f"{stamp[0]}:{stamp[1]}"
-
-
-def _stamp(path: str) -> tuple[int, int]:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return (-1, -1)
-    return (status.st_size, status.st_mtime_ns)
 
 
 def _project_imports(
@@ -429,7 +403,7 @@ def _imported_meanings(view: FileView, tree: ast.Module, text: str) -> set[str]:
     model = view.model
     bound: dict[str, list[str]] = {}  # local name -> the project names it may be
     stars: list[str] = []
-    for node in _module_level_imports(tree):
+    for node in module_level_imports(tree):
         if isinstance(node, ast.ImportFrom):
             base = absolute_module(view.module_name, view.is_package, node.level, node.module)
             if base is None or not model.is_project_name(base):

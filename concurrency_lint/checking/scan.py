@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from concurrency_lint.checking.file_status import begin_scan, note, one_scan
 from concurrency_lint.checking.selection import reported_engine_findings
 from concurrency_lint.checking.suppressions import ignores_whole_file
 from concurrency_lint.config import Config
@@ -82,6 +83,13 @@ def scan_paths(
     Ctrl-C (KeyboardInterrupt) stops the workers at once and propagates; the cache is
     then left as it was.
     """
+    with one_scan():
+        return _scan_paths(paths, config, options, progress)
+
+
+def _scan_paths(
+    paths: list[Path], config: Config, options: ScanOptions, progress: Progress | None
+) -> ScanOutcome:
     include_markdown = options.include_markdown or config.include_markdown
     files, problems = Discovery(config, include_markdown, options.force_exclude).run(paths)
     results: dict[str, FileResult] = {
@@ -141,6 +149,7 @@ def _prepare(
     if cache is not None:
         with contextlib.suppress(OSError):  # reading the file then says why
             status = os.stat(source.path)
+            note(source.path, status)
         known = cache.known_digest(source.display, status) if status is not None else None
         if known is not None:
             cached = cache.get(source.display, known)
@@ -237,6 +246,7 @@ def _file_worker(config: Config) -> Callable[[_Pending], FileResult]:
     """In a worker process: the function that checks one job."""
     from concurrency_lint.checking.file_checker import FileChecker
 
+    begin_scan()  # a worker lives for one scan
     checker = FileChecker(config)
     return functools.partial(_guarded_check_text, checker, in_worker=True)
 
