@@ -83,6 +83,16 @@ class _Known:
         self.imports = imported_modules(text) if text is not None else ()
         self._summary: ModuleSummary | None = None
         self._summarised = False
+        self._project_imports: dict[tuple[str, ...], list[ModuleFile]] = {}
+
+    def project_imports(self, roots: tuple[str, ...]) -> list[ModuleFile]:
+        """The project modules its import lines name, under ``roots``."""
+        found = self._project_imports.get(roots)
+        if found is None:
+            found = self._project_imports[roots] = _project_imports(
+                self._module, self.imports, roots
+            )
+        return found
 
     @property
     def summary(self) -> ModuleSummary | None:
@@ -197,7 +207,7 @@ class ProjectSummaries:
         roots = view.model.roots
         near = _project_imports(module, tuple(_tree_imports(tree)), roots)
         for imported in list(near):
-            near += _project_imports(imported, self._entry(imported).imports, roots)
+            near += self._entry(imported).project_imports(roots)
         for imported in near:
             view.model.note_used(imported.name, imported)
             entry = self._entry(imported)
@@ -236,7 +246,7 @@ class ProjectSummaries:
         project is a parse of most of it). The modules read are given to ``note_used``."""
         key = (module.path, roots)
         entry = self._entry(module)
-        imported = () if entry.knows_library else _project_imports(module, entry.imports, roots)
+        imported = () if entry.knows_library else entry.project_imports(roots)
         if note_used is not None:
             for other in imported:
                 note_used(other.name, other)

@@ -241,9 +241,11 @@ class ProjectModel:
     def _replay(self, answer: _Answer) -> None:
         """Read what a shared answer read, as computing it here would have."""
         for asked in answer.asked:
-            self._summary(asked.name if isinstance(asked, ModuleFile) else asked)
+            name = asked.name if isinstance(asked, ModuleFile) else asked
+            if name not in self._summaries:
+                self._read_summary(name)
         for module in answer.read:
-            self.note_used(module.name, module)
+            self.used.setdefault(module.name, module)
         self._depend_on(answer)
 
     def _canonical(self, qualified: str) -> str | None:
@@ -362,15 +364,20 @@ class ProjectModel:
     def _summary(self, module: str) -> ModuleSummary | None:
         if module in self._summaries:
             summary = self._summaries[module]
-            found = self.used.get(module)
         else:
+            summary = self._read_summary(module)
+        if self._frames:
             found = find_module(module, self.roots)
-            summary = self.load(found) if found is not None else None
-            self._summaries[module] = summary
-            if found is not None:
-                self.used[module] = found
-        for frame in self._frames:
-            frame.asked.setdefault(module, found if found is not None else module)
+            for frame in self._frames:
+                frame.asked.setdefault(module, found if found is not None else module)
+        return summary
+
+    def _read_summary(self, module: str) -> ModuleSummary | None:
+        found = find_module(module, self.roots)
+        summary = self.load(found) if found is not None else None
+        self._summaries[module] = summary
+        if found is not None:
+            self.used[module] = found
         return summary
 
     def _top_level_module(self, qualified: str) -> str | None:
