@@ -59,8 +59,10 @@ if TYPE_CHECKING:
 class FileChecker:
     """Checks files against one configuration; build once per process, reuse per file."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, record_dependencies: bool = True) -> None:
         self.config = config
+        #: Whether a result names the project modules it used (for a result cache).
+        self.record_dependencies = record_dependencies
         rule_codes = tuple(rule_modules())
         defaults = [code for code in rule_codes if _default_enabled(code)]
         self.enabled_codes = enabled_codes(
@@ -93,7 +95,7 @@ class FileChecker:
 
     def check_text(self, path: str, text: str, markdown: bool = False) -> FileResult:
         """Check one file's text (Python, or Markdown with Python blocks)."""
-        _finish_check(path)  # a view left by a check that raised is not reused
+        _finish_check(path, False)  # a view left by a check that raised is not reused
         if ignores_whole_file(text):
             return FileResult(path)
         codes = self._codes_for(path)
@@ -142,7 +144,7 @@ class FileChecker:
             codes = self.config.ruff_codes
             kept = [f for f in kept if not deferred_to_ruff(f, codes, line_of(f))]
         ordered = tuple(sorted(kept, key=lambda f: f.sort_key))
-        return FileResult(path, ordered, _finish_check(path))
+        return FileResult(path, ordered, _finish_check(path, self.record_dependencies))
 
     def _audit(
         self,
@@ -277,8 +279,8 @@ def _default_enabled(code: str) -> bool:
     return screen.default_enabled if screen is not None else load_rule(code).DEFAULT_ENABLED
 
 
-def _finish_check(path: str) -> tuple[str, ...]:
+def _finish_check(path: str, record: bool) -> tuple[str, ...]:
     """The project modules the check of ``path`` read (none when the project model was
     never loaded: a file that imports nothing of its project does not load it)."""
     summaries = sys.modules.get("concurrency_lint.checking.project_summaries")
-    return summaries.finish_check(path) if summaries is not None else ()
+    return summaries.finish_check(path, record) if summaries is not None else ()

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import hashlib
-import json
 import os
 import re
 import time
@@ -20,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from concurrency_lint.analysis.relative_imports import absolute_module
-from concurrency_lint.checking.cache_codec import MalformedEntry, decoder_for, encode
 from concurrency_lint.checking.file_status import stamp as _stamp
 from concurrency_lint.checking.screens import MODEL_TRIGGERED, SCREENS, module_level_imports
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
@@ -74,8 +71,8 @@ class _Known:
 
     def __init__(self, stamp: tuple[int, int], data: bytes | None, module: ModuleFile) -> None:
         self.stamp = stamp
-        self.content_digest = content_digest(data) if data is not None else ""
         self._data = data
+        self._raw = data
         self._module = module
         text = _text_of(data) if data is not None else None
         self.text = text or ""
@@ -94,6 +91,12 @@ class _Known:
             )
         return found
 
+    @functools.cached_property
+    def content_digest(self) -> str:
+        """The digest of the file's bytes ("" when unreadable), computed when first asked."""
+        data, self._raw = self._raw, None
+        return content_digest(data) if data is not None else ""
+
     @property
     def summary(self) -> ModuleSummary | None:
         if not self._summarised:
@@ -109,8 +112,7 @@ class _Known:
         library the rules know, which trigger tokens of :data:`MODEL_TRIGGERED` rules it
         holds, and its import lines."""
         present = [token for token in _MODEL_TOKENS if token in self.text]
-        blob = json.dumps([self.knows_library, present, self.imports]).encode()
-        return "t:" + hashlib.blake2b(blob, digest_size=16).hexdigest()
+        return "t:" + _json_digest([self.knows_library, present, self.imports])
 
     def state_digest(self, relevant: bool) -> str:
         """``s:`` and the summary's digest for a module whose summary answers can use;
@@ -124,8 +126,7 @@ class _Known:
 
     @functools.cached_property
     def _imports_state(self) -> str:
-        blob = json.dumps([self.knows_library, self.imports]).encode()
-        return "i:" + hashlib.blake2b(blob, digest_size=16).hexdigest()
+        return "i:" + _json_digest([self.knows_library, self.imports])
 
 
 class ProjectSummaries:
@@ -142,7 +143,7 @@ class ProjectSummaries:
         self._views: dict[str, FileView | None] = {}
         self._relevant: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._digests: dict[tuple[str, tuple[int, int]], str] = {}  # (path, stamp) -> digest
-        self._answers = SharedAnswers(lambda module: self._entry(module).content_digest)
+        self._answers = SharedAnswers(lambda module: self._entry(module).stamp)
 
     def view(self, path: str) -> FileView | None:
         """The project view of a checked file, or None (not a file on disk, no module)."""
@@ -160,10 +161,11 @@ class ProjectSummaries:
     def summary(self, module: ModuleFile) -> ModuleSummary | None:
         return self._entry(module).summary
 
-    def finish(self, path: str) -> tuple[str, ...]:
-        """The modules the file's check read, with their digests; ends its view."""
+    def finish(self, path: str, record: bool = True) -> tuple[str, ...]:
+        """The modules the file's check read, with their digests (when ``record``: a
+        check whose result is not kept records nothing); ends its view."""
         view = self._views.pop(path, None)
-        if view is None:
+        if view is None or not record:
             return ()
         roots = view.model.roots
         asked = view.model.asked()
@@ -317,17 +319,30 @@ def _project_imports(
 
 def content_digest(data: bytes) -> str:
     """The digest of a module's bytes (as the result cache computes it)."""
+    import hashlib  # only a check that records its dependencies hashes
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _json_digest(value: object, separators: tuple[str, str] | None = None) -> str:
+    import hashlib
+    import json
+
+    blob = json.dumps(value, separators=separators).encode()
+    return hashlib.blake2b(blob, digest_size=16).hexdigest()
 
 
 def summary_digest(summary: ModuleSummary | None) -> str:
     """A digest of a summary's content (the same summary, the same digest)."""
-    data = json.dumps(encode(summary), separators=(",", ":")).encode()
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    from concurrency_lint.checking.cache_codec import encode
+
+    return _json_digest(encode(summary), separators=(",", ":"))
 
 
 def decode_summary(value: object) -> ModuleSummary | None:
     """A stored summary, or None when it does not have a summary's shape."""
+    from concurrency_lint.checking.cache_codec import MalformedEntry, decoder_for
+
     try:
         return decoder_for(ModuleSummary)(value)  # type: ignore[no-any-return]
     except MalformedEntry:
@@ -371,9 +386,9 @@ def project_view(path: str) -> FileView | None:
     return _PROCESS_SUMMARIES.view(path)
 
 
-def finish_check(path: str) -> tuple[str, ...]:
+def finish_check(path: str, record: bool = True) -> tuple[str, ...]:
     """The project modules the check of ``path`` read; called when its check ends."""
-    return _PROCESS_SUMMARIES.finish(path)
+    return _PROCESS_SUMMARIES.finish(path, record)
 
 
 def dependencies_hold(dependencies: tuple[str, ...]) -> bool:

@@ -107,7 +107,7 @@ def _scan_paths(
     done = len(files) - len(pending)
     if progress:
         progress(done, len(files))
-    for job, result, complete in _check_all(pending, config, options.jobs):
+    for job, result, complete in _check_all(pending, config, options.jobs, cache is not None):
         results[job.display] = result
         if cache is not None and complete:
             cache.put(job.display, job.digest, result)
@@ -193,13 +193,14 @@ def is_risky(text: str) -> bool:
 
 
 def _check_all(
-    pending: list[_Pending], config: Config, jobs: int | None
+    pending: list[_Pending], config: Config, jobs: int | None, cached: bool = False
 ) -> Iterator[tuple[_Pending, FileResult, bool]]:
     """Each job with its result, as they finish, and whether the result may be cached
-    (a file out of its budget is tried again next time)."""
+    (a file out of its budget is tried again next time). Only results that are
+    ``cached`` record the project modules they used."""
     from concurrency_lint.checking.file_checker import FileChecker
 
-    checker = FileChecker(config)
+    checker = FileChecker(config, record_dependencies=cached)
     to_check = list(pending)  # every file gets at least the interpreter's syntax check
     workers = jobs or os.cpu_count() or 1
     if len(to_check) >= IN_PROCESS_LIMIT and workers > 1:
@@ -211,18 +212,18 @@ def _check_all(
     for job in in_process:
         yield job, _guarded_check_text(checker, job), True
     if to_workers:
-        yield from _check_in_workers(to_workers, config, min(workers, len(to_workers)))
+        yield from _check_in_workers(to_workers, config, min(workers, len(to_workers)), cached)
 
 
 def _check_in_workers(
-    jobs: list[_Pending], config: Config, workers: int
+    jobs: list[_Pending], config: Config, workers: int, cached: bool
 ) -> Iterator[tuple[_Pending, FileResult, bool]]:
     from concurrency_lint.checking.worker_pool import Failure, WorkerPool
 
     # Big files first so one slow file does not finish alone at the end.
     jobs = sorted(jobs, key=lambda job: -len(job.text))
     pool: WorkerPool[_Pending, FileResult] = WorkerPool(
-        workers, functools.partial(_file_worker, config), budget_of(config)
+        workers, functools.partial(_file_worker, config, cached), budget_of(config)
     )
     for job, result in pool.run(jobs):
         if isinstance(result, Failure):
@@ -242,12 +243,12 @@ def budget_of(config: Config) -> Budget:
     return Budget(seconds=config.file_timeout, memory_mb=config.file_memory)
 
 
-def _file_worker(config: Config) -> Callable[[_Pending], FileResult]:
+def _file_worker(config: Config, cached: bool = False) -> Callable[[_Pending], FileResult]:
     """In a worker process: the function that checks one job."""
     from concurrency_lint.checking.file_checker import FileChecker
 
     begin_scan()  # a worker lives for one scan
-    checker = FileChecker(config)
+    checker = FileChecker(config, record_dependencies=cached)
     return functools.partial(_guarded_check_text, checker, in_worker=True)
 
 

@@ -12,8 +12,9 @@ Answers are qualified names outside the project (``requests.Session``), or None 
 model cannot show one: the rules keep their contract.
 
 The files of one process share their answers (:class:`SharedAnswers`): an answer is kept
-with the questions it asked on the way and the modules it read, with their content
-digests, and is reused only while those modules keep their content and none of those
+with the questions it asked on the way and the modules it read, with the version of each
+(its file's size and modification time, by which the summaries themselves are kept), and
+is reused only while those modules keep their versions and none of those
 questions is being computed (or was cut by a cycle) in the file asking. An answer that
 met a cycle's cut depends on where the cycle was entered, so it is never shared: a
 file's findings do not depend on the order the files are checked in.
@@ -21,7 +22,7 @@ file's findings do not depend on the order the files are checked in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
@@ -34,8 +35,8 @@ from concurrency_lint.project.layout import ModuleFile, find_module, has_top_lev
 from concurrency_lint.project.summaries import Binding, ClassSummary, ModuleSummary
 
 Loader = Callable[[ModuleFile], "ModuleSummary | None"]
-#: The content digest of a module's file ("" when it cannot be read).
-Digester = Callable[[ModuleFile], str]
+#: The version of a module's file: what changes when its content does.
+Versioner = Callable[[ModuleFile], Hashable]
 
 _MAX_DEPTH = 16
 _PENDING = object()
@@ -87,25 +88,25 @@ class _Frame:
 class SharedAnswers:
     """Answers shared by the files of one process, per set of import roots."""
 
-    def __init__(self, digest: Digester) -> None:
-        self.digest = digest
-        self._answers: dict[tuple[tuple[str, ...], _Key], tuple[_Answer, tuple[str, ...]]] = {}
+    def __init__(self, version: Versioner) -> None:
+        self.version = version
+        self._answers: dict[tuple[tuple[str, ...], _Key], tuple[_Answer, tuple[Hashable, ...]]] = {}
 
     def get(self, roots: tuple[str, ...], key: _Key) -> _Answer | None:
-        """The answer kept for ``key``, while every module it read has the same content."""
+        """The answer kept for ``key``, while every module it read has the same version."""
         found = self._answers.get((roots, key))
         if found is None:
             return None
-        answer, digests = found
+        answer, versions = found
         modules = [m for m in answer.asked if isinstance(m, ModuleFile)] + list(answer.read)
-        if any(self.digest(m) != d for m, d in zip(modules, digests, strict=True)):
+        if any(self.version(m) != d for m, d in zip(modules, versions, strict=True)):
             del self._answers[(roots, key)]
             return None
         return answer
 
     def put(self, roots: tuple[str, ...], key: _Key, answer: _Answer) -> None:
         modules = [m for m in answer.asked if isinstance(m, ModuleFile)] + list(answer.read)
-        self._answers[(roots, key)] = (answer, tuple(self.digest(m) for m in modules))
+        self._answers[(roots, key)] = (answer, tuple(self.version(m) for m in modules))
 
     def clear(self) -> None:
         self._answers.clear()
