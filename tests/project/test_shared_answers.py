@@ -164,3 +164,17 @@ def test_a_scan_takes_each_file_status_once(
     assert file_status.stamp(str(tmp_path / "app" / "net.py"))[0] > 0
     assert file_status.stamp(str(tmp_path / "app" / "net.py"))[0] > 0
     assert len(taken) == 2  # outside a scan, taken afresh each time
+
+
+def test_only_a_check_whose_result_is_kept_records_its_dependencies(
+    tmp_path: Path, fresh_process: None
+) -> None:
+    _write(tmp_path, HELPERS)
+    path = tmp_path / "app" / "one.py"
+    text = path.read_text(encoding="utf-8")
+    kept = FileChecker(Config()).check_text(str(path), text)
+    not_kept = FileChecker(Config(), record_dependencies=False).check_text(str(path), text)
+    assert kept.findings == not_kept.findings
+    assert {f.code for f in kept.findings} == {"CL202"}
+    assert any("app.net" in record for record in kept.depends_on)
+    assert not_kept.depends_on == ()
