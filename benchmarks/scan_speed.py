@@ -1,6 +1,7 @@
 """Scan speed where users feel it, as ratios to each case's floor or peer, in one run.
 
     python benchmarks/scan_speed.py [--repeat 5] [--tree-repeat 3] [--fixit-repeat 1]
+                                    [--one-file-only]
 
 Every command is a fresh process, run from a temporary folder (never this checkout), and
 timed by wall clock. The two commands of a row run in turns (conclint, floor, conclint,
@@ -187,6 +188,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per one-file command")
     parser.add_argument("--tree-repeat", type=int, default=3, help="runs per Django command")
     parser.add_argument("--fixit-repeat", type=int, default=1, help="runs of Fixit (slow)")
+    parser.add_argument(
+        "--one-file-only", action="store_true", help="only the three one-file rows (no Django)"
+    )
     args = parser.parse_args()
 
     fixit, ruff = peer_bin("fixit"), peer_bin("ruff")
@@ -221,6 +225,9 @@ def main() -> None:
                 [*scan, "--no-cache", str(path)], [python, "-c", *floor], work, args.repeat
             )
             rows.append(Row(case, ours, label, theirs, target))
+        if args.one_file_only:
+            _print(rows, args)
+            return
         ruff_command = [str(ruff), "check", "--no-cache", "--select", RUFF_SELECT]
         ruff_command += ["--exit-zero", str(django)]
         cold, ruff_cold = paired(
@@ -239,7 +246,10 @@ def main() -> None:
             Row(f"Django ({files} files), cold", cold, "ruff cold", ruff_cold, 10.0),
             Row(f"Django ({files} files), warm", warm, "ruff cold", ruff_again, 0.75),
         ]
+    _print(rows, args)
 
+
+def _print(rows: list[Row], args: argparse.Namespace) -> None:
     print(f"{os.cpu_count()} CPUs; {args.repeat} runs of each one-file command, ")
     print(f"{args.tree_repeat} of each Django command, {args.fixit_repeat} of Fixit\n")
     print("| case | conclint | floor or peer | | ratio (fastest) | target | ratio (medians) |")

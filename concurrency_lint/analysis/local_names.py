@@ -21,6 +21,29 @@ UseKind = Literal["call", "attr", "with", "store-into", "captured", "other"]
 OPAQUE = None
 
 _SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+# The walk dispatches on exact node types (LibCST's classes are final; ``isinstance``
+# against them goes through ``ABCMeta`` and is several times slower).
+_SCOPE_TYPES = frozenset(_SCOPES)
+_BINDING_TYPES = frozenset(
+    {
+        cst.Assign,
+        cst.AnnAssign,
+        cst.AugAssign,
+        cst.NamedExpr,
+        cst.For,
+        cst.CompFor,
+        cst.WithItem,
+        cst.ExceptHandler,
+        cst.Del,
+        cst.Import,
+        cst.ImportFrom,
+        cst.Global,
+        cst.Nonlocal,
+        cst.Attribute,
+        cst.Arg,
+    }
+)
+_BINDING_NAME_PARENTS = frozenset({cst.Param, cst.FunctionDef, cst.ClassDef, cst.ImportAlias})
 _UNPACKING = (cst.Tuple, cst.List, cst.Element, cst.StarredElement)
 
 
@@ -90,20 +113,21 @@ class _Collector(cst.CSTVisitor):
         self.stores: set[int] = set()  # roots of assignment targets
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, _SCOPES):
+        kind = type(node)
+        if kind in _SCOPE_TYPES:
             if self.depth == 0:
                 self._define(node)
             self.depth += 1
-        elif self.depth == 0:
+        elif self.depth == 0 and kind in _BINDING_TYPES:
             self._note_binding(node)
-        if isinstance(node, cst.Name) and id(node) not in self.skip:
-            self._note_load(node)
+        if kind is cst.Name and id(node) not in self.skip:
+            self._note_load(node)  # type: ignore[arg-type]
         self.stack.append(node)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         self.stack.pop()
-        if isinstance(original_node, _SCOPES):
+        if type(original_node) in _SCOPE_TYPES:
             self.depth -= 1
 
     # ---- bindings ------------------------------------------------------------------------
@@ -117,7 +141,13 @@ class _Collector(cst.CSTVisitor):
             self.skip.add(id(node.name))
 
     def _note_binding(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.Assign):
+        kind = type(node)  # the commonest first; the types are disjoint
+        if kind is cst.Attribute:
+            self.skip.add(id(node.attr))  # type: ignore[attr-defined]
+        elif kind is cst.Arg:
+            if node.keyword is not None:  # type: ignore[attr-defined]
+                self.skip.add(id(node.keyword))  # type: ignore[attr-defined]
+        elif isinstance(node, cst.Assign):
             for target in node.targets:
                 self._store(target.target, node.value)
         elif isinstance(node, cst.AnnAssign):
@@ -149,10 +179,6 @@ class _Collector(cst.CSTVisitor):
             for item in node.names:
                 self.names.declared_global.add(item.name.value)
                 self.skip.add(id(item.name))
-        elif isinstance(node, cst.Attribute):
-            self.skip.add(id(node.attr))
-        elif isinstance(node, cst.Arg) and node.keyword is not None:
-            self.skip.add(id(node.keyword))
 
     def _store(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
         self.stores.add(id(target))
@@ -179,31 +205,29 @@ class _Collector(cst.CSTVisitor):
             return
         parent = self.stack[-1] if self.stack else None
         grandparent = self.stack[-2] if len(self.stack) >= 2 else None
-        if isinstance(parent, cst.Attribute) and parent.value is node:
-            if isinstance(grandparent, cst.Call) and grandparent.func is parent:
+        kind = type(parent)
+        if kind is cst.Attribute and parent.value is node:  # type: ignore[union-attr]
+            if type(grandparent) is cst.Call and grandparent.func is parent:  # type: ignore[union-attr]
                 self._add(node, Use("call", node, parent.attr.value, grandparent))
             elif id(parent) in self.stores:
                 self._add(node, Use("store-into", node, parent.attr.value))
             else:
                 self._add(node, Use("attr", node, parent.attr.value))
-        elif (
-            isinstance(parent, cst.Subscript) and parent.value is node and id(parent) in self.stores
-        ):
+        elif kind is cst.Subscript and parent.value is node and id(parent) in self.stores:  # type: ignore[union-attr]
             self._add(node, Use("store-into", node))
-        elif isinstance(parent, cst.WithItem) and parent.item is node:
+        elif kind is cst.WithItem and parent.item is node:  # type: ignore[union-attr]
             self._add(node, Use("with", node))
         else:
             self._add(node, Use("other", node))
 
     def _is_binding_name(self, node: cst.Name) -> bool:
         parent = self.stack[-1] if self.stack else None
-        if isinstance(parent, cst.Attribute) and parent.attr is node:
+        kind = type(parent)
+        if kind is cst.Attribute and parent.attr is node:  # type: ignore[union-attr]
             return True
-        if isinstance(parent, cst.Arg) and parent.keyword is node:
+        if kind is cst.Arg and parent.keyword is node:  # type: ignore[union-attr]
             return True
-        if isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef, cst.ImportAlias)):
-            return True
-        return isinstance(parent, cst.AsName)
+        return kind in _BINDING_NAME_PARENTS or kind is cst.AsName
 
     def _add(self, node: cst.Name, use: Use) -> None:
         self.names.uses.setdefault(node.value, []).append(use)

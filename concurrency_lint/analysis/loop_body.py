@@ -344,7 +344,8 @@ def _contains(node: cst.CSTNode, kinds: tuple[type[cst.CSTNode], ...]) -> bool:
         current = stack.pop()
         if isinstance(current, kinds):
             return True
-        if not isinstance(current, (cst.Lambda, cst.FunctionDef)):
+        kind = type(current)
+        if kind is not cst.Lambda and kind is not cst.FunctionDef:
             stack.extend(children(current))
     return False
 
@@ -360,15 +361,16 @@ def _bound_names(statements: Sequence[cst.CSTNode]) -> set[str]:
     stack = list(statements)
     while stack:
         node = stack.pop()
-        if isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.For)):
-            names.update(target_names(node.target))
-        elif isinstance(node, cst.AsName):
-            if isinstance(node.name, cst.Name):
-                names.add(node.name.value)
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            names.add(node.name.value)
+        kind = type(node)  # exact types: LibCST's classes are final, isinstance is slow
+        if kind is cst.AssignTarget or kind is cst.AnnAssign or kind is cst.For:
+            names.update(target_names(node.target))  # type: ignore[attr-defined]
+        elif kind is cst.AsName:
+            if type(node.name) is cst.Name:  # type: ignore[attr-defined]
+                names.add(node.name.value)  # type: ignore[attr-defined]
+        elif kind is cst.FunctionDef or kind is cst.ClassDef:
+            names.add(node.name.value)  # type: ignore[attr-defined]
             continue
-        elif isinstance(node, (cst.CompFor, cst.Lambda)):
+        elif kind is cst.CompFor or kind is cst.Lambda:
             continue
         stack.extend(children(node))
     return names
@@ -385,17 +387,18 @@ def _name_reads(root: cst.CSTNode) -> tuple[set[str], set[str]]:
     stack = [root]
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.Name):
-            names.add(node.value)
-        elif isinstance(node, (cst.Attribute, cst.Arg)):
-            stack.append(node.value)
+        kind = type(node)  # exact types: LibCST's classes are final, isinstance is slow
+        if kind is cst.Name:
+            names.add(node.value)  # type: ignore[attr-defined]
+        elif kind is cst.Attribute or kind is cst.Arg:
+            stack.append(node.value)  # type: ignore[attr-defined]
             continue
-        elif isinstance(node, cst.Param):
-            bound.add(node.name.value)
-            if node.default is not None:
-                stack.append(node.default)
+        elif kind is cst.Param:
+            bound.add(node.name.value)  # type: ignore[attr-defined]
+            if node.default is not None:  # type: ignore[attr-defined]
+                stack.append(node.default)  # type: ignore[attr-defined]
             continue
-        elif isinstance(node, cst.CompFor):
-            bound.update(target_names(node.target))
+        elif kind is cst.CompFor:
+            bound.update(target_names(node.target))  # type: ignore[attr-defined]
         stack.extend(children(node))
     return names, bound

@@ -9,11 +9,17 @@ that some rule may fire on, and then only the rules that may.
 from __future__ import annotations
 
 import ast
+import sys
 from typing import TYPE_CHECKING
 
-from concurrency_lint.checking.project_summaries import finish_check, project_triggered
 from concurrency_lint.checking.registry import known_codes, load_rule, rule_modules
-from concurrency_lint.checking.screens import SCREENS, Screen, screen_of
+from concurrency_lint.checking.screens import (
+    MODEL_TRIGGERED,
+    SCREENS,
+    Screen,
+    may_import_project,
+    screen_of,
+)
 from concurrency_lint.checking.selection import enabled_codes, ignored_for_path
 from concurrency_lint.checking.suppressions import SuppressionLedger, ignores_whole_file
 from concurrency_lint.config import Config
@@ -53,8 +59,10 @@ if TYPE_CHECKING:
 class FileChecker:
     """Checks files against one configuration; build once per process, reuse per file."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, record_dependencies: bool = True) -> None:
         self.config = config
+        #: Whether a result names the project modules it used (for a result cache).
+        self.record_dependencies = record_dependencies
         rule_codes = tuple(rule_modules())
         defaults = [code for code in rule_codes if _default_enabled(code)]
         self.enabled_codes = enabled_codes(
@@ -87,7 +95,7 @@ class FileChecker:
 
     def check_text(self, path: str, text: str, markdown: bool = False) -> FileResult:
         """Check one file's text (Python, or Markdown with Python blocks)."""
-        finish_check(path)  # a view left by a check that raised is not reused
+        _finish_check(path, False)  # a view left by a check that raised is not reused
         if ignores_whole_file(text):
             return FileResult(path)
         codes = self._codes_for(path)
@@ -136,7 +144,7 @@ class FileChecker:
             codes = self.config.ruff_codes
             kept = [f for f in kept if not deferred_to_ruff(f, codes, line_of(f))]
         ordered = tuple(sorted(kept, key=lambda f: f.sort_key))
-        return FileResult(path, ordered, finish_check(path))
+        return FileResult(path, ordered, _finish_check(path, self.record_dependencies))
 
     def _audit(
         self,
@@ -201,8 +209,11 @@ class FileChecker:
             return [verdict.finding]
         tree = verdict.tree
         if tree is not None and not markdown:  # a name of another module of the project
-            untriggered = tuple(c for c in codes if c not in triggered)
-            triggered += project_triggered(path, text, tree, untriggered, self._triggers_of)
+            untriggered = tuple(c for c in codes if c not in triggered and c in MODEL_TRIGGERED)
+            if untriggered and may_import_project(tree, path):
+                from concurrency_lint.checking.project_summaries import project_triggered
+
+                triggered += project_triggered(path, text, tree, untriggered, self._triggers_of)
         if not triggered:
             return []
         if tree is not None and all(self._screens[code].tree_look for code in triggered):
@@ -266,3 +277,10 @@ class FileChecker:
 def _default_enabled(code: str) -> bool:
     screen = SCREENS.get(code)
     return screen.default_enabled if screen is not None else load_rule(code).DEFAULT_ENABLED
+
+
+def _finish_check(path: str, record: bool) -> tuple[str, ...]:
+    """The project modules the check of ``path`` read (none when the project model was
+    never loaded: a file that imports nothing of its project does not load it)."""
+    summaries = sys.modules.get("concurrency_lint.checking.project_summaries")
+    return summaries.finish_check(path, record) if summaries is not None else ()

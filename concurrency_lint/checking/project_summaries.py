@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import hashlib
-import json
 import os
 import re
 import time
@@ -20,19 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from concurrency_lint.analysis.relative_imports import absolute_module
-from concurrency_lint.checking.cache_codec import MalformedEntry, decoder_for, encode
-from concurrency_lint.checking.screens import SCREENS
+from concurrency_lint.checking.file_status import stamp as _stamp
+from concurrency_lint.checking.screens import MODEL_TRIGGERED, SCREENS, module_level_imports
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 from concurrency_lint.project.file_view import FileView, view_of
 from concurrency_lint.project.layout import ModuleFile, find_module
+from concurrency_lint.project.model import SharedAnswers
 from concurrency_lint.project.relevance import imported_modules, imports_known_library
 from concurrency_lint.project.summaries import ModuleSummary, summarize
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
-#: The rules whose receivers and calls the model resolves: a file the text does not trigger
-#: them on is still checked when a project name it imports is of their types.
-MODEL_TRIGGERED = frozenset({"CL201", "CL202", "CL203", "CL204"})
 _MODEL_TOKENS = tuple(sorted({t for code in MODEL_TRIGGERED for t in SCREENS[code].triggers}))
 
 _DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)+)")
@@ -75,8 +71,8 @@ class _Known:
 
     def __init__(self, stamp: tuple[int, int], data: bytes | None, module: ModuleFile) -> None:
         self.stamp = stamp
-        self.content_digest = content_digest(data) if data is not None else ""
         self._data = data
+        self._raw = data
         self._module = module
         text = _text_of(data) if data is not None else None
         self.text = text or ""
@@ -84,6 +80,22 @@ class _Known:
         self.imports = imported_modules(text) if text is not None else ()
         self._summary: ModuleSummary | None = None
         self._summarised = False
+        self._project_imports: dict[tuple[str, ...], list[ModuleFile]] = {}
+
+    def project_imports(self, roots: tuple[str, ...]) -> list[ModuleFile]:
+        """The project modules its import lines name, under ``roots``."""
+        found = self._project_imports.get(roots)
+        if found is None:
+            found = self._project_imports[roots] = _project_imports(
+                self._module, self.imports, roots
+            )
+        return found
+
+    @functools.cached_property
+    def content_digest(self) -> str:
+        """The digest of the file's bytes ("" when unreadable), computed when first asked."""
+        data, self._raw = self._raw, None
+        return content_digest(data) if data is not None else ""
 
     @property
     def summary(self) -> ModuleSummary | None:
@@ -100,8 +112,7 @@ class _Known:
         library the rules know, which trigger tokens of :data:`MODEL_TRIGGERED` rules it
         holds, and its import lines."""
         present = [token for token in _MODEL_TOKENS if token in self.text]
-        blob = json.dumps([self.knows_library, present, self.imports]).encode()
-        return "t:" + hashlib.blake2b(blob, digest_size=16).hexdigest()
+        return "t:" + _json_digest([self.knows_library, present, self.imports])
 
     def state_digest(self, relevant: bool) -> str:
         """``s:`` and the summary's digest for a module whose summary answers can use;
@@ -115,8 +126,7 @@ class _Known:
 
     @functools.cached_property
     def _imports_state(self) -> str:
-        blob = json.dumps([self.knows_library, self.imports]).encode()
-        return "i:" + hashlib.blake2b(blob, digest_size=16).hexdigest()
+        return "i:" + _json_digest([self.knows_library, self.imports])
 
 
 class ProjectSummaries:
@@ -133,6 +143,7 @@ class ProjectSummaries:
         self._views: dict[str, FileView | None] = {}
         self._relevant: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._digests: dict[tuple[str, tuple[int, int]], str] = {}  # (path, stamp) -> digest
+        self._answers = SharedAnswers(lambda module: self._entry(module).stamp)
 
     def view(self, path: str) -> FileView | None:
         """The project view of a checked file, or None (not a file on disk, no module)."""
@@ -142,17 +153,19 @@ class ProjectSummaries:
                 found = view_of(os.path.abspath(path), self.summary)
                 if found is not None:
                     model = found.model
-                    model.load = functools.partial(self._load, model.roots, model.used)
+                    model.load = functools.partial(self._load, model.roots, model.note_used)
+                    model.shared = self._answers
             self._views[path] = found
         return self._views[path]
 
     def summary(self, module: ModuleFile) -> ModuleSummary | None:
         return self._entry(module).summary
 
-    def finish(self, path: str) -> tuple[str, ...]:
-        """The modules the file's check read, with their digests; ends its view."""
+    def finish(self, path: str, record: bool = True) -> tuple[str, ...]:
+        """The modules the file's check read, with their digests (when ``record``: a
+        check whose result is not kept records nothing); ends its view."""
         view = self._views.pop(path, None)
-        if view is None:
+        if view is None or not record:
             return ()
         roots = view.model.roots
         asked = view.model.asked()
@@ -196,9 +209,9 @@ class ProjectSummaries:
         roots = view.model.roots
         near = _project_imports(module, tuple(_tree_imports(tree)), roots)
         for imported in list(near):
-            near += _project_imports(imported, self._entry(imported).imports, roots)
+            near += self._entry(imported).project_imports(roots)
         for imported in near:
-            view.model.used.setdefault(imported.name, imported)
+            view.model.note_used(imported.name, imported)
             entry = self._entry(imported)
             if entry.knows_library and any(token in entry.text for token in tokens):
                 return True
@@ -214,9 +227,12 @@ class ProjectSummaries:
         return self._digests[key]
 
     def _load(
-        self, roots: tuple[str, ...], used: dict[str, ModuleFile], module: ModuleFile
+        self,
+        roots: tuple[str, ...],
+        note_used: Callable[[str, ModuleFile], None],
+        module: ModuleFile,
     ) -> ModuleSummary | None:
-        if not self._is_relevant(module, roots, module.path, used):
+        if not self._is_relevant(module, roots, module.path, note_used):
             return None
         return self._entry(module).summary
 
@@ -225,17 +241,17 @@ class ProjectSummaries:
         module: ModuleFile,
         roots: tuple[str, ...],
         origin: str,
-        used: dict[str, ModuleFile] | None = None,
+        note_used: Callable[[str, ModuleFile], None] | None = None,
     ) -> bool:
         """Whether the module imports a library the rules know, or imports a project
         module that does (one step: the cost of following every import of a large
-        project is a parse of most of it). The modules read are added to ``used``."""
+        project is a parse of most of it). The modules read are given to ``note_used``."""
         key = (module.path, roots)
         entry = self._entry(module)
-        imported = () if entry.knows_library else _project_imports(module, entry.imports, roots)
-        if used is not None:
+        imported = () if entry.knows_library else entry.project_imports(roots)
+        if note_used is not None:
             for other in imported:
-                used.setdefault(other.name, other)
+                note_used(other.name, other)
         if key not in self._relevant:
             self._relevant[key] = entry.knows_library or any(
                 self._entry(other).knows_library for other in imported
@@ -256,25 +272,9 @@ class ProjectSummaries:
         return known
 
 
-def _module_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
-    """The module-level imports (in ``if`` / ``try`` blocks too), without a full walk."""
-    found: list[ast.Import | ast.ImportFrom] = []
-    pending: list[ast.stmt] = list(reversed(tree.body))
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            found.append(node)
-        elif isinstance(node, ast.If):
-            pending += reversed([*node.body, *node.orelse])
-        elif isinstance(node, ast.Try):
-            blocks = [*node.body, *(s for h in node.handlers for s in h.body)]
-            pending += reversed([*blocks, *node.orelse, *node.finalbody])
-    return found
-
-
 def _tree_imports(tree: ast.Module) -> list[tuple[int, str, tuple[str, ...]]]:
     found: list[tuple[int, str, tuple[str, ...]]] = []
-    for node in _module_level_imports(tree):
+    for node in module_level_imports(tree):
         if isinstance(node, ast.ImportFrom):
             found.append((node.level, node.module or "", tuple(a.name for a in node.names)))
         else:
@@ -298,14 +298,6 @@ def _status_text(stamp: tuple[int, int]) -> str:
     return f"{stamp[0]}:{stamp[1]}"
 
 
-def _stamp(path: str) -> tuple[int, int]:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return (-1, -1)
-    return (status.st_size, status.st_mtime_ns)
-
-
 def _project_imports(
     module: ModuleFile,
     imports: tuple[tuple[int, str, tuple[str, ...]], ...],
@@ -327,17 +319,30 @@ def _project_imports(
 
 def content_digest(data: bytes) -> str:
     """The digest of a module's bytes (as the result cache computes it)."""
+    import hashlib  # only a check that records its dependencies hashes
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _json_digest(value: object, separators: tuple[str, str] | None = None) -> str:
+    import hashlib
+    import json
+
+    blob = json.dumps(value, separators=separators).encode()
+    return hashlib.blake2b(blob, digest_size=16).hexdigest()
 
 
 def summary_digest(summary: ModuleSummary | None) -> str:
     """A digest of a summary's content (the same summary, the same digest)."""
-    data = json.dumps(encode(summary), separators=(",", ":")).encode()
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    from concurrency_lint.checking.cache_codec import encode
+
+    return _json_digest(encode(summary), separators=(",", ":"))
 
 
 def decode_summary(value: object) -> ModuleSummary | None:
     """A stored summary, or None when it does not have a summary's shape."""
+    from concurrency_lint.checking.cache_codec import MalformedEntry, decoder_for
+
     try:
         return decoder_for(ModuleSummary)(value)  # type: ignore[no-any-return]
     except MalformedEntry:
@@ -381,9 +386,9 @@ def project_view(path: str) -> FileView | None:
     return _PROCESS_SUMMARIES.view(path)
 
 
-def finish_check(path: str) -> tuple[str, ...]:
+def finish_check(path: str, record: bool = True) -> tuple[str, ...]:
     """The project modules the check of ``path`` read; called when its check ends."""
-    return _PROCESS_SUMMARIES.finish(path)
+    return _PROCESS_SUMMARIES.finish(path, record)
 
 
 def dependencies_hold(dependencies: tuple[str, ...]) -> bool:
@@ -423,7 +428,7 @@ def _imported_meanings(view: FileView, tree: ast.Module, text: str) -> set[str]:
     model = view.model
     bound: dict[str, list[str]] = {}  # local name -> the project names it may be
     stars: list[str] = []
-    for node in _module_level_imports(tree):
+    for node in module_level_imports(tree):
         if isinstance(node, ast.ImportFrom):
             base = absolute_module(view.module_name, view.is_package, node.level, node.module)
             if base is None or not model.is_project_name(base):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from concurrency_lint.checking.file_status import begin_scan, note, one_scan
 from concurrency_lint.checking.selection import reported_engine_findings
 from concurrency_lint.checking.suppressions import ignores_whole_file
 from concurrency_lint.config import Config
@@ -82,6 +83,13 @@ def scan_paths(
     Ctrl-C (KeyboardInterrupt) stops the workers at once and propagates; the cache is
     then left as it was.
     """
+    with one_scan():
+        return _scan_paths(paths, config, options, progress)
+
+
+def _scan_paths(
+    paths: list[Path], config: Config, options: ScanOptions, progress: Progress | None
+) -> ScanOutcome:
     include_markdown = options.include_markdown or config.include_markdown
     files, problems = Discovery(config, include_markdown, options.force_exclude).run(paths)
     results: dict[str, FileResult] = {
@@ -99,7 +107,7 @@ def scan_paths(
     done = len(files) - len(pending)
     if progress:
         progress(done, len(files))
-    for job, result, complete in _check_all(pending, config, options.jobs):
+    for job, result, complete in _check_all(pending, config, options.jobs, cache is not None):
         results[job.display] = result
         if cache is not None and complete:
             cache.put(job.display, job.digest, result)
@@ -141,6 +149,7 @@ def _prepare(
     if cache is not None:
         with contextlib.suppress(OSError):  # reading the file then says why
             status = os.stat(source.path)
+            note(source.path, status)
         known = cache.known_digest(source.display, status) if status is not None else None
         if known is not None:
             cached = cache.get(source.display, known)
@@ -184,13 +193,14 @@ def is_risky(text: str) -> bool:
 
 
 def _check_all(
-    pending: list[_Pending], config: Config, jobs: int | None
+    pending: list[_Pending], config: Config, jobs: int | None, cached: bool = False
 ) -> Iterator[tuple[_Pending, FileResult, bool]]:
     """Each job with its result, as they finish, and whether the result may be cached
-    (a file out of its budget is tried again next time)."""
+    (a file out of its budget is tried again next time). Only results that are
+    ``cached`` record the project modules they used."""
     from concurrency_lint.checking.file_checker import FileChecker
 
-    checker = FileChecker(config)
+    checker = FileChecker(config, record_dependencies=cached)
     to_check = list(pending)  # every file gets at least the interpreter's syntax check
     workers = jobs or os.cpu_count() or 1
     if len(to_check) >= IN_PROCESS_LIMIT and workers > 1:
@@ -202,18 +212,18 @@ def _check_all(
     for job in in_process:
         yield job, _guarded_check_text(checker, job), True
     if to_workers:
-        yield from _check_in_workers(to_workers, config, min(workers, len(to_workers)))
+        yield from _check_in_workers(to_workers, config, min(workers, len(to_workers)), cached)
 
 
 def _check_in_workers(
-    jobs: list[_Pending], config: Config, workers: int
+    jobs: list[_Pending], config: Config, workers: int, cached: bool
 ) -> Iterator[tuple[_Pending, FileResult, bool]]:
     from concurrency_lint.checking.worker_pool import Failure, WorkerPool
 
     # Big files first so one slow file does not finish alone at the end.
     jobs = sorted(jobs, key=lambda job: -len(job.text))
     pool: WorkerPool[_Pending, FileResult] = WorkerPool(
-        workers, functools.partial(_file_worker, config), budget_of(config)
+        workers, functools.partial(_file_worker, config, cached), budget_of(config)
     )
     for job, result in pool.run(jobs):
         if isinstance(result, Failure):
@@ -233,11 +243,12 @@ def budget_of(config: Config) -> Budget:
     return Budget(seconds=config.file_timeout, memory_mb=config.file_memory)
 
 
-def _file_worker(config: Config) -> Callable[[_Pending], FileResult]:
+def _file_worker(config: Config, cached: bool = False) -> Callable[[_Pending], FileResult]:
     """In a worker process: the function that checks one job."""
     from concurrency_lint.checking.file_checker import FileChecker
 
-    checker = FileChecker(config)
+    begin_scan()  # a worker lives for one scan
+    checker = FileChecker(config, record_dependencies=cached)
     return functools.partial(_guarded_check_text, checker, in_worker=True)
 
 

@@ -13,6 +13,7 @@ keeps the two in step.
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from concurrency_lint.analysis.import_screen import may_import_any
 from concurrency_lint.config import Config
 from concurrency_lint.knowledge.asyncio_calls import EVENT_LOOP_GETTERS, GATHER, TASK_CREATORS
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
+from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 from concurrency_lint.knowledge.lifecycle import (
     CONTEXT_FACTORIES,
     MANAGER_CONSTRUCTORS,
@@ -190,3 +192,54 @@ def screen_of(code: str) -> Screen:
         tree_look=rule.may_fire if rule.SCREENED else None,
         audits=rule.AUDITS_SUPPRESSIONS,
     )
+
+
+#: The rules whose receivers and calls the project model resolves: a file the text does
+#: not trigger them on is still checked when a project name it imports is of their types.
+MODEL_TRIGGERED = frozenset({"CL201", "CL202", "CL203", "CL204"})
+
+
+def module_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The module-level imports (in ``if`` / ``try`` blocks too), without a full walk."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    pending: list[ast.stmt] = list(reversed(tree.body))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        elif isinstance(node, ast.If):
+            pending += reversed([*node.body, *node.orelse])
+        elif isinstance(node, ast.Try):
+            blocks = [*node.body, *(s for h in node.handlers for s in h.body)]
+            pending += reversed([*blocks, *node.orelse, *node.finalbody])
+    return found
+
+
+def may_import_project(tree: ast.Module, path: str) -> bool:
+    """Whether a module-level import may name a module of the file's own project: a
+    relative import, or a top-level name that is neither the standard library nor a known
+    package and that a folder above the file (or its ``src/``) holds. The project model's
+    roots are all such folders, so False means the model has nothing to answer."""
+    names: set[str] = set()
+    for node in module_level_imports(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                return True
+            names.add((node.module or "").partition(".")[0])
+        else:
+            names.update(alias.name.partition(".")[0] for alias in node.names)
+    names -= RESERVED_TOP_LEVEL
+    names.discard("")
+    if not names:
+        return False
+    folder = os.path.dirname(os.path.abspath(path))
+    while True:
+        for base in (folder, os.path.join(folder, "src")):
+            for name in names:
+                where = os.path.join(base, name)
+                if os.path.isdir(where) or os.path.isfile(where + ".py"):
+                    return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent

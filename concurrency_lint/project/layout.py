@@ -31,27 +31,42 @@ def module_of(path: str) -> tuple[ModuleFile, str] | None:
     file = Path(path)
     if file.suffix not in (".py", ".pyi"):
         return None
-    folder = file.parent
-    parts = [] if file.stem == "__init__" else [file.stem]
-    while _is_file(str(folder / "__init__.py")) and folder.parent != folder:
-        parts.insert(0, folder.name)
-        folder = folder.parent
+    packages, root = _packages_of(str(file.parent))
+    parts = packages if file.stem == "__init__" else (*packages, file.stem)
     if not parts or not all(part.isidentifier() for part in parts):
         return None
-    return ModuleFile(".".join(parts), str(file), file.stem == "__init__"), str(folder)
+    return ModuleFile(".".join(parts), str(file), file.stem == "__init__"), root
+
+
+@lru_cache(maxsize=4096)
+def _packages_of(folder: str) -> tuple[tuple[str, ...], str]:
+    """The packages a folder is inside (outermost first), and the first folder up
+    without an ``__init__.py``: the import root."""
+    parts: list[str] = []
+    current = Path(folder)
+    while _is_file(str(current / "__init__.py")) and current.parent != current:
+        parts.insert(0, current.name)
+        current = current.parent
+    return tuple(parts), str(current)
 
 
 def roots_for(path: str, scanned_roots: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The import roots modules are looked for in, most specific first."""
     found = module_of(path)
-    roots: list[str] = [found[1]] if found is not None else [str(Path(path).parent)]
-    outer = Path(roots[0])
+    parent = str(Path(path).parent)
+    return _roots_from(found[1] if found is not None else parent, parent, tuple(scanned_roots))
+
+
+@lru_cache(maxsize=4096)
+def _roots_from(first: str, parent: str, scanned_roots: tuple[str, ...]) -> tuple[str, ...]:
+    roots: list[str] = [first]
+    outer = Path(first)
     for _ in range(2):  # ``mr/developer/``: ``mr`` may be a namespace package
         if not outer.name.isidentifier() or outer.parent == outer:
             break
         outer = outer.parent
         roots.append(str(outer))
-    project = _project_folder(str(Path(path).parent))
+    project = _project_folder(parent)
     if project is not None:
         roots += [project, os.path.join(project, "src")]
     roots += list(scanned_roots)
@@ -108,5 +123,13 @@ def _is_dir(path: str) -> bool:
 
 def forget_layout() -> None:
     """Drop what was learnt about the file system (files were added or removed)."""
-    for cached in (_find_module, has_top_level, _project_folder, _is_file, _is_dir):
+    for cached in (
+        _find_module,
+        has_top_level,
+        _project_folder,
+        _packages_of,
+        _roots_from,
+        _is_file,
+        _is_dir,
+    ):
         cached.cache_clear()

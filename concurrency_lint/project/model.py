@@ -10,11 +10,19 @@ from the project (see ``knowledge.library_names``).
 
 Answers are qualified names outside the project (``requests.Session``), or None when the
 model cannot show one: the rules keep their contract.
+
+The files of one process share their answers (:class:`SharedAnswers`): an answer is kept
+with the questions it asked on the way and the modules it read, with the version of each
+(its file's size and modification time, by which the summaries themselves are kept), and
+is reused only while those modules keep their versions and none of those
+questions is being computed (or was cut by a cycle) in the file asking. An answer that
+met a cycle's cut depends on where the cycle was entered, so it is never shared: a
+file's findings do not depend on the order the files are checked in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
@@ -27,6 +35,8 @@ from concurrency_lint.project.layout import ModuleFile, find_module, has_top_lev
 from concurrency_lint.project.summaries import Binding, ClassSummary, ModuleSummary
 
 Loader = Callable[[ModuleFile], "ModuleSummary | None"]
+#: The version of a module's file: what changes when its content does.
+Versioner = Callable[[ModuleFile], Hashable]
 
 _MAX_DEPTH = 16
 _PENDING = object()
@@ -50,6 +60,56 @@ class _Named:
 
 
 _Resolved = _External | _Module | _Named | None
+_Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """An answer with what it depended on: the questions asked on the way (its own
+    included), the modules whose summaries it asked for and those it only read."""
+
+    value: str | None
+    keys: frozenset[_Key]
+    asked: tuple[ModuleFile | str, ...]  # a module name that has no file, or its file
+    read: tuple[ModuleFile, ...]
+
+
+@dataclass
+class _Frame:
+    """What an answer being computed has depended on so far."""
+
+    key: _Key
+    keys: set[_Key] = field(default_factory=set)
+    asked: dict[str, ModuleFile | str] = field(default_factory=dict)
+    read: dict[str, ModuleFile] = field(default_factory=dict)
+    cut: bool = False
+
+
+class SharedAnswers:
+    """Answers shared by the files of one process, per set of import roots."""
+
+    def __init__(self, version: Versioner) -> None:
+        self.version = version
+        self._answers: dict[tuple[tuple[str, ...], _Key], tuple[_Answer, tuple[Hashable, ...]]] = {}
+
+    def get(self, roots: tuple[str, ...], key: _Key) -> _Answer | None:
+        """The answer kept for ``key``, while every module it read has the same version."""
+        found = self._answers.get((roots, key))
+        if found is None:
+            return None
+        answer, versions = found
+        modules = [m for m in answer.asked if isinstance(m, ModuleFile)] + list(answer.read)
+        if any(self.version(m) != d for m, d in zip(modules, versions, strict=True)):
+            del self._answers[(roots, key)]
+            return None
+        return answer
+
+    def put(self, roots: tuple[str, ...], key: _Key, answer: _Answer) -> None:
+        modules = [m for m in answer.asked if isinstance(m, ModuleFile)] + list(answer.read)
+        self._answers[(roots, key)] = (answer, tuple(self.version(m) for m in modules))
+
+    def clear(self) -> None:
+        self._answers.clear()
 
 
 @dataclass
@@ -60,8 +120,13 @@ class ProjectModel:
     roots: tuple[str, ...]
     load: Loader
     used: dict[str, ModuleFile] = field(default_factory=dict)
+    shared: SharedAnswers | None = None
     _summaries: dict[str, ModuleSummary | None] = field(default_factory=dict)
-    _memo: dict[tuple[str, str], object] = field(default_factory=dict)
+    _memo: dict[_Key, object] = field(default_factory=dict)
+    _answers: dict[_Key, _Answer] = field(default_factory=dict)
+    _frames: list[_Frame] = field(default_factory=list)
+    _pending: set[_Key] = field(default_factory=set)
+    _cut: set[_Key] = field(default_factory=set)  # answered here after a cycle's cut
 
     # ---- questions -----------------------------------------------------------------------
 
@@ -111,19 +176,78 @@ class ProjectModel:
 
     # ---- resolution ----------------------------------------------------------------------
 
+    def note_used(self, name: str, module: ModuleFile) -> None:
+        """Record that an answer read a module (its text, its summary's relevance)."""
+        self.used.setdefault(name, module)
+        for frame in self._frames:
+            frame.read.setdefault(name, module)
+
     def _memoized(
         self, kind: str, qualified: str, compute: Callable[[str], str | None]
     ) -> str | None:
         key = (kind, qualified)
-        found = self._memo.get(key)
-        if found is _PENDING:
+        if key in self._pending:
+            self._cut_frames()
             return None  # a cycle: unknown while being computed
         if key in self._memo:
-            return found  # type: ignore[return-value]
+            if key in self._cut:
+                self._cut_frames()
+            elif key in self._answers:
+                self._depend_on(self._answers[key])
+            return self._memo[key]  # type: ignore[return-value]
+        shared = self.shared.get(self.roots, key) if self.shared is not None else None
+        if shared is not None and shared.keys.isdisjoint(self._pending | self._cut):
+            self._replay(shared)
+            self._memo[key] = shared.value
+            self._answers[key] = shared
+            return shared.value
         self._memo[key] = _PENDING
-        answer = compute(qualified)
+        self._pending.add(key)
+        frame = _Frame(key)
+        self._frames.append(frame)
+        try:
+            answer = compute(qualified)
+        finally:
+            self._frames.pop()
+            self._pending.discard(key)
         self._memo[key] = answer
+        if frame.cut:
+            self._cut.add(key)
+            self._cut_frames()
+            return answer
+        frame.keys.add(key)
+        kept = _Answer(
+            answer, frozenset(frame.keys), tuple(frame.asked.values()), tuple(frame.read.values())
+        )
+        self._answers[key] = kept
+        self._depend_on(kept)
+        if self.shared is not None:
+            self.shared.put(self.roots, key, kept)
         return answer
+
+    def _cut_frames(self) -> None:
+        for frame in self._frames:
+            frame.cut = True
+
+    def _depend_on(self, answer: _Answer) -> None:
+        """Add what an answer depended on to every answer being computed."""
+        for frame in self._frames:
+            frame.keys |= answer.keys
+            for asked in answer.asked:
+                name = asked.name if isinstance(asked, ModuleFile) else asked
+                frame.asked.setdefault(name, asked)
+            for module in answer.read:
+                frame.read.setdefault(module.name, module)
+
+    def _replay(self, answer: _Answer) -> None:
+        """Read what a shared answer read, as computing it here would have."""
+        for asked in answer.asked:
+            name = asked.name if isinstance(asked, ModuleFile) else asked
+            if name not in self._summaries:
+                self._read_summary(name)
+        for module in answer.read:
+            self.used.setdefault(module.name, module)
+        self._depend_on(answer)
 
     def _canonical(self, qualified: str) -> str | None:
         resolved = self._resolve(qualified, 0)
@@ -168,8 +292,12 @@ class ProjectModel:
 
     def _class_type(self, summary: ModuleSummary, name: str) -> str | None:
         return self._memoized(
-            "class", f"{summary.module}.{name}", lambda _: self._bases(summary, name)
+            "class", f"{summary.module}.{name}", lambda _: self._class_bases(summary.module, name)
         )
+
+    def _class_bases(self, module: str, name: str) -> str | None:
+        summary = self._summary(module)  # read here too: the answer depends on it
+        return self._bases(summary, name) if summary is not None else None
 
     def _bases(self, summary: ModuleSummary, name: str) -> str | None:
         found = [c for c in summary.classes if c.name == name]
@@ -236,7 +364,16 @@ class ProjectModel:
 
     def _summary(self, module: str) -> ModuleSummary | None:
         if module in self._summaries:
-            return self._summaries[module]
+            summary = self._summaries[module]
+        else:
+            summary = self._read_summary(module)
+        if self._frames:
+            found = find_module(module, self.roots)
+            for frame in self._frames:
+                frame.asked.setdefault(module, found if found is not None else module)
+        return summary
+
+    def _read_summary(self, module: str) -> ModuleSummary | None:
         found = find_module(module, self.roots)
         summary = self.load(found) if found is not None else None
         self._summaries[module] = summary

@@ -73,13 +73,15 @@ def summarize(source: str, module: str, is_package: bool) -> ModuleSummary | Non
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    return _Summarizer(module, is_package).run(tree)
+    return _Summarizer(module, is_package, source).run(tree)
 
 
 class _Summarizer:
-    def __init__(self, module: str, is_package: bool) -> None:
+    def __init__(self, module: str, is_package: bool, source: str = "") -> None:
         self.module = module
         self.is_package = is_package
+        # Lines as the parser numbers them (a lone carriage return aside: then none).
+        self.lines = source.split("\n") if source and "\r" not in source else None
         self.aliases: dict[str, str] = {}  # import aliases, for qualifying names
         self.defined: set[str] = set()  # module-level names bound other than by import
         self.bindings: list[Binding] = []
@@ -219,11 +221,20 @@ class _Summarizer:
     def _class(self, node: ast.ClassDef) -> ClassSummary:
         bases = tuple(self.qualify(base) or "" for base in node.bases)
         methods = tuple(
-            MethodSummary(statement.name, _forwards(statement))
+            MethodSummary(statement.name, self._may_call_super(statement) and _forwards(statement))
             for statement in node.body
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
         )
         return ClassSummary(node.name, bases, methods)
+
+    def _may_call_super(self, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """False only when the method's text cannot name ``super`` (the cheap test before
+        :func:`_forwards` walks it; a non-ASCII text may spell it otherwise)."""
+        if self.lines is None or method.end_lineno is None:
+            return True
+        first = min([method.lineno, *(d.lineno for d in method.decorator_list)])
+        text = "\n".join(self.lines[first - 1 : method.end_lineno])
+        return "super" in text or not text.isascii()
 
     def _returns(self, function: ast.FunctionDef) -> str | None:
         """What calling the function makes: its annotation, or the one constructor every

@@ -70,3 +70,40 @@ def test_a_clean_file_scan_imports_no_baseline_docs_or_output_helpers(tmp_path: 
         "unicodedata",  # only to measure a finding's line
     }
     assert not unneeded & modules
+
+
+def _project_modules(modules: set[str]) -> set[str]:
+    return {
+        name
+        for name in modules
+        if name.startswith("concurrency_lint.project")
+        or name == "concurrency_lint.checking.project_summaries"
+    }
+
+
+def test_a_clean_file_that_imports_nothing_of_its_project_loads_no_project_model(
+    tmp_path: Path,
+) -> None:
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "net.py").write_text("import requests\n\n\ndef make():\n    return 1\n")
+    clean = package / "clean.py"
+    clean.write_text(
+        "import os\nimport json\n\n\ndef names(folder):\n    return os.listdir(folder)\n"
+    )
+    modules = imported_by_scan(clean)
+    assert "concurrency_lint.checking.scan" in modules  # the scan did run
+    assert not _project_modules(modules)
+
+
+def test_a_file_that_imports_its_project_asks_the_project_model(tmp_path: Path) -> None:
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "net.py").write_text(
+        "import requests\n\n\ndef make():\n    return requests.Session()\n"
+    )
+    user = package / "user.py"
+    user.write_text("from .net import make\n\n\ndef names():\n    return sorted(make().cookies)\n")
+    assert "concurrency_lint.checking.project_summaries" in imported_by_scan(user)
