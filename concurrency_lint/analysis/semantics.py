@@ -209,12 +209,7 @@ class Semantics:
         scope = Scope("function", node, is_async=node.asynchronous is not None)
         for name in parameter_names(node.params):
             scope.bindings[name] = None
-        params = node.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            if param.annotation is not None:
-                scope.bindings[param.name.value] = self.types.annotation_type(
-                    param.annotation.annotation
-                )
+        scope.bindings.update(self.types.parameter_types(node))
         enclosing = self.scopes.current.node
         if isinstance(enclosing, cst.FunctionDef):
             passed = parameter_types(node, enclosing, self.qualified_name, self.types, self._index)
