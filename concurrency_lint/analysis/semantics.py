@@ -143,7 +143,10 @@ class Semantics:
         if isinstance(node, cst.Attribute) and node.attr.value in PATH_DERIVING_ATTRIBUTES:
             made = self.type_of(node.value)
             return made if made in PATH_CONSTRUCTORS else None
-        return self._class_attribute(node) or self._project_value(node)
+        found = self._class_attribute(node) or self._project_value(node)
+        if found is None and isinstance(node, cst.Attribute) and attribute is None:
+            return self._member_type(node, called=False)
+        return found
 
     def single_value(self, name: str) -> cst.BaseExpression | None:
         """The expression a name of the current function (or module) is bound to, when it
@@ -301,7 +304,19 @@ class Semantics:
         if isinstance(func, cst.Attribute) and func.attr.value in PATH_DERIVING_METHODS:
             made = self.type_of(func.value)
             return made if made in PATH_CONSTRUCTORS else None
+        if isinstance(func, cst.Attribute):
+            return self._member_type(func, called=True)
         return None
+
+    def _member_type(self, node: cst.Attribute, called: bool) -> str | None:
+        """``obj.method()`` or ``obj.prop`` of an object of a project class: the member's
+        annotated return type, read from the class's module."""
+        if self.project is None:
+            return None
+        owner = self.type_of(node.value)
+        if owner is None:
+            return None
+        return self.project.member_type(owner, node.attr.value, called)
 
     def _item_type(self, node: cst.Subscript) -> str | None:
         """``items[0]``: the one type every element of ``items`` provably has."""

@@ -140,7 +140,16 @@ def test_module_names_roots_and_namespace_packages(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["client.py", "extractor.py", "connections.py", "accounts.py", "pages.py", "archive.py"]
+    "name",
+    [
+        "client.py",
+        "extractor.py",
+        "connections.py",
+        "accounts.py",
+        "pages.py",
+        "archive.py",
+        "syncing.py",
+    ],
 )
 def test_the_fixture_package_reports_what_lives_in_other_modules(name: str) -> None:
     from concurrency_lint.testing import check_fixture
