@@ -18,6 +18,7 @@ from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.analysis.tree_walk import walk
 from concurrency_lint.knowledge.value_types import (
     CAST_FUNCTIONS,
+    LIBRARY_SUBCLASSES,
     OPTIONAL_WRAPPERS,
     RETURNED_TYPES,
     SUBCLASSABLE_TYPES,
@@ -284,6 +285,7 @@ class ModuleTypes:
             else:
                 kept = self._qualify(value)
                 kept = (self._made_by(kept) or kept) if kept is not None else None
+                kept = LIBRARY_SUBCLASSES.get(kept or "", kept)
             if kept not in SUBCLASSABLE_TYPES:
                 continue
             if not keep_overrides:
