@@ -55,7 +55,9 @@ class BlockingWaitWithoutTimeout(Rule):
     and keep `join` (invoke's `ExceptionHandlingThread`), a `get_context(...)` context's
     `Queue()` or lock,
     a future returned by a pool's `submit()` / `apply_async()` or by
-    `asyncio.run_coroutine_threadsafe()`.
+    `asyncio.run_coroutine_threadsafe()`; or an item of a list whose every element is one
+    (`for t in threads: t.join()`, the threads appended in the function or in callbacks
+    nested in it, when nothing else uses the list there).
 
     Non-blocking forms are not flagged (`get(block=False)`, `acquire(False)`,
     `FileLock(path, blocking=False)`), nor calls passing `**kwargs`. Off by default: many

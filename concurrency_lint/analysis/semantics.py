@@ -12,7 +12,7 @@ from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
 from concurrency_lint.analysis.project_names import ProjectNames
 from concurrency_lint.analysis.scopes import Scope, ScopeStack, parameter_names
-from concurrency_lint.analysis.tree_walk import walk_visitor
+from concurrency_lint.analysis.tree_walk import walk, walk_visitor
 from concurrency_lint.analysis.version_branches import python2_blocks
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.io_calls import (
@@ -379,7 +379,14 @@ class Semantics:
             if not held and not empty:
                 return []
             elements.extend(held)
-        for use in names.uses.get(iterable.value, []):
+        uses = names.uses.get(iterable.value, [])
+        if any(use.kind == "captured" for use in uses):
+            added = _added_in_nested_functions(names.node, iterable.value, self._index)
+            if added is None:
+                return []
+            elements.extend(added)
+            uses = [use for use in uses if use.kind != "captured"]
+        for use in uses:
             if use.kind == "call" and use.call is not None:
                 if use.attribute in _ADDERS and len(use.call.args) == 1:
                     elements.append(use.call.args[0].value)
@@ -519,6 +526,68 @@ _STATEMENT_TYPES = frozenset(
     }
 )
 _SCOPE_TYPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
+
+
+def _added_in_nested_functions(
+    scope: cst.CSTNode, name: str, index: ScopeIndex
+) -> list[cst.BaseExpression] | None:
+    """What the functions nested in ``scope`` add to its collection ``name`` (``name.append(
+    Tunnel(...))``, or of a name bound once there to such a call); None when one of them
+    uses ``name`` otherwise, rebinds it, or a lambda or class captures it."""
+    added: list[cst.BaseExpression] = []
+    unknown = False
+
+    def enter(node: cst.CSTNode) -> bool:
+        nonlocal unknown
+        if node is scope or unknown:
+            return not unknown
+        if isinstance(node, (cst.Lambda, cst.ClassDef)):
+            if name in _plain_names(node):
+                unknown = True
+            return False
+        if isinstance(node, cst.FunctionDef):
+            inner = index.of(node)
+            if inner.binds(name) or name in inner.declared_global:
+                unknown = unknown or name in _plain_names(node.body)
+                return False
+            for use in inner.uses.get(name, []):
+                call = use.call
+                if use.kind == "captured":
+                    continue  # a deeper function: entered below
+                if not (
+                    use.kind == "call"
+                    and call is not None
+                    and use.attribute in _ADDERS
+                    and len(call.args) == 1
+                    and not call.args[0].star
+                ):
+                    unknown = True
+                    return False
+                value = call.args[0].value
+                if isinstance(value, cst.Name):
+                    value = inner.value_of(value.value)
+                if not isinstance(value, cst.Call):
+                    unknown = True
+                    return False
+                added.append(value)
+            return True
+        return True
+
+    walk(scope, enter)
+    return None if unknown else added
+
+
+def _plain_names(node: cst.CSTNode) -> set[str]:
+    """Every plain name read or written inside ``node``."""
+    found: set[str] = set()
+
+    def enter(inner: cst.CSTNode) -> bool:
+        if isinstance(inner, cst.Name):
+            found.add(inner.value)
+        return True
+
+    walk(node, enter)
+    return found
 
 
 def _block_holding(parent: cst.CSTNode, statement: cst.CSTNode) -> list[cst.CSTNode] | None:
