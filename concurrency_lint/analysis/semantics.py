@@ -56,6 +56,7 @@ class Semantics:
         self.types = ModuleTypes(module, self.qualified_name, self._index, made_by, own)
         self._import_fallbacks = 0  # depth of ``except ImportError:`` handlers entered
         self._reaching: set[str] = set()  # names whose reaching assignment is being typed
+        self._typing_members: set[int] = set()  # ``obj.member`` nodes whose owner is being typed
         self._python2_blocks = python2_blocks(module)  # fallbacks too
 
     # ---- questions rules ask -------------------------------------------------------------
@@ -311,9 +312,13 @@ class Semantics:
     def _member_type(self, node: cst.Attribute, called: bool) -> str | None:
         """``obj.method()`` or ``obj.prop`` of an object of a project class: the member's
         annotated return type, read from the class's module."""
-        if self.project is None:
-            return None
-        owner = self.type_of(node.value)
+        if self.project is None or id(node) in self._typing_members:
+            return None  # ``items.append(items[0].encode())``: a cycle, unknown
+        self._typing_members.add(id(node))
+        try:
+            owner = self.type_of(node.value)
+        finally:
+            self._typing_members.discard(id(node))
         if owner is None:
             return None
         return self.project.member_type(owner, node.attr.value, called)
