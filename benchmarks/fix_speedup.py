@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 PROGRAMS = Path(__file__).resolve().parent.parent / "fixtures" / "fix_programs"
-TIMED = ("http_fetch.py", "run_commands.py")
+TIMED = ("http_fetch.py", "run_commands.py", "slow_device.py")
 FIX_COMMAND = ("-m", "concurrency_lint", "fix", "--apply", "--unsafe-fixes", "--no-cache")
 
 

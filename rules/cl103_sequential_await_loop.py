@@ -19,6 +19,7 @@ from concurrency_lint.fixes.async_edits import (
     gather_bounded_definition,
 )
 from concurrency_lint.fixes.name_liveness import read_after
+from concurrency_lint.fixes.per_item_gather import per_item_rewrite
 from concurrency_lint.knowledge.asyncio_calls import (
     CONCURRENT_AWAITS,
     ORDERED_AWAIT_METHODS,
@@ -89,8 +90,22 @@ class SequentialAwaitLoop(Rule):
     order; `_gather_bounded` is a few lines of plain `asyncio` written after the module's
     imports (importing `asyncio` in its own body when the module does not). Unsafe: the awaits now overlap (at most `N` at once), and when one fails the
     others have started (the loop stopped at the first failure). No fix when the loop
-    variable is used elsewhere in the function, nor for other bodies: the bound and the
-    error handling are then the author's choice (the message says which case it is).
+    variable is used elsewhere in the function.
+
+    A body of several statements moves into a local `async def` per item, run through
+    `_gather_bounded(N, ..., return_exceptions=True)`; what the body adds to a list
+    (`append`, `extend`), set (`add`, `update`) or dict (`d[k] = v`, `update`) made in the
+    function goes to a collection of the item's own, and afterwards the items' collections
+    are added to the function's one by one in input order, so it ends as the loop left it
+    (`continue` becomes a `return` of them). The first failure in input order is raised
+    after the items before it are added, as the loop raised it. Unsafe for the same
+    reasons, and also: the items after a failing one have run, and log lines come in the
+    order the items finish. No fix (the message says why) when the body writes to state
+    the items share (an item or attribute of an outer object, a mutating method on it, a
+    collection it also reads), binds a name read after the loop or carried from one item
+    to the next, adds to a collection while the loop runs inside a `try` (its handler
+    would miss the failing item's own additions), makes a lambda or generator reading the item's names, or uses `super()`,
+    `locals()` and the like, which mean something else in a nested function.
 
     ## Configuration
     - `default-limit`: how many awaits the fix lets run at once (default 50).
@@ -124,6 +139,18 @@ class SequentialAwaitLoop(Rule):
             "    pages.extend(await _gather_bounded(50, *(client.get(url) for url in urls)))\n"
             "    return pages\n",
         ),
+        Invalid(
+            "import asyncio\n\nasync def sizes(client, urls):\n    found = {}\n"
+            "    for url in urls:\n        page = await client.get(url)\n"
+            "        if page:\n            found[url] = len(page)\n    return found\n",
+            "import asyncio\n\n" + GATHER_BOUNDED_CODE + "\nasync def sizes(client, urls):\n"
+            "    found = {}\n    async def _one_url(url):\n        _found = {}\n"
+            "        page = await client.get(url)\n        if page:\n"
+            "            _found[url] = len(page)\n        return _found\n\n"
+            "    for _found in await _gather_bounded(50, *(_one_url(url) for url in urls),"
+            " return_exceptions=True):\n        if isinstance(_found, BaseException):\n"
+            "            raise _found\n        found.update(_found)\n    return found\n",
+        ),
     )
 
     @classmethod
@@ -152,13 +179,35 @@ class SequentialAwaitLoop(Rule):
         else:
             self.report(node, message, fix=fix)
 
+    def _per_item_fix(self, function: cst.FunctionDef, loop: cst.For) -> NodeFix | str:
+        """A body of several statements: one ``async def`` per item, gathered, the additions
+        to the function's lists, sets and dicts replayed in input order."""
+        limit = self.options["default-limit"]
+        rewrite = per_item_rewrite(function, loop, limit, self.semantics.qualified_name)
+        if isinstance(rewrite, str):
+            return rewrite
+        definition = gather_bounded_definition(self.context.module, self.semantics)
+        if definition is None:
+            return (
+                f"`{GATHER_BOUNDED}` cannot be defined (no import to follow, or the name is taken)"
+            )
+        replayed = ", ".join(f"`{name}`" for name in rewrite.collectors)
+        title = (
+            f"Run each item's body concurrently, at most {limit} at once, with `{GATHER_BOUNDED}`"
+        )
+        if replayed:
+            title += f", adding to {replayed} in the items' order"
+        return NodeFix(title, Safety.UNSAFE, (*definition, (loop, rewrite.statements)))
+
     def _fix(self, loop: cst.For, targets: set[str]) -> NodeFix | str:
         """``for x in xs: acc.append(await f(x))`` -> ``acc.extend(await _gather_bounded(N,
         *(f(x) for x in xs)))``; a bare ``await f(x)`` body likewise, without the ``extend``."""
         shape = _gather_shape(loop.body.body)
         function = self.semantics.enclosing_function()
-        if shape is None or function is None:
-            return "the body is not one awaited call, bare or appended (added) to a list (set)"
+        if function is None:
+            return "the loop is not in a function"
+        if shape is None:
+            return self._per_item_fix(function, loop)
         bound = targets | _bound_in(loop.body.body)  # names the loop leaves behind
         if _used_outside(function, loop, bound):
             return "a name the loop binds is used outside it"

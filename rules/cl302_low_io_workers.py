@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.callable_instances import work_of_pool_target
+from concurrency_lint.analysis.pool_items import known_item_count
 from concurrency_lint.analysis.pool_sites import pool_site
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Option, Rule
 from concurrency_lint.knowledge.io_calls import WORKER_FLOORS
@@ -19,11 +20,13 @@ class LowIoWorkers(Rule):
     that runs a batch of I/O-bound calls with an integer-literal worker count below the
     floor for that kind of I/O (seed 002's table: network 50, file 20, subprocess 10).
     The callable must be defined in the same module (a callable instance of a class of the
-    module counts, through its `__call__`) and provably I/O-bound; the batch is a
+    module counts, through its `__call__`; so does a library I/O function handed over by
+    name, `ex.map(requests.get, urls)`) and provably I/O-bound; the batch is a
     `map`-style call or a `submit` in a loop or comprehension.
 
-    Not flagged: one worker (a deliberately serial background worker), a `map` over a
-    literal with no more items than workers, computed worker counts, and process pools
+    Not flagged: one worker (a deliberately serial background worker), a `map` over no
+    more items than workers (a literal, `range(20)`, `[url] * 8`, a comprehension over
+    one of those, or a name bound once to it), computed worker counts, and process pools
     (an I/O-bound process pool is CL304's business: more processes is not the cure).
 
     ## Why is this bad?
@@ -109,7 +112,7 @@ class LowIoWorkers(Rule):
         literal = site.workers.value
         if count is None or count <= 1 or id(literal) in self._reported:
             return
-        length = _literal_length(site.items)
+        length = known_item_count(site, self.context)
         if length is not None and length <= count:
             return
         work = work_of_pool_target(site.target, self.context)
@@ -130,12 +133,3 @@ class LowIoWorkers(Rule):
                 ((literal, cst.Integer(str(floor))),),
             ),
         )
-
-
-def _literal_length(items: cst.BaseExpression | None) -> int | None:
-    """How many items a literal list / tuple / set holds (None when not a plain literal)."""
-    if isinstance(items, (cst.List, cst.Tuple, cst.Set)) and not any(
-        isinstance(element, cst.StarredElement) for element in items.elements
-    ):
-        return len(items.elements)
-    return None

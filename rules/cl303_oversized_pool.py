@@ -19,10 +19,11 @@ class OversizedPool(Rule):
     ## What it does
     Flags an integer-literal worker count above what the work can use:
     - a thread pool (or thread-mode `run_parallel` / `batch_map` / `batch_filter`) running
-      a provably I/O-bound callable with more workers than the ceiling for its kind of I/O
-      (seed 002's table: network 100, file 50, subprocess 20), for a batch (`map`-style
-      call, `submit` in a loop or comprehension): threads start on demand, so a few
-      single `submit`s never fill a large pool;
+      a provably I/O-bound callable (one of its module, or a library I/O function handed
+      over by name: `ex.map(urllib.request.urlopen, urls)`) with more workers than the
+      ceiling for its kind of I/O (seed 002's table: network 100, file 50, subprocess
+      20), for a batch (`map`-style call, `submit` in a loop or comprehension): threads
+      start on demand, so a few single `submit`s never fill a large pool;
     - when `max-cpu-workers` is set: a process pool (`ProcessPoolExecutor`,
       `multiprocessing.Pool`, process-mode `run_parallel`), or a thread pool running a
       provably CPU-bound callable, with more workers than that.

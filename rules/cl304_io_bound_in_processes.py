@@ -22,9 +22,10 @@ class IoBoundInProcesses(Rule):
     `multiprocessing.Pool` or process-mode `run_parallel` / `batch_map` / `batch_filter`.
     The callable must be defined in the same module (an instance of a class of the module
     that defines `__call__` counts: `pool.imap(Converter(path), regions)`; so does
-    `multiprocessing`'s `func=` keyword) and every call it makes must be known, through
-    up to three levels of the module's own helpers; a callable that also parses, hashes or
-    compresses what it reads is not flagged.
+    `multiprocessing`'s `func=` keyword; so does a library I/O function handed over by
+    name, `ex.map(urllib.request.urlopen, urls)`) and every call it makes must be known,
+    through up to three levels of the module's own helpers; a callable that also parses,
+    hashes or compresses what it reads is not flagged.
 
     ## Why is this bad?
     A process costs a fresh interpreter, its memory, and pickling every argument and

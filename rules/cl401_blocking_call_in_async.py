@@ -22,6 +22,8 @@ from concurrency_lint.knowledge.asyncio_calls import (
     NOT_BLOCKING_AT_CALL,
     NUMERIC_LOOKUPS,
     REPLACEMENT_BY_KIND,
+    URLLIB3_POOL_TYPES,
+    URLLIB3_QUICK_METHODS,
 )
 from concurrency_lint.knowledge.io_calls import PATH_CONSTRUCTORS, IoKind, io_method_kind, io_table
 from concurrency_lint.model import Safety
@@ -35,8 +37,9 @@ class BlockingCallInAsync(Rule):
     getoutput`, `os.system`, `os.popen`, `os.spawn*`, `os.posix_spawn*`, `os.wait*`),
     sync HTTP (`requests`, `httpx.get`, sessions and clients provably built by
     `requests.Session()` / `httpx.Client()` / `urllib3` pools or parameters annotated
-    with those types, `urlopen`), `open()` /
-    `io.open` / `codecs.open`, `pathlib.Path` reads and writes, and `input()`.
+    with those types, `urlopen`; on a `urllib3` pool every method but the pool's own
+    bookkeeping, `clear`, `close`, `connection_from_*` and `is_same_host`), `open()` /
+    `io.open` / `codecs.open` / `os.fdopen`, `pathlib.Path` reads and writes, and `input()`.
     The message names the async replacement. `socket.getaddrinfo` with numeric-only
     `flags` (`AI_NUMERICHOST`) does no DNS query and is not flagged.
 
@@ -95,6 +98,16 @@ class BlockingCallInAsync(Rule):
     - `unresolved-name`: a call spelled `open` or `urlopen` that does not resolve to the
       builtin or to `urllib.request` (a local function of that name, an unknown
       `request.urlopen`) is not flagged; flake8-async matches the bare spelling.
+    - `pool-bookkeeping`: on a `urllib3` pool, `clear`, `close`, `connection_from_*` and
+      `is_same_host` only touch the pool's own state and are not flagged; flake8-async
+      flags every method of a pool.
+    - `rebound-name`: a receiver is judged by the binding that reaches the call; once
+      an annotated client name is bound again to something else, its calls are not
+      flagged, where flake8-async keeps the annotation.
+    CL401 also flags what flake8-async leaves alone (its eval files, measured by
+    `benchmarks/flake8_async_eval.py`): an alias of a client class (`from httpx import
+    Client`), and an `open()` / `os.fdopen()` passed to `trio.wrap_file(...)` or awaited
+    directly, where the open itself still runs on the event loop.
     """
 
     CODE = "CL401"
@@ -296,10 +309,11 @@ def _client_method(call: cst.Call, receiver_type: str | None) -> str | None:
     if receiver_type is None or not isinstance(call.func, cst.Attribute):
         return None
     method = call.func.attr.value
-    for classes, methods in BLOCKING_CLIENT_METHODS.items():
-        if receiver_type in classes and method in methods:
-            return f"{receiver_type.rsplit('.', 1)[-1]}.{method}"
-    return None
+    blocks = any(
+        receiver_type in classes and method in methods
+        for classes, methods in BLOCKING_CLIENT_METHODS.items()
+    ) or (receiver_type in URLLIB3_POOL_TYPES and method not in URLLIB3_QUICK_METHODS)
+    return f"{receiver_type.rsplit('.', 1)[-1]}.{method}" if blocks else None
 
 
 def _method_kind(call: cst.Call, receiver_type: str | None) -> IoKind | None:

@@ -6,12 +6,18 @@ import libcst as cst
 
 from concurrency_lint.analysis.lifetimes import leaks
 from concurrency_lint.analysis.local_names import ScopeIndex
+from concurrency_lint.analysis.loop_body import base_name, names_read, target_names
 from concurrency_lint.analysis.pools import PoolResolver
 from concurrency_lint.analysis.tree_walk import descendants, path_to, walk_visitor
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
 from concurrency_lint.fixes.module_level import free_name
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
-from concurrency_lint.knowledge.lifecycle import CLOSE_METHODS, POOL_ENTRY_POINTS
+from concurrency_lint.knowledge.lifecycle import (
+    CLOSE_METHODS,
+    MANAGER_CONSTRUCTORS,
+    POOL_ENTRY_POINTS,
+    STARTED_BY_CALL,
+)
 from concurrency_lint.model import Safety
 
 _ESCAPES = ("other", "captured")
@@ -30,6 +36,12 @@ class ExecutorNotShutdown(Rule):
     handed out: its owner decides when it ends, and it is not flagged. Neither are
     executors created at module or class level (long-lived by design). An executor created
     and used in one expression (`ThreadPoolExecutor().map(...)`) is flagged.
+
+    A `multiprocessing.Manager()` (or a `SyncManager` once its `start()` is called) is
+    flagged the same way: each runs a server process until `shutdown()` or the end of its
+    `with` block. A manager whose proxy (`shared = manager.dict()`) is returned, yielded or
+    stored is handed out with it (the proxy keeps the manager alive) and not flagged; nor
+    is a `SyncManager()` never started.
 
     ## Why is this bad?
     Each call leaves worker threads or processes behind until the garbage collector finds
@@ -67,8 +79,11 @@ class ExecutorNotShutdown(Rule):
     before the rest of its statement. An executor made inside a block (a loop body, an
     `if` branch) and used only in the rest of that block gets the same treatment there:
     the block's remaining statements move into the `with` (in a loop, each turn shuts its
-    executor down). No fix (the message says why) where it is shut down on some paths
-    already, or made inside a block and used after it.
+    executor down). A `Manager()` gets the `with` block (its exit calls `shutdown()`);
+    unsafe likewise: the server process now ends with the function, so a proxy still used
+    by a process started there and not joined fails. No fix (the message says why) where it
+    is shut down on some paths already, or made inside a block and used after it, nor for a
+    `SyncManager` started by `start()` (before that it has no `shutdown()`).
 
     Paths are the ordinary flow (branches, loops, early `return`s); an exception between
     creation and `shutdown()` is not counted, since a `finally` or `with` is the remedy
@@ -78,8 +93,8 @@ class ExecutorNotShutdown(Rule):
     CODE = "CL501"
     NAME = "executor-not-shutdown"
     MESSAGE = "executor created here is never shut down"
-    TRIGGERS = ("Pool",)
-    NEEDS_IMPORT_OF = POOL_ENTRY_POINTS
+    TRIGGERS = ("Pool", "Manager")
+    NEEDS_IMPORT_OF = POOL_ENTRY_POINTS | MANAGER_CONSTRUCTORS
     VALID = (
         "from concurrent.futures import ThreadPoolExecutor\n"
         "def f(items):\n"
@@ -138,6 +153,18 @@ class ExecutorNotShutdown(Rule):
             "    pool.close()\n"
             "    return result\n"
         ),
+        Invalid(
+            "import multiprocessing\n"
+            "def f(items):\n"
+            "    manager = multiprocessing.Manager()\n"
+            "    shared = manager.list(items)\n"
+            "    return len(shared)\n",
+            "import multiprocessing\n"
+            "def f(items):\n"
+            "    with multiprocessing.Manager() as manager:\n"
+            "        shared = manager.list(items)\n"
+            "        return len(shared)\n",
+        ),
     )
 
     def __init__(self, context: FileContext) -> None:
@@ -148,26 +175,41 @@ class ExecutorNotShutdown(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.semantics.enclosing_function()
-        if function is None or self.pools.constructor_of_call(node) not in EXECUTOR_CONSTRUCTORS:
+        if function is None:
             return
+        manager = self.semantics.call_name(node)
+        if manager not in MANAGER_CONSTRUCTORS:
+            manager = None
+            if self.pools.constructor_of_call(node) not in EXECUTOR_CONSTRUCTORS:
+                return
         name = self._assigned_name(node)
         if name is None:
             return
         key = (id(function), name)
         if key not in self.verdicts:
-            self.verdicts[key] = self._verdict(function, name)
+            self.verdicts[key] = (
+                self._verdict(function, name)
+                if manager is None
+                else self._manager_verdict(function, name, manager)
+            )
         if self.verdicts[key] is not None:
             closed = any(
                 _closes(use.kind, use.attribute)
                 for use in self.index.of(function).uses.get(name, [])
             )
             verdict = self.verdicts[key]
-            fix = (
-                f"`{name}` is shut down on some paths already; which others need it is the "
-                "author's choice"
-                if closed
-                else self._block_fix(function, node, name)
-            )
+            if closed:
+                fix: NodeFix | str = (
+                    f"`{name}` is shut down on some paths already; which others need it is "
+                    "the author's choice"
+                )
+            elif manager in STARTED_BY_CALL:
+                fix = (
+                    "a `SyncManager` has `shutdown()` only once `start()` ran: where the "
+                    "`try` begins is the author's choice"
+                )
+            else:
+                fix = self._block_fix(function, node, name)
             if isinstance(fix, str):
                 self.report(node, f"{verdict} (no automatic fix: {fix})")
             else:
@@ -205,7 +247,10 @@ class ExecutorNotShutdown(Rule):
         if len(statement.body) != 1:  # type: ignore[union-attr]
             return "the statement that makes the executor does more on the same line"
         block = cst.IndentedBlock(body=rest, header=statement.trailing_whitespace)  # type: ignore[union-attr]
-        if _is_futures(self.pools.constructor_of_call(call)):
+        if (
+            _is_futures(self.pools.constructor_of_call(call))
+            or self.semantics.call_name(call) in MANAGER_CONSTRUCTORS
+        ):
             new: cst.BaseStatement = cst.With(
                 items=[cst.WithItem(call, asname=cst.AsName(cst.Name(name)))], body=block
             )
@@ -275,6 +320,23 @@ class ExecutorNotShutdown(Rule):
             )
         return None
 
+    def _manager_verdict(self, function: cst.FunctionDef, name: str, manager: str) -> str | None:
+        """A manager started here whose server process no ordinary path ends, when neither
+        it nor a proxy it made (``manager.dict()``) leaves the function."""
+        uses = self.index.of(function).uses.get(name, [])
+        if manager in STARTED_BY_CALL and not any(
+            use.kind == "call" and use.attribute == "start" for use in uses
+        ):
+            return None  # never started: no server process
+        if _proxy_escapes(function, name):
+            return None  # the proxy keeps the manager alive for whoever holds it
+        verdict = self._verdict(function, name)
+        if verdict is None:
+            return None
+        return verdict.replace("executor", "manager", 1).replace(
+            "`shutdown()` / `close()`", "`shutdown()`"
+        )
+
     def _creations(self, function: cst.FunctionDef, name: str) -> list[cst.BaseSmallStatement]:
         """The statements of ``function`` that bind ``name`` to a new executor."""
         found = []
@@ -282,9 +344,45 @@ class ExecutorNotShutdown(Rule):
             value = _assigned_value(small, name)
             if isinstance(value, cst.Call) and (
                 self.pools.constructor_of_call(value) in EXECUTOR_CONSTRUCTORS
+                or self.semantics.call_name(value) in MANAGER_CONSTRUCTORS
             ):
                 found.append(small)
         return found
+
+
+def _proxy_escapes(function: cst.FunctionDef, name: str) -> bool:
+    """Whether a value made from ``name`` (``d = manager.dict()``, and values made from
+    those) is returned, yielded, stored on an object or declared global."""
+    derived = {name}
+    assigns = [node for node in descendants(function.body) if isinstance(node, cst.Assign)]
+    grown = True
+    while grown:
+        grown = False
+        for assign in assigns:
+            if names_read(assign.value) & derived:
+                for target in assign.targets:
+                    if not isinstance(target.target, (cst.Name, cst.Tuple, cst.List)):
+                        if base_name(target.target) in derived:
+                            continue  # ``shared[key] = ...``: into the proxy itself
+                        return True  # ``self.shared = manager.dict()``
+                    new = set(target_names(target.target)) - derived
+                    if new:
+                        derived |= new
+                        grown = True
+    for node in descendants(function.body):
+        if isinstance(node, (cst.Return, cst.Yield)) and node.value is not None:
+            value = node.value
+            parts = (
+                [element.value for element in value.elements]
+                if isinstance(value, (cst.Tuple, cst.List))
+                else [value]
+            )
+            for part in parts:
+                if isinstance(part, cst.Name) and part.value in derived - {name}:
+                    return True  # the proxy itself, not a copy (``dict(shared)``)
+        elif isinstance(node, cst.Global) and any(n.name.value in derived for n in node.names):
+            return True
+    return False
 
 
 def _used_elsewhere(function: cst.FunctionDef, name: str, kept: list[cst.CSTNode]) -> bool:

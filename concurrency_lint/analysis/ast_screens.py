@@ -23,7 +23,11 @@ import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from concurrency_lint.knowledge.asyncio_calls import BLOCKING_CALLS, BLOCKING_CLIENT_METHODS
+from concurrency_lint.knowledge.asyncio_calls import (
+    BLOCKING_CALLS,
+    BLOCKING_CLIENT_METHODS,
+    URLLIB3_POOL_TYPES,
+)
 from concurrency_lint.knowledge.io_calls import IO_METHODS, io_table, io_trigger_tokens
 
 if TYPE_CHECKING:
@@ -225,6 +229,10 @@ def may_block_in_async(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], 
     ):
         if any(_reachable(constructor, facts.targets) for constructor in constructors):
             attributes |= methods
+    if facts.in_async.attributes and any(
+        _reachable(pool, facts.targets) for pool in URLLIB3_POOL_TYPES
+    ):
+        return True  # every method of a urllib3 pool but its bookkeeping blocks
     return facts.in_async.calls_any(names, attributes)
 
 

@@ -1,4 +1,4 @@
-"""Instances handed to a pool as its callable: ``pool.imap(Converter(path), regions)``.
+"""What a pool runs: ``pool.imap(Converter(path), regions)``, ``ex.map(requests.get, urls)``.
 
 An instance of a class of this module that defines ``__call__`` runs that method for each
 item. It is followed when the instance is made right there or bound once to such a call
@@ -19,6 +19,8 @@ from concurrency_lint.analysis.callables import (
     resolve_callable,
 )
 from concurrency_lint.analysis.definitions import module_index
+from concurrency_lint.knowledge.cpu_calls import gil_holding_calls
+from concurrency_lint.knowledge.io_calls import io_table
 
 if TYPE_CHECKING:
     from concurrency_lint.analysis.file_context import AnalysisContext
@@ -54,11 +56,37 @@ def call_method_of_instance(
 
 
 def work_of_pool_target(expr: cst.BaseExpression, context: AnalysisContext) -> Work | None:
-    """The work of what a pool runs: a callable of this module, or a callable instance."""
+    """The work of what a pool runs: a callable of this module, a callable instance, or a
+    library function the knowledge tables describe (``ex.map(urllib.request.urlopen, urls)``)."""
     target = resolve_callable(expr, context) or call_method_of_instance(expr, context)
     if target is None:
-        return None
+        return known_library_work(expr, context)
     return classify_callable(target, context, depth=POOL_CALL_DEPTH)
+
+
+def known_library_work(expr: cst.BaseExpression, context: AnalysisContext) -> Work | None:
+    """The work of a library function handed to a pool by name (or through
+    ``functools.partial``): I/O of its kind, or CPU work that holds the GIL; else None."""
+    semantics = context.semantics
+    if isinstance(expr, cst.Call):
+        if semantics.qualified_name(expr.func) != "functools.partial" or not expr.args:
+            return None
+        first = expr.args[0]
+        if first.keyword is not None or first.star:
+            return None
+        expr = first.value
+    if not isinstance(expr, (cst.Name, cst.Attribute)):
+        return None
+    name = semantics.qualified_name(expr)
+    if name is None:
+        return None
+    config = context.config
+    kind = io_table(config.extra_io_calls).get(name)
+    if kind is not None:
+        return Work("io", kind, name)
+    if name in gil_holding_calls(config.extra_cpu_calls):
+        return Work("cpu", None, name)
+    return None
 
 
 def _plain_bases(owner: cst.ClassDef) -> bool:

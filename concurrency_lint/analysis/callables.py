@@ -262,7 +262,7 @@ def _evidence(
     io_receivers = _known_receivers(node, index, names, tables, io_only=True)
     owner = index.parent(node) if isinstance(node, cst.FunctionDef) else None
     method_of = _Method(owner, _first_param(node)) if isinstance(owner, cst.ClassDef) else None
-    recursive = False
+    self_calls: list[cst.Call] = []
     for call in body.calls:
         target = _classify_call(call, names, tables, known_receivers, evidence, label, method_of)
         receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
@@ -273,7 +273,8 @@ def _evidence(
         if target == "unknown":
             evidence.unknown.append(dotted_name(call.func) or "a call")
         elif id(target) in seen:
-            recursive = recursive or target is node
+            if target is node:
+                self_calls.append(call)
             continue
         elif depth <= 0:
             evidence.unknown.append(_label(target))
@@ -282,9 +283,16 @@ def _evidence(
     # A loop that reads or writes as it counts is I/O: its arithmetic is bookkeeping.
     if any(not (calls & evidence.io_calls) for calls in body.arithmetic_loops):
         evidence.cpu.append(f"pure-Python arithmetic loop in {label}")
-    elif recursive and body.arithmetic:
+    elif body.arithmetic and _branches(self_calls, body):
         evidence.cpu.append(f"recursive pure-Python arithmetic in {label}")
     return evidence
+
+
+def _branches(self_calls: list[cst.Call], body: _Body) -> bool:
+    """True when the recursion can grow beyond its depth: the function calls itself twice
+    or more (``fib(n - 1) + fib(n - 2)``), or in a loop. A single self-call per run
+    (``head + total(tail)``) does at most the recursion limit's worth of steps."""
+    return len(self_calls) > 1 or any(id(call) in body.looped_calls for call in self_calls)
 
 
 def _classify_call(
@@ -419,10 +427,43 @@ class _CallableNames:
     def type_of(self, node: cst.BaseExpression) -> str | None:
         if not isinstance(node, cst.Name):
             return None
-        binding = self.index.lookup(self.chain, node.value)
-        if binding is not None and binding.kind == "assign" and isinstance(binding.node, cst.Call):
+        found = self.index.binder(self.chain, node.value)
+        if found is None or len(found[1]) != 1:
+            return None
+        scope, (binding,) = found
+        if binding.kind == "assign" and isinstance(binding.node, cst.Call):
             return self.qualified_name(binding.node.func)
+        if binding.kind == "other":  # a parameter or a bare ``name: Type`` declaration
+            annotation = _declared_annotation(scope, node.value)
+            return self.qualified_name(annotation) if annotation is not None else None
         return None
+
+
+def _declared_annotation(scope: ScopeNode, name: str) -> cst.BaseExpression | None:
+    """The annotation that declares ``name`` where it is the scope's only binding: a
+    parameter's (``session: requests.Session``), or a module's bare ``name: Type``
+    (a global an initializer sets: ``session: requests.Session`` at the top)."""
+    annotation: cst.Annotation | None = None
+    if isinstance(scope, (cst.FunctionDef, cst.Lambda)):
+        params = scope.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.name.value == name:
+                annotation = param.annotation
+    elif isinstance(scope, cst.Module):
+        for statement in scope.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.AnnAssign)
+                    and small.value is None
+                    and isinstance(small.target, cst.Name)
+                    and small.target.value == name
+                ):
+                    annotation = small.annotation
+    if annotation is None or not isinstance(annotation.annotation, (cst.Name, cst.Attribute)):
+        return None
+    return annotation.annotation
 
 
 _STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
@@ -445,6 +486,7 @@ class _Body:
         self.calls: list[cst.Call] = []
         self.arithmetic = False
         self.arithmetic_loops: list[set[int]] = []
+        self.looped_calls: set[int] = set()  # ids of the calls inside any loop
         self._loops: list[tuple[cst.CSTNode, set[int], list[bool]]] = []
         walk(body, self.on_visit, self.on_leave)
 
@@ -459,6 +501,8 @@ class _Body:
             self._loops.append((node, set(), [False]))
         elif isinstance(node, cst.Call):
             self.calls.append(node)
+            if self._loops:
+                self.looped_calls.add(id(node))
             for _loop, calls, _counts in self._loops:
                 calls.add(id(node))
         elif _is_arithmetic(node):

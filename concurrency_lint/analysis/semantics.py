@@ -239,10 +239,17 @@ class Semantics:
 
     def _enter_ann_assign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            made = self._constructor(node.value)
-            if made is None and not isinstance(node.value, cst.Name):
-                made = self.types.annotation_type(node.annotation.annotation)
-            self._bind_target(node.target, made)
+            self._bind_target(node.target, self._annotated_assignment_type(node))
+
+    def _annotated_assignment_type(self, node: cst.AnnAssign) -> str | None:
+        """What ``name: T = value`` binds: the value's constructor, else ``T`` unless the
+        value is another name (whose own type decides)."""
+        if node.value is None:
+            return None
+        made = self._constructor(node.value)
+        if made is None and not isinstance(node.value, cst.Name):
+            made = self.types.annotation_type(node.annotation.annotation)
+        return made
 
     def _enter_aug_assign(self, node: cst.AugAssign) -> None:
         self._bind_target(node.target, None)
@@ -448,6 +455,8 @@ class Semantics:
                             return self._constructor(small.value)
                         finally:
                             self._reaching.discard(name)
+                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        return self._annotated_assignment_type(small)
                     return None
             elif _binds(statement, name):
                 return None  # bound in a branch, a loop or a nested block: not provable

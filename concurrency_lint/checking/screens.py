@@ -26,7 +26,11 @@ from concurrency_lint.analysis.import_screen import may_import_any
 from concurrency_lint.config import Config
 from concurrency_lint.knowledge.asyncio_calls import EVENT_LOOP_GETTERS, GATHER, TASK_CREATORS
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
-from concurrency_lint.knowledge.lifecycle import CONTEXT_FACTORIES, POOL_ENTRY_POINTS
+from concurrency_lint.knowledge.lifecycle import (
+    CONTEXT_FACTORIES,
+    MANAGER_CONSTRUCTORS,
+    POOL_ENTRY_POINTS,
+)
 from concurrency_lint.knowledge.timeouts import (
     HTTPX_FUNCTIONS,
     NETWORK_FUNCTIONS,
@@ -144,7 +148,7 @@ SCREENS: dict[str, Screen] = {
         Screen("CL401", ("async def",), tree_look=_blocks_in_async),
         Screen("CL402", ("gather",), GATHER),
         Screen("CL403", ("create_task", "ensure_future"), TASK_CREATORS | EVENT_LOOP_GETTERS),
-        Screen("CL501", ("Pool",), POOL_ENTRY_POINTS),
+        Screen("CL501", ("Pool", "Manager"), POOL_ENTRY_POINTS | MANAGER_CONSTRUCTORS),
         Screen("CL502", ("submit", "_async"), EXECUTOR_CONSTRUCTORS | CONTEXT_FACTORIES),
         Screen("CL503", ("Pool", "Process", '"process"', "'process'"), POOL_ENTRY_POINTS),
         Screen("CL504", ("acquire",)),

@@ -72,11 +72,12 @@ class Cells:
         return f"{parameter.name}={parameter.written}{suffix}"
 
     def handling(self, use: Use) -> str:
-        if not use.handling:
-            return self.word("none_visible")
-        return "; ".join(
-            self.word(f"handling.{item.kind}", detail=item.detail) for item in use.handling
-        )
+        parts = [self.word(f"handling.{item.kind}", detail=item.detail) for item in use.handling]
+        if not parts:
+            parts.append(self.word("none_visible"))
+        if "never_shut_down" in use.traits:
+            parts.append(self.word("trait.never_shut_down"))
+        return "; ".join(parts)
 
     def usage(self, use: Use) -> str:
         return "; ".join(self.word(f"trait.{t}") for t in _USAGE_TRAITS if t in use.traits)
@@ -119,6 +120,7 @@ class Cells:
         return [
             self._tally("observation.try_except", found.in_try_except),
             self._tally("observation.try_finally", found.in_try_finally),
+            self._tally("observation.callable_try_except", found.callable_try_except),
             self.word(
                 "observation.as_completed",
                 guarded=loops.count,

@@ -11,6 +11,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from concurrency_lint.analysis import Semantics
 from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.inventory.callees import Callees, callable_argument, callee_handling, method
 from concurrency_lint.inventory.catalogue import (
     ARGUMENT_ONLY,
     AS_COMPLETED,
@@ -33,6 +34,8 @@ from concurrency_lint.inventory.values import call_parameters, interpret, source
 
 _WORKERS = frozenset(WORKER_BASES)
 _SCOPES = (cst.FunctionDef, cst.Lambda)
+_MANAGER = "multiprocessing.Manager"
+_ITEMS = "[]"  # suffix of the key under which a container's items are found
 _SIGNALS = frozenset({"wait", "wait_for", "set", "clear", "is_set", "notify", "notify_all"})
 
 
@@ -60,6 +63,7 @@ class Collector(cst.CSTVisitor):
         super().__init__()
         self.module = module
         self.semantics = Semantics(module)
+        self._callees = Callees(module)
         self._positions: Mapping[cst.CSTNode, CodeRange] | None = None  # on first use
         self._line_offset = line_offset
         self._column_offset = column_offset
@@ -67,6 +71,8 @@ class Collector(cst.CSTVisitor):
         self._guards: list[list[tuple[Handling, ...]]] = [[]]  # one list per function
         self._objects: dict[tuple[int, str], _Row] = {}  # (scope, name as written) -> use
         self._assigned: dict[int, list[cst.BaseExpression]] = {}  # call -> assignment targets
+        self._contained: dict[int, list[cst.BaseExpression]] = {}  # call -> container targets
+        self._shut_down: set[int] = set()  # manager rows whose shutdown() is called
         # call -> (``as`` target, with statement)
         self._with_calls: dict[int, tuple[cst.BaseExpression | None, cst.With]] = {}
         self._with_guards: dict[int, tuple[Handling, ...]] = {}
@@ -90,6 +96,14 @@ class Collector(cst.CSTVisitor):
             assert self._asyncio_import is not None
             line = self._position(self._asyncio_import)[0]
             rows.append(_Row(imported, line, 1, [], [], list(imported.traits)))
+        for row in rows:
+            if (
+                row.mechanism.name == _MANAGER
+                and id(row) not in self._shut_down
+                and "with_block" not in row.traits
+                and Handling("context_manager") not in row.handling
+            ):
+                row.add_trait("never_shut_down")
         found = [use for row in rows for use in _freeze(row, path)]
         return tuple(sorted(found, key=lambda use: use.sort_key))
 
@@ -145,14 +159,23 @@ class Collector(cst.CSTVisitor):
                 self._with_calls[id(node.item)] = (target, statement)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        targets = [target.target for target in node.targets]
         if isinstance(node.value, cst.Call):
-            self._assigned[id(node.value)] = [target.target for target in node.targets]
+            self._assigned[id(node.value)] = targets
+        self._note_container(node.value, targets)
+        if isinstance(node.value, cst.Subscript):  # ``lock = self.locks[key]``
+            row = self._object_row(node.value)
+            if row is not None:
+                for target in targets:
+                    self._bind(target, row)
         for target in node.targets:
             self._daemon_attribute(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if isinstance(node.value, cst.Call):
             self._assigned[id(node.value)] = [node.target]
+        if node.value is not None:
+            self._note_container(node.value, [node.target])
         if node.value is not None:
             self._daemon_attribute(node.target, node.value)
 
@@ -172,6 +195,10 @@ class Collector(cst.CSTVisitor):
                 row = self._new_row(node, WORKER_BASES[name], [])
                 row.add_trait("subclass")
                 row.detail = node.name.value
+                run = method(node, "run")
+                found = callee_handling(run) if run is not None else None
+                if found is not None:
+                    row.handling.append(found)
                 self._objects[(id(node), "self")] = row
                 return
 
@@ -208,6 +235,7 @@ class Collector(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         self._configure_receiver(node)
+        self._lock_factory(node)
         mechanism = self._mechanism_of(node)
         if mechanism is None:
             return
@@ -229,10 +257,32 @@ class Collector(cst.CSTVisitor):
                 _note_with_block(row, statement)
         for target in self._assigned.get(id(node), ()):
             self._bind(target, row)
+        for target in self._contained.get(id(node), ()):
+            self._bind_items(target, row)
+        work = callable_argument(node, mechanism.name, "pool_method" in mechanism.traits)
+        found = self._callees.handling(work, self.semantics) if work is not None else None
+        if found is not None:
+            row.handling.append(found)
         returned = row_parameter(row, "return_exceptions")
         if returned is not None and returned.value is True:
             row.handling.append(Handling("return_exceptions"))
         row.handling.extend(self._loops.get(id(node), ()))
+
+    def _lock_factory(self, call: cst.Call) -> None:
+        """``defaultdict(threading.Lock)``: a lock made per key, used as ``d[key]``."""
+        if (
+            self.semantics.qualified_name(call.func) != "collections.defaultdict"
+            or not call.args
+            or call.args[0].keyword is not None
+        ):
+            return
+        factory = call.args[0].value
+        name = canonical(self.semantics.qualified_name(factory))
+        if name not in LOCKS or name not in CALLS:
+            return
+        row = self._new_row(factory, CALLS[name], [])
+        for target in self._assigned.get(id(call), ()):
+            self._bind_items(target, row)
 
     def _mechanism_of(self, call: cst.Call) -> Mechanism | None:
         name = self.semantics.qualified_name(call.func)
@@ -269,10 +319,30 @@ class Collector(cst.CSTVisitor):
                 "daemon", call.args[0].value, self.module, self.semantics, after_construction=True
             )
             row.parameters.append(parameter)
+        elif row.mechanism.name == _MANAGER and method in ("shutdown", "__exit__"):
+            self._shut_down.add(id(row))
         elif row.mechanism.name in LOCKS and method in ("acquire", "release"):
             row.add_trait("acquire_release")
         elif row.mechanism.name in LOCKS and method in _SIGNALS:
             row.add_trait("signalling")
+
+    def _note_container(self, value: cst.BaseExpression, targets: list[cst.BaseExpression]) -> None:
+        """``{k: Lock() for k in keys}``, ``[Lock() for _ in range(n)]``: the calls made
+        as the container's items, bound to it (``with self.locks[key]:`` uses them)."""
+        items: list[cst.BaseExpression] = []
+        if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+            items = [element.value for element in value.elements]
+        elif isinstance(value, cst.Dict):
+            items = [
+                element.value for element in value.elements if isinstance(element, cst.DictElement)
+            ]
+        elif isinstance(value, cst.DictComp):
+            items = [value.value]
+        elif isinstance(value, (cst.ListComp, cst.SetComp)):
+            items = [value.elt]
+        for item in items:
+            if isinstance(item, cst.Call):
+                self._contained[id(item)] = targets
 
     def _daemon_attribute(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         """``t.daemon = True`` after ``t = threading.Thread(...)``."""
@@ -316,16 +386,29 @@ class Collector(cst.CSTVisitor):
         return (current,) if current == module else (current, module)
 
     def _object_row(self, expr: cst.BaseExpression) -> _Row | None:
-        for key in self._keys(expr):
+        if isinstance(expr, cst.Subscript):  # an item of a container of such objects
+            keys = tuple((scope, text + _ITEMS) for scope, text in self._keys(expr.value))
+        else:
+            keys = self._keys(expr)
+        for key in keys:
             row = self._objects.get(key)
             if row is not None:
                 return row
         return None
 
     def _bind(self, target: cst.BaseExpression, row: _Row) -> None:
+        if isinstance(target, cst.Subscript):  # ``self.locks[key] = threading.Lock()``
+            self._bind_items(target.value, row)
+            return
         keys = self._keys(target)
         if keys:
             self._objects[keys[0]] = row
+
+    def _bind_items(self, container: cst.BaseExpression, row: _Row) -> None:
+        keys = self._keys(container)
+        if keys:
+            scope, text = keys[0]
+            self._objects[(scope, text + _ITEMS)] = row
 
     def _imports_asyncio(self) -> bool:
         return any(

@@ -33,13 +33,14 @@ _DEFINITIONS = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 def try_guard(node: cst.Try | cst.TryStar) -> Handling | None:
     """What a try statement does for the code in its body."""
     if node.handlers:
-        return Handling("try_except", ", ".join(_caught(handler) for handler in node.handlers))
+        return Handling("try_except", ", ".join(caught(handler) for handler in node.handlers))
     if node.finalbody is not None:
         return Handling("try_finally")
     return None
 
 
-def _caught(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> str:
+def caught(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> str:
+    """What an ``except`` clause catches, as written (``bare except`` for none)."""
     if handler.type is None:
         return "bare except"
     if isinstance(handler.type, cst.Tuple):

@@ -40,6 +40,7 @@ TEXT: dict[str, dict[str, str]] = {
         "after_construction": "set after creation",
         "handling.try_except": "try/except ({detail})",
         "handling.try_finally": "try/finally",
+        "handling.callable_try_except": "try/except in {detail}",
         "handling.context_manager": "with block (closed on exit)",
         "handling.under_lock": "under lock {detail}",
         "handling.return_exceptions": "errors returned as results (return_exceptions=True)",
@@ -59,6 +60,7 @@ TEXT: dict[str, dict[str, str]] = {
         "trait.acquire_release": "acquire()/release()",
         "trait.signalling": "wait()/set()/notify()",
         "trait.not_used_here": "No use seen in this file",
+        "trait.never_shut_down": "never shut down in this file",
         "trait.non_blocking": "Non-blocking",
         "trait.timed_wait": "Wait bounded by a timeout of {timeout}",
         "trait.lock_timeout": "Timeout of {timeout} for the lock",
@@ -68,6 +70,10 @@ TEXT: dict[str, dict[str, str]] = {
             "Uses inside try/except: {count} of {total} (sections 1 to 4){examples}."
         ),
         "observation.try_finally": "Uses inside try/finally: {count} of {total}{examples}.",
+        "observation.callable_try_except": (
+            "Uses whose callable (thread target, pool function, coroutine of asyncio.run) "
+            "catches errors inside: {count} of {total}{examples}."
+        ),
         "observation.as_completed": (
             "as_completed loops: results read inside try/except {guarded}, "
             "read unguarded {unguarded}{examples}, never read {unread}."
@@ -118,6 +124,7 @@ TEXT: dict[str, dict[str, str]] = {
         "after_construction": "défini après création",
         "handling.try_except": "try/except ({detail})",
         "handling.try_finally": "try/finally",
+        "handling.callable_try_except": "try/except dans {detail}",
         "handling.context_manager": "bloc with (fermé à la sortie)",
         "handling.under_lock": "sous verrou {detail}",
         "handling.return_exceptions": (
@@ -139,6 +146,7 @@ TEXT: dict[str, dict[str, str]] = {
         "trait.acquire_release": "acquire()/release()",
         "trait.signalling": "wait()/set()/notify()",
         "trait.not_used_here": "Aucune utilisation vue dans ce fichier",
+        "trait.never_shut_down": "jamais arrêté dans ce fichier",
         "trait.non_blocking": "Non bloquant",
         "trait.timed_wait": "Attente limitée par un timeout de {timeout}",
         "trait.lock_timeout": "Timeout de {timeout} pour le verrou",
@@ -149,6 +157,10 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "observation.try_finally": (
             "Utilisations dans un try/finally : {count} sur {total}{examples}."
+        ),
+        "observation.callable_try_except": (
+            "Utilisations dont la fonction exécutée (cible d'un thread, fonction d'un pool, "
+            "coroutine d'asyncio.run) intercepte les erreurs : {count} sur {total}{examples}."
         ),
         "observation.as_completed": (
             "Boucles as_completed : résultats lus dans un try/except {guarded}, "

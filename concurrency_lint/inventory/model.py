@@ -51,6 +51,9 @@ class Handling:
 HANDLING_KINDS = (
     "try_except",  # inside the body of a try with except clauses (detail: what is caught)
     "try_finally",  # inside the body of a try with only a finally clause
+    # the callable the use runs (a thread's target, a pool's function, asyncio.run's
+    # coroutine), defined in the same file, has try/except inside (detail: name and what)
+    "callable_try_except",
     "context_manager",  # the object is used by a ``with`` statement (closed on exit)
     "under_lock",  # inside ``with <lock>:`` (detail: the lock as written)
     "return_exceptions",  # gather(..., return_exceptions=True): errors become results
@@ -107,6 +110,7 @@ TRAITS = (
     "signalling",  # wait() / set() / notify() calls
     "lock_timeout",  # a lock created or acquired with a timeout
     "not_used_here",  # created, never used in this file
+    "never_shut_down",  # a multiprocessing manager with no with block or shutdown() here
 )
 
 

@@ -69,6 +69,7 @@ class Tally:
 class Observations:
     in_try_except: Tally  # work uses inside try/except
     in_try_finally: Tally
+    callable_try_except: Tally  # work uses whose callable (same file) has try/except
     as_completed_guarded: Tally  # as_completed loops reading results inside try/except
     as_completed_unguarded: Tally
     as_completed_unread: Tally
@@ -97,6 +98,7 @@ def observations(inventory: Inventory) -> Observations:
     return Observations(
         in_try_except=_tally(work, lambda use: use.has_handling("try_except")),
         in_try_finally=_tally(work, lambda use: use.has_handling("try_finally")),
+        callable_try_except=_tally(work, lambda use: use.has_handling("callable_try_except")),
         as_completed_guarded=_tally(loops, lambda use: use.has_handling("result_guarded")),
         as_completed_unguarded=_tally(loops, lambda use: use.has_handling("result_unguarded")),
         as_completed_unread=_tally(loops, lambda use: use.has_handling("result_not_read")),

@@ -54,27 +54,45 @@ NOT_BLOCKING_AT_CALL = frozenset(
 #: 0-based position) ask for numeric hosts only (``socket.AI_NUMERICHOST``).
 NUMERIC_LOOKUPS: dict[str, int] = {"socket.getaddrinfo": 5}
 
-#: File calls of the I/O table that CL401 reports: opening files (other file calls,
-#: ``os.stat`` and the like, are short and left alone).
-BLOCKING_FILE_CALLS = frozenset({"builtins.open", "io.open", "codecs.open"})
+#: File calls of the I/O table that CL401 reports: opening files, or a file object on a
+#: descriptor, whose reads and writes then block (other file calls, ``os.stat`` and the
+#: like, are short and left alone).
+BLOCKING_FILE_CALLS = frozenset({"builtins.open", "io.open", "codecs.open", "os.fdopen"})
 #: ``pathlib.Path`` methods that read or write a file's contents.
 BLOCKING_PATH_METHODS = frozenset({"open", "read_text", "read_bytes", "write_text", "write_bytes"})
 
 #: Sync HTTP client classes whose methods block (beyond the I/O table's sessions).
 BLOCKING_CLIENT_METHODS: dict[frozenset[str], frozenset[str]] = {
-    frozenset({"httpx.Client"}): frozenset({"close"}),
-    frozenset(
-        {
-            "urllib3.PoolManager",
-            "urllib3.ProxyManager",
-            "urllib3.HTTPConnectionPool",
-            "urllib3.HTTPSConnectionPool",
-            "urllib3.poolmanager.PoolManager",
-            "urllib3.connectionpool.HTTPConnectionPool",
-            "urllib3.connectionpool.HTTPSConnectionPool",
-        }
-    ): frozenset({"request", "urlopen", "request_encode_url", "request_encode_body"}),
+    frozenset({"httpx.Client", "httpx2.Client"}): frozenset({"close"}),
 }
+#: urllib3's pools and their request mix-in: every method waits on the network (a request,
+#: a connection taken from the pool) except these, which only touch the pool's bookkeeping.
+URLLIB3_POOL_TYPES = frozenset(
+    {
+        "urllib3.PoolManager",
+        "urllib3.ProxyManager",
+        "urllib3.HTTPConnectionPool",
+        "urllib3.HTTPSConnectionPool",
+        "urllib3.connectionpool.ConnectionPool",
+        "urllib3.connectionpool.HTTPConnectionPool",
+        "urllib3.connectionpool.HTTPSConnectionPool",
+        "urllib3.poolmanager.PoolManager",
+        "urllib3.poolmanager.ProxyManager",
+        "urllib3.request.RequestMethods",
+        "urllib3._request_methods.RequestMethods",
+    }
+)
+URLLIB3_QUICK_METHODS = frozenset(
+    {
+        "clear",
+        "close",
+        "connection_from_context",
+        "connection_from_host",
+        "connection_from_pool_key",
+        "connection_from_url",
+        "is_same_host",
+    }
+)
 
 # ---- timeout scopes (CL203) ----------------------------------------------------------------
 

@@ -180,6 +180,7 @@ NEUTRAL_CALLS = frozenset(
             for name in ("getLogger", "debug", "info", "warning", "error", "exception", "critical")
         ),
         *(f"threading.{name}" for name in ("get_ident", "current_thread")),
+        *(f"multiprocessing.{name}" for name in ("current_process", "parent_process")),
         # Which platform this is, quoting a command line, signalling a child: no waiting
         # of note and no computation.
         *(f"sys.platform.{name}" for name in ("lower", "startswith")),

@@ -133,6 +133,13 @@ POOL_PRODUCTS = {
 #: Methods that end an executor's or pool's life (or hand it to someone who will).
 CLOSE_METHODS = frozenset({"shutdown", "close", "terminate", "__exit__"})
 
+#: ``multiprocessing`` managers: a server process each, until ``shutdown()`` or ``with``
+#: ends it. ``Manager()`` starts it at once; a ``SyncManager()`` once ``start()`` is called.
+MANAGER_CONSTRUCTORS = frozenset(
+    {"multiprocessing.Manager", "multiprocessing.managers.SyncManager"}
+)
+STARTED_BY_CALL = frozenset({"multiprocessing.managers.SyncManager"})
+
 #: ``multiprocessing.get_context(method)`` -> a context with ``Pool`` / ``Process``.
 CONTEXT_FACTORIES = frozenset(
     {"multiprocessing.get_context", "multiprocessing.context.get_context"}

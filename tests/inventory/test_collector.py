@@ -494,3 +494,167 @@ def test_parameter_table_shows_the_most_frequent_values() -> None:
     assert name == "maxsize"
     assert values.startswith("1 \u00d72, 10 \u00d71")
     assert values.endswith("2 autres valeurs")
+
+
+# ---- the error handling written inside the callable a use runs ----------------------
+
+
+def _handling_of(code: str, mechanism: str) -> tuple[tuple[str, str], ...]:
+    use = next(use for use in uses_of(code) if use.mechanism == mechanism)
+    return tuple((item.kind, item.detail) for item in use.handling)
+
+
+def test_asyncio_run_looks_into_the_coroutine_it_runs() -> None:
+    code = """
+        import asyncio
+
+        async def main():
+            try:
+                await asyncio.sleep(1)
+            except asyncio.CancelledError:
+                pass
+
+        asyncio.run(main())
+        """
+    assert _handling_of(code, "asyncio.run") == (
+        ("callable_try_except", "main (asyncio.CancelledError)"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "mechanism"),
+    [
+        ("threading.Thread(target=work).start()", "threading.Thread"),
+        ("multiprocessing.Process(None, work).start()", "multiprocessing.Process"),
+        ("ThreadPoolExecutor().submit(work, 1)", "concurrent.futures.ThreadPoolExecutor.submit"),
+        ("multiprocessing.Pool().map(functools.partial(work, 2), [1])", "multiprocessing.Pool.map"),
+    ],
+)
+def test_a_thread_or_pool_callable_is_read_for_its_try_except(call: str, mechanism: str) -> None:
+    code = f"""
+        import functools
+        import multiprocessing
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        def work(*args):
+            while True:
+                try:
+                    return args
+                except (OSError, ValueError):
+                    continue
+
+        def start():
+            {call}
+        """
+    assert ("callable_try_except", "work (OSError, ValueError)") in _handling_of(code, mechanism)
+
+
+def test_a_method_handed_to_a_pool_and_a_thread_subclass_run_are_read() -> None:
+    code = """
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        class Service:
+            def __init__(self):
+                self.pool = ThreadPoolExecutor(2)
+
+            def start(self):
+                self.pool.submit(self.refresh)
+
+            def refresh(self):
+                try:
+                    pass
+                except KeyError:
+                    pass
+
+        class Poller(threading.Thread):
+            def run(self):
+                try:
+                    pass
+                except OSError:
+                    pass
+        """
+    assert _handling_of(code, "concurrent.futures.ThreadPoolExecutor.submit") == (
+        ("callable_try_except", "refresh (KeyError)"),
+    )
+    assert _handling_of(code, "threading.Thread") == (("callable_try_except", "run (OSError)"),)
+
+
+def test_a_callable_without_try_or_defined_elsewhere_adds_nothing() -> None:
+    code = """
+        import threading
+        from helpers import remote
+
+        def plain():
+            def inner():
+                try:
+                    pass
+                except OSError:
+                    pass
+            return inner
+
+        threading.Thread(target=plain).start()
+        threading.Thread(target=remote).start()
+        """
+    found = [use for use in uses_of(code) if use.mechanism == "threading.Thread"]
+    assert [use.handling for use in found] == [(), ()]
+
+
+# ---- locks kept in containers, managers left running --------------------------------
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        "self.locks = {key: threading.Lock() for key in keys}",
+        "self.locks = defaultdict(threading.Lock)",
+        "self.locks[keys] = threading.Lock()",
+    ],
+)
+def test_a_lock_used_through_a_container_is_used(made: str) -> None:
+    code = f"""
+        import threading
+        from collections import defaultdict
+
+        class Cache:
+            def __init__(self, keys):
+                {made}
+
+            def put(self, key, value):
+                with self.locks[key]:
+                    self.values[key] = value
+        """
+    lock = next(use for use in uses_of(code) if use.mechanism == "threading.Lock")
+    assert "not_used_here" not in lock.traits
+    assert {"with_block", "protects_shared_state"} <= set(lock.traits)
+
+
+def test_a_lock_taken_out_of_a_container_by_name_is_used() -> None:
+    code = """
+        import threading
+
+        locks = [threading.Lock() for _ in range(4)]
+
+        def put(index):
+            lock = locks[index]
+            with lock:
+                pass
+        """
+    assert "with_block" in only(code).traits
+
+
+def test_a_manager_never_shut_down_says_so() -> None:
+    code = """
+        import multiprocessing
+
+        def share():
+            left = multiprocessing.Manager()
+            with multiprocessing.Manager() as managed:
+                managed.dict()
+            stopped = multiprocessing.Manager()
+            stopped.shutdown()
+            return left.dict()
+        """
+    managers = [use for use in uses_of(code) if use.mechanism == "multiprocessing.Manager"]
+    assert ["never_shut_down" in use.traits for use in managers] == [True, False, False]
