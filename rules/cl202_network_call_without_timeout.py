@@ -39,6 +39,11 @@ class NetworkCallWithoutTimeout(Rule):
     `http.client.HTTPConnection` / `HTTPSConnection`, `smtplib.SMTP` and `ftplib.FTP`.
     httpx has a default timeout, so its calls are flagged only with an explicit
     `timeout=None`.
+    An object is provably a Session when it is made by the constructor (or a helper
+    returning one), annotated, or declared by its parameter's docstring the way IDEs
+    read it (`:type session: requests.Session`, `:param requests.Session session:`, or a
+    `:param session:` that is just one `:class:` reference to a class of the module or of the
+    project's top-level package).
 
     ## Why is this bad?
     Without a timeout a request to a server that accepts the connection and then never

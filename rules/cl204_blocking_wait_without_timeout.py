@@ -51,9 +51,13 @@ class BlockingWaitWithoutTimeout(Rule):
     enclosing function (a nested function or generator reading it), a parameter of a
     nested function that every caller in the enclosing function passes one (direct calls
     and `Thread(target=f, args=(...))`), a class of the module derived from it (nested
-    classes too, and `super()` inside one), a `get_context(...)` context's `Queue()` or lock,
+    classes too, and `super()` inside one) or a library's class known to derive from it
+    and keep `join` (invoke's `ExceptionHandlingThread`), a `get_context(...)` context's
+    `Queue()` or lock,
     a future returned by a pool's `submit()` / `apply_async()` or by
-    `asyncio.run_coroutine_threadsafe()`.
+    `asyncio.run_coroutine_threadsafe()`; or an item of a list whose every element is one
+    (`for t in threads: t.join()`, the threads appended in the function or in callbacks
+    nested in it, when nothing else uses the list there).
 
     Non-blocking forms are not flagged (`get(block=False)`, `acquire(False)`,
     `FileLock(path, blocking=False)`), nor calls passing `**kwargs`. Off by default: many

@@ -12,11 +12,13 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from concurrency_lint.analysis.docstring_types import declared_parameter_types
 from concurrency_lint.analysis.local_names import ScopeIndex, ScopeNames
 from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.analysis.tree_walk import walk
 from concurrency_lint.knowledge.value_types import (
     CAST_FUNCTIONS,
+    LIBRARY_SUBCLASSES,
     OPTIONAL_WRAPPERS,
     RETURNED_TYPES,
     SUBCLASSABLE_TYPES,
@@ -174,6 +176,32 @@ class ModuleTypes:
             return (self._made_by(name) or name) if name is not None else None
         return None
 
+    def declared_type(self, text: str) -> str | None:
+        """The type a docstring's dotted ``text`` names: a name the module binds, a class
+        of the module, else what the project's top-level package exports under it
+        (``ArchiveSession`` -> ``internetarchive.ArchiveSession``); a dotted name the module
+        does not bind is taken as already qualified."""
+        try:
+            expression = cst.parse_expression(text)
+        except cst.ParserSyntaxError:
+            return None
+        head = expression
+        while isinstance(head, cst.Attribute):
+            head = head.value
+        if not isinstance(head, cst.Name):
+            return None
+        if head.value in self._classes or self._qualify(head) is not None:
+            return self.annotation_type(expression)
+        if "." in text:
+            return self._made_by(text) or text
+        if self._own_module is None:
+            return None
+        return self._made_by(f"{self._own_module.partition('.')[0]}.{text}")
+
+    def parameter_types(self, function: cst.FunctionDef) -> dict[str, str | None]:
+        """Parameter -> its annotation's type, else the type its docstring declares."""
+        return self._parameter_types(function)
+
     def call_type(
         self, call: cst.Call, owner: cst.ClassDef | None, resolve_name: Callable[[str], str | None]
     ) -> str | None:
@@ -237,6 +265,9 @@ class ModuleTypes:
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.annotation is not None:
                 types[param.name.value] = self.annotation_type(param.annotation.annotation)
+        for name, text in declared_parameter_types(function).items():
+            if types.get(name) is None:
+                types[name] = self.declared_type(text)
         return types
 
     def declared_base(self, node: cst.ClassDef) -> str | None:
@@ -254,6 +285,7 @@ class ModuleTypes:
             else:
                 kept = self._qualify(value)
                 kept = (self._made_by(kept) or kept) if kept is not None else None
+                kept = LIBRARY_SUBCLASSES.get(kept or "", kept)
             if kept not in SUBCLASSABLE_TYPES:
                 continue
             if not keep_overrides:

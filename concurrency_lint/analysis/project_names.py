@@ -28,6 +28,11 @@ class ProjectNames(Protocol):
         """The known type of the value a project name holds, else None."""
         ...
 
+    def member_type(self, owner: str, member: str, called: bool) -> str | None:
+        """The annotated type ``owner().member(...)`` (``called``) or the property
+        ``owner().member`` gives, for a project class ``owner``; else None."""
+        ...
+
     def from_star(self, module: str, dotted: str) -> str | None:
         """What ``dotted`` read after ``from module import *`` (a project module) is: a
         name outside the project, or the project name it leads to; else None."""

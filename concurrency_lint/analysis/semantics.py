@@ -12,7 +12,7 @@ from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
 from concurrency_lint.analysis.project_names import ProjectNames
 from concurrency_lint.analysis.scopes import Scope, ScopeStack, parameter_names
-from concurrency_lint.analysis.tree_walk import walk_visitor
+from concurrency_lint.analysis.tree_walk import walk, walk_visitor
 from concurrency_lint.analysis.version_branches import python2_blocks
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
 from concurrency_lint.knowledge.io_calls import (
@@ -56,6 +56,7 @@ class Semantics:
         self.types = ModuleTypes(module, self.qualified_name, self._index, made_by, own)
         self._import_fallbacks = 0  # depth of ``except ImportError:`` handlers entered
         self._reaching: set[str] = set()  # names whose reaching assignment is being typed
+        self._typing_members: set[int] = set()  # ``obj.member`` nodes whose owner is being typed
         self._python2_blocks = python2_blocks(module)  # fallbacks too
 
     # ---- questions rules ask -------------------------------------------------------------
@@ -143,7 +144,10 @@ class Semantics:
         if isinstance(node, cst.Attribute) and node.attr.value in PATH_DERIVING_ATTRIBUTES:
             made = self.type_of(node.value)
             return made if made in PATH_CONSTRUCTORS else None
-        return self._class_attribute(node) or self._project_value(node)
+        found = self._class_attribute(node) or self._project_value(node)
+        if found is None and isinstance(node, cst.Attribute) and attribute is None:
+            return self._member_type(node, called=False)
+        return found
 
     def single_value(self, name: str) -> cst.BaseExpression | None:
         """The expression a name of the current function (or module) is bound to, when it
@@ -209,12 +213,7 @@ class Semantics:
         scope = Scope("function", node, is_async=node.asynchronous is not None)
         for name in parameter_names(node.params):
             scope.bindings[name] = None
-        params = node.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            if param.annotation is not None:
-                scope.bindings[param.name.value] = self.types.annotation_type(
-                    param.annotation.annotation
-                )
+        scope.bindings.update(self.types.parameter_types(node))
         enclosing = self.scopes.current.node
         if isinstance(enclosing, cst.FunctionDef):
             passed = parameter_types(node, enclosing, self.qualified_name, self.types, self._index)
@@ -313,7 +312,23 @@ class Semantics:
         if isinstance(func, cst.Attribute) and func.attr.value in PATH_DERIVING_METHODS:
             made = self.type_of(func.value)
             return made if made in PATH_CONSTRUCTORS else None
+        if isinstance(func, cst.Attribute):
+            return self._member_type(func, called=True)
         return None
+
+    def _member_type(self, node: cst.Attribute, called: bool) -> str | None:
+        """``obj.method()`` or ``obj.prop`` of an object of a project class: the member's
+        annotated return type, read from the class's module."""
+        if self.project is None or id(node) in self._typing_members:
+            return None  # ``items.append(items[0].encode())``: a cycle, unknown
+        self._typing_members.add(id(node))
+        try:
+            owner = self.type_of(node.value)
+        finally:
+            self._typing_members.discard(id(node))
+        if owner is None:
+            return None
+        return self.project.member_type(owner, node.attr.value, called)
 
     def _item_type(self, node: cst.Subscript) -> str | None:
         """``items[0]``: the one type every element of ``items`` provably has."""
@@ -376,7 +391,14 @@ class Semantics:
             if not held and not empty:
                 return []
             elements.extend(held)
-        for use in names.uses.get(iterable.value, []):
+        uses = names.uses.get(iterable.value, [])
+        if any(use.kind == "captured" for use in uses):
+            added = _added_in_nested_functions(names.node, iterable.value, self._index)
+            if added is None:
+                return []
+            elements.extend(added)
+            uses = [use for use in uses if use.kind != "captured"]
+        for use in uses:
             if use.kind == "call" and use.call is not None:
                 if use.attribute in _ADDERS and len(use.call.args) == 1:
                     elements.append(use.call.args[0].value)
@@ -518,6 +540,68 @@ _STATEMENT_TYPES = frozenset(
     }
 )
 _SCOPE_TYPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
+
+
+def _added_in_nested_functions(
+    scope: cst.CSTNode, name: str, index: ScopeIndex
+) -> list[cst.BaseExpression] | None:
+    """What the functions nested in ``scope`` add to its collection ``name`` (``name.append(
+    Tunnel(...))``, or of a name bound once there to such a call); None when one of them
+    uses ``name`` otherwise, rebinds it, or a lambda or class captures it."""
+    added: list[cst.BaseExpression] = []
+    unknown = False
+
+    def enter(node: cst.CSTNode) -> bool:
+        nonlocal unknown
+        if node is scope or unknown:
+            return not unknown
+        if isinstance(node, (cst.Lambda, cst.ClassDef)):
+            if name in _plain_names(node):
+                unknown = True
+            return False
+        if isinstance(node, cst.FunctionDef):
+            inner = index.of(node)
+            if inner.binds(name) or name in inner.declared_global:
+                unknown = unknown or name in _plain_names(node.body)
+                return False
+            for use in inner.uses.get(name, []):
+                call = use.call
+                if use.kind == "captured":
+                    continue  # a deeper function: entered below
+                if not (
+                    use.kind == "call"
+                    and call is not None
+                    and use.attribute in _ADDERS
+                    and len(call.args) == 1
+                    and not call.args[0].star
+                ):
+                    unknown = True
+                    return False
+                value = call.args[0].value
+                if isinstance(value, cst.Name):
+                    value = inner.value_of(value.value)
+                if not isinstance(value, cst.Call):
+                    unknown = True
+                    return False
+                added.append(value)
+            return True
+        return True
+
+    walk(scope, enter)
+    return None if unknown else added
+
+
+def _plain_names(node: cst.CSTNode) -> set[str]:
+    """Every plain name read or written inside ``node``."""
+    found: set[str] = set()
+
+    def enter(inner: cst.CSTNode) -> bool:
+        if isinstance(inner, cst.Name):
+            found.add(inner.value)
+        return True
+
+    walk(node, enter)
+    return found
 
 
 def _block_holding(parent: cst.CSTNode, statement: cst.CSTNode) -> list[cst.CSTNode] | None:

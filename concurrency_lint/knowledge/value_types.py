@@ -45,9 +45,18 @@ STAR_EXPORTS: dict[str, frozenset[str]] = {
 }
 
 #: Functions whose result is an object of a known type (qualified function -> type).
+#: Classes of libraries that derive from a standard one and keep the methods the rules
+#: rely on (read from the library's released source): calling one makes, and deriving
+#: from one gives, the standard type.
+LIBRARY_SUBCLASSES = {
+    # invoke >= 1.0, invoke/util.py: overrides run() only; fabric's tunnels and groups
+    "invoke.util.ExceptionHandlingThread": "threading.Thread",
+}
+
 RETURNED_TYPES = {
     # a concurrent.futures.Future of the coroutine run on another thread's loop
     "asyncio.run_coroutine_threadsafe": "concurrent.futures.Future",
+    **LIBRARY_SUBCLASSES,
 }
 
 #: Python 2 modules a ``try: import x / except ImportError: import y`` falls back from:
@@ -101,6 +110,9 @@ SUBCLASSABLE_TYPES: dict[str, frozenset[str]] = {
 #: Classes a project derives from that are one of ``SUBCLASSABLE_TYPES`` under another
 #: name (a start method's own ``Process``).
 SUBCLASSABLE_ALIASES: dict[str, str] = {
-    f"multiprocessing.context.{name}": "multiprocessing.context.Process"
-    for name in ("SpawnProcess", "ForkProcess", "ForkServerProcess")
+    **{
+        f"multiprocessing.context.{name}": "multiprocessing.context.Process"
+        for name in ("SpawnProcess", "ForkProcess", "ForkServerProcess")
+    },
+    **LIBRARY_SUBCLASSES,
 }

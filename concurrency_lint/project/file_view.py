@@ -26,6 +26,9 @@ class FileView:
     def from_star(self, module: str, dotted: str) -> str | None:
         return self.model.from_star(module, dotted)
 
+    def member_type(self, owner: str, member: str, called: bool) -> str | None:
+        return self.model.member_type(owner, member, called)
+
     def used_modules(self) -> dict[str, ModuleFile]:
         """The modules whose summaries the answers so far have read."""
         return dict(self.model.used)

@@ -154,6 +154,18 @@ class ProjectModel:
             return None
         return self._memoized("value", qualified, self._value_type)
 
+    def member_type(self, owner: str, member: str, called: bool) -> str | None:
+        """The annotated return type of ``owner().member(...)`` (``called``) or of the
+        property ``owner().member``, for a project class ``owner``: its own method, else
+        the nearest project base's; None when a base outside the project may define it."""
+        if not self.is_project_name(owner):
+            return None
+        return self._memoized(
+            "member" if called else "property",
+            f"{owner}:{member}",
+            lambda _: self._member_type(owner, member, called, 0),
+        )
+
     def binds(self, qualified: str) -> bool:
         """Whether a project name leads to a module or a module-level name of the project."""
         if not self.is_project_name(qualified):
@@ -315,6 +327,30 @@ class ProjectModel:
             if overridden & SUBCLASSABLE_TYPES[kept]:
                 return None
             return kept
+        return None
+
+    def _member_type(self, owner: str, member: str, called: bool, depth: int) -> str | None:
+        resolved = self._resolve(owner, 0)
+        if depth > _MAX_DEPTH or not isinstance(resolved, _Named) or resolved.rest:
+            return None
+        if [b.kind for b in resolved.bindings] != ["class"]:
+            return None
+        found = [c for c in resolved.summary.classes if c.name == resolved.bindings[0].target]
+        if not found:
+            return None
+        cls: ClassSummary = found[-1]
+        methods = [method for method in cls.methods if method.name == member]
+        if methods:
+            method = methods[-1]
+            if method.is_property == called or not method.returns:
+                return None
+            return self._type_made_by(method.returns) or method.returns
+        for base in cls.bases:
+            if not base or not self.is_project_name(base):
+                return None  # a base outside the project (or no plain name) may define it
+            made = self._member_type(base, member, called, depth + 1)
+            if made is not None:
+                return made
         return None
 
     def _resolve(self, qualified: str, depth: int) -> _Resolved:

@@ -43,10 +43,14 @@ class Binding:
 @dataclass(frozen=True)
 class MethodSummary:
     """A method a class defines; ``forwards`` when it only hands its call on to
-    ``super()`` and never mentions a timeout (it keeps the base's behaviour)."""
+    ``super()`` and never mentions a timeout (it keeps the base's behaviour); ``returns``
+    the qualified return annotation of a plain (not async) method, ``""`` when it has
+    none; ``is_property`` for a ``@property``."""
 
     name: str
     forwards: bool
+    returns: str = ""
+    is_property: bool = False
 
 
 @dataclass(frozen=True)
@@ -221,7 +225,12 @@ class _Summarizer:
     def _class(self, node: ast.ClassDef) -> ClassSummary:
         bases = tuple(self.qualify(base) or "" for base in node.bases)
         methods = tuple(
-            MethodSummary(statement.name, self._may_call_super(statement) and _forwards(statement))
+            MethodSummary(
+                statement.name,
+                self._may_call_super(statement) and _forwards(statement),
+                self._method_returns(statement),
+                any(_dotted(d) == "property" for d in statement.decorator_list),
+            )
             for statement in node.body
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
         )
@@ -235,6 +244,12 @@ class _Summarizer:
         first = min([method.lineno, *(d.lineno for d in method.decorator_list)])
         text = "\n".join(self.lines[first - 1 : method.end_lineno])
         return "super" in text or not text.isascii()
+
+    def _method_returns(self, method: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+        """The qualified return annotation of a plain method, else ``""``."""
+        if isinstance(method, ast.AsyncFunctionDef) or method.returns is None:
+            return ""
+        return self._annotation(method.returns) or ""
 
     def _returns(self, function: ast.FunctionDef) -> str | None:
         """What calling the function makes: its annotation, or the one constructor every

@@ -57,6 +57,39 @@ def test_subclasses_helpers_and_aliases_resolve_through_several_modules(tmp_path
     assert view.made_by("app.far.make") is None
 
 
+def test_members_of_project_classes_give_their_annotated_return_types(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/store.py": "import pathlib\nimport requests\n"
+            "class Store:\n"
+            "    def path(self, name) -> pathlib.Path: ...\n"
+            "    @property\n"
+            "    def root(self) -> pathlib.Path: ...\n"
+            "    def guess(self): ...\n"
+            "    async def later(self) -> pathlib.Path: ...\n"
+            "class Mirror(Store):\n"
+            "    pass\n"
+            "class Remote(requests.Session):\n"
+            "    pass\n",
+            "app/use.py": "",
+        },
+    )
+    view = _view(tmp_path / "app" / "use.py")
+    assert view.member_type("app.store.Store", "path", called=True) == "pathlib.Path"
+    assert view.member_type("app.store.Store", "root", called=False) == "pathlib.Path"
+    assert view.member_type("app.store.Mirror", "path", called=True) == "pathlib.Path"
+    # a property is not called, a method is not read as a value
+    assert view.member_type("app.store.Store", "root", called=True) is None
+    assert view.member_type("app.store.Store", "path", called=False) is None
+    # no annotation, a coroutine, a base outside the project that may define it
+    assert view.member_type("app.store.Store", "guess", called=True) is None
+    assert view.member_type("app.store.Store", "later", called=True) is None
+    assert view.member_type("app.store.Remote", "path", called=True) is None
+    assert view.member_type("requests.Session", "get", called=True) is None
+
+
 def test_cycles_in_the_import_graph_end_as_unknown(tmp_path: Path) -> None:
     _write(
         tmp_path,
@@ -140,7 +173,16 @@ def test_module_names_roots_and_namespace_packages(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["client.py", "extractor.py", "connections.py", "accounts.py", "pages.py"]
+    "name",
+    [
+        "client.py",
+        "extractor.py",
+        "connections.py",
+        "accounts.py",
+        "pages.py",
+        "archive.py",
+        "syncing.py",
+    ],
 )
 def test_the_fixture_package_reports_what_lives_in_other_modules(name: str) -> None:
     from concurrency_lint.testing import check_fixture
