@@ -41,6 +41,7 @@ from concurrency_lint.knowledge.io_calls import (
     io_table,
 )
 from concurrency_lint.knowledge.lifecycle import QUEUES
+from concurrency_lint.knowledge.mutating_methods import COLLECTION_MUTATORS
 
 #: Calls that read or write a stream handed in as an argument (position): per-item work
 #: only when that stream is the item's own; one shared stream is sequential by nature.
@@ -182,25 +183,7 @@ _PLAIN_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
 #: ``queue.put(result)``: each iteration hands its result over, like ``out.append``.
 QUEUE_PUTS = frozenset({"put", "put_nowait"})
 #: Methods that change the collection they are called on.
-_MUTATING_METHODS = frozenset(
-    {
-        "append",
-        "appendleft",
-        "extend",
-        "insert",
-        "sort",
-        "reverse",
-        "setdefault",
-        "update",
-        "add",
-        "pop",
-        "popleft",
-        "popitem",
-        "remove",
-        "discard",
-        "clear",
-    }
-)
+_MUTATING_METHODS = COLLECTION_MUTATORS
 
 
 def writes_outside_locals(function: cst.FunctionDef) -> bool:

@@ -19,6 +19,7 @@ from concurrency_lint.analysis.io_detection import IoCall, calls_in
 from concurrency_lint.analysis.loop_body import BodyFacts, base_name, names_read
 from concurrency_lint.analysis.tree_walk import descendants
 from concurrency_lint.fixes.loop_safety import Qualify
+from concurrency_lint.knowledge.mutating_methods import COLLECTION_MUTATORS, FILE_MUTATORS
 
 #: Iterables that never end (``repeat`` only without a count, ``iter`` only with a sentinel).
 _INFINITE = frozenset({"itertools.count", "itertools.cycle"})
@@ -33,32 +34,7 @@ _MATERIALIZED_CALLS = frozenset(
 )
 _MATERIALIZED_METHODS = frozenset({"keys", "values", "items", "splitlines", "split", "copy"})
 #: Methods that change the object they are called on.
-MUTATING_METHODS = frozenset(
-    {
-        "append",
-        "appendleft",
-        "extend",
-        "extendleft",
-        "insert",
-        "pop",
-        "popleft",
-        "popitem",
-        "remove",
-        "clear",
-        "update",
-        "setdefault",
-        "add",
-        "discard",
-        "sort",
-        "reverse",
-        "rotate",
-        "write",
-        "writelines",
-        "close",
-        "seek",
-        "truncate",
-    }
-)
+MUTATING_METHODS = COLLECTION_MUTATORS | FILE_MUTATORS
 #: Programs whose runs on one working folder depend on each other (a repository's index,
 #: an environment, a build tree): never run side by side in the same folder.
 STATEFUL_COMMANDS = frozenset(

@@ -32,6 +32,7 @@ from concurrency_lint.analysis.loop_body import base_name, names_read, target_na
 from concurrency_lint.analysis.tree_walk import descendants, path_to
 from concurrency_lint.fixes.async_edits import GATHER_BOUNDED
 from concurrency_lint.fixes.name_liveness import read_after
+from concurrency_lint.knowledge.mutating_methods import COLLECTION_MUTATORS
 
 #: Methods that add to a collection, by the kind of collection.
 _GROWING = {"list": ("append", "extend"), "set": ("add", "update"), "dict": ("update",)}
@@ -44,27 +45,7 @@ _FRESH = {
     "dict": (cst.Dict, cst.DictComp),
 }
 #: Method calls that change their receiver: on state shared by the items, their order shows.
-_MUTATING = frozenset(
-    {
-        "append",
-        "appendleft",
-        "extend",
-        "extendleft",
-        "insert",
-        "update",
-        "add",
-        "setdefault",
-        "pop",
-        "popleft",
-        "popitem",
-        "remove",
-        "discard",
-        "clear",
-        "sort",
-        "reverse",
-        "put_nowait",
-    }
-)
+_MUTATING = COLLECTION_MUTATORS | {"put_nowait"}
 #: Names that mean something else inside a nested function.
 _SCOPE_BOUND = frozenset({"super", "locals", "vars", "exec", "eval", "globals"})
 _CLOSURES = (cst.Lambda, cst.GeneratorExp)

@@ -9,24 +9,10 @@ import libcst as cst
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.inventory.model import Handling
+from concurrency_lint.knowledge.mutating_methods import COLLECTION_MUTATORS
 
 # Method calls that change the object they are called on.
-_MUTATING_METHODS = frozenset(
-    {
-        "append",
-        "appendleft",
-        "extend",
-        "insert",
-        "update",
-        "add",
-        "setdefault",
-        "pop",
-        "popitem",
-        "remove",
-        "discard",
-        "clear",
-    }
-)
+_MUTATING_METHODS = COLLECTION_MUTATORS
 _DEFINITIONS = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
