@@ -68,9 +68,7 @@ def hoist_accumulations(
     if not statements or not isinstance(statements[-1], cst.With):
         return None
     chain = _with_chain(statements[-1])
-    if chain is None or not all(
-        _transparent(item.item, qualify) for w in chain for item in w.items
-    ):
+    if chain is None or not all(transparent(item.item, qualify) for w in chain for item in w.items):
         return None
     innermost = chain[-1]
     body = list(innermost.body.body)  # type: ignore[union-attr]
@@ -162,20 +160,28 @@ def _lift_from_try(
     return [*statements[:-1], rebuilt, *moved]  # type: ignore[list-item]
 
 
-def _narrow_and_leaves(handler: cst.ExceptHandler) -> bool:
-    """A handler naming specific exception types whose body ends by leaving the block."""
-    if handler.type is None or not isinstance(handler.body, cst.IndentedBlock):
-        return False
-    types = (
+def catches_broadly(handler: cst.ExceptHandler) -> bool:
+    """A bare ``except:``, or one naming a type (or a name it cannot read) that may catch
+    what an accumulation raises."""
+    if handler.type is None:
+        return True
+    kinds = (
         [element.value for element in handler.type.elements]
         if isinstance(handler.type, cst.Tuple)
         else [handler.type]
     )
-    for kind in types:
+    for kind in kinds:
         name = kind.attr.value if isinstance(kind, cst.Attribute) else None
         name = kind.value if isinstance(kind, cst.Name) else name
         if name is None or name in _BROAD_HANDLERS:
-            return False
+            return True
+    return False
+
+
+def _narrow_and_leaves(handler: cst.ExceptHandler) -> bool:
+    """A handler naming specific exception types whose body ends by leaving the block."""
+    if catches_broadly(handler) or not isinstance(handler.body, cst.IndentedBlock):
+        return False
     last = handler.body.body[-1] if handler.body.body else None
     if not isinstance(last, cst.SimpleStatementLine) or not last.body:
         return False
@@ -262,7 +268,7 @@ def _plain(node: cst.With) -> bool:
     return not any(isinstance(child, (cst.If, cst.Try)) for child in descendants(node.body))
 
 
-def _transparent(context: cst.BaseExpression, qualify: Qualify) -> bool:
+def transparent(context: cst.BaseExpression, qualify: Qualify) -> bool:
     if not isinstance(context, cst.Call):
         return False
     if qualify(context.func) in TRANSPARENT_CONTEXTS:

@@ -38,7 +38,7 @@ from concurrency_lint.analysis.loop_body import (
 )
 from concurrency_lint.analysis.tree_walk import descendants
 from concurrency_lint.fixes.loop_hazards import MUTATING_METHODS
-from concurrency_lint.fixes.loop_hoist import _BROAD_HANDLERS, _transparent
+from concurrency_lint.fixes.loop_hoist import catches_broadly, transparent
 from concurrency_lint.fixes.loop_safety import Qualify
 
 #: ``split(small)``: the accumulation as the replay runs it (slot names in place of the
@@ -217,12 +217,10 @@ class _Recorder:
                 orelse = orelse.with_changes(body=self.suite(orelse.body, guarded))
             return node.with_changes(body=body, orelse=orelse)
         if isinstance(node, cst.With):
-            inside = guarded or not all(
-                _transparent(item.item, self.qualify) for item in node.items
-            )
+            inside = guarded or not all(transparent(item.item, self.qualify) for item in node.items)
             return node.with_changes(body=self.suite(node.body, inside))
         if isinstance(node, (cst.Try, cst.TryStar)):
-            caught = guarded or any(_catches_broadly(handler) for handler in node.handlers)
+            caught = guarded or any(catches_broadly(handler) for handler in node.handlers)
             body = self.suite(node.body, caught)
             handlers = [
                 handler.with_changes(body=self.suite(handler.body, guarded))
@@ -322,23 +320,6 @@ def _changes_its_target(node: cst.CSTNode) -> bool:
     return isinstance(node, (cst.AssignTarget, cst.Del)) and isinstance(
         node.target, (cst.Subscript, cst.Attribute)
     )
-
-
-def _catches_broadly(handler: cst.ExceptHandler) -> bool:
-    """A bare ``except:`` or one naming a type that may catch what an accumulation raises."""
-    if handler.type is None:
-        return True
-    kinds = (
-        [element.value for element in handler.type.elements]
-        if isinstance(handler.type, cst.Tuple)
-        else [handler.type]
-    )
-    for kind in kinds:
-        name = kind.attr.value if isinstance(kind, cst.Attribute) else None
-        name = kind.value if isinstance(kind, cst.Name) else name
-        if name is None or name in _BROAD_HANDLERS:
-            return True
-    return False
 
 
 def keep_partial_records(

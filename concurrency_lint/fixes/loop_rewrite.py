@@ -247,16 +247,8 @@ def _rewrite(
     )
     if stdlib:
         unsafe.append(descriptor_reason(workers))
-    what = "flatten the nested loops and run" if body_of is not None else "run"
-    engine = "a `ThreadPoolExecutor`" if stdlib else f"`{runner}`"
-    description = f"{what} the per-item work with {engine} ({worker_name})"
-    if unsafe:
-        description += "; unsafe: " + "; ".join(unsafe)
-    return NodeFix(
-        description,
-        Safety.UNSAFE if unsafe else Safety.SAFE,
-        ((node, text),),
-        imports=(STDLIB_IMPORT,) if stdlib else ((site.runtime_module, runner),),
+    return _parallel_fix(
+        site, node, text, (body_of is not None, stdlib), runner, f"({worker_name})", unsafe
     )
 
 
@@ -383,12 +375,31 @@ def _rewrite_replaying(
         unsafe.append(GUARDED_REASON)
     if stdlib:
         unsafe.append(descriptor_reason(workers))
-    what = "flatten the nested loops and run" if loop.body_of is not None else "run"
-    engine = "a `ThreadPoolExecutor`" if stdlib else f"`{runner}`"
-    description = (
-        f"{what} the per-item work with {engine} ({worker_name}), replaying its "
-        "accumulations in input order"
+    return _parallel_fix(
+        site,
+        node,
+        text,
+        (loop.body_of is not None, stdlib),
+        runner,
+        f"({worker_name}), replaying its accumulations in input order",
+        unsafe,
     )
+
+
+def _parallel_fix(
+    site: LoopSite,
+    node: cst.For,
+    text: str,
+    nest_and_stdlib: tuple[bool, bool],
+    runner: str,
+    detail: str,
+    unsafe: list[str],
+) -> NodeFix:
+    """The fix that replaces ``node`` by ``text``: safe unless ``unsafe`` names reasons."""
+    nest, stdlib = nest_and_stdlib
+    what = "flatten the nested loops and run" if nest else "run"
+    engine = "a `ThreadPoolExecutor`" if stdlib else f"`{runner}`"
+    description = f"{what} the per-item work with {engine} {detail}"
     if unsafe:
         description += "; unsafe: " + "; ".join(unsafe)
     return NodeFix(
