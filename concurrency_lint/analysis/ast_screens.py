@@ -28,7 +28,12 @@ from concurrency_lint.knowledge.asyncio_calls import (
     BLOCKING_CLIENT_METHODS,
     URLLIB3_POOL_TYPES,
 )
-from concurrency_lint.knowledge.io_calls import IO_METHODS, io_table, io_trigger_tokens
+from concurrency_lint.knowledge.io_calls import (
+    IO_METHODS,
+    io_call_names,
+    io_table,
+    io_trigger_tokens,
+)
 
 if TYPE_CHECKING:
     from concurrency_lint.config import Config
@@ -60,8 +65,14 @@ _NOTED = frozenset(
         ast.Lambda,
         ast.Assign,
         ast.AnnAssign,
+        ast.For,
+        ast.ListComp,
+        ast.SetComp,
+        ast.DictComp,
     }
 )
+#: The loops whose items the loop rules judge, with the parts that run per item.
+_ITEM_LOOPS = frozenset({ast.For, ast.ListComp, ast.SetComp, ast.DictComp})
 _LEAVES = frozenset(
     kind
     for base in (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
@@ -70,11 +81,14 @@ _LEAVES = frozenset(
 
 
 class _Calls:
-    """The names called (``f()``) and the attributes called (``x.f()``) somewhere."""
+    """The names called (``f()``) and the attributes called (``x.f()``) somewhere; each
+    attribute also with its receiver's dotted name (``os.path`` for ``os.path.join()``,
+    None for ``f().read()``)."""
 
     def __init__(self) -> None:
         self.names: set[str] = set()
         self.attributes: set[str] = set()
+        self.receivers: set[tuple[str | None, str]] = set()
 
     def add(self, call: ast.Call) -> None:
         func = call.func
@@ -82,6 +96,7 @@ class _Calls:
             self.names.add(func.id)
         elif isinstance(func, ast.Attribute):
             self.attributes.add(func.attr)
+            self.receivers.add((_dotted(func.value), func.attr))
 
     def calls_any(self, names: Iterable[str], attributes: Iterable[str]) -> bool:
         """Whether one of ``names`` is called, or one of ``attributes`` is called on
@@ -100,6 +115,11 @@ class _ModuleFacts:
         self.in_async = _Calls()
         self.anywhere = _Calls()
         self.awaits_in_loop = False
+        self.star_import = False  # ``from m import *``: names bound that no one sees here
+        self.async_functions: list[ast.AsyncFunctionDef] = []
+        self.item_loops: list[ast.For | ast.ListComp | ast.SetComp | ast.DictComp] = []
+        self._per_item: _Calls | None = None
+        self._wrapping_calls: list[ast.Call] = []  # calls on one argument, itself a call
         self._named_lambdas: dict[int, tuple[_Calls, ...]] = {}  # ``f = lambda``: f's calls
         # (node, inside a loop, inside ``async def``, the functions whose body holds it)
         stack: list[tuple[ast.AST, bool, bool, tuple[_Calls, ...]]] = [(tree, False, False, ())]
@@ -124,18 +144,62 @@ class _ModuleFacts:
         #: Every qualified name an import of the module binds.
         self.targets = {target for bound in self.imports.values() for target in bound}
 
+    def per_item_calls(self) -> _Calls:
+        """The calls in the parts of a loop that run per item: the body of a ``for``, the
+        element of a list, set or dict comprehension (not an iterable, a condition, an
+        ``else``, a ``while`` or a generator expression: the loop rules judge no other)."""
+        if self._per_item is None:
+            calls = self._per_item = _Calls()
+            for loop in self.item_loops:
+                if type(loop) is ast.For:
+                    parts: list[ast.AST] = list(loop.body)  # type: ignore[union-attr]
+                elif type(loop) is ast.DictComp:
+                    parts = [loop.key, loop.value]  # type: ignore[union-attr]
+                else:
+                    parts = [loop.elt]  # type: ignore[union-attr]
+                for part in parts:
+                    for node in ast.walk(part):
+                        if type(node) is ast.Call:
+                            calls.add(node)  # type: ignore[arg-type]
+        return self._per_item
+
     def calls_map(self) -> bool:
         """Whether ``map`` (or an alias of it, or ``x.map``) is called anywhere."""
         if "map" in self.anywhere.names or "map" in self.anywhere.attributes:
             return True
         return any(_MAP in self.imports.get(name, ()) for name in self.anywhere.names)
 
+    def lists_a_map(self) -> bool:
+        """Whether some call may be ``list(map(f, items))``, the one use of ``map`` the
+        loop rules judge: a call of ``list`` (or an alias, or ``x.list``) on one argument,
+        a call of ``map`` (likewise) on two positional ones."""
+        for outer in self._wrapping_calls:
+            inner = outer.args[0]
+            if (
+                len(inner.args) == 2  # type: ignore[attr-defined]
+                and not inner.keywords  # type: ignore[attr-defined]
+                and self._may_be_builtin(outer.func, "list")
+                and self._may_be_builtin(inner.func, "map")  # type: ignore[attr-defined]
+            ):
+                return True
+        return False
+
+    def _may_be_builtin(self, func: ast.expr, name: str) -> bool:
+        if type(func) is ast.Name:
+            return func.id == name or f"builtins.{name}" in self.imports.get(func.id, ())  # type: ignore[attr-defined]
+        return type(func) is ast.Attribute and func.attr == name  # type: ignore[attr-defined]
+
     def _note(
         self, node: ast.AST, in_loop: bool, in_async: bool, owners: tuple[_Calls, ...]
     ) -> tuple[_Calls, ...]:
         """Record what ``node`` says; the functions whose calls its children belong to."""
+        if type(node) in _ITEM_LOOPS:
+            self.item_loops.append(node)  # type: ignore[arg-type]
+            return owners
         if isinstance(node, ast.Call):
             self.anywhere.add(node)
+            if len(node.args) == 1 and not node.keywords and type(node.args[0]) is ast.Call:
+                self._wrapping_calls.append(node)  # ``list(map(...))`` perhaps
             if in_loop:
                 self.in_loops.add(node)
             if in_async:
@@ -149,6 +213,8 @@ class _ModuleFacts:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             self._import(node)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if isinstance(node, ast.AsyncFunctionDef):
+                self.async_functions.append(node)
             return (*owners, self.functions.setdefault(node.name, _Calls()))
         elif isinstance(node, ast.Lambda):
             return (*owners, *self._named_lambdas.get(id(node), ()))
@@ -169,6 +235,7 @@ class _ModuleFacts:
                 local = alias.asname or alias.name.partition(".")[0]
                 target = alias.name if alias.asname else local
             elif alias.name == "*":
+                self.star_import = True
                 continue  # binds names nobody can see here
             else:
                 local = alias.asname or alias.name
@@ -206,15 +273,66 @@ _LAST_FACTS: dict[int, tuple[ast.Module, _ModuleFacts]] = {}
 def may_loop_over_io(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ...]) -> bool:
     """Whether some loop of ``tree`` may call I/O (see the module's docstring)."""
     facts = module_facts(tree)
-    if facts.calls_map():
-        return True
+    if facts.calls_map():  # the check below, or ``list(map(...))``
+        return (
+            facts.star_import
+            or facts.lists_a_map()
+            or _may_resolve_to_io(facts, facts.per_item_calls(), extra_io_calls)
+        )
     io_names, io_attributes = _callable_names(facts, io_table(extra_io_calls))
     for constructors, (_kind, methods) in IO_METHODS.items():
         # An object is provably built by a constructor only where the module calls it.
         if any(_reachable(c, facts.targets) and _called(c, facts) for c in constructors):
             io_attributes |= methods
     doing_io = _functions_calling(facts, io_names, io_attributes)
-    return facts.in_loops.calls_any(io_names | doing_io, io_attributes | doing_io)
+    if not facts.in_loops.calls_any(io_names | doing_io, io_attributes | doing_io):
+        return False
+    return facts.star_import or _may_resolve_to_io(facts, facts.per_item_calls(), extra_io_calls)
+
+
+def _may_resolve_to_io(
+    facts: _ModuleFacts, calls: _Calls, extra_io_calls: tuple[tuple[str, str], ...]
+) -> bool:
+    """Whether one of ``calls`` may be a call the loop rules count as I/O: a built-in I/O
+    function or a name an import binds to one, a chain from an imported name that spells
+    one (``os.path.getsize``), a method of an I/O object on any receiver (its type may
+    come from anywhere), or a function of the module that makes such a call itself."""
+    table = io_table(extra_io_calls)
+    names, _attributes = _callable_names(facts, table)
+    methods = io_call_names(extra_io_calls)[1]
+    local: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for name, inner in facts.functions.items():
+            if name not in local and _resolves(inner, names | local, methods, local, facts, table):
+                local.add(name)
+                grew = True
+    return _resolves(calls, names | local, methods, local, facts, table)
+
+
+def _resolves(
+    calls: _Calls,
+    names: set[str],
+    methods: frozenset[str],
+    local: set[str],
+    facts: _ModuleFacts,
+    table: Iterable[str],
+) -> bool:
+    """Whether one of ``calls`` may resolve to I/O (see :func:`_may_resolve_to_io`); a
+    method of the module (``local``) counts on a plain name (``self.load()``) only."""
+    if not calls.names.isdisjoint(names) or not calls.attributes.isdisjoint(methods):
+        return True
+    for receiver, attribute in calls.receivers:
+        if receiver is None:
+            continue
+        head, dot, rest = receiver.partition(".")
+        if not dot and attribute in local:
+            return True
+        for target in facts.imports.get(head, ()):
+            if ".".join(filter(None, (target, rest, attribute))) in table:
+                return True
+    return False
 
 
 def may_block_in_async(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ...]) -> bool:
@@ -281,3 +399,16 @@ def _called(constructor: str, facts: _ModuleFacts) -> bool:
     if constructor.rpartition(".")[2] in facts.anywhere.attributes:
         return True
     return any(constructor in facts.imports.get(name, ()) for name in facts.anywhere.names)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of names and attributes; None for any other receiver (a
+    call, a subscript, a literal)."""
+    parts = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)  # type: ignore[attr-defined]
+        node = node.value  # type: ignore[attr-defined]
+    if type(node) is not ast.Name:
+        return None
+    parts.append(node.id)  # type: ignore[attr-defined]
+    return ".".join(reversed(parts))
