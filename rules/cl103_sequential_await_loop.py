@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from concurrency_lint.analysis.ast_screens import may_await_in_loop
+from concurrency_lint.analysis.ast_screens import may_await_per_item
 from concurrency_lint.analysis.loop_body import base_name, names_read, target_names
 from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.tree_walk import descendants, walk_visitor
@@ -155,7 +155,7 @@ class SequentialAwaitLoop(Rule):
 
     @classmethod
     def may_fire(cls, tree: ast.Module, config: Config) -> bool:
-        return may_await_in_loop(tree)
+        return may_await_per_item(tree)
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is not None or not self.semantics.in_async_function():

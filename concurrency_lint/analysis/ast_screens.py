@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 from concurrency_lint.knowledge.asyncio_calls import (
     BLOCKING_CALLS,
     BLOCKING_CLIENT_METHODS,
+    ORDERED_AWAIT_METHODS,
+    ORDERED_AWAIT_PREFIXES,
     URLLIB3_POOL_TYPES,
 )
 from concurrency_lint.knowledge.io_calls import (
@@ -358,6 +360,88 @@ def may_await_in_loop(tree: ast.Module) -> bool:
     """Whether some loop of ``tree`` holds an ``await``, ``async with`` or ``async for``
     (CL103)."""
     return module_facts(tree).awaits_in_loop
+
+
+def may_await_per_item(tree: ast.Module) -> bool:
+    """Whether some ``for`` loop (no ``else``) whose innermost function is an ``async def``
+    awaits, in its body, a call CL103 may judge independent: one with arguments, whose
+    callee is neither the loop's item nor ordered by its name (``queue.put``,
+    ``reader.read*``), or such a call wrapped (``asyncio.wait_for(fetch(x), 5)``)."""
+    facts = module_facts(tree)
+    if not facts.awaits_in_loop:
+        return False
+    return any(
+        _awaits_per_item(loop)
+        for function in facts.async_functions
+        for loop in _own_for_loops(function)
+    )
+
+
+def _own_for_loops(function: ast.AsyncFunctionDef) -> list[ast.For]:
+    """The ``for`` loops whose innermost function is ``function`` (classes entered)."""
+    found = []
+    pending: list[ast.AST] = list(function.body)
+    while pending:
+        node = pending.pop()
+        kind = type(node)
+        if kind in _FUNCTIONS:
+            continue
+        if kind is ast.For and not node.orelse:  # type: ignore[attr-defined]
+            found.append(node)
+        pending.extend(ast.iter_child_nodes(node))
+    return found  # type: ignore[return-value]
+
+
+_FUNCTIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
+
+
+def _awaits_per_item(loop: ast.For) -> bool:
+    items = _target_names(loop.target)
+    if not items:
+        return False
+    for statement in loop.body:
+        for node in ast.walk(statement):
+            if type(node) is ast.Await and type(node.value) is ast.Call:  # type: ignore[attr-defined]
+                if _may_await_on_item(node.value, items):  # type: ignore[attr-defined]
+                    return True
+            elif type(node) is ast.AsyncWith:
+                for item in node.items:  # type: ignore[attr-defined]
+                    if type(item.context_expr) is ast.Call and _may_await_on_item(
+                        item.context_expr, items
+                    ):
+                        return True
+    return False
+
+
+def _may_await_on_item(call: ast.Call, items: set[str], wrapped: bool = True) -> bool:
+    if wrapped:
+        given = [*call.args, *(keyword.value for keyword in call.keywords)]
+        if any(
+            type(value) is ast.Call and _may_await_on_item(value, items, False) for value in given
+        ):
+            return True  # ``wait_for(fetch(x), 5)``: the wrapped call is the one judged
+    if not call.args and not call.keywords:
+        return False  # nothing of the item passed
+    dotted = _dotted(call.func)
+    if dotted is None:
+        return True
+    last = dotted.rpartition(".")[2]
+    return not (
+        dotted.partition(".")[0] in items
+        or last in ORDERED_AWAIT_METHODS
+        or last.startswith(ORDERED_AWAIT_PREFIXES)
+    )
+
+
+def _target_names(target: ast.expr) -> set[str]:
+    """The names a loop target binds as CL103 reads them (not attributes or items)."""
+    if type(target) is ast.Name:
+        return {target.id}  # type: ignore[attr-defined]
+    if type(target) in (ast.Tuple, ast.List):
+        return {name for element in target.elts for name in _target_names(element)}  # type: ignore[attr-defined]
+    if type(target) is ast.Starred:
+        return _target_names(target.value)  # type: ignore[attr-defined]
+    return set()
 
 
 def _callable_names(facts: _ModuleFacts, table: Iterable[str]) -> tuple[set[str], set[str]]:

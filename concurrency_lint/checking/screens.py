@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from concurrency_lint.analysis.ast_screens import (
-    may_await_in_loop,
+    may_await_per_item,
     may_block_in_async,
     may_do_io,
     may_loop_over_io,
@@ -86,7 +86,7 @@ def _blocks_in_async(tree: ast.Module, config: Config) -> bool:
 
 
 def _awaits_in_loop(tree: ast.Module, config: Config) -> bool:
-    return may_await_in_loop(tree)
+    return may_await_per_item(tree)
 
 
 _HTTPX_CLIENTS = frozenset({"httpx.Client", "httpx.AsyncClient"})

@@ -138,3 +138,41 @@ def test_a_file_the_second_looks_pass_over_is_not_parsed_by_libcst(
     checker = FileChecker(Config())
     text = "import os\n\nfor name in sorted(os.listdir(top)):\n    print(name)\n"
     assert checker.check_text("walk.py", text).findings == ()
+
+
+def _awaits_per_item(code: str) -> bool:
+    return SCREENS["CL103"].may_fire(ast.parse(code), Config())
+
+
+@pytest.mark.parametrize(
+    ("code", "judged"),
+    [
+        ("async def f(c, xs):\n    for x in xs:\n        await c.get(x)\n", True),
+        ("async def f(c, xs):\n    for x in xs:\n        await wait_for(c.get(x), 5)\n", True),
+        (
+            "async def f(c, xs):\n    for x in xs:\n        async with c.get(x):\n            pass\n",
+            True,
+        ),
+        (
+            "async def f(c, xs):\n    for x in xs:\n        if x:\n            await c.get(x)\n",
+            True,
+        ),
+        # a queue's put, the item's own method, nothing passed: ordered or not per item
+        ("async def f(q, xs):\n    for x in xs:\n        await q.put(x)\n", False),
+        ("async def f(xs):\n    for x in xs:\n        await x.run()\n", False),
+        ("async def f(c, xs):\n    for x in xs:\n        await c.ping()\n", False),
+        # CL103 judges ``for`` loops without ``else`` whose own function is ``async def``
+        ("async def f(c, xs):\n    while xs:\n        await c.get(xs.pop())\n", False),
+        ("async def f(c, xs):\n    return [await c.get(x) for x in xs]\n", False),
+        (
+            "async def f(c, xs):\n    for x in xs:\n        await c.get(x)\n    else:\n        pass\n",
+            False,
+        ),
+        (
+            "async def f(c, xs):\n    def g():\n        for x in xs:\n            c.get(x)\n    await g()\n",
+            False,
+        ),
+    ],
+)
+def test_the_await_look_sees_the_loops_cl103_judges(code: str, judged: bool) -> None:
+    assert _awaits_per_item(code) is judged
