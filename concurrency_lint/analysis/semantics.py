@@ -58,6 +58,7 @@ class Semantics:
         self._reaching: set[str] = set()  # names whose reaching assignment is being typed
         self._typing_members: set[int] = set()  # ``obj.member`` nodes whose owner is being typed
         self._python2_blocks = python2_blocks(module)  # fallbacks too
+        self._bound_by: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}  # see _names_bound
 
     # ---- questions rules ask -------------------------------------------------------------
 
@@ -443,7 +444,7 @@ class Semantics:
         for statement in self.earlier_statements():
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in reversed(statement.body):
-                    if not _binds(small, name):
+                    if name not in self._names_bound(small):
                         continue
                     if (
                         isinstance(small, cst.Assign)
@@ -458,9 +459,19 @@ class Semantics:
                     if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                         return self._annotated_assignment_type(small)
                     return None
-            elif _binds(statement, name):
+            elif name in self._names_bound(statement):
                 return None  # bound in a branch, a loop or a nested block: not provable
         return None
+
+    def _names_bound(self, node: cst.CSTNode) -> frozenset[str]:
+        """Every name ``node`` binds (``name in`` it is :func:`_binds`), found once per node:
+        the same earlier statements are asked about again and again."""
+        found = self._bound_by.get(id(node))
+        if found is None or found[0] is not node:
+            finder = _BindingFinder(None)
+            walk_visitor(node, finder)
+            found = self._bound_by[id(node)] = (node, frozenset(finder.names))
+        return found[1]
 
     def _closure_type(self, name: str) -> tuple[bool, str | None]:
         """(captured, type) for a name a nested function reads from an enclosing function:
@@ -630,12 +641,17 @@ def _binds(node: cst.CSTNode, name: str) -> bool:
 
 
 class _BindingFinder(cst.CSTVisitor):
-    def __init__(self, name: str) -> None:
+    """Whether ``name`` is bound; with ``name`` None, every name bound (``names``)."""
+
+    def __init__(self, name: str | None) -> None:
         super().__init__()
         self.name = name
         self.found = False
+        self.names: set[str] = set()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.name is None:
+            return self._collect(node)
         if self.found:
             return False
         targets: list[cst.CSTNode] = []
@@ -661,6 +677,29 @@ class _BindingFinder(cst.CSTVisitor):
             ):
                 self.found = True
         return not self.found
+
+    def _collect(self, node: cst.CSTNode) -> bool:
+        """:meth:`on_visit` for every name at once: what it would find, name by name."""
+        targets: list[cst.CSTNode] = []
+        if isinstance(node, cst.Assign):
+            targets = [target.target for target in node.targets]
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr)):
+            targets = [node.target]
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            targets = [node.asname.name]
+        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            targets = [node.name.name]
+        elif isinstance(node, cst.Del):
+            targets = [node.target]
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self.names.add(node.name.value)
+            return False
+        elif isinstance(node, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal)):
+            self.names.update(cst.Module([]).code_for_node(node).replace(",", " ").split())
+            return False
+        for target in targets:
+            self.names.update(leaf.value for leaf in _names(target) if isinstance(leaf, cst.Name))
+        return True
 
 
 def _names(node: cst.CSTNode) -> list[cst.CSTNode]:

@@ -161,6 +161,9 @@ class _GuardedDispatcher:
                 table = self._visit if kind == "visit" else self._leave
                 table.setdefault(target, []).append((rule, getattr(rule, name)))
         self._failed: dict[Rule, tuple[BaseException, cst.CSTNode]] = {}
+        # The handlers by exact node type, filled as the walk meets each type.
+        self._visit_by_type: dict[type, list[tuple[Rule, Callable[..., object]]] | None] = {}
+        self._leave_by_type: dict[type, list[tuple[Rule, Callable[..., object]]] | None] = {}
 
     def run(self, module: cst.Module) -> None:
         """Walk ``module`` once, in source order, calling the rules' handlers."""
@@ -182,11 +185,23 @@ class _GuardedDispatcher:
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self._semantics.enter(node)
-        self._call(self._visit.get(type(node).__name__), node)
+        node_type = type(node)
+        try:
+            handlers = self._visit_by_type[node_type]
+        except KeyError:
+            handlers = self._visit_by_type[node_type] = self._visit.get(node_type.__name__)
+        if handlers is not None:
+            self._call(handlers, node)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        self._call(self._leave.get(type(original_node).__name__), original_node)
+        node_type = type(original_node)
+        try:
+            handlers = self._leave_by_type[node_type]
+        except KeyError:
+            handlers = self._leave_by_type[node_type] = self._leave.get(node_type.__name__)
+        if handlers is not None:
+            self._call(handlers, original_node)
         self._semantics.leave(original_node)
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
