@@ -183,11 +183,19 @@ def _kind(value_type: type) -> int:
     return kind
 
 
+#: :func:`_content_fields` by node type, read without a call.
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The direct children of ``node`` that can hold names, expressions or statements
     (whitespace, comments and punctuation left out), in source order."""
     kind_of = _NODE_KIND.get
-    for name in _content_fields(type(node)):
+    node_type = type(node)
+    fields = _FIELDS.get(node_type)
+    if fields is None:
+        fields = _FIELDS[node_type] = _content_fields(node_type)
+    for name in fields:
         value = getattr(node, name)
         value_type = type(value)
         if value_type is tuple or value_type is list:
@@ -205,11 +213,25 @@ def descendants(
     are not entered (the node itself is yielded). The order is not source order."""
     yield root
     stack = list(children(root))
+    pop, push, fields_of, kind_of = stack.pop, stack.append, _FIELDS.get, _NODE_KIND.get
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        if not (prune and isinstance(node, prune)):
-            stack.extend(children(node))
+        if prune and isinstance(node, prune):
+            continue
+        node_type = type(node)
+        fields = fields_of(node_type)
+        if fields is None:
+            fields = _FIELDS[node_type] = _content_fields(node_type)
+        for name in fields:  # :func:`children`, inlined: pushed in source order
+            value = getattr(node, name)
+            value_type = type(value)
+            if value_type is tuple or value_type is list:
+                for item in value:
+                    if (kind_of(type(item)) or _kind(type(item))) == _CONTENT_NODE:
+                        push(item)
+            elif (kind_of(value_type) or _kind(value_type)) == _CONTENT_NODE:
+                push(value)
 
 
 NodeHook = Callable[[cst.CSTNode], object]
