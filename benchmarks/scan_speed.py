@@ -1,7 +1,7 @@
 """Scan speed where users feel it, as ratios to each case's floor or peer, in one run.
 
     python benchmarks/scan_speed.py [--repeat 5] [--tree-repeat 3] [--fixit-repeat 1]
-                                    [--one-file-only]
+                                    [--one-file-only] [--work-only]
 
 Every command is a fresh process, run from a temporary folder (never this checkout), and
 timed by wall clock. The two commands of a row run in turns (conclint, floor, conclint,
@@ -27,6 +27,10 @@ timeout); the clean file is Django's ``django/utils/text.py`` (no rule fires on 
 peers are installed once, pinned, into their own virtual environment
 (benchmarks/.data/peers); the wheels come from PyPI the first time. All tools run with
 their default parallelism. This is a measurement, not a test.
+
+Below the table, the work done on Django and on the big file, counted in one process (the
+same on any machine, however busy): files parsed by LibCST and nodes the LibCST pass
+visits.
 """
 
 from __future__ import annotations
@@ -130,6 +134,49 @@ def compile_conclint(python: str) -> None:
     subprocess.run([python, "-m", "compileall", "-q", *folders], check=True, capture_output=True)
 
 
+#: Run by the measured interpreter: the files of a tree (or one file) that reach the LibCST
+#: pass, and the nodes the pass visits (what :class:`Semantics` is told to enter).
+WORK_COUNT = """
+import sys
+from pathlib import Path
+from concurrency_lint.analysis.semantics import Semantics
+from concurrency_lint.checking.file_checker import FileChecker
+from concurrency_lint.config import Config
+
+counts = {"parsed": 0, "nodes": 0}
+run_pass, enter = FileChecker._run_pass, Semantics.enter
+
+def counted_pass(self, *args, **kwargs):
+    counts["parsed"] += 1
+    return run_pass(self, *args, **kwargs)
+
+def counted_enter(self, node):
+    counts["nodes"] += 1
+    enter(self, node)
+
+FileChecker._run_pass, Semantics.enter = counted_pass, counted_enter
+checker = FileChecker(Config())
+root = Path(sys.argv[1])
+files = sorted(root.rglob("*.py")) if root.is_dir() else [root]
+findings = sum(len(checker.check_bytes(str(f), f.read_bytes()).findings) for f in files)
+print(len(files), counts["parsed"], counts["nodes"], findings)
+"""
+
+
+def work_counts(python: str, path: Path) -> tuple[int, int, int, int]:
+    """(files, files parsed by LibCST, nodes visited by the pass, findings) for ``path``."""
+    completed = subprocess.run(
+        [python, "-c", WORK_COUNT, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tempfile.gettempdir(),
+        timeout=3600,
+    )
+    files, parsed, nodes, findings = map(int, completed.stdout.split())
+    return files, parsed, nodes, findings
+
+
 def timed(command: list[str], cwd: Path) -> float:
     """Wall time of one run; the tools' findings are not this script's business."""
     started = time.perf_counter()
@@ -191,7 +238,11 @@ def main() -> None:
     parser.add_argument(
         "--one-file-only", action="store_true", help="only the three one-file rows (no Django)"
     )
+    parser.add_argument("--work-only", action="store_true", help="only the work counts")
     args = parser.parse_args()
+    if args.work_only:
+        _print_work(sys.executable, pinned_file(*BIG_FILE))
+        return
 
     fixit, ruff = peer_bin("fixit"), peer_bin("ruff")
     big_file = pinned_file(*BIG_FILE)
@@ -247,6 +298,18 @@ def main() -> None:
             Row(f"Django ({files} files), warm", warm, "ruff cold", ruff_again, 0.75),
         ]
     _print(rows, args)
+    _print_work(python, big_file)
+
+
+def _print_work(python: str, big_file: Path) -> None:
+    print("\n| work | files | parsed by LibCST | nodes the pass visits | findings |")
+    print("|---|---:|---:|---:|---:|")
+    for label, path in (
+        (f"Django {PINNED['django']}", wheel_source("django")),
+        (f"{BIG_FILE[0]} {BIG_FILE[2]}", big_file),
+    ):
+        files, parsed, nodes, findings = work_counts(python, path)
+        print(f"| {label} | {files} | {parsed} | {nodes} | {findings} |")
 
 
 def _print(rows: list[Row], args: argparse.Namespace) -> None:
