@@ -36,6 +36,7 @@ from concurrency_lint.knowledge.io_calls import (
     io_table,
     io_trigger_tokens,
 )
+from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 
 if TYPE_CHECKING:
     from concurrency_lint.config import Config
@@ -297,10 +298,13 @@ def _may_resolve_to_io(
 ) -> bool:
     """Whether one of ``calls`` may be a call the loop rules count as I/O: a built-in I/O
     function or a name an import binds to one, a chain from an imported name that spells
-    one (``os.path.getsize``), a method of an I/O object on any receiver (its type may
-    come from anywhere), or a function of the module that makes such a call itself."""
+    one (``os.path.getsize``), anything imported from a module that may be the project's
+    own (the project model may say it does I/O), a method of an I/O object on any
+    receiver (its type may come from anywhere), or a function of the module that makes
+    such a call itself."""
     table = io_table(extra_io_calls)
     names, _attributes = _callable_names(facts, table)
+    names |= {local for local, bound in facts.imports.items() if _any_project(bound)}
     methods = io_call_names(extra_io_calls)[1]
     local: set[str] = set()
     grew = True
@@ -331,10 +335,21 @@ def _resolves(
         head, dot, rest = receiver.partition(".")
         if not dot and attribute in local:
             return True
+        if _any_project(facts.imports.get(head, ())):
+            return True
         for target in facts.imports.get(head, ()):
             if ".".join(filter(None, (target, rest, attribute))) in table:
                 return True
     return False
+
+
+def _any_project(targets: Iterable[str]) -> bool:
+    """Whether an import target may be a module of the scanned project: a relative one,
+    or one outside the standard library and the known packages."""
+    return any(
+        target.startswith(".") or target.partition(".")[0] not in RESERVED_TOP_LEVEL
+        for target in targets
+    )
 
 
 def may_block_in_async(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ...]) -> bool:

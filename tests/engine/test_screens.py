@@ -120,6 +120,9 @@ def test_the_loop_look_passes_over_loops_no_loop_rule_judges_as_io(code: str) ->
         "import os.path as osp\nsizes = {p: osp.getsize(p) for p in paths}\n",
         # a receiver typed from anywhere (here the project model): its I/O methods count
         "import requests\nfrom .net import session\nfor u in urls:\n    session.get(u)\n",
+        # a function of the project: the project model may say it does I/O
+        "import os\nfrom .client import fetch\nfor u in urls:\n    out.write(fetch(u))\n",
+        "import os\nfrom shop import client\nfor u in urls:\n    out.write(client.fetch(u))\n",
     ],
 )
 def test_the_loop_look_keeps_loops_a_loop_rule_may_judge_as_io(code: str) -> None:
