@@ -61,7 +61,7 @@ def work_of_pool_target(expr: cst.BaseExpression, context: AnalysisContext) -> W
     target = resolve_callable(expr, context) or call_method_of_instance(expr, context)
     if target is None:
         return known_library_work(expr, context)
-    return classify_callable(target, context, depth=POOL_CALL_DEPTH)
+    return classify_callable(target, context, depth=POOL_CALL_DEPTH, deeper=True)
 
 
 def known_library_work(expr: cst.BaseExpression, context: AnalysisContext) -> Work | None:
