@@ -20,8 +20,8 @@ from concurrency_lint.analysis.callables import (
     resolve_callable,
 )
 from concurrency_lint.analysis.definitions import module_index
-from concurrency_lint.knowledge.cpu_calls import gil_holding_calls
 from concurrency_lint.knowledge.client_libraries import client_io_kind
+from concurrency_lint.knowledge.cpu_calls import gil_holding_calls
 from concurrency_lint.knowledge.io_calls import io_method_kind, io_table
 
 if TYPE_CHECKING:
