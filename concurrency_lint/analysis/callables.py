@@ -309,7 +309,7 @@ def _evidence(
             if names.qualified_name(target) not in _HARMLESS_DECORATORS:
                 evidence.blocked = f"{label} is decorated"
                 return evidence
-    body = _Body(node.body)
+    body = _Body(node.body, sequences=tables.deeper)
     known_receivers = _known_receivers(node, index, names, tables)
     io_receivers = _known_receivers(node, index, names, tables, io_only=True)
     self_calls: list[cst.Call] = []
@@ -709,20 +709,40 @@ def _declared_annotation(scope: ScopeNode, name: str) -> cst.BaseExpression | No
 _STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 
 
-def _is_arithmetic(node: cst.CSTNode) -> bool:
-    """An arithmetic operation; string formatting and concatenation of literals are not."""
+def _is_arithmetic(node: cst.CSTNode, sequences: bool = False) -> bool:
+    """An arithmetic operation; string formatting and concatenation of literals are not,
+    and with ``sequences`` neither is joining slices (``line[:1].upper() + line[1:]``)."""
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, _ARITHMETIC):
+        joined = isinstance(node.operator, cst.Add) and (
+            _is_slice(node.left) or _is_slice(node.right)
+        )
+        if sequences and joined:
+            return False
         return not isinstance(node.left, _STRINGS) and not isinstance(node.right, _STRINGS)
     if isinstance(node, cst.AugAssign) and isinstance(node.operator, _ARITHMETIC_ASSIGN):
         return not isinstance(node.value, _STRINGS)
     return False
 
 
+def _is_slice(node: cst.BaseExpression) -> bool:
+    """``x[a:b]``, or a string method called on one (``x[:1].upper()``): a sequence."""
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in PURE_METHODS
+    ):
+        node = node.func.value
+    return isinstance(node, cst.Subscript) and any(
+        isinstance(element.slice, cst.Slice) for element in node.slice
+    )
+
+
 class _Body:
     """The calls of a body, and where it does arithmetic (nested defs skipped): for each
     loop doing arithmetic, the ids of the calls inside that loop."""
 
-    def __init__(self, body: cst.CSTNode) -> None:
+    def __init__(self, body: cst.CSTNode, sequences: bool = False) -> None:
+        self.sequences = sequences
         self.calls: list[cst.Call] = []
         self.arithmetic = False
         self.arithmetic_loops: list[set[int]] = []
@@ -745,7 +765,7 @@ class _Body:
                 self.looped_calls.add(id(node))
             for _loop, calls, _counts in self._loops:
                 calls.add(id(node))
-        elif _is_arithmetic(node):
+        elif _is_arithmetic(node, self.sequences):
             self.arithmetic = True
             if self._loops:
                 self._loops[-1][2][0] = True
