@@ -5,9 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.callable_instances import work_of_pool_target
+from concurrency_lint.analysis.pool_classes import may_use_project_pool
 from concurrency_lint.analysis.pool_items import known_item_count
 from concurrency_lint.analysis.pool_sites import pool_site
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Option, Rule
+from concurrency_lint.config import Config
 from concurrency_lint.knowledge.io_calls import WORKER_FLOORS
 from concurrency_lint.knowledge.lifecycle import POOL_ENTRY_POINTS
 from concurrency_lint.model import Safety
@@ -98,6 +100,13 @@ class LowIoWorkers(Rule):
             "run_parallel(read, paths, max_workers=20)\n",
         ),
     )
+
+    @classmethod
+    def is_triggered(cls, text: str, config: Config) -> bool:
+        # A thread pool class of the project needs no import of a known pool.
+        if super().is_triggered(text, config):
+            return True
+        return any(token in text for token in cls.TRIGGERS) and may_use_project_pool(text)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

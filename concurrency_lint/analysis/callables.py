@@ -24,6 +24,7 @@ import libcst as cst
 from concurrency_lint.analysis.definitions import Binding, ModuleIndex, ScopeNode, module_index
 from concurrency_lint.analysis.io_detection import io_kind_of_call
 from concurrency_lint.analysis.names import dotted_name
+from concurrency_lint.analysis.relative_imports import absolute_module
 from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.analysis.tree_walk import walk
 from concurrency_lint.knowledge.client_libraries import client_io_kind, is_neutral_client_method
@@ -54,6 +55,7 @@ from concurrency_lint.knowledge.pool_work import (
 if TYPE_CHECKING:
     from concurrency_lint.analysis.file_context import AnalysisContext
     from concurrency_lint.analysis.module_types import ModuleTypes
+    from concurrency_lint.analysis.project_names import ProjectNames
     from concurrency_lint.analysis.semantics import Semantics
 
 WorkKind = Literal["io", "cpu", "unknown"]
@@ -204,6 +206,7 @@ def classify_callable(
         io_table(config.extra_io_calls),
         gil_holding_calls(config.extra_cpu_calls),
         context.semantics.types if deeper else None,
+        context.semantics.project if deeper else None,
     )
     evidence = _evidence(node, index, tables, depth, frozenset({id(node)}))
     work = evidence.verdict(_label(node), deeper=deeper)
@@ -216,6 +219,7 @@ class _Tables:
     io: dict[str, IoKind]
     cpu: frozenset[str]
     types: ModuleTypes | None = None  # set for the deeper classification of a pool's callable
+    project: ProjectNames | None = None  # the other modules of the project, when deeper
 
     @property
     def deeper(self) -> bool:
@@ -299,6 +303,7 @@ def _evidence(
     owner = index.parent(node) if isinstance(node, cst.FunctionDef) else None
     method_of = _Method(owner, _first_param(node)) if isinstance(owner, cst.ClassDef) else None
     names = _CallableNames(index, index.scope_chain(node), tables.types, method_of, node)
+    names.project = tables.project
     if isinstance(node, cst.FunctionDef):
         if node.asynchronous is not None:
             evidence.blocked = f"{label} is a coroutine function"
@@ -427,6 +432,11 @@ def _deeper_call(
         return None
     if qualified in NEUTRAL_POOL_CALLS:
         return None
+    project = names.project
+    if qualified is not None and project is not None:
+        absolute = _absolute(qualified, project)
+        if absolute is not None and project.only_prints(absolute):
+            return None  # ``colorprint(OKGREEN, text)`` of another module of the project
     if isinstance(func, cst.Attribute):
         made = names.type_of(func.value)
         method = func.attr.value
@@ -455,6 +465,17 @@ def _deeper_call(
             return None
         return handed
     return _UNHANDLED
+
+
+def _absolute(qualified: str, project: ProjectNames) -> str | None:
+    """A name as imported, made absolute: ``.colorprint.colorprint`` (``from .colorprint
+    import colorprint``) in ``pdfx.downloader`` is ``pdfx.colorprint.colorprint``."""
+    if not qualified.startswith("."):
+        return qualified
+    dots = len(qualified) - len(qualified.lstrip("."))
+    module, _, name = qualified[dots:].rpartition(".")
+    base = absolute_module(project.module_name, project.is_package, dots, module or None)
+    return f"{base}.{name}" if base is not None and name else None
 
 
 def _bound_arguments(
@@ -595,6 +616,7 @@ class _CallableNames:
         self.index = index
         self.chain = chain
         self.types = types  # set: the deeper typing of a pool's callable (see ``type_of``)
+        self.project: ProjectNames | None = None  # with ``types``: the other modules
         self.method_of = method_of
         self.node = node
 
