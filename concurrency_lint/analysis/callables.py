@@ -27,7 +27,12 @@ from concurrency_lint.analysis.names import dotted_name
 from concurrency_lint.analysis.relative_imports import absolute_module
 from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.analysis.tree_walk import walk
-from concurrency_lint.knowledge.client_libraries import client_io_kind, is_neutral_client_method
+from concurrency_lint.knowledge.client_libraries import (
+    API_REQUEST_SENDERS,
+    API_RESOURCES,
+    client_io_kind,
+    is_neutral_client_method,
+)
 from concurrency_lint.knowledge.cpu_calls import (
     LIGHT_CPU_CALLS,
     LOGGING_METHODS,
@@ -437,6 +442,15 @@ def _deeper_call(
         absolute = _absolute(qualified, project)
         if absolute is not None and project.only_prints(absolute):
             return None  # ``colorprint(OKGREEN, text)`` of another module of the project
+        if isinstance(func, cst.Attribute) and func.attr.value in PURE_METHODS:
+            constant = _absolute(qualified.rpartition(".")[0], project)
+            if constant is not None and project.is_string_constant(constant):
+                return None  # ``URL.format(key=key)``, ``URL`` a string of ``constants.py``
+    if isinstance(func, cst.Attribute) and _on_api_resource(func.value, names):
+        if func.attr.value in API_REQUEST_SENDERS:
+            evidence.io.append(("network", f"{func.attr.value}() of an API resource in {label}"))
+            evidence.io_calls.add(id(call))
+        return None  # the resource's methods build requests; ``execute()`` sends them
     if isinstance(func, cst.Attribute):
         made = names.type_of(func.value)
         method = func.attr.value
@@ -465,6 +479,14 @@ def _deeper_call(
             return None
         return handed
     return _UNHANDLED
+
+
+def _on_api_resource(receiver: cst.BaseExpression, names: _CallableNames) -> bool:
+    """Whether ``receiver`` is an API resource (``knowledge.client_libraries``) or a chain
+    of method calls on one (``self.service.files().list(q=q)``)."""
+    while isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Attribute):
+        receiver = receiver.func.value
+    return names.type_of(receiver) in API_RESOURCES
 
 
 def _absolute(qualified: str, project: ProjectNames) -> str | None:

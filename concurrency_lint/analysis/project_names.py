@@ -40,6 +40,10 @@ class ProjectNames(Protocol):
         """Whether a function of the project does nothing but print."""
         ...
 
+    def is_string_constant(self, qualified: str) -> bool:
+        """Whether a module-level name of the project only holds a string literal."""
+        ...
+
     def thread_pool(self, qualified: str) -> ThreadPoolShape | None:
         """The shape of a project class that is a thread pool of its own making, else
         None (see ``analysis.pool_classes``)."""

@@ -66,6 +66,20 @@ CLIENT_NEUTRAL_METHODS: dict[frozenset[str], frozenset[str]] = {
 }
 
 
+#: google-api-python-client: ``build(...)`` makes a ``Resource`` whose methods, generated
+#: from the API's discovery document, make more resources and ``HttpRequest`` objects
+#: without I/O; ``execute()`` sends the request (``service.files().list(q=q).execute()``).
+API_RESOURCES = frozenset(
+    {
+        "googleapiclient.discovery.build",
+        "googleapiclient.discovery.build_from_document",
+        "googleapiclient.discovery.Resource",
+        "apiclient.discovery.build",
+    }
+)
+API_REQUEST_SENDERS = frozenset({"execute"})
+
+
 def client_io_kind(client: str | None, method: str) -> IoKind | None:
     """The I/O kind of ``client.method(...)`` for a known client type, else None."""
     if client is None:

@@ -33,6 +33,9 @@ class FileView:
     def only_prints(self, qualified: str) -> bool:
         return self.model.only_prints(qualified)
 
+    def is_string_constant(self, qualified: str) -> bool:
+        return self.model.is_string_constant(qualified)
+
     def thread_pool(self, qualified: str) -> ThreadPoolShape | None:
         return self.model.thread_pool(qualified)
 

@@ -174,18 +174,30 @@ class ProjectModel:
     def only_prints(self, qualified: str) -> bool:
         """Whether a module-level function of the project does nothing but print (its
         module's summary is read even when it imports nothing the rules know)."""
-        module, _, name = qualified.rpartition(".")
-        if self.load_any is None or not module or not self.is_project_name(qualified):
-            return False
-        found = find_module(module, self.roots)
-        if found is None:
-            return False
-        summary = self.load_any(found)
-        self.read_any[module] = found
-        self.used.setdefault(module, found)
+        summary, name = self._any_summary(qualified)
         if summary is None or name not in summary.quiet:
             return False
         return [b.kind for b in summary.bindings if b.name == name] == ["function"]
+
+    def is_string_constant(self, qualified: str) -> bool:
+        """Whether a module-level name of the project is only ever bound to a string
+        literal (``GOOGLE_SPEECH_API_URL = "http://..."`` of ``constants.py``)."""
+        summary, name = self._any_summary(qualified)
+        return summary is not None and name in summary.strings
+
+    def _any_summary(self, qualified: str) -> tuple[ModuleSummary | None, str]:
+        """The summary of the module a ``module.name`` of the project names, relevant or
+        not (recorded as read), and the name."""
+        module, _, name = qualified.rpartition(".")
+        if self.load_any is None or not module or not self.is_project_name(qualified):
+            return None, name
+        found = find_module(module, self.roots)
+        if found is None:
+            return None, name
+        summary = self.load_any(found)
+        self.read_any[module] = found
+        self.used.setdefault(module, found)
+        return summary, name
 
     def thread_pool(self, qualified: str) -> ThreadPoolShape | None:
         """The shape of a project class that is a thread pool of its own making: its

@@ -97,6 +97,8 @@ class ModuleSummary:
     exports: tuple[str, ...] | None  # ``__all__`` when it is a literal list of strings
     #: Module-level functions that only print (see :func:`_only_prints`).
     quiet: tuple[str, ...] = ()
+    #: Module-level names bound only to string literals (``URL = "https://..."``).
+    strings: tuple[str, ...] = ()
 
 
 def summarize(source: str, module: str, is_package: bool) -> ModuleSummary | None:
@@ -121,6 +123,7 @@ class _Summarizer:
         self.stars: list[str] = []
         self.exports: tuple[str, ...] | None = None
         self.quiet: list[str] = []
+        self.literals: dict[str, int] = {}  # name -> how many string literals it is bound to
 
     def run(self, tree: ast.Module) -> ModuleSummary:
         self._collect_names(tree.body)
@@ -132,6 +135,7 @@ class _Summarizer:
             tuple(dict.fromkeys(self.stars)),
             self.exports,
             tuple(self.quiet),
+            self._strings(),
         )
 
     # ---- names ---------------------------------------------------------------------------
@@ -242,6 +246,8 @@ class _Summarizer:
             if made is not None:
                 self._bind(name, "instance", made, fallback)
                 return
+        elif isinstance(value, ast.Constant) and isinstance(value.value, str):
+            self.literals[name] = self.literals.get(name, 0) + 1
         if isinstance(node, ast.AnnAssign):
             annotated = self._annotation(node.annotation)
             if annotated is not None:
@@ -327,6 +333,13 @@ class _Summarizer:
         if isinstance(value, ast.Call):
             return self.qualify(value.func, local)
         return None
+
+    def _strings(self) -> tuple[str, ...]:
+        """The names every binding of which is a string literal."""
+        counts: dict[str, int] = {}
+        for binding in self.bindings:
+            counts[binding.name] = counts.get(binding.name, 0) + 1
+        return tuple(name for name, count in self.literals.items() if counts.get(name) == count)
 
     def _only_prints(self, function: ast.FunctionDef) -> bool:
         """Whether the function does nothing but print: no decorator, no loop, no nested

@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent.parent / "fixtures" / "project_
 CRAWLER = PACKAGE / "pool_crawler"
 
 
-@pytest.mark.parametrize("name", ["crawler.py", "threadpool.py", "lookalike_pools.py"])
+@pytest.mark.parametrize("name", ["crawler.py", "threadpool.py", "lookalike_pools.py", "speech.py"])
 def test_the_pool_package_reports_exactly_the_marked_lines(name: str) -> None:
     outcome = check_fixture(CRAWLER / name)
     assert not outcome.missed, f"marked but not reported: {outcome.missed}"
@@ -119,3 +119,11 @@ def test_a_printing_helper_that_starts_writing_rechecks_the_pool_that_calls_it(
     warm = run_conclint("scan", ".", "--select", "CL302")
     assert "crawler.py:22" not in warm.stdout  # colorprint now writes a file: unknown mix
     assert "crawler.py" in checked and "threadpool.py" not in checked
+
+
+def test_a_string_constant_is_a_name_only_ever_bound_to_a_string_literal() -> None:
+    view = ProjectSummaries().view(str(CRAWLER / "speech.py"))
+    assert view is not None
+    assert view.is_string_constant("pool_crawler.constants.SPEECH_URL")
+    assert not view.is_string_constant("pool_crawler.constants.TEMPLATE")
+    assert not view.is_string_constant("pool_crawler.constants.MISSING")
