@@ -509,8 +509,9 @@ def _bound_arguments(
     if any(arg.star for arg in call.args):
         return {}
     positional = [param.name.value for param in (*params.posonly_params, *params.params)]
-    if isinstance(call.func, cst.Attribute) and not _is_static(target, names):
-        positional = positional[1:]  # ``self.helper(cbl)``: ``self`` is bound already
+    is_method = isinstance(names.index.parent(target), cst.ClassDef)
+    if is_method and not _is_static(target, names):
+        positional = positional[1:]  # ``self.helper(cbl)``, a handed ``self.helper``: bound
     keywords = {param.name.value for param in (*params.params, *params.kwonly_params)}
     bound: _Arguments = {}
     for position, arg in enumerate(call.args):

@@ -205,6 +205,12 @@ class ProjectModel:
         queue hands it (see ``project.pool_classes``); else None."""
         if not self.is_project_name(qualified):
             return None
+        key = ("thread-pool", qualified)
+        if key not in self._memo:
+            self._memo[key] = self._thread_pool(qualified)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def _thread_pool(self, qualified: str) -> ThreadPoolShape | None:
         shape = self._class_summary(qualified)
         pool = shape.pool if shape is not None else None
         if pool is None or self.made_by(pool.worker) != "threading.Thread":
