@@ -7,7 +7,10 @@ it is. The model implements this protocol; the analysis never imports it.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 
 
 class ProjectNames(Protocol):
@@ -31,6 +34,19 @@ class ProjectNames(Protocol):
     def member_type(self, owner: str, member: str, called: bool) -> str | None:
         """The annotated type ``owner().member(...)`` (``called``) or the property
         ``owner().member`` gives, for a project class ``owner``; else None."""
+        ...
+
+    def only_prints(self, qualified: str) -> bool:
+        """Whether a function of the project does nothing but print."""
+        ...
+
+    def is_string_constant(self, qualified: str) -> bool:
+        """Whether a module-level name of the project only holds a string literal."""
+        ...
+
+    def thread_pool(self, qualified: str) -> ThreadPoolShape | None:
+        """The shape of a project class that is a thread pool of its own making, else
+        None (see ``analysis.pool_classes``)."""
         ...
 
     def from_star(self, module: str, dotted: str) -> str | None:

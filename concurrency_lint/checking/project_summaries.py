@@ -217,6 +217,7 @@ class ProjectSummaries:
                 if found is not None:
                     model = found.model
                     model.load = functools.partial(self._load, model.roots, model.note_used)
+                    model.load_any = self.summary
                     model.shared = self._answers
             self._views[path] = found
         return self._views[path]
@@ -232,10 +233,13 @@ class ProjectSummaries:
             return ()
         roots = view.model.roots
         asked = view.model.asked()
+        read_any = view.model.read_any  # their summaries were read, relevant or not
         found = []
         for name, module in sorted(view.used_modules().items()):
             entry = self._entry(module)
-            if name in asked:
+            if name in read_any:
+                state = entry.state_digest(True)
+            elif name in asked:
                 state = entry.state_digest(self._is_relevant(module, roots, module.path))
             else:  # only its text was read, for the screen
                 state = entry.text_state

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
+from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 from concurrency_lint.knowledge.value_types import (
     STAR_EXPORTS,
@@ -137,6 +138,10 @@ class ProjectModel:
     _frames: list[_Frame] = field(default_factory=list)
     _pending: set[_Key] = field(default_factory=set)
     _cut: set[_Key] = field(default_factory=set)  # answered here after a cycle's cut
+    #: The loader of any module's summary, relevant or not (the questions about what a
+    #: function does), and the modules it read.
+    load_any: Loader | None = None
+    read_any: dict[str, ModuleFile] = field(default_factory=dict)
 
     # ---- questions -----------------------------------------------------------------------
 
@@ -175,6 +180,62 @@ class ProjectModel:
             f"{owner}:{member}",
             lambda _: self._member_type(owner, member, called, 0),
         )
+
+    def only_prints(self, qualified: str) -> bool:
+        """Whether a module-level function of the project does nothing but print (its
+        module's summary is read even when it imports nothing the rules know)."""
+        summary, name = self._any_summary(qualified)
+        if summary is None or name not in summary.quiet:
+            return False
+        return [b.kind for b in summary.bindings if b.name == name] == ["function"]
+
+    def is_string_constant(self, qualified: str) -> bool:
+        """Whether a module-level name of the project is only ever bound to a string
+        literal (``GOOGLE_SPEECH_API_URL = "http://..."`` of ``constants.py``)."""
+        summary, name = self._any_summary(qualified)
+        return summary is not None and name in summary.strings
+
+    def _any_summary(self, qualified: str) -> tuple[ModuleSummary | None, str]:
+        """The summary of the module a ``module.name`` of the project names, relevant or
+        not (recorded as read), and the name."""
+        module, _, name = qualified.rpartition(".")
+        if self.load_any is None or not module or not self.is_project_name(qualified):
+            return None, name
+        found = find_module(module, self.roots)
+        if found is None:
+            return None, name
+        summary = self.load_any(found)
+        self.read_any[module] = found
+        self.used.setdefault(module, found)
+        return summary, name
+
+    def thread_pool(self, qualified: str) -> ThreadPoolShape | None:
+        """The shape of a project class that is a thread pool of its own making: its
+        worker class is a ``threading.Thread`` of the project that calls what the pool's
+        queue hands it (see ``project.pool_classes``); else None."""
+        if not self.is_project_name(qualified):
+            return None
+        key = ("thread-pool", qualified)
+        if key not in self._memo:
+            self._memo[key] = self._thread_pool(qualified)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def _thread_pool(self, qualified: str) -> ThreadPoolShape | None:
+        shape = self._class_summary(qualified)
+        pool = shape.pool if shape is not None else None
+        if pool is None or self.made_by(pool.worker) != "threading.Thread":
+            return None
+        worker = self._class_summary(pool.worker)
+        return pool if worker is not None and worker.runs_queued_calls else None
+
+    def _class_summary(self, qualified: str) -> ClassSummary | None:
+        resolved = self._resolve(qualified, 0)
+        if not isinstance(resolved, _Named) or resolved.rest:
+            return None
+        if [b.kind for b in resolved.bindings] != ["class"]:
+            return None
+        found = [c for c in resolved.summary.classes if c.name == resolved.bindings[0].target]
+        return found[-1] if found else None
 
     def binds(self, qualified: str) -> bool:
         """Whether a project name leads to a module or a module-level name of the project."""

@@ -21,12 +21,32 @@ import ast
 import builtins
 from dataclasses import dataclass
 
+from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 from concurrency_lint.analysis.relative_imports import absolute_module
+from concurrency_lint.project.pool_classes import runs_queued_calls, thread_pool_shape
 
 _BUILTINS = frozenset(dir(builtins))
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 _OPTIONAL = frozenset({"Optional", "Final", "ClassVar", "Annotated"})
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+#: The builtins a function that only prints may call.
+_PRINTING = frozenset({"print", "str", "repr", "format", "len"})
+_NOT_QUIET = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Global,
+    ast.Nonlocal,
+    ast.Yield,
+    ast.YieldFrom,
+    ast.Await,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
 
 
 @dataclass(frozen=True)
@@ -55,9 +75,15 @@ class MethodSummary:
 
 @dataclass(frozen=True)
 class ClassSummary:
+    """A class: its bases, its methods; ``pool`` when it is a thread pool of its own
+    making, ``runs_queued_calls`` when it is a worker that calls what a queue hands it
+    (see ``project.pool_classes``)."""
+
     name: str
     bases: tuple[str, ...]  # qualified; "" for a base that is not a plain name
     methods: tuple[MethodSummary, ...]
+    pool: ThreadPoolShape | None = None
+    runs_queued_calls: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +95,10 @@ class ModuleSummary:
     classes: tuple[ClassSummary, ...]
     star_imports: tuple[str, ...]
     exports: tuple[str, ...] | None  # ``__all__`` when it is a literal list of strings
+    #: Module-level functions that only print (see :func:`_only_prints`).
+    quiet: tuple[str, ...] = ()
+    #: Module-level names bound only to string literals (``URL = "https://..."``).
+    strings: tuple[str, ...] = ()
 
 
 def summarize(source: str, module: str, is_package: bool) -> ModuleSummary | None:
@@ -92,6 +122,8 @@ class _Summarizer:
         self.classes: dict[str, ClassSummary] = {}
         self.stars: list[str] = []
         self.exports: tuple[str, ...] | None = None
+        self.quiet: list[str] = []
+        self.literals: dict[str, int] = {}  # name -> how many string literals it is bound to
 
     def run(self, tree: ast.Module) -> ModuleSummary:
         self._collect_names(tree.body)
@@ -102,6 +134,8 @@ class _Summarizer:
             tuple(self.classes.values()),
             tuple(dict.fromkeys(self.stars)),
             self.exports,
+            tuple(self.quiet),
+            self._strings(),
         )
 
     # ---- names ---------------------------------------------------------------------------
@@ -178,6 +212,8 @@ class _Summarizer:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             made = "" if isinstance(node, ast.AsyncFunctionDef) else self._returns(node)
             self._bind(node.name, "function", made or "", fallback)
+            if isinstance(node, ast.FunctionDef) and not fallback and self._only_prints(node):
+                self.quiet.append(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -210,6 +246,8 @@ class _Summarizer:
             if made is not None:
                 self._bind(name, "instance", made, fallback)
                 return
+        elif isinstance(value, ast.Constant) and isinstance(value.value, str):
+            self.literals[name] = self.literals.get(name, 0) + 1
         if isinstance(node, ast.AnnAssign):
             annotated = self._annotation(node.annotation)
             if annotated is not None:
@@ -234,7 +272,13 @@ class _Summarizer:
             for statement in node.body
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
         )
-        return ClassSummary(node.name, bases, methods)
+        return ClassSummary(
+            node.name,
+            bases,
+            methods,
+            thread_pool_shape(node, self.qualify),
+            runs_queued_calls(node),
+        )
 
     def _may_call_super(self, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """False only when the method's text cannot name ``super`` (the cheap test before
@@ -289,6 +333,31 @@ class _Summarizer:
         if isinstance(value, ast.Call):
             return self.qualify(value.func, local)
         return None
+
+    def _strings(self) -> tuple[str, ...]:
+        """The names every binding of which is a string literal."""
+        counts: dict[str, int] = {}
+        for binding in self.bindings:
+            counts[binding.name] = counts.get(binding.name, 0) + 1
+        return tuple(name for name, count in self.literals.items() if counts.get(name) == count)
+
+    def _only_prints(self, function: ast.FunctionDef) -> bool:
+        """Whether the function does nothing but print: no decorator, no loop, no nested
+        scope, no ``global``, and every call is to a builtin of :data:`_PRINTING` that the
+        module does not bind (``def colorprint(c, s): print("%s%s" % (c, s))``)."""
+        if function.decorator_list:
+            return False
+        local = frozenset(_parameters(function))
+        for node in _own_nodes(function):
+            if isinstance(node, (*_NOT_QUIET, *_NESTED)):
+                return False
+            if isinstance(node, ast.Call):
+                func = node.func
+                if not (isinstance(func, ast.Name) and func.id in _PRINTING):
+                    return False
+                if func.id in local or func.id in self.defined or func.id in self.aliases:
+                    return False
+        return True
 
     def _annotation(self, annotation: ast.expr) -> str | None:
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
