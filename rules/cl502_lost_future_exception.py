@@ -48,9 +48,11 @@ class LostFutureException(Rule):
     ## What it does
     Flags `executor.submit(...)` on a provable `ThreadPoolExecutor` / `ProcessPoolExecutor`
     (or `Pool.apply_async` / `map_async` / `starmap_async` with no `error_callback`) whose
-    result is dropped: the call stands alone as a statement, or it is bound to a name
-    (directly, in a comprehension, or appended to a list) that the function never reads
-    again.
+    result is dropped: the call stands alone as a statement (or as the element of a list
+    or set comprehension that does), or it is bound to a name (directly, in a
+    comprehension, or appended to a list) that the function never reads again. An
+    `error_callback` passed by position (the fifth positional) or possibly inside
+    `*args` / `**kwargs` counts as handling the failure.
 
     Any read of the futures counts as checking them: `result()`, `exception()`,
     `add_done_callback()`, `wait()`, `as_completed()`, iterating, returning or storing
@@ -90,8 +92,28 @@ class LostFutureException(Rule):
     future.result()` (or `.get()` for a `multiprocessing` result) follows; a name that
     already holds a future, a list or a set of them is read the same way. Unsafe: the
     callable's exception now propagates, the first one in submission order, and the block
-    waits for its futures in that order. No fix outside a `with` block of the pool, nor
-    for futures kept in a dict or an indexed slot.
+    waits for its futures in that order.
+
+    Outside a `with` block, a dropped future is read the same way right after the
+    statement that waits for the pool: `pool.join()` of a `multiprocessing` pool, or
+    `executor.shutdown()` that waits and cancels nothing (`wait=True`, no
+    `cancel_futures=True`), in the block that holds the submitting statement or one
+    around it. The pool must be a local name that nothing rebinds from the submission to
+    the wait, and that the function never `terminate()`s: a terminated pool never sets
+    its results, and reading them would hang.
+
+    Where nothing waits (a pool kept on `self`, a `shutdown(wait=False)`, a
+    `terminate()`), each failure is reported when it happens instead: a dropped
+    `submit(...)` gets `.add_done_callback(lambda future: future.cancelled() or
+    future.result())` (`concurrent.futures` logs an exception raised in a done-callback,
+    with its traceback, on the `concurrent.futures` logger; a cancelled future is left
+    alone), an `apply_async` / `map_async` / `starmap_async` an `error_callback` that
+    prints the traceback with `traceback.print_exception` (imported when the module does
+    not bind that name otherwise). Neither changes what the program computes when the
+    callable succeeds; both are unsafe since a failure now shows on stderr. No fix for
+    futures kept in a name that is never read outside a `with` block, for futures in a
+    dict or an indexed slot, nor where `type` or `print_exception` is bound to something
+    else in the module.
     """
 
     CODE = "CL502"
