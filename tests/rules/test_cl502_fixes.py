@@ -107,7 +107,9 @@ def test_a_pool_on_self_reports_each_failure_when_it_happens(tmp_path: Path) -> 
 def _fix_of(text: str) -> str | None:
     findings = [
         finding
-        for finding in FileChecker(Config(select=("CL502",))).check_text("example.py", text).findings
+        for finding in FileChecker(Config(select=("CL502",)))
+        .check_text("example.py", text)
+        .findings
         if finding.code == "CL502"
     ]
     assert len(findings) == 1
