@@ -34,7 +34,9 @@ _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
 _EAGER_COMPREHENSIONS = (cst.ListComp, cst.SetComp)
 #: ``concurrent.futures`` executors: ``shutdown()`` waits; the others are ``multiprocessing``
 #: pools, where ``join()`` does.
-_FUTURES_EXECUTORS = frozenset(name for name in THREAD_POOLS | PROCESS_POOLS if "futures" in name)
+_FUTURES_EXECUTORS = frozenset(
+    name for name in THREAD_POOLS | PROCESS_POOLS if name.startswith("concurrent.futures.")
+)
 #: Where ``error_callback`` stands among the positionals of each ``*_async`` method.
 _ERROR_CALLBACK_POSITION = 4
 #: The callback a dropped ``submit()`` gets when nothing waits for the pool: a failure
@@ -279,7 +281,10 @@ class LostFutureException(Rule):
         if collected is None:
             return None
         statements = self.semantics.statements
-        inner = statements.index(function) + 1 if function in statements else len(statements)
+        inner = next(
+            (i + 1 for i, statement in enumerate(statements) if statement is function),
+            len(statements),
+        )
         for depth in range(len(statements) - 1, inner - 1, -1):
             top = statements[depth]
             block = _suite_holding(statements[depth - 1], top)
@@ -343,7 +348,7 @@ class LostFutureException(Rule):
             if free_name(self.context.module, ("print_exception",)) is None:
                 return None
             imports = (("traceback", "print_exception"),)
-        if _binds_anywhere(self.context.module, "type"):
+        if self._shadowed("type"):
             return None
         args = list(call.args)
         args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
@@ -361,6 +366,15 @@ class LostFutureException(Rule):
             ((call, call.with_changes(args=[*args, callback])),),
             imports,
         )
+
+    def _shadowed(self, builtin: str) -> bool:
+        """Whether the module or any function in it binds the builtin's name."""
+        module = self.context.module
+        scopes = [
+            module,
+            *(node for node in descendants(module) if isinstance(node, cst.FunctionDef)),
+        ]
+        return any(self.semantics.binds(scope, builtin) for scope in scopes)
 
     def _fate(self, call: cst.Call) -> str | None:
         """'dropped', the name holding the future when nothing reads it, or None."""
@@ -544,16 +558,6 @@ def _terminates(function: cst.FunctionDef, name: str) -> bool:
         and isinstance(node.func.value, cst.Name)
         and node.func.value.value == name
         for node in descendants(function)
-    )
-
-
-def _binds_anywhere(module: cst.Module, name: str) -> bool:
-    """Whether ``name`` is bound anywhere in the module (a shadowed builtin)."""
-    return any(
-        isinstance(node, (cst.AssignTarget, cst.Param, cst.FunctionDef, cst.ClassDef))
-        and isinstance(getattr(node, "target", getattr(node, "name", None)), cst.Name)
-        and getattr(node, "target", getattr(node, "name", None)).value == name
-        for node in descendants(module)
     )
 
 
