@@ -171,3 +171,9 @@ def stdlib_source() -> Path:
 def corpus(names: list[str]) -> dict[str, Path]:
     """Label -> folder, for ``stdlib``, pinned and application project names."""
     return {name: stdlib_source() if name == "stdlib" else wheel_source(name) for name in names}
+
+
+if __name__ == "__main__":
+    # Download and unpack every pinned project and application not unpacked yet.
+    for project in [*PINNED, *APPLICATIONS]:
+        print(wheel_source(project))
