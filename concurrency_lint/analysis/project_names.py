@@ -37,3 +37,8 @@ class ProjectNames(Protocol):
         """What ``dotted`` read after ``from module import *`` (a project module) is: a
         name outside the project, or the project name it leads to; else None."""
         ...
+
+    def named_elsewhere(self, name: str) -> bool:
+        """Whether another module of the project has ``name`` in its text (True when
+        that cannot be told): else only the file's own module can call its ``name``."""
+        ...

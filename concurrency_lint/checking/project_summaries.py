@@ -33,6 +33,10 @@ _MODEL_TOKENS = tuple(sorted({t for code in MODEL_TRIGGERED for t in SCREENS[cod
 
 _DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)+)")
 
+#: The state of a module whose text was searched (``named_elsewhere``): it holds only
+#: while the module's content is the same.
+_ANY_CHANGE = "c:"
+
 #: Larger modules are not summarised (their names stay unknown).
 MAX_SUMMARY_BYTES = 2 * 1024 * 1024
 
@@ -76,6 +80,7 @@ class _Known:
         self._module = module
         text = _text_of(data) if data is not None else None
         self.text = text or ""
+        self.readable = text is not None
         self.knows_library = text is not None and imports_known_library(text)
         self.imports = imported_modules(text) if text is not None else ()
         self._summary: ModuleSummary | None = None
@@ -155,6 +160,7 @@ class ProjectSummaries:
                     model = found.model
                     model.load = functools.partial(self._load, model.roots, model.note_used)
                     model.shared = self._answers
+                    model.read_text = self._text
             self._views[path] = found
         return self._views[path]
 
@@ -169,10 +175,13 @@ class ProjectSummaries:
             return ()
         roots = view.model.roots
         asked = view.model.asked()
+        searched = view.model.searched
         found = []
-        for name, module in sorted(view.used_modules().items()):
+        for name, module in sorted({**view.used_modules(), **searched}.items()):
             entry = self._entry(module)
-            if name in asked:
+            if name in searched:  # its words were read: any change may matter
+                state = _ANY_CHANGE
+            elif name in asked:
                 state = entry.state_digest(self._is_relevant(module, roots, module.path))
             else:  # only its text was read, for the screen
                 state = entry.text_state
@@ -192,6 +201,8 @@ class ProjectSummaries:
                 continue  # not touched since it was read
             if self._content_digest(dependency.path) == dependency.content_digest:
                 continue
+            if dependency.state == _ANY_CHANGE:
+                return False
             module = ModuleFile(dependency.module, dependency.path, dependency.is_package)
             if dependency.state.startswith("t:"):
                 if self._entry(module).text_state != dependency.state:
@@ -218,6 +229,11 @@ class ProjectSummaries:
         return False
 
     # ---- internals -----------------------------------------------------------------------
+
+    def _text(self, module: ModuleFile) -> str | None:
+        """A module's text, or None when it cannot be read (or is too large)."""
+        entry = self._entry(module)
+        return entry.text if entry.readable else None
 
     def _content_digest(self, path: str) -> str:
         """The digest of a file's bytes, read once per (size, mtime) in this process."""

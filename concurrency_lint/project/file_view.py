@@ -29,6 +29,9 @@ class FileView:
     def member_type(self, owner: str, member: str, called: bool) -> str | None:
         return self.model.member_type(owner, member, called)
 
+    def named_elsewhere(self, name: str) -> bool:
+        return self.model.named_elsewhere(self.module_name, name)
+
     def used_modules(self) -> dict[str, ModuleFile]:
         """The modules whose summaries the answers so far have read."""
         return dict(self.model.used)

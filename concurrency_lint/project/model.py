@@ -22,6 +22,7 @@ file's findings do not depend on the order the files are checked in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
@@ -31,10 +32,17 @@ from concurrency_lint.knowledge.value_types import (
     SUBCLASSABLE_ALIASES,
     SUBCLASSABLE_TYPES,
 )
-from concurrency_lint.project.layout import ModuleFile, find_module, has_top_level
+from concurrency_lint.project.layout import (
+    ModuleFile,
+    find_module,
+    has_top_level,
+    package_modules,
+)
 from concurrency_lint.project.summaries import Binding, ClassSummary, ModuleSummary
 
 Loader = Callable[[ModuleFile], "ModuleSummary | None"]
+#: A module's text, or None when it cannot be read.
+TextReader = Callable[[ModuleFile], "str | None"]
 #: The version of a module's file: what changes when its content does.
 Versioner = Callable[[ModuleFile], Hashable]
 
@@ -121,6 +129,10 @@ class ProjectModel:
     load: Loader
     used: dict[str, ModuleFile] = field(default_factory=dict)
     shared: SharedAnswers | None = None
+    #: Reads a module's text for :meth:`named_elsewhere`; without one, nothing is searched.
+    read_text: TextReader | None = None
+    #: The modules whose texts :meth:`named_elsewhere` searched: any change to them counts.
+    searched: dict[str, ModuleFile] = field(default_factory=dict)
     _summaries: dict[str, ModuleSummary | None] = field(default_factory=dict)
     _memo: dict[_Key, object] = field(default_factory=dict)
     _answers: dict[_Key, _Answer] = field(default_factory=dict)
@@ -181,6 +193,25 @@ class ProjectModel:
             return None
         qualified = f"{module}.{dotted}"
         return self.canonical(qualified) or (qualified if self.binds(f"{module}.{head}") else None)
+
+    def named_elsewhere(self, module: str, name: str) -> bool:
+        """Whether a module of ``module``'s package (or one beside it) other than itself
+        has the word ``name`` in its text: True too when that cannot be told (no reader,
+        an unreadable module, a package too large to search)."""
+        if self.read_text is None:
+            return True
+        modules = package_modules(module, self.roots)
+        if modules is None:
+            return True
+        word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        for other in modules:
+            if other.name == module:
+                continue
+            self.searched.setdefault(other.name, other)
+            text = self.read_text(other)
+            if text is None or word.search(text):
+                return True
+        return False
 
     def asked(self) -> frozenset[str]:
         """The modules whose summaries an answer asked for."""
