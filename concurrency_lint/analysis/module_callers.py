@@ -2,8 +2,9 @@
 
 ``def process(tasks): tasks.get()`` that its module only ever calls as
 ``process(queue.Queue())`` receives a ``queue.Queue``: a parameter has the one type every
-call in the module passes, when no other module of the project names the function (the
-caller asks the project model) and the module uses its name only to call it. Any other use
+call in the module passes, when no other module of the project names the function, or
+those that do only call it leaving the parameter to its default (the caller asks the
+project model), and the module uses its name only to call it. Any other use
 of the name (handed elsewhere, rebound, subclassed, decorated, read as ``obj.name``, called
 with ``*args``) leaves its parameters unknown. A class's calls are its ``__init__``'s.
 """
@@ -23,6 +24,18 @@ Binds = Callable[[cst.FunctionDef, str], bool]
 
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _HARMLESS = frozenset({"builtins.isinstance", "builtins.issubclass"})
+
+
+@dataclass(frozen=True)
+class CallShape:
+    """How a call in another module passes its arguments: how many positionally, which
+    by keyword (its values are not read)."""
+
+    positional: int
+    keywords: frozenset[str]
+
+    def passes(self, position: int | None, keyword: str) -> bool:
+        return (position is not None and position < self.positional) or keyword in self.keywords
 
 
 @dataclass(frozen=True)
@@ -117,7 +130,7 @@ class _Uses(cst.CSTVisitor):
             isinstance(parent, cst.Arg)
             and parent.keyword is None
             and isinstance(grandparent, cst.Call)
-            and grandparent.func is not node
+            and isinstance(grandparent.func, cst.Name)
             and self.qualify(grandparent.func) in _HARMLESS
         ):
             return

@@ -14,7 +14,7 @@ import libcst as cst
 
 from concurrency_lint.analysis.docstring_types import declared_parameter_types
 from concurrency_lint.analysis.local_names import ScopeIndex, ScopeNames
-from concurrency_lint.analysis.module_callers import CallSite, module_call_sites
+from concurrency_lint.analysis.module_callers import CallShape, CallSite, module_call_sites
 from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.analysis.tree_walk import walk
 from concurrency_lint.knowledge.value_types import (
@@ -27,16 +27,17 @@ from concurrency_lint.knowledge.value_types import (
 
 Qualify = Callable[[cst.BaseExpression], "str | None"]
 MadeBy = Callable[[str], "str | None"]
-#: Whether no other module of the project names a module-level name of this one.
-Private = Callable[[str], bool]
+#: How the project's other modules call a module-level name of this one: () when none
+#: names it, None when one uses it otherwise (or that cannot be told).
+Elsewhere = Callable[[str], "tuple[CallShape, ...] | None"]
 
 
 def _made_by_nothing(_name: str) -> str | None:
     return None
 
 
-def _named_elsewhere(_name: str) -> bool:
-    return False
+def _calls_unknown(_name: str) -> tuple[CallShape, ...] | None:
+    return None
 
 
 _PENDING = "<pending>"  # a helper whose type is being computed (recursion)
@@ -53,11 +54,11 @@ class ModuleTypes:
         index: ScopeIndex,
         made_by: MadeBy = _made_by_nothing,
         own_module: str | None = None,
-        private: Private = _named_elsewhere,
+        elsewhere: Elsewhere = _calls_unknown,
     ) -> None:
         self._module = module
         self._qualify = qualify
-        self._private = private  # asked only when the module's own calls could tell
+        self._elsewhere = elsewhere  # asked only when the module's own calls could tell
         self._made_by = made_by  # what a name of another module of the project makes
         self._own_module = own_module  # this module's name in its project, when known
         self._index = index
@@ -223,8 +224,28 @@ class ModuleTypes:
     def passed_types(self, function: cst.FunctionDef) -> dict[str, str]:
         """Parameter -> the one type every call of a module-level function (or of the class
         whose ``__init__`` it is) in the module passes (its default where a call leaves it
-        out), when no other module of the project names the function or class."""
+        out), when no other module of the project names the function or class, or those
+        that do only call it leaving that parameter to its default."""
         return self._passed_by_callers(function, "value")
+
+    def attribute_alias(self, owner: cst.ClassDef, attribute: str) -> str | None:
+        """The qualified function every ``self.<attribute> = param`` of the class's
+        methods stores: a parameter whose every call passes (or leaves as its default)
+        that one function (``requester=requests.request``); else None."""
+        key = (id(owner), f"alias:{attribute}")
+        if key not in self._attributes:
+            self._attributes[key] = None
+            assigned = self._assignments.get(id(owner))
+            if assigned is None:
+                assigned = self._assignments[id(owner)] = _self_assignments(owner)
+            found: set[str | None] = set()
+            for method, value in assigned.get(attribute, ()):
+                if isinstance(value, cst.Name) and value.value in parameter_names(method.params):
+                    found.add(self._passed_by_callers(method, "alias").get(value.value))
+                else:
+                    found.add(None)
+            self._attributes[key] = found.pop() if len(found) == 1 else None
+        return self._attributes[key]
 
     def passed_factories(self, function: cst.FunctionDef) -> dict[str, str]:
         """Parameter -> the type calling it makes, when every call of the module-level
@@ -328,6 +349,7 @@ class ModuleTypes:
             return {}
         if self._sites is None:
             module_names = self._index.of(self._module)
+            self._sites = {}  # while being read: nothing is known
             self._sites = module_call_sites(
                 self._module,
                 self._qualify,
@@ -335,45 +357,56 @@ class ModuleTypes:
                 frozenset(module_names.bindings),
             )
         sites = self._sites.get(name)
-        if not sites or not self._private(name):
+        if sites is None:
+            return {}
+        elsewhere = self._elsewhere(name)  # calls of it in the project's other modules
+        if elsewhere is None or not (sites or elsewhere):
             return {}
         own = self._index.of(function)
-        params = [*function.params.posonly_params, *function.params.params][skip:]
+        positional = [*function.params.posonly_params, *function.params.params][skip:]
+        params: list[tuple[int | None, cst.Param]] = [*enumerate(positional)]
+        params += [(None, param) for param in function.params.kwonly_params]
         found: dict[str, str] = {}
-        for position, param in enumerate(params):
+        for position, param in params:
             keyword = param.name.value
             if len(own.bindings.get(keyword, ())) != 1:
                 continue  # rebound inside the function
+            if any(shape.passes(position, keyword) for shape in elsewhere):
+                continue  # another module passes it: what, is not read
             kinds: set[str | None] = set()
+            if elsewhere:  # they all leave it to its default
+                kinds.add(self._passed_value(None, param.default, kind))
             for site in sites:
-                value = site.argument(position, keyword)
-                if value is None and not site.passes(position, keyword):
-                    value = param.default  # left out: the default
-                kinds.add(self._passed_value(site, value, kind) if value is not None else None)
                 if None in kinds or len(kinds) > 1:
                     break
-            made = kinds.pop() if len(kinds) == 1 else None
-            if made is not None:
-                found[keyword] = made
-        for param in function.params.kwonly_params:
-            keyword = param.name.value
-            if len(own.bindings.get(keyword, ())) != 1:
-                continue
-            values = [dict(site.keywords).get(keyword, param.default) for site in sites]
-            kinds = {
-                self._passed_value(site, value, kind) if value is not None else None
-                for site, value in zip(sites, values, strict=True)
-            }
+                value = site.argument(position, keyword)
+                if value is not None:
+                    kinds.add(self._passed_value(site.function, value, kind))
+                elif site.passes(position, keyword):
+                    kinds.add(None)
+                else:  # left out: the default
+                    kinds.add(self._passed_value(None, param.default, kind))
             made = kinds.pop() if len(kinds) == 1 else None
             if made is not None:
                 found[keyword] = made
         return found
 
-    def _passed_value(self, site: CallSite, value: cst.BaseExpression, kind: str) -> str | None:
-        """The type of what one call passes (``kind`` "value"), or the type calling it
-        makes when it is a class of the module (``kind`` "factory")."""
-        scope = site.function
+    def _passed_value(
+        self, scope: cst.FunctionDef | None, value: cst.BaseExpression | None, kind: str
+    ) -> str | None:
+        """What one call passes, written in ``scope`` (None: at module level, a default):
+        its type (``kind`` "value"); the type calling it makes when it is a class of the
+        module ("factory"); the qualified function or class it names ("alias")."""
+        if value is None:
+            return None
         names = self._index.of(scope if scope is not None else self._module)
+        if kind == "alias":
+            head = value
+            while isinstance(head, cst.Attribute):
+                head = head.value
+            if not isinstance(head, cst.Name) or (scope is not None and names.binds(head.value)):
+                return None
+            return self._qualify(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
         if kind == "factory":
             if not isinstance(value, cst.Name) or value.value not in self._classes:
                 return None

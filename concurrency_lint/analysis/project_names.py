@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from concurrency_lint.analysis.module_callers import CallShape
+
 
 class ProjectNames(Protocol):
     """One file's view of its project."""
@@ -38,7 +40,8 @@ class ProjectNames(Protocol):
         name outside the project, or the project name it leads to; else None."""
         ...
 
-    def named_elsewhere(self, name: str) -> bool:
-        """Whether another module of the project has ``name`` in its text (True when
-        that cannot be told): else only the file's own module can call its ``name``."""
+    def calls_elsewhere(self, name: str) -> tuple[CallShape, ...] | None:
+        """How the project's other modules call the file's module-level ``name``: () when
+        none has the word in its text, None when one uses it other than by calling it
+        (or that cannot be told)."""
         ...

@@ -8,6 +8,7 @@ import libcst as cst
 
 from concurrency_lint.analysis.caller_types import parameter_types
 from concurrency_lint.analysis.local_names import ScopeIndex
+from concurrency_lint.analysis.module_callers import CallShape
 from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
 from concurrency_lint.analysis.project_names import ProjectNames
@@ -54,7 +55,7 @@ class Semantics:
         made_by = project.made_by if project is not None else _made_by_nothing
         own = project.module_name if project is not None else None
         self.types = ModuleTypes(
-            module, self.qualified_name, self._index, made_by, own, self._named_only_here
+            module, self.qualified_name, self._index, made_by, own, self._calls_elsewhere
         )
         self._import_fallbacks = 0  # depth of ``except ImportError:`` handlers entered
         self._reaching: set[str] = set()  # names whose reaching assignment is being typed
@@ -78,7 +79,21 @@ class Semantics:
             return f"builtins.{node.value}"
         if self.project is not None and self.imports.star_modules:
             return self._from_project_star(node)
+        if (
+            isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and node.value.value == "self"
+        ):
+            return self._attribute_alias(node.attr.value)
         return None
+
+    def _attribute_alias(self, attribute: str) -> str | None:
+        """``self.requester`` that every construction leaves as ``requests.request``."""
+        owner = self._class_scope()
+        if owner is None or self.scopes.enclosing_class() is not owner:
+            return None
+        assert isinstance(owner.node, cst.ClassDef)
+        return self.types.attribute_alias(owner.node, attribute)
 
     def _from_project_star(self, node: cst.BaseExpression) -> str | None:
         """A name bound by ``from <project module> import *``: what the model resolves it
@@ -96,10 +111,11 @@ class Semantics:
                 return found
         return None
 
-    def _named_only_here(self, name: str) -> bool:
-        """Whether no other module of the project names ``name`` (unknown without one)."""
-        named_elsewhere = getattr(self.project, "named_elsewhere", None)
-        return named_elsewhere is not None and not named_elsewhere(name)
+    def _calls_elsewhere(self, name: str) -> tuple[CallShape, ...] | None:
+        """How the project's other modules call the module's ``name`` (unknown without a
+        project)."""
+        calls_elsewhere = getattr(self.project, "calls_elsewhere", None)
+        return calls_elsewhere(name) if calls_elsewhere is not None else None
 
     def call_name(self, call: cst.Call) -> str | None:
         return self.qualified_name(call.func)

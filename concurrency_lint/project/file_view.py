@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrency_lint.analysis.module_callers import CallShape
 from concurrency_lint.project.layout import ModuleFile, module_of, roots_for
 from concurrency_lint.project.model import Loader, ProjectModel
 
@@ -29,8 +30,8 @@ class FileView:
     def member_type(self, owner: str, member: str, called: bool) -> str | None:
         return self.model.member_type(owner, member, called)
 
-    def named_elsewhere(self, name: str) -> bool:
-        return self.model.named_elsewhere(self.module_name, name)
+    def calls_elsewhere(self, name: str) -> tuple[CallShape, ...] | None:
+        return self.model.calls_elsewhere(self.module_name, name)
 
     def used_modules(self) -> dict[str, ModuleFile]:
         """The modules whose summaries the answers so far have read."""

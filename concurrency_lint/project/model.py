@@ -26,12 +26,14 @@ import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
+from concurrency_lint.analysis.module_callers import CallShape
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 from concurrency_lint.knowledge.value_types import (
     STAR_EXPORTS,
     SUBCLASSABLE_ALIASES,
     SUBCLASSABLE_TYPES,
 )
+from concurrency_lint.project.call_shapes import call_shapes
 from concurrency_lint.project.layout import (
     ModuleFile,
     find_module,
@@ -194,24 +196,32 @@ class ProjectModel:
         qualified = f"{module}.{dotted}"
         return self.canonical(qualified) or (qualified if self.binds(f"{module}.{head}") else None)
 
-    def named_elsewhere(self, module: str, name: str) -> bool:
-        """Whether a module of ``module``'s package (or one beside it) other than itself
-        has the word ``name`` in its text: True too when that cannot be told (no reader,
-        an unreadable module, a package too large to search)."""
+    def calls_elsewhere(self, module: str, name: str) -> tuple[CallShape, ...] | None:
+        """How the modules of ``module``'s package (and those beside it) other than itself
+        call its module-level ``name``: () when none has the word in its text; None when
+        one uses it other than by calling it, or that cannot be told (no reader, an
+        unreadable module, a package too large to search)."""
         if self.read_text is None:
-            return True
+            return None
         modules = package_modules(module, self.roots)
         if modules is None:
-            return True
+            return None
         word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        shapes: list[CallShape] = []
         for other in modules:
             if other.name == module:
                 continue
             self.searched.setdefault(other.name, other)
             text = self.read_text(other)
-            if text is None or word.search(text):
-                return True
-        return False
+            if text is None:
+                return None
+            if not word.search(text):
+                continue
+            found = call_shapes(text, other.name, other.is_package, f"{module}.{name}")
+            if found is None:
+                return None
+            shapes.extend(found)
+        return tuple(shapes)
 
     def asked(self) -> frozenset[str]:
         """The modules whose summaries an answer asked for."""

@@ -88,3 +88,34 @@ def test_the_modules_searched_are_the_package_and_its_neighbours(package: Path) 
         "app.work",
         "tool",
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from . import api\n\napi.Api(token)\n", ((1, frozenset()),)),
+        (
+            "from .api import Api as A\n\nA(token, requester=send)\n",
+            ((1, frozenset({"requester"})),),
+        ),
+        ("import app.api\n\napp.api.Api()\n", ((0, frozenset()),)),
+        ("# Api in a comment only\nx = 1\n", ()),
+        ("from .api import Api\n\n\nclass Mine(Api):\n    pass\n", None),
+        ("from . import api\n\nmake = api.Api\n", None),
+        ("from . import api\n\napi.Api(*args)\n", None),
+        ("from . import api\n\ngetattr(api, 'Api')()\n", None),
+        ("from .other import Api\n\nApi()\n", None),
+        ("from .api import *\n\nApi()\n", None),
+    ],
+)
+def test_the_calls_another_module_makes_of_a_name(
+    source: str, expected: tuple[tuple[int, frozenset[str]], ...] | None
+) -> None:
+    from concurrency_lint.analysis.module_callers import CallShape
+    from concurrency_lint.project.call_shapes import call_shapes
+
+    found = call_shapes(source, "app.cli", False, "app.api.Api")
+    if expected is None:
+        assert found is None
+    else:
+        assert found == tuple(CallShape(count, keywords) for count, keywords in expected)
