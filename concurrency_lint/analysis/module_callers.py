@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from concurrency_lint.analysis.tree_walk import walk_visitor
+from concurrency_lint.analysis.tree_walk import walk, walk_visitor
 
 Qualify = Callable[[cst.BaseExpression], "str | None"]
 #: Whether a function binds a name itself (a local that shadows the module's).
@@ -47,13 +47,14 @@ class CallSite:
     keywords: tuple[tuple[str, cst.BaseExpression], ...]
     function: cst.FunctionDef | None
 
-    def argument(self, position: int, keyword: str) -> cst.BaseExpression | None:
-        if position < len(self.positional):
+    def argument(self, position: int | None, keyword: str) -> cst.BaseExpression | None:
+        """What the call passes for a parameter (``position`` None: keyword-only)."""
+        if position is not None and position < len(self.positional):
             return self.positional[position]
         return dict(self.keywords).get(keyword)
 
-    def passes(self, position: int, keyword: str) -> bool:
-        return position < len(self.positional) or keyword in dict(self.keywords)
+    def passes(self, position: int | None, keyword: str) -> bool:
+        return self.argument(position, keyword) is not None
 
 
 def module_call_sites(
@@ -68,7 +69,9 @@ def module_call_sites(
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             name = statement.name.value
             names[name] = names.get(name, 0) + 1
-            if statement.decorators:
+            if statement.decorators or (
+                isinstance(statement, cst.ClassDef) and _builds_itself(statement)
+            ):
                 decorated.add(name)
     finder = _Uses(frozenset(names), qualify, binds)
     walk_visitor(module, finder)
@@ -78,6 +81,28 @@ def module_call_sites(
             found[name] = None
         else:
             found[name] = finder.sites.get(name, [])
+    return found
+
+
+def _builds_itself(owner: cst.ClassDef) -> bool:
+    """Whether the class may call its own constructor without naming itself: a
+    ``classmethod`` (``cls(...)``), ``type(self)(...)``, ``self.__class__(...)``, or
+    a ``__new__`` of its own."""
+    found = False
+
+    def enter(node: cst.CSTNode) -> bool:
+        nonlocal found
+        if isinstance(node, cst.Decorator) and isinstance(node.decorator, cst.Name):
+            found = found or node.decorator.value == "classmethod"
+        elif isinstance(node, cst.Attribute) and node.attr.value == "__class__":
+            found = True
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+            found = found or node.func.value == "type"
+        elif isinstance(node, cst.FunctionDef) and node.name.value == "__new__":
+            found = True
+        return not found
+
+    walk(owner.body, enter)
     return found
 
 

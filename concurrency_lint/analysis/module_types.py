@@ -382,8 +382,6 @@ class ModuleTypes:
                 value = site.argument(position, keyword)
                 if value is not None:
                     kinds.add(self._passed_value(site.function, value, kind))
-                elif site.passes(position, keyword):
-                    kinds.add(None)
                 else:  # left out: the default
                     kinds.add(self._passed_value(None, param.default, kind))
             made = kinds.pop() if len(kinds) == 1 else None
