@@ -41,6 +41,7 @@ def _calls_unknown(_name: str) -> tuple[CallShape, ...] | None:
 
 
 _PENDING = "<pending>"  # a helper whose type is being computed (recursion)
+_MAX_CALLER_DEPTH = 8  # functions whose callers type the parameters passed on
 _NESTED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 
@@ -77,6 +78,7 @@ class ModuleTypes:
         }
         self._sites: dict[str, list[CallSite] | None] | None = None
         self._passed: dict[tuple[int, str], dict[str, str]] = {}
+        self._callers_depth = 0  # callers being read, each for the parameters of the next
         self._memo: dict[int, str | None] = {}
         self._attributes: dict[tuple[int, str], str | None] = {}
         self._assignments: dict[
@@ -330,8 +332,14 @@ class ModuleTypes:
     def _passed_by_callers(self, function: cst.FunctionDef, kind: str) -> dict[str, str]:
         key = (id(function), kind)
         if key not in self._passed:
+            if self._callers_depth >= _MAX_CALLER_DEPTH:
+                return {}  # a long chain of callers: unknown (not kept)
             self._passed[key] = {}  # recursion: unknown while being computed
-            self._passed[key] = self._read_callers(function, kind)
+            self._callers_depth += 1
+            try:
+                self._passed[key] = self._read_callers(function, kind)
+            finally:
+                self._callers_depth -= 1
         return self._passed[key]
 
     def _read_callers(self, function: cst.FunctionDef, kind: str) -> dict[str, str]:

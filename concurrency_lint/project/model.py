@@ -201,6 +201,13 @@ class ProjectModel:
         call its module-level ``name``: () when none has the word in its text; None when
         one uses it other than by calling it, or that cannot be told (no reader, an
         unreadable module, a package too large to search)."""
+        key = ("calls", f"{module}:{name}")
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        self._memo[key] = found = self._calls_elsewhere(module, name)
+        return found
+
+    def _calls_elsewhere(self, module: str, name: str) -> tuple[CallShape, ...] | None:
         if self.read_text is None:
             return None
         modules = package_modules(module, self.roots)
