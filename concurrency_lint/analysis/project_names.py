@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 
+from concurrency_lint.analysis.module_callers import CallShape
+
 
 class ProjectNames(Protocol):
     """One file's view of its project."""
@@ -52,4 +54,10 @@ class ProjectNames(Protocol):
     def from_star(self, module: str, dotted: str) -> str | None:
         """What ``dotted`` read after ``from module import *`` (a project module) is: a
         name outside the project, or the project name it leads to; else None."""
+        ...
+
+    def calls_elsewhere(self, name: str) -> tuple[CallShape, ...] | None:
+        """How the project's other modules call the file's module-level ``name``: () when
+        none has the word in its text, None when one uses it other than by calling it
+        (or that cannot be told)."""
         ...

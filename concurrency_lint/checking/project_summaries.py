@@ -37,6 +37,10 @@ from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_f
 _MODEL_TOKENS = tuple(sorted({t for code in MODEL_TRIGGERED for t in SCREENS[code].triggers}))
 
 
+#: The state of a module whose text was searched (``calls_elsewhere``): it holds only
+#: while the module's content is the same.
+_ANY_CHANGE = "c:"
+
 #: Larger modules are not summarised (their names stay unknown).
 MAX_SUMMARY_BYTES = 2 * 1024 * 1024
 
@@ -100,6 +104,7 @@ class _Known:
         self._module = module
         text = _text_of(data) if data is not None else None
         self.text = text or ""
+        self.readable = text is not None
         lines = import_lines(text) if text is not None else None
         self.knows_library = lines is not None and imports_known_library(lines)
         self.imports = imported_modules(lines) if lines is not None else ()
@@ -219,6 +224,7 @@ class ProjectSummaries:
                     model.load = functools.partial(self._load, model.roots, model.note_used)
                     model.load_any = self.summary
                     model.shared = self._answers
+                    model.read_text = self._text
             self._views[path] = found
         return self._views[path]
 
@@ -234,10 +240,13 @@ class ProjectSummaries:
         roots = view.model.roots
         asked = view.model.asked()
         read_any = view.model.read_any  # their summaries were read, relevant or not
+        searched = view.model.searched
         found = []
-        for name, module in sorted(view.used_modules().items()):
+        for name, module in sorted({**view.used_modules(), **searched}.items()):
             entry = self._entry(module)
-            if name in read_any:
+            if name in searched:  # its words were read: any change may matter
+                state = _ANY_CHANGE
+            elif name in read_any:
                 state = entry.state_digest(True)
             elif name in asked:
                 state = entry.state_digest(self._is_relevant(module, roots, module.path))
@@ -259,6 +268,8 @@ class ProjectSummaries:
                 continue  # not touched since it was read
             if self._content_digest(dependency.path) == dependency.content_digest:
                 continue
+            if dependency.state == _ANY_CHANGE:
+                return False
             module = ModuleFile(dependency.module, dependency.path, dependency.is_package)
             if dependency.state.startswith("t:"):
                 if self._entry(module).text_state != dependency.state:
@@ -297,6 +308,11 @@ class ProjectSummaries:
         return near
 
     # ---- internals -----------------------------------------------------------------------
+
+    def _text(self, module: ModuleFile) -> str | None:
+        """A module's text, or None when it cannot be read (or is too large)."""
+        entry = self._entry(module)
+        return entry.text if entry.readable else None
 
     def _content_digest(self, path: str) -> str:
         """The digest of a file's bytes, read once per (size, mtime) in this process."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrency_lint.analysis.module_callers import CallShape
 from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 from concurrency_lint.project.layout import ModuleFile, module_of, roots_for
 from concurrency_lint.project.model import Loader, ProjectModel
@@ -38,6 +39,9 @@ class FileView:
 
     def thread_pool(self, qualified: str) -> ThreadPoolShape | None:
         return self.model.thread_pool(qualified)
+
+    def calls_elsewhere(self, name: str) -> tuple[CallShape, ...] | None:
+        return self.model.calls_elsewhere(self.module_name, name)
 
     def used_modules(self) -> dict[str, ModuleFile]:
         """The modules whose summaries the answers so far have read."""

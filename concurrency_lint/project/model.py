@@ -22,9 +22,11 @@ file's findings do not depend on the order the files are checked in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
+from concurrency_lint.analysis.module_callers import CallShape
 from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 from concurrency_lint.knowledge.value_types import (
@@ -32,10 +34,18 @@ from concurrency_lint.knowledge.value_types import (
     SUBCLASSABLE_ALIASES,
     SUBCLASSABLE_TYPES,
 )
-from concurrency_lint.project.layout import ModuleFile, find_module, has_top_level
+from concurrency_lint.project.call_shapes import call_shapes
+from concurrency_lint.project.layout import (
+    ModuleFile,
+    find_module,
+    has_top_level,
+    package_modules,
+)
 from concurrency_lint.project.summaries import Binding, ClassSummary, ModuleSummary
 
 Loader = Callable[[ModuleFile], "ModuleSummary | None"]
+#: A module's text, or None when it cannot be read.
+TextReader = Callable[[ModuleFile], "str | None"]
 #: The version of a module's file: what changes when its content does.
 Versioner = Callable[[ModuleFile], Hashable]
 
@@ -132,6 +142,10 @@ class ProjectModel:
     load: Loader
     used: dict[str, ModuleFile] = field(default_factory=dict)
     shared: SharedAnswers | None = None
+    #: Reads a module's text for :meth:`named_elsewhere`; without one, nothing is searched.
+    read_text: TextReader | None = None
+    #: The modules whose texts :meth:`named_elsewhere` searched: any change to them counts.
+    searched: dict[str, ModuleFile] = field(default_factory=dict)
     _summaries: dict[str, ModuleSummary | None] = field(default_factory=dict)
     _memo: dict[_Key, object] = field(default_factory=dict)
     _answers: dict[_Key, _Answer] = field(default_factory=dict)
@@ -252,6 +266,40 @@ class ProjectModel:
             return None
         qualified = f"{module}.{dotted}"
         return self.canonical(qualified) or (qualified if self.binds(f"{module}.{head}") else None)
+
+    def calls_elsewhere(self, module: str, name: str) -> tuple[CallShape, ...] | None:
+        """How the modules of ``module``'s package (and those beside it) other than itself
+        call its module-level ``name``: () when none has the word in its text; None when
+        one uses it other than by calling it, or that cannot be told (no reader, an
+        unreadable module, a package too large to search)."""
+        key = ("calls", f"{module}:{name}")
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        self._memo[key] = found = self._calls_elsewhere(module, name)
+        return found
+
+    def _calls_elsewhere(self, module: str, name: str) -> tuple[CallShape, ...] | None:
+        if self.read_text is None:
+            return None
+        modules = package_modules(module, self.roots)
+        if modules is None:
+            return None
+        word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        shapes: list[CallShape] = []
+        for other in modules:
+            if other.name == module:
+                continue
+            self.searched.setdefault(other.name, other)
+            text = self.read_text(other)
+            if text is None:
+                return None
+            if not word.search(text):
+                continue
+            found = call_shapes(text, other.name, other.is_package, f"{module}.{name}")
+            if found is None:
+                return None
+            shapes.extend(found)
+        return tuple(shapes)
 
     def asked(self) -> frozenset[str]:
         """The modules whose summaries an answer asked for."""
