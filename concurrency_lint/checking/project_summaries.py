@@ -37,9 +37,9 @@ from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_f
 _MODEL_TOKENS = tuple(sorted({t for code in MODEL_TRIGGERED for t in SCREENS[code].triggers}))
 
 
-#: The state of a module whose text was searched (``calls_elsewhere``): it holds only
-#: while the module's content is the same.
-_ANY_CHANGE = "c:"
+#: The state of a module whose text was searched (``calls_elsewhere``): ``w:``, the
+#: names searched for, and a digest of how the text calls each of them.
+_SEARCHED = "w:"
 
 #: Larger modules are not summarised (their names stay unknown).
 MAX_SUMMARY_BYTES = 2 * 1024 * 1024
@@ -244,8 +244,8 @@ class ProjectSummaries:
         found = []
         for name, module in sorted({**view.used_modules(), **searched}.items()):
             entry = self._entry(module)
-            if name in searched:  # its words were read: any change may matter
-                state = _ANY_CHANGE
+            if name in searched:  # its calls of some names were read
+                state = _searched_state(module, entry, view.model.searched_for.get(name, set()))
             elif name in read_any:
                 state = entry.state_digest(True)
             elif name in asked:
@@ -268,9 +268,12 @@ class ProjectSummaries:
                 continue  # not touched since it was read
             if self._content_digest(dependency.path) == dependency.content_digest:
                 continue
-            if dependency.state == _ANY_CHANGE:
-                return False
             module = ModuleFile(dependency.module, dependency.path, dependency.is_package)
+            if dependency.state.startswith(_SEARCHED):
+                names = dependency.state[len(_SEARCHED) :].split(" ")[:-1]
+                if _searched_state(module, self._entry(module), set(names)) != dependency.state:
+                    return False
+                continue
             if dependency.state.startswith("t:"):
                 if self._entry(module).text_state != dependency.state:
                     return False
@@ -375,6 +378,31 @@ def _leads_to(imported: str, needed: frozenset[str]) -> bool:
         name == imported or name.startswith(imported + ".") or imported.startswith(name + ".")
         for name in needed
     )
+
+
+def _searched_state(module: ModuleFile, entry: _Known, names: set[str]) -> str:
+    """``w:``, the qualified names searched for (space-separated, each followed by a
+    space), and a digest of how the module's text calls each: not at all, in these
+    shapes, or in a way that cannot be told."""
+    from concurrency_lint.project.call_shapes import call_shapes
+
+    text = entry.text if entry.readable else None
+    calls: list[object] = []
+    for name in sorted(names):
+        if text is None:
+            calls.append(None)
+            continue
+        word = name.rpartition(".")[2]
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is None:
+            calls.append("absent")
+            continue
+        shapes = call_shapes(text, module.name, module.is_package, name)
+        calls.append(
+            None
+            if shapes is None
+            else sorted((shape.positional, sorted(shape.keywords)) for shape in shapes)
+        )
+    return _SEARCHED + "".join(f"{name} " for name in sorted(names)) + _json_digest(calls)
 
 
 def _tree_imports(tree: ast.Module) -> list[tuple[int, str, tuple[str, ...]]]:

@@ -146,6 +146,8 @@ class ProjectModel:
     read_text: TextReader | None = None
     #: The modules whose texts :meth:`named_elsewhere` searched: any change to them counts.
     searched: dict[str, ModuleFile] = field(default_factory=dict)
+    #: For each searched module, the qualified names it was searched for.
+    searched_for: dict[str, set[str]] = field(default_factory=dict)
     _summaries: dict[str, ModuleSummary | None] = field(default_factory=dict)
     _memo: dict[_Key, object] = field(default_factory=dict)
     _answers: dict[_Key, _Answer] = field(default_factory=dict)
@@ -290,6 +292,7 @@ class ProjectModel:
             if other.name == module:
                 continue
             self.searched.setdefault(other.name, other)
+            self.searched_for.setdefault(other.name, set()).add(f"{module}.{name}")
             text = self.read_text(other)
             if text is None:
                 return None

@@ -74,6 +74,17 @@ def test_another_module_starting_to_name_it_rechecks_the_module(
     assert sorted(checked) == ["other.py", "work.py"]
 
 
+def test_an_edit_that_leaves_the_calls_of_its_names_alone_rechecks_only_the_edited_module(
+    package: Path, checked: list[str]
+) -> None:
+    run_conclint("scan", ".", "--select", "CL204")
+    checked.clear()
+    (package / "app" / "other.py").write_text(QUIET + "\n\ndef more():\n    return 2\n")
+    warm = run_conclint("scan", ".", "--select", "CL204", "--format", "concise")
+    assert "app/work.py:5:12: CL204" in warm.stdout
+    assert checked == ["other.py"]  # work.py searched other.py: its calls of drain are the same
+
+
 def test_the_modules_searched_are_the_package_and_its_neighbours(package: Path) -> None:
     (package / "tool.py").write_text(QUIET, encoding="utf-8")
     (package / "app" / "sub").mkdir()
