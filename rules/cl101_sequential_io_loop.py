@@ -37,7 +37,12 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
     `Path.exists`, ...); comprehensions that only open files (`[open(p) for p in parts]`:
     the handles are read later); reads and writes of one shared stream (`json.dump(x, fh)`);
     copies and moves onto a destination that does not come from the item
-    (`shutil.copy(path, backup_dir)`: two items with the same name collide);
+    (`shutil.copy(path, backup_dir)`: two items with the same name collide), or comes
+    from it only through a part two items can share -- `.name`, `.stem`, `.suffix`,
+    `.parent`, `os.path.basename(...)`, `os.path.splitext(...)`, `url.split("/")` --
+    (`shutil.copy2(src, target / src.name)`: two folders can hold the same name), unless
+    the items are the entries of one folder's listing (`os.listdir(d)`, `os.scandir(d)`,
+    `d.iterdir()`, one `glob` of one folder's pattern), whose names are distinct;
     bodies that call a method of an outside object whose effect is unknown
     (`self.rebuild()`: the iterations may share state through it; logging, assertions,
     reads of strings and mappings, and functions or methods of this module that only

@@ -21,6 +21,13 @@ import libcst as cst
 from concurrency_lint.analysis.callables import resolve_callable, work_of
 from concurrency_lint.analysis.calls import int_value, positional_args
 from concurrency_lint.analysis.definitions import module_index
+from concurrency_lint.analysis.destinations import (
+    TRANSFER_CALLS,
+    Carrying,
+    is_listing,
+    keyed_names,
+    shared_destination,
+)
 from concurrency_lint.analysis.file_context import AnalysisContext
 from concurrency_lint.analysis.io_detection import IoCall, calls_in, io_kind_of_call
 from concurrency_lint.analysis.loop_body import (
@@ -55,18 +62,6 @@ STREAM_ARGUMENTS: dict[str, tuple[int, ...]] = {
     "yaml.safe_load": (0,),
     "csv.reader": (0,),
     "shutil.copyfileobj": (0, 1),
-}
-#: Calls that copy or move onto a destination (its position and keyword): two items with
-#: the same destination collide, and the last one wins, so per-item work needs a
-#: destination that comes from the item itself.
-TRANSFER_CALLS: dict[str, tuple[int, str]] = {
-    "shutil.copy": (1, "dst"),
-    "shutil.copy2": (1, "dst"),
-    "shutil.copyfile": (1, "dst"),
-    "shutil.copytree": (1, "dst"),
-    "shutil.move": (1, "dst"),
-    "os.rename": (1, "dst"),
-    "os.replace": (1, "dst"),
 }
 #: Calls whose effect depends on what earlier iterations did to the process or the file
 #: system (a parent folder removed only once its children are): iterations are ordered.
@@ -466,51 +461,6 @@ def _depends(io: IoCall, tainted: set[str] | frozenset[str]) -> bool:
     return any(names_read(part) & tainted for part in parts)
 
 
-def shared_destination(calls: Sequence[IoCall], keyed: set[str] | frozenset[str]) -> bool:
-    """Does a copy or move write to a destination that does not come from the item (a
-    shared target folder: ``shutil.move(src, os.path.join(target, name))`` where ``name``
-    repeats from item to item)? ``keyed`` holds the names that carry the item."""
-    for io in calls:
-        spec = TRANSFER_CALLS.get(io.label)
-        if spec is None:
-            continue
-        position, keyword = spec
-        args = positional_args(io.call)
-        destination = args[position].value if position < len(args) else None
-        for arg in io.call.args:
-            if arg.keyword is not None and arg.keyword.value == keyword:
-                destination = arg.value
-        if destination is not None and not names_read(destination) & keyed:
-            return True
-    return False
-
-
-def keyed_names(targets: Sequence[str], statements: Sequence[cst.BaseStatement]) -> set[str]:
-    """The loop targets and the names the body computes from them, not counting the
-    targets of loops inside it: an inner item repeats from one outer item to the next
-    (two folders can hold the same file name), so it does not carry the outer item."""
-    assignments: list[tuple[list[str], cst.CSTNode]] = []
-    for statement in statements:
-        for node in descendants(statement, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            if isinstance(node, cst.Assign):
-                names = [n for target in node.targets for n in target_names(target.target)]
-                assignments.append((names, node.value))
-            elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
-                if node.value is not None:
-                    assignments.append((target_names(node.target), node.value))
-            elif isinstance(node, cst.WithItem) and node.asname is not None:
-                assignments.append((target_names(node.asname.name), node.item))
-    keyed = set(targets)
-    changed = True
-    while changed:
-        changed = False
-        for names, value in assignments:
-            if not keyed.issuperset(names) and names_read(value) & keyed:
-                keyed.update(names)
-                changed = True
-    return keyed
-
-
 def shared_state_call(node: cst.For, facts: BodyFacts, lookup: IoLookup) -> str | None:
     """A call in the body to a method of an object from outside the loop whose effect is
     unknown (``self.rebuild()``, ``parser.read(fp)``): the iterations may share state
@@ -566,8 +516,18 @@ def _moves_onto_shared_target(node: cst.For, targets: Sequence[str], lookup: IoL
         for call in calls_in(node.body)
         if (io := lookup.io_of(call)) is not None and io.label in TRANSFER_CALLS
     ]
+    if not transfers:
+        return False
+    semantics = lookup.semantics
+    qualify = semantics.qualified_name
+    listed = (
+        frozenset(targets)
+        if is_listing(node.iter, qualify, semantics.unchanged_value)
+        else frozenset()
+    )
     body: Sequence[cst.BaseStatement] = node.body.body  # type: ignore[assignment]
-    return bool(transfers) and shared_destination(transfers, keyed_names(targets, body))
+    keyed = frozenset(keyed_names(targets, body, listed, qualify))
+    return shared_destination(transfers, Carrying(keyed, listed, qualify))
 
 
 def _nested_loop_io(index: LoopIndex, node: cst.For, lookup: IoLookup) -> NestedLoopIo | None:
