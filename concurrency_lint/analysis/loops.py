@@ -134,10 +134,13 @@ def io_lookup(context: AnalysisContext) -> IoLookup:
     def local(call: cst.Call) -> IoCall | None:
         if not isinstance(call.func, (cst.Name, cst.Attribute)):
             return None
-        work = work_of(call.func, context)
-        if work is None or work.kind != "io" or work.io_kind is None:
-            return None
         name = call.func.value if isinstance(call.func, cst.Name) else call.func.attr.value
+        work = work_of(call.func, context)
+        if work is None:
+            kind = _project_function_io(call, context.semantics)
+            return IoCall(call, kind, f"{name}()") if kind is not None else None
+        if work.kind != "io" or work.io_kind is None:
+            return None
         return IoCall(call, work.io_kind, f"{name}()")
 
     def harmless(call: cst.Call, depth: int = 2) -> bool:
@@ -172,6 +175,19 @@ def io_lookup(context: AnalysisContext) -> IoLookup:
         return True
 
     return IoLookup(context.semantics, io_table(context.config.extra_io_calls), local, harmless)
+
+
+def _project_function_io(call: cst.Call, semantics: Semantics) -> IoKind | None:
+    """The I/O a function of another module of the project does (through the project
+    model), when it changes no shared state."""
+    project = semantics.project
+    if project is None:
+        return None
+    qualified = semantics.qualified_name(call.func)
+    if qualified is None or qualified.startswith("builtins."):
+        return None
+    kind = project.function_io(qualified)
+    return kind if kind in WORKER_CEILINGS else None  # type: ignore[return-value]
 
 
 _PLAIN_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
@@ -243,6 +259,8 @@ class IoLoopTracker:
         )
         self._open: list[cst.CSTNode] = []
         self._with_io: set[cst.CSTNode] = set()
+        #: ``from <module> import *`` binds names not known here: any called name may be I/O
+        self._any_name = index.star_imports(context.module)
 
     def enter(self, node: cst.CSTNode) -> None:
         self._open.append(node)
@@ -255,7 +273,7 @@ class IoLoopTracker:
     def call(self, call: cst.Call) -> None:
         func = call.func
         if isinstance(func, cst.Name):
-            candidate = func.value in self._names
+            candidate = self._any_name or func.value in self._names
         elif isinstance(func, cst.Attribute):
             candidate = func.attr.value in self._attributes
         else:
@@ -318,6 +336,7 @@ class LoopIndex:
         self._nested: dict[cst.For, NestedLoopIo | None] = {}
         self.claimed: set[cst.For] = set()  # inner loops reported as part of a nested batch
         self._candidates: dict[tuple[tuple[str, str], ...], tuple[frozenset[str], ...]] = {}
+        self._stars: bool | None = None
 
     def io_candidates(
         self, module: cst.Module, extra: tuple[tuple[str, str], ...]
@@ -342,6 +361,17 @@ class LoopIndex:
                 frozenset(last | methods | defined),
             )
         return found  # type: ignore[return-value]
+
+    def star_imports(self, module: cst.Module) -> bool:
+        """Whether the module has a ``from ... import *`` at its top level."""
+        if self._stars is None:
+            self._stars = any(
+                isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar)
+                for statement in module.body
+                if isinstance(statement, cst.SimpleStatementLine)
+                for small in statement.body
+            )
+        return self._stars
 
     def for_loop(self, node: cst.For, lookup: IoLookup) -> LoopIo | None:
         if node not in self._loops:
@@ -476,6 +506,8 @@ def shared_state_call(node: cst.For, facts: BodyFacts, lookup: IoLookup) -> str 
             continue
         if method in HARMLESS_METHODS or lookup.semantics.imports.is_imported(owner):
             continue
+        if _from_star_import(func.value, owner, lookup.semantics):
+            continue  # a module or function a star import binds, like an imported one
         if lookup.io_of(call) is not None:
             continue
         if lookup.harmless is not None and lookup.harmless(call):
@@ -484,6 +516,15 @@ def shared_state_call(node: cst.For, facts: BodyFacts, lookup: IoLookup) -> str 
             continue  # results handed to a thread-safe queue: accumulation
         return f"`{owner}.{method}()` may change state the iterations share"
     return None
+
+
+def _from_star_import(receiver: cst.BaseExpression, owner: str, semantics: Semantics) -> bool:
+    """Whether ``owner`` is a name a ``from <project module> import *`` binds to an
+    imported module (``json`` from ``from .common import *``)."""
+    if not semantics.imports.star_modules or semantics.scopes.lookup(owner)[0]:
+        return False
+    qualified = semantics.qualified_name(cst.Name(owner))
+    return qualified is not None and qualified == owner and not qualified.startswith("builtins.")
 
 
 def _for_loop_io(node: cst.For, lookup: IoLookup) -> LoopIo | None:

@@ -37,3 +37,8 @@ class ProjectNames(Protocol):
         """What ``dotted`` read after ``from module import *`` (a project module) is: a
         name outside the project, or the project name it leads to; else None."""
         ...
+
+    def function_io(self, qualified: str) -> str | None:
+        """The kind of blocking I/O calling a project function waits on (``"network"``,
+        ``"file"``, ``"subprocess"``), when it changes no shared state; else None."""
+        ...

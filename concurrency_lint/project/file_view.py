@@ -29,6 +29,9 @@ class FileView:
     def member_type(self, owner: str, member: str, called: bool) -> str | None:
         return self.model.member_type(owner, member, called)
 
+    def function_io(self, qualified: str) -> str | None:
+        return self.model.function_io(qualified)
+
     def used_modules(self) -> dict[str, ModuleFile]:
         """The modules whose summaries the answers so far have read."""
         return dict(self.model.used)

@@ -22,6 +22,7 @@ import builtins
 from dataclasses import dataclass
 
 from concurrency_lint.analysis.relative_imports import absolute_module
+from concurrency_lint.knowledge.mutating_methods import COLLECTION_MUTATORS
 
 _BUILTINS = frozenset(dir(builtins))
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
@@ -61,6 +62,18 @@ class ClassSummary:
 
 
 @dataclass(frozen=True)
+class FunctionSummary:
+    """What a module-level (plain, not async) function calls: the qualified names of the
+    functions its own code calls (nested definitions aside; builtins as ``builtins.x``),
+    and ``shares_state`` when it may change state beyond the values it made itself
+    (``global``, a store into or a changing method of an argument or a module value)."""
+
+    name: str
+    calls: tuple[str, ...]
+    shares_state: bool
+
+
+@dataclass(frozen=True)
 class ModuleSummary:
     """The module-level names of one module, its classes and its star imports."""
 
@@ -69,6 +82,7 @@ class ModuleSummary:
     classes: tuple[ClassSummary, ...]
     star_imports: tuple[str, ...]
     exports: tuple[str, ...] | None  # ``__all__`` when it is a literal list of strings
+    functions: tuple[FunctionSummary, ...] = ()
 
 
 def summarize(source: str, module: str, is_package: bool) -> ModuleSummary | None:
@@ -92,6 +106,7 @@ class _Summarizer:
         self.classes: dict[str, ClassSummary] = {}
         self.stars: list[str] = []
         self.exports: tuple[str, ...] | None = None
+        self.functions: dict[str, FunctionSummary] = {}
 
     def run(self, tree: ast.Module) -> ModuleSummary:
         self._collect_names(tree.body)
@@ -102,6 +117,7 @@ class _Summarizer:
             tuple(self.classes.values()),
             tuple(dict.fromkeys(self.stars)),
             self.exports,
+            tuple(self.functions.values()),
         )
 
     # ---- names ---------------------------------------------------------------------------
@@ -178,6 +194,8 @@ class _Summarizer:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             made = "" if isinstance(node, ast.AsyncFunctionDef) else self._returns(node)
             self._bind(node.name, "function", made or "", fallback)
+            if isinstance(node, ast.FunctionDef):
+                self.functions[node.name] = self._function(node)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -235,6 +253,47 @@ class _Summarizer:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
         )
         return ClassSummary(node.name, bases, methods)
+
+    def _function(self, function: ast.FunctionDef) -> FunctionSummary:
+        nodes = _own_nodes(function)
+        made = {
+            name.id
+            for node in nodes
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.With))
+            for target in _bound_targets(node)
+            for name in ast.walk(target)
+            if isinstance(name, ast.Name)
+        }
+        local = frozenset(_parameters(function)) | frozenset(made)
+        calls: dict[str, None] = {}
+        shares = False
+        for node in nodes:
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                shares = True
+            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+                targets = (
+                    node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+                )
+                shares = shares or any(_stores_outside(target, made) for target in targets)
+            elif isinstance(node, ast.Call):
+                func = node.func
+                if isinstance(func, ast.Attribute) and func.attr in COLLECTION_MUTATORS:
+                    shares = shares or _base_id(func.value) not in made
+                if isinstance(func, ast.Name) and self._is_builtin(func.id, local):
+                    calls[f"builtins.{func.id}"] = None
+                    continue
+                qualified = self.qualify(func, local)
+                if qualified is not None:
+                    calls[qualified] = None
+        return FunctionSummary(function.name, tuple(calls), shares)
+
+    def _is_builtin(self, name: str, local: frozenset[str]) -> bool:
+        return (
+            name in _BUILTINS
+            and name not in local
+            and name not in self.defined
+            and name not in self.aliases
+        )
 
     def _may_call_super(self, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """False only when the method's text cannot name ``super`` (the cheap test before
@@ -340,6 +399,34 @@ def _own_nodes(function: ast.FunctionDef) -> list[ast.AST]:
             continue
         stack.extend(ast.iter_child_nodes(node))
     return found
+
+
+def _bound_targets(node: ast.AST) -> list[ast.expr]:
+    """The targets a binding statement assigns (``with`` items' ``as`` names too)."""
+    if isinstance(node, ast.Assign):
+        return list(node.targets)
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For)):
+        return [node.target]
+    if isinstance(node, ast.With):
+        return [item.optional_vars for item in node.items if item.optional_vars is not None]
+    return []
+
+
+def _base_id(node: ast.expr) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _stores_outside(target: ast.expr, made: set[str]) -> bool:
+    """A store into an attribute or item of a value the function did not make."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return any(_stores_outside(element, made) for element in target.elts)
+    if isinstance(target, ast.Starred):
+        return _stores_outside(target.value, made)
+    if isinstance(target, (ast.Attribute, ast.Subscript)):
+        return _base_id(target) not in made
+    return False
 
 
 def _forwards(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
