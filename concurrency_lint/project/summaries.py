@@ -22,11 +22,19 @@ import builtins
 from dataclasses import dataclass
 
 from concurrency_lint.analysis.relative_imports import absolute_module
+from concurrency_lint.knowledge.io_calls import QUICK_IO_CALLS, io_table
 from concurrency_lint.knowledge.mutating_methods import COLLECTION_MUTATORS
 
 _BUILTINS = frozenset(dir(builtins))
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 _OPTIONAL = frozenset({"Optional", "Final", "ClassVar", "Annotated"})
+#: Library functions named like collection methods (``os.remove``): not a mutation.
+_KNOWN_FUNCTIONS = frozenset(io_table()) | QUICK_IO_CALLS
+#: Builtins whose effect a summary cannot see.
+_UNSEEN_EFFECTS = frozenset({"exec", "eval", "setattr", "delattr", "globals", "__import__"})
+_LOGGING_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
@@ -257,18 +265,20 @@ class _Summarizer:
     def _function(self, function: ast.FunctionDef) -> FunctionSummary:
         nodes = _own_nodes(function)
         made = {
-            name.id
+            name
             for node in nodes
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.With))
             for target in _bound_targets(node)
-            for name in ast.walk(target)
-            if isinstance(name, ast.Name)
+            for name in _plain_names(target)
         }
         local = frozenset(_parameters(function)) | frozenset(made)
         calls: dict[str, None] = {}
         shares = False
         for node in nodes:
-            if isinstance(node, (ast.Global, ast.Nonlocal)):
+            if isinstance(node, (ast.Global, ast.Nonlocal)) or (
+                isinstance(node, ast.Call)
+                and (_runs_unseen_code(node.func) or self._changes_module_value(node.func, local))
+            ):
                 shares = True
             elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
                 targets = (
@@ -278,7 +288,8 @@ class _Summarizer:
             elif isinstance(node, ast.Call):
                 func = node.func
                 if isinstance(func, ast.Attribute) and func.attr in COLLECTION_MUTATORS:
-                    shares = shares or _base_id(func.value) not in made
+                    known = self.qualify(func, local) in _KNOWN_FUNCTIONS  # ``os.remove``
+                    shares = shares or (_base_id(func.value) not in made and not known)
                 if isinstance(func, ast.Name) and self._is_builtin(func.id, local):
                     calls[f"builtins.{func.id}"] = None
                     continue
@@ -286,6 +297,14 @@ class _Summarizer:
                 if qualified is not None:
                     calls[qualified] = None
         return FunctionSummary(function.name, tuple(calls), shares)
+
+    def _changes_module_value(self, func: ast.expr, local: frozenset[str]) -> bool:
+        """A method call on a value this module defines (``REGISTRY.register(x)``), other
+        than logging: it may change state every caller shares."""
+        if not isinstance(func, ast.Attribute) or func.attr in _LOGGING_METHODS:
+            return False
+        base = _base_id(func.value)
+        return base is not None and base not in local and base in self.defined
 
     def _is_builtin(self, name: str, local: frozenset[str]) -> bool:
         return (
@@ -410,6 +429,22 @@ def _bound_targets(node: ast.AST) -> list[ast.expr]:
     if isinstance(node, ast.With):
         return [item.optional_vars for item in node.items if item.optional_vars is not None]
     return []
+
+
+def _plain_names(target: ast.expr) -> list[str]:
+    """The names a target binds itself (``a``, ``a, *b``), not those of ``a.x`` / ``a[k]``."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _plain_names(element)]
+    if isinstance(target, ast.Starred):
+        return _plain_names(target.value)
+    return []
+
+
+def _runs_unseen_code(func: ast.expr) -> bool:
+    """``exec`` / ``eval`` / ``setattr``-like builtins: what they change is not seen."""
+    return isinstance(func, ast.Name) and func.id in _UNSEEN_EFFECTS
 
 
 def _base_id(node: ast.expr) -> str | None:
