@@ -65,3 +65,41 @@ def test_mutually_recursive_helpers_end_as_unknown(tmp_path: Path) -> None:
     assert view is not None
     assert view.function_io("app.one.ping") is None
     assert view.function_io("app.two.fetch") == "network"
+
+
+def test_helpers_that_change_shared_state_are_not_io_helpers(tmp_path: Path) -> None:
+    path = tmp_path / "tool" / "files.py"
+    path.parent.mkdir(parents=True)
+    (path.parent / "__init__.py").write_text("", encoding="utf-8")
+    text = """
+        import os
+        import requests  # a library the rules know: the module is summarised
+        from pyinfra import state
+
+        CODES = {}
+
+        def cache(p):
+            CODES[p] = open(p).read()
+
+        def run(p):
+            exec(open(p).read())
+
+        def mark(p):
+            state.current = p
+            return open(p).read()
+
+        def register(p):
+            CODES.update({p: open(p).read()})
+
+        def replace(p):
+            os.remove(p + ".bak")
+            with open(p) as handle:
+                return handle.read()
+    """
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    forget_layout()
+    view = ProjectSummaries().view(str(path))
+    assert view is not None
+    for name in ("cache", "run", "mark", "register"):
+        assert view.function_io(f"tool.files.{name}") is None, name
+    assert view.function_io("tool.files.replace") == "file"  # os.remove mutates no collection
