@@ -57,6 +57,7 @@ LOSSY_METHODS = frozenset({"split", "rsplit", "partition", "rpartition"})
 #: The projections that stay distinct among the entries of one directory listing.
 BASE_NAME_ATTRIBUTES = frozenset({"name"})
 BASE_NAME_FUNCTIONS = frozenset({"os.path.basename", "posixpath.basename", "ntpath.basename"})
+SPLIT_FUNCTIONS = frozenset({"os.path.split", "posixpath.split", "ntpath.split"})
 #: Calls listing one folder: their entries have distinct base names.
 LISTING_FUNCTIONS = frozenset({"os.listdir", "os.scandir"})
 GLOB_FUNCTIONS = frozenset({"glob.glob", "glob.iglob"})
@@ -92,6 +93,10 @@ def carried_reads(
     stack: list[cst.CSTNode] = [node]
     while stack:
         current = stack.pop()
+        split = _split_base_name(current, qualify)
+        if split is not None:  # ``os.path.split(p)[1]``: the base name of ``p``
+            found |= _listed_reads(split, listed)
+            continue
         if isinstance(current, cst.Attribute) and current.attr.value in LOSSY_ATTRIBUTES:
             if current.attr.value in BASE_NAME_ATTRIBUTES:
                 found |= _listed_reads(current.value, listed)
@@ -119,6 +124,27 @@ def carried_reads(
             continue
         stack.extend(children(current))
     return found
+
+
+def _split_base_name(node: cst.CSTNode, qualify: Qualify) -> cst.BaseExpression | None:
+    """``p`` for ``os.path.split(p)[1]`` (or ``[-1]``), else None."""
+    if not (isinstance(node, cst.Subscript) and isinstance(node.value, cst.Call)):
+        return None
+    call = node.value
+    if qualify(call.func) not in SPLIT_FUNCTIONS or len(node.slice) != 1 or not call.args:
+        return None
+    index = node.slice[0].slice
+    if not isinstance(index, cst.Index):
+        return None
+    value = index.value
+    last = isinstance(value, cst.Integer) and value.value == "1"
+    last = last or (
+        isinstance(value, cst.UnaryOperation)
+        and isinstance(value.operator, cst.Minus)
+        and isinstance(value.expression, cst.Integer)
+        and value.expression.value == "1"
+    )
+    return call.args[0].value if last else None
 
 
 def _listed_reads(node: cst.BaseExpression, listed: frozenset[str] | set[str]) -> set[str]:
