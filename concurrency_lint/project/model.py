@@ -91,18 +91,27 @@ class _Frame:
 
 
 class SharedAnswers:
-    """Answers shared by the files of one process, per set of import roots."""
+    """Answers shared by the files of one process, per set of import roots.
 
-    def __init__(self, version: Versioner) -> None:
+    ``epoch`` names a span of time in which no module's version changes (a scan, which
+    takes each file's status once), or is None outside one: an answer kept in the
+    current span is reused without checking the versions again."""
+
+    def __init__(self, version: Versioner, epoch: Callable[[], object] = lambda: None) -> None:
         self.version = version
-        self._answers: dict[tuple[tuple[str, ...], _Key], tuple[_Answer, tuple[Hashable, ...]]] = {}
+        self.epoch = epoch
+        self._answers: dict[
+            tuple[tuple[str, ...], _Key], tuple[_Answer, tuple[Hashable, ...], object]
+        ] = {}
 
     def get(self, roots: tuple[str, ...], key: _Key) -> _Answer | None:
         """The answer kept for ``key``, while every module it read has the same version."""
         found = self._answers.get((roots, key))
         if found is None:
             return None
-        answer, versions = found
+        answer, versions, epoch = found
+        if epoch is not None and epoch is self.epoch():
+            return answer
         modules = [m for m in answer.asked if isinstance(m, ModuleFile)] + list(answer.read)
         if any(self.version(m) != d for m, d in zip(modules, versions, strict=True)):
             del self._answers[(roots, key)]
@@ -111,7 +120,8 @@ class SharedAnswers:
 
     def put(self, roots: tuple[str, ...], key: _Key, answer: _Answer) -> None:
         modules = [m for m in answer.asked if isinstance(m, ModuleFile)] + list(answer.read)
-        self._answers[(roots, key)] = (answer, tuple(self.version(m) for m in modules))
+        versions = tuple(self.version(m) for m in modules)
+        self._answers[(roots, key)] = (answer, versions, self.epoch())
 
     def clear(self) -> None:
         self._answers.clear()
