@@ -186,6 +186,8 @@ def _io_tokens(extra: tuple[tuple[str, str], ...]) -> frozenset[str]:
 def may_do_io(text: str, config: Config) -> bool:
     """Whether a file's text can call any known I/O function (else no loop rule can fire:
     the module's own I/O functions call one too). A look at the text, before any parse."""
+    if "import *" in text or "from ." in text:
+        return True  # a star or relative import may bind a project function doing I/O
     return any(token in text for token in _io_tokens(config.extra_io_calls))
 
 
@@ -208,13 +210,29 @@ def may_loop_over_io(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ..
     facts = module_facts(tree)
     if facts.calls_map():
         return True
+    if facts.in_loops.names and _star_imports(tree):
+        return True  # a name a star import binds may be a project function doing I/O
     io_names, io_attributes = _callable_names(facts, io_table(extra_io_calls))
+    # A function of another module of the package may do I/O (the project model says).
+    io_names |= {
+        local
+        for local, bound in facts.imports.items()
+        if any(target.startswith(".") for target in bound)
+    }
     for constructors, (_kind, methods) in IO_METHODS.items():
         # An object is provably built by a constructor only where the module calls it.
         if any(_reachable(c, facts.targets) and _called(c, facts) for c in constructors):
             io_attributes |= methods
     doing_io = _functions_calling(facts, io_names, io_attributes)
     return facts.in_loops.calls_any(io_names | doing_io, io_attributes | doing_io)
+
+
+def _star_imports(tree: ast.Module) -> bool:
+    """Whether the module has a ``from ... import *`` at its top level."""
+    return any(
+        isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)
+        for node in tree.body
+    )
 
 
 def may_block_in_async(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ...]) -> bool:

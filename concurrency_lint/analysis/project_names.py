@@ -61,3 +61,8 @@ class ProjectNames(Protocol):
         none has the word in its text, None when one uses it other than by calling it
         (or that cannot be told)."""
         ...
+
+    def function_io(self, qualified: str) -> str | None:
+        """The kind of blocking I/O calling a project function waits on (``"network"``,
+        ``"file"``, ``"subprocess"``), when it changes no shared state; else None."""
+        ...

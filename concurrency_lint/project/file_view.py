@@ -43,6 +43,9 @@ class FileView:
     def calls_elsewhere(self, name: str) -> tuple[CallShape, ...] | None:
         return self.model.calls_elsewhere(self.module_name, name)
 
+    def function_io(self, qualified: str) -> str | None:
+        return self.model.function_io(qualified)
+
     def used_modules(self) -> dict[str, ModuleFile]:
         """The modules whose summaries the answers so far have read."""
         return dict(self.model.used)

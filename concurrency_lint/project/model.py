@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from concurrency_lint.analysis.module_callers import CallShape
 from concurrency_lint.analysis.pool_classes import ThreadPoolShape
+from concurrency_lint.knowledge.io_calls import QUICK_IO_CALLS, WORKER_CEILINGS, io_table
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 from concurrency_lint.knowledge.value_types import (
     STAR_EXPORTS,
@@ -50,6 +51,10 @@ TextReader = Callable[[ModuleFile], "str | None"]
 Versioner = Callable[[ModuleFile], Hashable]
 
 _MAX_DEPTH = 16
+#: The blocking I/O functions a project function may call (quick metadata calls aside).
+_IO_FUNCTIONS = {name: kind for name, kind in io_table().items() if name not in QUICK_IO_CALLS}
+#: ``function_io``'s answer for a function that may change state the callers share.
+_SHARES = "shares-state"
 _PENDING = object()
 
 
@@ -253,6 +258,16 @@ class ProjectModel:
         found = [c for c in resolved.summary.classes if c.name == resolved.bindings[0].target]
         return found[-1] if found else None
 
+    def function_io(self, qualified: str) -> str | None:
+        """The kind of blocking I/O (file, network, subprocess) calling a project function
+        waits on: an I/O call of the knowledge tables in its code, or in a project function
+        it calls, followed across modules. None when none is found, or when the function
+        may change state beyond the values it made (its callees' included)."""
+        if not self.is_project_name(qualified):
+            return None
+        found = self._memoized("io", qualified, self._function_io)
+        return None if found in (None, "", _SHARES) else found
+
     def binds(self, qualified: str) -> bool:
         """Whether a project name leads to a module or a module-level name of the project."""
         if not self.is_project_name(qualified):
@@ -423,6 +438,31 @@ class ProjectModel:
             else:
                 types.add(None)
         return types.pop() if len(types) == 1 else None
+
+    def _function_io(self, qualified: str) -> str | None:
+        """The I/O kind ("" for none, ``_SHARES`` for a function that changes shared
+        state), the smallest worker ceiling first when it does several kinds."""
+        resolved = self._resolve(qualified, 0)
+        if not isinstance(resolved, _Named) or resolved.rest:
+            return None
+        if [binding.kind for binding in resolved.bindings] != ["function"]:
+            return None
+        name = resolved.bindings[0].name
+        found = [f for f in resolved.summary.functions if f.name == name]
+        if not found or found[-1].shares_state:
+            return _SHARES
+        kinds: set[str] = set()
+        for call in found[-1].calls:
+            name = self.canonical(call) or call
+            if name in _IO_FUNCTIONS:
+                kinds.add(_IO_FUNCTIONS[name])
+            elif self.is_project_name(name):
+                kind = self._memoized("io", name, self._function_io)
+                if kind == _SHARES:
+                    return _SHARES
+                if kind:
+                    kinds.add(kind)
+        return min(kinds, key=lambda kind: WORKER_CEILINGS[kind]) if kinds else ""  # type: ignore[index]
 
     def _class_type(self, summary: ModuleSummary, name: str) -> str | None:
         return self._memoized(
