@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 from concurrency_lint.analysis.relative_imports import absolute_module
-from concurrency_lint.project.pool_classes import runs_queued_calls, thread_pool_shape
 from concurrency_lint.knowledge.io_calls import QUICK_IO_CALLS, io_table
 from concurrency_lint.knowledge.mutating_methods import COLLECTION_MUTATORS
+from concurrency_lint.project.pool_classes import runs_queued_calls, thread_pool_shape
 
 _BUILTINS = frozenset(dir(builtins))
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
