@@ -81,10 +81,20 @@ APPLICATIONS = {
     "waybackpack": ("0.6.4", "Wayback Machine archive downloader CLI (requests)"),
     "coursera-dl": ("0.11.5", "course video downloader (requests, subprocess)"),
     "rtv": ("1.27.1", "Reddit terminal viewer (requests, threads, subprocess)"),
+    # Selected for CL502: found by searching public code for futures dropped by
+    # `submit` / `apply_async`, so neither tuned nor held out (see precision.md).
+    "tidal-dl": ("2022.10.31.1", "music downloader CLI (thread pool, requests)"),
+    "nhentai": ("0.4.16", "gallery downloader CLI (process pool, requests)"),
+    "osrframework": ("0.20.5", "OSINT username and domain checkers (process pools, requests)"),
+    "errbot": ("6.2.1", "chat bot service (thread pools, plugins)"),
+    "dirhunt": ("1.0.0", "web directory crawler CLI (thread pools, requests)"),
 }
 
 #: Applications added after the rules were tuned on the others (see precision.md).
 HELD_OUT = ("git-dumper", "waybackpack", "coursera-dl", "rtv")
+
+#: Applications chosen because they drop futures (CL502); their figures are reported apart.
+SELECTED_CL502 = ("tidal-dl", "nhentai", "osrframework", "errbot", "dirhunt")
 
 
 def wheel_source(name: str) -> Path:
@@ -161,3 +171,9 @@ def stdlib_source() -> Path:
 def corpus(names: list[str]) -> dict[str, Path]:
     """Label -> folder, for ``stdlib``, pinned and application project names."""
     return {name: stdlib_source() if name == "stdlib" else wheel_source(name) for name in names}
+
+
+if __name__ == "__main__":
+    # Download and unpack every pinned project and application not unpacked yet.
+    for project in [*PINNED, *APPLICATIONS]:
+        print(wheel_source(project))

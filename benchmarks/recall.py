@@ -5,6 +5,10 @@
     python benchmarks/recall.py --markdown           # the table as Markdown, for precision.md
     python benchmarks/recall.py --held-out           # only the held-out applications
     python benchmarks/recall.py --tuned              # all but the held-out applications
+    python benchmarks/recall.py --cl502              # only the applications selected for CL502
+
+The default, ``--held-out`` and ``--tuned`` leave out the applications selected for CL502
+(``corpus.SELECTED_CL502``): they were chosen for a rule's pattern, not at random.
 
 Scans the pinned applications of ``corpus.APPLICATIONS`` with the installed conclint (every
 rule, CL204 included), matches each finding to the labels in ``benchmarks/labels/*.json``
@@ -29,7 +33,7 @@ from functools import cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import APPLICATIONS, HELD_OUT, wheel_source
+from corpus import APPLICATIONS, HELD_OUT, SELECTED_CL502, wheel_source
 
 LABELS = Path(__file__).resolve().parent / "labels"
 ENGINE_CODES = ("CL001", "CL002", "CL003")
@@ -266,17 +270,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--projects", default=",".join(APPLICATIONS), help="comma-separated")
+    parser.add_argument(
+        "--projects",
+        default=",".join(name for name in APPLICATIONS if name not in SELECTED_CL502),
+        help="comma-separated",
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--held-out", action="store_true", help="only corpus.HELD_OUT")
     group.add_argument("--tuned", action="store_true", help="all but corpus.HELD_OUT")
+    group.add_argument("--cl502", action="store_true", help="only corpus.SELECTED_CL502")
     args = parser.parse_args()
     projects = args.projects.split(",")
     if args.held_out:
         projects = [name for name in projects if name in HELD_OUT]
     elif args.tuned:
         projects = [name for name in projects if name not in HELD_OUT]
+    elif args.cl502:
+        projects = list(SELECTED_CL502)
     unknown = [name for name in projects if name not in APPLICATIONS]
     if unknown:
         raise SystemExit(f"not in corpus.APPLICATIONS: {', '.join(unknown)}")

@@ -30,6 +30,14 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
     before the loop (`.append`, `.add`, `.extend`, `.update`, `table[key] = value`,
     `total += n`) or handing results to a `queue.Queue` (`.put()`).
 
+    The I/O may sit in a helper: a function or method of this module whose work is I/O,
+    or a function of another module of the project (imported by name, relatively or
+    through `from ... import *`) in whose code, or in the project functions it calls,
+    the project model finds a blocking I/O call -- as long as that function changes no
+    state beyond the values it makes (no `global`, no store into an argument or a module
+    value, no changing method of a module value, no `exec`). Its resource is then any
+    argument the loop passes it.
+
     Not flagged: literal iterables of fewer than 3 items (or a name bound once to one and
     never changed); I/O whose resource (path, URL,
     command, receiver) does not come from the item (`open(LOG, mode)` for each mode);
@@ -37,7 +45,12 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
     `Path.exists`, ...); comprehensions that only open files (`[open(p) for p in parts]`:
     the handles are read later); reads and writes of one shared stream (`json.dump(x, fh)`);
     copies and moves onto a destination that does not come from the item
-    (`shutil.copy(path, backup_dir)`: two items with the same name collide);
+    (`shutil.copy(path, backup_dir)`: two items with the same name collide), or comes
+    from it only through a part two items can share -- `.name`, `.stem`, `.suffix`,
+    `.parent`, `os.path.basename(...)`, `os.path.splitext(...)`, `url.split("/")` --
+    (`shutil.copy2(src, target / src.name)`: two folders can hold the same name), unless
+    the items are the entries of one folder's listing (`os.listdir(d)`, `os.scandir(d)`,
+    `d.iterdir()`, one `glob` of one folder's pattern), whose names are distinct;
     bodies that call a method of an outside object whose effect is unknown
     (`self.rebuild()`: the iterations may share state through it; logging, assertions,
     reads of strings and mappings, and functions or methods of this module that only

@@ -21,7 +21,11 @@ class NestedIoLoop(TracksIoLoops, LoopRule):
 
     Not flagged: a nest that copies or moves onto a destination the outer item does not
     carry (the entries of several folders moved into one target folder: two folders
-    can hold the same name, so the order decides); CL101 may still flag the inner loop.
+    can hold the same name, so the order decides, and `target / folder.name` carries
+    the folder only through its base name, which two folders can share); CL101 may
+    still flag the inner loop. Nor is the nest when its inner loop is not a CL101 case
+    (a destination built from the inner item's base name, `target / section /
+    source.name`, where two sources can share it).
 
     ## Why is this bad?
     `for dir in dirs: for file in glob(...): read(file)` waits for every file of every

@@ -40,10 +40,15 @@ class NetworkCallWithoutTimeout(Rule):
     httpx has a default timeout, so its calls are flagged only with an explicit
     `timeout=None`.
     An object is provably a Session when it is made by the constructor (or a helper
-    returning one), annotated, or declared by its parameter's docstring the way IDEs
+    returning one), annotated, declared by its parameter's docstring the way IDEs
     read it (`:type session: requests.Session`, `:param requests.Session session:`, or a
     `:param session:` that is just one `:class:` reference to a class of the module or of the
-    project's top-level package).
+    project's top-level package), or passed for a parameter of a module-level function or
+    of a class's `__init__` by every call of it in its module, when no other module of the
+    project names it. `self.requester(...)` is `requests.request(...)` when the class
+    stores a parameter whose default is `requests.request` and every call of the class
+    in the project leaves it out (other modules' calls are read for which arguments they
+    pass, never for their values).
 
     ## Why is this bad?
     Without a timeout a request to a server that accepts the connection and then never

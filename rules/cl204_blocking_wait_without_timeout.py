@@ -47,10 +47,15 @@ class BlockingWaitWithoutTimeout(Rule):
     `AsyncResult.get()`, `Event.wait()` / `Condition.wait()` / `Barrier.wait()`,
     `Lock.acquire()` / `Semaphore.acquire()`, and `filelock.FileLock(...)` built without a
     timeout. The receiver must provably be of that type: built by the constructor in the
-    same scope, on `self`, in the class body (`Owner.lock`, `self.lock`) or once in an
+    same scope (a parameter rebound before a loop included, when the loop does not
+    rebind it), on `self`, in the class body (`Owner.lock`, `self.lock`) or once in an
     enclosing function (a nested function or generator reading it), a parameter of a
     nested function that every caller in the enclosing function passes one (direct calls
-    and `Thread(target=f, args=(...))`), a class of the module derived from it (nested
+    and `Thread(target=f, args=(...))`), a parameter of a module-level function or of a
+    class's `__init__` that every call of it in its module passes one when no other
+    module of the project names it (`Worker(self.tasks)`), what calling a parameter makes
+    when every such call passes a class of the module derived from one
+    (`process_tasks(DownloadWorker)`), a class of the module derived from it (nested
     classes too, and `super()` inside one) or a library's class known to derive from it
     and keep `join` (invoke's `ExceptionHandlingThread`), a `get_context(...)` context's
     `Queue()` or lock,

@@ -10,6 +10,7 @@ from concurrency_lint.analysis.callables import (
     is_module_level_function,
     resolve_callable,
 )
+from concurrency_lint.analysis.pool_classes import may_use_project_pool
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Rule
 from concurrency_lint.config import Config
@@ -150,7 +151,10 @@ class CpuBoundInThreads(Rule):
     @classmethod
     def is_triggered(cls, text: str, config: Config) -> bool:
         # ``loop.run_in_executor(None, f)`` needs no import: its receiver is not checked.
-        return "run_in_executor" in text or super().is_triggered(text, config)
+        if "run_in_executor" in text or super().is_triggered(text, config):
+            return True
+        # A thread pool class of the project needs no import of a known pool.
+        return "Pool" in text and may_use_project_pool(text)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 from concurrency_lint.analysis.callable_instances import work_of_pool_target
+from concurrency_lint.analysis.pool_classes import may_use_project_pool
 from concurrency_lint.analysis.pool_items import known_item_count
 from concurrency_lint.analysis.pool_sites import pool_site
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Option, Rule
+from concurrency_lint.config import Config
 from concurrency_lint.knowledge.io_calls import WORKER_FLOORS
 from concurrency_lint.knowledge.lifecycle import POOL_ENTRY_POINTS
 from concurrency_lint.model import Safety
@@ -16,13 +18,20 @@ from concurrency_lint.model import Safety
 class LowIoWorkers(Rule):
     """
     ## What it does
-    Flags a thread pool (or thread-mode `run_parallel` / `batch_map` / `batch_filter`)
-    that runs a batch of I/O-bound calls with an integer-literal worker count below the
-    floor for that kind of I/O (seed 002's table: network 50, file 20, subprocess 10).
-    The callable must be defined in the same module (a callable instance of a class of the
-    module counts, through its `__call__`; so does a library I/O function handed over by
-    name, `ex.map(requests.get, urls)`) and provably I/O-bound; the batch is a
-    `map`-style call or a `submit` in a loop or comprehension.
+    Flags a thread pool (or thread-mode `run_parallel` / `batch_map` / `batch_filter`, or
+    a thread pool class of the project: one that starts `n` `threading.Thread` workers
+    calling what its queue hands them, `ThreadPool(5).map(check, urls)`) that runs a batch
+    of I/O-bound calls with an integer-literal worker count below the floor for that kind
+    of I/O (seed 002's table: network 50, file 20, subprocess 10). The callable must be
+    defined in the same module (a callable instance of a class of the module counts,
+    through its `__call__`; so does a library I/O function or a known client's method
+    handed over by name, `ex.map(requests.get, urls)`) and provably I/O-bound; the batch
+    is a `map`-style call or a `submit` in a loop or comprehension. Its work is followed
+    through the module's own helpers, the callables a helper is handed
+    (`retry(partial(self.api.download, url))`), the types of `self` attributes and of
+    paths built with `/`, the client libraries the knowledge tables describe, and helpers
+    of other modules that only print; quick file-system calls (a stat, a symlink) do not
+    hide the I/O around them, and alone decide nothing.
 
     Not flagged: one worker (a deliberately serial background worker), a `map` over no
     more items than workers (a literal, `range(20)`, `[url] * 8`, a comprehension over
@@ -98,6 +107,13 @@ class LowIoWorkers(Rule):
             "run_parallel(read, paths, max_workers=20)\n",
         ),
     )
+
+    @classmethod
+    def is_triggered(cls, text: str, config: Config) -> bool:
+        # A thread pool class of the project needs no import of a known pool.
+        if super().is_triggered(text, config):
+            return True
+        return any(token in text for token in cls.TRIGGERS) and may_use_project_pool(text)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

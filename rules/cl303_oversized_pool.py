@@ -6,8 +6,10 @@ import libcst as cst
 
 from concurrency_lint.analysis.callable_instances import work_of_pool_target
 from concurrency_lint.analysis.calls import int_value
+from concurrency_lint.analysis.pool_classes import may_use_project_pool
 from concurrency_lint.analysis.pool_sites import PoolSite, pool_site, worker_argument
 from concurrency_lint.checking.rule import FileContext, Invalid, NodeFix, Option, Rule
+from concurrency_lint.config import Config
 from concurrency_lint.knowledge.executors import PROCESS_POOLS
 from concurrency_lint.knowledge.io_calls import WORKER_CEILINGS
 from concurrency_lint.knowledge.lifecycle import POOL_ENTRY_POINTS
@@ -101,6 +103,13 @@ class OversizedPool(Rule):
             "run_parallel(run, commands, max_workers=20)\n",
         ),
     )
+
+    @classmethod
+    def is_triggered(cls, text: str, config: Config) -> bool:
+        # A thread pool class of the project needs no import of a known pool.
+        if super().is_triggered(text, config):
+            return True
+        return any(token in text for token in cls.TRIGGERS) and may_use_project_pool(text)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

@@ -24,8 +24,12 @@ class IoBoundInProcesses(Rule):
     that defines `__call__` counts: `pool.imap(Converter(path), regions)`; so does
     `multiprocessing`'s `func=` keyword; so does a library I/O function handed over by
     name, `ex.map(urllib.request.urlopen, urls)`) and every call it makes must be known,
-    through up to three levels of the module's own helpers; a callable that also parses,
-    hashes or compresses what it reads is not flagged.
+    through up to three levels of the module's own helpers (and the callables a helper
+    is handed, `self` attributes of known types, client libraries the knowledge tables
+    describe, helpers and string constants of other modules that only print or only hold
+    text); a callable that also parses, hashes or compresses what it reads is not
+    flagged. Quick file-system calls (`os.path.exists`, a symlink) next to its I/O do not
+    hide it.
 
     ## Why is this bad?
     A process costs a fresh interpreter, its memory, and pickling every argument and

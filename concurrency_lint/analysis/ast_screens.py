@@ -256,6 +256,8 @@ def _io_tokens(extra: tuple[tuple[str, str], ...]) -> frozenset[str]:
 def may_do_io(text: str, config: Config) -> bool:
     """Whether a file's text can call any known I/O function (else no loop rule can fire:
     the module's own I/O functions call one too). A look at the text, before any parse."""
+    if "import *" in text or "from ." in text:
+        return True  # a star or relative import may bind a project function doing I/O
     return any(token in text for token in _io_tokens(config.extra_io_calls))
 
 
@@ -282,7 +284,15 @@ def may_loop_over_io(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ..
             or facts.lists_a_map()
             or _may_resolve_to_io(facts, facts.per_item_calls(), extra_io_calls)
         )
+    if facts.in_loops.names and _star_imports(tree):
+        return True  # a name a star import binds may be a project function doing I/O
     io_names, io_attributes = _callable_names(facts, io_table(extra_io_calls))
+    # A function of another module of the package may do I/O (the project model says).
+    io_names |= {
+        local
+        for local, bound in facts.imports.items()
+        if any(target.startswith(".") for target in bound)
+    }
     for constructors, (_kind, methods) in IO_METHODS.items():
         # An object is provably built by a constructor only where the module calls it.
         if any(_reachable(c, facts.targets) and _called(c, facts) for c in constructors):
@@ -349,6 +359,14 @@ def _any_project(targets: Iterable[str]) -> bool:
     return any(
         target.startswith(".") or target.partition(".")[0] not in RESERVED_TOP_LEVEL
         for target in targets
+    )
+
+
+def _star_imports(tree: ast.Module) -> bool:
+    """Whether the module has a ``from ... import *`` at its top level."""
+    return any(
+        isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)
+        for node in tree.body
     )
 
 

@@ -1,4 +1,5 @@
-"""What a pool runs: ``pool.imap(Converter(path), regions)``, ``ex.map(requests.get, urls)``.
+"""What a pool runs: ``pool.imap(Converter(path), regions)``, ``ex.map(requests.get, urls)``,
+``ex.map(self.client.illust_detail, ids)``.
 
 An instance of a class of this module that defines ``__call__`` runs that method for each
 item. It is followed when the instance is made right there or bound once to such a call
@@ -19,8 +20,9 @@ from concurrency_lint.analysis.callables import (
     resolve_callable,
 )
 from concurrency_lint.analysis.definitions import module_index
+from concurrency_lint.knowledge.client_libraries import client_io_kind
 from concurrency_lint.knowledge.cpu_calls import gil_holding_calls
-from concurrency_lint.knowledge.io_calls import io_table
+from concurrency_lint.knowledge.io_calls import io_method_kind, io_table
 
 if TYPE_CHECKING:
     from concurrency_lint.analysis.file_context import AnalysisContext
@@ -61,7 +63,7 @@ def work_of_pool_target(expr: cst.BaseExpression, context: AnalysisContext) -> W
     target = resolve_callable(expr, context) or call_method_of_instance(expr, context)
     if target is None:
         return known_library_work(expr, context)
-    return classify_callable(target, context, depth=POOL_CALL_DEPTH)
+    return classify_callable(target, context, depth=POOL_CALL_DEPTH, deeper=True)
 
 
 def known_library_work(expr: cst.BaseExpression, context: AnalysisContext) -> Work | None:
@@ -79,7 +81,7 @@ def known_library_work(expr: cst.BaseExpression, context: AnalysisContext) -> Wo
         return None
     name = semantics.qualified_name(expr)
     if name is None:
-        return None
+        return _bound_method_work(expr, context)
     config = context.config
     kind = io_table(config.extra_io_calls).get(name)
     if kind is not None:
@@ -87,6 +89,19 @@ def known_library_work(expr: cst.BaseExpression, context: AnalysisContext) -> Wo
     if name in gil_holding_calls(config.extra_cpu_calls):
         return Work("cpu", None, name)
     return None
+
+
+def _bound_method_work(expr: cst.BaseExpression, context: AnalysisContext) -> Work | None:
+    """``ex.map(self.api.illust_detail, ids)``, ``ex.map(session.get, urls)``: the I/O of
+    a method of a receiver whose type is known, from the knowledge tables; else None."""
+    if not isinstance(expr, cst.Attribute):
+        return None
+    made = context.semantics.type_of(expr.value)
+    method = expr.attr.value
+    kind = client_io_kind(made, method) or io_method_kind(made, method)
+    if made is None or kind is None:
+        return None
+    return Work("io", kind, f"{made.rsplit('.', 1)[-1]}.{method}")
 
 
 def _plain_bases(owner: cst.ClassDef) -> bool:

@@ -21,6 +21,13 @@ import libcst as cst
 from concurrency_lint.analysis.callables import resolve_callable, work_of
 from concurrency_lint.analysis.calls import int_value, positional_args
 from concurrency_lint.analysis.definitions import module_index
+from concurrency_lint.analysis.destinations import (
+    TRANSFER_CALLS,
+    Carrying,
+    is_listing,
+    keyed_names,
+    shared_destination,
+)
 from concurrency_lint.analysis.file_context import AnalysisContext
 from concurrency_lint.analysis.io_detection import IoCall, calls_in, io_kind_of_call
 from concurrency_lint.analysis.loop_body import (
@@ -55,18 +62,6 @@ STREAM_ARGUMENTS: dict[str, tuple[int, ...]] = {
     "yaml.safe_load": (0,),
     "csv.reader": (0,),
     "shutil.copyfileobj": (0, 1),
-}
-#: Calls that copy or move onto a destination (its position and keyword): two items with
-#: the same destination collide, and the last one wins, so per-item work needs a
-#: destination that comes from the item itself.
-TRANSFER_CALLS: dict[str, tuple[int, str]] = {
-    "shutil.copy": (1, "dst"),
-    "shutil.copy2": (1, "dst"),
-    "shutil.copyfile": (1, "dst"),
-    "shutil.copytree": (1, "dst"),
-    "shutil.move": (1, "dst"),
-    "os.rename": (1, "dst"),
-    "os.replace": (1, "dst"),
 }
 #: Calls whose effect depends on what earlier iterations did to the process or the file
 #: system (a parent folder removed only once its children are): iterations are ordered.
@@ -139,10 +134,13 @@ def io_lookup(context: AnalysisContext) -> IoLookup:
     def local(call: cst.Call) -> IoCall | None:
         if not isinstance(call.func, (cst.Name, cst.Attribute)):
             return None
-        work = work_of(call.func, context)
-        if work is None or work.kind != "io" or work.io_kind is None:
-            return None
         name = call.func.value if isinstance(call.func, cst.Name) else call.func.attr.value
+        work = work_of(call.func, context)
+        if work is None:
+            kind = _project_function_io(call, context.semantics)
+            return IoCall(call, kind, f"{name}()") if kind is not None else None
+        if work.kind != "io" or work.io_kind is None:
+            return None
         return IoCall(call, work.io_kind, f"{name}()")
 
     def harmless(call: cst.Call, depth: int = 2) -> bool:
@@ -177,6 +175,19 @@ def io_lookup(context: AnalysisContext) -> IoLookup:
         return True
 
     return IoLookup(context.semantics, io_table(context.config.extra_io_calls), local, harmless)
+
+
+def _project_function_io(call: cst.Call, semantics: Semantics) -> IoKind | None:
+    """The I/O a function of another module of the project does (through the project
+    model), when it changes no shared state."""
+    project = semantics.project
+    if project is None:
+        return None
+    qualified = semantics.qualified_name(call.func)
+    if qualified is None or qualified.startswith("builtins."):
+        return None
+    kind = project.function_io(qualified)
+    return kind if kind in WORKER_CEILINGS else None  # type: ignore[return-value]
 
 
 _PLAIN_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
@@ -248,6 +259,8 @@ class IoLoopTracker:
         )
         self._open: list[cst.CSTNode] = []
         self._with_io: set[cst.CSTNode] = set()
+        #: ``from <module> import *`` binds names not known here: any called name may be I/O
+        self._any_name = index.star_imports(context.module)
 
     def enter(self, node: cst.CSTNode) -> None:
         self._open.append(node)
@@ -260,7 +273,7 @@ class IoLoopTracker:
     def call(self, call: cst.Call) -> None:
         func = call.func
         if isinstance(func, cst.Name):
-            candidate = func.value in self._names
+            candidate = self._any_name or func.value in self._names
         elif isinstance(func, cst.Attribute):
             candidate = func.attr.value in self._attributes
         else:
@@ -323,6 +336,7 @@ class LoopIndex:
         self._nested: dict[cst.For, NestedLoopIo | None] = {}
         self.claimed: set[cst.For] = set()  # inner loops reported as part of a nested batch
         self._candidates: dict[tuple[tuple[str, str], ...], tuple[frozenset[str], ...]] = {}
+        self._stars: bool | None = None
 
     def io_candidates(
         self, module: cst.Module, extra: tuple[tuple[str, str], ...]
@@ -347,6 +361,17 @@ class LoopIndex:
                 frozenset(last | methods | defined),
             )
         return found  # type: ignore[return-value]
+
+    def star_imports(self, module: cst.Module) -> bool:
+        """Whether the module has a ``from ... import *`` at its top level."""
+        if self._stars is None:
+            self._stars = any(
+                isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar)
+                for statement in module.body
+                if isinstance(statement, cst.SimpleStatementLine)
+                for small in statement.body
+            )
+        return self._stars
 
     def for_loop(self, node: cst.For, lookup: IoLookup) -> LoopIo | None:
         if node not in self._loops:
@@ -466,51 +491,6 @@ def _depends(io: IoCall, tainted: set[str] | frozenset[str]) -> bool:
     return any(names_read(part) & tainted for part in parts)
 
 
-def shared_destination(calls: Sequence[IoCall], keyed: set[str] | frozenset[str]) -> bool:
-    """Does a copy or move write to a destination that does not come from the item (a
-    shared target folder: ``shutil.move(src, os.path.join(target, name))`` where ``name``
-    repeats from item to item)? ``keyed`` holds the names that carry the item."""
-    for io in calls:
-        spec = TRANSFER_CALLS.get(io.label)
-        if spec is None:
-            continue
-        position, keyword = spec
-        args = positional_args(io.call)
-        destination = args[position].value if position < len(args) else None
-        for arg in io.call.args:
-            if arg.keyword is not None and arg.keyword.value == keyword:
-                destination = arg.value
-        if destination is not None and not names_read(destination) & keyed:
-            return True
-    return False
-
-
-def keyed_names(targets: Sequence[str], statements: Sequence[cst.BaseStatement]) -> set[str]:
-    """The loop targets and the names the body computes from them, not counting the
-    targets of loops inside it: an inner item repeats from one outer item to the next
-    (two folders can hold the same file name), so it does not carry the outer item."""
-    assignments: list[tuple[list[str], cst.CSTNode]] = []
-    for statement in statements:
-        for node in descendants(statement, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            if isinstance(node, cst.Assign):
-                names = [n for target in node.targets for n in target_names(target.target)]
-                assignments.append((names, node.value))
-            elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
-                if node.value is not None:
-                    assignments.append((target_names(node.target), node.value))
-            elif isinstance(node, cst.WithItem) and node.asname is not None:
-                assignments.append((target_names(node.asname.name), node.item))
-    keyed = set(targets)
-    changed = True
-    while changed:
-        changed = False
-        for names, value in assignments:
-            if not keyed.issuperset(names) and names_read(value) & keyed:
-                keyed.update(names)
-                changed = True
-    return keyed
-
-
 def shared_state_call(node: cst.For, facts: BodyFacts, lookup: IoLookup) -> str | None:
     """A call in the body to a method of an object from outside the loop whose effect is
     unknown (``self.rebuild()``, ``parser.read(fp)``): the iterations may share state
@@ -526,6 +506,8 @@ def shared_state_call(node: cst.For, facts: BodyFacts, lookup: IoLookup) -> str 
             continue
         if method in HARMLESS_METHODS or lookup.semantics.imports.is_imported(owner):
             continue
+        if _from_star_import(func.value, owner, lookup.semantics):
+            continue  # a module or function a star import binds, like an imported one
         if lookup.io_of(call) is not None:
             continue
         if lookup.harmless is not None and lookup.harmless(call):
@@ -534,6 +516,15 @@ def shared_state_call(node: cst.For, facts: BodyFacts, lookup: IoLookup) -> str 
             continue  # results handed to a thread-safe queue: accumulation
         return f"`{owner}.{method}()` may change state the iterations share"
     return None
+
+
+def _from_star_import(receiver: cst.BaseExpression, owner: str, semantics: Semantics) -> bool:
+    """Whether ``owner`` is a name a ``from <project module> import *`` binds to an
+    imported module (``json`` from ``from .common import *``)."""
+    if not semantics.imports.star_modules or semantics.scopes.lookup(owner)[0]:
+        return False
+    qualified = semantics.qualified_name(cst.Name(owner))
+    return qualified is not None and qualified == owner and not qualified.startswith("builtins.")
 
 
 def _for_loop_io(node: cst.For, lookup: IoLookup) -> LoopIo | None:
@@ -566,8 +557,18 @@ def _moves_onto_shared_target(node: cst.For, targets: Sequence[str], lookup: IoL
         for call in calls_in(node.body)
         if (io := lookup.io_of(call)) is not None and io.label in TRANSFER_CALLS
     ]
+    if not transfers:
+        return False
+    semantics = lookup.semantics
+    qualify = semantics.qualified_name
+    listed = (
+        frozenset(targets)
+        if is_listing(node.iter, qualify, semantics.unchanged_value)
+        else frozenset()
+    )
     body: Sequence[cst.BaseStatement] = node.body.body  # type: ignore[assignment]
-    return bool(transfers) and shared_destination(transfers, keyed_names(targets, body))
+    keyed = frozenset(keyed_names(targets, body, listed, qualify))
+    return shared_destination(transfers, Carrying(keyed, listed, qualify))
 
 
 def _nested_loop_io(index: LoopIndex, node: cst.For, lookup: IoLookup) -> NestedLoopIo | None:

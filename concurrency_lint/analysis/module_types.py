@@ -14,6 +14,7 @@ import libcst as cst
 
 from concurrency_lint.analysis.docstring_types import declared_parameter_types
 from concurrency_lint.analysis.local_names import ScopeIndex, ScopeNames
+from concurrency_lint.analysis.module_callers import CallShape, CallSite, module_call_sites
 from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.analysis.tree_walk import walk
 from concurrency_lint.knowledge.value_types import (
@@ -26,13 +27,21 @@ from concurrency_lint.knowledge.value_types import (
 
 Qualify = Callable[[cst.BaseExpression], "str | None"]
 MadeBy = Callable[[str], "str | None"]
+#: How the project's other modules call a module-level name of this one: () when none
+#: names it, None when one uses it otherwise (or that cannot be told).
+Elsewhere = Callable[[str], "tuple[CallShape, ...] | None"]
 
 
 def _made_by_nothing(_name: str) -> str | None:
     return None
 
 
+def _calls_unknown(_name: str) -> tuple[CallShape, ...] | None:
+    return None
+
+
 _PENDING = "<pending>"  # a helper whose type is being computed (recursion)
+_MAX_CALLER_DEPTH = 8  # functions whose callers type the parameters passed on
 _NESTED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 
@@ -46,8 +55,11 @@ class ModuleTypes:
         index: ScopeIndex,
         made_by: MadeBy = _made_by_nothing,
         own_module: str | None = None,
+        elsewhere: Elsewhere = _calls_unknown,
     ) -> None:
+        self._module = module
         self._qualify = qualify
+        self._elsewhere = elsewhere  # asked only when the module's own calls could tell
         self._made_by = made_by  # what a name of another module of the project makes
         self._own_module = own_module  # this module's name in its project, when known
         self._index = index
@@ -58,6 +70,15 @@ class ModuleTypes:
                 self._functions[statement.name.value] = statement
             elif isinstance(statement, cst.ClassDef):
                 self._classes[statement.name.value] = statement
+        self._owners: dict[int, cst.ClassDef] = {
+            id(method): owner
+            for owner in self._classes.values()
+            for method in owner.body.body
+            if isinstance(method, cst.FunctionDef)
+        }
+        self._sites: dict[str, list[CallSite] | None] | None = None
+        self._passed: dict[tuple[int, str], dict[str, str]] = {}
+        self._callers_depth = 0  # callers being read, each for the parameters of the next
         self._memo: dict[int, str | None] = {}
         self._attributes: dict[tuple[int, str], str | None] = {}
         self._assignments: dict[
@@ -202,6 +223,38 @@ class ModuleTypes:
         """Parameter -> its annotation's type, else the type its docstring declares."""
         return self._parameter_types(function)
 
+    def passed_types(self, function: cst.FunctionDef) -> dict[str, str]:
+        """Parameter -> the one type every call of a module-level function (or of the class
+        whose ``__init__`` it is) in the module passes (its default where a call leaves it
+        out), when no other module of the project names the function or class, or those
+        that do only call it leaving that parameter to its default."""
+        return self._passed_by_callers(function, "value")
+
+    def attribute_alias(self, owner: cst.ClassDef, attribute: str) -> str | None:
+        """The qualified function every ``self.<attribute> = param`` of the class's
+        methods stores: a parameter whose every call passes (or leaves as its default)
+        that one function (``requester=requests.request``); else None."""
+        key = (id(owner), f"alias:{attribute}")
+        if key not in self._attributes:
+            self._attributes[key] = None
+            assigned = self._assignments.get(id(owner))
+            if assigned is None:
+                assigned = self._assignments[id(owner)] = _self_assignments(owner)
+            found: set[str | None] = set()
+            for method, value in assigned.get(attribute, ()):
+                if isinstance(value, cst.Name) and value.value in parameter_names(method.params):
+                    found.add(self._passed_by_callers(method, "alias").get(value.value))
+                else:
+                    found.add(None)
+            self._attributes[key] = found.pop() if len(found) == 1 else None
+        return self._attributes[key]
+
+    def passed_factories(self, function: cst.FunctionDef) -> dict[str, str]:
+        """Parameter -> the type calling it makes, when every call of the module-level
+        function in the module passes a class of the module keeping that one type
+        (``join_all(DownloadProcess)``), as :meth:`passed_types` reads the calls."""
+        return self._passed_by_callers(function, "factory")
+
     def call_type(
         self, call: cst.Call, owner: cst.ClassDef | None, resolve_name: Callable[[str], str | None]
     ) -> str | None:
@@ -250,7 +303,7 @@ class ModuleTypes:
             if _is_none(value):
                 continue
             names = self._index.of(method)
-            annotations = self._parameter_types(method)
+            annotations = self._parameter_types(method, callers=True)
             types.add(self._expression_type(value, method, names, annotations, owner))
         if not types:  # never assigned in a method: ``session: Session`` in the body
             declared = _declared_attribute(owner, attribute)
@@ -259,7 +312,9 @@ class ModuleTypes:
             return None
         return types.pop()
 
-    def _parameter_types(self, function: cst.FunctionDef) -> dict[str, str | None]:
+    def _parameter_types(
+        self, function: cst.FunctionDef, callers: bool = False
+    ) -> dict[str, str | None]:
         params = function.params
         types: dict[str, str | None] = dict.fromkeys(parameter_names(params))
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
@@ -268,7 +323,110 @@ class ModuleTypes:
         for name, text in declared_parameter_types(function).items():
             if types.get(name) is None:
                 types[name] = self.declared_type(text)
+        if callers and any(made is None for made in types.values()):
+            for name, made in self.passed_types(function).items():
+                if types.get(name) is None:
+                    types[name] = made
         return types
+
+    def _passed_by_callers(self, function: cst.FunctionDef, kind: str) -> dict[str, str]:
+        key = (id(function), kind)
+        if key not in self._passed:
+            if self._callers_depth >= _MAX_CALLER_DEPTH:
+                return {}  # a long chain of callers: unknown (not kept)
+            self._passed[key] = {}  # recursion: unknown while being computed
+            self._callers_depth += 1
+            try:
+                self._passed[key] = self._read_callers(function, kind)
+            finally:
+                self._callers_depth -= 1
+        return self._passed[key]
+
+    def _read_callers(self, function: cst.FunctionDef, kind: str) -> dict[str, str]:
+        owner = self._owners.get(id(function))
+        if owner is not None:
+            if (
+                function.name.value != "__init__"
+                or self._classes.get(owner.name.value) is not owner
+            ):
+                return {}
+            name, skip = owner.name.value, 1  # ``self``
+        elif self._functions.get(function.name.value) is function:
+            name, skip = function.name.value, 0
+        else:
+            return {}
+        if self._sites is None:
+            module_names = self._index.of(self._module)
+            self._sites = {}  # while being read: nothing is known
+            self._sites = module_call_sites(
+                self._module,
+                self._qualify,
+                lambda scope, local: self._index.of(scope).binds(local),
+                frozenset(module_names.bindings),
+            )
+        sites = self._sites.get(name)
+        if sites is None:
+            return {}
+        elsewhere = self._elsewhere(name)  # calls of it in the project's other modules
+        if elsewhere is None or not (sites or elsewhere):
+            return {}
+        own = self._index.of(function)
+        positional = [*function.params.posonly_params, *function.params.params][skip:]
+        params: list[tuple[int | None, cst.Param]] = [*enumerate(positional)]
+        params += [(None, param) for param in function.params.kwonly_params]
+        found: dict[str, str] = {}
+        for position, param in params:
+            keyword = param.name.value
+            if len(own.bindings.get(keyword, ())) != 1:
+                continue  # rebound inside the function
+            if any(shape.passes(position, keyword) for shape in elsewhere):
+                continue  # another module passes it: what, is not read
+            kinds: set[str | None] = set()
+            if elsewhere:  # they all leave it to its default
+                kinds.add(self._passed_value(None, param.default, kind))
+            for site in sites:
+                if None in kinds or len(kinds) > 1:
+                    break
+                value = site.argument(position, keyword)
+                if value is not None:
+                    kinds.add(self._passed_value(site.function, value, kind))
+                else:  # left out: the default
+                    kinds.add(self._passed_value(None, param.default, kind))
+            made = kinds.pop() if len(kinds) == 1 else None
+            if made is not None:
+                found[keyword] = made
+        return found
+
+    def _passed_value(
+        self, scope: cst.FunctionDef | None, value: cst.BaseExpression | None, kind: str
+    ) -> str | None:
+        """What one call passes, written in ``scope`` (None: at module level, a default):
+        its type (``kind`` "value"); the type calling it makes when it is a class of the
+        module ("factory"); the qualified function or class it names ("alias")."""
+        if value is None:
+            return None
+        names = self._index.of(scope if scope is not None else self._module)
+        if kind == "alias":
+            head = value
+            while isinstance(head, cst.Attribute):
+                head = head.value
+            if not isinstance(head, cst.Name) or (scope is not None and names.binds(head.value)):
+                return None
+            return self._qualify(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+        if kind == "factory":
+            if not isinstance(value, cst.Name) or value.value not in self._classes:
+                return None
+            if scope is not None and names.binds(value.value):
+                return None  # a local of the same name
+            if value.value in self._index.of(self._module).bindings:
+                return None  # rebound at module level
+            return self.class_type(self._classes[value.value])
+        if scope is None:
+            if isinstance(value, cst.Call):
+                return self.call_type(value, None, lambda _name: None)
+            return None
+        parameters = self._parameter_types(scope, callers=True)
+        return self._expression_type(value, scope, names, parameters, self._owners.get(id(scope)))
 
     def declared_base(self, node: cst.ClassDef) -> str | None:
         """The known base type a class derives from, overridden methods or not: what
@@ -318,7 +476,7 @@ class ModuleTypes:
         if not returned or any(value is None for value in returned):
             return None
         names = self._index.of(function)
-        parameters = self._parameter_types(function)
+        parameters = self._parameter_types(function, callers=True)
         types = set()
         for value in returned:
             assert value is not None
@@ -338,6 +496,13 @@ class ModuleTypes:
     ) -> str | None:
         if isinstance(value, cst.Call):
             return self.call_type(value, owner, lambda name: "" if names.binds(name) else None)
+        if (
+            owner is not None
+            and isinstance(value, cst.Attribute)
+            and isinstance(value.value, cst.Name)
+            and value.value.value == "self"
+        ):
+            return self.attribute_type(owner, value.attr.value)  # ``self.tasks``
         if isinstance(value, cst.Name) and depth < 4:
             if value.value in parameters:
                 return parameters[value.value]

@@ -86,11 +86,11 @@ def pool_site(call: cst.Call, context: AnalysisContext) -> PoolSite | None:
     if method == "run_in_executor":
         return _run_in_executor_site(call, context)
     if method not in SUBMIT_METHODS:
-        return None
+        return _project_pool_site(call, context)
     pool, constructor = pool_of(func.value, context)
     mode = _mode(constructor)
     if mode is None:
-        return None
+        return _project_pool_site(call, context, (pool, constructor))
     short = constructor.rsplit(".", 1)[-1] if constructor else "pool"
     site = _first_positional_site(
         call, SUBMIT_METHODS[method], mode, f"{short}.{method}", semantics
@@ -103,6 +103,60 @@ def pool_site(call: cst.Call, context: AnalysisContext) -> PoolSite | None:
     return replace(
         site, batch=batch, items=items, pool=pool, constructor=constructor, workers=workers
     )
+
+
+def _project_pool_site(
+    call: cst.Call,
+    context: AnalysisContext,
+    found: tuple[cst.Call | None, str | None] | None = None,
+) -> PoolSite | None:
+    """``pool.map(check, urls)`` / ``pool.add_task(check, url)`` on a thread pool class of
+    the project (``ThreadPool(5)`` of ``threadpool.py``: see ``analysis.pool_classes``)."""
+    semantics = context.semantics
+    project = semantics.project
+    func = call.func
+    if project is None or not isinstance(func, cst.Attribute) or has_star_args(call):
+        return None
+    if not isinstance(func.value, (cst.Name, cst.Call)):
+        return None
+    pool, constructor = found if found is not None else pool_of(func.value, context)
+    if constructor is None:  # a class of this module: ``pool = ThreadPool(5)``
+        pool, constructor = _own_class_pool(func.value, context, project.module_name)
+    shape = project.thread_pool(constructor) if constructor is not None else None
+    method = func.attr.value
+    if shape is None or method not in (*shape.single, *shape.batch):
+        return None
+    positional = positional_args(call)
+    if not positional or any(arg.keyword is not None for arg in call.args):
+        return None
+    short = constructor.rsplit(".", 1)[-1] if constructor else "pool"
+    site = _site(call, positional[0].value, "thread", f"{short}.{method}", semantics)
+    batch = method in shape.batch or _in_loop(call, semantics, pool)
+    items = positional[1].value if method in shape.batch and len(positional) > 1 else None
+    workers = argument_passed(pool, shape.workers, shape.position) if pool is not None else None
+    return replace(
+        site, batch=batch, items=items, pool=pool, constructor=constructor, workers=workers
+    )
+
+
+def _own_class_pool(
+    receiver: cst.BaseExpression, context: AnalysisContext, module: str
+) -> tuple[cst.Call | None, str | None]:
+    """(the call, its qualified class) for ``Pool(...)`` of a module-level class of this
+    module, made right there or bound once to a name in view; else (None, None)."""
+    value: cst.CSTNode | None = receiver
+    index = module_index(context.module)
+    semantics = context.semantics
+    chain = [frame.node for frame in reversed(semantics.scopes.frames) if frame.kind != "class"]
+    if isinstance(receiver, cst.Name):
+        binding = index.lookup(chain, receiver.value)  # type: ignore[arg-type]
+        value = binding.node if binding is not None and binding.kind == "assign" else None
+    if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)):
+        return None, None
+    found = index.single(context.module, value.func.value)
+    if found is None or found.kind != "class":
+        return None, None
+    return value, f"{module}.{value.func.value}"
 
 
 def pool_of(

@@ -8,6 +8,7 @@ import libcst as cst
 
 from concurrency_lint.analysis.caller_types import parameter_types
 from concurrency_lint.analysis.local_names import ScopeIndex
+from concurrency_lint.analysis.module_callers import CallShape
 from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
 from concurrency_lint.analysis.project_names import ProjectNames
@@ -53,7 +54,9 @@ class Semantics:
         self._index = ScopeIndex()
         made_by = project.made_by if project is not None else _made_by_nothing
         own = project.module_name if project is not None else None
-        self.types = ModuleTypes(module, self.qualified_name, self._index, made_by, own)
+        self.types = ModuleTypes(
+            module, self.qualified_name, self._index, made_by, own, self._calls_elsewhere
+        )
         self._import_fallbacks = 0  # depth of ``except ImportError:`` handlers entered
         self._reaching: set[str] = set()  # names whose reaching assignment is being typed
         self._typing_members: set[int] = set()  # ``obj.member`` nodes whose owner is being typed
@@ -77,7 +80,21 @@ class Semantics:
             return f"builtins.{node.value}"
         if self.project is not None and self.imports.star_modules:
             return self._from_project_star(node)
+        if (
+            isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and node.value.value == "self"
+        ):
+            return self._attribute_alias(node.attr.value)
         return None
+
+    def _attribute_alias(self, attribute: str) -> str | None:
+        """``self.requester`` that every construction leaves as ``requests.request``."""
+        owner = self._class_scope()
+        if owner is None or self.scopes.enclosing_class() is not owner:
+            return None
+        assert isinstance(owner.node, cst.ClassDef)
+        return self.types.attribute_alias(owner.node, attribute)
 
     def _from_project_star(self, node: cst.BaseExpression) -> str | None:
         """A name bound by ``from <project module> import *``: what the model resolves it
@@ -94,6 +111,12 @@ class Semantics:
             if found is not None:
                 return found
         return None
+
+    def _calls_elsewhere(self, name: str) -> tuple[CallShape, ...] | None:
+        """How the project's other modules call the module's ``name`` (unknown without a
+        project)."""
+        calls_elsewhere = getattr(self.project, "calls_elsewhere", None)
+        return calls_elsewhere(name) if calls_elsewhere is not None else None
 
     def call_name(self, call: cst.Call) -> str | None:
         return self.qualified_name(call.func)
@@ -119,7 +142,7 @@ class Semantics:
                 return closure
             found, made = self.scopes.lookup(node.value)
             if found and made is None and node.value in self.scopes.current.bindings:
-                made = self._reaching_type(node.value)
+                made = self._reaching_type(node.value) or self._passed_type(node.value, False)
             if made is None and node.value == "self" and self.scopes.enclosing_class():
                 owner = self.scopes.enclosing_class()
                 assert owner is not None and isinstance(owner.node, cst.ClassDef)
@@ -298,6 +321,10 @@ class Semantics:
         if made is not None:
             return made
         func = call.func
+        if isinstance(func, cst.Name):
+            made = self._passed_type(func.value, True)  # ``make_worker()``, a class passed in
+            if made is not None:
+                return made
         if (
             isinstance(func, cst.Attribute)
             and func.attr.value in POOL_PRODUCTS
@@ -441,27 +468,67 @@ class Semantics:
         scope = self._index.of(function if function is not None else self.module)
         if len(scope.bindings.get(name, ())) < 2:
             return None  # bound once (or a parameter): the scope's binding says it all
-        for statement in self.earlier_statements():
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in reversed(statement.body):
-                    if name not in self._names_bound(small):
-                        continue
-                    if (
-                        isinstance(small, cst.Assign)
-                        and len(small.targets) == 1
-                        and isinstance(small.targets[0].target, cst.Name)
-                    ):
-                        self._reaching.add(name)
-                        try:
-                            return self._constructor(small.value)
-                        finally:
-                            self._reaching.discard(name)
-                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                        return self._annotated_assignment_type(small)
-                    return None
-            elif name in self._names_bound(statement):
-                return None  # bound in a branch, a loop or a nested block: not provable
+        for level in range(len(self.statements) - 1, -1, -1):
+            for statement in self._statements_before(level):
+                if isinstance(statement, cst.SimpleStatementLine):
+                    for small in reversed(statement.body):
+                        if name not in self._names_bound(small):
+                            continue
+                        if (
+                            isinstance(small, cst.Assign)
+                            and len(small.targets) == 1
+                            and isinstance(small.targets[0].target, cst.Name)
+                        ):
+                            self._reaching.add(name)
+                            try:
+                                return self._constructor(small.value)
+                            finally:
+                                self._reaching.discard(name)
+                        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                            return self._annotated_assignment_type(small)
+                        return None
+                elif name in self._names_bound(statement):
+                    return None  # bound in a branch, a loop or a nested block: not provable
+            # Nothing before it in its block: the statement holding the block, when it
+            # binds the name nowhere (a loop's later rebinding reaches back), is read next.
+            holder = self.statements[level - 1] if level > 0 else None
+            if (
+                holder is None
+                or isinstance(holder, _SCOPE_STATEMENTS)
+                or name in self._names_bound(holder)
+            ):
+                return None
         return None
+
+    def _statements_before(self, level: int) -> list[cst.CSTNode]:
+        """The statements before ``self.statements[level]`` in its block, nearest first."""
+        current = self.statements[level]
+        if level == 0:
+            block: list[cst.CSTNode] | None = list(self.module.body)
+        else:
+            block = _block_holding(self.statements[level - 1], current)
+        if block is None:
+            return []
+        position = next(i for i, statement in enumerate(block) if statement is current)
+        return block[:position][::-1]
+
+    def _passed_type(self, name: str, factory: bool) -> str | None:
+        """What every call of the current (module-level) function passes for its
+        parameter ``name`` in this module: its type, or (``factory``) the type calling it
+        makes."""
+        current = self.scopes.current
+        function = current.node
+        if (
+            current.kind != "function"
+            or not isinstance(function, cst.FunctionDef)
+            or current.bindings.get(name, "") is not None
+            or name not in parameter_names(function.params)
+        ):
+            return None
+        passed = (
+            self.types.passed_factories(function) if factory else self.types.passed_types(function)
+        )
+        return passed.get(name)
 
     def _names_bound(self, node: cst.CSTNode) -> frozenset[str]:
         """Every name ``node`` binds (``name in`` it is :func:`_binds`), found once per node:
@@ -551,6 +618,7 @@ _STATEMENT_TYPES = frozenset(
     }
 )
 _SCOPE_TYPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
+_SCOPE_STATEMENTS = (cst.FunctionDef, cst.ClassDef)
 
 
 def _added_in_nested_functions(

@@ -27,6 +27,12 @@ def stamp(path: str) -> Stamp:
     return found
 
 
+def scan_epoch() -> object:
+    """The current scan (an object that stays the same while it lasts, and no file's
+    status is taken again), or None outside a scan."""
+    return _scan
+
+
 def note(path: str, status: os.stat_result) -> None:
     """Keep a status the scan took anyway (the path as the project model names it)."""
     if _scan is not None:

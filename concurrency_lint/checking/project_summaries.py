@@ -18,23 +18,51 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from concurrency_lint.analysis.relative_imports import absolute_module
+from concurrency_lint.checking.file_status import scan_epoch
 from concurrency_lint.checking.file_status import stamp as _stamp
 from concurrency_lint.checking.screens import MODEL_TRIGGERED, SCREENS, module_level_imports
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 from concurrency_lint.project.file_view import FileView, view_of
 from concurrency_lint.project.layout import ModuleFile, find_module
 from concurrency_lint.project.model import SharedAnswers
-from concurrency_lint.project.relevance import imported_modules, imports_known_library
+from concurrency_lint.project.relevance import (
+    import_lines,
+    imported_modules,
+    imports_known_library,
+)
 from concurrency_lint.project.summaries import ModuleSummary, summarize
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 _MODEL_TOKENS = tuple(sorted({t for code in MODEL_TRIGGERED for t in SCREENS[code].triggers}))
 
-_DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)+)")
+
+#: The state of a module whose text was searched (``calls_elsewhere``): ``w:``, the
+#: names searched for, and a digest of how the text calls each of them.
+_SEARCHED = "w:"
 
 #: Larger modules are not summarised (their names stay unknown).
 MAX_SUMMARY_BYTES = 2 * 1024 * 1024
+
+
+@functools.lru_cache(maxsize=4096)
+def _attributes_pattern(head: str) -> re.Pattern[str]:
+    """``head`` and the attributes read after it; a literal first, which the regular
+    expression engine finds fast."""
+    return re.compile(re.escape(head) + r"((?:\.[A-Za-z_]\w*)+)")
+
+
+def _attributes_read(head: str, text: str) -> set[str]:
+    """The attribute chains read after the name ``head`` in ``text`` (``net.make_session``:
+    ``.make_session``), where ``head`` is a whole name (not the end of a longer one or of
+    an attribute)."""
+    found: set[str] = set()
+    for match in _attributes_pattern(head).finditer(text):
+        start = match.start()
+        before = text[start - 1] if start else " "
+        if before != "." and not (before.isalnum() or before == "_"):
+            found.add(match.group(1))
+    return found
 
 
 @dataclass(frozen=True)
@@ -76,11 +104,14 @@ class _Known:
         self._module = module
         text = _text_of(data) if data is not None else None
         self.text = text or ""
-        self.knows_library = text is not None and imports_known_library(text)
-        self.imports = imported_modules(text) if text is not None else ()
+        self.readable = text is not None
+        lines = import_lines(text) if text is not None else None
+        self.knows_library = lines is not None and imports_known_library(lines)
+        self.imports = imported_modules(lines) if lines is not None else ()
         self._summary: ModuleSummary | None = None
         self._summarised = False
         self._project_imports: dict[tuple[str, ...], list[ModuleFile]] = {}
+        self._toward: dict[frozenset[str], bool] = {}
 
     def project_imports(self, roots: tuple[str, ...]) -> list[ModuleFile]:
         """The project modules its import lines name, under ``roots``."""
@@ -90,6 +121,38 @@ class _Known:
                 self._module, self.imports, roots
             )
         return found
+
+    def leads_to(self, wanted: dict[str, tuple[tuple[str, ...], frozenset[str]]]) -> set[str]:
+        """The codes of ``wanted`` (trigger tokens, names looked for) whose tokens the text
+        holds and, when the rule names what it looks for, toward which it imports."""
+        if not self.knows_library:
+            return set()
+        return {
+            code
+            for code, (tokens, needed) in wanted.items()
+            if not self.present_tokens.isdisjoint(tokens)
+            and (not needed or self.imports_toward(needed))
+        }
+
+    def imports_toward(self, needed: frozenset[str]) -> bool:
+        """Whether an absolute import line names a module or a name that is one of
+        ``needed``, lies on the way to one (``urllib`` for ``urllib.request.urlopen``) or
+        lies inside one (``requests.sessions`` for ``requests``)."""
+        known = self._toward.get(needed)
+        if known is None:
+            known = self._toward[needed] = self._imports_toward(needed)
+        return known
+
+    def _imports_toward(self, needed: frozenset[str]) -> bool:
+        for level, module, names in self.imports:
+            if level or not module:
+                continue
+            for imported in (module, *(f"{module}.{name}" for name in names)):
+                if imported.endswith(".*"):
+                    imported = module
+                if _leads_to(imported, needed):
+                    return True
+        return False
 
     @functools.cached_property
     def content_digest(self) -> str:
@@ -111,8 +174,13 @@ class _Known:
         """``t:`` and a digest of what the screen reads of the text: whether it imports a
         library the rules know, which trigger tokens of :data:`MODEL_TRIGGERED` rules it
         holds, and its import lines."""
-        present = [token for token in _MODEL_TOKENS if token in self.text]
+        present = [token for token in _MODEL_TOKENS if token in self.present_tokens]
         return "t:" + _json_digest([self.knows_library, present, self.imports])
+
+    @functools.cached_property
+    def present_tokens(self) -> frozenset[str]:
+        """The trigger tokens of :data:`MODEL_TRIGGERED` rules the text holds."""
+        return frozenset(token for token in _MODEL_TOKENS if token in self.text)
 
     def state_digest(self, relevant: bool) -> str:
         """``s:`` and the summary's digest for a module whose summary answers can use;
@@ -143,7 +211,7 @@ class ProjectSummaries:
         self._views: dict[str, FileView | None] = {}
         self._relevant: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._digests: dict[tuple[str, tuple[int, int]], str] = {}  # (path, stamp) -> digest
-        self._answers = SharedAnswers(lambda module: self._entry(module).stamp)
+        self._answers = SharedAnswers(lambda module: self._entry(module).stamp, scan_epoch)
 
     def view(self, path: str) -> FileView | None:
         """The project view of a checked file, or None (not a file on disk, no module)."""
@@ -154,7 +222,9 @@ class ProjectSummaries:
                 if found is not None:
                     model = found.model
                     model.load = functools.partial(self._load, model.roots, model.note_used)
+                    model.load_any = self.summary
                     model.shared = self._answers
+                    model.read_text = self._text
             self._views[path] = found
         return self._views[path]
 
@@ -169,10 +239,16 @@ class ProjectSummaries:
             return ()
         roots = view.model.roots
         asked = view.model.asked()
+        read_any = view.model.read_any  # their summaries were read, relevant or not
+        searched = view.model.searched
         found = []
-        for name, module in sorted(view.used_modules().items()):
+        for name, module in sorted({**view.used_modules(), **searched}.items()):
             entry = self._entry(module)
-            if name in asked:
+            if name in searched:  # its calls of some names were read
+                state = _searched_state(module, entry, view.model.searched_for.get(name, set()))
+            elif name in read_any:
+                state = entry.state_digest(True)
+            elif name in asked:
                 state = entry.state_digest(self._is_relevant(module, roots, module.path))
             else:  # only its text was read, for the screen
                 state = entry.text_state
@@ -193,6 +269,11 @@ class ProjectSummaries:
             if self._content_digest(dependency.path) == dependency.content_digest:
                 continue
             module = ModuleFile(dependency.module, dependency.path, dependency.is_package)
+            if dependency.state.startswith(_SEARCHED):
+                names = dependency.state[len(_SEARCHED) :].split(" ")[:-1]
+                if _searched_state(module, self._entry(module), set(names)) != dependency.state:
+                    return False
+                continue
             if dependency.state.startswith("t:"):
                 if self._entry(module).text_state != dependency.state:
                     return False
@@ -202,22 +283,39 @@ class ProjectSummaries:
                 return False
         return True
 
-    def near_modules_mention(self, view: FileView, tree: ast.Module, tokens: set[str]) -> bool:
-        """Whether a project module the file imports, or one those import, holds one of
-        ``tokens`` in its text: the cheap test before the model is asked (no parse)."""
+    def near_modules_mention(
+        self,
+        view: FileView,
+        tree: ast.Module,
+        wanted: dict[str, tuple[tuple[str, ...], frozenset[str]]],
+    ) -> dict[str, frozenset[str]]:
+        """For each project module the file imports, the codes of ``wanted`` (each with
+        its trigger tokens and the names its rule looks for) for which it, or a project
+        module it imports, holds one of the tokens in its text and, when the rule names
+        what it looks for, imports a name on the way to one of those: the cheap test
+        before the model is asked (no parse). A name of the project means something
+        outside it only through an import line, so a module that imports nothing on the
+        way to a rule's names (``urllib.parse`` for ``urllib.request.urlopen``) cannot
+        lead there."""
         module = ModuleFile(view.module_name, "", view.is_package)
         roots = view.model.roots
-        near = _project_imports(module, tuple(_tree_imports(tree)), roots)
-        for imported in list(near):
-            near += self._entry(imported).project_imports(roots)
-        for imported in near:
-            view.model.note_used(imported.name, imported)
-            entry = self._entry(imported)
-            if entry.knows_library and any(token in entry.text for token in tokens):
-                return True
-        return False
+        near: dict[str, frozenset[str]] = {}
+        for imported in _project_imports(module, tuple(_tree_imports(tree)), roots):
+            if imported.name in near:
+                continue
+            codes: set[str] = set()
+            for other in (imported, *self._entry(imported).project_imports(roots)):
+                view.model.note_used(other.name, other)
+                codes |= self._entry(other).leads_to(wanted)
+            near[imported.name] = frozenset(codes)
+        return near
 
     # ---- internals -----------------------------------------------------------------------
+
+    def _text(self, module: ModuleFile) -> str | None:
+        """A module's text, or None when it cannot be read (or is too large)."""
+        entry = self._entry(module)
+        return entry.text if entry.readable else None
 
     def _content_digest(self, path: str) -> str:
         """The digest of a file's bytes, read once per (size, mtime) in this process."""
@@ -270,6 +368,41 @@ class ProjectSummaries:
         known = _Known(stamp, data, module)
         self._known[key] = known
         return known
+
+
+@functools.lru_cache(maxsize=4096)
+def _leads_to(imported: str, needed: frozenset[str]) -> bool:
+    """Whether the dotted name ``imported`` is one of ``needed``, a package above one,
+    or a name inside one."""
+    return any(
+        name == imported or name.startswith(imported + ".") or imported.startswith(name + ".")
+        for name in needed
+    )
+
+
+def _searched_state(module: ModuleFile, entry: _Known, names: set[str]) -> str:
+    """``w:``, the qualified names searched for (space-separated, each followed by a
+    space), and a digest of how the module's text calls each: not at all, in these
+    shapes, or in a way that cannot be told."""
+    from concurrency_lint.project.call_shapes import call_shapes
+
+    text = entry.text if entry.readable else None
+    calls: list[object] = []
+    for name in sorted(names):
+        if text is None:
+            calls.append(None)
+            continue
+        word = name.rpartition(".")[2]
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is None:
+            calls.append("absent")
+            continue
+        shapes = call_shapes(text, module.name, module.is_package, name)
+        calls.append(
+            None
+            if shapes is None
+            else sorted((shape.positional, sorted(shape.keywords)) for shape in shapes)
+        )
+    return _SEARCHED + "".join(f"{name} " for name in sorted(names)) + _json_digest(calls)
 
 
 def _tree_imports(tree: ast.Module) -> list[tuple[int, str, tuple[str, ...]]]:
@@ -412,19 +545,38 @@ def project_triggered(
     view = project_view(path)
     if view is None:
         return ()
-    tokens = {token for code in codes for token in triggers(code)}
-    if not _PROCESS_SUMMARIES.near_modules_mention(view, tree, tokens):
+    wanted = {code: (triggers(code), _needed_names(code)) for code in codes}
+    near = _PROCESS_SUMMARIES.near_modules_mention(view, tree, wanted)
+    reached = frozenset().union(*near.values())
+    codes = tuple(code for code in codes if code in reached)
+    if not codes:
         return ()
-    meanings = _imported_meanings(view, tree, text)
+
+    def may_lead(module: str, name: str) -> bool:
+        """Whether ``from module import name`` names something the codes may mean."""
+        found = near.get(f"{module}.{name}", frozenset()) | near.get(module, frozenset())
+        return not found.isdisjoint(codes)
+
+    meanings = _imported_meanings(view, tree, text, may_lead)
     if not meanings:
         return ()
     return tuple(code for code in codes if any(t in m for m in meanings for t in triggers(code)))
 
 
-def _imported_meanings(view: FileView, tree: ast.Module, text: str) -> set[str]:
+def _needed_names(code: str) -> frozenset[str]:
+    """The names a rule looks for, or nothing when it has no such list (its text
+    triggers alone say what it looks for)."""
+    screen = SCREENS.get(code)
+    return screen.needs_import_of if screen is not None else frozenset()
+
+
+def _imported_meanings(
+    view: FileView, tree: ast.Module, text: str, may_lead: Callable[[str, str], bool]
+) -> set[str]:
     """What the project names the module uses are, outside the project: the names it
-    imports from project modules, the attributes it reads of project modules it imports,
-    and the names it reads that a star import of a project module binds."""
+    imports from project modules (those ``may_lead`` admits), the attributes it reads of
+    project modules it imports, and the names it reads that a star import of a project
+    module binds."""
     model = view.model
     bound: dict[str, list[str]] = {}  # local name -> the project names it may be
     stars: list[str] = []
@@ -434,6 +586,8 @@ def _imported_meanings(view: FileView, tree: ast.Module, text: str) -> set[str]:
             if base is None or not model.is_project_name(base):
                 continue
             for alias in node.names:
+                if not may_lead(base, alias.name):
+                    continue
                 if alias.name == "*":
                     stars.append(base)
                 else:
@@ -446,10 +600,13 @@ def _imported_meanings(view: FileView, tree: ast.Module, text: str) -> set[str]:
     if not bound and not stars:
         return set()
     names: set[str] = {name for candidates in bound.values() for name in candidates}
-    for head, rest in set(_DOTTED.findall(text)):  # ``net.make_session``: what is read
-        parts = rest.split(".")[1:]
-        for name in bound.get(head, ()):
-            names.update(".".join((name, *parts[:end])) for end in range(1, len(parts) + 1))
+    for head, candidates in bound.items():  # ``net.make_session``: what is read
+        if head + "." not in text:
+            continue
+        for rest in _attributes_read(head, text):
+            parts = rest.split(".")[1:]
+            for name in candidates:
+                names.update(".".join((name, *parts[:end])) for end in range(1, len(parts) + 1))
     if stars:
         for word in set(re.findall(r"\b[A-Za-z_]\w*", text)) - set(bound):
             for star in stars:

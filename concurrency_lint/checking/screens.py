@@ -24,6 +24,7 @@ from concurrency_lint.analysis.ast_screens import (
     may_loop_over_io,
 )
 from concurrency_lint.analysis.import_screen import may_import_any
+from concurrency_lint.analysis.pool_classes import may_use_project_pool
 from concurrency_lint.config import Config
 from concurrency_lint.knowledge.asyncio_calls import EVENT_LOOP_GETTERS, GATHER, TASK_CREATORS
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS
@@ -61,6 +62,8 @@ class Screen:
     tree_look: TreeLook | None = None
     #: A rule that reads the suppression comments after the others (``AUDITS_SUPPRESSIONS``).
     audits: bool = False
+    #: Text that stands in for the import (a thread pool class of the project).
+    instead_of_import: TextLook | None = None
 
     def is_triggered(self, text: str, config: Config) -> bool:
         """Whether the text may hold something the rule fires on."""
@@ -68,13 +71,18 @@ class Screen:
             return True
         if not any(token in text for token in self.triggers):
             return False
-        if self.needs_import_of and not may_import_any(text, self.needs_import_of):
+        imported = not self.needs_import_of or may_import_any(text, self.needs_import_of)
+        if not imported and not (self.instead_of_import and self.instead_of_import(text, config)):
             return False
         return self.text_look is None or self.text_look(text, config)
 
     def may_fire(self, tree: ast.Module, config: Config) -> bool:
         """The second look: False only where the rule reports nothing."""
         return self.tree_look is None or self.tree_look(tree, config)
+
+
+def _may_use_project_pool(text: str, _config: Config) -> bool:
+    return may_use_project_pool(text)
 
 
 def _loops_over_io(tree: ast.Module, config: Config) -> bool:
@@ -143,9 +151,10 @@ SCREENS: dict[str, Screen] = {
             ("Thread", "Pool", "to_thread", "run_in_executor", "_parallel", "batch_"),
             POOL_ENTRY_POINTS,
             enough=("run_in_executor",),
+            instead_of_import=_may_use_project_pool,
         ),
-        Screen("CL302", _POOL_TRIGGERS, POOL_ENTRY_POINTS),
-        Screen("CL303", _POOL_TRIGGERS, POOL_ENTRY_POINTS),
+        Screen("CL302", _POOL_TRIGGERS, POOL_ENTRY_POINTS, instead_of_import=_may_use_project_pool),
+        Screen("CL303", _POOL_TRIGGERS, POOL_ENTRY_POINTS, instead_of_import=_may_use_project_pool),
         Screen("CL304", _POOL_TRIGGERS, POOL_ENTRY_POINTS),
         Screen("CL401", ("async def",), tree_look=_blocks_in_async),
         Screen("CL402", ("gather",), GATHER),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrency_lint.analysis.module_callers import CallShape
+from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 from concurrency_lint.project.layout import ModuleFile, module_of, roots_for
 from concurrency_lint.project.model import Loader, ProjectModel
 
@@ -28,6 +30,21 @@ class FileView:
 
     def member_type(self, owner: str, member: str, called: bool) -> str | None:
         return self.model.member_type(owner, member, called)
+
+    def only_prints(self, qualified: str) -> bool:
+        return self.model.only_prints(qualified)
+
+    def is_string_constant(self, qualified: str) -> bool:
+        return self.model.is_string_constant(qualified)
+
+    def thread_pool(self, qualified: str) -> ThreadPoolShape | None:
+        return self.model.thread_pool(qualified)
+
+    def calls_elsewhere(self, name: str) -> tuple[CallShape, ...] | None:
+        return self.model.calls_elsewhere(self.module_name, name)
+
+    def function_io(self, qualified: str) -> str | None:
+        return self.model.function_io(qualified)
 
     def used_modules(self) -> dict[str, ModuleFile]:
         """The modules whose summaries the answers so far have read."""

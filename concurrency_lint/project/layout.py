@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 _PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
+#: A package with more modules than this is not searched (see :func:`package_modules`).
+MAX_PACKAGE_MODULES = 400
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,54 @@ def _roots_from(first: str, parent: str, scanned_roots: tuple[str, ...]) -> tupl
     return tuple(dict.fromkeys(root for root in roots if _is_dir(root)))
 
 
+def package_modules(name: str, roots: tuple[str, ...]) -> tuple[ModuleFile, ...] | None:
+    """The modules that can name module ``name`` as the project's own: those of its
+    top-level package (every folder under it, ``__init__.py`` or not) and the top-level
+    modules beside it, under the first root holding it; None when they are more than
+    :data:`MAX_PACKAGE_MODULES` (or the root cannot be listed)."""
+    return _package_modules(name.partition(".")[0], roots)
+
+
+@lru_cache(maxsize=256)
+def _package_modules(top: str, roots: tuple[str, ...]) -> tuple[ModuleFile, ...] | None:
+    root = next((r for r in roots if has_top_level(top, (r,))), None)
+    if root is None:
+        return None
+    found: list[ModuleFile] = []
+    try:
+        entries = sorted(os.listdir(root))
+    except OSError:
+        return None
+    for entry in entries:
+        stem, dot, suffix = entry.partition(".")
+        if dot and suffix == "py" and stem.isidentifier() and _is_file(os.path.join(root, entry)):
+            found.append(ModuleFile(stem, os.path.join(root, entry), False))
+    package = os.path.join(root, top)
+    if _is_dir(package) and not _walk_package(package, top, found):
+        return None
+    return tuple(found) if len(found) <= MAX_PACKAGE_MODULES else None
+
+
+def _walk_package(folder: str, name: str, found: list[ModuleFile]) -> bool:
+    """Add the modules under ``folder`` (package ``name``); False past the limit."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return False
+    for entry in entries:
+        if len(found) > MAX_PACKAGE_MODULES:
+            return False
+        stem, dot, suffix = entry.name.partition(".")
+        if not stem.isidentifier():
+            continue
+        if dot and suffix == "py" and entry.is_file():
+            package = stem == "__init__"
+            found.append(ModuleFile(name if package else f"{name}.{stem}", entry.path, package))
+        elif not dot and entry.is_dir() and not _walk_package(entry.path, f"{name}.{stem}", found):
+            return False
+    return True
+
+
 def find_module(name: str, roots: tuple[str, ...]) -> ModuleFile | None:
     """The file of module ``name`` under the first root that has it."""
     return _find_module(name, roots)
@@ -125,6 +175,7 @@ def forget_layout() -> None:
     """Drop what was learnt about the file system (files were added or removed)."""
     for cached in (
         _find_module,
+        _package_modules,
         has_top_level,
         _project_folder,
         _packages_of,

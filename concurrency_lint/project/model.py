@@ -22,23 +22,39 @@ file's findings do not depend on the order the files are checked in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
+from concurrency_lint.analysis.module_callers import CallShape
+from concurrency_lint.analysis.pool_classes import ThreadPoolShape
+from concurrency_lint.knowledge.io_calls import QUICK_IO_CALLS, WORKER_CEILINGS, io_table
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 from concurrency_lint.knowledge.value_types import (
     STAR_EXPORTS,
     SUBCLASSABLE_ALIASES,
     SUBCLASSABLE_TYPES,
 )
-from concurrency_lint.project.layout import ModuleFile, find_module, has_top_level
+from concurrency_lint.project.call_shapes import call_shapes
+from concurrency_lint.project.layout import (
+    ModuleFile,
+    find_module,
+    has_top_level,
+    package_modules,
+)
 from concurrency_lint.project.summaries import Binding, ClassSummary, ModuleSummary
 
 Loader = Callable[[ModuleFile], "ModuleSummary | None"]
+#: A module's text, or None when it cannot be read.
+TextReader = Callable[[ModuleFile], "str | None"]
 #: The version of a module's file: what changes when its content does.
 Versioner = Callable[[ModuleFile], Hashable]
 
 _MAX_DEPTH = 16
+#: The blocking I/O functions a project function may call (quick metadata calls aside).
+_IO_FUNCTIONS = {name: kind for name, kind in io_table().items() if name not in QUICK_IO_CALLS}
+#: ``function_io``'s answer for a function that may change state the callers share.
+_SHARES = "shares-state"
 _PENDING = object()
 
 
@@ -86,18 +102,27 @@ class _Frame:
 
 
 class SharedAnswers:
-    """Answers shared by the files of one process, per set of import roots."""
+    """Answers shared by the files of one process, per set of import roots.
 
-    def __init__(self, version: Versioner) -> None:
+    ``epoch`` names a span of time in which no module's version changes (a scan, which
+    takes each file's status once), or is None outside one: an answer kept in the
+    current span is reused without checking the versions again."""
+
+    def __init__(self, version: Versioner, epoch: Callable[[], object] = lambda: None) -> None:
         self.version = version
-        self._answers: dict[tuple[tuple[str, ...], _Key], tuple[_Answer, tuple[Hashable, ...]]] = {}
+        self.epoch = epoch
+        self._answers: dict[
+            tuple[tuple[str, ...], _Key], tuple[_Answer, tuple[Hashable, ...], object]
+        ] = {}
 
     def get(self, roots: tuple[str, ...], key: _Key) -> _Answer | None:
         """The answer kept for ``key``, while every module it read has the same version."""
         found = self._answers.get((roots, key))
         if found is None:
             return None
-        answer, versions = found
+        answer, versions, epoch = found
+        if epoch is not None and epoch is self.epoch():
+            return answer
         modules = [m for m in answer.asked if isinstance(m, ModuleFile)] + list(answer.read)
         if any(self.version(m) != d for m, d in zip(modules, versions, strict=True)):
             del self._answers[(roots, key)]
@@ -106,7 +131,8 @@ class SharedAnswers:
 
     def put(self, roots: tuple[str, ...], key: _Key, answer: _Answer) -> None:
         modules = [m for m in answer.asked if isinstance(m, ModuleFile)] + list(answer.read)
-        self._answers[(roots, key)] = (answer, tuple(self.version(m) for m in modules))
+        versions = tuple(self.version(m) for m in modules)
+        self._answers[(roots, key)] = (answer, versions, self.epoch())
 
     def clear(self) -> None:
         self._answers.clear()
@@ -121,12 +147,22 @@ class ProjectModel:
     load: Loader
     used: dict[str, ModuleFile] = field(default_factory=dict)
     shared: SharedAnswers | None = None
+    #: Reads a module's text for :meth:`named_elsewhere`; without one, nothing is searched.
+    read_text: TextReader | None = None
+    #: The modules whose texts :meth:`named_elsewhere` searched: any change to them counts.
+    searched: dict[str, ModuleFile] = field(default_factory=dict)
+    #: For each searched module, the qualified names it was searched for.
+    searched_for: dict[str, set[str]] = field(default_factory=dict)
     _summaries: dict[str, ModuleSummary | None] = field(default_factory=dict)
     _memo: dict[_Key, object] = field(default_factory=dict)
     _answers: dict[_Key, _Answer] = field(default_factory=dict)
     _frames: list[_Frame] = field(default_factory=list)
     _pending: set[_Key] = field(default_factory=set)
     _cut: set[_Key] = field(default_factory=set)  # answered here after a cycle's cut
+    #: The loader of any module's summary, relevant or not (the questions about what a
+    #: function does), and the modules it read.
+    load_any: Loader | None = None
+    read_any: dict[str, ModuleFile] = field(default_factory=dict)
 
     # ---- questions -----------------------------------------------------------------------
 
@@ -166,6 +202,72 @@ class ProjectModel:
             lambda _: self._member_type(owner, member, called, 0),
         )
 
+    def only_prints(self, qualified: str) -> bool:
+        """Whether a module-level function of the project does nothing but print (its
+        module's summary is read even when it imports nothing the rules know)."""
+        summary, name = self._any_summary(qualified)
+        if summary is None or name not in summary.quiet:
+            return False
+        return [b.kind for b in summary.bindings if b.name == name] == ["function"]
+
+    def is_string_constant(self, qualified: str) -> bool:
+        """Whether a module-level name of the project is only ever bound to a string
+        literal (``GOOGLE_SPEECH_API_URL = "http://..."`` of ``constants.py``)."""
+        summary, name = self._any_summary(qualified)
+        return summary is not None and name in summary.strings
+
+    def _any_summary(self, qualified: str) -> tuple[ModuleSummary | None, str]:
+        """The summary of the module a ``module.name`` of the project names, relevant or
+        not (recorded as read), and the name."""
+        module, _, name = qualified.rpartition(".")
+        if self.load_any is None or not module or not self.is_project_name(qualified):
+            return None, name
+        found = find_module(module, self.roots)
+        if found is None:
+            return None, name
+        summary = self.load_any(found)
+        self.read_any[module] = found
+        self.used.setdefault(module, found)
+        return summary, name
+
+    def thread_pool(self, qualified: str) -> ThreadPoolShape | None:
+        """The shape of a project class that is a thread pool of its own making: its
+        worker class is a ``threading.Thread`` of the project that calls what the pool's
+        queue hands it (see ``project.pool_classes``); else None."""
+        if not self.is_project_name(qualified):
+            return None
+        key = ("thread-pool", qualified)
+        if key not in self._memo:
+            self._memo[key] = self._thread_pool(qualified)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def _thread_pool(self, qualified: str) -> ThreadPoolShape | None:
+        shape = self._class_summary(qualified)
+        pool = shape.pool if shape is not None else None
+        if pool is None or self.made_by(pool.worker) != "threading.Thread":
+            return None
+        worker = self._class_summary(pool.worker)
+        return pool if worker is not None and worker.runs_queued_calls else None
+
+    def _class_summary(self, qualified: str) -> ClassSummary | None:
+        resolved = self._resolve(qualified, 0)
+        if not isinstance(resolved, _Named) or resolved.rest:
+            return None
+        if [b.kind for b in resolved.bindings] != ["class"]:
+            return None
+        found = [c for c in resolved.summary.classes if c.name == resolved.bindings[0].target]
+        return found[-1] if found else None
+
+    def function_io(self, qualified: str) -> str | None:
+        """The kind of blocking I/O (file, network, subprocess) calling a project function
+        waits on: an I/O call of the knowledge tables in its code, or in a project function
+        it calls, followed across modules. None when none is found, or when the function
+        may change state beyond the values it made (its callees' included)."""
+        if not self.is_project_name(qualified):
+            return None
+        found = self._memoized("io", qualified, self._function_io)
+        return None if found in (None, "", _SHARES) else found
+
     def binds(self, qualified: str) -> bool:
         """Whether a project name leads to a module or a module-level name of the project."""
         if not self.is_project_name(qualified):
@@ -181,6 +283,41 @@ class ProjectModel:
             return None
         qualified = f"{module}.{dotted}"
         return self.canonical(qualified) or (qualified if self.binds(f"{module}.{head}") else None)
+
+    def calls_elsewhere(self, module: str, name: str) -> tuple[CallShape, ...] | None:
+        """How the modules of ``module``'s package (and those beside it) other than itself
+        call its module-level ``name``: () when none has the word in its text; None when
+        one uses it other than by calling it, or that cannot be told (no reader, an
+        unreadable module, a package too large to search)."""
+        key = ("calls", f"{module}:{name}")
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        self._memo[key] = found = self._calls_elsewhere(module, name)
+        return found
+
+    def _calls_elsewhere(self, module: str, name: str) -> tuple[CallShape, ...] | None:
+        if self.read_text is None:
+            return None
+        modules = package_modules(module, self.roots)
+        if modules is None:
+            return None
+        word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        shapes: list[CallShape] = []
+        for other in modules:
+            if other.name == module:
+                continue
+            self.searched.setdefault(other.name, other)
+            self.searched_for.setdefault(other.name, set()).add(f"{module}.{name}")
+            text = self.read_text(other)
+            if text is None:
+                return None
+            if not word.search(text):
+                continue
+            found = call_shapes(text, other.name, other.is_package, f"{module}.{name}")
+            if found is None:
+                return None
+            shapes.extend(found)
+        return tuple(shapes)
 
     def asked(self) -> frozenset[str]:
         """The modules whose summaries an answer asked for."""
@@ -301,6 +438,31 @@ class ProjectModel:
             else:
                 types.add(None)
         return types.pop() if len(types) == 1 else None
+
+    def _function_io(self, qualified: str) -> str | None:
+        """The I/O kind ("" for none, ``_SHARES`` for a function that changes shared
+        state), the smallest worker ceiling first when it does several kinds."""
+        resolved = self._resolve(qualified, 0)
+        if not isinstance(resolved, _Named) or resolved.rest:
+            return None
+        if [binding.kind for binding in resolved.bindings] != ["function"]:
+            return None
+        name = resolved.bindings[0].name
+        found = [f for f in resolved.summary.functions if f.name == name]
+        if not found or found[-1].shares_state:
+            return _SHARES
+        kinds: set[str] = set()
+        for call in found[-1].calls:
+            name = self.canonical(call) or call
+            if name in _IO_FUNCTIONS:
+                kinds.add(_IO_FUNCTIONS[name])
+            elif self.is_project_name(name):
+                kind = self._memoized("io", name, self._function_io)
+                if kind == _SHARES:
+                    return _SHARES
+                if kind:
+                    kinds.add(kind)
+        return min(kinds, key=lambda kind: WORKER_CEILINGS[kind]) if kinds else ""  # type: ignore[index]
 
     def _class_type(self, summary: ModuleSummary, name: str) -> str | None:
         return self._memoized(

@@ -54,6 +54,15 @@ _FROM = re.compile(
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 
 
+def import_lines(text: str) -> str:
+    """The lines of ``text`` that may be import lines (they start, after blanks, with
+    ``from`` or ``import``), joined: the patterns below read one line at a time, so they
+    find the same in these lines as in the whole text, at a fraction of the cost."""
+    return "\n".join(
+        line for line in text.split("\n") if line.lstrip().startswith(("from", "import"))
+    )
+
+
 def imports_known_library(text: str) -> bool:
     """Whether the text imports one of :data:`KNOWN_ROOTS` (a line ``import x`` or
     ``from x import``; conservative: a match in a string counts too)."""

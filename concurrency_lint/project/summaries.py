@@ -21,12 +21,41 @@ import ast
 import builtins
 from dataclasses import dataclass
 
+from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 from concurrency_lint.analysis.relative_imports import absolute_module
+from concurrency_lint.knowledge.io_calls import QUICK_IO_CALLS, io_table
+from concurrency_lint.knowledge.mutating_methods import COLLECTION_MUTATORS
+from concurrency_lint.project.pool_classes import runs_queued_calls, thread_pool_shape
 
 _BUILTINS = frozenset(dir(builtins))
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 _OPTIONAL = frozenset({"Optional", "Final", "ClassVar", "Annotated"})
+#: Library functions named like collection methods (``os.remove``): not a mutation.
+_KNOWN_FUNCTIONS = frozenset(io_table()) | QUICK_IO_CALLS
+#: Builtins whose effect a summary cannot see.
+_UNSEEN_EFFECTS = frozenset({"exec", "eval", "setattr", "delattr", "globals", "__import__"})
+_LOGGING_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+#: The builtins a function that only prints may call.
+_PRINTING = frozenset({"print", "str", "repr", "format", "len"})
+_NOT_QUIET = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Global,
+    ast.Nonlocal,
+    ast.Yield,
+    ast.YieldFrom,
+    ast.Await,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
 
 
 @dataclass(frozen=True)
@@ -55,9 +84,27 @@ class MethodSummary:
 
 @dataclass(frozen=True)
 class ClassSummary:
+    """A class: its bases, its methods; ``pool`` when it is a thread pool of its own
+    making, ``runs_queued_calls`` when it is a worker that calls what a queue hands it
+    (see ``project.pool_classes``)."""
+
     name: str
     bases: tuple[str, ...]  # qualified; "" for a base that is not a plain name
     methods: tuple[MethodSummary, ...]
+    pool: ThreadPoolShape | None = None
+    runs_queued_calls: bool = False
+
+
+@dataclass(frozen=True)
+class FunctionSummary:
+    """What a module-level (plain, not async) function calls: the qualified names of the
+    functions its own code calls (nested definitions aside; builtins as ``builtins.x``),
+    and ``shares_state`` when it may change state beyond the values it made itself
+    (``global``, a store into or a changing method of an argument or a module value)."""
+
+    name: str
+    calls: tuple[str, ...]
+    shares_state: bool
 
 
 @dataclass(frozen=True)
@@ -69,6 +116,11 @@ class ModuleSummary:
     classes: tuple[ClassSummary, ...]
     star_imports: tuple[str, ...]
     exports: tuple[str, ...] | None  # ``__all__`` when it is a literal list of strings
+    #: Module-level functions that only print (see :func:`_only_prints`).
+    quiet: tuple[str, ...] = ()
+    #: Module-level names bound only to string literals (``URL = "https://..."``).
+    strings: tuple[str, ...] = ()
+    functions: tuple[FunctionSummary, ...] = ()
 
 
 def summarize(source: str, module: str, is_package: bool) -> ModuleSummary | None:
@@ -92,6 +144,9 @@ class _Summarizer:
         self.classes: dict[str, ClassSummary] = {}
         self.stars: list[str] = []
         self.exports: tuple[str, ...] | None = None
+        self.quiet: list[str] = []
+        self.literals: dict[str, int] = {}  # name -> how many string literals it is bound to
+        self.functions: dict[str, FunctionSummary] = {}
 
     def run(self, tree: ast.Module) -> ModuleSummary:
         self._collect_names(tree.body)
@@ -102,6 +157,9 @@ class _Summarizer:
             tuple(self.classes.values()),
             tuple(dict.fromkeys(self.stars)),
             self.exports,
+            tuple(self.quiet),
+            self._strings(),
+            tuple(self.functions.values()),
         )
 
     # ---- names ---------------------------------------------------------------------------
@@ -178,6 +236,10 @@ class _Summarizer:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             made = "" if isinstance(node, ast.AsyncFunctionDef) else self._returns(node)
             self._bind(node.name, "function", made or "", fallback)
+            if isinstance(node, ast.FunctionDef) and not fallback and self._only_prints(node):
+                self.quiet.append(node.name)
+            if isinstance(node, ast.FunctionDef):
+                self.functions[node.name] = self._function(node)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -210,6 +272,8 @@ class _Summarizer:
             if made is not None:
                 self._bind(name, "instance", made, fallback)
                 return
+        elif isinstance(value, ast.Constant) and isinstance(value.value, str):
+            self.literals[name] = self.literals.get(name, 0) + 1
         if isinstance(node, ast.AnnAssign):
             annotated = self._annotation(node.annotation)
             if annotated is not None:
@@ -234,7 +298,65 @@ class _Summarizer:
             for statement in node.body
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
         )
-        return ClassSummary(node.name, bases, methods)
+        return ClassSummary(
+            node.name,
+            bases,
+            methods,
+            thread_pool_shape(node, self.qualify),
+            runs_queued_calls(node),
+        )
+
+    def _function(self, function: ast.FunctionDef) -> FunctionSummary:
+        nodes = _own_nodes(function)
+        made = {
+            name
+            for node in nodes
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.With))
+            for target in _bound_targets(node)
+            for name in _plain_names(target)
+        }
+        local = frozenset(_parameters(function)) | frozenset(made)
+        calls: dict[str, None] = {}
+        shares = False
+        for node in nodes:
+            if isinstance(node, (ast.Global, ast.Nonlocal)) or (
+                isinstance(node, ast.Call)
+                and (_runs_unseen_code(node.func) or self._changes_module_value(node.func, local))
+            ):
+                shares = True
+            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+                targets = (
+                    node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+                )
+                shares = shares or any(_stores_outside(target, made) for target in targets)
+            elif isinstance(node, ast.Call):
+                func = node.func
+                if isinstance(func, ast.Attribute) and func.attr in COLLECTION_MUTATORS:
+                    known = self.qualify(func, local) in _KNOWN_FUNCTIONS  # ``os.remove``
+                    shares = shares or (_base_id(func.value) not in made and not known)
+                if isinstance(func, ast.Name) and self._is_builtin(func.id, local):
+                    calls[f"builtins.{func.id}"] = None
+                    continue
+                qualified = self.qualify(func, local)
+                if qualified is not None:
+                    calls[qualified] = None
+        return FunctionSummary(function.name, tuple(calls), shares)
+
+    def _changes_module_value(self, func: ast.expr, local: frozenset[str]) -> bool:
+        """A method call on a value this module defines (``REGISTRY.register(x)``), other
+        than logging: it may change state every caller shares."""
+        if not isinstance(func, ast.Attribute) or func.attr in _LOGGING_METHODS:
+            return False
+        base = _base_id(func.value)
+        return base is not None and base not in local and base in self.defined
+
+    def _is_builtin(self, name: str, local: frozenset[str]) -> bool:
+        return (
+            name in _BUILTINS
+            and name not in local
+            and name not in self.defined
+            and name not in self.aliases
+        )
 
     def _may_call_super(self, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """False only when the method's text cannot name ``super`` (the cheap test before
@@ -290,6 +412,31 @@ class _Summarizer:
             return self.qualify(value.func, local)
         return None
 
+    def _strings(self) -> tuple[str, ...]:
+        """The names every binding of which is a string literal."""
+        counts: dict[str, int] = {}
+        for binding in self.bindings:
+            counts[binding.name] = counts.get(binding.name, 0) + 1
+        return tuple(name for name, count in self.literals.items() if counts.get(name) == count)
+
+    def _only_prints(self, function: ast.FunctionDef) -> bool:
+        """Whether the function does nothing but print: no decorator, no loop, no nested
+        scope, no ``global``, and every call is to a builtin of :data:`_PRINTING` that the
+        module does not bind (``def colorprint(c, s): print("%s%s" % (c, s))``)."""
+        if function.decorator_list:
+            return False
+        local = frozenset(_parameters(function))
+        for node in _own_nodes(function):
+            if isinstance(node, (*_NOT_QUIET, *_NESTED)):
+                return False
+            if isinstance(node, ast.Call):
+                func = node.func
+                if not (isinstance(func, ast.Name) and func.id in _PRINTING):
+                    return False
+                if func.id in local or func.id in self.defined or func.id in self.aliases:
+                    return False
+        return True
+
     def _annotation(self, annotation: ast.expr) -> str | None:
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
             try:
@@ -340,6 +487,50 @@ def _own_nodes(function: ast.FunctionDef) -> list[ast.AST]:
             continue
         stack.extend(ast.iter_child_nodes(node))
     return found
+
+
+def _bound_targets(node: ast.AST) -> list[ast.expr]:
+    """The targets a binding statement assigns (``with`` items' ``as`` names too)."""
+    if isinstance(node, ast.Assign):
+        return list(node.targets)
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For)):
+        return [node.target]
+    if isinstance(node, ast.With):
+        return [item.optional_vars for item in node.items if item.optional_vars is not None]
+    return []
+
+
+def _plain_names(target: ast.expr) -> list[str]:
+    """The names a target binds itself (``a``, ``a, *b``), not those of ``a.x`` / ``a[k]``."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _plain_names(element)]
+    if isinstance(target, ast.Starred):
+        return _plain_names(target.value)
+    return []
+
+
+def _runs_unseen_code(func: ast.expr) -> bool:
+    """``exec`` / ``eval`` / ``setattr``-like builtins: what they change is not seen."""
+    return isinstance(func, ast.Name) and func.id in _UNSEEN_EFFECTS
+
+
+def _base_id(node: ast.expr) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _stores_outside(target: ast.expr, made: set[str]) -> bool:
+    """A store into an attribute or item of a value the function did not make."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return any(_stores_outside(element, made) for element in target.elts)
+    if isinstance(target, ast.Starred):
+        return _stores_outside(target.value, made)
+    if isinstance(target, (ast.Attribute, ast.Subscript)):
+        return _base_id(target) not in made
+    return False
 
 
 def _forwards(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

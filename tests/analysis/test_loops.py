@@ -234,7 +234,12 @@ def test_a_destination_that_carries_the_outer_item_keeps_the_nest() -> None:
 
 @pytest.mark.parametrize(
     "call",
-    ["shutil.copy(path, backup_dir)", "shutil.copy2(path, dst=os.path.join(out, 'last'))"],
+    [
+        "shutil.copy(path, backup_dir)",
+        "shutil.copy2(path, dst=os.path.join(out, 'last'))",
+        # two paths of different folders can share a base name
+        "shutil.copy(path, os.path.join(out, os.path.basename(path)))",
+    ],
 )
 def test_copies_onto_a_destination_not_from_the_item_are_not_flagged(call: str) -> None:
     assert only_loop(f"import os, shutil\nfor path in paths:\n    {call}\n") is None
@@ -242,7 +247,12 @@ def test_copies_onto_a_destination_not_from_the_item_are_not_flagged(call: str) 
 
 def test_copies_onto_a_destination_from_the_item_are_flagged() -> None:
     found = only_loop(
-        "import os, shutil\nfor path in paths:\n"
+        "import os, shutil\nfor path in paths:\n    shutil.copy(path, os.path.join(out, path))\n"
+    )
+    assert found is not None and found.labels == ["shutil.copy"]
+    # the entries of one folder's listing have distinct base names
+    found = only_loop(
+        "import glob, os, shutil\nfor path in glob.glob(os.path.join(src, '*.txt')):\n"
         "    shutil.copy(path, os.path.join(out, os.path.basename(path)))\n"
     )
     assert found is not None and found.labels == ["shutil.copy"]

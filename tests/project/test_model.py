@@ -182,6 +182,7 @@ def test_module_names_roots_and_namespace_packages(tmp_path: Path) -> None:
         "pages.py",
         "archive.py",
         "syncing.py",
+        "github.py",
     ],
 )
 def test_the_fixture_package_reports_what_lives_in_other_modules(name: str) -> None:

@@ -1,0 +1,185 @@
+"""Where a module calls its own module-level functions and classes, read from its source.
+
+``def process(tasks): tasks.get()`` that its module only ever calls as
+``process(queue.Queue())`` receives a ``queue.Queue``: a parameter has the one type every
+call in the module passes, when no other module of the project names the function, or
+those that do only call it leaving the parameter to its default (the caller asks the
+project model), and the module uses its name only to call it. Any other use
+of the name (handed elsewhere, rebound, subclassed, decorated, read as ``obj.name``, called
+with ``*args``) leaves its parameters unknown. A class's calls are its ``__init__``'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import libcst as cst
+
+from concurrency_lint.analysis.tree_walk import walk, walk_visitor
+
+Qualify = Callable[[cst.BaseExpression], "str | None"]
+#: Whether a function binds a name itself (a local that shadows the module's).
+Binds = Callable[[cst.FunctionDef, str], bool]
+
+_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_HARMLESS = frozenset({"builtins.isinstance", "builtins.issubclass"})
+
+
+@dataclass(frozen=True)
+class CallShape:
+    """How a call in another module passes its arguments: how many positionally, which
+    by keyword (its values are not read)."""
+
+    positional: int
+    keywords: frozenset[str]
+
+    def passes(self, position: int | None, keyword: str) -> bool:
+        return (position is not None and position < self.positional) or keyword in self.keywords
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """One call of a module-level name: its arguments and the function it is written in
+    (None at module level; a lambda or class body around it makes the name escape)."""
+
+    positional: tuple[cst.BaseExpression, ...]
+    keywords: tuple[tuple[str, cst.BaseExpression], ...]
+    function: cst.FunctionDef | None
+
+    def argument(self, position: int | None, keyword: str) -> cst.BaseExpression | None:
+        """What the call passes for a parameter (``position`` None: keyword-only)."""
+        if position is not None and position < len(self.positional):
+            return self.positional[position]
+        return dict(self.keywords).get(keyword)
+
+    def passes(self, position: int | None, keyword: str) -> bool:
+        return self.argument(position, keyword) is not None
+
+
+def module_call_sites(
+    module: cst.Module, qualify: Qualify, binds: Binds, module_binds: frozenset[str]
+) -> dict[str, list[CallSite] | None]:
+    """Module-level function or class name -> its calls in the module, or None when the
+    module uses the name otherwise too (or binds it twice, or decorates it).
+    ``module_binds`` are the names the module binds other than by ``def`` / ``class``."""
+    names: dict[str, int] = {}
+    decorated: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            name = statement.name.value
+            names[name] = names.get(name, 0) + 1
+            if statement.decorators or (
+                isinstance(statement, cst.ClassDef) and _builds_itself(statement)
+            ):
+                decorated.add(name)
+    finder = _Uses(frozenset(names), qualify, binds)
+    walk_visitor(module, finder)
+    found: dict[str, list[CallSite] | None] = {}
+    for name, count in names.items():
+        if count != 1 or name in decorated or name in finder.escapes or name in module_binds:
+            found[name] = None
+        else:
+            found[name] = finder.sites.get(name, [])
+    return found
+
+
+def _builds_itself(owner: cst.ClassDef) -> bool:
+    """Whether the class may call its own constructor without naming itself: a
+    ``classmethod`` (``cls(...)``), ``type(self)(...)``, ``self.__class__(...)``, or
+    a ``__new__`` of its own."""
+    found = False
+
+    def enter(node: cst.CSTNode) -> bool:
+        nonlocal found
+        if isinstance(node, cst.Decorator) and isinstance(node.decorator, cst.Name):
+            found = found or node.decorator.value == "classmethod"
+        elif isinstance(node, cst.Attribute) and node.attr.value == "__class__":
+            found = True
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+            found = found or node.func.value == "type"
+        elif isinstance(node, cst.FunctionDef) and node.name.value == "__new__":
+            found = True
+        return not found
+
+    walk(owner.body, enter)
+    return found
+
+
+class _Uses(cst.CSTVisitor):
+    """Every use of the names; a use that is not a plain call makes the name escape."""
+
+    def __init__(self, names: frozenset[str], qualify: Qualify, binds: Binds) -> None:
+        super().__init__()
+        self.names = names
+        self.qualify = qualify
+        self.binds = binds
+        self.sites: dict[str, list[CallSite]] = {}
+        self.escapes: set[str] = set()
+        self.stack: list[cst.CSTNode] = []
+        self.scopes: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Name) and node.value in self.names:
+            self._use(node)
+        elif isinstance(node, cst.Attribute) and node.attr.value in self.names:
+            self.escapes.add(node.attr.value)  # ``module.name`` or another object's member
+        elif isinstance(node, cst.SimpleString) and node.value.strip("'\"") in self.names:
+            self.escapes.add(node.value.strip("'\""))  # ``getattr(module, "name")``
+        self.stack.append(node)
+        if isinstance(node, _SCOPES):
+            self.scopes.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.stack.pop()
+        if self.scopes and self.scopes[-1] is original_node:
+            self.scopes.pop()
+
+    def _use(self, node: cst.Name) -> None:
+        name = node.value
+        parent = self.stack[-1] if self.stack else None
+        grandparent = self.stack[-2] if len(self.stack) >= 2 else None
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return
+        if isinstance(parent, (cst.FunctionDef, cst.ClassDef)) and parent.name is node:
+            if len(self.stack) != 2:  # a nested definition of the same name
+                self.escapes.add(name)
+            return
+        if isinstance(parent, cst.Arg) and parent.keyword is node:
+            return  # ``f(name=...)``: a keyword, not the name
+        if isinstance(parent, cst.Call) and parent.func is node:
+            self._call(name, parent)
+            return
+        if (
+            isinstance(parent, cst.Arg)
+            and parent.keyword is None
+            and isinstance(grandparent, cst.Call)
+            and isinstance(grandparent.func, cst.Name)
+            and self.qualify(grandparent.func) in _HARMLESS
+        ):
+            return
+        self.escapes.add(name)
+
+    def _call(self, name: str, call: cst.Call) -> None:
+        scope = self.scopes[-1] if self.scopes else None
+        if scope is not None and not isinstance(scope, cst.FunctionDef):
+            self.escapes.add(name)  # in a lambda or a class body: not read here
+            return
+        if any(isinstance(s, cst.FunctionDef) and self.binds(s, name) for s in self.scopes):
+            self.escapes.add(name)  # a local of the same name, perhaps
+            return
+        positional: list[cst.BaseExpression] = []
+        keywords: list[tuple[str, cst.BaseExpression]] = []
+        for arg in call.args:
+            if arg.star:
+                self.escapes.add(name)
+                return
+            if arg.keyword is None:
+                positional.append(arg.value)
+            else:
+                keywords.append((arg.keyword.value, arg.value))
+        function = scope if isinstance(scope, cst.FunctionDef) else None
+        self.sites.setdefault(name, []).append(
+            CallSite(tuple(positional), tuple(keywords), function)
+        )

@@ -1,0 +1,36 @@
+"""A project's own thread pool class, as the project model describes it.
+
+``ThreadPool(5)`` of an application (``pdfx.threadpool``: a queue, five worker threads
+that take ``(func, args, kwargs)`` from it and call ``func``) runs what its methods hand
+over on those threads, as ``concurrent.futures.ThreadPoolExecutor`` does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ThreadPoolShape:
+    """What makes a class a thread pool: the constructor parameter that sets the worker
+    count (by keyword, and position after ``self``), the class of each worker thread, the
+    methods that queue one call of their first argument (``add_task(func, *args)``) and
+    those that queue one call per item (``map(func, items)``)."""
+
+    workers: str
+    position: int
+    worker: str  # qualified
+    single: tuple[str, ...]
+    batch: tuple[str, ...]
+
+
+_FROM_IMPORT_OF_POOL = re.compile(r"^[ \t]*from[ \t]+[\w.]+[ \t]+import\b[^\n]*Pool", re.MULTILINE)
+_DOTTED_POOL = re.compile(r"\b\w+\.\w*Pool\(")
+
+
+def may_use_project_pool(text: str) -> bool:
+    """Whether the text may make a pool of a class imported from elsewhere
+    (``from .threadpool import ThreadPool``, ``threadpool.ThreadPool(5)``): the rules
+    that recognise pools by their imports look at such a file too."""
+    return bool(_FROM_IMPORT_OF_POOL.search(text) or _DOTTED_POOL.search(text))
