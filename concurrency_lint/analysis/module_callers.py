@@ -27,18 +27,6 @@ _HARMLESS = frozenset({"builtins.isinstance", "builtins.issubclass"})
 
 
 @dataclass(frozen=True)
-class CallShape:
-    """How a call in another module passes its arguments: how many positionally, which
-    by keyword (its values are not read)."""
-
-    positional: int
-    keywords: frozenset[str]
-
-    def passes(self, position: int | None, keyword: str) -> bool:
-        return (position is not None and position < self.positional) or keyword in self.keywords
-
-
-@dataclass(frozen=True)
 class CallSite:
     """One call of a module-level name: its arguments and the function it is written in
     (None at module level; a lambda or class body around it makes the name escape)."""

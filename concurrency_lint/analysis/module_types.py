@@ -12,9 +12,10 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from concurrency_lint.analysis.call_shape import CallShape
 from concurrency_lint.analysis.docstring_types import declared_parameter_types
 from concurrency_lint.analysis.local_names import ScopeIndex, ScopeNames
-from concurrency_lint.analysis.module_callers import CallShape, CallSite, module_call_sites
+from concurrency_lint.analysis.module_callers import CallSite, module_call_sites
 from concurrency_lint.analysis.scopes import parameter_names
 from concurrency_lint.analysis.tree_walk import walk
 from concurrency_lint.knowledge.value_types import (

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 
-from concurrency_lint.analysis.module_callers import CallShape
+from concurrency_lint.analysis.call_shape import CallShape
 
 
 class ProjectNames(Protocol):

@@ -6,9 +6,9 @@ import builtins
 
 import libcst as cst
 
+from concurrency_lint.analysis.call_shape import CallShape
 from concurrency_lint.analysis.caller_types import parameter_types
 from concurrency_lint.analysis.local_names import ScopeIndex
-from concurrency_lint.analysis.module_callers import CallShape
 from concurrency_lint.analysis.module_types import ModuleTypes
 from concurrency_lint.analysis.names import ImportMap, dotted_name
 from concurrency_lint.analysis.project_names import ProjectNames

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 
-from concurrency_lint.analysis.module_callers import CallShape
+from concurrency_lint.analysis.call_shape import CallShape
 from concurrency_lint.analysis.relative_imports import absolute_module
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from concurrency_lint.analysis.module_callers import CallShape
+from concurrency_lint.analysis.call_shape import CallShape
 from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 from concurrency_lint.project.layout import ModuleFile, module_of, roots_for
 from concurrency_lint.project.model import Loader, ProjectModel

@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
-from concurrency_lint.analysis.module_callers import CallShape
+from concurrency_lint.analysis.call_shape import CallShape
 from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 from concurrency_lint.knowledge.io_calls import QUICK_IO_CALLS, WORKER_CEILINGS, io_table
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL

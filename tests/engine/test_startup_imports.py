@@ -107,3 +107,36 @@ def test_a_file_that_imports_its_project_asks_the_project_model(tmp_path: Path) 
     user = package / "user.py"
     user.write_text("from .net import make\n\n\ndef names():\n    return sorted(make().cookies)\n")
     assert "concurrency_lint.checking.project_summaries" in imported_by_scan(user)
+
+
+def test_a_warm_scan_of_a_package_imports_no_libcst(tmp_path: Path) -> None:
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "net.py").write_text(
+        "import requests\n\n\ndef make():\n    return requests.Session()\n"
+    )
+    (package / "user.py").write_text(
+        "from .net import make\n\n\ndef names(url):\n    return make().get(url)\n"
+    )
+    listing = tmp_path / "modules.txt"
+    program = (
+        "import atexit, runpy, sys\n"
+        f"atexit.register(lambda: open({str(listing)!r}, 'w').write('\\n'.join(sys.modules)))\n"
+        "sys.argv = ['conclint', 'scan', 'app', '-q']\n"
+        "runpy.run_module('concurrency_lint', run_name='__main__')\n"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    for _ in range(2):  # the first run fills the cache, the second reads it
+        completed = subprocess.run(
+            [sys.executable, "-c", program],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=environment,
+        )
+        assert completed.returncode in (0, 1), completed.stderr
+    modules = set(listing.read_text().split("\n"))
+    assert "concurrency_lint.checking.project_summaries" in modules  # dependencies checked
+    assert "libcst" not in modules
