@@ -122,7 +122,7 @@ def test_the_modules_searched_are_the_package_and_its_neighbours(package: Path) 
 def test_the_calls_another_module_makes_of_a_name(
     source: str, expected: tuple[tuple[int, frozenset[str]], ...] | None
 ) -> None:
-    from concurrency_lint.analysis.module_callers import CallShape
+    from concurrency_lint.analysis.call_shape import CallShape
     from concurrency_lint.project.call_shapes import call_shapes
 
     found = call_shapes(source, "app.cli", False, "app.api.Api")
