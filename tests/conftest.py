@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from concurrency_lint.checking.file_checker import FileChecker
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
@@ -37,6 +39,20 @@ class CliRun:
     exit_code: int
     stdout: str
     stderr: str
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files each scan really checks (not answered from the cache)."""
+    seen: list[str] = []
+    original = FileChecker.check_text
+
+    def check_text(self: FileChecker, path: str, text: str, markdown: bool = False):  # type: ignore[no-untyped-def]
+        seen.append(Path(path).name)
+        return original(self, path, text, markdown)
+
+    monkeypatch.setattr(FileChecker, "check_text", check_text)
+    return seen
 
 
 def run_conclint(*args: str, stdin: str | bytes | None = None) -> CliRun:

@@ -722,18 +722,8 @@ class _BindingFinder(cst.CSTVisitor):
             return self._collect(node)
         if self.found:
             return False
-        targets: list[cst.CSTNode] = []
-        if isinstance(node, cst.Assign):
-            targets = [target.target for target in node.targets]
-        elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr)):
-            targets = [node.target]
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
-            targets = [node.asname.name]
-        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
-            targets = [node.name.name]
-        elif isinstance(node, cst.Del):
-            targets = [node.target]
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        targets = _targets_bound(node)
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             self.found = node.name.value == self.name
             return False  # a nested scope binds its own names
         elif isinstance(node, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal)):
@@ -748,18 +738,8 @@ class _BindingFinder(cst.CSTVisitor):
 
     def _collect(self, node: cst.CSTNode) -> bool:
         """:meth:`on_visit` for every name at once: what it would find, name by name."""
-        targets: list[cst.CSTNode] = []
-        if isinstance(node, cst.Assign):
-            targets = [target.target for target in node.targets]
-        elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr)):
-            targets = [node.target]
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
-            targets = [node.asname.name]
-        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
-            targets = [node.name.name]
-        elif isinstance(node, cst.Del):
-            targets = [node.target]
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        targets = _targets_bound(node)
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             self.names.add(node.name.value)
             return False
         elif isinstance(node, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal)):
@@ -768,6 +748,22 @@ class _BindingFinder(cst.CSTVisitor):
         for target in targets:
             self.names.update(leaf.value for leaf in _names(target) if isinstance(leaf, cst.Name))
         return True
+
+
+def _targets_bound(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The targets a statement or clause binds (assignment, loop, ``with``, ``except``,
+    walrus, ``del``); nothing for any other node."""
+    if isinstance(node, cst.Assign):
+        return [target.target for target in node.targets]
+    if isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr)):
+        return [node.target]
+    if isinstance(node, cst.WithItem) and node.asname is not None:
+        return [node.asname.name]
+    if isinstance(node, cst.ExceptHandler) and node.name is not None:
+        return [node.name.name]
+    if isinstance(node, cst.Del):
+        return [node.target]
+    return []
 
 
 def _names(node: cst.CSTNode) -> list[cst.CSTNode]:

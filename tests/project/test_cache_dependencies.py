@@ -8,26 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.project.layout import forget_layout
 from tests.conftest import run_conclint
 
 PLAIN_HELPER = "def fetch():\n    return object()\n"
 SESSION_HELPER = "import requests\n\n\ndef fetch():\n    return requests.Session()\n"
-
-
-@pytest.fixture
-def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files each scan really checks (not answered from the cache)."""
-    seen: list[str] = []
-    original = FileChecker.check_text
-
-    def check_text(self: FileChecker, path: str, text: str, markdown: bool = False):  # type: ignore[no-untyped-def]
-        seen.append(Path(path).name)
-        return original(self, path, text, markdown)
-
-    monkeypatch.setattr(FileChecker, "check_text", check_text)
-    return seen
 
 
 @pytest.fixture

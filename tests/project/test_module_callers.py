@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.project.layout import forget_layout, package_modules
 from tests.conftest import run_conclint
 
@@ -21,20 +20,6 @@ WORK = (
 )
 QUIET = "def other():\n    return 1\n"
 NAMING = "from .work import drain\n\n\ndef other():\n    return drain({})\n"
-
-
-@pytest.fixture
-def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files each scan really checks (not answered from the cache)."""
-    seen: list[str] = []
-    original = FileChecker.check_text
-
-    def check_text(self: FileChecker, path: str, text: str, markdown: bool = False):  # type: ignore[no-untyped-def]
-        seen.append(Path(path).name)
-        return original(self, path, text, markdown)
-
-    monkeypatch.setattr(FileChecker, "check_text", check_text)
-    return seen
 
 
 @pytest.fixture

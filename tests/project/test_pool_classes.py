@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.checking.project_summaries import ProjectSummaries
 from concurrency_lint.project.layout import forget_layout
 from concurrency_lint.project.pool_classes import thread_pool_shape
@@ -85,19 +84,6 @@ def test_a_pool_class_needs_workers_started_from_its_size_and_handed_its_queue()
     assert shape(pool.replace("Worker(self.q)", "Worker()")) is None  # not handed the queue
     assert shape(pool.replace("Queue()", "dict()")) is None  # not a queue
     assert shape(pool.replace("put((f, a))", "put((a, f))")) is None  # queues no call
-
-
-@pytest.fixture
-def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    original = FileChecker.check_text
-
-    def check_text(self: FileChecker, path: str, text: str, markdown: bool = False):  # type: ignore[no-untyped-def]
-        seen.append(Path(path).name)
-        return original(self, path, text, markdown)
-
-    monkeypatch.setattr(FileChecker, "check_text", check_text)
-    return seen
 
 
 def test_a_printing_helper_that_starts_writing_rechecks_the_pool_that_calls_it(
