@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from concurrency_lint.knowledge.asyncio_calls import (
@@ -40,6 +40,13 @@ from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 
 if TYPE_CHECKING:
     from concurrency_lint.config import Config
+
+#: What one import binds a name to: ``(dots, module, name)`` for ``from`` imports,
+#: ``(0, module, "")`` for ``import module``.
+ImportOrigin = tuple[int, str, str]
+#: Whether a name bound by these imports, with these attributes read after it
+#: (``("session", "get")``), may be I/O of the project (the project model says).
+ProjectIo = Callable[[frozenset[ImportOrigin], tuple[str, ...]], bool]
 
 _LOOPS = (
     ast.For,
@@ -113,6 +120,9 @@ class _ModuleFacts:
 
     def __init__(self, tree: ast.Module) -> None:
         self.imports: dict[str, set[str]] = {}  # local name -> qualified names it may bind
+        #: local name -> each import binding it: (dots, module, name) of ``from`` imports,
+        #: (0, module, "") of ``import module``
+        self.import_origins: dict[str, set[ImportOrigin]] = {}
         self.functions: dict[str, _Calls] = {}  # name -> calls of every function so named
         self.in_loops = _Calls()
         self.in_async = _Calls()
@@ -237,6 +247,7 @@ class _ModuleFacts:
             if isinstance(node, ast.Import):
                 local = alias.asname or alias.name.partition(".")[0]
                 target = alias.name if alias.asname else local
+                origin: ImportOrigin = (0, target, "")
             elif alias.name == "*":
                 self.star_import = True
                 continue  # binds names nobody can see here
@@ -244,7 +255,9 @@ class _ModuleFacts:
                 local = alias.asname or alias.name
                 module = "." * node.level + (node.module or "")
                 target = f"{module}.{alias.name}" if module else alias.name
+                origin = (node.level, node.module or "", alias.name)
             self.imports.setdefault(local, set()).add(target)
+            self.import_origins.setdefault(local, set()).add(origin)
 
 
 @functools.lru_cache(maxsize=8)
@@ -275,14 +288,23 @@ def module_facts(tree: ast.Module) -> _ModuleFacts:
 _LAST_FACTS: dict[int, tuple[ast.Module, _ModuleFacts]] = {}
 
 
-def may_loop_over_io(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ...]) -> bool:
-    """Whether some loop of ``tree`` may call I/O (see the module's docstring)."""
+def may_loop_over_io(
+    tree: ast.Module,
+    extra_io_calls: tuple[tuple[str, str], ...],
+    project_io: ProjectIo | None = None,
+) -> bool:
+    """Whether some loop of ``tree`` may call I/O (see the module's docstring).
+
+    ``project_io`` tells, through the project model, whether a dotted name read off an
+    import (``fetch``, ``net.session.get``) may be I/O; without it every name that may
+    come from the project may."""
     facts = module_facts(tree)
+    project = _ProjectNames(facts, project_io)
     if facts.calls_map():  # the check below, or ``list(map(...))``
         return (
             facts.star_import
             or facts.lists_a_map()
-            or _may_resolve_to_io(facts, facts.per_item_calls(), extra_io_calls)
+            or _may_resolve_to_io(facts, facts.per_item_calls(), extra_io_calls, project)
         )
     if facts.in_loops.names and _star_imports(tree):
         return True  # a name a star import binds may be a project function doing I/O
@@ -291,7 +313,7 @@ def may_loop_over_io(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ..
     io_names |= {
         local
         for local, bound in facts.imports.items()
-        if any(target.startswith(".") for target in bound)
+        if any(target.startswith(".") for target in bound) and project.may_be_io(local)
     }
     for constructors, (_kind, methods) in IO_METHODS.items():
         # An object is provably built by a constructor only where the module calls it.
@@ -300,11 +322,33 @@ def may_loop_over_io(tree: ast.Module, extra_io_calls: tuple[tuple[str, str], ..
     doing_io = _functions_calling(facts, io_names, io_attributes)
     if not facts.in_loops.calls_any(io_names | doing_io, io_attributes | doing_io):
         return False
-    return facts.star_import or _may_resolve_to_io(facts, facts.per_item_calls(), extra_io_calls)
+    return facts.star_import or _may_resolve_to_io(
+        facts, facts.per_item_calls(), extra_io_calls, project
+    )
+
+
+class _ProjectNames:
+    """Which imported names may be the project's own I/O (see :func:`may_loop_over_io`)."""
+
+    def __init__(self, facts: _ModuleFacts, project_io: ProjectIo | None) -> None:
+        self._facts = facts
+        self._project_io = project_io
+
+    def may_be_io(self, dotted: str) -> bool:
+        """Whether ``dotted``, whose head an import binds, may be I/O of the project."""
+        head, *rest = dotted.split(".")
+        if not _any_project(self._facts.imports.get(head, ())):
+            return False
+        if self._project_io is None:
+            return True
+        return self._project_io(frozenset(self._facts.import_origins[head]), tuple(rest))
 
 
 def _may_resolve_to_io(
-    facts: _ModuleFacts, calls: _Calls, extra_io_calls: tuple[tuple[str, str], ...]
+    facts: _ModuleFacts,
+    calls: _Calls,
+    extra_io_calls: tuple[tuple[str, str], ...],
+    project: _ProjectNames,
 ) -> bool:
     """Whether one of ``calls`` may be a call the loop rules count as I/O: a built-in I/O
     function or a name an import binds to one, a chain from an imported name that spells
@@ -314,17 +358,19 @@ def _may_resolve_to_io(
     such a call itself."""
     table = io_table(extra_io_calls)
     names, _attributes = _callable_names(facts, table)
-    names |= {local for local, bound in facts.imports.items() if _any_project(bound)}
+    names |= {local for local in facts.imports if project.may_be_io(local)}
     methods = io_call_names(extra_io_calls)[1]
     local: set[str] = set()
     grew = True
     while grew:
         grew = False
         for name, inner in facts.functions.items():
-            if name not in local and _resolves(inner, names | local, methods, local, facts, table):
+            if name not in local and _resolves(
+                inner, names | local, methods, local, facts, table, project
+            ):
                 local.add(name)
                 grew = True
-    return _resolves(calls, names | local, methods, local, facts, table)
+    return _resolves(calls, names | local, methods, local, facts, table, project)
 
 
 def _resolves(
@@ -334,6 +380,7 @@ def _resolves(
     local: set[str],
     facts: _ModuleFacts,
     table: Iterable[str],
+    project: _ProjectNames,
 ) -> bool:
     """Whether one of ``calls`` may resolve to I/O (see :func:`_may_resolve_to_io`); a
     method of the module (``local``) counts on a plain name (``self.load()``) only."""
@@ -345,7 +392,7 @@ def _resolves(
         head, dot, rest = receiver.partition(".")
         if not dot and attribute in local:
             return True
-        if _any_project(facts.imports.get(head, ())):
+        if project.may_be_io(f"{receiver}.{attribute}"):
             return True
         for target in facts.imports.get(head, ()):
             if ".".join(filter(None, (target, rest, attribute))) in table:

@@ -208,23 +208,56 @@ class FileChecker:
         if verdict.finding is not None:
             return [verdict.finding]
         tree = verdict.tree
+        in_project: bool | None = None  # whether the file imports its project: when asked
         if tree is not None and not markdown:  # a name of another module of the project
             untriggered = tuple(c for c in codes if c not in triggered and c in MODEL_TRIGGERED)
-            if untriggered and may_import_project(tree, path):
+            if untriggered:
+                in_project = may_import_project(tree, path)
+            if untriggered and in_project:
                 from concurrency_lint.checking.project_summaries import project_triggered
 
                 triggered += project_triggered(path, text, tree, untriggered, self._triggers_of)
         if not triggered:
             return []
-        if tree is not None and all(self._screens[code].tree_look for code in triggered):
-            # Only rules that take a second look first: the interpreter's tree is enough
-            # for the second look.
-            triggered = tuple(
-                code for code in triggered if self._screens[code].may_fire(tree, self.config)
-            )
+        if tree is not None:
+            # The second looks, on the interpreter's tree: a rule whose look says no is
+            # left out of the pass.
+            triggered = self._second_looks(path, tree, triggered, markdown, in_project)
             if not triggered:
                 return []
         return self._run_pass(path, text, triggered, offset, markdown, ledger, verdict.module, tree)
+
+    def _second_looks(
+        self,
+        path: str,
+        tree: ast.Module,
+        codes: tuple[str, ...],
+        markdown: bool,
+        in_project: bool | None,
+    ) -> tuple[str, ...]:
+        """The codes whose second look may fire. The loop rules' look asks the project
+        model about imported names when the file imports its project, and is taken
+        whatever else the pass runs for; the other looks only when every code has one
+        (they know nothing of the project: a receiver typed by another module's
+        annotations is for the pass to see, once the file is parsed anyway)."""
+        screens = self._screens
+        every_code_looks = all(screens[code].tree_look for code in codes)
+        looked = [c for c in codes if every_code_looks or screens[c].asks_project]
+        if not looked:
+            return codes
+        project_io = None
+        if not markdown and any(screens[code].asks_project for code in looked):
+            if in_project is None:
+                in_project = may_import_project(tree, path)
+            if in_project:
+                from concurrency_lint.checking.project_summaries import project_io_oracle
+
+                project_io = project_io_oracle(path)
+        return tuple(
+            code
+            for code in codes
+            if code not in looked or screens[code].may_fire(tree, self.config, project_io)
+        )
 
     def _triggers_of(self, code: str) -> tuple[str, ...]:
         return self._screens[code].triggers

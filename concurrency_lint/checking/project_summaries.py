@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from concurrency_lint.analysis.ast_screens import ImportOrigin, ProjectIo
 from concurrency_lint.analysis.relative_imports import absolute_module
 from concurrency_lint.checking.file_status import scan_epoch
 from concurrency_lint.checking.file_status import stamp as _stamp
@@ -24,7 +25,7 @@ from concurrency_lint.checking.screens import MODEL_TRIGGERED, SCREENS, module_l
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
 from concurrency_lint.project.file_view import FileView, view_of
 from concurrency_lint.project.layout import ModuleFile, find_module
-from concurrency_lint.project.model import SharedAnswers
+from concurrency_lint.project.model import ProjectModel, SharedAnswers
 from concurrency_lint.project.relevance import (
     import_lines,
     imported_modules,
@@ -623,3 +624,61 @@ def _imported_meanings(
             if answer is not None and not model.is_project_name(answer):
                 meanings.add(answer)
     return meanings
+
+
+def project_io_oracle(path: str) -> ProjectIo | None:
+    """For the loop rules' second look: whether a name bound by imports, with attributes
+    read after it (``net.session.get``), may be I/O as the rules see it through the
+    project model. None when the file is not a module of a project.
+
+    The rules count a project function as I/O when the model finds I/O in it, and a
+    project value or a call's result when the model knows its type; so a name that
+    leads to a project class of no known base, a function without I/O, or nothing the
+    model knows, cannot be. Anything else may (a name leading outside the project, an
+    attribute read off a project class or value, an import beyond the top package)."""
+    view = project_view(path)
+    if view is None:
+        return None
+    model = view.model
+
+    def may_be_io(origins: frozenset[ImportOrigin], rest: tuple[str, ...]) -> bool:
+        for dots, module, name in origins:
+            if name:
+                base = absolute_module(view.module_name, view.is_package, dots, module or None)
+                if base is None:
+                    return True
+                target = f"{base}.{name}"
+            else:
+                target = module
+            if _may_be_io(model, target, rest):
+                return True
+        return False
+
+    return may_be_io
+
+
+def _may_be_io(model: ProjectModel, target: str, rest: tuple[str, ...]) -> bool:
+    """Whether ``target`` followed by the attributes ``rest`` may be I/O (see
+    :func:`project_io_oracle`); a name outside the project is for the tables to say."""
+    if not model.is_project_name(target):
+        return False
+    parts = [target, *rest]
+    for end in range(1, len(parts) + 1):
+        name = ".".join(parts[:end])
+        last = end == len(parts)
+        kind = model.kind_of(name)
+        if kind is None:
+            return False  # the rules learn nothing of it either
+        if kind == "module":
+            continue
+        if kind == "external" or not last:
+            return True
+        if kind == "function":
+            return model.function_io(name) is not None or model.made_by(name) is not None
+        if kind == "class":
+            return model.made_by(name) is not None
+        return any(
+            answer is not None
+            for answer in (model.canonical(name), model.made_by(name), model.value_type(name))
+        )
+    return True  # a module itself: whatever is read off it later

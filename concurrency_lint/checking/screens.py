@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from concurrency_lint.analysis.ast_screens import (
+    ProjectIo,
     may_await_per_item,
     may_block_in_async,
     may_do_io,
@@ -43,7 +44,9 @@ from concurrency_lint.knowledge.timeouts import (
 )
 
 TextLook = Callable[[str, Config], bool]
-TreeLook = Callable[[ast.Module, Config], bool]
+#: The second look: the tree, the configuration, and what the project model says of the
+#: module's imported names when the file belongs to a project (the loop rules ask it).
+TreeLook = Callable[[ast.Module, Config, "ProjectIo | None"], bool]
 
 
 @dataclass(frozen=True)
@@ -76,24 +79,29 @@ class Screen:
             return False
         return self.text_look is None or self.text_look(text, config)
 
-    def may_fire(self, tree: ast.Module, config: Config) -> bool:
+    #: Whether the second look asks the project model (``project_io``).
+    asks_project: bool = False
+
+    def may_fire(
+        self, tree: ast.Module, config: Config, project_io: ProjectIo | None = None
+    ) -> bool:
         """The second look: False only where the rule reports nothing."""
-        return self.tree_look is None or self.tree_look(tree, config)
+        return self.tree_look is None or self.tree_look(tree, config, project_io)
 
 
 def _may_use_project_pool(text: str, _config: Config) -> bool:
     return may_use_project_pool(text)
 
 
-def _loops_over_io(tree: ast.Module, config: Config) -> bool:
-    return may_loop_over_io(tree, config.extra_io_calls)
+def _loops_over_io(tree: ast.Module, config: Config, project_io: ProjectIo | None) -> bool:
+    return may_loop_over_io(tree, config.extra_io_calls, project_io)
 
 
-def _blocks_in_async(tree: ast.Module, config: Config) -> bool:
+def _blocks_in_async(tree: ast.Module, config: Config, _project_io: ProjectIo | None) -> bool:
     return may_block_in_async(tree, config.extra_io_calls)
 
 
-def _awaits_in_loop(tree: ast.Module, config: Config) -> bool:
+def _awaits_in_loop(tree: ast.Module, _config: Config, _project_io: ProjectIo | None) -> bool:
     return may_await_per_item(tree)
 
 
@@ -103,8 +111,14 @@ _POOL_TRIGGERS = ("Pool", "_parallel", "batch_")
 SCREENS: dict[str, Screen] = {
     screen.code: screen
     for screen in (
-        Screen("CL101", ("for", "map"), text_look=may_do_io, tree_look=_loops_over_io),
-        Screen("CL102", ("for",), text_look=may_do_io, tree_look=_loops_over_io),
+        Screen(
+            "CL101",
+            ("for", "map"),
+            text_look=may_do_io,
+            tree_look=_loops_over_io,
+            asks_project=True,
+        ),
+        Screen("CL102", ("for",), text_look=may_do_io, tree_look=_loops_over_io, asks_project=True),
         Screen("CL103", ("await",), tree_look=_awaits_in_loop),
         Screen("CL201", ("subprocess",), frozenset(SUBPROCESS_FUNCTIONS) | POPEN_CONSTRUCTORS),
         Screen(
@@ -198,7 +212,9 @@ def screen_of(code: str) -> Screen:
         rule.TRIGGERS,
         default_enabled=rule.DEFAULT_ENABLED,
         text_look=rule.is_triggered,
-        tree_look=rule.may_fire if rule.SCREENED else None,
+        tree_look=(lambda tree, config, _project: rule.may_fire(tree, config))
+        if rule.SCREENED
+        else None,
         audits=rule.AUDITS_SUPPRESSIONS,
     )
 

@@ -268,6 +268,15 @@ class ProjectModel:
         found = self._memoized("io", qualified, self._function_io)
         return None if found in (None, "", _SHARES) else found
 
+    def kind_of(self, qualified: str) -> str | None:
+        """What a project name is: ``module``, ``class``, ``function``, ``other`` (a
+        module-level value, or bindings of several kinds), ``attribute`` (a name read off
+        a module-level one), ``external`` (it leads outside the project); None when the
+        model cannot tell (a module it does not summarise, a name no module binds)."""
+        if not self.is_project_name(qualified):
+            return None
+        return self._memoized("kind", qualified, self._kind_of)
+
     def binds(self, qualified: str) -> bool:
         """Whether a project name leads to a module or a module-level name of the project."""
         if not self.is_project_name(qualified):
@@ -397,6 +406,19 @@ class ProjectModel:
         for module in answer.read:
             self.used.setdefault(module.name, module)
         self._depend_on(answer)
+
+    def _kind_of(self, qualified: str) -> str | None:
+        resolved = self._resolve(qualified, 0)
+        if isinstance(resolved, _External):
+            return "external"
+        if isinstance(resolved, _Module):
+            return "module"
+        if not isinstance(resolved, _Named):
+            return None
+        if resolved.rest:
+            return "attribute"
+        kinds = {binding.kind for binding in resolved.bindings}
+        return kinds.pop() if len(kinds) == 1 and kinds <= {"class", "function"} else "other"
 
     def _canonical(self, qualified: str) -> str | None:
         resolved = self._resolve(qualified, 0)
