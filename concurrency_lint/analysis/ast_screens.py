@@ -552,9 +552,14 @@ def _reachable(qualified: str, import_targets: set[str]) -> bool:
     """Whether an attribute chain on an imported name can spell ``qualified``."""
     if qualified.startswith("builtins."):
         return True
-    return any(
-        qualified == target or qualified.startswith(f"{target}.") for target in import_targets
-    )
+    if qualified in import_targets:
+        return True
+    end = qualified.rfind(".")
+    while end > 0:  # each shorter prefix that ends before a dot
+        if qualified[:end] in import_targets:
+            return True
+        end = qualified.rfind(".", 0, end)
+    return False
 
 
 def _called(constructor: str, facts: _ModuleFacts) -> bool:

@@ -103,3 +103,71 @@ def test_helpers_that_change_shared_state_are_not_io_helpers(tmp_path: Path) -> 
     for name in ("cache", "run", "mark", "register"):
         assert view.function_io(f"tool.files.{name}") is None, name
     assert view.function_io("tool.files.replace") == "file"  # os.remove mutates no collection
+
+
+def test_the_loop_rules_second_look_asks_the_model_of_imported_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loop that only calls project names the model finds no I/O in is not parsed for
+    the loop rules; one calling a project helper that does I/O still is, and reported."""
+    files = {
+        "app/__init__.py": "",
+        "app/messages.py": """
+            import requests
+
+            class Error:
+                def __init__(self, text):
+                    self.text = text
+
+            def label(name):
+                return name.title()
+
+            def size(url):
+                return len(requests.get(url, timeout=5).content)
+        """,
+        "app/checks.py": """
+            import os
+            from .messages import Error, label
+
+            def check(names):
+                errors = []
+                for name in names:
+                    errors.append(Error(label(name)))
+                return errors
+        """,
+        "app/sizes.py": """
+            import os
+            from .messages import size
+
+            def sizes(urls):
+                found = {}
+                for url in urls:
+                    found[url] = size(url)
+                return found
+        """,
+    }
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    forget_layout()
+    from concurrency_lint.checking.file_checker import FileChecker
+    from concurrency_lint.config import Config
+
+    passes: list[str] = []
+    run_pass = FileChecker._run_pass
+
+    def counted(self, path, *args, **kwargs):
+        passes.append(Path(path).name)
+        return run_pass(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(FileChecker, "_run_pass", counted)
+    checker = FileChecker(Config(select=("CL101",)))
+    quiet = checker.check_bytes(
+        str(tmp_path / "app/checks.py"), (tmp_path / "app/checks.py").read_bytes()
+    )
+    loud = checker.check_bytes(
+        str(tmp_path / "app/sizes.py"), (tmp_path / "app/sizes.py").read_bytes()
+    )
+    assert not quiet.findings and "checks.py" not in passes
+    assert [f.code for f in loud.findings] == ["CL101"] and passes == ["sizes.py"]
