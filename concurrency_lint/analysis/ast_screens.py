@@ -309,12 +309,8 @@ def may_loop_over_io(
     if facts.in_loops.names and _star_imports(tree):
         return True  # a name a star import binds may be a project function doing I/O
     io_names, io_attributes = _callable_names(facts, io_table(extra_io_calls))
-    # A function of another module of the package may do I/O (the project model says).
-    io_names |= {
-        local
-        for local, bound in facts.imports.items()
-        if any(target.startswith(".") for target in bound) and project.may_be_io(local)
-    }
+    # A function of another module of the project may do I/O (the project model says).
+    io_names |= {local for local in facts.imports if project.may_be_io(local)}
     for constructors, (_kind, methods) in IO_METHODS.items():
         # An object is provably built by a constructor only where the module calls it.
         if any(_reachable(c, facts.targets) and _called(c, facts) for c in constructors):

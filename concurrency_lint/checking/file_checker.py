@@ -12,6 +12,7 @@ import ast
 import sys
 from typing import TYPE_CHECKING
 
+from concurrency_lint.analysis.ast_screens import ProjectIo
 from concurrency_lint.checking.registry import known_codes, load_rule, rule_modules
 from concurrency_lint.checking.screens import (
     MODEL_TRIGGERED,
@@ -245,14 +246,15 @@ class FileChecker:
         looked = [c for c in codes if every_code_looks or screens[c].asks_project]
         if not looked:
             return codes
-        project_io = None
-        if not markdown and any(screens[code].asks_project for code in looked):
-            if in_project is None:
+        project_io: ProjectIo | None = None
+        if any(screens[code].asks_project for code in looked):
+            if in_project is None and not markdown:
                 in_project = may_import_project(tree, path)
+            project_io = _no_project_io
             if in_project:
                 from concurrency_lint.checking.project_summaries import project_io_oracle
 
-                project_io = project_io_oracle(path)
+                project_io = project_io_oracle(path) or _no_project_io
         return tuple(
             code
             for code in codes
@@ -305,6 +307,11 @@ class FileChecker:
         if failure:
             raise failure[0]
         return outcome[0]
+
+
+def _no_project_io(_origins: object, _rest: object) -> bool:
+    """What the project model says of a name outside any project it knows: no I/O."""
+    return False
 
 
 def _default_enabled(code: str) -> bool:
