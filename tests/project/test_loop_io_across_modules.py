@@ -109,7 +109,8 @@ def test_the_loop_rules_second_look_asks_the_model_of_imported_names(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A loop that only calls project names the model finds no I/O in is not parsed for
-    the loop rules; one calling a project helper that does I/O still is, and reported."""
+    the loop rules; one calling a project helper that does I/O still is, and reported,
+    whether the helper is imported relatively or by its absolute name."""
     files = {
         "app/__init__.py": "",
         "app/messages.py": """
@@ -134,6 +135,17 @@ def test_the_loop_rules_second_look_asks_the_model_of_imported_names(
                 for name in names:
                     errors.append(Error(label(name)))
                 return errors
+        """,
+        "app/absolute.py": """
+            import subprocess
+
+            from app.messages import size
+
+            def sizes(urls):
+                found = {}
+                for url in urls:
+                    found[url] = size(url)
+                return found
         """,
         "app/sizes.py": """
             import os
@@ -171,3 +183,8 @@ def test_the_loop_rules_second_look_asks_the_model_of_imported_names(
     )
     assert not quiet.findings and "checks.py" not in passes
     assert [f.code for f in loud.findings] == ["CL101"] and passes == ["sizes.py"]
+    # imported by its absolute name, with no other rule selected to make the pass run
+    absolute = checker.check_bytes(
+        str(tmp_path / "app/absolute.py"), (tmp_path / "app/absolute.py").read_bytes()
+    )
+    assert [f.code for f in absolute.findings] == ["CL101"]
