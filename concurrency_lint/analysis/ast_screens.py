@@ -9,8 +9,8 @@ however deep the chain.
 
 - The loop rules report a loop holding a call that resolves to a known I/O function
   (through an import, or a builtin), to an I/O method of an object built by a known
-  constructor, or to a function or method of this module that does such a call; or a
-  ``map`` over such a callable (any call of ``map`` counts here).
+  constructor, or to a function or method of this module that does such a call; or
+  ``list(map(f, items))`` (whatever ``f`` is).
 - CL401 reports such a call, or a known blocking one, directly inside ``async def``
   (its receiver may also be typed by a parameter's annotation).
 - CL103 reports ``await`` (or ``async with``, which awaits too) inside a ``for`` loop.
@@ -300,12 +300,8 @@ def may_loop_over_io(
     come from the project may."""
     facts = module_facts(tree)
     project = _ProjectNames(facts, project_io)
-    if facts.calls_map():  # the check below, or ``list(map(...))``
-        return (
-            facts.star_import
-            or facts.lists_a_map()
-            or _may_resolve_to_io(facts, facts.per_item_calls(), extra_io_calls, project)
-        )
+    if facts.calls_map() and (facts.star_import or facts.lists_a_map()):
+        return True  # ``list(map(f, items))``: ``f`` may be anything
     if facts.in_loops.names and _star_imports(tree):
         return True  # a name a star import binds may be a project function doing I/O
     io_names, io_attributes = _callable_names(facts, io_table(extra_io_calls))
