@@ -98,8 +98,9 @@ def _scan_paths(
     }
     cache = _open_cache(config) if options.use_cache else None
     pending: list[_Pending] = []
+    held: dict[str, bool] = {}  # dependency record -> whether it holds, in this scan
     for source in files:
-        result, job = _prepare(source, cache)
+        result, job = _prepare(source, cache, held)
         if result is not None:
             results[source.display] = result
         elif job is not None:
@@ -138,7 +139,7 @@ def scan_bytes(display: str, data: bytes, config: Config, markdown: bool = False
 
 
 def _prepare(
-    source: SourceFile, cache: ResultCache | None
+    source: SourceFile, cache: ResultCache | None, held: dict[str, bool] | None = None
 ) -> tuple[FileResult | None, _Pending | None]:
     """A cached or trivially empty result, or the job of checking the file.
 
@@ -153,7 +154,7 @@ def _prepare(
         known = cache.known_digest(source.display, status) if status is not None else None
         if known is not None:
             cached = cache.get(source.display, known)
-            if cached is not None and _dependencies_hold(cached):
+            if cached is not None and _dependencies_hold(cached, held):
                 return cached, None
     try:
         data = read_regular_file(source.path)
@@ -165,7 +166,7 @@ def _prepare(
 
         digest = content_digest(data)
         cached = cache.get(source.display, digest)
-        if cached is not None and _dependencies_hold(cached):
+        if cached is not None and _dependencies_hold(cached, held):
             cache.note_status(source.display, digest, status)
             return cached, None
     try:
@@ -177,13 +178,26 @@ def _prepare(
     return None, _Pending(source.display, digest, text, source.markdown, status)
 
 
-def _dependencies_hold(result: FileResult) -> bool:
-    """A cached result holds while the project modules it used keep their summaries."""
+def _dependencies_hold(result: FileResult, held: dict[str, bool] | None = None) -> bool:
+    """A cached result holds while the project modules it used keep their summaries.
+
+    The files of a package share most of their dependencies, and within one scan a
+    module's status is taken once (:mod:`.file_status`): each record is judged once per
+    scan (``held``), in order, the first that fails deciding.
+    """
     if not result.depends_on:
         return True
     from concurrency_lint.checking.project_summaries import dependencies_hold
 
-    return dependencies_hold(result.depends_on)
+    if held is None:
+        return dependencies_hold(result.depends_on)
+    for record in result.depends_on:
+        holds = held.get(record)
+        if holds is None:
+            holds = held[record] = dependencies_hold((record,))
+        if not holds:
+            return False
+    return True
 
 
 def is_risky(text: str) -> bool:
