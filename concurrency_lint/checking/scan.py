@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from concurrency_lint.checking.file_status import begin_scan, note, one_scan
+from concurrency_lint.checking.file_status import begin_scan, note, one_scan, stamp, stamp_text
 from concurrency_lint.checking.selection import reported_engine_findings
 from concurrency_lint.checking.suppressions import ignores_whole_file
 from concurrency_lint.config import Config
@@ -183,21 +183,42 @@ def _dependencies_hold(result: FileResult, held: dict[str, bool] | None = None) 
 
     The files of a package share most of their dependencies, and within one scan a
     module's status is taken once (:mod:`.file_status`): each record is judged once per
-    scan (``held``), in order, the first that fails deciding.
+    scan (``held``), in order, the first that fails deciding. A record whose file still
+    has the status it was recorded with holds without the project model (as
+    :meth:`.ProjectSummaries.still_valid` judges it first), so a warm
+    scan of an untouched tree does not import it.
     """
     if not result.depends_on:
         return True
-    from concurrency_lint.checking.project_summaries import dependencies_hold
-
     if held is None:
+        from concurrency_lint.checking.project_summaries import dependencies_hold
+
         return dependencies_hold(result.depends_on)
     for record in result.depends_on:
         holds = held.get(record)
         if holds is None:
-            holds = held[record] = dependencies_hold((record,))
+            holds = held[record] = untouched_dependency(record) or _model_holds(record)
         if not holds:
             return False
     return True
+
+
+def untouched_dependency(record: str) -> bool:
+    """Whether a dependency record (``ModuleDependency.packed``: path, module, package
+    flag, digest, state, status) names a file whose status is still the recorded one."""
+    parts = record.split("\t")
+    return (
+        len(parts) == 6
+        and parts[2] in ("0", "1")
+        and bool(parts[5])
+        and parts[5] == stamp_text(stamp(parts[0]))
+    )
+
+
+def _model_holds(record: str) -> bool:
+    from concurrency_lint.checking.project_summaries import dependencies_hold
+
+    return dependencies_hold((record,))
 
 
 def is_risky(text: str) -> bool:

@@ -72,3 +72,25 @@ def test_a_malformed_dependency_record_is_a_miss() -> None:
     assert not dependencies_hold(("only\ttwo",))
     assert not dependencies_hold((record,))  # the module is gone: its content differs
     assert dependencies_hold(())
+
+
+def test_an_untouched_dependency_holds_without_the_project_model(tmp_path: Path) -> None:
+    """The scan's own check of a record agrees with the project model's first one."""
+    from concurrency_lint.checking import project_summaries
+    from concurrency_lint.checking.file_status import stamp
+    from concurrency_lint.checking.project_summaries import ModuleDependency, dependencies_hold
+    from concurrency_lint.checking.scan import untouched_dependency
+
+    helper = tmp_path / "helper.py"
+    helper.write_text(PLAIN_HELPER, encoding="utf-8")
+    status = project_summaries._status_text(stamp(str(helper)))
+    for package in (False, True):
+        record = ModuleDependency(str(helper), "helper", package, "0" * 32, "t:x", status)
+        assert untouched_dependency(record.packed())
+        assert dependencies_hold((record.packed(),))  # the model agrees: its status holds
+    moved = ModuleDependency(str(helper), "helper", False, "0" * 32, "t:x", "1:2").packed()
+    unknown = ModuleDependency(str(helper), "helper", False, "0" * 32, "t:x", "").packed()
+    assert not untouched_dependency(moved)
+    assert not untouched_dependency(unknown)  # too recent when read: the model decides
+    assert not untouched_dependency(record.packed().replace("\tt:x", ""))
+    assert not untouched_dependency("only\ttwo")
