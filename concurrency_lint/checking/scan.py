@@ -232,7 +232,10 @@ def _check_all(
 ) -> Iterator[tuple[_Pending, FileResult, bool]]:
     """Each job with its result, as they finish, and whether the result may be cached
     (a file out of its budget is tried again next time). Only results that are
-    ``cached`` record the project modules they used."""
+    ``cached`` record the project modules they used. With nothing to check (a warm
+    run), no checker is built."""
+    if not pending:
+        return
     from concurrency_lint.checking.file_checker import FileChecker
 
     checker = FileChecker(config, record_dependencies=cached)
