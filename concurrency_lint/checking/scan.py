@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 
 from concurrency_lint.checking.file_status import begin_scan, note, one_scan, stamp, stamp_text
 from concurrency_lint.checking.selection import reported_engine_findings
-from concurrency_lint.checking.suppressions import ignores_whole_file
 from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, UNREADABLE_FILE, FileResult, Finding, Span
 from concurrency_lint.sources.decoding import (
@@ -173,6 +172,8 @@ def _prepare(
         text = decode_source(data).text
     except UndecodableSource as exc:
         return _file_finding(UNREADABLE_FILE, str(exc), source.display), None
+    from concurrency_lint.checking.suppressions import ignores_whole_file  # read files only
+
     if ignores_whole_file(text):
         return FileResult(source.display), None
     return None, _Pending(source.display, digest, text, source.markdown, status)
