@@ -49,6 +49,8 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class ScanOptions:
+    """How a scan runs (the configuration says what it checks)."""
+
     jobs: int | None = None
     use_cache: bool = True
     include_markdown: bool = False
@@ -57,6 +59,8 @@ class ScanOptions:
 
 @dataclass(frozen=True)
 class ScanOutcome:
+    """Each scanned file's result, sorted by path, and how many files were scanned."""
+
     results: tuple[FileResult, ...]
     files_scanned: int
 
@@ -67,6 +71,8 @@ class ScanOutcome:
 
 @dataclass(frozen=True)
 class _Pending:
+    """A file to check: how findings name it, its digest and text."""
+
     display: str
     digest: str
     text: str
