@@ -103,7 +103,7 @@ def _scan_paths(
     }
     cache = _open_cache(config) if options.use_cache else None
     pending: list[_Pending] = []
-    held: dict[str, bool] = {}  # dependency record -> whether it holds, in this scan
+    held = _DependencyCheck()
     for source in files:
         result, job = _prepare(source, cache, held)
         if result is not None:
@@ -144,7 +144,7 @@ def scan_bytes(display: str, data: bytes, config: Config, markdown: bool = False
 
 
 def _prepare(
-    source: SourceFile, cache: ResultCache | None, held: dict[str, bool] | None = None
+    source: SourceFile, cache: ResultCache | None, held: _DependencyCheck | None = None
 ) -> tuple[FileResult | None, _Pending | None]:
     """A cached or trivially empty result, or the job of checking the file.
 
@@ -185,41 +185,71 @@ def _prepare(
     return None, _Pending(source.display, digest, text, source.markdown, status)
 
 
-def _dependencies_hold(result: FileResult, held: dict[str, bool] | None = None) -> bool:
-    """A cached result holds while the project modules it used keep their summaries.
-
-    The files of a package share most of their dependencies, and within one scan a
-    module's status is taken once (:mod:`.file_status`): each record is judged once per
-    scan (``held``), in order, the first that fails deciding. A record whose file still
-    has the status it was recorded with holds without the project model (as
-    :meth:`.ProjectSummaries.still_valid` judges it first), so a warm
-    scan of an untouched tree does not import it.
-    """
+def _dependencies_hold(result: FileResult, held: _DependencyCheck | None = None) -> bool:
+    """A cached result holds while the project modules it used keep their summaries
+    (judged once per record in a scan by ``held``, else by the project model)."""
     if not result.depends_on:
         return True
     if held is None:
         from concurrency_lint.checking.project_summaries import dependencies_hold
 
         return dependencies_hold(result.depends_on)
-    for record in result.depends_on:
-        holds = held.get(record)
-        if holds is None:
-            holds = held[record] = untouched_dependency(record) or _model_holds(record)
-        if not holds:
-            return False
-    return True
+    return held.all_hold(result.depends_on)
 
 
-def untouched_dependency(record: str) -> bool:
+class _DependencyCheck:
+    """Whether dependency records hold, each judged once per scan.
+
+    The files of a package share most of their dependencies, and within one scan a
+    module's status is taken once (:mod:`.file_status`). A record whose file keeps its
+    recorded status, or else its recorded content, holds without the project model:
+    these are :meth:`.ProjectSummaries.still_valid`'s first two tests, so a warm scan of
+    an unchanged tree does not import the model. Any other record is the model's to judge.
+    """
+
+    def __init__(self) -> None:
+        self._held: dict[str, bool] = {}
+        self._digests: dict[str, str] = {}  # path -> its content's digest, in this scan
+
+    def all_hold(self, records: tuple[str, ...]) -> bool:
+        """Whether every record holds, in order, the first that fails deciding."""
+        for record in records:
+            holds = self._held.get(record)
+            if holds is None:
+                holds = self._held[record] = untouched_dependency(
+                    record, self._digests
+                ) or _model_holds(record)
+            if not holds:
+                return False
+        return True
+
+
+def untouched_dependency(record: str, digests: dict[str, str] | None = None) -> bool:
     """Whether a dependency record (``ModuleDependency.packed``: path, module, package
-    flag, digest, state, status) names a file whose status is still the recorded one."""
+    flag, digest, state, status) names a file whose status, or else whose content, is
+    still the recorded one (``digests`` keeps the digests read, by path)."""
     parts = record.split("\t")
-    return (
-        len(parts) == 6
-        and parts[2] in ("0", "1")
-        and bool(parts[5])
-        and parts[5] == stamp_text(stamp(parts[0]))
-    )
+    if len(parts) != 6 or parts[2] not in ("0", "1"):
+        return False
+    path = parts[0]
+    if parts[5] and parts[5] == stamp_text(stamp(path)):
+        return True
+    if digests is None:
+        digests = {}
+    digest = digests.get(path)
+    if digest is None:
+        digest = digests[path] = _file_digest(path)
+    return digest == parts[3]
+
+
+def _file_digest(path: str) -> str:
+    """The digest of a file's bytes ("" when it cannot be read), as the model takes it."""
+    from concurrency_lint.checking.cache import content_digest
+
+    try:
+        return content_digest(read_regular_file(path))
+    except (UnreadablePath, OSError):
+        return ""
 
 
 def _model_holds(record: str) -> bool:
