@@ -29,7 +29,7 @@ def _drop_working_folder_from_path() -> None:
 if __name__ == "__main__":
     _drop_working_folder_from_path()
 
-from concurrency_lint.cli import main  # noqa: E402  (after the sys.path clean-up)
+from concurrency_lint.cli import run  # noqa: E402  (after the sys.path clean-up)
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -27,6 +27,11 @@ def stamp(path: str) -> Stamp:
     return found
 
 
+def stamp_text(found: Stamp) -> str:
+    """A stamp as a dependency record keeps it: ``size:mtime_ns``."""
+    return f"{found[0]}:{found[1]}"
+
+
 def scan_epoch() -> object:
     """The current scan (an object that stays the same while it lasts, and no file's
     status is taken again), or None outside a scan."""

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from concurrency_lint.checking.file_status import begin_scan, note, one_scan
+from concurrency_lint.checking.file_status import begin_scan, note, one_scan, stamp, stamp_text
 from concurrency_lint.checking.selection import reported_engine_findings
-from concurrency_lint.checking.suppressions import ignores_whole_file
 from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, UNREADABLE_FILE, FileResult, Finding, Span
 from concurrency_lint.sources.decoding import (
@@ -50,6 +49,8 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class ScanOptions:
+    """How a scan runs (the configuration says what it checks)."""
+
     jobs: int | None = None
     use_cache: bool = True
     include_markdown: bool = False
@@ -58,6 +59,8 @@ class ScanOptions:
 
 @dataclass(frozen=True)
 class ScanOutcome:
+    """Each scanned file's result, sorted by path, and how many files were scanned."""
+
     results: tuple[FileResult, ...]
     files_scanned: int
 
@@ -68,6 +71,8 @@ class ScanOutcome:
 
 @dataclass(frozen=True)
 class _Pending:
+    """A file to check: how findings name it, its digest and text."""
+
     display: str
     digest: str
     text: str
@@ -98,8 +103,9 @@ def _scan_paths(
     }
     cache = _open_cache(config) if options.use_cache else None
     pending: list[_Pending] = []
+    held = _DependencyCheck()
     for source in files:
-        result, job = _prepare(source, cache)
+        result, job = _prepare(source, cache, held)
         if result is not None:
             results[source.display] = result
         elif job is not None:
@@ -138,7 +144,7 @@ def scan_bytes(display: str, data: bytes, config: Config, markdown: bool = False
 
 
 def _prepare(
-    source: SourceFile, cache: ResultCache | None
+    source: SourceFile, cache: ResultCache | None, held: _DependencyCheck | None = None
 ) -> tuple[FileResult | None, _Pending | None]:
     """A cached or trivially empty result, or the job of checking the file.
 
@@ -153,7 +159,7 @@ def _prepare(
         known = cache.known_digest(source.display, status) if status is not None else None
         if known is not None:
             cached = cache.get(source.display, known)
-            if cached is not None and _dependencies_hold(cached):
+            if cached is not None and _dependencies_hold(cached, held):
                 return cached, None
     try:
         data = read_regular_file(source.path)
@@ -165,25 +171,91 @@ def _prepare(
 
         digest = content_digest(data)
         cached = cache.get(source.display, digest)
-        if cached is not None and _dependencies_hold(cached):
+        if cached is not None and _dependencies_hold(cached, held):
             cache.note_status(source.display, digest, status)
             return cached, None
     try:
         text = decode_source(data).text
     except UndecodableSource as exc:
         return _file_finding(UNREADABLE_FILE, str(exc), source.display), None
+    from concurrency_lint.checking.suppressions import ignores_whole_file  # read files only
+
     if ignores_whole_file(text):
         return FileResult(source.display), None
     return None, _Pending(source.display, digest, text, source.markdown, status)
 
 
-def _dependencies_hold(result: FileResult) -> bool:
-    """A cached result holds while the project modules it used keep their summaries."""
+def _dependencies_hold(result: FileResult, held: _DependencyCheck | None = None) -> bool:
+    """A cached result holds while the project modules it used keep their summaries
+    (judged once per record in a scan by ``held``, else by the project model)."""
     if not result.depends_on:
         return True
+    if held is None:
+        from concurrency_lint.checking.project_summaries import dependencies_hold
+
+        return dependencies_hold(result.depends_on)
+    return held.all_hold(result.depends_on)
+
+
+class _DependencyCheck:
+    """Whether dependency records hold, each judged once per scan.
+
+    The files of a package share most of their dependencies, and within one scan a
+    module's status is taken once (:mod:`.file_status`). A record whose file keeps its
+    recorded status, or else its recorded content, holds without the project model:
+    these are :meth:`.ProjectSummaries.still_valid`'s first two tests, so a warm scan of
+    an unchanged tree does not import the model. Any other record is the model's to judge.
+    """
+
+    def __init__(self) -> None:
+        self._held: dict[str, bool] = {}
+        self._digests: dict[str, str] = {}  # path -> its content's digest, in this scan
+
+    def all_hold(self, records: tuple[str, ...]) -> bool:
+        """Whether every record holds, in order, the first that fails deciding."""
+        for record in records:
+            holds = self._held.get(record)
+            if holds is None:
+                holds = self._held[record] = untouched_dependency(
+                    record, self._digests
+                ) or _model_holds(record)
+            if not holds:
+                return False
+        return True
+
+
+def untouched_dependency(record: str, digests: dict[str, str] | None = None) -> bool:
+    """Whether a dependency record (``ModuleDependency.packed``: path, module, package
+    flag, digest, state, status) names a file whose status, or else whose content, is
+    still the recorded one (``digests`` keeps the digests read, by path)."""
+    parts = record.split("\t")
+    if len(parts) != 6 or parts[2] not in ("0", "1"):
+        return False
+    path = parts[0]
+    if parts[5] and parts[5] == stamp_text(stamp(path)):
+        return True
+    if digests is None:
+        digests = {}
+    digest = digests.get(path)
+    if digest is None:
+        digest = digests[path] = _file_digest(path)
+    return digest == parts[3]
+
+
+def _file_digest(path: str) -> str:
+    """The digest of a file's bytes ("" when it cannot be read), as the model takes it."""
+    from concurrency_lint.checking.cache import content_digest
+
+    try:
+        return content_digest(read_regular_file(path))
+    except (UnreadablePath, OSError):
+        return ""
+
+
+def _model_holds(record: str) -> bool:
     from concurrency_lint.checking.project_summaries import dependencies_hold
 
-    return dependencies_hold(result.depends_on)
+    return dependencies_hold((record,))
 
 
 def is_risky(text: str) -> bool:
@@ -197,7 +269,10 @@ def _check_all(
 ) -> Iterator[tuple[_Pending, FileResult, bool]]:
     """Each job with its result, as they finish, and whether the result may be cached
     (a file out of its budget is tried again next time). Only results that are
-    ``cached`` record the project modules they used."""
+    ``cached`` record the project modules they used. With nothing to check (a warm
+    run), no checker is built."""
+    if not pending:
+        return
     from concurrency_lint.checking.file_checker import FileChecker
 
     checker = FileChecker(config, record_dependencies=cached)

@@ -1,7 +1,9 @@
 """The ``conclint`` command line: one module per command, all terminal I/O here.
 
 Commands are imported only when invoked, so ``conclint scan`` on a warm cache never
-imports what ``fix`` or ``inventory`` need (LibCST among them).
+imports what ``fix`` or ``inventory`` need (LibCST among them). The common scan command
+lines do not import click either (:mod:`.quick_scan`); ``main``, the click group
+(:mod:`.group`), is imported when first asked for.
 
 Ctrl-C ends any command with exit status 130 (128 + SIGINT, as shells report it), never
 with the status of findings; the scan has stopped its workers by then.
@@ -9,12 +11,8 @@ with the status of findings; the scan has stopped its workers by then.
 
 from __future__ import annotations
 
-import importlib
+import sys
 from typing import Any
-
-import click
-
-import concurrency_lint
 
 #: command name -> (module under concurrency_lint.cli, attribute holding the command)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -32,29 +30,23 @@ COMMANDS: dict[str, tuple[str, str]] = {
 INTERRUPTED = 130
 
 
-class LazyGroup(click.Group):
-    """A group whose commands are imported on first use."""
+def run() -> None:
+    """The ``conclint`` command: a common scan command line directly, else click."""
+    from concurrency_lint.cli.quick_scan import parse_scan, run_quick_scan
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
+    values = parse_scan(sys.argv[1:])
+    if values is not None:
+        run_quick_scan(values)
+        return
+    from concurrency_lint.cli.group import main
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS:
-            return None
-        module_name, attribute = COMMANDS[cmd_name]
-        module = importlib.import_module(f"concurrency_lint.cli.{module_name}")
-        command: click.Command = getattr(module, attribute)
-        return command
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            click.echo("conclint: interrupted", err=True)
-            raise click.exceptions.Exit(INTERRUPTED) from None
+    main()
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(concurrency_lint.__version__, prog_name="conclint")
-def main() -> None:
-    """conclint: find and fix Python concurrency anti-patterns."""
+def __getattr__(name: str) -> Any:
+    """``main`` and ``LazyGroup`` (click) are imported when first asked for."""
+    if name in ("main", "LazyGroup"):
+        from concurrency_lint.cli import group
+
+        return getattr(group, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,6 +8,18 @@ from typing import TypeVar
 
 import click
 
+from concurrency_lint.cli.settings import patterns
+
+__all__ = [
+    "FIX_EXIT_CODES",
+    "SCAN_EXIT_CODES",
+    "color_option",
+    "engine_options",
+    "exclusion_options",
+    "patterns",
+    "rule_selection_options",
+]
+
 F = TypeVar("F", bound=Callable[..., object])
 
 #: The exit statuses of ``scan`` (and, with its own meaning of 1, ``fix``), for ``--help``.
@@ -116,10 +128,3 @@ def engine_options(command: F) -> F:
             ),
         ),
     )
-
-
-def patterns(values: tuple[str, ...]) -> tuple[str, ...] | None:
-    """Repeated, comma-separated option values -> patterns (None when the option is absent)."""
-    if not values:
-        return None
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())

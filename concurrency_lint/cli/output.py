@@ -6,8 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-import click
-
+from concurrency_lint.cli.echo import echo
 from concurrency_lint.cli.settings import fail
 from concurrency_lint.report.escaping import encodable, printable
 
@@ -45,7 +44,7 @@ def emit(text: str, output_file: Path | None, color: bool = False) -> None:
     """Print ``text``, or write it to ``output_file`` atomically (an error there exits 2,
     and leaves any previous file as it was)."""
     if output_file is None:
-        click.echo(encodable(text), nl=False, color=color)
+        echo(encodable(text), nl=False, color=color)
         return
     try:
         write_atomically(output_file, text)

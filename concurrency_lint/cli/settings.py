@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import click
-
 from concurrency_lint.checking.registry import known_codes, validate_rule_options
+from concurrency_lint.cli.echo import echo
 from concurrency_lint.config import (
     Config,
     ConfigError,
@@ -21,7 +20,7 @@ from concurrency_lint.sources.display_names import escape_name
 
 def fail(message: str) -> None:
     """A usage or configuration error: say it on stderr (file names escaped) and exit 2."""
-    click.echo(f"conclint: error: {printable(message, keep_breaks=True)}", err=True)
+    echo(f"conclint: error: {printable(message, keep_breaks=True)}", err=True)
     raise SystemExit(2)
 
 
@@ -37,6 +36,13 @@ def split_codes(value: str | tuple[str, ...] | None, option: str) -> tuple[str, 
     except ConfigError as exc:
         fail(str(exc))
         raise  # unreachable
+
+
+def patterns(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Repeated, comma-separated option values -> patterns (None when the option is absent)."""
+    if not values:
+        return None
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
 def load_settings(paths: list[Path], config_file: Path | None) -> Config:

@@ -16,6 +16,8 @@ class UndecodableSource(Exception):
 
 @dataclass(frozen=True)
 class DecodedSource:
+    """A file's text and the encoding it was decoded with."""
+
     text: str
     encoding: str  # as Python names it: "utf-8", "utf-8-sig", "latin-1", ...
 

@@ -1,5 +1,5 @@
-"""What a one-file scan imports: nothing of LibCST, the rules or rich for a file no rule
-fires on; only the rules that may fire for a file with a finding."""
+"""What a one-file scan imports: nothing of LibCST, the rules, rich or click for a file no
+rule fires on; only the rules that may fire for a file with a finding."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def imported_by_scan(path: Path) -> set[str]:
     return set(listing.read_text().split("\n"))
 
 
-def test_a_clean_file_is_scanned_without_libcst_rules_or_rich(tmp_path: Path) -> None:
+def test_a_clean_file_is_scanned_without_libcst_rules_rich_or_click(tmp_path: Path) -> None:
     clean = tmp_path / "clean.py"
     clean.write_text(
         "import os\n\n\ndef names(folder):\n    for entry in sorted(folder):\n"
@@ -43,6 +43,8 @@ def test_a_clean_file_is_scanned_without_libcst_rules_or_rich(tmp_path: Path) ->
     assert not {name for name in modules if name == "libcst" or name.startswith("libcst.")}
     assert not {name for name in modules if name.startswith("concurrency_lint.rules.")}
     assert "rich" not in modules
+    assert not {name for name in modules if name == "click" or name.startswith("click.")}
+    assert "concurrency_lint.cli.group" not in modules
 
 
 def test_a_file_with_a_finding_imports_only_the_rules_that_may_fire(tmp_path: Path) -> None:
@@ -52,6 +54,7 @@ def test_a_file_with_a_finding_imports_only_the_rules_that_may_fire(tmp_path: Pa
     rules = {name for name in modules if name.startswith("concurrency_lint.rules.cl")}
     assert rules == {"concurrency_lint.rules.cl201_subprocess_without_timeout"}
     assert "libcst.matchers" not in modules
+    assert "click" not in modules  # a plain scan command line is read without click
 
 
 def test_a_clean_file_scan_imports_no_baseline_docs_or_output_helpers(tmp_path: Path) -> None:
@@ -109,7 +112,7 @@ def test_a_file_that_imports_its_project_asks_the_project_model(tmp_path: Path) 
     assert "concurrency_lint.checking.project_summaries" in imported_by_scan(user)
 
 
-def test_a_warm_scan_of_a_package_imports_no_libcst(tmp_path: Path) -> None:
+def test_a_warm_scan_of_a_package_imports_no_libcst_nor_project_model(tmp_path: Path) -> None:
     package = tmp_path / "app"
     package.mkdir()
     (package / "__init__.py").write_text("")
@@ -138,5 +141,7 @@ def test_a_warm_scan_of_a_package_imports_no_libcst(tmp_path: Path) -> None:
         )
         assert completed.returncode in (0, 1), completed.stderr
     modules = set(listing.read_text().split("\n"))
-    assert "concurrency_lint.checking.project_summaries" in modules  # dependencies checked
+    # the dependencies were checked by their status or content: the project model was not needed
+    assert "concurrency_lint.checking.project_summaries" not in modules
     assert "libcst" not in modules
+    assert "click" not in modules

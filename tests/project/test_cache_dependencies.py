@@ -72,3 +72,31 @@ def test_a_malformed_dependency_record_is_a_miss() -> None:
     assert not dependencies_hold(("only\ttwo",))
     assert not dependencies_hold((record,))  # the module is gone: its content differs
     assert dependencies_hold(())
+
+
+def test_an_untouched_dependency_holds_without_the_project_model(tmp_path: Path) -> None:
+    """The scan's own check of a record agrees with the project model's first two."""
+    from concurrency_lint.checking import project_summaries
+    from concurrency_lint.checking.file_status import stamp
+    from concurrency_lint.checking.project_summaries import ModuleDependency, dependencies_hold
+    from concurrency_lint.checking.scan import untouched_dependency
+
+    helper = tmp_path / "helper.py"
+    helper.write_text(PLAIN_HELPER, encoding="utf-8")
+    status = project_summaries._status_text(stamp(str(helper)))
+    digest = project_summaries.content_digest(helper.read_bytes())
+
+    def record(content: str, status: str, package: bool = False) -> str:
+        return ModuleDependency(str(helper), "helper", package, content, "t:x", status).packed()
+
+    for package in (False, True):
+        assert untouched_dependency(record("0" * 32, status, package))  # by its status
+        assert dependencies_hold((record("0" * 32, status, package),))  # the model agrees
+    for recorded in ("", "1:2"):  # too recent to trust when read, or since changed
+        assert untouched_dependency(record(digest, recorded))  # by its content
+        assert dependencies_hold((record(digest, recorded),))
+        assert not untouched_dependency(record("0" * 32, recorded))  # the model decides
+    gone = record(digest, "").replace(str(helper), str(tmp_path / "gone.py"))
+    assert not untouched_dependency(gone)
+    assert not untouched_dependency(record(digest, status).replace("\tt:x", ""))
+    assert not untouched_dependency("only\ttwo")
