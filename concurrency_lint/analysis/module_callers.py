@@ -23,6 +23,9 @@ Qualify = Callable[[cst.BaseExpression], "str | None"]
 Binds = Callable[[cst.FunctionDef, str], bool]
 
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+# The walk meets every node: exact types (LibCST's node classes have no subclasses, and
+# ``isinstance`` against them goes through ``ABCMeta``).
+_SCOPE_TYPES = frozenset(_SCOPES)
 _HARMLESS = frozenset({"builtins.isinstance", "builtins.issubclass"})
 
 
@@ -108,14 +111,18 @@ class _Uses(cst.CSTVisitor):
         self.scopes: list[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Name) and node.value in self.names:
-            self._use(node)
-        elif isinstance(node, cst.Attribute) and node.attr.value in self.names:
-            self.escapes.add(node.attr.value)  # ``module.name`` or another object's member
-        elif isinstance(node, cst.SimpleString) and node.value.strip("'\"") in self.names:
-            self.escapes.add(node.value.strip("'\""))  # ``getattr(module, "name")``
+        node_type = type(node)
+        if node_type is cst.Name:
+            if node.value in self.names:  # type: ignore[attr-defined]
+                self._use(node)  # type: ignore[arg-type]
+        elif node_type is cst.Attribute:
+            if node.attr.value in self.names:  # type: ignore[attr-defined]
+                # ``module.name`` or another object's member
+                self.escapes.add(node.attr.value)  # type: ignore[attr-defined]
+        elif node_type is cst.SimpleString and node.value.strip("'\"") in self.names:  # type: ignore[attr-defined]
+            self.escapes.add(node.value.strip("'\""))  # type: ignore[attr-defined]  # ``getattr(module, "name")``
         self.stack.append(node)
-        if isinstance(node, _SCOPES):
+        if node_type in _SCOPE_TYPES:
             self.scopes.append(node)
         return True
 

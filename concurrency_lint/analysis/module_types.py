@@ -467,11 +467,12 @@ class ModuleTypes:
         returned: list[cst.BaseExpression | None] = []
 
         def enter(node: cst.CSTNode) -> bool:
-            if isinstance(node, cst.Return):
-                returned.append(node.value)
-            elif isinstance(node, (cst.Yield, cst.Await)):
+            node_type = type(node)
+            if node_type is cst.Return:
+                returned.append(node.value)  # type: ignore[attr-defined]
+            elif node_type is cst.Yield or node_type is cst.Await:
                 returned.append(None)  # a generator, or not a plain value
-            return node is function or type(node) not in _NESTED
+            return node is function or node_type not in _NESTED
 
         walk(function, enter)
         if not returned or any(value is None for value in returned):
@@ -525,15 +526,16 @@ def _self_assignments(
             continue
 
         def enter(node: cst.CSTNode, method: cst.FunctionDef = method) -> bool:
-            if isinstance(node, cst.Assign):
-                for target in node.targets:
-                    _note(found, method, target.target, node.value)
-            elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
-                value = node.value if node.value is not None else cst.Name("None")
-                if isinstance(node, cst.AugAssign):
+            node_type = type(node)  # exact types: asked of every node of the methods
+            if node_type is cst.Assign:
+                for target in node.targets:  # type: ignore[attr-defined]
+                    _note(found, method, target.target, node.value)  # type: ignore[attr-defined]
+            elif node_type is cst.AnnAssign or node_type is cst.AugAssign:
+                value = node.value if node.value is not None else cst.Name("None")  # type: ignore[attr-defined]
+                if node_type is cst.AugAssign:
                     value = cst.Name("_augmented")  # not a plain value
-                _note(found, method, node.target, value)
-            return type(node) not in _NESTED or node is method
+                _note(found, method, node.target, value)  # type: ignore[attr-defined]
+            return node_type not in _NESTED or node is method
 
         walk(method, enter)
     return found
