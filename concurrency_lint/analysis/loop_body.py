@@ -338,13 +338,15 @@ def _inner_parts(node: cst.BaseExpression) -> cst.CSTNode:
 
 
 def _contains(node: cst.CSTNode, kinds: tuple[type[cst.CSTNode], ...]) -> bool:
-    """Whether ``node`` holds one of ``kinds`` (nested functions and lambdas not entered)."""
+    """Whether ``node`` holds one of ``kinds``, node types without subclasses (nested
+    functions and lambdas not entered)."""
+    wanted = frozenset(kinds)  # exact types: LibCST's classes are final, isinstance is slow
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, kinds):
-            return True
         kind = type(current)
+        if kind in wanted:
+            return True
         if kind is not cst.Lambda and kind is not cst.FunctionDef:
             stack.extend(children(current))
     return False

@@ -83,14 +83,17 @@ def _builds_itself(owner: cst.ClassDef) -> bool:
 
     def enter(node: cst.CSTNode) -> bool:
         nonlocal found
-        if isinstance(node, cst.Decorator) and isinstance(node.decorator, cst.Name):
-            found = found or node.decorator.value == "classmethod"
-        elif isinstance(node, cst.Attribute) and node.attr.value == "__class__":
-            found = True
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
-            found = found or node.func.value == "type"
-        elif isinstance(node, cst.FunctionDef) and node.name.value == "__new__":
-            found = True
+        node_type = type(node)  # exact types: asked of every node of the class
+        if node_type is cst.Decorator:
+            if type(node.decorator) is cst.Name:  # type: ignore[attr-defined]
+                found = found or node.decorator.value == "classmethod"  # type: ignore[attr-defined]
+        elif node_type is cst.Attribute:
+            found = found or node.attr.value == "__class__"  # type: ignore[attr-defined]
+        elif node_type is cst.Call:
+            if type(node.func) is cst.Name:  # type: ignore[attr-defined]
+                found = found or node.func.value == "type"  # type: ignore[attr-defined]
+        elif node_type is cst.FunctionDef:
+            found = found or node.name.value == "__new__"  # type: ignore[attr-defined]
         return not found
 
     walk(owner.body, enter)

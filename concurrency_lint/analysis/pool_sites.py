@@ -43,7 +43,9 @@ Mode = Literal["thread", "process"]
 
 #: ``submit``-style methods that hand over one call; the others hand over a batch.
 _SINGLE_CALL_METHODS = frozenset({"submit", "apply", "apply_async"})
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+_COMPREHENSIONS = frozenset({cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})
+#: Where a comprehension stops being the statement's own (by exact type).
+_OWN_BLOCKS = frozenset({cst.FunctionDef, cst.ClassDef, cst.IndentedBlock})
 
 
 @dataclass(frozen=True)
@@ -442,12 +444,13 @@ class _InComprehension(cst.CSTVisitor):
         if node is self.call:
             self.found = self.found or self.depth > 0
             return False
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.IndentedBlock)):
+        node_type = type(node)  # exact types: LibCST's classes are final, isinstance is slow
+        if node_type in _OWN_BLOCKS:
             return False
-        if isinstance(node, _COMPREHENSIONS):
+        if node_type in _COMPREHENSIONS:
             self.depth += 1
         return not self.found
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        if isinstance(original_node, _COMPREHENSIONS):
+        if type(original_node) in _COMPREHENSIONS:
             self.depth -= 1

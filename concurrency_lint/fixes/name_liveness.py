@@ -18,6 +18,8 @@ from concurrency_lint.analysis.tree_walk import children, path_to
 
 #: Nodes whose bodies run in a scope of their own.
 _OWN_SCOPE = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+#: The same, by exact type (LibCST's classes are final, and isinstance is slow).
+_OWN_SCOPE_TYPES = frozenset(_OWN_SCOPE)
 
 #: Calls that read a scope's names without naming them.
 _SCOPE_READERS = frozenset({"locals", "vars", "exec", "eval", "dir"})
@@ -164,7 +166,7 @@ def _walk_scope(root: cst.CSTNode):  # type: ignore[no-untyped-def]
     while stack:
         node = stack.pop()
         yield node
-        if node is not root and isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        if node is not root and type(node) in _OWN_SCOPE_TYPES:
             continue
         stack.extend(children(node))
 
@@ -178,7 +180,7 @@ def _names_in_closures(root: cst.CSTNode, node: cst.CSTNode) -> set[str]:
         current = stack.pop()
         if current is node:
             continue
-        if isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        if type(current) in _OWN_SCOPE_TYPES:
             names |= _free_names(current)
             continue
         stack.extend(children(current))
