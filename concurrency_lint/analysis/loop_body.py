@@ -11,7 +11,7 @@ allowed exception, as long as the body never reads that collection or counter ot
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -62,6 +62,13 @@ def scan_body(targets: Iterable[str], statements: Sequence[cst.BaseStatement]) -
 def names_read(node: cst.CSTNode) -> set[str]:
     """Names an expression (or statement) reads; attribute and keyword names excluded."""
     names, bound = _name_reads(node)
+    return names - bound
+
+
+def names_read_as(node: cst.CSTNode, renamed: Mapping[int, str]) -> set[str]:
+    """:func:`names_read` of ``node`` with the ``Name`` nodes whose ids ``renamed`` holds
+    read as the names it gives them (as if renamed, without rebuilding the tree)."""
+    names, bound = _name_reads(node, renamed)
     return names - bound
 
 
@@ -378,11 +385,13 @@ def _bound_names(statements: Sequence[cst.CSTNode]) -> set[str]:
     return names
 
 
-def _name_reads(root: cst.CSTNode) -> tuple[set[str], set[str]]:
+def _name_reads(
+    root: cst.CSTNode, renamed: Mapping[int, str] | None = None
+) -> tuple[set[str], set[str]]:
     """Name loads under ``root``, and the names comprehensions and lambdas bind there.
 
     Attribute names and keyword names are not loads; of a parameter only the default
-    is read.
+    is read. A load of a ``Name`` whose id ``renamed`` holds is of the name it gives.
     """
     names: set[str] = set()
     bound: set[str] = set()
@@ -391,7 +400,10 @@ def _name_reads(root: cst.CSTNode) -> tuple[set[str], set[str]]:
         node = stack.pop()
         kind = type(node)  # exact types: LibCST's classes are final, isinstance is slow
         if kind is cst.Name:
-            names.add(node.value)  # type: ignore[attr-defined]
+            if renamed is None:
+                names.add(node.value)  # type: ignore[attr-defined]
+            else:
+                names.add(renamed.get(id(node), node.value))  # type: ignore[attr-defined]
         elif kind is cst.Attribute or kind is cst.Arg:
             stack.append(node.value)  # type: ignore[attr-defined]
             continue

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from concurrency_lint.analysis.loop_body import base_name, names_read, target_names
+from concurrency_lint.analysis.loop_body import base_name, names_read, names_read_as, target_names
 from concurrency_lint.analysis.tree_walk import descendants, path_to
 from concurrency_lint.fixes.async_edits import GATHER_BOUNDED
 from concurrency_lint.fixes.name_liveness import read_after
@@ -102,8 +102,9 @@ def per_item_rewrite(
             "the loop runs inside a `try`: after a failure its handler would see the items "
             "before the failing one, but not the failing item's own additions"
         )
+    away = {key: "_" for key in sites.nodes}  # the receivers at the addition sites
     mentioned = names_read(loop.iter) | {
-        name for statement in body for name in names_read(_without_sites(statement, sites))
+        name for statement in body for name in names_read_as(statement, away)
     }
     for collector in collectors:
         if collector in mentioned:
@@ -356,11 +357,6 @@ def _fresh_kind(value: cst.BaseExpression) -> str | None:
         ):
             return kind
     return None
-
-
-def _without_sites(statement: cst.CSTNode, sites: _Sites) -> cst.CSTNode:
-    """The statement with the collectors' receivers at the addition sites renamed away."""
-    return statement.visit(_Rename({key: "_" for key in sites.nodes}))
 
 
 class _Rename(cst.CSTTransformer):
