@@ -68,8 +68,23 @@ class PoolSite:
         return int_value(self.workers.value) if self.workers is not None else None
 
 
+#: The last answer of :func:`pool_site`: (call, context, moment of its semantics, site).
+#: The pool rules all ask about each call as the pass visits it.
+_last_site: tuple[cst.Call, AnalysisContext, int, PoolSite | None] | None = None
+
+
 def pool_site(call: cst.Call, context: AnalysisContext) -> PoolSite | None:
     """The pool site ``call`` is, seen where the single pass stands, or None."""
+    global _last_site
+    last, moment = _last_site, context.semantics.moment
+    if last is not None and last[0] is call and last[1] is context and last[2] == moment:
+        return last[3]
+    found = _pool_site(call, context)
+    _last_site = (call, context, moment, found)
+    return found
+
+
+def _pool_site(call: cst.Call, context: AnalysisContext) -> PoolSite | None:
     semantics = context.semantics
     name = semantics.call_name(call)
     if name in RUNTIME_FUNCTIONS:

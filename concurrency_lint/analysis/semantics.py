@@ -62,6 +62,9 @@ class Semantics:
         self._typing_members: set[int] = set()  # ``obj.member`` nodes whose owner is being typed
         self._python2_blocks = python2_blocks(module)  # fallbacks too
         self._bound_by: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}  # see _names_bound
+        #: How many times the walk has entered or left a node: only that changes the state,
+        #: so what is asked twice at one moment has one answer (rules may memoise on it).
+        self.moment = 0
 
     # ---- questions rules ask -------------------------------------------------------------
 
@@ -202,6 +205,7 @@ class Semantics:
     # ---- bookkeeping, called by the engine ----------------------------------------------
 
     def enter(self, node: cst.CSTNode) -> None:
+        self.moment += 1
         node_type = type(node)
         if self._python2_blocks and id(node) in self._python2_blocks:
             self._import_fallbacks += 1
@@ -212,6 +216,7 @@ class Semantics:
             handler(self, node)
 
     def leave(self, node: cst.CSTNode) -> None:
+        self.moment += 1
         node_type = type(node)
         if self._python2_blocks and id(node) in self._python2_blocks:
             self._import_fallbacks -= 1

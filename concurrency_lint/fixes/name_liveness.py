@@ -29,13 +29,28 @@ def read_after(function: cst.FunctionDef, node: cst.CSTNode, names: set[str]) ->
     """Those of ``names`` (bound by ``node``, a statement of ``function``) that code of the
     function outside ``node`` may read before binding them again."""
     path = path_to(function.body, node)
-    if path is None or names_read(function) & _SCOPE_READERS:
+    if path is None or _reads_scope(function):
         return set(names)
     live = names & _names_in_closures(function.body, node)
     for name in sorted(names - live):
         if _may_read(path, name):
             live.add(name)
     return live
+
+
+#: The last function :func:`_reads_scope` answered for: the loops of one function ask in turn.
+_last_scope_reads: tuple[cst.FunctionDef, bool] | None = None
+
+
+def _reads_scope(function: cst.FunctionDef) -> bool:
+    """Whether the function reads its scope without naming the names (``locals()``)."""
+    global _last_scope_reads
+    last = _last_scope_reads
+    if last is not None and last[0] is function:
+        return last[1]
+    found = bool(names_read(function) & _SCOPE_READERS)
+    _last_scope_reads = (function, found)
+    return found
 
 
 def _may_read(path: list[cst.CSTNode], name: str) -> bool:

@@ -48,7 +48,7 @@ _FRESH = {
 _MUTATING = COLLECTION_MUTATORS | {"put_nowait"}
 #: Names that mean something else inside a nested function.
 _SCOPE_BOUND = frozenset({"super", "locals", "vars", "exec", "eval", "globals"})
-_CLOSURES = (cst.Lambda, cst.GeneratorExp)
+_CLOSURE_TYPES = frozenset({cst.Lambda, cst.GeneratorExp})
 
 
 @dataclass
@@ -79,13 +79,14 @@ def per_item_rewrite(
         names = ", ".join(f"`{name}`" for name in read)
         return f"{names}, bound by the loop, {'is' if len(read) == 1 else 'are'} read outside it"
     every = [node for statement in body for node in descendants(statement)]
-    scoped = sorted({n.value for n in every if isinstance(n, cst.Name)} & _SCOPE_BOUND)
+    # Exact types: LibCST's node classes have no subclasses, and isinstance is slow.
+    scoped = sorted({n.value for n in every if type(n) is cst.Name} & _SCOPE_BOUND)  # type: ignore[attr-defined]
     if scoped:
         return f"the body uses `{scoped[0]}`, which means something else in a nested function"
-    if any(isinstance(node, cst.Del) for node in every):
+    if any(type(node) is cst.Del for node in every):
         return "the body deletes names or items"
     for node in every:
-        if isinstance(node, _CLOSURES) and names_read(node) & local:
+        if type(node) in _CLOSURE_TYPES and names_read(node) & local:
             return (
                 "a lambda or generator made in the body reads the item's names "
                 "(it would keep its own item, not the last one)"
@@ -112,7 +113,7 @@ def per_item_rewrite(
     carried = _first_carried(body, set(params), bound, qualify)
     if carried is not None:
         return f"`{carried}` is carried from one item to the next"
-    taken = {n.value for n in descendants(function) if isinstance(n, cst.Name)}
+    taken = {n.value for n in descendants(function) if type(n) is cst.Name}  # type: ignore[attr-defined]
     name = _fresh(taken, (f"_one_{params[0]}", "_one_item", "_per_item"))
     own = {
         collector: _fresh(taken, (f"_{collector}", f"_{collector}_item"))
