@@ -296,9 +296,10 @@ class _Scan:
     # ---- names -------------------------------------------------------------------------
 
     def expression(self, node: cst.CSTNode, always: bool) -> None:
-        if _contains(node, (cst.Yield, cst.Await)):
+        held = _held(node, _REFUSED_KINDS)
+        if cst.Yield in held or cst.Await in held:
             self.facts.block("`yield` or `await` inside the loop")
-        if _contains(node, (cst.NamedExpr,)):
+        if cst.NamedExpr in held:
             self.facts.block("assignment expression (`:=`) inside the loop")
         self.read_names(node, always)
         if always:
@@ -344,19 +345,25 @@ def _inner_parts(node: cst.BaseExpression) -> cst.CSTNode:
     return cst.Tuple([cst.Element(part) for part in parts]) if parts else cst.Tuple([])
 
 
-def _contains(node: cst.CSTNode, kinds: tuple[type[cst.CSTNode], ...]) -> bool:
-    """Whether ``node`` holds one of ``kinds``, node types without subclasses (nested
-    functions and lambdas not entered)."""
-    wanted = frozenset(kinds)  # exact types: LibCST's classes are final, isinstance is slow
+#: What a loop body's expression may not hold (see :meth:`_Scan.expression`).
+_REFUSED_KINDS = frozenset({cst.Yield, cst.Await, cst.NamedExpr})
+
+
+def _held(node: cst.CSTNode, kinds: frozenset[type[cst.CSTNode]]) -> set[type[cst.CSTNode]]:
+    """Which of ``kinds`` (exact node types) ``node`` holds, in one walk (nested functions
+    and lambdas not entered)."""
+    found: set[type[cst.CSTNode]] = set()
     stack = [node]
     while stack:
         current = stack.pop()
-        kind = type(current)
-        if kind in wanted:
-            return True
+        kind = type(current)  # exact types: LibCST's classes are final, isinstance is slow
+        if kind in kinds:
+            found.add(kind)
+            if len(found) == len(kinds):
+                break
         if kind is not cst.Lambda and kind is not cst.FunctionDef:
             stack.extend(children(current))
-    return False
+    return found
 
 
 def _code(node: cst.CSTNode) -> str:

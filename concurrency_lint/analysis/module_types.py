@@ -85,6 +85,7 @@ class ModuleTypes:
         self._assignments: dict[
             int, dict[str, list[tuple[cst.FunctionDef, cst.BaseExpression]]]
         ] = {}
+        self._docstrings: dict[int, tuple[cst.FunctionDef, dict[str, str]]] = {}
 
     # ---- questions -----------------------------------------------------------------------
 
@@ -321,7 +322,7 @@ class ModuleTypes:
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.annotation is not None:
                 types[param.name.value] = self.annotation_type(param.annotation.annotation)
-        for name, text in declared_parameter_types(function).items():
+        for name, text in self._declared_types(function).items():
             if types.get(name) is None:
                 types[name] = self.declared_type(text)
         if callers and any(made is None for made in types.values()):
@@ -329,6 +330,14 @@ class ModuleTypes:
                 if types.get(name) is None:
                     types[name] = made
         return types
+
+    def _declared_types(self, function: cst.FunctionDef) -> dict[str, str]:
+        """:func:`declared_parameter_types`, read once per function (its docstring does
+        not change; the types its text names are resolved where they are asked)."""
+        found = self._docstrings.get(id(function))
+        if found is None or found[0] is not function:
+            found = self._docstrings[id(function)] = (function, declared_parameter_types(function))
+        return found[1]
 
     def _passed_by_callers(self, function: cst.FunctionDef, kind: str) -> dict[str, str]:
         key = (id(function), kind)
