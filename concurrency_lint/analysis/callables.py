@@ -752,6 +752,10 @@ def _declared_annotation(scope: ScopeNode, name: str) -> cst.BaseExpression | No
 
 
 _STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+#: The nodes :func:`_is_arithmetic` may answer True for, and the walk's other exact types.
+_ARITHMETIC_NODES = frozenset({cst.BinaryOperation, cst.AugAssign})
+_NESTED_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
+_LOOP_TYPES = frozenset(_LOOPS)
 
 
 def _is_arithmetic(node: cst.CSTNode, sequences: bool = False) -> bool:
@@ -800,17 +804,18 @@ class _Body:
         return bool(self.arithmetic_loops)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        node_type = type(node)  # exact types: LibCST's classes are final, isinstance is slow
+        if node_type in _NESTED_SCOPES:
             return False
-        if isinstance(node, _LOOPS):
+        if node_type in _LOOP_TYPES:
             self._loops.append((node, set(), [False]))
-        elif isinstance(node, cst.Call):
+        elif node_type is cst.Call:
             self.calls.append(node)
             if self._loops:
                 self.looped_calls.add(id(node))
             for _loop, calls, _counts in self._loops:
                 calls.add(id(node))
-        elif _is_arithmetic(node, self.sequences):
+        elif node_type in _ARITHMETIC_NODES and _is_arithmetic(node, self.sequences):
             self.arithmetic = True
             if self._loops:
                 self._loops[-1][2][0] = True

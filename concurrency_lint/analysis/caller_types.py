@@ -16,13 +16,15 @@ import libcst as cst
 from concurrency_lint.analysis.calls import keyword_arg
 from concurrency_lint.analysis.local_names import ScopeIndex, ScopeNames
 from concurrency_lint.analysis.module_types import ModuleTypes
+from concurrency_lint.analysis.tree_walk import walk_visitor
 from concurrency_lint.knowledge.lifecycle import PROCESS_CONSTRUCTORS
 
 Qualify = Callable[[cst.BaseExpression], "str | None"]
 
 #: Constructors that call ``target(*args)`` in a new thread or process.
 TARGET_RUNNERS = frozenset({"threading.Thread"}) | PROCESS_CONSTRUCTORS
-_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+#: Nested scopes, by exact type (LibCST's node classes have no subclasses).
+_SCOPE_TYPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
 
 
 def parameter_types(
@@ -38,7 +40,7 @@ def parameter_types(
     if names.functions.get(name) is not function or name in names.bindings:
         return {}
     finder = _Sites(name, function, qualify)
-    enclosing.body.visit(finder)
+    walk_visitor(enclosing.body, finder)
     if finder.escapes or not finder.sites:
         return {}
     params = [*function.params.posonly_params, *function.params.params]
@@ -88,10 +90,11 @@ class _Sites(cst.CSTVisitor):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if node is self.function:
             return False
-        if isinstance(node, _SCOPES):
+        node_type = type(node)  # exact types: asked of every node of the function
+        if node_type in _SCOPE_TYPES:
             self.depth += 1
-        if isinstance(node, cst.Name) and node.value == self.name:
-            self._use(node)
+        elif node_type is cst.Name and node.value == self.name:  # type: ignore[attr-defined]
+            self._use(node)  # type: ignore[arg-type]
         self.stack.append(node)
         return not self.escapes
 
@@ -99,7 +102,7 @@ class _Sites(cst.CSTVisitor):
         if original_node is self.function:
             return
         self.stack.pop()
-        if isinstance(original_node, _SCOPES):
+        if type(original_node) in _SCOPE_TYPES:
             self.depth -= 1
 
     def _use(self, node: cst.Name) -> None:

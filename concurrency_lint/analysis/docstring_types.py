@@ -37,6 +37,8 @@ def declared_parameter_types(function: cst.FunctionDef) -> dict[str, str]:
     }
     declared: dict[str, set[str]] = {}
     for line in docstring.splitlines():
+        if ":param" not in line and ":type" not in line:
+            continue  # what every declaration starts with
         found = _declaration(line)
         if found is not None and found[0] in parameters:
             declared.setdefault(found[0], set()).add(found[1].lstrip("~"))

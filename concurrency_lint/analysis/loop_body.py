@@ -11,7 +11,7 @@ allowed exception, as long as the body never reads that collection or counter ot
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -62,6 +62,13 @@ def scan_body(targets: Iterable[str], statements: Sequence[cst.BaseStatement]) -
 def names_read(node: cst.CSTNode) -> set[str]:
     """Names an expression (or statement) reads; attribute and keyword names excluded."""
     names, bound = _name_reads(node)
+    return names - bound
+
+
+def names_read_as(node: cst.CSTNode, renamed: Mapping[int, str]) -> set[str]:
+    """:func:`names_read` of ``node`` with the ``Name`` nodes whose ids ``renamed`` holds
+    read as the names it gives them (as if renamed, without rebuilding the tree)."""
+    names, bound = _name_reads(node, renamed)
     return names - bound
 
 
@@ -289,9 +296,10 @@ class _Scan:
     # ---- names -------------------------------------------------------------------------
 
     def expression(self, node: cst.CSTNode, always: bool) -> None:
-        if _contains(node, (cst.Yield, cst.Await)):
+        held = _held(node, _REFUSED_KINDS)
+        if cst.Yield in held or cst.Await in held:
             self.facts.block("`yield` or `await` inside the loop")
-        if _contains(node, (cst.NamedExpr,)):
+        if cst.NamedExpr in held:
             self.facts.block("assignment expression (`:=`) inside the loop")
         self.read_names(node, always)
         if always:
@@ -337,17 +345,25 @@ def _inner_parts(node: cst.BaseExpression) -> cst.CSTNode:
     return cst.Tuple([cst.Element(part) for part in parts]) if parts else cst.Tuple([])
 
 
-def _contains(node: cst.CSTNode, kinds: tuple[type[cst.CSTNode], ...]) -> bool:
-    """Whether ``node`` holds one of ``kinds`` (nested functions and lambdas not entered)."""
+#: What a loop body's expression may not hold (see :meth:`_Scan.expression`).
+_REFUSED_KINDS = frozenset({cst.Yield, cst.Await, cst.NamedExpr})
+
+
+def _held(node: cst.CSTNode, kinds: frozenset[type[cst.CSTNode]]) -> set[type[cst.CSTNode]]:
+    """Which of ``kinds`` (exact node types) ``node`` holds, in one walk (nested functions
+    and lambdas not entered)."""
+    found: set[type[cst.CSTNode]] = set()
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, kinds):
-            return True
-        kind = type(current)
+        kind = type(current)  # exact types: LibCST's classes are final, isinstance is slow
+        if kind in kinds:
+            found.add(kind)
+            if len(found) == len(kinds):
+                break
         if kind is not cst.Lambda and kind is not cst.FunctionDef:
             stack.extend(children(current))
-    return False
+    return found
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -376,11 +392,13 @@ def _bound_names(statements: Sequence[cst.CSTNode]) -> set[str]:
     return names
 
 
-def _name_reads(root: cst.CSTNode) -> tuple[set[str], set[str]]:
+def _name_reads(
+    root: cst.CSTNode, renamed: Mapping[int, str] | None = None
+) -> tuple[set[str], set[str]]:
     """Name loads under ``root``, and the names comprehensions and lambdas bind there.
 
     Attribute names and keyword names are not loads; of a parameter only the default
-    is read.
+    is read. A load of a ``Name`` whose id ``renamed`` holds is of the name it gives.
     """
     names: set[str] = set()
     bound: set[str] = set()
@@ -389,7 +407,10 @@ def _name_reads(root: cst.CSTNode) -> tuple[set[str], set[str]]:
         node = stack.pop()
         kind = type(node)  # exact types: LibCST's classes are final, isinstance is slow
         if kind is cst.Name:
-            names.add(node.value)  # type: ignore[attr-defined]
+            if renamed is None:
+                names.add(node.value)  # type: ignore[attr-defined]
+            else:
+                names.add(renamed.get(id(node), node.value))  # type: ignore[attr-defined]
         elif kind is cst.Attribute or kind is cst.Arg:
             stack.append(node.value)  # type: ignore[attr-defined]
             continue

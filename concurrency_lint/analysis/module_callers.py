@@ -23,6 +23,9 @@ Qualify = Callable[[cst.BaseExpression], "str | None"]
 Binds = Callable[[cst.FunctionDef, str], bool]
 
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+# The walk meets every node: exact types (LibCST's node classes have no subclasses, and
+# ``isinstance`` against them goes through ``ABCMeta``).
+_SCOPE_TYPES = frozenset(_SCOPES)
 _HARMLESS = frozenset({"builtins.isinstance", "builtins.issubclass"})
 
 
@@ -80,14 +83,17 @@ def _builds_itself(owner: cst.ClassDef) -> bool:
 
     def enter(node: cst.CSTNode) -> bool:
         nonlocal found
-        if isinstance(node, cst.Decorator) and isinstance(node.decorator, cst.Name):
-            found = found or node.decorator.value == "classmethod"
-        elif isinstance(node, cst.Attribute) and node.attr.value == "__class__":
-            found = True
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
-            found = found or node.func.value == "type"
-        elif isinstance(node, cst.FunctionDef) and node.name.value == "__new__":
-            found = True
+        node_type = type(node)  # exact types: asked of every node of the class
+        if node_type is cst.Decorator:
+            if type(node.decorator) is cst.Name:  # type: ignore[attr-defined]
+                found = found or node.decorator.value == "classmethod"  # type: ignore[attr-defined]
+        elif node_type is cst.Attribute:
+            found = found or node.attr.value == "__class__"  # type: ignore[attr-defined]
+        elif node_type is cst.Call:
+            if type(node.func) is cst.Name:  # type: ignore[attr-defined]
+                found = found or node.func.value == "type"  # type: ignore[attr-defined]
+        elif node_type is cst.FunctionDef:
+            found = found or node.name.value == "__new__"  # type: ignore[attr-defined]
         return not found
 
     walk(owner.body, enter)
@@ -108,14 +114,18 @@ class _Uses(cst.CSTVisitor):
         self.scopes: list[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Name) and node.value in self.names:
-            self._use(node)
-        elif isinstance(node, cst.Attribute) and node.attr.value in self.names:
-            self.escapes.add(node.attr.value)  # ``module.name`` or another object's member
-        elif isinstance(node, cst.SimpleString) and node.value.strip("'\"") in self.names:
-            self.escapes.add(node.value.strip("'\""))  # ``getattr(module, "name")``
+        node_type = type(node)
+        if node_type is cst.Name:
+            if node.value in self.names:  # type: ignore[attr-defined]
+                self._use(node)  # type: ignore[arg-type]
+        elif node_type is cst.Attribute:
+            if node.attr.value in self.names:  # type: ignore[attr-defined]
+                # ``module.name`` or another object's member
+                self.escapes.add(node.attr.value)  # type: ignore[attr-defined]
+        elif node_type is cst.SimpleString and node.value.strip("'\"") in self.names:  # type: ignore[attr-defined]
+            self.escapes.add(node.value.strip("'\""))  # type: ignore[attr-defined]  # ``getattr(module, "name")``
         self.stack.append(node)
-        if isinstance(node, _SCOPES):
+        if node_type in _SCOPE_TYPES:
             self.scopes.append(node)
         return True
 

@@ -85,6 +85,7 @@ class ModuleTypes:
         self._assignments: dict[
             int, dict[str, list[tuple[cst.FunctionDef, cst.BaseExpression]]]
         ] = {}
+        self._docstrings: dict[int, tuple[cst.FunctionDef, dict[str, str]]] = {}
 
     # ---- questions -----------------------------------------------------------------------
 
@@ -321,7 +322,7 @@ class ModuleTypes:
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.annotation is not None:
                 types[param.name.value] = self.annotation_type(param.annotation.annotation)
-        for name, text in declared_parameter_types(function).items():
+        for name, text in self._declared_types(function).items():
             if types.get(name) is None:
                 types[name] = self.declared_type(text)
         if callers and any(made is None for made in types.values()):
@@ -329,6 +330,14 @@ class ModuleTypes:
                 if types.get(name) is None:
                     types[name] = made
         return types
+
+    def _declared_types(self, function: cst.FunctionDef) -> dict[str, str]:
+        """:func:`declared_parameter_types`, read once per function (its docstring does
+        not change; the types its text names are resolved where they are asked)."""
+        found = self._docstrings.get(id(function))
+        if found is None or found[0] is not function:
+            found = self._docstrings[id(function)] = (function, declared_parameter_types(function))
+        return found[1]
 
     def _passed_by_callers(self, function: cst.FunctionDef, kind: str) -> dict[str, str]:
         key = (id(function), kind)
@@ -467,11 +476,12 @@ class ModuleTypes:
         returned: list[cst.BaseExpression | None] = []
 
         def enter(node: cst.CSTNode) -> bool:
-            if isinstance(node, cst.Return):
-                returned.append(node.value)
-            elif isinstance(node, (cst.Yield, cst.Await)):
+            node_type = type(node)
+            if node_type is cst.Return:
+                returned.append(node.value)  # type: ignore[attr-defined]
+            elif node_type is cst.Yield or node_type is cst.Await:
                 returned.append(None)  # a generator, or not a plain value
-            return node is function or type(node) not in _NESTED
+            return node is function or node_type not in _NESTED
 
         walk(function, enter)
         if not returned or any(value is None for value in returned):
@@ -525,15 +535,16 @@ def _self_assignments(
             continue
 
         def enter(node: cst.CSTNode, method: cst.FunctionDef = method) -> bool:
-            if isinstance(node, cst.Assign):
-                for target in node.targets:
-                    _note(found, method, target.target, node.value)
-            elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
-                value = node.value if node.value is not None else cst.Name("None")
-                if isinstance(node, cst.AugAssign):
+            node_type = type(node)  # exact types: asked of every node of the methods
+            if node_type is cst.Assign:
+                for target in node.targets:  # type: ignore[attr-defined]
+                    _note(found, method, target.target, node.value)  # type: ignore[attr-defined]
+            elif node_type is cst.AnnAssign or node_type is cst.AugAssign:
+                value = node.value if node.value is not None else cst.Name("None")  # type: ignore[attr-defined]
+                if node_type is cst.AugAssign:
                     value = cst.Name("_augmented")  # not a plain value
-                _note(found, method, node.target, value)
-            return type(node) not in _NESTED or node is method
+                _note(found, method, node.target, value)  # type: ignore[attr-defined]
+            return node_type not in _NESTED or node is method
 
         walk(method, enter)
     return found

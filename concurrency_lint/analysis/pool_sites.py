@@ -43,7 +43,9 @@ Mode = Literal["thread", "process"]
 
 #: ``submit``-style methods that hand over one call; the others hand over a batch.
 _SINGLE_CALL_METHODS = frozenset({"submit", "apply", "apply_async"})
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+_COMPREHENSIONS = frozenset({cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})
+#: Where a comprehension stops being the statement's own (by exact type).
+_OWN_BLOCKS = frozenset({cst.FunctionDef, cst.ClassDef, cst.IndentedBlock})
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,23 @@ class PoolSite:
         return int_value(self.workers.value) if self.workers is not None else None
 
 
+#: The last answer of :func:`pool_site`: (call, context, moment of its semantics, site).
+#: The pool rules all ask about each call as the pass visits it.
+_last_site: tuple[cst.Call, AnalysisContext, int, PoolSite | None] | None = None
+
+
 def pool_site(call: cst.Call, context: AnalysisContext) -> PoolSite | None:
     """The pool site ``call`` is, seen where the single pass stands, or None."""
+    global _last_site
+    last, moment = _last_site, context.semantics.moment
+    if last is not None and last[0] is call and last[1] is context and last[2] == moment:
+        return last[3]
+    found = _pool_site(call, context)
+    _last_site = (call, context, moment, found)
+    return found
+
+
+def _pool_site(call: cst.Call, context: AnalysisContext) -> PoolSite | None:
     semantics = context.semantics
     name = semantics.call_name(call)
     if name in RUNTIME_FUNCTIONS:
@@ -442,12 +459,13 @@ class _InComprehension(cst.CSTVisitor):
         if node is self.call:
             self.found = self.found or self.depth > 0
             return False
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.IndentedBlock)):
+        node_type = type(node)  # exact types: LibCST's classes are final, isinstance is slow
+        if node_type in _OWN_BLOCKS:
             return False
-        if isinstance(node, _COMPREHENSIONS):
+        if node_type in _COMPREHENSIONS:
             self.depth += 1
         return not self.found
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        if isinstance(original_node, _COMPREHENSIONS):
+        if type(original_node) in _COMPREHENSIONS:
             self.depth -= 1

@@ -62,6 +62,9 @@ class Semantics:
         self._typing_members: set[int] = set()  # ``obj.member`` nodes whose owner is being typed
         self._python2_blocks = python2_blocks(module)  # fallbacks too
         self._bound_by: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}  # see _names_bound
+        #: How many times the walk has entered or left a node: only that changes the state,
+        #: so what is asked twice at one moment has one answer (rules may memoise on it).
+        self.moment = 0
 
     # ---- questions rules ask -------------------------------------------------------------
 
@@ -202,6 +205,7 @@ class Semantics:
     # ---- bookkeeping, called by the engine ----------------------------------------------
 
     def enter(self, node: cst.CSTNode) -> None:
+        self.moment += 1
         node_type = type(node)
         if self._python2_blocks and id(node) in self._python2_blocks:
             self._import_fallbacks += 1
@@ -212,6 +216,7 @@ class Semantics:
             handler(self, node)
 
     def leave(self, node: cst.CSTNode) -> None:
+        self.moment += 1
         node_type = type(node)
         if self._python2_blocks and id(node) in self._python2_blocks:
             self._import_fallbacks -= 1
@@ -723,10 +728,11 @@ class _BindingFinder(cst.CSTVisitor):
         if self.found:
             return False
         targets = _targets_bound(node)
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            self.found = node.name.value == self.name
+        node_type = type(node)
+        if node_type in _DEFINITIONS:
+            self.found = node.name.value == self.name  # type: ignore[attr-defined]
             return False  # a nested scope binds its own names
-        elif isinstance(node, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal)):
+        elif node_type in _DECLARATIONS:
             self.found = self.name in cst.Module([]).code_for_node(node).replace(",", " ").split()
             return False
         for target in targets:
@@ -739,10 +745,11 @@ class _BindingFinder(cst.CSTVisitor):
     def _collect(self, node: cst.CSTNode) -> bool:
         """:meth:`on_visit` for every name at once: what it would find, name by name."""
         targets = _targets_bound(node)
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            self.names.add(node.name.value)
+        node_type = type(node)
+        if node_type in _DEFINITIONS:
+            self.names.add(node.name.value)  # type: ignore[attr-defined]
             return False
-        elif isinstance(node, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal)):
+        elif node_type in _DECLARATIONS:
             self.names.update(cst.Module([]).code_for_node(node).replace(",", " ").split())
             return False
         for target in targets:
@@ -753,17 +760,26 @@ class _BindingFinder(cst.CSTVisitor):
 def _targets_bound(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The targets a statement or clause binds (assignment, loop, ``with``, ``except``,
     walrus, ``del``); nothing for any other node."""
-    if isinstance(node, cst.Assign):
-        return [target.target for target in node.targets]
-    if isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr)):
-        return [node.target]
-    if isinstance(node, cst.WithItem) and node.asname is not None:
-        return [node.asname.name]
-    if isinstance(node, cst.ExceptHandler) and node.name is not None:
-        return [node.name.name]
-    if isinstance(node, cst.Del):
-        return [node.target]
+    node_type = type(node)  # exact types: asked of every node of the walks
+    if node_type not in _BINDING_CLAUSES:
+        return []
+    if node_type is cst.Assign:
+        return [target.target for target in node.targets]  # type: ignore[attr-defined]
+    if node_type in _TARGET_CLAUSES:
+        return [node.target]  # type: ignore[attr-defined]
+    if node_type is cst.WithItem:
+        return [node.asname.name] if node.asname is not None else []  # type: ignore[attr-defined]
+    if node_type is cst.ExceptHandler:
+        return [node.name.name] if node.name is not None else []  # type: ignore[attr-defined]
     return []
+
+
+_DEFINITIONS = frozenset({cst.FunctionDef, cst.ClassDef})
+_DECLARATIONS = frozenset({cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal})
+_TARGET_CLAUSES = frozenset(
+    {cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr, cst.Del}
+)
+_BINDING_CLAUSES = _TARGET_CLAUSES | {cst.Assign, cst.WithItem, cst.ExceptHandler}
 
 
 def _names(node: cst.CSTNode) -> list[cst.CSTNode]:

@@ -273,12 +273,17 @@ def walk(
             _HookVisitor(on_visit, on_leave, include_layout, on_visit_attribute, on_leave_attribute)
         )
         return
+    if not attribute_hooks:
+        _plain_walk(root, on_visit, on_leave, include_layout)
+        return
     wanted = _LAYOUT_NODE if include_layout else _CONTENT_NODE  # and any kind above it
-    plans: dict[type, tuple[tuple[str, bool], ...]] = {}
+    plans = _PLANS.get((include_layout, attribute_hooks))
+    if plans is None:
+        plans = _PLANS[(include_layout, attribute_hooks)] = {}
     kind_of = _NODE_KIND.get
 
     def plan(node_type: type[cst.CSTNode]) -> tuple[tuple[str, bool], ...]:
-        fields = visit_order(node_type) if include_layout else _content_fields(node_type)
+        fields = _walked_fields(node_type, include_layout)
         name = node_type.__name__
         made = tuple((field, (name, field) in attribute_hooks) for field in fields)
         plans[node_type] = made
@@ -301,6 +306,50 @@ def walk(
                     visit(value)
                 if hooked and on_leave_attribute is not None:
                     on_leave_attribute(node, field)
+        if on_leave is not None:
+            on_leave(node)
+
+    visit(root)
+
+
+#: The walks' plans (field, hooked) by node type, for each (layout, attribute hooks) asked.
+_PLANS: dict[tuple[bool, frozenset[tuple[str, str]]], dict[type, tuple[tuple[str, bool], ...]]] = {}
+#: :func:`visit_order` by node type, read without a call (the layout walks' fields).
+_ALL_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _walked_fields(node_type: type[cst.CSTNode], include_layout: bool) -> tuple[str, ...]:
+    """The fields a walk follows on ``node_type``, noted for the next walk."""
+    if include_layout:
+        fields = _ALL_FIELDS[node_type] = visit_order(node_type)
+    else:
+        fields = _FIELDS[node_type] = _content_fields(node_type)
+    return fields
+
+
+def _plain_walk(
+    root: cst.CSTNode, on_visit: NodeHook, on_leave: NodeHook | None, include_layout: bool
+) -> None:
+    """:func:`walk` without attribute hooks: the same calls, with less to ask per field."""
+    wanted = _LAYOUT_NODE if include_layout else _CONTENT_NODE  # and any kind above it
+    fields_of = (_ALL_FIELDS if include_layout else _FIELDS).get
+    kind_of = _NODE_KIND.get
+
+    def visit(node: cst.CSTNode) -> None:
+        if on_visit(node):
+            node_type = type(node)
+            fields = fields_of(node_type)
+            if fields is None:
+                fields = _walked_fields(node_type, include_layout)
+            for field in fields:
+                value = getattr(node, field)
+                value_type = type(value)
+                if value_type is tuple or value_type is list:
+                    for item in value:
+                        if (kind_of(type(item)) or _kind(type(item))) >= wanted:
+                            visit(item)
+                elif (kind_of(value_type) or _kind(value_type)) >= wanted:
+                    visit(value)
         if on_leave is not None:
             on_leave(node)
 

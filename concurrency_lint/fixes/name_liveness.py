@@ -18,6 +18,8 @@ from concurrency_lint.analysis.tree_walk import children, path_to
 
 #: Nodes whose bodies run in a scope of their own.
 _OWN_SCOPE = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+#: The same, by exact type (LibCST's classes are final, and isinstance is slow).
+_OWN_SCOPE_TYPES = frozenset(_OWN_SCOPE)
 
 #: Calls that read a scope's names without naming them.
 _SCOPE_READERS = frozenset({"locals", "vars", "exec", "eval", "dir"})
@@ -27,13 +29,28 @@ def read_after(function: cst.FunctionDef, node: cst.CSTNode, names: set[str]) ->
     """Those of ``names`` (bound by ``node``, a statement of ``function``) that code of the
     function outside ``node`` may read before binding them again."""
     path = path_to(function.body, node)
-    if path is None or names_read(function) & _SCOPE_READERS:
+    if path is None or _reads_scope(function):
         return set(names)
     live = names & _names_in_closures(function.body, node)
     for name in sorted(names - live):
         if _may_read(path, name):
             live.add(name)
     return live
+
+
+#: The last function :func:`_reads_scope` answered for: the loops of one function ask in turn.
+_last_scope_reads: tuple[cst.FunctionDef, bool] | None = None
+
+
+def _reads_scope(function: cst.FunctionDef) -> bool:
+    """Whether the function reads its scope without naming the names (``locals()``)."""
+    global _last_scope_reads
+    last = _last_scope_reads
+    if last is not None and last[0] is function:
+        return last[1]
+    found = bool(names_read(function) & _SCOPE_READERS)
+    _last_scope_reads = (function, found)
+    return found
 
 
 def _may_read(path: list[cst.CSTNode], name: str) -> bool:
@@ -164,7 +181,7 @@ def _walk_scope(root: cst.CSTNode):  # type: ignore[no-untyped-def]
     while stack:
         node = stack.pop()
         yield node
-        if node is not root and isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        if node is not root and type(node) in _OWN_SCOPE_TYPES:
             continue
         stack.extend(children(node))
 
@@ -178,7 +195,7 @@ def _names_in_closures(root: cst.CSTNode, node: cst.CSTNode) -> set[str]:
         current = stack.pop()
         if current is node:
             continue
-        if isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        if type(current) in _OWN_SCOPE_TYPES:
             names |= _free_names(current)
             continue
         stack.extend(children(current))

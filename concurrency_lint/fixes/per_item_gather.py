@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from concurrency_lint.analysis.loop_body import base_name, names_read, target_names
+from concurrency_lint.analysis.loop_body import base_name, names_read, names_read_as, target_names
 from concurrency_lint.analysis.tree_walk import descendants, path_to
 from concurrency_lint.fixes.async_edits import GATHER_BOUNDED
 from concurrency_lint.fixes.name_liveness import read_after
@@ -48,7 +48,7 @@ _FRESH = {
 _MUTATING = COLLECTION_MUTATORS | {"put_nowait"}
 #: Names that mean something else inside a nested function.
 _SCOPE_BOUND = frozenset({"super", "locals", "vars", "exec", "eval", "globals"})
-_CLOSURES = (cst.Lambda, cst.GeneratorExp)
+_CLOSURE_TYPES = frozenset({cst.Lambda, cst.GeneratorExp})
 
 
 @dataclass
@@ -73,18 +73,20 @@ def per_item_rewrite(
     body = _statements(loop.body)
     bound = _bound_in(body)
     local = bound | set(params)
-    if read_after(function, loop, local):
-        read = sorted(read_after(function, loop, local))
+    read_outside = read_after(function, loop, local)
+    if read_outside:
+        read = sorted(read_outside)
         names = ", ".join(f"`{name}`" for name in read)
         return f"{names}, bound by the loop, {'is' if len(read) == 1 else 'are'} read outside it"
     every = [node for statement in body for node in descendants(statement)]
-    scoped = sorted({n.value for n in every if isinstance(n, cst.Name)} & _SCOPE_BOUND)
+    # Exact types: LibCST's node classes have no subclasses, and isinstance is slow.
+    scoped = sorted({n.value for n in every if type(n) is cst.Name} & _SCOPE_BOUND)  # type: ignore[attr-defined]
     if scoped:
         return f"the body uses `{scoped[0]}`, which means something else in a nested function"
-    if any(isinstance(node, cst.Del) for node in every):
+    if any(type(node) is cst.Del for node in every):
         return "the body deletes names or items"
     for node in every:
-        if isinstance(node, _CLOSURES) and names_read(node) & local:
+        if type(node) in _CLOSURE_TYPES and names_read(node) & local:
             return (
                 "a lambda or generator made in the body reads the item's names "
                 "(it would keep its own item, not the last one)"
@@ -101,8 +103,9 @@ def per_item_rewrite(
             "the loop runs inside a `try`: after a failure its handler would see the items "
             "before the failing one, but not the failing item's own additions"
         )
+    away = {key: "_" for key in sites.nodes}  # the receivers at the addition sites
     mentioned = names_read(loop.iter) | {
-        name for statement in body for name in names_read(_without_sites(statement, sites))
+        name for statement in body for name in names_read_as(statement, away)
     }
     for collector in collectors:
         if collector in mentioned:
@@ -110,7 +113,7 @@ def per_item_rewrite(
     carried = _first_carried(body, set(params), bound, qualify)
     if carried is not None:
         return f"`{carried}` is carried from one item to the next"
-    taken = {n.value for n in descendants(function) if isinstance(n, cst.Name)}
+    taken = {n.value for n in descendants(function) if type(n) is cst.Name}  # type: ignore[attr-defined]
     name = _fresh(taken, (f"_one_{params[0]}", "_one_item", "_per_item"))
     own = {
         collector: _fresh(taken, (f"_{collector}", f"_{collector}_item"))
@@ -279,37 +282,69 @@ def _store_parts(target: cst.BaseExpression) -> list[cst.BaseExpression]:
 def _kind_of(function: cst.FunctionDef, name: str) -> str | None:
     """``list``, ``set`` or ``dict`` when the function binds ``name`` only to new ones of
     that kind, each by a plain ``name = ...`` of its own; else None."""
-    kinds: set[str] = set()
+    return _collection_kinds(function).get(name)
+
+
+#: The last function :func:`_collection_kinds` read, with its table: a loop's reports ask
+#: about the same function, name after name, loop after loop.
+_last_kinds: tuple[cst.FunctionDef, dict[str, str | None]] | None = None
+
+
+def _collection_kinds(function: cst.FunctionDef) -> dict[str, str | None]:
+    """Name -> what :func:`_kind_of` answers, for every name the function binds, in one walk."""
+    global _last_kinds
+    last = _last_kinds
+    if last is not None and last[0] is function:
+        return last[1]
+    kinds: dict[str, set[str]] = {}
+    refused: set[str] = set()
     for node in descendants(function):
-        if isinstance(node, cst.Assign):
-            named = [t for t in node.targets if name in target_names(t.target)]
-            if not named:
-                continue
-            if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
-                return None
-            kinds.add(_fresh_kind(node.value) or "")
-        elif isinstance(node, cst.AnnAssign) and name in target_names(node.target):
-            if not isinstance(node.target, cst.Name) or node.value is None:
-                return None
-            kinds.add(_fresh_kind(node.value) or "")
-        elif _binds_otherwise(node, name):
-            return None
-    return kinds.pop() if len(kinds) == 1 and "" not in kinds else None
+        node_type = type(node)
+        if node_type is cst.Assign:
+            named = {name for t in node.targets for name in target_names(t.target)}
+            if len(node.targets) != 1 or type(node.targets[0].target) is not cst.Name:
+                refused |= named
+            else:
+                made = _fresh_kind(node.value) or ""
+                for name in named:
+                    kinds.setdefault(name, set()).add(made)
+        elif node_type is cst.AnnAssign:
+            named = set(target_names(node.target))
+            if type(node.target) is not cst.Name or node.value is None:
+                refused |= named
+            else:
+                made = _fresh_kind(node.value) or ""
+                for name in named:
+                    kinds.setdefault(name, set()).add(made)
+        else:
+            refused.update(_bound_otherwise(node))
+    table: dict[str, str | None] = {}
+    for name, made in kinds.items():
+        table[name] = next(iter(made)) if len(made) == 1 and "" not in made else None
+    for name in refused:
+        table[name] = None
+    _last_kinds = (function, table)
+    return table
 
 
-def _binds_otherwise(node: cst.CSTNode, name: str) -> bool:
-    """Whether ``node`` binds ``name`` other than by assignment (a loop, a parameter, ...)."""
-    if isinstance(node, (cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor)):
-        return name in target_names(node.target)
-    if isinstance(node, cst.AsName):
-        return name in target_names(node.name)
-    if isinstance(node, (cst.Param, cst.FunctionDef, cst.ClassDef)):
-        return node.name.value == name
-    if isinstance(node, (cst.Global, cst.Nonlocal)):
-        return any(item.name.value == name for item in node.names)
-    if isinstance(node, cst.ImportAlias):
-        return name in names_read(node.asname.name if node.asname else node.name)
-    return False
+def _bound_otherwise(node: cst.CSTNode) -> list[str]:
+    """The names ``node`` binds other than by assignment (a loop, a parameter, ...)."""
+    node_type = type(node)
+    if node_type in _TARGET_BINDERS:
+        return target_names(node.target)  # type: ignore[attr-defined]
+    if node_type is cst.AsName:
+        return target_names(node.name)  # type: ignore[attr-defined]
+    if node_type in _NAME_BINDERS:
+        return [node.name.value]  # type: ignore[attr-defined]
+    if node_type is cst.Global or node_type is cst.Nonlocal:
+        return [item.name.value for item in node.names]  # type: ignore[attr-defined]
+    if node_type is cst.ImportAlias:
+        return list(names_read(node.asname.name if node.asname else node.name))  # type: ignore[attr-defined]
+    return []
+
+
+_TARGET_BINDERS = frozenset({cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor})
+_NAME_BINDERS = frozenset({cst.Param, cst.FunctionDef, cst.ClassDef})
 
 
 def _fresh_kind(value: cst.BaseExpression) -> str | None:
@@ -323,11 +358,6 @@ def _fresh_kind(value: cst.BaseExpression) -> str | None:
         ):
             return kind
     return None
-
-
-def _without_sites(statement: cst.CSTNode, sites: _Sites) -> cst.CSTNode:
-    """The statement with the collectors' receivers at the addition sites renamed away."""
-    return statement.visit(_Rename({key: "_" for key in sites.nodes}))
 
 
 class _Rename(cst.CSTTransformer):
