@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from concurrency_lint.checking.collector import tune_for_checking, tuned_for_checking
 from concurrency_lint.checking.file_status import begin_scan, note, one_scan, stamp, stamp_text
 from concurrency_lint.checking.selection import reported_engine_findings
 from concurrency_lint.config import Config
@@ -284,8 +285,10 @@ def _check_all(
         in_process, to_workers = [], []
         for job in to_check:
             (to_workers if is_risky(job.text) else in_process).append(job)
-    for job in in_process:
-        yield job, _guarded_check_text(checker, job), True
+    if in_process:
+        with tuned_for_checking():
+            for job in in_process:
+                yield job, _guarded_check_text(checker, job), True
     if to_workers:
         yield from _check_in_workers(to_workers, config, min(workers, len(to_workers)), cached)
 
@@ -323,6 +326,7 @@ def _file_worker(config: Config, cached: bool = False) -> Callable[[_Pending], F
     from concurrency_lint.checking.file_checker import FileChecker
 
     begin_scan()  # a worker lives for one scan
+    tune_for_checking()
     checker = FileChecker(config, record_dependencies=cached)
     return functools.partial(_guarded_check_text, checker, in_worker=True)
 
