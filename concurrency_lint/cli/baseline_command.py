@@ -19,7 +19,7 @@ from concurrency_lint.checking.baseline import (
 )
 from concurrency_lint.checking.scan import ScanOptions, ScanOutcome, scan_paths
 from concurrency_lint.cli.options import engine_options, rule_selection_options
-from concurrency_lint.cli.settings import check_paths, fail, load_settings, split_codes
+from concurrency_lint.cli.settings import check_paths, command_settings, fail
 from concurrency_lint.config import Config
 from concurrency_lint.model import Finding
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
@@ -58,10 +58,12 @@ def command(
     Entries of files not under PATHS are kept from the existing baseline.
     """
     targets = check_paths(paths or (Path("."),))
-    config = load_settings(targets, config_file).with_overrides(
-        select=split_codes(select, "--select"),
-        ignore=split_codes(ignore, "--ignore"),
-        extend_select=split_codes(extend_select, "--extend-select"),
+    config = command_settings(
+        targets,
+        config_file,
+        select=select,
+        ignore=ignore,
+        extend_select=extend_select,
         jobs=jobs,
         include_markdown=include_markdown,
     )

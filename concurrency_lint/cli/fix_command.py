@@ -13,12 +13,11 @@ from concurrency_lint.cli.options import (
     color_option,
     engine_options,
     exclusion_options,
-    patterns,
     rule_selection_options,
 )
 from concurrency_lint.cli.output import wants_color
 from concurrency_lint.cli.progress import ProgressDisplay
-from concurrency_lint.cli.settings import check_paths, load_settings, split_codes
+from concurrency_lint.cli.settings import check_paths, command_settings
 from concurrency_lint.config import Config
 from concurrency_lint.fixes.apply import FixOptions, FixRun, fix_data, fix_paths, unified_diff
 from concurrency_lint.model import INTERNAL_ERROR, Safety
@@ -84,14 +83,14 @@ def command(
     """
     reading_stdin = paths == (Path("-"),)
     targets = [Path(stdin_filename or ".")] if reading_stdin else check_paths(paths or (Path("."),))
-    config = load_settings(targets, config_file)
-    added_excludes = patterns(extend_exclude)
-    config = config.with_overrides(
-        select=split_codes(select, "--select"),
-        ignore=split_codes(ignore, "--ignore"),
-        extend_select=split_codes(extend_select, "--extend-select"),
-        exclude=patterns(exclude),
-        extend_exclude=(*config.extend_exclude, *added_excludes) if added_excludes else None,
+    config = command_settings(
+        targets,
+        config_file,
+        select=select,
+        ignore=ignore,
+        extend_select=extend_select,
+        exclude=exclude,
+        extend_exclude=extend_exclude,
         jobs=jobs,
         include_markdown=include_markdown,
     )

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from concurrency_lint.cli.options import color_option, exclusion_options, patterns
+from concurrency_lint.cli.options import color_option, exclusion_options
 from concurrency_lint.cli.output import emit, output_width, wants_color
-from concurrency_lint.cli.settings import check_paths, load_settings
+from concurrency_lint.cli.settings import check_paths, command_settings
 from concurrency_lint.inventory import Inventory, InventoryOptions, build_inventory
 from concurrency_lint.inventory.labels import LANGUAGES
 
@@ -55,12 +55,7 @@ def command(
 ) -> None:
     """Inventory the concurrency mechanisms used in PATHS (files or folders)."""
     targets = check_paths(paths or (Path("."),))
-    config = load_settings(targets, config_file)
-    added_excludes = patterns(extend_exclude)
-    config = config.with_overrides(
-        exclude=patterns(exclude),
-        extend_exclude=(*config.extend_exclude, *added_excludes) if added_excludes else None,
-    )
+    config = command_settings(targets, config_file, exclude=exclude, extend_exclude=extend_exclude)
     options = InventoryOptions(
         jobs=jobs or config.jobs, use_cache=not no_cache, include_markdown=not no_markdown
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -59,48 +60,6 @@ __all__ = ["scan_command"]
     help="Write `# noqa: CODE` on every line with a finding instead of reporting them.",
 )
 @color_option
-def scan_command(
-    paths: tuple[Path, ...],
-    output_format: str,
-    output_file: Path | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    extend_select: tuple[str, ...],
-    config_file: Path | None,
-    statistics: bool,
-    exit_zero: bool,
-    no_cache: bool,
-    jobs: int | None,
-    force_exclude: bool,
-    exclude: tuple[str, ...],
-    extend_exclude: tuple[str, ...],
-    include_markdown: bool | None,
-    stdin_filename: str | None,
-    quiet: bool,
-    baseline_file: Path | None,
-    add_noqa: bool,
-    color: str,
-) -> None:
+def scan_command(**options: Any) -> None:
     """Scan PATHS (files or folders; `-` for standard input) and report findings."""
-    run_scan(
-        paths,
-        output_format,
-        output_file,
-        select,
-        ignore,
-        extend_select,
-        config_file,
-        statistics,
-        exit_zero,
-        no_cache,
-        jobs,
-        force_exclude,
-        exclude,
-        extend_exclude,
-        include_markdown,
-        stdin_filename,
-        quiet,
-        baseline_file,
-        add_noqa,
-        color,
-    )
+    run_scan(**options)

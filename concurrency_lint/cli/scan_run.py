@@ -12,7 +12,7 @@ from concurrency_lint.checking.scan import ScanOptions, ScanOutcome, scan_bytes,
 from concurrency_lint.cli.echo import echo
 from concurrency_lint.cli.output import emit, output_width, wants_color
 from concurrency_lint.cli.progress import ProgressDisplay
-from concurrency_lint.cli.settings import check_paths, fail, load_settings, patterns, split_codes
+from concurrency_lint.cli.settings import check_paths, command_settings, fail
 from concurrency_lint.cli.source_reading import read_sources
 from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, Finding, RuleInfo, ScanReport
@@ -52,14 +52,14 @@ def run_scan(
     if not paths:
         paths = (Path("."),)
     targets = [Path(stdin_filename or ".")] if reading_stdin else check_paths(paths)
-    config = load_settings(targets, config_file)
-    added_excludes = patterns(extend_exclude)
-    config = config.with_overrides(
-        select=split_codes(select, "--select"),
-        ignore=split_codes(ignore, "--ignore"),
-        extend_select=split_codes(extend_select, "--extend-select"),
-        exclude=patterns(exclude),
-        extend_exclude=(*config.extend_exclude, *added_excludes) if added_excludes else None,
+    config = command_settings(
+        targets,
+        config_file,
+        select=select,
+        ignore=ignore,
+        extend_select=extend_select,
+        exclude=exclude,
+        extend_exclude=extend_exclude,
         jobs=jobs,
         include_markdown=include_markdown,
     )

@@ -62,6 +62,34 @@ def load_settings(paths: list[Path], config_file: Path | None) -> Config:
     return config
 
 
+def command_settings(
+    targets: list[Path],
+    config_file: Path | None,
+    *,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    extend_select: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    extend_exclude: tuple[str, ...] = (),
+    jobs: int | None = None,
+    include_markdown: bool | None = None,
+) -> Config:
+    """A command's configuration: the file's (see :func:`load_settings`), with the
+    command line's options over it (an option not given keeps the file's value;
+    ``--extend-exclude`` adds to the file's)."""
+    config = load_settings(targets, config_file)
+    added_excludes = patterns(extend_exclude)
+    return config.with_overrides(
+        select=split_codes(select, "--select"),
+        ignore=split_codes(ignore, "--ignore"),
+        extend_select=split_codes(extend_select, "--extend-select"),
+        exclude=patterns(exclude),
+        extend_exclude=(*config.extend_exclude, *added_excludes) if added_excludes else None,
+        jobs=jobs,
+        include_markdown=include_markdown,
+    )
+
+
 def with_ruff_codes(config: Config, paths: list[Path]) -> Config:
     """``defer-to-ruff``: the overlapping codes the project's ruff configuration enables."""
     from dataclasses import replace
