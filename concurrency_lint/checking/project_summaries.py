@@ -15,11 +15,11 @@ import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from concurrency_lint.analysis.ast_screens import ImportOrigin, ProjectIo
 from concurrency_lint.analysis.relative_imports import absolute_module
-from concurrency_lint.checking.file_status import scan_epoch
+from concurrency_lint.checking.dependency_records import ModuleDependency, file_digest
+from concurrency_lint.checking.file_status import scan_epoch, stamp_text
 from concurrency_lint.checking.file_status import stamp as _stamp
 from concurrency_lint.checking.screens import MODEL_TRIGGERED, SCREENS, module_level_imports
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
@@ -64,34 +64,6 @@ def _attributes_read(head: str, text: str) -> set[str]:
         if before != "." and not (before.isalnum() or before == "_"):
             found.add(match.group(1))
     return found
-
-
-@dataclass(frozen=True)
-class ModuleDependency:
-    """Another module of the project a file's findings used: they hold while its content,
-    or else its state (summary, import lines, what the screen read), is unchanged."""
-
-    path: str
-    module: str
-    is_package: bool
-    content_digest: str
-    state: str
-    #: ``size:mtime_ns`` of the file when it was read, or "" when that status is too
-    #: recent to tell a later change by (a write within the same two seconds).
-    status: str = ""
-
-    def packed(self) -> str:
-        """One record (tab-separated; a path holds no tab a scan reads), cheap to store."""
-        package = "1" if self.is_package else "0"
-        fields = (self.path, self.module, package, self.content_digest, self.state, self.status)
-        return "\t".join(fields)
-
-    @staticmethod
-    def unpacked(record: str) -> ModuleDependency | None:
-        parts = record.split("\t")
-        if len(parts) != 6 or parts[2] not in ("0", "1"):
-            return None
-        return ModuleDependency(parts[0], parts[1], parts[2] == "1", parts[3], parts[4], parts[5])
 
 
 class _Known:
@@ -265,9 +237,7 @@ class ProjectSummaries:
             dependency = ModuleDependency.unpacked(record)
             if dependency is None:
                 return False
-            if dependency.status and dependency.status == _status_text(_stamp(dependency.path)):
-                continue  # not touched since it was read
-            if self._content_digest(dependency.path) == dependency.content_digest:
+            if dependency.untouched(self._content_digest):
                 continue
             module = ModuleFile(dependency.module, dependency.path, dependency.is_package)
             if dependency.state.startswith(_SEARCHED):
@@ -322,7 +292,7 @@ class ProjectSummaries:
         """The digest of a file's bytes, read once per (size, mtime) in this process."""
         key = (path, _stamp(path))
         if key not in self._digests:
-            self._digests[key] = _content_digest(path)
+            self._digests[key] = file_digest(path)
         return self._digests[key]
 
     def _load(
@@ -425,11 +395,7 @@ def _trusted(entry: _Known) -> str:
     size, mtime = entry.stamp
     if size < 0 or time.time_ns() - mtime < _RECENT_NS:
         return ""
-    return _status_text(entry.stamp)
-
-
-def _status_text(stamp: tuple[int, int]) -> str:
-    return f"{stamp[0]}:{stamp[1]}"
+    return stamp_text(entry.stamp)
 
 
 def _project_imports(
@@ -488,11 +454,6 @@ def _read(path: str) -> bytes | None:
         return read_regular_file(path)
     except (UnreadablePath, OSError):
         return None
-
-
-def _content_digest(path: str) -> str:
-    data = _read(path)
-    return content_digest(data) if data is not None else ""
 
 
 def _text_of(data: bytes) -> str | None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from concurrency_lint.checking.collector import tune_for_checking, tuned_for_checking
-from concurrency_lint.checking.file_status import begin_scan, note, one_scan, stamp, stamp_text
+from concurrency_lint.checking.file_status import begin_scan, note, one_scan
 from concurrency_lint.checking.selection import reported_engine_findings
 from concurrency_lint.config import Config
 from concurrency_lint.model import INTERNAL_ERROR, UNREADABLE_FILE, FileResult, Finding, Span
@@ -226,31 +226,21 @@ class _DependencyCheck:
 
 
 def untouched_dependency(record: str, digests: dict[str, str] | None = None) -> bool:
-    """Whether a dependency record (``ModuleDependency.packed``: path, module, package
-    flag, digest, state, status) names a file whose status, or else whose content, is
-    still the recorded one (``digests`` keeps the digests read, by path)."""
-    parts = record.split("\t")
-    if len(parts) != 6 or parts[2] not in ("0", "1"):
+    """Whether a dependency record names a file that keeps its recorded status, or else
+    its recorded content (``digests`` keeps the digests read, by path)."""
+    from concurrency_lint.checking.dependency_records import ModuleDependency, file_digest
+
+    dependency = ModuleDependency.unpacked(record)
+    if dependency is None:
         return False
-    path = parts[0]
-    if parts[5] and parts[5] == stamp_text(stamp(path)):
-        return True
-    if digests is None:
-        digests = {}
-    digest = digests.get(path)
-    if digest is None:
-        digest = digests[path] = _file_digest(path)
-    return digest == parts[3]
+    known = {} if digests is None else digests
 
+    def digest_of(path: str) -> str:
+        if path not in known:
+            known[path] = file_digest(path)
+        return known[path]
 
-def _file_digest(path: str) -> str:
-    """The digest of a file's bytes ("" when it cannot be read), as the model takes it."""
-    from concurrency_lint.checking.cache import content_digest
-
-    try:
-        return content_digest(read_regular_file(path))
-    except (UnreadablePath, OSError):
-        return ""
+    return dependency.untouched(digest_of)
 
 
 def _model_holds(record: str) -> bool:

@@ -77,13 +77,13 @@ def test_a_malformed_dependency_record_is_a_miss() -> None:
 def test_an_untouched_dependency_holds_without_the_project_model(tmp_path: Path) -> None:
     """The scan's own check of a record agrees with the project model's first two."""
     from concurrency_lint.checking import project_summaries
-    from concurrency_lint.checking.file_status import stamp
+    from concurrency_lint.checking.file_status import stamp, stamp_text
     from concurrency_lint.checking.project_summaries import ModuleDependency, dependencies_hold
     from concurrency_lint.checking.scan import untouched_dependency
 
     helper = tmp_path / "helper.py"
     helper.write_text(PLAIN_HELPER, encoding="utf-8")
-    status = project_summaries._status_text(stamp(str(helper)))
+    status = stamp_text(stamp(str(helper)))
     digest = project_summaries.content_digest(helper.read_bytes())
 
     def record(content: str, status: str, package: bool = False) -> str:
