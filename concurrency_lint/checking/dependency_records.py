@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from concurrency_lint.checking.file_status import stamp, stamp_text
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 
-@dataclass(frozen=True)
-class ModuleDependency:
+class ModuleDependency(NamedTuple):
     """Another module of the project a file's findings used: they hold while its content,
     or else its state (summary, import lines, what the screen read), is unchanged."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from concurrency_lint.sources.lines import source_lines
 
@@ -14,8 +14,7 @@ class UndecodableSource(Exception):
     """The bytes are not text in the encoding the file declares."""
 
 
-@dataclass(frozen=True)
-class DecodedSource:
+class DecodedSource(NamedTuple):
     """A file's text and the encoding it was decoded with."""
 
     text: str

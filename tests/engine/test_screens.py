@@ -4,7 +4,6 @@ defaults, and the same answers on every fixture and documented example."""
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -67,7 +66,7 @@ def test_a_second_look_says_no_only_where_the_rule_reports_nothing(
     rule itself, unscreened: it must report nothing there."""
     checker = FileChecker(Config(select=(rule.CODE,)))
     monkeypatch.setattr(rule, "SCREENED", False)
-    monkeypatch.setitem(checker._screens, rule.CODE, replace(SCREENS[rule.CODE], tree_look=None))
+    monkeypatch.setitem(checker._screens, rule.CODE, SCREENS[rule.CODE]._replace(tree_look=None))
     passed_over = 0
     for text in texts():
         try:
