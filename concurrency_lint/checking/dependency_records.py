@@ -7,7 +7,6 @@ without importing the project model, and by the model for the rest.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -55,4 +54,6 @@ def file_digest(path: str) -> str:
         data = read_regular_file(path)
     except (UnreadablePath, OSError):
         return ""
+    import hashlib  # a scan without a cache never digests a file
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import tokenize
 from functools import cache
 from typing import NamedTuple
 
@@ -196,6 +195,8 @@ def ignores_whole_file(text: str) -> bool:
 
 def _leading_ignore_file(text: str) -> int | None:
     """The line of an effective ``ignore-file`` comment, or None."""
+    import tokenize  # only for a text that names ``ignore-file``
+
     seen_docstring = False
     readline = iter(split_lines(text)).__next__
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import re
 import sys
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -52,6 +51,8 @@ NO_OFFSET = SnippetOffset()
 
 def run_with_deep_stack(work: Callable[[], None]) -> None:
     """Run ``work`` on a thread with a deep stack (parsing recurses per nesting level)."""
+    import threading  # only for a text that may nest deeply
+
     # The limit is the interpreter's, not the thread's: raised only while the deep stack
     # runs, so code on the calling thread's ordinary stack never recurses that deep.
     limit = sys.getrecursionlimit()
