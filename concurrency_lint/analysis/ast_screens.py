@@ -160,11 +160,15 @@ class _ModuleFacts:
     def per_item_calls(self) -> _Calls:
         """The calls in the parts of a loop that run per item: the body of a ``for``, the
         element of a list, set or dict comprehension (not an iterable, a condition, an
-        ``else``, a ``while`` or a generator expression: the loop rules judge no other)."""
+        ``else``, a ``while`` or a generator expression: the loop rules judge no other).
+        A ``for`` whose body the loop rules refuse whatever it calls counts for nothing
+        (its inner loops count on their own)."""
         if self._per_item is None:
             calls = self._per_item = _Calls()
             for loop in self.item_loops:
                 if type(loop) is ast.For:
+                    if refused_loop_body(loop.body):  # type: ignore[union-attr]
+                        continue
                     parts: list[ast.AST] = list(loop.body)  # type: ignore[union-attr]
                 elif type(loop) is ast.DictComp:
                     parts = [loop.key, loop.value]  # type: ignore[union-attr]
@@ -264,6 +268,57 @@ class _ModuleFacts:
 def _io_tokens(extra: tuple[tuple[str, str], ...]) -> frozenset[str]:
     # Path and session methods resolve through their constructors' modules.
     return io_trigger_tokens(extra) | {"pathlib", "requests", "httpx"}
+
+
+#: Statements the loop rules' body scan refuses wherever they stand in a loop's body
+#: (:mod:`concurrency_lint.analysis.loop_body`): the iterations could not run side by side.
+_REFUSED_STATEMENTS = frozenset(
+    {
+        ast.Return,
+        ast.Global,
+        ast.Nonlocal,
+        ast.Import,
+        ast.ImportFrom,
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.ClassDef,
+        ast.AsyncFor,
+        ast.AsyncWith,
+        ast.Match,
+    }
+)
+_TRY_STATEMENTS = frozenset(kind for kind in (ast.Try, getattr(ast, "TryStar", None)) if kind)
+
+
+def refused_loop_body(body: list[ast.stmt], own_level: bool = True) -> bool:
+    """Whether a ``for`` body holds a statement that makes the loop rules refuse the loop
+    whatever it calls: ``return``, ``global``/``nonlocal``, an import, a definition,
+    ``async for``/``async with``, ``match`` anywhere in it, or ``break`` at its own level
+    (not inside an inner loop's body). A look at statements only: what expressions hold
+    (``await``, ``yield``, ``:=``) is left to the pass."""
+    for statement in body:
+        kind = type(statement)
+        if kind in _REFUSED_STATEMENTS or (kind is ast.Break and own_level):
+            return True
+        if kind is ast.If or kind is ast.With:
+            blocks = [statement.body, getattr(statement, "orelse", [])]  # type: ignore[attr-defined]
+            if any(refused_loop_body(block, own_level) for block in blocks):
+                return True
+        elif kind is ast.For or kind is ast.While:
+            if refused_loop_body(statement.body, False):  # type: ignore[attr-defined]
+                return True
+            if refused_loop_body(statement.orelse, own_level):  # type: ignore[attr-defined]
+                return True
+        elif kind in _TRY_STATEMENTS:
+            blocks = [
+                statement.body,  # type: ignore[attr-defined]
+                *(handler.body for handler in statement.handlers),  # type: ignore[attr-defined]
+                statement.orelse,  # type: ignore[attr-defined]
+                statement.finalbody,  # type: ignore[attr-defined]
+            ]
+            if any(refused_loop_body(block, own_level) for block in blocks):
+                return True
+    return False
 
 
 def may_do_io(text: str, config: Config) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,82 @@ def test_blocking_calls_inside_async_def_are_seen(code: str, blocks: bool) -> No
 )
 def test_awaits_inside_loops_are_seen(code: str, awaits: bool) -> None:
     assert may_await_in_loop(ast.parse(code)) is awaits
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    try:\n        return open(p).read()\n    except OSError:\n        pass\n",
+        "    if open(p).read():\n        break\n",
+        "    def read():\n        return open(p).read()\n    read()\n",
+        "    import json\n    open(p).read()\n",
+        "    global total\n    open(p).read()\n",
+        "    with open(p) as f:\n        if f.read():\n            break\n",
+        "    open(p).read()\n    for q in p:\n        pass\n    else:\n        break\n",  # the outer
+    ],
+)
+def test_a_loop_its_body_refuses_is_passed_over(body: str) -> None:
+    code = "def first(paths):\n    for p in paths:\n" + textwrap.indent(body, "    ")
+    assert not _may(code)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    for q in p:\n        if open(q).read():\n            break\n",  # the inner loop's own
+        "    while True:\n        open(p).read()\n        break\n",
+        "    contents.append(open(p).read())\n    handle = [open(q) for q in p if q]\n",
+    ],
+)
+def test_a_break_that_ends_an_inner_loop_refuses_nothing(body: str) -> None:
+    code = "def first(paths, contents):\n    for p in paths:\n" + textwrap.indent(body, "    ")
+    assert _may(code)
+
+
+def test_a_refused_outer_loop_leaves_its_inner_loops_to_be_judged() -> None:
+    code = (
+        "def first(groups):\n    for group in groups:\n"
+        "        sizes = [len(open(p).read()) for p in group]\n        return sizes\n"
+    )
+    assert _may(code)
+
+
+def _for_loops_by_position(text: str) -> dict[tuple[int, int], object]:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    wrapper = MetadataWrapper(cst.parse_module(text))
+    positions = wrapper.resolve(PositionProvider)
+    return {
+        (position.start.line, position.start.column): node
+        for node, position in positions.items()
+        if type(node) is cst.For
+    }
+
+
+def test_every_loop_body_the_look_refuses_the_body_scan_refuses_too() -> None:
+    """Over every ``for`` of the rule fixtures: a body :func:`refused_loop_body` refuses
+    has a blocker in the loop rules' own scan (never the other way round is needed)."""
+    from concurrency_lint.analysis.ast_screens import refused_loop_body
+    from concurrency_lint.analysis.loop_body import scan_body, target_names
+
+    refused = 0
+    fixtures = Path(__file__).parents[2] / "fixtures"
+    for path in sorted(fixtures.rglob("*.py")):
+        try:
+            text = path.read_text(encoding="utf-8")
+            tree = ast.parse(text)
+        except (UnicodeDecodeError, SyntaxError, ValueError):
+            continue  # the fixtures of undecodable and invalid files
+        loops = [node for node in ast.walk(tree) if type(node) is ast.For]
+        if not any(refused_loop_body(loop.body) for loop in loops):
+            continue
+        by_position = _for_loops_by_position(text)
+        for loop in loops:
+            if not refused_loop_body(loop.body):
+                continue
+            refused += 1
+            node = by_position[(loop.lineno, loop.col_offset)]
+            facts = scan_body(target_names(node.target), node.body.body)
+            assert facts.blocker is not None, f"{path.name}:{loop.lineno}"
+    assert refused >= 20
