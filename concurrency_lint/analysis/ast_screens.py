@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from concurrency_lint.knowledge.asyncio_calls import (
@@ -167,11 +167,14 @@ class _ModuleFacts:
             calls = self._per_item = _Calls()
             for loop in self.item_loops:
                 if type(loop) is ast.For:
-                    if refused_loop_body(loop.body):  # type: ignore[union-attr]
-                        continue
-                    parts: list[ast.AST] = list(loop.body)  # type: ignore[union-attr]
-                elif type(loop) is ast.DictComp:
-                    parts = [loop.key, loop.value]  # type: ignore[union-attr]
+                    if not refused_loop_body(loop.body):  # type: ignore[union-attr]
+                        item_names = _names_bound_per_item(loop)  # type: ignore[arg-type]
+                        for call in _every_iteration_calls(loop.body):  # type: ignore[union-attr]
+                            if _reads_any(call, item_names):
+                                calls.add(call)
+                    continue
+                if type(loop) is ast.DictComp:
+                    parts: list[ast.AST] = [loop.key, loop.value]  # type: ignore[union-attr]
                 else:
                     parts = [loop.elt]  # type: ignore[union-attr]
                 for part in parts:
@@ -319,6 +322,54 @@ def refused_loop_body(body: list[ast.stmt], own_level: bool = True) -> bool:
             if any(refused_loop_body(block, own_level) for block in blocks):
                 return True
     return False
+
+
+def _names_bound_per_item(loop: ast.For) -> frozenset[str]:
+    """The names one iteration may bind: the loop's target and every name its body
+    stores (a wider set than the names whose values come from the item)."""
+    names = {
+        node.id
+        for part in (loop.target, *loop.body)
+        for node in ast.walk(part)
+        if type(node) is ast.Name and type(node.ctx) is ast.Store  # type: ignore[attr-defined]
+    }
+    names.update(
+        node.name
+        for statement in loop.body
+        for node in ast.walk(statement)
+        if type(node) is ast.ExceptHandler and node.name  # type: ignore[attr-defined]
+    )
+    return frozenset(names)
+
+
+def _every_iteration_calls(body: list[ast.stmt]) -> Iterator[ast.Call]:
+    """The calls of a loop body that the loop rules count as run on every iteration: not
+    in a branch of an ``if``, an inner loop's body, an ``except`` handler or a ``try``'s
+    ``else`` (their tests, iterables and ``with`` items do count)."""
+    for statement in body:
+        kind = type(statement)
+        if kind is ast.If or kind is ast.While:
+            parts: list[ast.AST] = [statement.test]  # type: ignore[attr-defined]
+        elif kind is ast.For:
+            parts = [statement.target, statement.iter]  # type: ignore[attr-defined]
+        elif kind is ast.With:
+            parts = list(statement.items)  # type: ignore[attr-defined]
+            yield from _every_iteration_calls(statement.body)  # type: ignore[attr-defined]
+        elif kind in _TRY_STATEMENTS:
+            yield from _every_iteration_calls(statement.body)  # type: ignore[attr-defined]
+            yield from _every_iteration_calls(statement.finalbody)  # type: ignore[attr-defined]
+            continue
+        else:
+            parts = [statement]
+        for part in parts:
+            for node in ast.walk(part):
+                if type(node) is ast.Call:
+                    yield node  # type: ignore[misc]
+
+
+def _reads_any(call: ast.Call, names: frozenset[str]) -> bool:
+    """Whether the call (its function, receiver or arguments) reads one of ``names``."""
+    return any(type(node) is ast.Name and node.id in names for node in ast.walk(call))  # type: ignore[attr-defined]
 
 
 def may_do_io(text: str, config: Config) -> bool:

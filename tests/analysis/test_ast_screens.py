@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import functools
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,9 @@ def _may(code: str, extra: tuple[tuple[str, str], ...] = ()) -> bool:
         "class C:\n    def load(self, p):\n        return open(p)\n"
         "    def all(self, ps):\n        return [self.load(p) for p in ps]\n",
         "import requests\nfetch = lambda u: requests.get(u)\nfor u in urls:\n    fetch(u)\n",
+        # the I/O reads a name the body binds
+        "import requests\nfor u in urls:\n    r = u.strip()\n    requests.get(r)\n",
+        "for p in paths:\n    with open(p) as f:\n        f.read()\n",
         "rows = list(map(str, items))\n",  # map is always looked at
         "from builtins import map as each\nrows = list(each(str, items))\n",
     ],
@@ -71,6 +76,10 @@ def test_the_configured_extra_io_calls_count_once_importable() -> None:
         "from pathlib import Path\nfor s in strings:\n    s.replace('a', 'b')\n",
         "import subprocess\nsubprocess.run(cmd)\nfor x in xs:\n    print(x)\n",  # I/O outside
         "import subprocess\ndef spawn(c):\n    subprocess.run(c)\nfor x in xs:\n    total += x\n",
+        # the I/O does not read the item, or runs only in a branch
+        "import requests\nfor u in urls:\n    requests.get(base)\n",
+        "for p in paths:\n    if p:\n        open(p).read()\n",
+        "for p in paths:\n    try:\n        x = p.name\n    except OSError:\n        open(p)\n",
         # ``map`` called, but not in ``list(map(f, items))``: the loops alone are judged
         "import os\nrow = ', '.join(map(str, items))\nfor k in keys:\n    table.get(k)\n",
     ],
@@ -183,8 +192,8 @@ def test_a_loop_its_body_refuses_is_passed_over(body: str) -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        "    for q in p:\n        if open(q).read():\n            break\n",  # the inner loop's own
-        "    while True:\n        open(p).read()\n        break\n",
+        "    contents.append(open(p).read())\n    for q in p:\n        if q:\n            break\n",
+        "    data = open(p).read()\n    while data:\n        break\n",
         "    contents.append(open(p).read())\n    handle = [open(q) for q in p if q]\n",
     ],
 )
@@ -201,26 +210,17 @@ def test_a_refused_outer_loop_leaves_its_inner_loops_to_be_judged() -> None:
     assert _may(code)
 
 
-def _for_loops_by_position(text: str) -> dict[tuple[int, int], object]:
+@functools.cache
+def _fixture_loops() -> tuple[tuple[str, ast.For, object, dict[object, object]], ...]:
+    return tuple(_each_fixture_loop())
+
+
+def _each_fixture_loop() -> Iterator[tuple[str, ast.For, object, dict[object, object]]]:
+    """Every ``for`` of the fixtures: where it is, its interpreter's node, its LibCST node
+    and LibCST's positions of the file."""
     import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    wrapper = MetadataWrapper(cst.parse_module(text))
-    positions = wrapper.resolve(PositionProvider)
-    return {
-        (position.start.line, position.start.column): node
-        for node, position in positions.items()
-        if type(node) is cst.For
-    }
-
-
-def test_every_loop_body_the_look_refuses_the_body_scan_refuses_too() -> None:
-    """Over every ``for`` of the rule fixtures: a body :func:`refused_loop_body` refuses
-    has a blocker in the loop rules' own scan (never the other way round is needed)."""
-    from concurrency_lint.analysis.ast_screens import refused_loop_body
-    from concurrency_lint.analysis.loop_body import scan_body, target_names
-
-    refused = 0
     fixtures = Path(__file__).parents[2] / "fixtures"
     for path in sorted(fixtures.rglob("*.py")):
         try:
@@ -229,14 +229,69 @@ def test_every_loop_body_the_look_refuses_the_body_scan_refuses_too() -> None:
         except (UnicodeDecodeError, SyntaxError, ValueError):
             continue  # the fixtures of undecodable and invalid files
         loops = [node for node in ast.walk(tree) if type(node) is ast.For]
-        if not any(refused_loop_body(loop.body) for loop in loops):
+        if not loops:
             continue
-        by_position = _for_loops_by_position(text)
+        positions = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True).resolve(
+            PositionProvider
+        )
+        by_start = {
+            (position.start.line, position.start.column): node
+            for node, position in positions.items()
+            if type(node) is cst.For
+        }
         for loop in loops:
-            if not refused_loop_body(loop.body):
-                continue
+            yield (
+                f"{path.name}:{loop.lineno}",
+                loop,
+                by_start[(loop.lineno, loop.col_offset)],
+                positions,
+            )
+
+
+def test_every_loop_body_the_look_refuses_the_body_scan_refuses_too() -> None:
+    """Over every ``for`` of the fixtures: a body :func:`refused_loop_body` refuses has a
+    blocker in the loop rules' own body scan."""
+    from concurrency_lint.analysis.ast_screens import refused_loop_body
+    from concurrency_lint.analysis.loop_body import scan_body, target_names
+
+    refused = 0
+    for where, loop, node, _positions in _fixture_loops():
+        if refused_loop_body(loop.body):
             refused += 1
-            node = by_position[(loop.lineno, loop.col_offset)]
             facts = scan_body(target_names(node.target), node.body.body)
-            assert facts.blocker is not None, f"{path.name}:{loop.lineno}"
+            assert facts.blocker is not None, where
     assert refused >= 20
+
+
+def test_the_look_sees_every_call_the_body_scan_may_count_as_the_items_io() -> None:
+    """Over every ``for`` of the fixtures the body scan accepts: each call it evaluates on
+    every iteration that reads a name tainted by the item (the calls the loop rules may
+    count as the loop's I/O) is among the calls the look counts for the loop."""
+    from concurrency_lint.analysis.ast_screens import (
+        _every_iteration_calls,
+        _names_bound_per_item,
+        _reads_any,
+        refused_loop_body,
+    )
+    from concurrency_lint.analysis.io_detection import calls_in
+    from concurrency_lint.analysis.loop_body import names_read, scan_body, target_names
+
+    compared = 0
+    for where, loop, node, positions in _fixture_loops():
+        facts = scan_body(target_names(node.target), node.body.body)
+        if facts.blocker is not None:
+            continue
+        assert not refused_loop_body(loop.body), where
+        names = _names_bound_per_item(loop)
+        seen = {
+            (call.func.lineno, call.func.col_offset)
+            for call in _every_iteration_calls(loop.body)
+            if _reads_any(call, names)
+        }
+        for part in facts.every_iteration:
+            for call in calls_in(part):
+                if names_read(call) & facts.tainted:
+                    start = positions[call.func].start
+                    assert (start.line, start.column) in seen, where
+                    compared += 1
+    assert compared >= 100
