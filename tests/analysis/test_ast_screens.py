@@ -295,3 +295,52 @@ def test_the_look_sees_every_call_the_body_scan_may_count_as_the_items_io() -> N
                     assert (start.line, start.column) in seen, where
                     compared += 1
     assert compared >= 100
+
+
+def _rule_reports(code: str, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Whether CL101 or CL102, unscreened, report something in ``code``."""
+    for rule in all_rules():
+        if rule.CODE in ("CL101", "CL102"):
+            monkeypatch.setattr(rule, "SCREENED", False)
+    checker = FileChecker(Config(select=("CL101", "CL102")))
+    return bool(checker.check_text("snippet.py", code).findings)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    requests.get(u)\n    registry.rebuild()\n",  # may change what the items share
+        "    with requests.get(u) as r:\n        cache.store(r)\n",
+        "    if requests.get(u).ok:\n        state[0].reset()\n",  # wherever it stands
+    ],
+)
+def test_a_loop_that_calls_a_method_of_shared_state_is_passed_over(
+    body: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = "import requests\n\n\ndef fetch(urls, registry, cache, state):\n"
+    code += "    for u in urls:\n" + textwrap.indent(body, "    ")
+    assert not _may(code)
+    assert not _rule_reports(code, monkeypatch)  # the rule agrees
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    log.info(u)\n    requests.get(u)\n",  # logging
+        "    pages.append(requests.get(u))\n",  # accumulation
+        "    results[u] = requests.get(u)\n    results.clear()\n",  # accumulated into
+        "    queue.put(requests.get(u))\n",  # a hand-over
+        "    self.keep(requests.get(u))\n",  # a function of the module may only compute
+        "    session.get(u)\n",  # the call is the I/O
+    ],
+)
+def test_calls_on_outside_objects_that_share_nothing_keep_the_loop(
+    body: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = (
+        "import requests\nsession = requests.Session()\n\n\nclass Pages:\n"
+        "    def keep(self, page):\n        return page\n\n"
+        "    def fetch(self, urls, log, pages, results, queue):\n"
+        "        for u in urls:\n" + textwrap.indent(body, "        ")
+    )
+    assert _may(code)
