@@ -7,9 +7,8 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from concurrency_lint.knowledge.io_calls import IO_KINDS
 
@@ -82,8 +81,7 @@ DEFAULT_EXCLUDES = (
 )
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The effective configuration of one run."""
 
     select: tuple[str, ...] | None = None
@@ -130,9 +128,9 @@ class Config:
     def fingerprint(self) -> str:
         """A stable digest of everything that can change what a scan reports."""
         data = {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if f.name not in ("jobs", "source", "file_timeout", "file_memory")
+            name: getattr(self, name)
+            for name in self._fields
+            if name not in ("jobs", "source", "file_timeout", "file_memory")
         }
         import hashlib  # here: a run without a cache never needs them
         import json
@@ -142,7 +140,7 @@ class Config:
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with CLI overrides applied (None means: keep the file's value)."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        return self._replace(**{k: v for k, v in changes.items() if v is not None})
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -198,7 +196,7 @@ def load_config(path: Path | None, known_codes: frozenset[str]) -> Config:
         requires = project_table.get("requires-python") if isinstance(project_table, dict) else None
         target = target_from_requires_python(requires) if isinstance(requires, str) else None
         if target is not None:
-            config = replace(config, target_version=target)
+            config = config._replace(target_version=target)
     return config
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
+from typing import NamedTuple
 
 
 class Safety(str, Enum):
@@ -14,8 +15,7 @@ class Safety(str, Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
+class Span(NamedTuple):
     """A source range: 1-based lines and columns, end exclusive in columns."""
 
     start_line: int
@@ -24,16 +24,14 @@ class Span:
     end_col: int
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace the text covered by ``span`` with ``text``."""
 
     span: Span
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """A proposed change that resolves a finding."""
 
     description: str
@@ -43,8 +41,7 @@ class Fix:
     imports: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem at one place in one file."""
 
     code: str
@@ -59,15 +56,14 @@ class Finding:
         return (self.path, self.span.start_line, self.span.start_col, self.code)
 
 
-@dataclass(frozen=True, slots=True)
-class FileResult:
+class FileResult(NamedTuple):
     """Everything one file produced: its findings, sorted, and the other modules of the
     project they depend on (one record per module, as ``checking.project_summaries``
     writes and reads them: a cached result holds while those modules are unchanged)."""
 
     path: str
-    findings: tuple[Finding, ...] = field(default_factory=tuple)
-    depends_on: tuple[str, ...] = field(default_factory=tuple)
+    findings: tuple[Finding, ...] = ()
+    depends_on: tuple[str, ...] = ()
 
 
 # Codes the engine itself reports, for files rather than code.
@@ -77,8 +73,7 @@ INTERNAL_ERROR = ("CL003", "internal-error")
 ENGINE_CODES = {code: name for code, name in (SYNTAX_ERROR, UNREADABLE_FILE, INTERNAL_ERROR)}
 
 
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
+class RuleInfo(NamedTuple):
     """What reports say about a rule (from its class, without needing the class)."""
 
     code: str
@@ -90,8 +85,7 @@ class RuleInfo:
     fixable: bool
 
 
-@dataclass(frozen=True)
-class ScanReport:
+class ScanReport(NamedTuple):
     """The outcome of one scan, as every output format receives it."""
 
     findings: tuple[Finding, ...]
@@ -100,7 +94,7 @@ class ScanReport:
     rules: tuple[RuleInfo, ...] = ()
     tool_version: str = ""
     #: path -> the file's text, for the files whose lines a format shows or fingerprints.
-    sources: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, str] = MappingProxyType({})
     #: The exit status the command ends with (None when not known, e.g. in tests).
     exit_code: int | None = None
     #: What the tool said about the run itself (warnings printed on standard error).

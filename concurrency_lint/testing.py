@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from concurrency_lint.checking.file_checker import FileChecker
@@ -65,12 +65,12 @@ def fixture_config(text: str, base: Config | None = None) -> Config:
         }
         for flag, value in zip(words[::2], words[1::2], strict=False):
             if flag == "--select":
-                config = replace(config, select=validate_codes(value.split(","), flag, codes))
+                config = config._replace(select=validate_codes(value.split(","), flag, codes))
             elif flag == "--ignore":
-                config = replace(config, ignore=validate_codes(value.split(","), flag, codes))
+                config = config._replace(ignore=validate_codes(value.split(","), flag, codes))
             elif flag == "--extend-select":
-                config = replace(
-                    config, extend_select=validate_codes(value.split(","), flag, codes)
+                config = config._replace(
+                    extend_select=validate_codes(value.split(","), flag, codes)
                 )
             elif flag == "--rule-option":
                 target, _, raw = value.partition("=")
@@ -78,8 +78,7 @@ def fixture_config(text: str, base: Config | None = None) -> Config:
                 options.setdefault(code, {})[key] = tomllib.loads(f"v = {raw}")["v"]
             else:
                 raise ValueError(f"unknown fixture argument {flag!r}")
-        config = replace(
-            config,
+        config = config._replace(
             rule_options=tuple(
                 sorted((code, tuple(sorted(opts.items()))) for code, opts in options.items())
             ),

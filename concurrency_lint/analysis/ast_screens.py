@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from concurrency_lint.knowledge.asyncio_calls import (
@@ -37,6 +37,11 @@ from concurrency_lint.knowledge.io_calls import (
     io_trigger_tokens,
 )
 from concurrency_lint.knowledge.library_names import RESERVED_TOP_LEVEL
+from concurrency_lint.knowledge.mutating_methods import (
+    ACCUMULATING_METHODS,
+    HARMLESS_METHODS,
+    QUEUE_PUTS,
+)
 
 if TYPE_CHECKING:
     from concurrency_lint.config import Config
@@ -100,6 +105,13 @@ class _Calls:
         self.attributes: set[str] = set()
         self.receivers: set[tuple[str | None, str]] = set()
 
+    @classmethod
+    def of(cls, call: ast.Call) -> _Calls:
+        """The calls of one call."""
+        calls = cls()
+        calls.add(call)
+        return calls
+
     def add(self, call: ast.Call) -> None:
         func = call.func
         if isinstance(func, ast.Name):
@@ -131,7 +143,7 @@ class _ModuleFacts:
         self.star_import = False  # ``from m import *``: names bound that no one sees here
         self.async_functions: list[ast.AsyncFunctionDef] = []
         self.item_loops: list[ast.For | ast.ListComp | ast.SetComp | ast.DictComp] = []
-        self._per_item: _Calls | None = None
+        self._per_item: tuple[tuple[ast.AST, tuple[ast.Call, ...]], ...] | None = None
         self._wrapping_calls: list[ast.Call] = []  # calls on one argument, itself a call
         self._named_lambdas: dict[int, tuple[_Calls, ...]] = {}  # ``f = lambda``: f's calls
         # (node, inside a loop, inside ``async def``, the functions whose body holds it)
@@ -157,23 +169,37 @@ class _ModuleFacts:
         #: Every qualified name an import of the module binds.
         self.targets = {target for bound in self.imports.values() for target in bound}
 
-    def per_item_calls(self) -> _Calls:
-        """The calls in the parts of a loop that run per item: the body of a ``for``, the
-        element of a list, set or dict comprehension (not an iterable, a condition, an
-        ``else``, a ``while`` or a generator expression: the loop rules judge no other)."""
+    def per_item_loops(self) -> tuple[tuple[ast.AST, tuple[ast.Call, ...]], ...]:
+        """Each loop whose items the loop rules judge, with the calls in the parts that run
+        per item: for a ``for``, the calls made on every iteration (not in an ``if``
+        branch, an inner loop's body, an ``except`` handler or a ``try``'s ``else``) that
+        read a name the iteration binds; for a list, set or dict comprehension, the calls
+        in its element (not an iterable, a condition, a ``while`` or a generator
+        expression: the loop rules judge no other). A ``for`` whose body the loop rules
+        refuse whatever it calls is left out (its inner loops count on their own)."""
         if self._per_item is None:
-            calls = self._per_item = _Calls()
+            found: list[tuple[ast.AST, tuple[ast.Call, ...]]] = []
             for loop in self.item_loops:
                 if type(loop) is ast.For:
-                    parts: list[ast.AST] = list(loop.body)  # type: ignore[union-attr]
-                elif type(loop) is ast.DictComp:
-                    parts = [loop.key, loop.value]  # type: ignore[union-attr]
+                    if refused_loop_body(loop.body):  # type: ignore[union-attr]
+                        continue
+                    item_names = _names_bound_per_item(loop)  # type: ignore[arg-type]
+                    every = _every_iteration_calls(loop.body)  # type: ignore[union-attr]
+                    calls = tuple(call for call in every if _reads_any(call, item_names))
                 else:
-                    parts = [loop.elt]  # type: ignore[union-attr]
-                for part in parts:
-                    for node in ast.walk(part):
-                        if type(node) is ast.Call:
-                            calls.add(node)  # type: ignore[arg-type]
+                    if type(loop) is ast.DictComp:
+                        parts: list[ast.AST] = [loop.key, loop.value]  # type: ignore[union-attr]
+                    else:
+                        parts = [loop.elt]  # type: ignore[union-attr]
+                    calls = tuple(
+                        node  # type: ignore[misc]
+                        for part in parts
+                        for node in ast.walk(part)
+                        if type(node) is ast.Call
+                    )
+                if calls:
+                    found.append((loop, calls))
+            self._per_item = tuple(found)
         return self._per_item
 
     def calls_map(self) -> bool:
@@ -266,6 +292,105 @@ def _io_tokens(extra: tuple[tuple[str, str], ...]) -> frozenset[str]:
     return io_trigger_tokens(extra) | {"pathlib", "requests", "httpx"}
 
 
+#: Statements the loop rules' body scan refuses wherever they stand in a loop's body
+#: (:mod:`concurrency_lint.analysis.loop_body`): the iterations could not run side by side.
+_REFUSED_STATEMENTS = frozenset(
+    {
+        ast.Return,
+        ast.Global,
+        ast.Nonlocal,
+        ast.Import,
+        ast.ImportFrom,
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.ClassDef,
+        ast.AsyncFor,
+        ast.AsyncWith,
+        ast.Match,
+    }
+)
+_TRY_STATEMENTS = frozenset(kind for kind in (ast.Try, getattr(ast, "TryStar", None)) if kind)
+
+
+def refused_loop_body(body: list[ast.stmt], own_level: bool = True) -> bool:
+    """Whether a ``for`` body holds a statement that makes the loop rules refuse the loop
+    whatever it calls: ``return``, ``global``/``nonlocal``, an import, a definition,
+    ``async for``/``async with``, ``match`` anywhere in it, or ``break`` at its own level
+    (not inside an inner loop's body). A look at statements only: what expressions hold
+    (``await``, ``yield``, ``:=``) is left to the pass."""
+    for statement in body:
+        kind = type(statement)
+        if kind in _REFUSED_STATEMENTS or (kind is ast.Break and own_level):
+            return True
+        if kind is ast.If or kind is ast.With:
+            blocks = [statement.body, getattr(statement, "orelse", [])]  # type: ignore[attr-defined]
+            if any(refused_loop_body(block, own_level) for block in blocks):
+                return True
+        elif kind is ast.For or kind is ast.While:
+            if refused_loop_body(statement.body, False):  # type: ignore[attr-defined]
+                return True
+            if refused_loop_body(statement.orelse, own_level):  # type: ignore[attr-defined]
+                return True
+        elif kind in _TRY_STATEMENTS:
+            blocks = [
+                statement.body,  # type: ignore[attr-defined]
+                *(handler.body for handler in statement.handlers),  # type: ignore[attr-defined]
+                statement.orelse,  # type: ignore[attr-defined]
+                statement.finalbody,  # type: ignore[attr-defined]
+            ]
+            if any(refused_loop_body(block, own_level) for block in blocks):
+                return True
+    return False
+
+
+def _names_bound_per_item(loop: ast.For) -> frozenset[str]:
+    """The names one iteration may bind: the loop's target and every name its body
+    stores (a wider set than the names whose values come from the item)."""
+    names = {
+        node.id
+        for part in (loop.target, *loop.body)
+        for node in ast.walk(part)
+        if type(node) is ast.Name and type(node.ctx) is ast.Store  # type: ignore[attr-defined]
+    }
+    names.update(
+        node.name
+        for statement in loop.body
+        for node in ast.walk(statement)
+        if type(node) is ast.ExceptHandler and node.name  # type: ignore[attr-defined]
+    )
+    return frozenset(names)
+
+
+def _every_iteration_calls(body: list[ast.stmt]) -> Iterator[ast.Call]:
+    """The calls of a loop body that the loop rules count as run on every iteration: not
+    in a branch of an ``if``, an inner loop's body, an ``except`` handler or a ``try``'s
+    ``else`` (their tests, iterables and ``with`` items do count)."""
+    for statement in body:
+        kind = type(statement)
+        if kind is ast.If or kind is ast.While:
+            parts: list[ast.AST] = [statement.test]  # type: ignore[attr-defined]
+        elif kind is ast.For:
+            parts = [statement.target, statement.iter]  # type: ignore[attr-defined]
+        elif kind is ast.With:
+            parts = list(statement.items)  # type: ignore[attr-defined]
+            yield from _every_iteration_calls(statement.body)  # type: ignore[attr-defined]
+        elif kind in _TRY_STATEMENTS:
+            yield from _every_iteration_calls(statement.body)  # type: ignore[attr-defined]
+            yield from _every_iteration_calls(statement.finalbody)  # type: ignore[attr-defined]
+            continue
+        else:
+            parts = [statement]
+        for part in parts:
+            for node in ast.walk(part):
+                if type(node) is ast.Call:
+                    yield node  # type: ignore[misc]
+
+
+def _reads_any(call: ast.Call, names: frozenset[str]) -> bool:
+    """Whether the call (its function, receiver or arguments) reads one of ``names``."""
+    return any(type(node) is ast.Name and node.id in names for node in ast.walk(call))  # type: ignore[attr-defined]
+
+
 def may_do_io(text: str, config: Config) -> bool:
     """Whether a file's text can call any known I/O function (else no loop rule can fire:
     the module's own I/O functions call one too). A look at the text, before any parse."""
@@ -314,9 +439,7 @@ def may_loop_over_io(
     doing_io = _functions_calling(facts, io_names, io_attributes)
     if not facts.in_loops.calls_any(io_names | doing_io, io_attributes | doing_io):
         return False
-    return facts.star_import or _may_resolve_to_io(
-        facts, facts.per_item_calls(), extra_io_calls, project
-    )
+    return facts.star_import or _may_resolve_to_io(facts, extra_io_calls, project)
 
 
 class _ProjectNames:
@@ -338,16 +461,16 @@ class _ProjectNames:
 
 def _may_resolve_to_io(
     facts: _ModuleFacts,
-    calls: _Calls,
     extra_io_calls: tuple[tuple[str, str], ...],
     project: _ProjectNames,
 ) -> bool:
-    """Whether one of ``calls`` may be a call the loop rules count as I/O: a built-in I/O
-    function or a name an import binds to one, a chain from an imported name that spells
-    one (``os.path.getsize``), anything imported from a module that may be the project's
-    own (the project model may say it does I/O), a method of an I/O object on any
-    receiver (its type may come from anywhere), or a function of the module that makes
-    such a call itself."""
+    """Whether a call a loop makes per item (:meth:`_ModuleFacts.per_item_loops`) may be
+    a call the loop rules count as I/O: a built-in I/O function or a name an import binds
+    to one, a chain from an imported name that spells one (``os.path.getsize``), anything
+    imported from a module that may be the project's own (the project model may say it
+    does I/O), a method of an I/O object on any receiver (its type may come from
+    anywhere), or a function of the module that makes such a call itself. A ``for`` whose
+    body calls a method that may change state the iterations share counts for nothing."""
     table = io_table(extra_io_calls)
     names, _attributes = _callable_names(facts, table)
     names |= {local for local in facts.imports if project.may_be_io(local)}
@@ -362,7 +485,87 @@ def _may_resolve_to_io(
             ):
                 local.add(name)
                 grew = True
-    return _resolves(calls, names | local, methods, local, facts, table, project)
+    known = names | local
+
+    def may_be_io(call: ast.Call) -> bool:
+        return _resolves(_Calls.of(call), known, methods, local, facts, table, project)
+
+    calls = _Calls()
+    for loop, per_item in facts.per_item_loops():
+        if type(loop) is ast.For and _shares_state(loop, facts, may_be_io):  # type: ignore[arg-type]
+            continue
+        for call in per_item:
+            calls.add(call)
+    return _resolves(calls, known, methods, local, facts, table, project)
+
+
+def _shares_state(
+    loop: ast.For, facts: _ModuleFacts, may_be_io: Callable[[ast.Call], bool]
+) -> bool:
+    """Whether the body calls a method of an object from outside the loop that the body
+    scan counts as changing state the iterations share (``self.rebuild()``): its owner is
+    a plain name the iteration does not bind, accumulate into or import, the method is no
+    logging, reading, assertion or queue put, no function of the module bears its name (a
+    helper that only computes is allowed) and the call cannot be I/O. A module with a star
+    import shares nothing here (the owner may be a module it binds)."""
+    if facts.star_import:
+        return False
+    local = _names_bound_per_item(loop) | _accumulated_into(loop.body)
+    for call in _calls_outside_definitions(loop.body):
+        func = call.func
+        if type(func) is not ast.Attribute:
+            continue
+        owner = _base_name(func.value)  # type: ignore[attr-defined]
+        method = func.attr  # type: ignore[attr-defined]
+        if owner is None or owner in local or owner in facts.imports:
+            continue
+        if method.startswith("assert") or method in HARMLESS_METHODS or method in QUEUE_PUTS:
+            continue
+        if method in facts.functions or may_be_io(call):
+            continue
+        return True
+    return False
+
+
+def _base_name(node: ast.expr) -> str | None:
+    """``a`` for ``a``, ``a.b``, ``a[k]``, ``a[k].b``; None otherwise."""
+    while type(node) is ast.Attribute or type(node) is ast.Subscript:
+        node = node.value  # type: ignore[attr-defined]
+    return node.id if type(node) is ast.Name else None  # type: ignore[attr-defined]
+
+
+def _accumulated_into(body: list[ast.stmt]) -> set[str]:
+    """The owners of what a body may accumulate into: receivers of ``append``-like calls,
+    of stored items and of augmented assignments (a wider set than the body scan's)."""
+    owners: set[str | None] = set()
+    for statement in body:
+        for node in ast.walk(statement):
+            kind = type(node)
+            if kind is ast.Call and type(node.func) is ast.Attribute:  # type: ignore[attr-defined]
+                if node.func.attr in ACCUMULATING_METHODS:  # type: ignore[attr-defined]
+                    owners.add(_base_name(node.func.value))  # type: ignore[attr-defined]
+            elif kind is ast.Subscript and type(node.ctx) is ast.Store:  # type: ignore[attr-defined]
+                owners.add(_base_name(node))  # type: ignore[arg-type]
+            elif kind is ast.AugAssign:
+                owners.add(_base_name(node.target))  # type: ignore[attr-defined]
+    owners.discard(None)
+    return owners  # type: ignore[return-value]
+
+
+def _calls_outside_definitions(body: list[ast.stmt]) -> Iterator[ast.Call]:
+    """Every call in ``body``, not entering a function, class or lambda."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind in _DEFINITIONS:
+            continue
+        if kind is ast.Call:
+            yield node  # type: ignore[misc]
+        stack.extend(ast.iter_child_nodes(node))
+
+
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
 
 
 def _resolves(

@@ -3,11 +3,10 @@ LibCST (the project model keeps it in its answers, and a warm scan reads those).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class CallShape:
+class CallShape(NamedTuple):
     """How a call in another module passes its arguments: how many positionally, which
     by keyword (its values are not read)."""
 

@@ -13,15 +13,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _BLANK = r"[ \t\f]"
 _IMPORT_LINE = re.compile(r"^.*\bimport\b.*$", re.MULTILINE)
 _IMPORT_WORD = re.compile(r"\bimport\b")
 
 
-@dataclass(frozen=True)
-class _Patterns:
+class _Patterns(NamedTuple):
     root_after_import: re.Pattern[str]  # ``import a.b`` names the root ``a``
     from_import: re.Pattern[str] | None  # ``from a.b import c`` reaches ``a.b.c``
 

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from concurrency_lint.analysis.tree_walk import children
+from concurrency_lint.knowledge.mutating_methods import ACCUMULATING_METHODS
 
-#: Methods that add to a collection without reading it back.
-ACCUMULATING_METHODS = frozenset({"append", "appendleft", "add", "extend", "update"})
 _COUNTER_OPERATORS = (cst.AddAssign, cst.SubtractAssign, cst.BitOrAssign)
 
 

@@ -48,7 +48,11 @@ from concurrency_lint.knowledge.io_calls import (
     io_table,
 )
 from concurrency_lint.knowledge.lifecycle import QUEUES
-from concurrency_lint.knowledge.mutating_methods import COLLECTION_MUTATORS
+from concurrency_lint.knowledge.mutating_methods import (
+    COLLECTION_MUTATORS,
+    HARMLESS_METHODS,
+    QUEUE_PUTS,
+)
 
 #: Calls that read or write a stream handed in as an argument (position): per-item work
 #: only when that stream is the item's own; one shared stream is sequential by nature.
@@ -72,35 +76,6 @@ PROGRAM_EXITS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.qu
 FILE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open", "Path.open"})
 #: Keywords that name the resource of an I/O call made without positional arguments.
 RESOURCE_KEYWORDS = frozenset({"file", "url", "args", "path", "filename", "name", "host"})
-#: Methods of outside objects a loop body may call without sharing state between
-#: iterations: logging, test helpers, and reads of strings and mappings.
-HARMLESS_METHODS = frozenset(
-    {
-        # logging
-        "debug",
-        "info",
-        "warning",
-        "warn",
-        "error",
-        "exception",
-        "critical",
-        "log",
-        # test helpers
-        "subTest",
-        "skipTest",
-        "fail",
-        # reads of strings and mappings
-        "get",
-        "items",
-        "keys",
-        "values",
-        "copy",
-        "format",
-        "join",
-        "startswith",
-        "endswith",
-    }
-)
 #: Outer iterables that the body can steer while they run (``os.walk`` descends into
 #: what the body leaves in place): not flattened into one batch.
 LAZY_WALKERS = frozenset({"os.walk", "os.fwalk"})
@@ -191,8 +166,6 @@ def _project_function_io(call: cst.Call, semantics: Semantics) -> IoKind | None:
 
 
 _PLAIN_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
-#: ``queue.put(result)``: each iteration hands its result over, like ``out.append``.
-QUEUE_PUTS = frozenset({"put", "put_nowait"})
 #: Methods that change the collection they are called on.
 _MUTATING_METHODS = COLLECTION_MUTATORS
 

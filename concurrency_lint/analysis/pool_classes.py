@@ -8,11 +8,10 @@ over on those threads, as ``concurrent.futures.ThreadPoolExecutor`` does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ThreadPoolShape:
+class ThreadPoolShape(NamedTuple):
     """What makes a class a thread pool: the constructor parameter that sets the worker
     count (by keyword, and position after ``self``), the class of each worker thread, the
     methods that queue one call of their first argument (``add_task(func, *args)``) and

@@ -24,7 +24,7 @@ import tokenize
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from concurrency_lint.model import ENGINE_CODES, FileResult, Finding
@@ -241,7 +241,7 @@ def apply_baseline(
                 hidden += 1
             else:
                 kept.append(finding)
-        kept_results.append(replace(result, findings=tuple(kept)))
+        kept_results.append(result._replace(findings=tuple(kept)))
     scanned = {relative_path(result.path, base) for result in results}
     stale = sorted(
         (

@@ -1,13 +1,13 @@
-"""Frozen dataclasses to JSON values and back, directed by their type hints.
+"""Records (named tuples, frozen dataclasses) to JSON values and back, directed by their
+type hints.
 
-Decoding builds only the types a hint names (dataclasses, enums, tuples, ``str``, ``int``,
+Decoding builds only the types a hint names (records, enums, tuples, ``str``, ``int``,
 ``float``, ``bool``, ``None``) and rejects any value of the wrong shape with
 :class:`MalformedEntry`: a cache entry is data, never code.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import types
 import typing
@@ -23,14 +23,14 @@ class MalformedEntry(ValueError):
 
 
 def encode(value: Any) -> Any:
-    """A JSON-ready value: a dataclass becomes the list of its fields, in order."""
+    """A JSON-ready value: a record becomes the list of its fields, in order."""
     if value is None or isinstance(value, (str, bool, int, float)):
         return value.value if isinstance(value, enum.Enum) else value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (tuple, list)):
         return [encode(item) for item in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if _is_dataclass(type(value)):
         return [encode(getattr(value, name)) for name in _field_names(type(value))]
     raise TypeError(f"cannot store a {type(value).__name__} in the cache")
 
@@ -46,8 +46,8 @@ def decoder_for(hint: Any) -> Decoder:
         return _exactly(int)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return _enum_decoder(hint)
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _dataclass_decoder(hint)
+    if isinstance(hint, type) and (_is_dataclass(hint) or _is_named_tuple(hint)):
+        return _record_decoder(hint)
     origin = typing.get_origin(hint)
     arguments = typing.get_args(hint)
     if origin is tuple:
@@ -122,7 +122,7 @@ def _union_decoder(options: tuple[Decoder, ...]) -> Decoder:
     return decode
 
 
-def _dataclass_decoder(kind: type) -> Decoder:
+def _record_decoder(kind: type) -> Decoder:
     hints = typing.get_type_hints(kind)
     names = _field_names(kind)
     fields = tuple(decoder_for(hints[name]) for name in names)
@@ -135,6 +135,18 @@ def _dataclass_decoder(kind: type) -> Decoder:
     return decode
 
 
+def _is_dataclass(kind: type) -> bool:
+    return hasattr(kind, "__dataclass_fields__")
+
+
+def _is_named_tuple(kind: type) -> bool:
+    return issubclass(kind, tuple) and hasattr(kind, "_fields")
+
+
 @cache
 def _field_names(kind: type) -> tuple[str, ...]:
+    if _is_named_tuple(kind):
+        return kind._fields  # type: ignore[attr-defined]
+    import dataclasses  # a dataclass's module has imported it already
+
     return tuple(field.name for field in dataclasses.fields(kind) if field.init)

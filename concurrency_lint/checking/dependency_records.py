@@ -7,16 +7,14 @@ without importing the project model, and by the model for the rest.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from concurrency_lint.checking.file_status import stamp, stamp_text
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 
-@dataclass(frozen=True)
-class ModuleDependency:
+class ModuleDependency(NamedTuple):
     """Another module of the project a file's findings used: they hold while its content,
     or else its state (summary, import lines, what the screen read), is unchanged."""
 
@@ -56,4 +54,6 @@ def file_digest(path: str) -> str:
         data = read_regular_file(path)
     except (UnreadablePath, OSError):
         return ""
+    import hashlib  # a scan without a cache never digests a file
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()

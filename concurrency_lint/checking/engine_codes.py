@@ -7,7 +7,7 @@ prefix ``CL0`` -- hides them, so a file the scan could not check never passes si
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from concurrency_lint.model import INTERNAL_ERROR, SYNTAX_ERROR, UNREADABLE_FILE
 
@@ -15,8 +15,7 @@ from concurrency_lint.model import INTERNAL_ERROR, SYNTAX_ERROR, UNREADABLE_FILE
 ENGINE_PREFIX = "CL0"
 
 
-@dataclass(frozen=True)
-class EngineCode:
+class EngineCode(NamedTuple):
     """One engine code and what ``conclint rule CODE`` prints for it."""
 
     code: str

@@ -11,7 +11,6 @@ import ast
 import functools
 import traceback
 from collections.abc import Callable
-from dataclasses import replace
 
 import libcst as cst
 
@@ -267,13 +266,13 @@ def _relocated(finding: Finding, pruned: PrunedModule) -> Finding:
 
     def moved(span: Span) -> Span:
         start, end = pruned.original_line(span.start_line), pruned.original_line(span.end_line)
-        return replace(span, start_line=start, end_line=end)
+        return span._replace(start_line=start, end_line=end)
 
     fix = finding.fix
     if fix is not None:
-        edits = tuple(replace(edit, span=moved(edit.span)) for edit in fix.edits)
-        fix = replace(fix, edits=edits)
-    return replace(finding, span=moved(finding.span), fix=fix)
+        edits = tuple(edit._replace(span=moved(edit.span)) for edit in fix.edits)
+        fix = fix._replace(edits=edits)
+    return finding._replace(span=moved(finding.span), fix=fix)
 
 
 def _to_finding(

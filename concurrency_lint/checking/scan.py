@@ -18,9 +18,8 @@ import contextlib
 import functools
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from concurrency_lint.checking.collector import tune_for_checking, tuned_for_checking
 from concurrency_lint.checking.file_status import begin_scan, note, one_scan
@@ -48,8 +47,7 @@ RISKY_CHARS = 512 * 1024
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class ScanOptions:
+class ScanOptions(NamedTuple):
     """How a scan runs (the configuration says what it checks)."""
 
     jobs: int | None = None
@@ -58,8 +56,7 @@ class ScanOptions:
     force_exclude: bool = False
 
 
-@dataclass(frozen=True)
-class ScanOutcome:
+class ScanOutcome(NamedTuple):
     """Each scanned file's result, sorted by path, and how many files were scanned."""
 
     results: tuple[FileResult, ...]
@@ -70,8 +67,7 @@ class ScanOutcome:
         return tuple(finding for result in self.results for finding in result.findings)
 
 
-@dataclass(frozen=True)
-class _Pending:
+class _Pending(NamedTuple):
     """A file to check: how findings name it, its digest and text."""
 
     display: str

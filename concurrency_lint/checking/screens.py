@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from concurrency_lint.analysis.ast_screens import (
     ProjectIo,
@@ -49,8 +49,7 @@ TextLook = Callable[[str, Config], bool]
 TreeLook = Callable[[ast.Module, Config, "ProjectIo | None"], bool]
 
 
-@dataclass(frozen=True)
-class Screen:
+class Screen(NamedTuple):
     """One rule's conditions, widest first: a text trigger, an import, a tree look."""
 
     code: str

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import bisect
 import re
-import tokenize
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from concurrency_lint.knowledge.ruff_overlaps import OVERLAPS
 from concurrency_lint.sources.lines import split_lines
@@ -31,8 +30,7 @@ _CODE_SPLIT = re.compile(r"[\s,]+")
 EVERY_CODE = "*"
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     """One suppression comment: ``# noqa[: codes]`` or ``# conclint: ignore[[codes]]``."""
 
     line: int  # 1-based
@@ -63,8 +61,7 @@ class Directive:
         return None
 
 
-@dataclass(frozen=True)
-class MisplacedIgnoreFile:
+class MisplacedIgnoreFile(NamedTuple):
     """A ``# conclint: ignore-file`` comment where it cannot take effect."""
 
     line: int
@@ -198,6 +195,8 @@ def ignores_whole_file(text: str) -> bool:
 
 def _leading_ignore_file(text: str) -> int | None:
     """The line of an effective ``ignore-file`` comment, or None."""
+    import tokenize  # only for a text that names ``ignore-file``
+
     seen_docstring = False
     readline = iter(split_lines(text)).__next__
     try:

@@ -92,12 +92,11 @@ def command_settings(
 
 def with_ruff_codes(config: Config, paths: list[Path]) -> Config:
     """``defer-to-ruff``: the overlapping codes the project's ruff configuration enables."""
-    from dataclasses import replace
 
     from concurrency_lint.checking.ruff_config import enabled_overlap_codes, find_ruff_config
 
     start = Path(config.root) if config.source is not None else (paths or [Path.cwd()])[0]
-    return replace(config, ruff_codes=enabled_overlap_codes(find_ruff_config(start)))
+    return config._replace(ruff_codes=enabled_overlap_codes(find_ruff_config(start)))
 
 
 def check_paths(paths: tuple[Path, ...]) -> list[Path]:

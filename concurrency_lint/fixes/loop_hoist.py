@@ -21,13 +21,13 @@ from collections.abc import Callable, Sequence
 import libcst as cst
 
 from concurrency_lint.analysis.loop_body import (
-    ACCUMULATING_METHODS,
     BodyFacts,
     names_read,
     scan_body,
 )
 from concurrency_lint.analysis.tree_walk import descendants
 from concurrency_lint.fixes.loop_safety import Qualify
+from concurrency_lint.knowledge.mutating_methods import ACCUMULATING_METHODS
 
 #: Context managers whose ``__exit__`` never suppresses an exception.
 TRANSPARENT_CONTEXTS = frozenset(

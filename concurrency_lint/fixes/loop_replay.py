@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from concurrency_lint.analysis.loop_body import (
-    ACCUMULATING_METHODS,
     BodyFacts,
     base_name,
     names_read,
@@ -40,6 +39,7 @@ from concurrency_lint.analysis.tree_walk import descendants
 from concurrency_lint.fixes.loop_hazards import MUTATING_METHODS
 from concurrency_lint.fixes.loop_hoist import catches_broadly, transparent
 from concurrency_lint.fixes.loop_safety import Qualify
+from concurrency_lint.knowledge.mutating_methods import ACCUMULATING_METHODS
 
 #: ``split(small)``: the accumulation as the replay runs it (slot names in place of the
 #: per-item values) and the ``(slot name, value)`` pairs the worker records.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 THREAD_POOLS = frozenset(
     {
@@ -65,8 +65,7 @@ RUNTIME_FUNCTIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class PoolSwap:
+class PoolSwap(NamedTuple):
     """A drop-in replacement pool: its constructor, and the arguments both accept alike."""
 
     target: str

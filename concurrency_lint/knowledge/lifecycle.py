@@ -8,14 +8,13 @@ CL502 (futures never checked), CL503 (callables a process pool must pickle) and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from concurrency_lint.knowledge.executors import EXECUTOR_CONSTRUCTORS, RUNTIME_FUNCTIONS
 from concurrency_lint.knowledge.timeouts import TimeoutParam
 
 
-@dataclass(frozen=True)
-class Wait:
+class Wait(NamedTuple):
     """A method that blocks until something happens, and how it is told not to.
 
     ``timeout`` is where a timeout goes; ``blocking`` (keyword, position) is the flag that

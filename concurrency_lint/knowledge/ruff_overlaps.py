@@ -7,11 +7,10 @@ reports too. ``docs/ruff.md`` is the readable version of this table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Overlap:
+class Overlap(NamedTuple):
     """One other tool's check that reports some of a conclint rule's findings."""
 
     code: str

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class TimeoutParam:
+class TimeoutParam(NamedTuple):
     """How a call accepts its timeout: by keyword, and optionally at a position."""
 
     keyword: str = "timeout"

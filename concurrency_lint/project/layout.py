@@ -9,17 +9,16 @@ are the roots a scan was given, so namespace packages and ``src/`` layouts resol
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 _PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 #: A package with more modules than this is not searched (see :func:`package_modules`).
 MAX_PACKAGE_MODULES = 400
 
 
-@dataclass(frozen=True)
-class ModuleFile:
+class ModuleFile(NamedTuple):
     """A module of the project: its name and its file. A namespace package has no file
     of its own: its modules are found under the roots all the same."""
 

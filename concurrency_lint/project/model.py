@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from concurrency_lint.analysis.call_shape import CallShape
 from concurrency_lint.analysis.pool_classes import ThreadPoolShape
@@ -58,18 +58,15 @@ _SHARES = "shares-state"
 _PENDING = object()
 
 
-@dataclass(frozen=True)
-class _External:
+class _External(NamedTuple):
     name: str
 
 
-@dataclass(frozen=True)
-class _Module:
+class _Module(NamedTuple):
     summary: ModuleSummary
 
 
-@dataclass(frozen=True)
-class _Named:
+class _Named(NamedTuple):
     summary: ModuleSummary
     bindings: tuple[Binding, ...]
     rest: tuple[str, ...]
@@ -79,8 +76,7 @@ _Resolved = _External | _Module | _Named | None
 _Key = tuple[str, str]
 
 
-@dataclass(frozen=True)
-class _Answer:
+class _Answer(NamedTuple):
     """An answer with what it depended on: the questions asked on the way (its own
     included), the modules whose summaries it asked for and those it only read."""
 
@@ -90,15 +86,17 @@ class _Answer:
     read: tuple[ModuleFile, ...]
 
 
-@dataclass
 class _Frame:
     """What an answer being computed has depended on so far."""
 
-    key: _Key
-    keys: set[_Key] = field(default_factory=set)
-    asked: dict[str, ModuleFile | str] = field(default_factory=dict)
-    read: dict[str, ModuleFile] = field(default_factory=dict)
-    cut: bool = False
+    __slots__ = ("asked", "cut", "key", "keys", "read")
+
+    def __init__(self, key: _Key) -> None:
+        self.key = key
+        self.keys: set[_Key] = set()
+        self.asked: dict[str, ModuleFile | str] = {}
+        self.read: dict[str, ModuleFile] = {}
+        self.cut = False
 
 
 class SharedAnswers:
@@ -138,31 +136,40 @@ class SharedAnswers:
         self._answers.clear()
 
 
-@dataclass
 class ProjectModel:
     """One file's view of its project: the roots modules are found in and the loader of
     their summaries. ``used`` lists the modules whose summaries an answer read."""
 
-    roots: tuple[str, ...]
-    load: Loader
-    used: dict[str, ModuleFile] = field(default_factory=dict)
-    shared: SharedAnswers | None = None
-    #: Reads a module's text for :meth:`named_elsewhere`; without one, nothing is searched.
-    read_text: TextReader | None = None
-    #: The modules whose texts :meth:`named_elsewhere` searched: any change to them counts.
-    searched: dict[str, ModuleFile] = field(default_factory=dict)
-    #: For each searched module, the qualified names it was searched for.
-    searched_for: dict[str, set[str]] = field(default_factory=dict)
-    _summaries: dict[str, ModuleSummary | None] = field(default_factory=dict)
-    _memo: dict[_Key, object] = field(default_factory=dict)
-    _answers: dict[_Key, _Answer] = field(default_factory=dict)
-    _frames: list[_Frame] = field(default_factory=list)
-    _pending: set[_Key] = field(default_factory=set)
-    _cut: set[_Key] = field(default_factory=set)  # answered here after a cycle's cut
-    #: The loader of any module's summary, relevant or not (the questions about what a
-    #: function does), and the modules it read.
-    load_any: Loader | None = None
-    read_any: dict[str, ModuleFile] = field(default_factory=dict)
+    def __init__(
+        self,
+        roots: tuple[str, ...],
+        load: Loader,
+        shared: SharedAnswers | None = None,
+        read_text: TextReader | None = None,
+        load_any: Loader | None = None,
+    ) -> None:
+        self.roots = roots
+        self.load = load
+        self.used: dict[str, ModuleFile] = {}
+        self.shared = shared
+        #: Reads a module's text for :meth:`named_elsewhere`; without one, nothing is
+        #: searched.
+        self.read_text = read_text
+        #: The modules whose texts :meth:`named_elsewhere` searched: any change to them
+        #: counts.
+        self.searched: dict[str, ModuleFile] = {}
+        #: For each searched module, the qualified names it was searched for.
+        self.searched_for: dict[str, set[str]] = {}
+        self._summaries: dict[str, ModuleSummary | None] = {}
+        self._memo: dict[_Key, object] = {}
+        self._answers: dict[_Key, _Answer] = {}
+        self._frames: list[_Frame] = []
+        self._pending: set[_Key] = set()
+        self._cut: set[_Key] = set()  # answered here after a cycle's cut
+        #: The loader of any module's summary, relevant or not (the questions about what
+        #: a function does), and the modules it read.
+        self.load_any = load_any
+        self.read_any: dict[str, ModuleFile] = {}
 
     # ---- questions -----------------------------------------------------------------------
 

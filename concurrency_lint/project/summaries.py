@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from concurrency_lint.analysis.pool_classes import ThreadPoolShape
 from concurrency_lint.analysis.relative_imports import absolute_module
@@ -58,8 +58,7 @@ _NOT_QUIET = (
 )
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     """What one module-level name is: ``kind`` (alias, instance, function, class) and
     ``target`` (a qualified name; the class's name for ``class``)."""
 
@@ -69,8 +68,7 @@ class Binding:
     fallback: bool = False
 
 
-@dataclass(frozen=True)
-class MethodSummary:
+class MethodSummary(NamedTuple):
     """A method a class defines; ``forwards`` when it only hands its call on to
     ``super()`` and never mentions a timeout (it keeps the base's behaviour); ``returns``
     the qualified return annotation of a plain (not async) method, ``""`` when it has
@@ -82,8 +80,7 @@ class MethodSummary:
     is_property: bool = False
 
 
-@dataclass(frozen=True)
-class ClassSummary:
+class ClassSummary(NamedTuple):
     """A class: its bases, its methods; ``pool`` when it is a thread pool of its own
     making, ``runs_queued_calls`` when it is a worker that calls what a queue hands it
     (see ``project.pool_classes``)."""
@@ -95,8 +92,7 @@ class ClassSummary:
     runs_queued_calls: bool = False
 
 
-@dataclass(frozen=True)
-class FunctionSummary:
+class FunctionSummary(NamedTuple):
     """What a module-level (plain, not async) function calls: the qualified names of the
     functions its own code calls (nested definitions aside; builtins as ``builtins.x``),
     and ``shares_state`` when it may change state beyond the values it made itself
@@ -107,8 +103,7 @@ class FunctionSummary:
     shares_state: bool
 
 
-@dataclass(frozen=True)
-class ModuleSummary:
+class ModuleSummary(NamedTuple):
     """The module-level names of one module, its classes and its star imports."""
 
     module: str

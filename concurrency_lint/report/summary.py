@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from concurrency_lint.model import Finding, Safety, ScanReport
 
@@ -27,8 +27,7 @@ def needs_unsafe_fixes(finding: Finding) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     """Findings, files, and how many findings each kind of ``fix`` run would fix."""
 
     findings: int

@@ -120,7 +120,7 @@ def _run_fix_loop(document: DocumentCheck, target: Finding | None) -> TextFixes:
             # The loop sees this finding alone: once applied, what is left offers nothing.
             if candidate == text:
                 return (target,)
-            return tuple(replace(finding, fix=None) for finding in document.check(candidate))
+            return tuple(finding._replace(fix=None) for finding in document.check(candidate))
 
         outcome = fix_text(text, only_target, unsafe=True, max_passes=1)
     fixed_text = outcome.text

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-import tokenize
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from concurrency_lint.sources.lines import source_lines
 
@@ -14,8 +13,7 @@ class UndecodableSource(Exception):
     """The bytes are not text in the encoding the file declares."""
 
 
-@dataclass(frozen=True)
-class DecodedSource:
+class DecodedSource(NamedTuple):
     """A file's text and the encoding it was decoded with."""
 
     text: str
@@ -24,6 +22,13 @@ class DecodedSource:
 
 def decode_source(data: bytes) -> DecodedSource:
     """Decode like the interpreter: BOM first, then a PEP 263 cookie, else UTF-8."""
+    if not data.startswith(_UTF8_BOM) and b"coding" not in data[: _second_line_end(data)]:
+        try:  # no BOM, no cookie: UTF-8, as the tokenizer would find
+            return DecodedSource(data.decode("utf-8"), "utf-8")
+        except UnicodeDecodeError:
+            pass  # the tokenizer's own message for it, below
+    import tokenize  # a BOM, a cookie or bytes that are not UTF-8
+
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
@@ -37,6 +42,18 @@ def decode_source(data: bytes) -> DecodedSource:
     except LookupError as exc:
         raise UndecodableSource(f"unknown encoding {encoding!r}") from exc
     return DecodedSource(text, encoding)
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _second_line_end(data: bytes) -> int:
+    """Where the second line ends (the cookie may only be on the first two lines)."""
+    first = data.find(b"\n")
+    if first < 0:
+        return len(data)
+    second = data.find(b"\n", first + 1)
+    return len(data) if second < 0 else second + 1
 
 
 _BRACKET = re.compile(r"[()\[\]{}]")

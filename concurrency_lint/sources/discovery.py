@@ -7,8 +7,8 @@ import operator
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from concurrency_lint.config import Config
 from concurrency_lint.sources.display_names import escape_name, unescape_name
@@ -19,8 +19,7 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A file to check: where it is, how findings name it, and how to read it."""
 
     path: Path
@@ -28,8 +27,7 @@ class SourceFile:
     markdown: bool = False
 
 
-@dataclass(frozen=True)
-class DiscoveryProblem:
+class DiscoveryProblem(NamedTuple):
     """A path that could not be walked; reported as CL002, the scan goes on."""
 
     display: str

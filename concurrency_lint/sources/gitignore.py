@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 
-@dataclass(frozen=True)
-class _Pattern:
+class _Pattern(NamedTuple):
     regex: re.Pattern[str]
     negated: bool
     directory_only: bool

@@ -10,10 +10,8 @@ from __future__ import annotations
 import ast
 import re
 import sys
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from concurrency_lint.config import DEFAULT_MAX_FILE_SIZE
 from concurrency_lint.model import SYNTAX_ERROR, UNREADABLE_FILE, Finding, Span
@@ -40,16 +38,21 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PARSER_POSITION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
 
 
-@dataclass(frozen=True)
-class SnippetOffset:
+class SnippetOffset(NamedTuple):
     """Where a parsed snippet sits in its file (Markdown blocks)."""
 
     lines: int = 0
     columns: int = 0
 
 
+#: A snippet that is the whole file.
+NO_OFFSET = SnippetOffset()
+
+
 def run_with_deep_stack(work: Callable[[], None]) -> None:
     """Run ``work`` on a thread with a deep stack (parsing recurses per nesting level)."""
+    import threading  # only for a text that may nest deeply
+
     # The limit is the interpreter's, not the thread's: raised only while the deep stack
     # runs, so code on the calling thread's ordinary stack never recurses that deep.
     limit = sys.getrecursionlimit()
@@ -67,8 +70,7 @@ def run_with_deep_stack(work: Callable[[], None]) -> None:
         sys.setrecursionlimit(limit)
 
 
-@dataclass(frozen=True)
-class SourceVerdict:
+class SourceVerdict(NamedTuple):
     """Whether a text is analysed: the trees that say yes, or the finding that says no.
 
     One verdict per text, whichever rules are enabled or triggered: the interpreter's
@@ -84,7 +86,7 @@ class SourceVerdict:
 def judge_source(
     path: str,
     text: str,
-    offset: SnippetOffset = SnippetOffset(),
+    offset: SnippetOffset = NO_OFFSET,
     target: tuple[int, int] | None = None,
     max_size: int | None = None,
 ) -> SourceVerdict:
@@ -140,7 +142,7 @@ def _analysis_budget_finding(
 
 
 def size_finding(
-    path: str, text: str, max_size: int, offset: SnippetOffset = SnippetOffset()
+    path: str, text: str, max_size: int, offset: SnippetOffset = NO_OFFSET
 ) -> Finding | None:
     """CL002 for a text over the size budget, or with a line no pruning can cut down to
     what LibCST parses in reasonable time; measured on the text alone, before any parse."""
@@ -213,7 +215,7 @@ def parse_snippet(
 
 
 def problem_finding(
-    problem: SyntaxProblem, path: str, offset: SnippetOffset = SnippetOffset()
+    problem: SyntaxProblem, path: str, offset: SnippetOffset = NO_OFFSET
 ) -> Finding:
     return engine_finding(
         SYNTAX_ERROR, problem.message, path, offset, line=problem.line, column=problem.column
@@ -224,7 +226,7 @@ def engine_finding(
     kind: tuple[str, str],
     message: str,
     path: str,
-    offset: SnippetOffset = SnippetOffset(),
+    offset: SnippetOffset = NO_OFFSET,
     line: int = 1,
     column: int = 1,
 ) -> Finding:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import ast
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class SyntaxProblem:
+class SyntaxProblem(NamedTuple):
     """Why a text is not valid Python, and where (1-based)."""
 
     message: str

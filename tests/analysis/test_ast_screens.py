@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import functools
+import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +41,9 @@ def _may(code: str, extra: tuple[tuple[str, str], ...] = ()) -> bool:
         "class C:\n    def load(self, p):\n        return open(p)\n"
         "    def all(self, ps):\n        return [self.load(p) for p in ps]\n",
         "import requests\nfetch = lambda u: requests.get(u)\nfor u in urls:\n    fetch(u)\n",
+        # the I/O reads a name the body binds
+        "import requests\nfor u in urls:\n    r = u.strip()\n    requests.get(r)\n",
+        "for p in paths:\n    with open(p) as f:\n        f.read()\n",
         "rows = list(map(str, items))\n",  # map is always looked at
         "from builtins import map as each\nrows = list(each(str, items))\n",
     ],
@@ -70,6 +76,10 @@ def test_the_configured_extra_io_calls_count_once_importable() -> None:
         "from pathlib import Path\nfor s in strings:\n    s.replace('a', 'b')\n",
         "import subprocess\nsubprocess.run(cmd)\nfor x in xs:\n    print(x)\n",  # I/O outside
         "import subprocess\ndef spawn(c):\n    subprocess.run(c)\nfor x in xs:\n    total += x\n",
+        # the I/O does not read the item, or runs only in a branch
+        "import requests\nfor u in urls:\n    requests.get(base)\n",
+        "for p in paths:\n    if p:\n        open(p).read()\n",
+        "for p in paths:\n    try:\n        x = p.name\n    except OSError:\n        open(p)\n",
         # ``map`` called, but not in ``list(map(f, items))``: the loops alone are judged
         "import os\nrow = ', '.join(map(str, items))\nfor k in keys:\n    table.get(k)\n",
     ],
@@ -160,3 +170,177 @@ def test_blocking_calls_inside_async_def_are_seen(code: str, blocks: bool) -> No
 )
 def test_awaits_inside_loops_are_seen(code: str, awaits: bool) -> None:
     assert may_await_in_loop(ast.parse(code)) is awaits
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    try:\n        return open(p).read()\n    except OSError:\n        pass\n",
+        "    if open(p).read():\n        break\n",
+        "    def read():\n        return open(p).read()\n    read()\n",
+        "    import json\n    open(p).read()\n",
+        "    global total\n    open(p).read()\n",
+        "    with open(p) as f:\n        if f.read():\n            break\n",
+        "    open(p).read()\n    for q in p:\n        pass\n    else:\n        break\n",  # the outer
+    ],
+)
+def test_a_loop_its_body_refuses_is_passed_over(body: str) -> None:
+    code = "def first(paths):\n    for p in paths:\n" + textwrap.indent(body, "    ")
+    assert not _may(code)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    contents.append(open(p).read())\n    for q in p:\n        if q:\n            break\n",
+        "    data = open(p).read()\n    while data:\n        break\n",
+        "    contents.append(open(p).read())\n    handle = [open(q) for q in p if q]\n",
+    ],
+)
+def test_a_break_that_ends_an_inner_loop_refuses_nothing(body: str) -> None:
+    code = "def first(paths, contents):\n    for p in paths:\n" + textwrap.indent(body, "    ")
+    assert _may(code)
+
+
+def test_a_refused_outer_loop_leaves_its_inner_loops_to_be_judged() -> None:
+    code = (
+        "def first(groups):\n    for group in groups:\n"
+        "        sizes = [len(open(p).read()) for p in group]\n        return sizes\n"
+    )
+    assert _may(code)
+
+
+@functools.cache
+def _fixture_loops() -> tuple[tuple[str, ast.For, object, dict[object, object]], ...]:
+    return tuple(_each_fixture_loop())
+
+
+def _each_fixture_loop() -> Iterator[tuple[str, ast.For, object, dict[object, object]]]:
+    """Every ``for`` of the fixtures: where it is, its interpreter's node, its LibCST node
+    and LibCST's positions of the file."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    fixtures = Path(__file__).parents[2] / "fixtures"
+    for path in sorted(fixtures.rglob("*.py")):
+        try:
+            text = path.read_text(encoding="utf-8")
+            tree = ast.parse(text)
+        except (UnicodeDecodeError, SyntaxError, ValueError):
+            continue  # the fixtures of undecodable and invalid files
+        loops = [node for node in ast.walk(tree) if type(node) is ast.For]
+        if not loops:
+            continue
+        positions = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True).resolve(
+            PositionProvider
+        )
+        by_start = {
+            (position.start.line, position.start.column): node
+            for node, position in positions.items()
+            if type(node) is cst.For
+        }
+        for loop in loops:
+            yield (
+                f"{path.name}:{loop.lineno}",
+                loop,
+                by_start[(loop.lineno, loop.col_offset)],
+                positions,
+            )
+
+
+def test_every_loop_body_the_look_refuses_the_body_scan_refuses_too() -> None:
+    """Over every ``for`` of the fixtures: a body :func:`refused_loop_body` refuses has a
+    blocker in the loop rules' own body scan."""
+    from concurrency_lint.analysis.ast_screens import refused_loop_body
+    from concurrency_lint.analysis.loop_body import scan_body, target_names
+
+    refused = 0
+    for where, loop, node, _positions in _fixture_loops():
+        if refused_loop_body(loop.body):
+            refused += 1
+            facts = scan_body(target_names(node.target), node.body.body)
+            assert facts.blocker is not None, where
+    assert refused >= 20
+
+
+def test_the_look_sees_every_call_the_body_scan_may_count_as_the_items_io() -> None:
+    """Over every ``for`` of the fixtures the body scan accepts: each call it evaluates on
+    every iteration that reads a name tainted by the item (the calls the loop rules may
+    count as the loop's I/O) is among the calls the look counts for the loop."""
+    from concurrency_lint.analysis.ast_screens import (
+        _every_iteration_calls,
+        _names_bound_per_item,
+        _reads_any,
+        refused_loop_body,
+    )
+    from concurrency_lint.analysis.io_detection import calls_in
+    from concurrency_lint.analysis.loop_body import names_read, scan_body, target_names
+
+    compared = 0
+    for where, loop, node, positions in _fixture_loops():
+        facts = scan_body(target_names(node.target), node.body.body)
+        if facts.blocker is not None:
+            continue
+        assert not refused_loop_body(loop.body), where
+        names = _names_bound_per_item(loop)
+        seen = {
+            (call.func.lineno, call.func.col_offset)
+            for call in _every_iteration_calls(loop.body)
+            if _reads_any(call, names)
+        }
+        for part in facts.every_iteration:
+            for call in calls_in(part):
+                if names_read(call) & facts.tainted:
+                    start = positions[call.func].start
+                    assert (start.line, start.column) in seen, where
+                    compared += 1
+    assert compared >= 100
+
+
+def _rule_reports(code: str, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Whether CL101 or CL102, unscreened, report something in ``code``."""
+    for rule in all_rules():
+        if rule.CODE in ("CL101", "CL102"):
+            monkeypatch.setattr(rule, "SCREENED", False)
+    checker = FileChecker(Config(select=("CL101", "CL102")))
+    return bool(checker.check_text("snippet.py", code).findings)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    requests.get(u)\n    registry.rebuild()\n",  # may change what the items share
+        "    with requests.get(u) as r:\n        cache.store(r)\n",
+        "    if requests.get(u).ok:\n        state[0].reset()\n",  # wherever it stands
+    ],
+)
+def test_a_loop_that_calls_a_method_of_shared_state_is_passed_over(
+    body: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = "import requests\n\n\ndef fetch(urls, registry, cache, state):\n"
+    code += "    for u in urls:\n" + textwrap.indent(body, "    ")
+    assert not _may(code)
+    assert not _rule_reports(code, monkeypatch)  # the rule agrees
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    log.info(u)\n    requests.get(u)\n",  # logging
+        "    pages.append(requests.get(u))\n",  # accumulation
+        "    results[u] = requests.get(u)\n    results.clear()\n",  # accumulated into
+        "    queue.put(requests.get(u))\n",  # a hand-over
+        "    self.keep(requests.get(u))\n",  # a function of the module may only compute
+        "    session.get(u)\n",  # the call is the I/O
+    ],
+)
+def test_calls_on_outside_objects_that_share_nothing_keep_the_loop(
+    body: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = (
+        "import requests\nsession = requests.Session()\n\n\nclass Pages:\n"
+        "    def keep(self, page):\n        return page\n\n"
+        "    def fetch(self, urls, log, pages, results, queue):\n"
+        "        for u in urls:\n" + textwrap.indent(body, "        ")
+    )
+    assert _may(code)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -230,9 +229,9 @@ def _fingerprints(report: ScanReport) -> list[str]:
 def test_fingerprint_survives_line_moves() -> None:
     before = _fingerprints(REPORT)
     moved = tuple(
-        replace(f, span=Span(f.span.start_line + 40, 9, f.span.end_line + 40, 30)) for f in FINDINGS
+        f._replace(span=Span(f.span.start_line + 40, 9, f.span.end_line + 40, 30)) for f in FINDINGS
     )
-    assert _fingerprints(replace(REPORT, findings=moved)) == before
+    assert _fingerprints(REPORT._replace(findings=moved)) == before
 
 
 def test_identical_findings_in_one_file_get_distinct_fingerprints() -> None:
@@ -247,11 +246,11 @@ def test_fingerprint_depends_on_path_code_and_statement_not_message() -> None:
     base = _fingerprints(ScanReport((_cl201("a.py", 1),), 1, sources=sources))
     other_path = _fingerprints(ScanReport((_cl201("b.py", 1),), 1, sources=sources))
     other_code = _fingerprints(
-        ScanReport((replace(_cl201("a.py", 1), code="CL202"),), 1, sources=sources)
+        ScanReport((_cl201("a.py", 1)._replace(code="CL202"),), 1, sources=sources)
     )
     # A configured number in the message (a different default timeout) changes nothing.
     other_message = _fingerprints(
-        ScanReport((replace(_cl201("a.py", 1), message="pass timeout=600"),), 1, sources=sources)
+        ScanReport((_cl201("a.py", 1)._replace(message="pass timeout=600"),), 1, sources=sources)
     )
     other_statement = _fingerprints(
         ScanReport((_cl201("a.py", 1),), 1, sources={"a.py": 'subprocess.run(["ls"])\n'})

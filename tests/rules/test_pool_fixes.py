@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -141,7 +140,7 @@ IO_POOL = """
 
 
 def _with_options(code: str, options: dict[str, object]) -> Config:
-    return replace(Config(select=(code,)), rule_options=((code, tuple(sorted(options.items()))),))
+    return Config(select=(code,))._replace(rule_options=((code, tuple(sorted(options.items()))),))
 
 
 def test_cl302_floors_are_configurable() -> None:

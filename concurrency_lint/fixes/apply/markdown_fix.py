@@ -9,8 +9,6 @@ block whose fixes would not compile is left alone by the fix loop, with the reas
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from concurrency_lint.fixes.apply.line_length import DEFAULT_LINE_LENGTH
 from concurrency_lint.fixes.apply.passes import MAX_PASSES, Checker, Refusal, TextFixes, fix_text
 from concurrency_lint.model import Finding, Span
@@ -88,4 +86,4 @@ def _shifted(finding: Finding, first_line: int, prefix: str) -> Finding:
         span.end_line + first_line - 1,
         span.end_col + len(prefix),
     )
-    return replace(finding, span=moved, fix=None)
+    return finding._replace(span=moved, fix=None)

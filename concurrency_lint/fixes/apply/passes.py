@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from concurrency_lint.fixes.apply.bindings import import_clashes
 from concurrency_lint.fixes.apply.imports import with_imports
@@ -222,7 +222,7 @@ class _FixLoop:
         for finding in self.findings:
             reason = self.refused.get(_key(finding, self.text, offsets)) if finding.fix else None
             if reason is not None:
-                finding = replace(finding, message=f"{finding.message} (fix not applied: {reason})")
+                finding = finding._replace(message=f"{finding.message} (fix not applied: {reason})")
                 refusals.append(Refusal(finding, reason))
             remaining.append(finding)
         return TextFixes(
