@@ -47,6 +47,19 @@ def test_a_clean_file_is_scanned_without_libcst_rules_rich_or_click(tmp_path: Pa
     assert "concurrency_lint.cli.group" not in modules
 
 
+def test_a_clean_file_scan_builds_no_data_classes_and_imports_no_heavy_helpers(
+    tmp_path: Path,
+) -> None:
+    clean = tmp_path / "clean.py"
+    clean.write_text("def double(x):\n    return 2 * x\n")
+    modules = imported_by_scan(clean)
+    assert "concurrency_lint.checking.scan" in modules  # the scan did run
+    # ``dataclasses`` costs its import and ``inspect``'s, and each data class is compiled
+    # at import; the records of the start-up path are named tuples.
+    heavy = {"dataclasses", "inspect", "tokenize", "hashlib", "threading"}
+    assert not heavy & modules
+
+
 def test_a_file_with_a_finding_imports_only_the_rules_that_may_fire(tmp_path: Path) -> None:
     finding = tmp_path / "deploy.py"
     finding.write_text("import subprocess\n\nsubprocess.run(['git', 'push'])\n")
