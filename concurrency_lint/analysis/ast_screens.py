@@ -66,6 +66,8 @@ _MAP = "builtins.map"
 # The walk of :class:`_ModuleFacts` dispatches on exact types (the parser makes no
 # subclasses): the nodes it records, the loops, and the leaves it need not enter.
 _LOOP_TYPES = frozenset(_LOOPS)
+#: A loop the loop rules judge per item, its per-item calls, the names an iteration binds.
+_ItemLoop = tuple[ast.AST, tuple[ast.Call, ...], frozenset[str]]
 _NOTED = frozenset(
     {
         ast.Call,
@@ -143,7 +145,7 @@ class _ModuleFacts:
         self.star_import = False  # ``from m import *``: names bound that no one sees here
         self.async_functions: list[ast.AsyncFunctionDef] = []
         self.item_loops: list[ast.For | ast.ListComp | ast.SetComp | ast.DictComp] = []
-        self._per_item: tuple[tuple[ast.AST, tuple[ast.Call, ...]], ...] | None = None
+        self._per_item: tuple[_ItemLoop, ...] | None = None
         self._wrapping_calls: list[ast.Call] = []  # calls on one argument, itself a call
         self._named_lambdas: dict[int, tuple[_Calls, ...]] = {}  # ``f = lambda``: f's calls
         # (node, inside a loop, inside ``async def``, the functions whose body holds it)
@@ -169,16 +171,17 @@ class _ModuleFacts:
         #: Every qualified name an import of the module binds.
         self.targets = {target for bound in self.imports.values() for target in bound}
 
-    def per_item_loops(self) -> tuple[tuple[ast.AST, tuple[ast.Call, ...]], ...]:
+    def per_item_loops(self) -> tuple[_ItemLoop, ...]:
         """Each loop whose items the loop rules judge, with the calls in the parts that run
         per item: for a ``for``, the calls made on every iteration (not in an ``if``
         branch, an inner loop's body, an ``except`` handler or a ``try``'s ``else``) that
         read a name the iteration binds; for a list, set or dict comprehension, the calls
         in its element (not an iterable, a condition, a ``while`` or a generator
         expression: the loop rules judge no other). A ``for`` whose body the loop rules
-        refuse whatever it calls is left out (its inner loops count on their own)."""
+        refuse whatever it calls is left out (its inner loops count on their own). The
+        names a ``for``'s iteration may bind come along (none for a comprehension)."""
         if self._per_item is None:
-            found: list[tuple[ast.AST, tuple[ast.Call, ...]]] = []
+            found: list[_ItemLoop] = []
             for loop in self.item_loops:
                 if type(loop) is ast.For:
                     if refused_loop_body(loop.body):  # type: ignore[union-attr]
@@ -187,6 +190,7 @@ class _ModuleFacts:
                     every = _every_iteration_calls(loop.body)  # type: ignore[union-attr]
                     calls = tuple(call for call in every if _reads_any(call, item_names))
                 else:
+                    item_names = frozenset()
                     if type(loop) is ast.DictComp:
                         parts: list[ast.AST] = [loop.key, loop.value]  # type: ignore[union-attr]
                     else:
@@ -198,7 +202,7 @@ class _ModuleFacts:
                         if type(node) is ast.Call
                     )
                 if calls:
-                    found.append((loop, calls))
+                    found.append((loop, calls, item_names))
             self._per_item = tuple(found)
         return self._per_item
 
@@ -490,17 +494,23 @@ def _may_resolve_to_io(
     def may_be_io(call: ast.Call) -> bool:
         return _resolves(_Calls.of(call), known, methods, local, facts, table, project)
 
-    calls = _Calls()
-    for loop, per_item in facts.per_item_loops():
-        if type(loop) is ast.For and _shares_state(loop, facts, may_be_io):  # type: ignore[arg-type]
-            continue
+    for loop, per_item, item_names in facts.per_item_loops():
+        calls = _Calls()
         for call in per_item:
             calls.add(call)
-    return _resolves(calls, known, methods, local, facts, table, project)
+        if not _resolves(calls, known, methods, local, facts, table, project):
+            continue
+        if type(loop) is ast.For and _shares_state(loop, item_names, facts, may_be_io):  # type: ignore[arg-type]
+            continue
+        return True
+    return False
 
 
 def _shares_state(
-    loop: ast.For, facts: _ModuleFacts, may_be_io: Callable[[ast.Call], bool]
+    loop: ast.For,
+    item_names: frozenset[str],
+    facts: _ModuleFacts,
+    may_be_io: Callable[[ast.Call], bool],
 ) -> bool:
     """Whether the body calls a method of an object from outside the loop that the body
     scan counts as changing state the iterations share (``self.rebuild()``): its owner is
@@ -510,7 +520,7 @@ def _shares_state(
     import shares nothing here (the owner may be a module it binds)."""
     if facts.star_import:
         return False
-    local = _names_bound_per_item(loop) | _accumulated_into(loop.body)
+    local = item_names | _accumulated_into(loop.body)
     for call in _calls_outside_definitions(loop.body):
         func = call.func
         if type(func) is not ast.Attribute:

@@ -140,21 +140,15 @@ class ProjectModel:
     """One file's view of its project: the roots modules are found in and the loader of
     their summaries. ``used`` lists the modules whose summaries an answer read."""
 
-    def __init__(
-        self,
-        roots: tuple[str, ...],
-        load: Loader,
-        shared: SharedAnswers | None = None,
-        read_text: TextReader | None = None,
-        load_any: Loader | None = None,
-    ) -> None:
+    def __init__(self, roots: tuple[str, ...], load: Loader) -> None:
         self.roots = roots
         self.load = load
         self.used: dict[str, ModuleFile] = {}
-        self.shared = shared
+        #: Answers shared with the other files of the process, when the scan shares them.
+        self.shared: SharedAnswers | None = None
         #: Reads a module's text for :meth:`named_elsewhere`; without one, nothing is
         #: searched.
-        self.read_text = read_text
+        self.read_text: TextReader | None = None
         #: The modules whose texts :meth:`named_elsewhere` searched: any change to them
         #: counts.
         self.searched: dict[str, ModuleFile] = {}
@@ -168,7 +162,7 @@ class ProjectModel:
         self._cut: set[_Key] = set()  # answered here after a cycle's cut
         #: The loader of any module's summary, relevant or not (the questions about what
         #: a function does), and the modules it read.
-        self.load_any = load_any
+        self.load_any: Loader | None = None
         self.read_any: dict[str, ModuleFile] = {}
 
     # ---- questions -----------------------------------------------------------------------
