@@ -2,9 +2,9 @@
 
 LibCST's PositionProvider records every node's position while it generates the module's
 code, which costs more than the parse on a big module. Here only the statements that
-hold a reported node are generated (a method, not its class; a function, not its
-module), each starting on the line the interpreter's parse gives it, and only the nodes
-inside the reported ones record a position. A statement's generated code is compared
+hold a reported node are generated (the statement of a function's or a class's body
+that holds it, not the whole definition), each starting on the line the interpreter's
+parse gives it, and only the nodes inside the reported ones record a position. A statement's generated code is compared
 with the source at that line: any doubt (no interpreter tree, a statement the two parses
 count differently, code that does not match) falls back to generating the whole module,
 so the positions are always the ones the whole module's code generation gives.
@@ -89,8 +89,8 @@ def _find_roots(
     module: cst.Module,
     roots: list[tuple[cst.BaseStatement, ast.stmt, tuple[str, ...]]],
 ) -> bool:
-    """Add the statements of ``body`` that hold needed nodes (a class whose body alone
-    holds them is entered instead); False when the two parses do not line up."""
+    """Add the statements of ``body`` that hold needed nodes (a class or function whose
+    body alone holds them is entered instead); False when the two parses do not line up."""
     index = 0
     for statement in body:
         if index >= len(interpreted):
@@ -103,33 +103,34 @@ def _find_roots(
             if kinds and not isinstance(counterpart, kinds):
                 return False
             index += 1
-        if isinstance(statement, cst.ClassDef) and isinstance(counterpart, ast.ClassDef):
-            if statement.name.value != counterpart.name:
+        if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
+            if statement.name.value != getattr(counterpart, "name", None):
                 return False
             block = statement.body
-            if (
-                isinstance(block, cst.IndentedBlock)
-                and statement not in needed
-                and block not in needed
-                and not any(
-                    node in needed
-                    for child in children(statement)
-                    if child is not block
-                    for node in descendants(child)
-                )
-            ):
+            if isinstance(block, cst.IndentedBlock) and _only_body_needed(statement, needed):
                 inner = (*indents, module.default_indent if block.indent is None else block.indent)
                 if not _find_roots(block.body, counterpart.body, needed, inner, module, roots):
                     return False
                 continue
-        if isinstance(statement, cst.FunctionDef) and (
-            not isinstance(counterpart, (ast.FunctionDef, ast.AsyncFunctionDef))
-            or statement.name.value != counterpart.name
-        ):
-            return False
         if any(node in needed for node in descendants(statement)):
             roots.append((statement, counterpart, indents))
     return index == len(interpreted)
+
+
+def _only_body_needed(statement: cst.ClassDef | cst.FunctionDef, needed: set[cst.CSTNode]) -> bool:
+    """Whether the needed nodes under a class or function are all statements of its body
+    (or under them): then those statements are generated alone, not the whole definition."""
+    block = statement.body
+    return (
+        statement not in needed
+        and block not in needed
+        and not any(
+            node in needed
+            for child in children(statement)
+            if child is not block
+            for node in descendants(child)
+        )
+    )
 
 
 def _ends_module(text: str, begin: int, code: str) -> bool:

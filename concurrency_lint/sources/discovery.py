@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import fnmatch
-import operator
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,9 +20,10 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 class SourceFile(NamedTuple):
-    """A file to check: where it is, how findings name it, and how to read it."""
+    """A file to check: where it is (as named, or absolute when walked to), how findings
+    name it, and how to read it."""
 
-    path: Path
+    path: str
     display: str
     markdown: bool = False
 
@@ -132,7 +133,7 @@ class Discovery:
         markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
         if markdown and not self.include_markdown:
             return
-        self._add(SourceFile(path, display_path(path), markdown))
+        self._add(SourceFile(os.fspath(path), display_path(path), markdown))
 
     def _add(self, source: SourceFile) -> None:
         if source.display not in self._seen_files:
@@ -174,25 +175,22 @@ class Discovery:
             return  # a symlink back into a folder already walked
         self._seen_dirs.add(key)
         try:
-            entries = sorted(os.scandir(folder), key=_entry_name)
+            with os.scandir(folder) as listing:
+                entries, has_gitignore = self._wanted_entries(listing)
         except OSError as exc:
             self.problems.append(DiscoveryProblem(self._display(folder), _describe(exc)))
             return
-        if any(entry.name == ".gitignore" for entry in entries):
+        if has_gitignore:
             own = GitIgnore.load(Path(folder))
             if own is not None:
                 gitignores = [*gitignores, own]
-        markdown = self.include_markdown
-        for entry in entries:
+        entries.sort(key=_first_name)
+        for entry, is_dir, suffix in entries:
             name = entry.name
             try:
-                is_dir = entry.is_dir()
-                suffix = "" if is_dir else os.path.splitext(name)[1].lower()
-                if not is_dir and not (
-                    suffix in PYTHON_SUFFIXES or (markdown and suffix in MARKDOWN_SUFFIXES)
-                ):
-                    continue  # most files of a tree are neither Python nor Markdown: skip them early
-                is_file = entry.is_file()
+                if is_dir is None:
+                    entry.is_dir()  # raised while listing: raises again, to say why
+                is_file = not is_dir and entry.is_file()
             except OSError as exc:
                 self.problems.append(DiscoveryProblem(self._display(entry.path), _describe(exc)))
                 continue
@@ -202,16 +200,39 @@ class Discovery:
                 continue
             if is_dir:
                 self._walk_folder(entry.path, gitignores)
-                continue
-            if is_file:
-                if suffix in PYTHON_SUFFIXES:
-                    self._add(SourceFile(Path(entry.path), self._display(entry.path)))
-                elif suffix in MARKDOWN_SUFFIXES and markdown:
-                    self._add(
-                        SourceFile(Path(entry.path), self._display(entry.path), markdown=True)
-                    )
+            elif is_file:
+                markdown = suffix in MARKDOWN_SUFFIXES
+                self._add(SourceFile(entry.path, self._display(entry.path), markdown))
             else:
                 self._add_unusual(entry, suffix)
+
+    def _wanted_entries(
+        self, listing: Iterator[os.DirEntry[str]]
+    ) -> tuple[list[tuple[os.DirEntry[str], bool | None, str]], bool]:
+        """The folders and source files of a listing, each with whether it is a folder
+        (None: asking failed) and its lower-case suffix; and whether the listing holds a
+        ``.gitignore``. Most entries of a tree are neither folders nor sources
+        (translations, data, images): they are dropped before the sort."""
+        wanted: list[tuple[os.DirEntry[str], bool | None, str]] = []
+        has_gitignore = False
+        markdown = self.include_markdown
+        for entry in listing:
+            name = entry.name
+            if name == ".gitignore":
+                has_gitignore = True
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                wanted.append((entry, None, ""))
+                continue
+            if is_dir:
+                wanted.append((entry, True, ""))
+                continue
+            dot = name.rfind(".")  # the suffix ``os.path.splitext`` gives, lower-cased
+            suffix = name[dot:].lower() if dot > 0 and name[:dot].lstrip(".") else ""
+            if suffix in PYTHON_SUFFIXES or (markdown and suffix in MARKDOWN_SUFFIXES):
+                wanted.append((entry, False, suffix))
+        return wanted, has_gitignore
 
     def _add_unusual(self, entry: os.DirEntry[str], suffix: str) -> None:
         """A symbolic link or a special file with a source suffix: a regular file it leads
@@ -228,7 +249,7 @@ class Discovery:
             self.problems.append(DiscoveryProblem(self._display(entry.path), problem))
             return
         markdown = suffix in MARKDOWN_SUFFIXES
-        self._add(SourceFile(Path(entry.path), self._display(entry.path), markdown))
+        self._add(SourceFile(entry.path, self._display(entry.path), markdown))
 
     def _display(self, absolute: str) -> str:
         """:func:`display_path` for an absolute path string below the walk."""
@@ -247,7 +268,8 @@ def excluded_by_config(path: Path, config: Config) -> bool:
     return Discovery(config, include_markdown=True, force_exclude=True).excludes_named_path(path)
 
 
-_entry_name = operator.attrgetter("name")
+def _first_name(wanted: tuple[os.DirEntry[str], bool | None, str]) -> str:
+    return wanted[0].name
 
 
 def _describe(exc: OSError) -> str:
