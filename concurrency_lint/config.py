@@ -171,7 +171,7 @@ def load_config(path: Path | None, known_codes: frozenset[str]) -> Config:
     """Read and validate a config file; ``None`` gives the defaults."""
     if path is None:
         return Config()
-    tomllib = _toml()
+    tomllib = toml_reader()
     try:
         with path.open("rb") as fh:
             document = tomllib.load(fh)
@@ -200,7 +200,7 @@ def load_config(path: Path | None, known_codes: frozenset[str]) -> Config:
     return config
 
 
-def _toml() -> Any:
+def toml_reader() -> Any:
     """The TOML reader, imported on first use: most runs read no configuration file."""
     if sys.version_info >= (3, 11):
         import tomllib
@@ -212,7 +212,7 @@ def _toml() -> Any:
 def _sibling_project_table(path: Path) -> Any:
     """The ``[project]`` table of the ``pyproject.toml`` beside a ``conclint.toml``."""
     pyproject = path.with_name("pyproject.toml")
-    tomllib = _toml()
+    tomllib = toml_reader()
     try:
         with pyproject.open("rb") as fh:
             return tomllib.load(fh).get("project")

@@ -10,19 +10,12 @@ inside the project, or its distribution is declared in the project's dependencie
 
 from __future__ import annotations
 
-import configparser
 import re
-import sys
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from concurrency_lint.config import Config
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from concurrency_lint.config import Config, toml_reader
 
 DEFAULT_RUNTIME = "concurrency_lint.parallel"
 #: The distribution that provides the default runtime module.
@@ -89,6 +82,7 @@ def _declared(root: Path, stamps: tuple[tuple[str, int], ...]) -> frozenset[str]
 @lru_cache(maxsize=64)
 def _configured_explicitly(source: str, stamp: int) -> bool:
     """Whether the configuration file sets ``runtime-module`` itself."""
+    tomllib = toml_reader()
     try:
         document = tomllib.loads(_read(Path(source)))
     except (tomllib.TOMLDecodeError, ValueError):
@@ -116,6 +110,7 @@ def _pyproject_dependencies(path: Path) -> set[str]:
     text = _read(path)
     if not text:
         return set()
+    tomllib = toml_reader()
     try:
         document = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, ValueError):
@@ -136,6 +131,8 @@ def _setup_cfg_dependencies(path: Path) -> set[str]:
     text = _read(path)
     if not text:
         return set()
+    import configparser  # here: most projects have no setup.cfg
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text)

@@ -158,3 +158,16 @@ def test_a_warm_scan_of_a_package_imports_no_libcst_nor_project_model(tmp_path: 
     assert "concurrency_lint.checking.project_summaries" not in modules
     assert "libcst" not in modules
     assert "click" not in modules
+
+
+def test_a_fix_in_a_project_without_configuration_files_imports_no_toml_reader(
+    tmp_path: Path,
+) -> None:
+    loop = tmp_path / "backup.py"
+    loop.write_text(
+        "import shutil\n\n\ndef back_up(names):\n    for name in names:\n"
+        "        shutil.copyfile(name, name + '.bak')\n"
+    )
+    modules = imported_by_scan(loop)
+    assert "concurrency_lint.fixes.runtime_dependency" in modules  # the loop fix was built
+    assert not {"tomllib", "tomli", "configparser"} & modules  # nothing to read them from
