@@ -201,7 +201,8 @@ def load_config(path: Path | None, known_codes: frozenset[str]) -> Config:
 
 
 def toml_reader() -> Any:
-    """The TOML reader, imported on first use: most runs read no configuration file."""
+    """The TOML reader (``tomllib``; ``tomli`` before Python 3.11), imported on first use:
+    most runs read no configuration file."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only

@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import re
 import shlex
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from concurrency_lint.checking.file_checker import FileChecker
 from concurrency_lint.checking.registry import known_codes
-from concurrency_lint.config import Config, validate_codes
+from concurrency_lint.config import Config, toml_reader, validate_codes
 from concurrency_lint.model import Finding
 from concurrency_lint.sources.lines import source_lines
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 _MARKER = re.compile(r"#\s*(CL\d{3}(?:\s*,\s*CL\d{3})*)\s*$")
 _ARGS = re.compile(r"^#\s*conclint-args:(.*)$", re.M)
@@ -75,7 +69,7 @@ def fixture_config(text: str, base: Config | None = None) -> Config:
             elif flag == "--rule-option":
                 target, _, raw = value.partition("=")
                 code, _, key = target.partition(".")
-                options.setdefault(code, {})[key] = tomllib.loads(f"v = {raw}")["v"]
+                options.setdefault(code, {})[key] = toml_reader().loads(f"v = {raw}")["v"]
             else:
                 raise ValueError(f"unknown fixture argument {flag!r}")
         config = config._replace(

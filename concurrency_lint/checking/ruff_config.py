@@ -15,18 +15,12 @@ finding is kept wherever ruff might not report it.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from concurrency_lint.config import ConfigError
+from concurrency_lint.config import ConfigError, toml_reader
 from concurrency_lint.knowledge.ruff_overlaps import OVERLAPS, RUFF_DEFAULT_CODES
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 RUFF_CONFIG_NAMES = (".ruff.toml", "ruff.toml", "pyproject.toml")
 _SELECTOR = re.compile(r"^(?P<linter>[A-Z]+)(?P<digits>[0-9]*)$")
@@ -75,6 +69,7 @@ def enabled_overlap_codes(config_file: Path | None) -> tuple[str, ...]:
 
 def _has_ruff_table(pyproject: Path) -> bool:
     """Whether ruff reads this ``pyproject.toml`` (it skips those without ``[tool.ruff]``)."""
+    tomllib = toml_reader()
     try:
         with pyproject.open("rb") as handle:
             document = tomllib.load(handle)
@@ -87,6 +82,7 @@ def _has_ruff_table(pyproject: Path) -> bool:
 
 
 def _ruff_table(path: Path) -> Mapping[str, Any]:
+    tomllib = toml_reader()
     try:
         with path.open("rb") as handle:
             document = tomllib.load(handle)

@@ -10,17 +10,11 @@ line-length`` of the nearest ``pyproject.toml`` that has a ``[tool.black]`` tabl
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
-from concurrency_lint.config import Config
+from concurrency_lint.config import Config, toml_reader
 from concurrency_lint.fixes.apply.line_length import DEFAULT_LINE_LENGTH
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 _RUFF_FILES = (".ruff.toml", "ruff.toml", "pyproject.toml")
 
@@ -65,6 +59,7 @@ def _black_line_length(folders: tuple[Path, ...]) -> int | None:
 def _toml(path: Path) -> dict[str, Any] | None:
     if not os.path.isfile(path):
         return None
+    tomllib = toml_reader()
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
