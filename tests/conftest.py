@@ -15,6 +15,20 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 
+def names_passed(monkeypatch: pytest.MonkeyPatch, owner: object, attribute: str) -> list[str]:
+    """The file names ``owner.attribute`` (a function taking a path first) is called with,
+    in order, from now on in the test."""
+    seen: list[str] = []
+    real = getattr(owner, attribute)
+
+    def recording(path: Path | str, *args: object, **kwargs: object) -> object:
+        seen.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(owner, attribute, recording)
+    return seen
+
+
 @pytest.fixture(autouse=True)
 def user_cache_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

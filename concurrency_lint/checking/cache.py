@@ -4,6 +4,13 @@ The cache is data, never code: one JSON file per (linter, interpreter, LibCST, c
 key, validated on read -- a missing, truncated or malformed file or entry is a miss. It is
 written atomically (a temporary file in the same folder, then ``os.replace``), merges what
 another scan saved meanwhile, and writes nothing outside its own folder.
+
+The document also keeps the walk's folder listings (:mod:`..sources.folder_listings`), so
+that a warm scan does not list an unchanged folder again.
+
+The files of a package depend on the same project modules: a result's dependency records
+are stored once per document, in its ``records`` table, and an entry names them by their
+index there (a warm scan reads a tenth of the bytes it would otherwise).
 """
 
 from __future__ import annotations
@@ -26,13 +33,14 @@ import concurrency_lint
 from concurrency_lint.checking.cache_codec import MalformedEntry, decoder_for, encode
 from concurrency_lint.config import DEFAULT_CACHE_DIR, Config
 from concurrency_lint.model import FileResult
+from concurrency_lint.sources.folder_listings import FolderListings
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: saves are atomic, merges best effort
     fcntl = None  # type: ignore[assignment]
 
-_FORMAT = 2
+_FORMAT = 3
 #: A cache file larger than this is not read (a crafted file must not exhaust memory).
 MAX_CACHE_FILE_BYTES = 256 * 1024 * 1024
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# conclint result cache\n"
@@ -155,14 +163,19 @@ class ResultCache:
         name = hashlib.blake2b(blob, digest_size=12).hexdigest()
         self.file = folder / f"results-{name}.json"
         self._decode = decoder_for(result_type)
-        self._stored: dict[str, Any] = {}  # display -> [digest, encoded result], unchecked
+        # display -> [digest, encoded result(, indices of its dependency records)], unchecked
+        self._stored: dict[str, Any] = {}
+        self._records: list[str] = []  # the stored dependency records, by index
         self._new: dict[str, Any] = {}
         # display -> [digest, *file status]: the file's content is known by its status
         self._statuses: dict[str, Any] = {}
         self._new_statuses: dict[str, list[Any]] = {}
         self._usable = self._inside_boundary()
+        self.listings = FolderListings()
         if self._usable:
-            self._stored, self._statuses = self._read()
+            document = self._read()
+            self._stored, self._statuses, self._records = _parts(document)
+            self.listings = FolderListings(document.get("listings"))
 
     @classmethod
     def for_config(
@@ -175,7 +188,7 @@ class ResultCache:
     def get(self, display: str, digest: str) -> Any:
         """The stored result for this path and content, or None (a malformed entry too)."""
         entry = self._stored.get(display)
-        if type(entry) is not list or len(entry) != 2 or entry[0] != digest:
+        if type(entry) is not list or len(entry) not in (2, 3) or entry[0] != digest:
             return None
         try:
             result = self._decode(entry[1])
@@ -183,6 +196,11 @@ class ResultCache:
             return None
         if getattr(result, "path", display) != display:
             return None
+        if len(entry) == 3:
+            records = _resolved(entry[2], self._records)
+            if not records or getattr(result, _SHARED_FIELD, None) != ():
+                return None
+            result = result._replace(**{_SHARED_FIELD: records})
         return result
 
     def known_digest(self, display: str, status: os.stat_result) -> str | None:
@@ -213,14 +231,19 @@ class ResultCache:
 
     def put(self, display: str, digest: str, result: Any) -> None:
         """Remember a result; one the cache cannot store is simply not cached."""
+        records = getattr(result, _SHARED_FIELD, None)
         try:
-            self._new[display] = [digest, encode(result)]
+            if records and type(records) is tuple and hasattr(result, "_replace"):
+                shared = result._replace(**{_SHARED_FIELD: ()})
+                self._new[display] = [digest, encode(shared), records]
+            else:
+                self._new[display] = [digest, encode(result)]
         except (TypeError, RecursionError):
             return
 
     def save(self) -> None:
         """Write atomically; a cache that cannot be written is skipped, nothing is left."""
-        if not (self._new or self._new_statuses) or not self._usable:
+        if not (self._new or self._new_statuses or self.listings.new) or not self._usable:
             return
         try:
             if not self._make_folder():
@@ -228,8 +251,10 @@ class ResultCache:
             with _SaveLock(self.folder / ".lock") as locked:
                 if not locked:
                     return  # another scan holds the folder: this run's results are not kept
-                stored, statuses = self._read()  # keep what a concurrent scan saved
-                entries = {**stored, **self._new}
+                document = self._read()  # keep what a concurrent scan saved
+                stored, statuses, records = _parts(document)
+                entries, table = _indexed(stored, records, self._new)
+                listings = self.listings.merged(document.get("listings"))
                 statuses = {
                     display: status
                     for display, status in {**statuses, **self._new_statuses}.items()
@@ -238,13 +263,16 @@ class ResultCache:
                 document = {
                     "format": _FORMAT,
                     "key": self._key,
+                    "records": table,
                     "entries": entries,
                     "statuses": statuses,
+                    "listings": listings,
                 }
                 self._write_atomically(json.dumps(document, separators=(",", ":")).encode())
         except OSError:
             return
-        self._stored, self._new = entries, {}
+        self._stored, self._records, self._new = entries, table, {}
+        self.listings.saved(listings)
         self._statuses, self._new_statuses = statuses, {}
 
     # ---- internals -----------------------------------------------------------------------
@@ -261,30 +289,29 @@ class ResultCache:
             return False
         return common == real_boundary and real_folder != real_boundary
 
-    def _read(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The stored entries and file statuses (both unchecked), or nothing."""
+    def _read(self) -> dict[str, Any]:
+        """The stored document of this key (its parts unchecked), or an empty one."""
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
             fd = os.open(self.file, flags)
         except OSError:
-            return {}, {}
+            return {}
         try:
             with os.fdopen(fd, "rb") as fh:
                 status = os.fstat(fh.fileno())
                 if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_CACHE_FILE_BYTES:
-                    return {}, {}  # a link, device or FIFO planted in the folder is no cache
+                    return {}  # a link, device or FIFO planted in the folder is no cache
                 document = json.loads(fh.read(MAX_CACHE_FILE_BYTES + 1))
         except (OSError, ValueError, RecursionError):
-            return {}, {}
+            return {}
         if (
             type(document) is not dict
             or document.get("format") != _FORMAT
             or document.get("key") != self._key
             or type(document.get("entries")) is not dict
         ):
-            return {}, {}
-        statuses = document.get("statuses")
-        return document["entries"], statuses if type(statuses) is dict else {}
+            return {}
+        return document
 
     def _make_folder(self) -> bool:
         """Create the folder (marked as a cache, ignored by git) when it does not exist.
@@ -315,6 +342,55 @@ class ResultCache:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+
+
+#: The field of a result that holds its dependency records (stored in the records table).
+_SHARED_FIELD = "depends_on"
+
+
+def _parts(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """A document's entries, file statuses (both unchecked) and dependency records."""
+    entries = document.get("entries", {})
+    statuses = document.get("statuses")
+    records = document.get("records")
+    if type(records) is not list or not set(map(type, records)) <= {str}:
+        records = []  # the entries that name records are then misses
+    return entries, statuses if type(statuses) is dict else {}, records
+
+
+def _resolved(indices: Any, records: list[str]) -> tuple[str, ...] | None:
+    """The records an entry names by index, or None when any index is not one."""
+    if type(indices) is not list or not set(map(type, indices)) <= {int}:
+        return None
+    count = len(records)
+    if not all(0 <= index < count for index in indices):
+        return None
+    return tuple(records[index] for index in indices)
+
+
+def _indexed(
+    stored: dict[str, Any], records: list[str], new: dict[str, list[Any]]
+) -> tuple[dict[str, Any], list[str]]:
+    """The entries to save (what was stored, then the new ones) with one records table:
+    a stored entry's indices are translated, a malformed one is dropped."""
+    table: dict[str, int] = {}
+
+    def indices(names: tuple[str, ...]) -> list[int]:
+        return [table.setdefault(name, len(table)) for name in names]
+
+    entries: dict[str, Any] = {}
+    for display, entry in stored.items():
+        if display in new or type(entry) is not list:
+            continue
+        if len(entry) == 2:
+            entries[display] = entry
+        elif len(entry) == 3:
+            names = _resolved(entry[2], records)
+            if names:
+                entries[display] = [entry[0], entry[1], indices(names)]
+    for display, (digest, encoded, *shared) in new.items():
+        entries[display] = [digest, encoded, *(indices(names) for names in shared)]
+    return entries, list(table)
 
 
 def _working_folder() -> str:

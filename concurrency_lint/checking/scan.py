@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -93,14 +93,16 @@ def _scan_paths(
     paths: list[Path], config: Config, options: ScanOptions, progress: Progress | None
 ) -> ScanOutcome:
     include_markdown = options.include_markdown or config.include_markdown
-    files, problems = Discovery(config, include_markdown, options.force_exclude).run(paths)
+    cache = _open_cache(config) if options.use_cache else None
+    listings = cache.listings if cache is not None else None
+    discovery = Discovery(config, include_markdown, options.force_exclude, listings)
+    files, problems = discovery.run(paths)
     results: dict[str, FileResult] = {
         problem.display: _file_finding(UNREADABLE_FILE, problem.message, problem.display)
         for problem in problems
     }
-    cache = _open_cache(config) if options.use_cache else None
     pending: list[_Pending] = []
-    held = _DependencyCheck()
+    held = _DependencyCheck(cache, files)
     for source in files:
         result, job = _prepare(source, cache, held)
         if result is not None:
@@ -202,11 +204,17 @@ class _DependencyCheck:
     recorded status, or else its recorded content, holds without the project model:
     these are :meth:`.ProjectSummaries.still_valid`'s first two tests, so a warm scan of
     an unchanged tree does not import the model. Any other record is the model's to judge.
+
+    A dependency that is itself one of the scanned files is known by the digest the
+    cache recorded with its status, as the scan knows the file: it is not read again.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cache: ResultCache | None = None, files: Sequence[SourceFile] = ()) -> None:
         self._held: dict[str, bool] = {}
         self._digests: dict[str, str] = {}  # path -> its content's digest, in this scan
+        self._cache = cache
+        self._files = files
+        self._displays: dict[str, str] | None = None  # absolute path -> scanned file's name
 
     def all_hold(self, records: tuple[str, ...]) -> bool:
         """Whether every record holds, in order, the first that fails deciding."""
@@ -214,29 +222,55 @@ class _DependencyCheck:
             holds = self._held.get(record)
             if holds is None:
                 holds = self._held[record] = untouched_dependency(
-                    record, self._digests
+                    record, self.digest_of
                 ) or _model_holds(record)
             if not holds:
                 return False
         return True
 
+    def digest_of(self, path: str) -> str:
+        """The digest of a dependency's content, read once per scan at most."""
+        digest = self._digests.get(path)
+        if digest is None:
+            digest = self._digests[path] = self._recorded_digest(path) or _file_digest(path)
+        return digest
 
-def untouched_dependency(record: str, digests: dict[str, str] | None = None) -> bool:
+    def _recorded_digest(self, path: str) -> str | None:
+        """The digest the cache keeps for a scanned file with the status it has now."""
+        if self._cache is None:
+            return None
+        if self._displays is None:
+            self._displays = {
+                os.path.abspath(source.path): source.display
+                for source in self._files
+                if not source.markdown
+            }
+        display = self._displays.get(path)
+        if display is None:
+            return None
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        return self._cache.known_digest(display, status)
+
+
+def untouched_dependency(record: str, digest_of: Callable[[str], str] | None = None) -> bool:
     """Whether a dependency record names a file that keeps its recorded status, or else
-    its recorded content (``digests`` keeps the digests read, by path)."""
-    from concurrency_lint.checking.dependency_records import ModuleDependency, file_digest
+    its recorded content (``digest_of`` gives a path's content digest, by default read
+    from the file)."""
+    from concurrency_lint.checking.dependency_records import ModuleDependency
 
     dependency = ModuleDependency.unpacked(record)
     if dependency is None:
         return False
-    known = {} if digests is None else digests
-
-    def digest_of(path: str) -> str:
-        if path not in known:
-            known[path] = file_digest(path)
-        return known[path]
-
     return dependency.untouched(digest_of)
+
+
+def _file_digest(path: str) -> str:
+    from concurrency_lint.checking.dependency_records import file_digest
+
+    return file_digest(path)
 
 
 def _model_holds(record: str) -> bool:

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from concurrency_lint.config import Config
 from concurrency_lint.sources.display_names import escape_name, unescape_name
 from concurrency_lint.sources.file_reading import describe_os_error, special_file_problem
+from concurrency_lint.sources.folder_listings import FolderListings
 from concurrency_lint.sources.gitignore import GitIgnore, is_ignored
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -61,13 +62,29 @@ def _below(absolute: str, prefix: str) -> str:
     return absolute.replace(os.sep, "/")
 
 
-class Discovery:
-    """Walks the given paths once, honouring excludes and ``.gitignore`` files."""
+#: A listing's entry: its name, whether it is a folder (None: asking failed), its
+#: lower-case suffix, and the entry itself when just listed (None: from a stored listing).
+_Wanted = tuple[str, "bool | None", str, "os.DirEntry[str] | None"]
 
-    def __init__(self, config: Config, include_markdown: bool, force_exclude: bool = False) -> None:
+
+class Discovery:
+    """Walks the given paths once, honouring excludes and ``.gitignore`` files.
+
+    With ``listings``, a folder whose status is the one a stored listing was taken with
+    is not listed again (:mod:`.folder_listings`), and the folders listed are kept there.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        include_markdown: bool,
+        force_exclude: bool = False,
+        listings: FolderListings | None = None,
+    ) -> None:
         self.config = config
         self.include_markdown = include_markdown
         self.force_exclude = force_exclude
+        self.listings = listings
         self.excludes = (*config.exclude, *config.extend_exclude, config.cache_dir)
         # One compiled pattern instead of one fnmatch per glob per path (fnmatch semantics).
         self._exclude_pattern = re.compile(
@@ -174,82 +191,76 @@ class Discovery:
         if key in self._seen_dirs:
             return  # a symlink back into a folder already walked
         self._seen_dirs.add(key)
-        try:
-            with os.scandir(folder) as listing:
-                entries, has_gitignore = self._wanted_entries(listing)
-        except OSError as exc:
-            self.problems.append(DiscoveryProblem(self._display(folder), _describe(exc)))
+        listed = self._listing(folder, identity)
+        if listed is None:
             return
+        entries, has_gitignore = listed
         if has_gitignore:
             own = GitIgnore.load(Path(folder))
             if own is not None:
                 gitignores = [*gitignores, own]
-        entries.sort(key=_first_name)
-        for entry, is_dir, suffix in entries:
-            name = entry.name
-            try:
-                if is_dir is None:
-                    entry.is_dir()  # raised while listing: raises again, to say why
-                is_file = not is_dir and entry.is_file()
-            except OSError as exc:
-                self.problems.append(DiscoveryProblem(self._display(entry.path), _describe(exc)))
+        prefix = os.path.join(folder, "")
+        markdown_wanted = self.include_markdown
+        for name, is_dir, suffix, entry in entries:
+            markdown = suffix in MARKDOWN_SUFFIXES
+            if markdown and not markdown_wanted:
                 continue
-            if self._excluded_entry(name, entry.path) or (
-                gitignores and is_ignored(Path(entry.path), is_dir, gitignores)
+            path = prefix + name
+            try:
+                if entry is None:
+                    is_file = not is_dir  # a stored listing keeps plain folders and files
+                else:
+                    if is_dir is None:
+                        entry.is_dir()  # raised while listing: raises again, to say why
+                    is_file = not is_dir and entry.is_file()
+            except OSError as exc:
+                self.problems.append(DiscoveryProblem(self._display(path), _describe(exc)))
+                continue
+            if self._excluded_entry(name, path) or (
+                gitignores and is_ignored(Path(path), bool(is_dir), gitignores)
             ):
                 continue
             if is_dir:
-                self._walk_folder(entry.path, gitignores)
+                self._walk_folder(path, gitignores)
             elif is_file:
-                markdown = suffix in MARKDOWN_SUFFIXES
-                self._add(SourceFile(entry.path, self._display(entry.path), markdown))
+                self._add(SourceFile(path, self._display(path), markdown))
             else:
-                self._add_unusual(entry, suffix)
+                self._add_unusual(path, suffix)
 
-    def _wanted_entries(
-        self, listing: Iterator[os.DirEntry[str]]
-    ) -> tuple[list[tuple[os.DirEntry[str], bool | None, str]], bool]:
-        """The folders and source files of a listing, each with whether it is a folder
-        (None: asking failed) and its lower-case suffix; and whether the listing holds a
-        ``.gitignore``. Most entries of a tree are neither folders nor sources
-        (translations, data, images): they are dropped before the sort."""
-        wanted: list[tuple[os.DirEntry[str], bool | None, str]] = []
-        has_gitignore = False
-        markdown = self.include_markdown
-        for entry in listing:
-            name = entry.name
-            if name == ".gitignore":
-                has_gitignore = True
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                wanted.append((entry, None, ""))
-                continue
-            if is_dir:
-                wanted.append((entry, True, ""))
-                continue
-            dot = name.rfind(".")  # the suffix ``os.path.splitext`` gives, lower-cased
-            suffix = name[dot:].lower() if dot > 0 and name[:dot].lstrip(".") else ""
-            if suffix in PYTHON_SUFFIXES or (markdown and suffix in MARKDOWN_SUFFIXES):
-                wanted.append((entry, False, suffix))
-        return wanted, has_gitignore
+    def _listing(self, folder: str, identity: os.stat_result) -> tuple[list[_Wanted], bool] | None:
+        """The folder's wanted entries in name order, and whether it holds a
+        ``.gitignore``: stored, or listed now (None when it cannot be listed)."""
+        listings = self.listings
+        if listings is not None:
+            known = listings.known(identity)
+            if known is not None:
+                has_gitignore, names = known
+                return [_stored_entry(name) for name in names], has_gitignore
+        try:
+            with os.scandir(folder) as listing:
+                entries, has_gitignore, plain = _wanted_entries(listing)
+        except OSError as exc:
+            self.problems.append(DiscoveryProblem(self._display(folder), _describe(exc)))
+            return None
+        entries.sort(key=_first_name)
+        if listings is not None and plain:
+            names = [name + "/" if is_dir else name for name, is_dir, _suffix, _entry in entries]
+            listings.remember(identity, has_gitignore, names)
+        return entries, has_gitignore
 
-    def _add_unusual(self, entry: os.DirEntry[str], suffix: str) -> None:
+    def _add_unusual(self, path: str, suffix: str) -> None:
         """A symbolic link or a special file with a source suffix: a regular file it leads
         to is added, anything else (broken link, loop, FIFO, device, socket) is a problem."""
-        if suffix in MARKDOWN_SUFFIXES and not self.include_markdown:
-            return
         try:
-            mode = os.stat(entry.path).st_mode
+            mode = os.stat(path).st_mode
         except OSError as exc:
-            self.problems.append(DiscoveryProblem(self._display(entry.path), _describe(exc)))
+            self.problems.append(DiscoveryProblem(self._display(path), _describe(exc)))
             return
         problem = special_file_problem(mode)
         if problem is not None:
-            self.problems.append(DiscoveryProblem(self._display(entry.path), problem))
+            self.problems.append(DiscoveryProblem(self._display(path), problem))
             return
-        markdown = suffix in MARKDOWN_SUFFIXES
-        self._add(SourceFile(entry.path, self._display(entry.path), markdown))
+        self._add(SourceFile(path, self._display(path), suffix in MARKDOWN_SUFFIXES))
 
     def _display(self, absolute: str) -> str:
         """:func:`display_path` for an absolute path string below the walk."""
@@ -268,8 +279,53 @@ def excluded_by_config(path: Path, config: Config) -> bool:
     return Discovery(config, include_markdown=True, force_exclude=True).excludes_named_path(path)
 
 
-def _first_name(wanted: tuple[os.DirEntry[str], bool | None, str]) -> str:
-    return wanted[0].name
+def _wanted_entries(listing: Iterator[os.DirEntry[str]]) -> tuple[list[_Wanted], bool, bool]:
+    """The folders and source files (Markdown included) of a listing, each with whether
+    it is a folder (None: asking failed) and its lower-case suffix; whether the listing
+    holds a ``.gitignore``; and whether every entry is a plain folder or file (no link,
+    nothing that failed), so that the listing may be stored. Most entries of a tree are
+    neither folders nor sources (translations, data, images): they are dropped before
+    the sort."""
+    wanted: list[_Wanted] = []
+    has_gitignore = False
+    plain = True
+    for entry in listing:
+        name = entry.name
+        if name == ".gitignore":
+            has_gitignore = True
+        try:
+            if entry.is_symlink():
+                plain = False
+            is_dir = entry.is_dir()
+        except OSError:
+            wanted.append((name, None, "", entry))
+            plain = False
+            continue
+        if is_dir:
+            wanted.append((name, True, "", entry))
+            continue
+        suffix = _suffix(name)
+        if suffix in PYTHON_SUFFIXES or suffix in MARKDOWN_SUFFIXES:
+            wanted.append((name, False, suffix, entry))
+            if plain and not entry.is_file():
+                plain = False  # a FIFO, device or socket with a source suffix
+    return wanted, has_gitignore, plain
+
+
+def _suffix(name: str) -> str:
+    """The suffix ``os.path.splitext`` gives, lower-cased."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 and name[:dot].lstrip(".") else ""
+
+
+def _stored_entry(name: str) -> _Wanted:
+    if name.endswith("/"):
+        return (name[:-1], True, "", None)
+    return (name, False, _suffix(name), None)
+
+
+def _first_name(wanted: _Wanted) -> str:
+    return wanted[0]
 
 
 def _describe(exc: OSError) -> str:

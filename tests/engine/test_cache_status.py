@@ -11,7 +11,7 @@ import pytest
 
 from concurrency_lint.checking import cache as cache_module
 from concurrency_lint.checking import scan as scan_module
-from tests.conftest import run_conclint
+from tests.conftest import names_passed, run_conclint
 
 FLAGGED = 'import subprocess\nsubprocess.run(["ls"])\n'
 FIXED = 'import subprocess\nsubprocess.run(["l"], timeout=1)\n'
@@ -29,15 +29,7 @@ def folder(project: Path) -> Path:
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files the scan reads."""
-    seen: list[str] = []
-    real = scan_module.read_regular_file
-
-    def counting(path: Path | str) -> bytes:
-        seen.append(Path(path).name)
-        return real(path)
-
-    monkeypatch.setattr(scan_module, "read_regular_file", counting)
-    return seen
+    return names_passed(monkeypatch, scan_module, "read_regular_file")
 
 
 @pytest.fixture
@@ -97,3 +89,32 @@ def test_a_malformed_status_is_ignored(folder: Path, reads: list[str], settled: 
     reads.clear()
     assert run_conclint("scan", ".", "--format", "json").stdout == cold.stdout
     assert sorted(reads) == ["clean.py", "mod.py"]
+
+
+def test_a_dependency_the_scan_knows_by_its_status_is_not_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch, settled: None
+) -> None:
+    """A dependency recorded too soon after it was written has no status of its own in
+    the record; when it is a scanned file, the cache's status of it stands in."""
+    from concurrency_lint.checking import dependency_records, project_summaries
+
+    monkeypatch.setattr(project_summaries, "_RECENT_NS", 10**18)  # every record is "recent"
+    (project / "pyproject.toml").write_text("[tool.conclint]\n", encoding="utf-8")
+    app = project / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("", encoding="utf-8")
+    (app / "utils.py").write_text("def fetch():\n    return object()\n", encoding="utf-8")
+    (app / "uses.py").write_text(
+        "from .utils import fetch\n\n\ndef load(url):\n    return fetch().get(url)\n",
+        encoding="utf-8",
+    )
+    digested = names_passed(monkeypatch, dependency_records, "read_regular_file")
+    cold = run_conclint("scan", ".", "--format", "json")
+    document = json.loads(next(project.glob(".conclint_cache/results-*.json")).read_text())
+    assert any(record.endswith("\t") for record in document["records"])  # no status kept
+    digested.clear()
+    assert run_conclint("scan", ".", "--format", "json").stdout == cold.stdout
+    assert digested == []
+    (app / "utils.py").write_text("def fetch():\n    return 1\n", encoding="utf-8")
+    run_conclint("scan", ".")
+    assert "utils.py" in digested  # changed: its status is not the recorded one

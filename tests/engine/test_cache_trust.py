@@ -159,6 +159,58 @@ def test_malformed_entry_is_a_miss(tmp_path: Path, entry: object) -> None:
     assert _stored_entry(tmp_path, entry).get(RESULT.path, "d1") is None
 
 
+def test_dependency_records_are_stored_once_and_read_back_in_order(tmp_path: Path) -> None:
+    shared, own = "/p/pkg/__init__.py\tpkg\t1\td\ts\t", "/p/pkg/b.py\tpkg.b\t0\td\ts\t"
+    first = FileResult("pkg/a.py", depends_on=(own, shared))
+    second = FileResult("pkg/c.py", RESULT.findings[1:], depends_on=(shared,))
+    cache = ResultCache(tmp_path, "config")
+    for result in (first, second, FileResult("pkg/clean.py")):
+        cache.put(result.path, "d", result)
+    cache.save()
+    document = json.loads(cache.file.read_text())
+    assert sorted(document["records"]) == sorted([own, shared])  # each record once
+    assert [len(entry) for entry in document["entries"].values()] == [3, 3, 2]
+    again = ResultCache(tmp_path, "config")
+    assert [again.get(result.path, "d") for result in (first, second)] == [first, second]
+    assert again.get("pkg/clean.py", "d") == FileResult("pkg/clean.py")
+
+
+def test_a_save_keeps_the_records_another_scan_stored(tmp_path: Path) -> None:
+    records = tuple(f"/p/m{number}.py\tm{number}\t0\td\ts\t" for number in range(3))
+    earlier = ResultCache(tmp_path, "config")
+    earlier.put("a.py", "d", FileResult("a.py", depends_on=records[1:]))
+    earlier.save()
+    later = ResultCache(tmp_path, "config")
+    later.put("b.py", "d", FileResult("b.py", depends_on=records[:1]))
+    later.save()
+    reread = ResultCache(tmp_path, "config")
+    assert reread.get("a.py", "d") == FileResult("a.py", depends_on=records[1:])
+    assert reread.get("b.py", "d") == FileResult("b.py", depends_on=records[:1])
+
+
+@pytest.mark.parametrize("indices", [[5], [-1], ["0"], [True], 0, []])
+def test_an_entry_naming_a_record_that_is_not_there_is_a_miss(
+    tmp_path: Path, indices: object
+) -> None:
+    cache = ResultCache(tmp_path, "config")
+    cache.put("a.py", "d", FileResult("a.py", depends_on=("/p/m.py\tm\t0\td\ts\t",)))
+    cache.save()
+    document = json.loads(cache.file.read_text())
+    document["entries"]["a.py"][2] = indices
+    cache.file.write_text(json.dumps(document))
+    assert ResultCache(tmp_path, "config").get("a.py", "d") is None
+
+
+def test_a_records_table_that_is_not_strings_is_a_miss(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path, "config")
+    cache.put("a.py", "d", FileResult("a.py", depends_on=("/p/m.py\tm\t0\td\ts\t",)))
+    cache.save()
+    document = json.loads(cache.file.read_text())
+    document["records"] = [["not", "a", "record"]]
+    cache.file.write_text(json.dumps(document))
+    assert ResultCache(tmp_path, "config").get("a.py", "d") is None
+
+
 @pytest.mark.parametrize(
     "content",
     [
