@@ -132,11 +132,12 @@ class Config(NamedTuple):
             for name in self._fields
             if name not in ("jobs", "source", "file_timeout", "file_memory")
         }
-        import hashlib  # here: a run without a cache never needs them
-        import json
+        import json  # here: a run without a cache never needs it
+
+        from concurrency_lint.sources.digests import digest
 
         blob = json.dumps(data, sort_keys=True, default=repr).encode()
-        return hashlib.blake2b(blob, digest_size=16).hexdigest()
+        return digest(blob)
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with CLI overrides applied (None means: keep the file's value)."""

@@ -15,7 +15,6 @@ always said so.
 from __future__ import annotations
 
 import ast
-import hashlib
 import io
 import json
 import os
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from concurrency_lint.model import ENGINE_CODES, FileResult, Finding
+from concurrency_lint.sources.digests import digest
 from concurrency_lint.sources.pruning import split_lines
 from concurrency_lint.sources.statements import innermost_statements
 from concurrency_lint.sources.syntax_check import parse_python
@@ -259,7 +259,7 @@ def _in_order(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+    return digest(text.encode("utf-8", "surrogatepass"), size=10)
 
 
 class _StatementTexts:

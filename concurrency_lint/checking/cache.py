@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import importlib.util
 import json
 import os
@@ -33,6 +32,7 @@ import concurrency_lint
 from concurrency_lint.checking.cache_codec import MalformedEntry, decoder_for, encode
 from concurrency_lint.config import DEFAULT_CACHE_DIR, Config
 from concurrency_lint.model import FileResult
+from concurrency_lint.sources.digests import digest
 from concurrency_lint.sources.folder_listings import FolderListings
 
 try:
@@ -53,12 +53,15 @@ _STATUS_FIELDS = ("st_mtime_ns", "st_ctime_ns", "st_size", "st_ino", "st_dev")
 _SETTLED_NS = 2_000_000_000
 
 
-def _status_of(status: os.stat_result) -> list[int]:
+def status_fields(status: os.stat_result) -> list[int]:
+    """What of a file's status stands for its content (see ``_STATUS_FIELDS``)."""
     return [getattr(status, name) for name in _STATUS_FIELDS]
 
 
-def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+def is_settled(status: os.stat_result) -> bool:
+    """Whether the file last changed long enough ago that any later change will show
+    in its times."""
+    return time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) >= _SETTLED_NS
 
 
 @cache
@@ -73,7 +76,7 @@ def code_fingerprint() -> str:
         for relative in _python_files(str(folder)):
             status = os.stat(os.path.join(folder, *relative))
             parts.append(f"{os.sep.join(relative)}:{status.st_size}:{status.st_mtime_ns}")
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+    return digest("\n".join(parts).encode())
 
 
 def _python_files(folder: str) -> list[tuple[str, ...]]:
@@ -160,8 +163,8 @@ class ResultCache:
         # Paths in results are relative to the working folder: it is part of the key.
         self._key = {**environment_key(), "config": config_fingerprint, "cwd": _working_folder()}
         blob = json.dumps(self._key, sort_keys=True).encode()
-        name = hashlib.blake2b(blob, digest_size=12).hexdigest()
-        self.file = folder / f"results-{name}.json"
+        self.name = digest(blob, size=12)
+        self.file = folder / f"results-{self.name}.json"
         self._decode = decoder_for(result_type)
         # display -> [digest, encoded result(, indices of its dependency records)], unchecked
         self._stored: dict[str, Any] = {}
@@ -171,11 +174,16 @@ class ResultCache:
         self._statuses: dict[str, Any] = {}
         self._new_statuses: dict[str, list[Any]] = {}
         self._usable = self._inside_boundary()
-        self.listings = FolderListings()
-        if self._usable:
-            document = self._read()
+        self._listings: FolderListings | None = None  # the document is read on first use
+
+    @property
+    def listings(self) -> FolderListings:
+        """The folder listings the document keeps (reading it the first time)."""
+        if self._listings is None:
+            document = self._read_document(self.file) if self._usable else {}
             self._stored, self._statuses, self._records = _parts(document)
-            self.listings = FolderListings(document.get("listings"))
+            self._listings = FolderListings(document.get("listings"))
+        return self._listings
 
     @classmethod
     def for_config(
@@ -187,7 +195,7 @@ class ResultCache:
 
     def get(self, display: str, digest: str) -> Any:
         """The stored result for this path and content, or None (a malformed entry too)."""
-        entry = self._stored.get(display)
+        entry = self._loaded()._stored.get(display)
         if type(entry) is not list or len(entry) not in (2, 3) or entry[0] != digest:
             return None
         try:
@@ -198,21 +206,21 @@ class ResultCache:
             return None
         if len(entry) == 3:
             records = _resolved(entry[2], self._records)
-            if not records or getattr(result, _SHARED_FIELD, None) != ():
+            if not records or getattr(result, "depends_on", None) != ():
                 return None
-            result = result._replace(**{_SHARED_FIELD: records})
+            result = result._replace(depends_on=records)
         return result
 
     def known_digest(self, display: str, status: os.stat_result) -> str | None:
         """The digest of the file's content when its status (times, size, inode) is the
         one recorded with that digest: the file need not be read and hashed again."""
-        entry = self._statuses.get(display)
+        entry = self._loaded()._statuses.get(display)
         if (
             type(entry) is not list
             or len(entry) != 1 + len(_STATUS_FIELDS)
             or type(entry[0]) is not str
             or not stat.S_ISREG(status.st_mode)
-            or entry[1:] != _status_of(status)
+            or entry[1:] != status_fields(status)
         ):
             return None
         return entry[0]
@@ -222,19 +230,18 @@ class ResultCache:
         enough that a later change cannot keep its times (else it is hashed next time)."""
         if status is None or not stat.S_ISREG(status.st_mode):
             return
-        changed = max(status.st_mtime_ns, status.st_ctime_ns)
-        if time.time_ns() - changed < _SETTLED_NS:
+        if not is_settled(status):
             return  # changed within the clock's reach: its times may not show the next change
-        record = [digest, *_status_of(status)]
-        if self._statuses.get(display) != record:
+        record = [digest, *status_fields(status)]
+        if self._loaded()._statuses.get(display) != record:
             self._new_statuses[display] = record
 
     def put(self, display: str, digest: str, result: Any) -> None:
         """Remember a result; one the cache cannot store is simply not cached."""
-        records = getattr(result, _SHARED_FIELD, None)
+        records = getattr(result, "depends_on", None)
         try:
             if records and type(records) is tuple and hasattr(result, "_replace"):
-                shared = result._replace(**{_SHARED_FIELD: ()})
+                shared = result._replace(depends_on=())
                 self._new[display] = [digest, encode(shared), records]
             else:
                 self._new[display] = [digest, encode(result)]
@@ -251,7 +258,7 @@ class ResultCache:
             with _SaveLock(self.folder / ".lock") as locked:
                 if not locked:
                     return  # another scan holds the folder: this run's results are not kept
-                document = self._read()  # keep what a concurrent scan saved
+                document = self._read_document(self.file)  # keep what a concurrent scan saved
                 stored, statuses, records = _parts(document)
                 entries, table = _indexed(stored, records, self._new)
                 listings = self.listings.merged(document.get("listings"))
@@ -268,14 +275,40 @@ class ResultCache:
                     "statuses": statuses,
                     "listings": listings,
                 }
-                self._write_atomically(json.dumps(document, separators=(",", ":")).encode())
+                self._write_atomically(self.file, document)
         except OSError:
             return
         self._stored, self._records, self._new = entries, table, {}
         self.listings.saved(listings)
         self._statuses, self._new_statuses = statuses, {}
 
+    def read_companion(self, prefix: str) -> dict[str, Any]:
+        """Another document of this key in the cache folder (``{prefix}-{key}.json``),
+        validated as the results are, or an empty one."""
+        if not self._usable:
+            return {}
+        return self._read_document(self.folder / f"{prefix}-{self.name}.json")
+
+    def write_companion(self, prefix: str, document: dict[str, Any]) -> None:
+        """Write another document of this key atomically (its format and key added);
+        one that cannot be written is skipped."""
+        if not self._usable:
+            return
+        try:
+            if self._make_folder():
+                self._write_atomically(
+                    self.folder / f"{prefix}-{self.name}.json",
+                    {"format": _FORMAT, "key": self._key, **document},
+                )
+        except OSError:
+            return
+
     # ---- internals -----------------------------------------------------------------------
+
+    def _loaded(self) -> ResultCache:
+        """The cache, its document read."""
+        self.listings  # noqa: B018 - reads the document the first time
+        return self
 
     def _inside_boundary(self) -> bool:
         """The folder, symlinks resolved, lies strictly inside the folder it belongs to."""
@@ -289,11 +322,11 @@ class ResultCache:
             return False
         return common == real_boundary and real_folder != real_boundary
 
-    def _read(self) -> dict[str, Any]:
+    def _read_document(self, path: Path) -> dict[str, Any]:
         """The stored document of this key (its parts unchecked), or an empty one."""
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            fd = os.open(self.file, flags)
+            fd = os.open(path, flags)
         except OSError:
             return {}
         try:
@@ -308,7 +341,6 @@ class ResultCache:
             type(document) is not dict
             or document.get("format") != _FORMAT
             or document.get("key") != self._key
-            or type(document.get("entries")) is not dict
         ):
             return {}
         return document
@@ -328,7 +360,8 @@ class ResultCache:
             _create_new(self.folder / name, text.encode())
         return True
 
-    def _write_atomically(self, data: bytes) -> None:
+    def _write_atomically(self, path: Path, document: dict[str, Any]) -> None:
+        data = json.dumps(document, separators=(",", ":")).encode()
         temporary = self.folder / f".tmp-{os.getpid()}-{os.urandom(6).hex()}.json"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(temporary, flags, 0o644)
@@ -337,20 +370,18 @@ class ResultCache:
                 _write_all(fd, data)
             finally:
                 os.close(fd)
-            os.replace(temporary, self.file)
+            os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
 
 
-#: The field of a result that holds its dependency records (stored in the records table).
-_SHARED_FIELD = "depends_on"
-
-
 def _parts(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """A document's entries, file statuses (both unchecked) and dependency records."""
-    entries = document.get("entries", {})
+    entries = document.get("entries")
+    if type(entries) is not dict:
+        return {}, {}, []  # not a results document
     statuses = document.get("statuses")
     records = document.get("records")
     if type(records) is not list or not set(map(type, records)) <= {str}:
@@ -360,12 +391,11 @@ def _parts(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], li
 
 def _resolved(indices: Any, records: list[str]) -> tuple[str, ...] | None:
     """The records an entry names by index, or None when any index is not one."""
-    if type(indices) is not list or not set(map(type, indices)) <= {int}:
+    if type(indices) is not list or not indices or not set(map(type, indices)) <= {int}:
         return None
-    count = len(records)
-    if not all(0 <= index < count for index in indices):
+    if min(indices) < 0 or max(indices) >= len(records):
         return None
-    return tuple(records[index] for index in indices)
+    return tuple(map(records.__getitem__, indices))
 
 
 def _indexed(
@@ -388,8 +418,8 @@ def _indexed(
             names = _resolved(entry[2], records)
             if names:
                 entries[display] = [entry[0], entry[1], indices(names)]
-    for display, (digest, encoded, *shared) in new.items():
-        entries[display] = [digest, encoded, *(indices(names) for names in shared)]
+    for display, (known, encoded, *shared) in new.items():
+        entries[display] = [known, encoded, *(indices(names) for names in shared)]
     return entries, list(table)
 
 

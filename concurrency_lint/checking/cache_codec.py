@@ -86,7 +86,7 @@ def _sequence_decoder(item: Decoder) -> Decoder:
     def decode(value: Any) -> Any:
         if type(value) is not list:
             raise MalformedEntry("expected a list")
-        return tuple(item(element) for element in value)
+        return tuple([item(element) for element in value]) if value else ()
 
     return decode
 
@@ -130,7 +130,7 @@ def _record_decoder(kind: type) -> Decoder:
     def decode(value: Any) -> Any:
         if type(value) is not list or len(value) != len(fields):
             raise MalformedEntry(f"expected the {len(fields)} fields of {kind.__name__}")
-        return kind(*(field(element) for field, element in zip(fields, value, strict=True)))
+        return kind(*[field(element) for field, element in zip(fields, value, strict=True)])
 
     return decode
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from concurrency_lint.checking.file_status import stamp, stamp_text
+from concurrency_lint.sources.digests import content_digest
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 
@@ -54,6 +55,4 @@ def file_digest(path: str) -> str:
         data = read_regular_file(path)
     except (UnreadablePath, OSError):
         return ""
-    import hashlib  # a scan without a cache never digests a file
-
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return content_digest(data)

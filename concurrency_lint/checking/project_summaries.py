@@ -33,6 +33,7 @@ from concurrency_lint.project.relevance import (
 )
 from concurrency_lint.project.summaries import ModuleSummary, summarize
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
+from concurrency_lint.sources.digests import content_digest, digest
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 
 _MODEL_TOKENS = tuple(sorted({t for code in MODEL_TRIGGERED for t in SCREENS[code].triggers}))
@@ -417,19 +418,10 @@ def _project_imports(
     return found
 
 
-def content_digest(data: bytes) -> str:
-    """The digest of a module's bytes (as the result cache computes it)."""
-    import hashlib  # only a check that records its dependencies hashes
-
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def _json_digest(value: object, separators: tuple[str, str] | None = None) -> str:
-    import hashlib
     import json
 
-    blob = json.dumps(value, separators=separators).encode()
-    return hashlib.blake2b(blob, digest_size=16).hexdigest()
+    return digest(json.dumps(value, separators=separators).encode())
 
 
 def summary_digest(summary: ModuleSummary | None) -> str:

@@ -33,6 +33,7 @@ from concurrency_lint.sources.decoding import (
 )
 from concurrency_lint.sources.discovery import Discovery, SourceFile
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
+from concurrency_lint.sources.walk_trail import WalkTrail
 
 if TYPE_CHECKING:
     from concurrency_lint.checking.cache import ResultCache
@@ -94,8 +95,19 @@ def _scan_paths(
 ) -> ScanOutcome:
     include_markdown = options.include_markdown or config.include_markdown
     cache = _open_cache(config) if options.use_cache else None
+    memo = trail = None
+    if cache is not None:
+        from concurrency_lint.checking.scan_memo import ScanMemo
+
+        memo = ScanMemo(cache, paths, include_markdown, options.force_exclude)
+        recalled = memo.recall()
+        if recalled is not None:
+            if progress:
+                progress(recalled[1], recalled[1])
+            return ScanOutcome(*recalled)
+        trail = WalkTrail()
     listings = cache.listings if cache is not None else None
-    discovery = Discovery(config, include_markdown, options.force_exclude, listings)
+    discovery = Discovery(config, include_markdown, options.force_exclude, listings, trail)
     files, problems = discovery.run(paths)
     results: dict[str, FileResult] = {
         problem.display: _file_finding(UNREADABLE_FILE, problem.message, problem.display)
@@ -103,8 +115,9 @@ def _scan_paths(
     }
     pending: list[_Pending] = []
     held = _DependencyCheck(cache, files)
+    known: dict[str, tuple[os.stat_result, str]] = {}  # display -> status and digest
     for source in files:
-        result, job = _prepare(source, cache, held)
+        result, job = _prepare(source, cache, held, known)
         if result is not None:
             results[source.display] = result
         elif job is not None:
@@ -117,12 +130,17 @@ def _scan_paths(
         if cache is not None and complete:
             cache.put(job.display, job.digest, result)
             cache.note_status(job.display, job.digest, job.status)
+            if job.status is not None:
+                known[job.display] = (job.status, job.digest)
         done += 1
         if progress:
             progress(done, len(files))
     if cache is not None:
         cache.save()
     ordered = tuple(_reported(results[key], config) for key in sorted(results))
+    if memo is not None and trail is not None and not problems:
+        used = {record for result in results.values() for record in result.depends_on}
+        memo.keep(trail, files, known, ordered, used)
     return ScanOutcome(ordered, len(files))
 
 
@@ -143,22 +161,28 @@ def scan_bytes(display: str, data: bytes, config: Config, markdown: bool = False
 
 
 def _prepare(
-    source: SourceFile, cache: ResultCache | None, held: _DependencyCheck | None = None
+    source: SourceFile,
+    cache: ResultCache | None,
+    held: _DependencyCheck | None = None,
+    known: dict[str, tuple[os.stat_result, str]] | None = None,
 ) -> tuple[FileResult | None, _Pending | None]:
     """A cached or trivially empty result, or the job of checking the file.
 
     A file whose status (times, size, inode) is the one the cache recorded with its
     digest is not read again; any other is read and known by its content's digest.
+    ``known`` gets the status and digest of each file whose result is given here.
     """
     status = None
     if cache is not None:
         with contextlib.suppress(OSError):  # reading the file then says why
             status = os.stat(source.path)
             note(source.path, status)
-        known = cache.known_digest(source.display, status) if status is not None else None
-        if known is not None:
-            cached = cache.get(source.display, known)
+        recorded = cache.known_digest(source.display, status) if status is not None else None
+        if recorded is not None:
+            cached = cache.get(source.display, recorded)
             if cached is not None and _dependencies_hold(cached, held):
+                if known is not None and status is not None:
+                    known[source.display] = (status, recorded)
                 return cached, None
     try:
         data = read_regular_file(source.path)
@@ -166,12 +190,14 @@ def _prepare(
         return _file_finding(UNREADABLE_FILE, str(exc), source.display), None
     digest = ""
     if cache is not None:
-        from concurrency_lint.checking.cache import content_digest
+        from concurrency_lint.sources.digests import content_digest
 
         digest = content_digest(data)
         cached = cache.get(source.display, digest)
         if cached is not None and _dependencies_hold(cached, held):
             cache.note_status(source.display, digest, status)
+            if known is not None and status is not None:
+                known[source.display] = (status, digest)
             return cached, None
     try:
         text = decode_source(data).text
@@ -180,6 +206,8 @@ def _prepare(
     from concurrency_lint.checking.suppressions import ignores_whole_file  # read files only
 
     if ignores_whole_file(text):
+        if known is not None and status is not None and digest:
+            known[source.display] = (status, digest)
         return FileResult(source.display), None
     return None, _Pending(source.display, digest, text, source.markdown, status)
 
@@ -211,6 +239,7 @@ class _DependencyCheck:
 
     def __init__(self, cache: ResultCache | None = None, files: Sequence[SourceFile] = ()) -> None:
         self._held: dict[str, bool] = {}
+        self._untouched_files: dict[tuple[str, str, str, str], bool] = {}
         self._digests: dict[str, str] = {}  # path -> its content's digest, in this scan
         self._cache = cache
         self._files = files
@@ -218,15 +247,28 @@ class _DependencyCheck:
 
     def all_hold(self, records: tuple[str, ...]) -> bool:
         """Whether every record holds, in order, the first that fails deciding."""
+        held = self._held
+        if all(map(held.get, records)):  # each judged already, and holding
+            return True
         for record in records:
-            holds = self._held.get(record)
+            holds = held.get(record)
             if holds is None:
-                holds = self._held[record] = untouched_dependency(
-                    record, self.digest_of
-                ) or _model_holds(record)
+                holds = held[record] = self._untouched(record) or _model_holds(record)
             if not holds:
                 return False
         return True
+
+    def _untouched(self, record: str) -> bool:
+        """:func:`untouched_dependency`, judged once per file, content and status (the
+        records of one module differ by what their readers took from it)."""
+        fields = record.split("\t")
+        if len(fields) != 6:
+            return False
+        key = (fields[0], fields[2], fields[3], fields[5])
+        found = self._untouched_files.get(key)
+        if found is None:
+            found = self._untouched_files[key] = untouched_dependency(record, self.digest_of)
+        return found
 
     def digest_of(self, path: str) -> str:
         """The digest of a dependency's content, read once per scan at most."""

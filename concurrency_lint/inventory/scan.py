@@ -10,13 +10,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from concurrency_lint.checking.cache import ResultCache, content_digest
+from concurrency_lint.checking.cache import ResultCache
 from concurrency_lint.checking.scan import IN_PROCESS_LIMIT, budget_of
 from concurrency_lint.checking.worker_pool import Failure, WorkerPool
 from concurrency_lint.config import Config
 from concurrency_lint.inventory.model import FileInventory, Inventory
 from concurrency_lint.inventory.prefilter import may_use_concurrency
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
+from concurrency_lint.sources.digests import content_digest
 from concurrency_lint.sources.discovery import Discovery, SourceFile
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
 

@@ -15,6 +15,7 @@ from concurrency_lint.sources.display_names import escape_name, unescape_name
 from concurrency_lint.sources.file_reading import describe_os_error, special_file_problem
 from concurrency_lint.sources.folder_listings import FolderListings
 from concurrency_lint.sources.gitignore import GitIgnore, is_ignored
+from concurrency_lint.sources.walk_trail import WalkTrail
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -72,6 +73,7 @@ class Discovery:
 
     With ``listings``, a folder whose status is the one a stored listing was taken with
     is not listed again (:mod:`.folder_listings`), and the folders listed are kept there.
+    With ``trail``, what the walk's outcome rests on is noted there (:mod:`.walk_trail`).
     """
 
     def __init__(
@@ -80,11 +82,13 @@ class Discovery:
         include_markdown: bool,
         force_exclude: bool = False,
         listings: FolderListings | None = None,
+        trail: WalkTrail | None = None,
     ) -> None:
         self.config = config
         self.include_markdown = include_markdown
         self.force_exclude = force_exclude
         self.listings = listings
+        self.trail = trail
         self.excludes = (*config.exclude, *config.extend_exclude, config.cache_dir)
         # One compiled pattern instead of one fnmatch per glob per path (fnmatch semantics).
         self._exclude_pattern = re.compile(
@@ -92,6 +96,7 @@ class Discovery:
             or "(?!)"
         )
         self._root_prefix = _folder_prefix(Path(config.root))
+        self._excluded_names: dict[str, bool] = {}
         self._cwd_prefix = _folder_prefix(Path.cwd())
         self.files: list[SourceFile] = []
         self.problems: list[DiscoveryProblem] = []
@@ -100,6 +105,8 @@ class Discovery:
         self._gitignore_cache: dict[Path, GitIgnore | None] = {}
 
     def run(self, paths: list[Path]) -> tuple[list[SourceFile], list[DiscoveryProblem]]:
+        if self.trail is not None and self.force_exclude:
+            self.trail.distrust()
         for path in paths:
             if self.force_exclude and self.excludes_named_path(path):
                 continue
@@ -116,6 +123,8 @@ class Discovery:
                 problem = special_file_problem(mode) or "not a regular file"
                 self.problems.append(DiscoveryProblem(display_path(path), problem))
         self.files.sort(key=lambda source: source.display)
+        if self.trail is not None and self.problems:
+            self.trail.distrust()
         return self.files, self.problems
 
     # ---- internals -----------------------------------------------------------------------
@@ -163,7 +172,11 @@ class Discovery:
         chain: list[Path] = []
         for parent in folder.parents:
             chain.append(parent)
-            if (parent / ".git").exists():
+            marker = parent / ".git"
+            present = marker.exists()
+            if self.trail is not None:
+                self.trail.git_marker(marker, present)
+            if present:
                 break
         else:
             return []
@@ -173,6 +186,8 @@ class Discovery:
     def _load_gitignore(self, folder: Path) -> GitIgnore | None:
         """The folder's ``.gitignore``, read once however many named paths sit below it."""
         if folder not in self._gitignore_cache:
+            if self.trail is not None:
+                self.trail.ignore_file(folder)
             self._gitignore_cache[folder] = GitIgnore.load(folder)
         return self._gitignore_cache[folder]
 
@@ -189,17 +204,23 @@ class Discovery:
             return
         key = (identity.st_dev, identity.st_ino)
         if key in self._seen_dirs:
+            if self.trail is not None:
+                self.trail.distrust()
             return  # a symlink back into a folder already walked
         self._seen_dirs.add(key)
+        if self.trail is not None:
+            self.trail.folder(folder, identity)
         listed = self._listing(folder, identity)
-        if listed is None:
-            return
+        if listed is None or not listed[0]:
+            return  # unlistable (a problem now), or nothing to take
         entries, has_gitignore = listed
         if has_gitignore:
+            if self.trail is not None:
+                self.trail.ignore_file(Path(folder))
             own = GitIgnore.load(Path(folder))
             if own is not None:
                 gitignores = [*gitignores, own]
-        prefix = os.path.join(folder, "")
+        prefix = folder if folder.endswith(os.sep) else folder + os.sep
         markdown_wanted = self.include_markdown
         for name, is_dir, suffix, entry in entries:
             markdown = suffix in MARKDOWN_SUFFIXES
@@ -243,9 +264,12 @@ class Discovery:
             self.problems.append(DiscoveryProblem(self._display(folder), _describe(exc)))
             return None
         entries.sort(key=_first_name)
+        kept = False
         if listings is not None and plain:
             names = [name + "/" if is_dir else name for name, is_dir, _suffix, _entry in entries]
-            listings.remember(identity, has_gitignore, names)
+            kept = listings.remember(identity, has_gitignore, names)
+        if self.trail is not None and not kept:
+            self.trail.distrust()  # a listing that cannot be trusted next time
         return entries, has_gitignore
 
     def _add_unusual(self, path: str, suffix: str) -> None:
@@ -267,11 +291,20 @@ class Discovery:
         return escape_name(_below(absolute, self._cwd_prefix))
 
     def _excluded_entry(self, name: str, absolute: str) -> bool:
-        """Whether an exclude glob matches the name or the path below the project root."""
-        match = self._exclude_pattern.match
-        if match(os.path.normcase(name)):
+        """Whether an exclude glob matches the name or the path below the project root
+        (a tree repeats its names: each name is matched once per walk)."""
+        excluded = self._excluded_names.get(name)
+        if excluded is None:
+            excluded = self._exclude_pattern.match(_normcase(name)) is not None
+            self._excluded_names[name] = excluded
+        if excluded:
             return True
-        return match(os.path.normcase(_below(absolute, self._root_prefix))) is not None
+        prefix = self._root_prefix
+        if absolute.startswith(prefix):
+            absolute = absolute[len(prefix) :]
+        if os.sep != "/":
+            absolute = absolute.replace(os.sep, "/")
+        return self._exclude_pattern.match(_normcase(absolute)) is not None
 
 
 def excluded_by_config(path: Path, config: Config) -> bool:
@@ -326,6 +359,14 @@ def _stored_entry(name: str) -> _Wanted:
 
 def _first_name(wanted: _Wanted) -> str:
     return wanted[0]
+
+
+def _normcase(path: str) -> str:
+    """``os.path.normcase``, skipped where it changes nothing (POSIX)."""
+    return path if _CASE_KEPT else os.path.normcase(path)
+
+
+_CASE_KEPT = os.path.normcase("aA/b") == "aA/b"
 
 
 def _describe(exc: OSError) -> str:

@@ -20,6 +20,7 @@ Stored listings are data, never code: a stored name must be a plain name in its 
 from __future__ import annotations
 
 import os
+import re
 import time
 from typing import Any
 
@@ -40,7 +41,7 @@ class FolderListings:
         """(whether a ``.gitignore`` is there, the kept names) of the folder with this
         status, when a walk stored them while it had this status; sub-folders' names end
         with ``/``."""
-        entry = self._stored.get(_key(status))
+        entry = self._stored.get(f"{status.st_dev}:{status.st_ino}")
         if (
             type(entry) is not list
             or len(entry) != 4
@@ -48,19 +49,25 @@ class FolderListings:
             or entry[1] != status.st_ctime_ns
             or type(entry[2]) is not bool
             or type(entry[3]) is not list
-            or not all(map(_plain_name, entry[3]))
         ):
             return None
-        return entry[2], entry[3]
+        names = entry[3]
+        if names and (
+            not set(map(type, names)) <= {str} or not all(map(_PLAIN_NAME.fullmatch, names))
+        ):
+            return None
+        return entry[2], names
 
-    def remember(self, status: os.stat_result, has_gitignore: bool, names: list[str]) -> None:
-        """Keep a folder's listing, once its times are old enough to show the next change."""
+    def remember(self, status: os.stat_result, has_gitignore: bool, names: list[str]) -> bool:
+        """Keep a folder's listing, once its times are old enough to show the next change
+        (whether it is kept)."""
         if max(status.st_mtime_ns, status.st_ctime_ns) > self._settled_before:
-            return
+            return False
         record = [status.st_mtime_ns, status.st_ctime_ns, has_gitignore, names]
         key = _key(status)
         if self._stored.get(key) != record:
             self.new[key] = record
+        return True
 
     def merged(self, stored: Any) -> dict[str, Any]:
         """What to save: the listings another walk stored meanwhile, updated by this one's."""
@@ -75,16 +82,8 @@ def _key(status: os.stat_result) -> str:
     return f"{status.st_dev}:{status.st_ino}"
 
 
-def _plain_name(name: object) -> bool:
-    """A name of an entry of the folder itself: no separator (but a sub-folder's final
-    ``/``), no NUL, never ``.`` or ``..``."""
-    if type(name) is not str:
-        return False
-    bare = name[:-1] if name.endswith("/") else name
-    return (
-        bare not in ("", ".", "..")
-        and "/" not in bare
-        and "\0" not in bare
-        and (os.sep == "/" or os.sep not in bare)
-        and (os.altsep is None or os.altsep not in bare)
-    )
+#: A name of an entry of the folder itself: no separator (but a sub-folder's final
+#: ``/``), no NUL, never ``.`` or ``..``.
+_PLAIN_NAME = re.compile(
+    r"(?!\.\.?/?\Z)[^{}]+/?".format(re.escape("".join({"/", "\0", os.sep, os.altsep or "/"})))
+)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from concurrency_lint.checking import cache as cache_module
-from concurrency_lint.checking.cache import ResultCache, content_digest
+from concurrency_lint.checking.cache import ResultCache
 from concurrency_lint.config import Config
 from concurrency_lint.inventory.model import (
     FileInventory,
@@ -24,6 +24,7 @@ from concurrency_lint.inventory.model import (
     ValueKind,
 )
 from concurrency_lint.model import Edit, FileResult, Finding, Fix, Safety, Span
+from concurrency_lint.sources.digests import content_digest
 from tests.conftest import run_conclint
 
 FLAGGED = 'import subprocess\nsubprocess.run(["ls"])\n'
