@@ -129,19 +129,17 @@ def _files_hold(files: Any) -> bool:
 
 
 def _modules_hold(modules: Any, files: list[list[Any]]) -> bool:
-    """Every module used keeps its recorded status, or is one of the files (unchanged,
-    as :func:`_files_hold` found) with the recorded content."""
+    """Every module used is one of the files (unchanged, as :func:`_files_hold` found)
+    with the recorded content, or else keeps its recorded status."""
     if type(modules) is not list:
         return False
-    digests: dict[str, str] | None = None
+    digests = {os.path.abspath(row[0]): row[1] for row in files}
     for path, digest, status in modules:
         if type(path) is not str or type(status) is not str:
             return False
-        if status and status == stamp_text(stamp(path)):
+        if digests.get(path) == digest:
             continue
-        if digests is None:
-            digests = {os.path.abspath(row[0]): row[1] for row in files}
-        if digests.get(path) != digest:
+        if not status or status != stamp_text(stamp(path)):
             return False
     return True
 
