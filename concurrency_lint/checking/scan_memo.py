@@ -48,7 +48,7 @@ class ScanMemo:
             files = document["files"]
             if not trail_holds(document["trail"]) or not _files_hold(files):
                 return None
-            if not _modules_hold(document["modules"], files):
+            if not _modules_hold(document["modules"]):
                 return None
             scanned = document["scanned"]
             if type(scanned) is not int:
@@ -67,8 +67,9 @@ class ScanMemo:
     ) -> None:
         """Keep a scan's outcome, when everything it rests on can be told unchanged later:
         a trusted trail through at least one folder, every file settled and known by its
-        digest, no engine finding, and every module used known by its status or being
-        one of the files."""
+        digest, no engine finding, and every module used being one of the files with the
+        content it has (it holds while that file keeps its status) or else known by its
+        own status."""
         packed = trail.packed()
         if not trail.trusted or not packed["folders"]:
             return
@@ -80,16 +81,18 @@ class ScanMemo:
                 return
             if not is_settled(status):
                 return
-            file_rows.append([source.path, digest, *status_fields(status)])
+            file_rows.append([source.path, *status_fields(status)])
             digests[os.path.abspath(source.path)] = digest
         modules = []
         for record in sorted(dependencies):
             dependency = ModuleDependency.unpacked(record)
             if dependency is None:
                 return
-            if not dependency.status and digests.get(dependency.path) != dependency.content_digest:
+            if digests.get(dependency.path) == dependency.content_digest:
+                continue  # one of the files, as it is: it holds while the file does
+            if not dependency.status:
                 return
-            modules.append([dependency.path, dependency.content_digest, dependency.status])
+            modules.append([dependency.path, dependency.status])
         if any(finding.code in ENGINE_CODES for result in results for finding in result.findings):
             return
         try:
@@ -116,8 +119,8 @@ def _files_hold(files: Any) -> bool:
     """Every file keeps the status it had (a regular file still)."""
     if type(files) is not list:
         return False
-    for path, digest, *status in files:
-        if type(path) is not str or type(digest) is not str:
+    for path, *status in files:
+        if type(path) is not str:
             return False
         try:
             now = os.stat(path)
@@ -128,18 +131,14 @@ def _files_hold(files: Any) -> bool:
     return True
 
 
-def _modules_hold(modules: Any, files: list[list[Any]]) -> bool:
-    """Every module used is one of the files (unchanged, as :func:`_files_hold` found)
-    with the recorded content, or else keeps its recorded status."""
+def _modules_hold(modules: Any) -> bool:
+    """Every module used that is not one of the files keeps its recorded status."""
     if type(modules) is not list:
         return False
-    digests = {os.path.abspath(row[0]): row[1] for row in files}
-    for path, digest, status in modules:
-        if type(path) is not str or type(status) is not str:
+    for path, status in modules:
+        if type(path) is not str or type(status) is not str or not status:
             return False
-        if digests.get(path) == digest:
-            continue
-        if not status or status != stamp_text(stamp(path)):
+        if status != stamp_text(stamp(path)):
             return False
     return True
 

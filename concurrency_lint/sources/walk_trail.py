@@ -27,14 +27,30 @@ class WalkTrail:
     def __init__(self) -> None:
         self.trusted = True
         self._folders: list[list[Any]] = []
+        self._indices: dict[str, int] = {}  # folder path -> its index in ``_folders``
         self._ignore_files: list[list[Any]] = []
         self._git_markers: list[list[Any]] = []
         self._settled_before = time.time_ns() - _SETTLED_NS
 
     def folder(self, path: str, status: os.stat_result) -> None:
-        """The walk listed ``path`` (stored or afresh) while it had ``status``."""
+        """The walk listed ``path`` (stored or afresh) while it had ``status``.
+
+        Kept short, as a tree has thousands of folders: a folder below one listed before
+        is named by that folder's index and its own name, and its change time by how far
+        it is from its modification time (most often not at all)."""
+        parent, name = os.path.split(path)
+        index = self._indices.get(parent, -1) if name else -1
+        self._indices[path] = len(self._folders)
+        modified = status.st_mtime_ns
         self._folders.append(
-            [path, status.st_dev, status.st_ino, status.st_mtime_ns, status.st_ctime_ns]
+            [
+                index,
+                name if index >= 0 else path,
+                status.st_dev,
+                status.st_ino,
+                modified,
+                status.st_ctime_ns - modified,
+            ]
         )
 
     def ignore_file(self, folder: Path) -> None:
@@ -78,13 +94,18 @@ def trail_holds(packed: Any) -> bool:
         if not (type(folders) is type(ignore_files) is type(git_markers) is list):
             return False
         stat = os.stat
-        for path, device, inode, modified, changed in folders:
-            if type(path) is not str:
+        paths: list[str] = []
+        for index, name, device, inode, modified, changed in folders:
+            if type(name) is not str or type(index) is not int or index >= len(paths):
                 return False
-            status = stat(path)
+            if index >= 0:
+                parent = paths[index]
+                name = (parent if parent.endswith(os.sep) else parent + os.sep) + name
+            paths.append(name)
+            status = stat(name)
             if (
                 status.st_mtime_ns != modified
-                or status.st_ctime_ns != changed
+                or status.st_ctime_ns - modified != changed
                 or status.st_ino != inode
                 or status.st_dev != device
             ):
