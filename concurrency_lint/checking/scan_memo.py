@@ -45,8 +45,9 @@ class ScanMemo:
         if not document or document.get("request") != self._request:
             return None
         try:
-            files = document["files"]
-            if not trail_holds(document["trail"]) or not _files_hold(files):
+            if not _files_hold(document["files"], document["file_statuses"]):
+                return None
+            if not trail_holds(document["trail"]):
                 return None
             if not _modules_hold(document["modules"]):
                 return None
@@ -73,7 +74,8 @@ class ScanMemo:
         packed = trail.packed()
         if not trail.trusted or not packed["folders"]:
             return
-        file_rows: list[list[Any]] = []
+        file_paths: list[str] = []
+        file_statuses: list[list[int]] = []
         digests: dict[str, str] = {}
         for source in files:
             status, digest = known.get(source.display, (None, ""))
@@ -81,7 +83,8 @@ class ScanMemo:
                 return
             if not is_settled(status):
                 return
-            file_rows.append([source.path, *status_fields(status)])
+            file_paths.append(source.path)
+            file_statuses.append(_file_signature(status))
             digests[os.path.abspath(source.path)] = digest
         modules = []
         for record in sorted(dependencies):
@@ -104,7 +107,8 @@ class ScanMemo:
             {
                 "request": self._request,
                 "trail": packed,
-                "files": file_rows,
+                "files": file_paths,
+                "file_statuses": file_statuses,
                 "modules": modules,
                 "scanned": len(files),
                 "displays": [result.path for result in results],
@@ -115,20 +119,18 @@ class ScanMemo:
         )
 
 
-def _files_hold(files: Any) -> bool:
-    """Every file keeps the status it had (a regular file still)."""
-    if type(files) is not list:
+def _files_hold(paths: Any, statuses: Any) -> bool:
+    """Every file keeps the status (type and mode included) it had."""
+    if type(paths) is not list or not set(map(type, paths)) <= {str}:
         return False
-    for path, *status in files:
-        if type(path) is not str:
-            return False
-        try:
-            now = os.stat(path)
-        except OSError:
-            return False
-        if not stat.S_ISREG(now.st_mode) or status_fields(now) != status:
-            return False
-    return True
+    try:
+        return list(map(_file_signature, map(os.stat, paths))) == statuses
+    except (OSError, ValueError):
+        return False
+
+
+def _file_signature(status: os.stat_result) -> list[int]:
+    return [status.st_mode, *status_fields(status)]
 
 
 def _modules_hold(modules: Any) -> bool:

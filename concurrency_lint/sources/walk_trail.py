@@ -26,7 +26,8 @@ class WalkTrail:
 
     def __init__(self) -> None:
         self.trusted = True
-        self._folders: list[list[Any]] = []
+        self._folders: list[list[Any]] = []  # [parent index or -1, name or path]
+        self._signatures: list[list[int]] = []  # the folders' statuses, in the same order
         self._indices: dict[str, int] = {}  # folder path -> its index in ``_folders``
         self._ignore_files: list[list[Any]] = []
         self._git_markers: list[list[Any]] = []
@@ -36,22 +37,12 @@ class WalkTrail:
         """The walk listed ``path`` (stored or afresh) while it had ``status``.
 
         Kept short, as a tree has thousands of folders: a folder below one listed before
-        is named by that folder's index and its own name, and its change time by how far
-        it is from its modification time (most often not at all)."""
+        is named by that folder's index and its own name."""
         parent, name = os.path.split(path)
         index = self._indices.get(parent, -1) if name else -1
         self._indices[path] = len(self._folders)
-        modified = status.st_mtime_ns
-        self._folders.append(
-            [
-                index,
-                name if index >= 0 else path,
-                status.st_dev,
-                status.st_ino,
-                modified,
-                status.st_ctime_ns - modified,
-            ]
-        )
+        self._folders.append([index, name if index >= 0 else path])
+        self._signatures.append(_folder_signature(status))
 
     def ignore_file(self, folder: Path) -> None:
         """The walk is about to read ``folder``'s ``.gitignore`` (if there is one)."""
@@ -80,6 +71,7 @@ class WalkTrail:
         """The trail as JSON-ready data."""
         return {
             "folders": self._folders,
+            "signatures": self._signatures,
             "ignore_files": self._ignore_files,
             "git_markers": self._git_markers,
         }
@@ -93,23 +85,16 @@ def trail_holds(packed: Any) -> bool:
         git_markers = packed["git_markers"]
         if not (type(folders) is type(ignore_files) is type(git_markers) is list):
             return False
-        stat = os.stat
         paths: list[str] = []
-        for index, name, device, inode, modified, changed in folders:
+        for index, name in folders:
             if type(name) is not str or type(index) is not int or index >= len(paths):
                 return False
             if index >= 0:
                 parent = paths[index]
                 name = (parent if parent.endswith(os.sep) else parent + os.sep) + name
             paths.append(name)
-            status = stat(name)
-            if (
-                status.st_mtime_ns != modified
-                or status.st_ctime_ns - modified != changed
-                or status.st_ino != inode
-                or status.st_dev != device
-            ):
-                return False
+        if list(map(_folder_signature, map(os.stat, paths))) != packed["signatures"]:
+            return False
         for path, *signature in ignore_files:
             if type(path) is not str or _signature_now(path) != signature:
                 return False
@@ -121,6 +106,13 @@ def trail_holds(packed: Any) -> bool:
     except (OSError, TypeError, ValueError, KeyError):
         return False
     return True
+
+
+def _folder_signature(status: os.stat_result) -> list[int]:
+    """Identity and times; the change time as its distance from the modification time
+    (most often none: a short record for each of a tree's thousands of folders)."""
+    modified = status.st_mtime_ns
+    return [status.st_dev, status.st_ino, modified, status.st_ctime_ns - modified]
 
 
 def _file_signature(status: os.stat_result) -> list[int]:

@@ -177,10 +177,14 @@ def kept_document(root: Path) -> tuple[Path, dict[str, object]]:
 @pytest.mark.parametrize(
     "corrupt",
     [
-        lambda document: document.update(files=[["/nowhere", "d", 1, 2, 3, 4, 5]]),
+        lambda document: document.update(files=["/nowhere"], file_statuses=[[1, 2, 3, 4, 5, 6]]),
         lambda document: document.update(files=7),
+        lambda document: document.update(file_statuses=[]),
         lambda document: document.update(trail={"folders": [[1, 2, 3, 4, 5]]}),
+        lambda document: document["trail"].update(signatures=[]),
+        lambda document: document["trail"].update(folders=[[5, "x"]]),
         lambda document: document.update(modules=[["/x", "d", 5]]),
+        lambda document: document.update(modules=[["/x", "1:2"]]),
         lambda document: document.update(displays=["app/user.py", 3]),
         lambda document: document.update(results=[["elsewhere.py", [], []]]),
         lambda document: document.update(results=[["app/deploy.py", [["CL201"]], []]]),
