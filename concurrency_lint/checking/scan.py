@@ -239,7 +239,6 @@ class _DependencyCheck:
 
     def __init__(self, cache: ResultCache | None = None, files: Sequence[SourceFile] = ()) -> None:
         self._held: dict[str, bool] = {}
-        self._untouched_files: dict[tuple[str, str, str, str], bool] = {}
         self._digests: dict[str, str] = {}  # path -> its content's digest, in this scan
         self._cache = cache
         self._files = files
@@ -253,22 +252,12 @@ class _DependencyCheck:
         for record in records:
             holds = held.get(record)
             if holds is None:
-                holds = held[record] = self._untouched(record) or _model_holds(record)
+                holds = held[record] = untouched_dependency(record, self.digest_of) or (
+                    _model_holds(record)
+                )
             if not holds:
                 return False
         return True
-
-    def _untouched(self, record: str) -> bool:
-        """:func:`untouched_dependency`, judged once per file, content and status (the
-        records of one module differ by what their readers took from it)."""
-        fields = record.split("\t")
-        if len(fields) != 6:
-            return False
-        key = (fields[0], fields[2], fields[3], fields[5])
-        found = self._untouched_files.get(key)
-        if found is None:
-            found = self._untouched_files[key] = untouched_dependency(record, self.digest_of)
-        return found
 
     def digest_of(self, path: str) -> str:
         """The digest of a dependency's content, read once per scan at most."""
