@@ -31,7 +31,22 @@ INTERRUPTED = 130
 
 
 def run() -> None:
-    """The ``conclint`` command: a common scan command line directly, else click."""
+    """The ``conclint`` command: a common scan command line directly, else click. The
+    process ends as soon as the command is done (:mod:`.process_end`), except for the
+    language server's."""
+    from concurrency_lint.cli.process_end import end_process
+
+    try:
+        _dispatch()
+    except SystemExit as ending:
+        if _command_name() == "server":
+            raise
+        end_process(ending.code)
+    if _command_name() != "server":
+        end_process(0)
+
+
+def _dispatch() -> None:
     from concurrency_lint.cli.quick_scan import parse_scan, run_quick_scan
 
     values = parse_scan(sys.argv[1:])
@@ -41,6 +56,11 @@ def run() -> None:
     from concurrency_lint.cli.group import main
 
     main()
+
+
+def _command_name() -> str | None:
+    """The first argument that is not an option: the command, as click will read it."""
+    return next((argument for argument in sys.argv[1:] if not argument.startswith("-")), None)
 
 
 def __getattr__(name: str) -> Any:
