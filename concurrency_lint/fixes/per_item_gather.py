@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from concurrency_lint.analysis.loop_body import base_name, names_read, names_read_as, target_names
-from concurrency_lint.analysis.tree_walk import descendants, path_to
+from concurrency_lint.analysis.tree_walk import children, descendants, path_to
 from concurrency_lint.fixes.async_edits import GATHER_BOUNDED
 from concurrency_lint.fixes.name_liveness import read_after
 from concurrency_lint.knowledge.mutating_methods import COLLECTION_MUTATORS
@@ -361,12 +361,39 @@ def _fresh_kind(value: cst.BaseExpression) -> str | None:
 
 
 class _Rename(cst.CSTTransformer):
-    """Renames the given Name nodes (by id) and turns ``continue`` into ``return``."""
+    """Renames the given Name nodes (by id) and turns ``continue`` into ``return``.
+
+    Only the nodes on the way to one of those are rebuilt (:meth:`on_visit` leaves every
+    other subtree as it is): LibCST would otherwise copy each node of the body.
+    """
 
     def __init__(self, names: dict[int, str], continued: cst.BaseSmallStatement | None = None):
         super().__init__()
         self.names = names
         self.continued = continued
+        self._on_the_way: set[int] = set()
+        self._depth = 0  # how many nodes of the current visit enclose the node at hand
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._depth == 0:  # the root of a visit: mark what is on the way to a change
+            self._mark(node)
+        self._depth += 1
+        return id(node) in self._on_the_way
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
+        self._depth -= 1
+        return super().on_leave(original_node, updated_node)
+
+    def _mark(self, node: cst.CSTNode) -> bool:
+        """Whether ``node`` is or holds a node to change; such nodes are marked."""
+        found = (type(node) is cst.Name and id(node) in self.names) or (
+            self.continued is not None and type(node) is cst.Continue
+        )
+        for child in children(node):
+            found = self._mark(child) or found
+        if found:
+            self._on_the_way.add(id(node))
+        return found
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
         new = self.names.get(id(original_node))
