@@ -397,10 +397,16 @@ def _reads_any(call: ast.Call, names: frozenset[str]) -> bool:
 
 def may_do_io(text: str, config: Config) -> bool:
     """Whether a file's text can call any known I/O function (else no loop rule can fire:
-    the module's own I/O functions call one too). A look at the text, before any parse."""
+    the module's own I/O functions call one too). A look at the text, before any parse;
+    both loop rules ask it of the same text, which is searched once."""
+    return _may_do_io(text, config.extra_io_calls)
+
+
+@functools.lru_cache(maxsize=4)
+def _may_do_io(text: str, extra_io_calls: tuple[tuple[str, str], ...]) -> bool:
     if "import *" in text or "from ." in text:
         return True  # a star or relative import may bind a project function doing I/O
-    return any(token in text for token in _io_tokens(config.extra_io_calls))
+    return any(token in text for token in _io_tokens(extra_io_calls))
 
 
 def module_facts(tree: ast.Module) -> _ModuleFacts:
