@@ -419,7 +419,7 @@ def _attribute_hooks(visitor_type: type[cst.CSTVisitor]) -> frozenset[tuple[str,
     """The ``(node type, field)`` pairs a visitor class has its own
     ``visit_<Node>_<field>`` / ``leave_<Node>_<field>`` methods for."""
     found = set()
-    for name in dir(visitor_type):
+    for name in names_below(visitor_type, cst.CSTVisitor):
         kind, _, rest = name.partition("_")
         node_name, _, field = rest.partition("_")
         if (
@@ -429,3 +429,11 @@ def _attribute_hooks(visitor_type: type[cst.CSTVisitor]) -> frozenset[tuple[str,
         ):
             found.add((node_name, field))
     return frozenset(found)
+
+
+def names_below(klass: type, base: type) -> list[str]:
+    """The attribute names the classes of ``klass``'s MRO that are not ``base`` or one of
+    its own bases define, sorted: where ``getattr(klass, name)`` can differ from
+    ``getattr(base, name)``. ``dir`` would list LibCST's thousand visitor stubs too."""
+    below = set(base.__mro__)
+    return sorted({name for owner in klass.__mro__ if owner not in below for name in vars(owner)})

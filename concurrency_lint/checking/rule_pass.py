@@ -15,7 +15,7 @@ from collections.abc import Callable
 import libcst as cst
 
 from concurrency_lint.analysis.semantics import Semantics
-from concurrency_lint.analysis.tree_walk import LAYOUT_TYPES, walk
+from concurrency_lint.analysis.tree_walk import LAYOUT_TYPES, names_below, walk
 from concurrency_lint.checking.positions import positions_of
 from concurrency_lint.checking.project_summaries import project_view
 from concurrency_lint.checking.rule import FileContext, Report, Rule
@@ -242,7 +242,7 @@ def _handler_names(rule: type[Rule]) -> tuple[str, ...]:
     """The ``visit_*`` / ``leave_*`` methods a rule class defines (not LibCST's no-op stubs)."""
     return tuple(
         name
-        for name in dir(rule)
+        for name in names_below(rule, cst.BatchableCSTVisitor)
         if name.startswith(("visit_", "leave_"))
         and callable(getattr(rule, name))
         and getattr(rule, name) is not getattr(cst.BatchableCSTVisitor, name, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import libcst as cst
 
 from concurrency_lint.analysis.tree_walk import descendants
@@ -25,9 +27,16 @@ def after_imports(
     anchor = last_top_level_import(module)
     if anchor is None:
         return None
-    added = list(cst.parse_module(code).body)
+    added = list(_statements_of(code))
     added[0] = added[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
     return anchor, cst.FlattenSentinel([anchor, *added])
+
+
+@functools.lru_cache(maxsize=16)
+def _statements_of(code: str) -> tuple[cst.BaseStatement, ...]:
+    """The statements of ``code``, parsed once: each fix of a module adds the same helper,
+    and LibCST's nodes are never changed in place."""
+    return tuple(cst.parse_module(code).body)
 
 
 def free_name(scope: cst.CSTNode, candidates: tuple[str, ...]) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from typing import NamedTuple
@@ -63,11 +64,13 @@ _SAFE_GROUP_CHARS = 4_000
 _SAFE_DEPTH = 100
 
 
+@functools.lru_cache(maxsize=4)
 def needs_strict_precheck(text: str) -> bool:
     """True when the text could nest deeper than the parser survives.
 
     Such a file is first checked by the interpreter's own parser, which rejects
-    pathological nesting with an error instead of running out of stack.
+    pathological nesting with an error instead of running out of stack. The scan, the
+    verdict and the pass each ask it of the same text: it is measured once.
     """
     if len(text) <= 2 * _SAFE_DEPTH:  # too short to open that many brackets
         return False
