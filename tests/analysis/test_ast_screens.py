@@ -344,3 +344,20 @@ def test_calls_on_outside_objects_that_share_nothing_keep_the_loop(
         "        for u in urls:\n" + textwrap.indent(body, "        ")
     )
     assert _may(code)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("from .threadpool import ThreadPool\n", True),
+        ("from tools.pools import (\n    WorkerPool,\n)\n", False),  # the pattern reads one line
+        ("import threadpool\npool = threadpool.ThreadPool(5)\n", True),
+        ("pool = ThreadPool(5)\n", False),  # no module in front, no import of it
+        ("# a Pool( in a comment with no dot\n", False),
+        ("x = 1\n", False),
+    ],
+)
+def test_the_project_pool_look_reads_imports_and_dotted_constructors(text, expected) -> None:
+    from concurrency_lint.analysis.pool_classes import may_use_project_pool
+
+    assert may_use_project_pool(text) is expected

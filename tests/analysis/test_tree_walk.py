@@ -12,8 +12,10 @@ import pytest
 from concurrency_lint.analysis import tree_walk
 from concurrency_lint.analysis.tree_walk import (
     LAYOUT_TYPES,
+    _attribute_hooks,
     children,
     descendants,
+    names_below,
     visit_order,
     walk,
     walk_visitor,
@@ -247,3 +249,19 @@ def test_a_reading_visitor_sees_on_the_walk_what_libcst_shows_it() -> None:
     assert by_walk.events == by_libcst.events
     assert "try body" in by_walk.events and "call print" in by_walk.events
     assert "call hidden" not in by_walk.events
+
+
+class _Inherited(_Recording):
+    """Adds one hook and inherits the others."""
+
+    def visit_If_test(self, node: cst.If) -> None:
+        self.events.append("if test")
+
+
+def test_hooks_are_read_from_the_visitor_classes_below_libcst() -> None:
+    """What ``dir`` would find (an inherited hook included), read from the classes between
+    the visitor and LibCST's own, without LibCST's stubs."""
+    names = names_below(_Inherited, cst.CSTVisitor)
+    assert {"visit_If_test", "visit_Try_body", "leave_Name", "visit_Call"} <= set(names)
+    assert "visit_Module" not in names and names == sorted(names)
+    assert _attribute_hooks(_Inherited) == {("If", "test"), ("Try", "body")}

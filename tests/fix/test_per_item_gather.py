@@ -164,3 +164,30 @@ def test_a_collection_handed_in_by_the_caller_is_not_replayed() -> None:
     finding = _only_finding(text)
     assert finding.fix is None
     assert "`pages.append(...)` changes state the items share" in finding.message
+
+
+def test_the_renaming_rebuilds_only_what_leads_to_a_change() -> None:
+    """A statement with nothing to rename comes back as it was (the same node); one with
+    a renamed name or a ``continue`` is rebuilt, as LibCST's full transform writes it."""
+    import libcst as cst
+
+    from concurrency_lint.fixes.per_item_gather import _Rename
+
+    module = cst.parse_module(
+        "for key in keys:\n"
+        "    value = compute(key, [k for k in key])\n"
+        "    if not value:\n"
+        "        continue\n"
+        "    out.append(value)\n"
+    )
+    loop = module.body[0]
+    untouched, with_continue, with_receiver = loop.body.body
+    receiver = with_receiver.body[0].value.func.value
+    returned = cst.parse_statement("return _out\n").body[0]
+    rename = _Rename({id(receiver): "_out"}, returned)
+    renamed = [statement.visit(rename) for statement in loop.body.body]
+    assert renamed[0] is untouched
+    code = [module.code_for_node(statement) for statement in renamed]
+    assert code[1] == "if not value:\n    return _out\n"
+    assert code[2] == "_out.append(value)\n"
+    assert renamed[1] is not with_continue
