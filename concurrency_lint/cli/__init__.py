@@ -34,16 +34,16 @@ def run() -> None:
     """The ``conclint`` command: a common scan command line directly, else click. The
     process ends as soon as the command is done (:mod:`.process_end`), except for the
     language server's."""
+    if _command_name() == "server":
+        _dispatch()
+        return
     from concurrency_lint.cli.process_end import end_process
 
     try:
         _dispatch()
     except SystemExit as ending:
-        if _command_name() == "server":
-            raise
         end_process(ending.code)
-    if _command_name() != "server":
-        end_process(0)
+    end_process(0)
 
 
 def _dispatch() -> None:

@@ -142,14 +142,14 @@ class _Summarizer:
         self.quiet: list[str] = []
         self.literals: dict[str, int] = {}  # name -> how many string literals it is bound to
         self.functions: dict[str, FunctionSummary] = {}
-        self._nodes: dict[int, tuple[ast.FunctionDef, list[ast.AST]]] = {}
+        self._nodes: dict[int, list[ast.AST]] = {}  # by id: the tree outlives the run
 
     def _own_nodes(self, function: ast.FunctionDef) -> list[ast.AST]:
         """:func:`_own_nodes`, collected once per function (three looks read them)."""
-        known = self._nodes.get(id(function))
-        if known is None or known[0] is not function:
-            known = self._nodes[id(function)] = (function, _own_nodes(function))
-        return known[1]
+        nodes = self._nodes.get(id(function))
+        if nodes is None:
+            nodes = self._nodes[id(function)] = _own_nodes(function)
+        return nodes
 
     def run(self, tree: ast.Module) -> ModuleSummary:
         self._collect_names(tree.body)
