@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from concurrency_lint.knowledge.io_calls import IO_KINDS
+from concurrency_lint.sources.lazy_pattern import LazyPattern
 
 
 class ConfigError(Exception):
@@ -222,7 +223,7 @@ def _sibling_project_table(path: Path) -> Any:
         return None
 
 
-_LOWER_BOUND = re.compile(r"(>=|~=|==|>)\s*3\.(\d+)")
+_LOWER_BOUND = LazyPattern(r"(>=|~=|==|>)\s*3\.(\d+)")
 
 
 def target_from_requires_python(requires: str) -> str | None:

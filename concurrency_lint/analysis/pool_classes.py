@@ -11,6 +11,8 @@ import functools
 import re
 from typing import NamedTuple
 
+from concurrency_lint.sources.lazy_pattern import LazyPattern
+
 
 class ThreadPoolShape(NamedTuple):
     """What makes a class a thread pool: the constructor parameter that sets the worker
@@ -25,8 +27,8 @@ class ThreadPoolShape(NamedTuple):
     batch: tuple[str, ...]
 
 
-_FROM_IMPORT_OF_POOL = re.compile(r"^[ \t]*from[ \t]+[\w.]+[ \t]+import\b[^\n]*Pool", re.MULTILINE)
-_DOTTED_POOL = re.compile(r"\b\w+\.\w*Pool\(")
+_FROM_IMPORT_OF_POOL = LazyPattern(r"^[ \t]*from[ \t]+[\w.]+[ \t]+import\b[^\n]*Pool", re.MULTILINE)
+_DOTTED_POOL = LazyPattern(r"\b\w+\.\w*Pool\(")
 
 
 @functools.lru_cache(maxsize=4)

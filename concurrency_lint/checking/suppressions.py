@@ -17,14 +17,15 @@ from functools import cache
 from typing import NamedTuple
 
 from concurrency_lint.knowledge.ruff_overlaps import OVERLAPS
+from concurrency_lint.sources.lazy_pattern import LazyPattern
 from concurrency_lint.sources.lines import split_lines
 
-_NOQA = re.compile(
+_NOQA = LazyPattern(
     r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:(?:\s*,\s*|\s+)[A-Z]+[0-9]+)*))?", re.I
 )
-_IGNORE = re.compile(r"#\s*conclint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?(?!-)", re.I)
-_IGNORE_FILE = re.compile(r"#\s*conclint:\s*ignore-file\b", re.I)
-_CODE_SPLIT = re.compile(r"[\s,]+")
+_IGNORE = LazyPattern(r"#\s*conclint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?(?!-)", re.I)
+_IGNORE_FILE = LazyPattern(r"#\s*conclint:\s*ignore-file\b", re.I)
+_CODE_SPLIT = LazyPattern(r"[\s,]+")
 
 #: A suppression token that means "every code".
 EVERY_CODE = "*"
@@ -107,7 +108,7 @@ def _could_hold_directive(line: str) -> bool:
 #: in one pass: a ``#`` inside a string is no comment. Simpler than the tokenizer and
 #: eight times faster on 3.11; an f-string nesting its own quote (3.12) may hide a
 #: comment after it on the same line.
-_LEXEME = re.compile(
+_LEXEME = LazyPattern(
     r"""
     (?P<comment>\#[^\r\n]*)
     | (?: \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from concurrency_lint.sources.lazy_pattern import LazyPattern
+
 #: Modules whose names the rules' tables hold (types, I/O calls, timeouts). ``urllib`` and
 #: ``http`` count only for their network parts (``urllib.parse`` means nothing to a rule).
 KNOWN_ROOTS = (
@@ -38,7 +40,7 @@ KNOWN_ROOTS = (
 )
 _PACKAGE_PARTS = r"from[ \t]+(?:urllib|http)[ \t]+import[ \t][^\n#]*\b(?:request|client)\b"
 
-_KNOWN = re.compile(
+_KNOWN = LazyPattern(
     r"^[ \t]*(?:"
     + _PACKAGE_PARTS
     + r"|from[ \t]+(?:"
@@ -48,10 +50,10 @@ _KNOWN = re.compile(
     + r")\b)",
     re.MULTILINE,
 )
-_FROM = re.compile(
+_FROM = LazyPattern(
     r"^[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]+\(?([^\n#)]*)", re.MULTILINE
 )
-_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
+_IMPORT = LazyPattern(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 
 
 def import_lines(text: str) -> str:

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 
+from concurrency_lint.sources.lazy_pattern import LazyPattern
+
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 # C0 and C1 controls, DEL, lone surrogates, line/paragraph separators, bidi controls.
-_UNSAFE = re.compile(
+_UNSAFE = LazyPattern(
     "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 # Lone surrogates only: what the UTF-8 codec refuses to encode.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = LazyPattern("[\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -36,6 +38,8 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str, keep_breaks: bool = False) -> str:
     """``text`` with every control, undecodable or bidi character written as an escape
     (line breaks kept as they are with ``keep_breaks``)."""
+    if text.isprintable():  # every character the pattern escapes is unprintable
+        return text
     if keep_breaks:
         return _UNSAFE.sub(lambda m: m.group() if m.group() in "\r\n" else _escape(m), text)
     return _UNSAFE.sub(_escape, text)
@@ -47,7 +51,11 @@ def encodable(text: str) -> str:
     For formats that escape control characters themselves (JSON, SARIF) and must not
     change a readable path.
     """
-    return _SURROGATE.sub(_escape, text)
+    try:
+        text.encode("utf-8")  # fails on a surrogate, and only there
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(_escape, text)
+    return text
 
 
 def raw_bytes(text: str) -> bytes:

@@ -108,9 +108,17 @@ def findings_only(report: ScanReport, color: bool = False, width: int | None = N
 
 def render(report: ScanReport, color: bool = False, width: int | None = None) -> str:
     """Every finding in full, a blank line after each, then the summary."""
-    import textwrap
-
     lines = []
     for line in closing_lines(report, color):
-        lines += textwrap.wrap(line, width or DEFAULT_WIDTH, break_long_words=False) or [line]
+        lines += _wrapped(line, width or DEFAULT_WIDTH)
     return findings_only(report, color, width) + "".join(line + "\n" for line in lines)
+
+
+def _wrapped(line: str, width: int) -> list[str]:
+    """``line`` wrapped at word boundaries; as it is when it fits and wrapping would change
+    nothing in it (no tab, line break or trailing blank), without importing ``textwrap``."""
+    if len(line) <= width and line.isprintable() and not line.endswith(" "):
+        return [line]
+    import textwrap
+
+    return textwrap.wrap(line, width, break_long_words=False) or [line]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from concurrency_lint.sources.display_names import escape_name, unescape_name
 from concurrency_lint.sources.file_reading import describe_os_error, special_file_problem
 from concurrency_lint.sources.folder_listings import FolderListings
 from concurrency_lint.sources.gitignore import GitIgnore, is_ignored
+from concurrency_lint.sources.lazy_pattern import LazyPattern
 from concurrency_lint.sources.walk_trail import WalkTrail
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -90,8 +90,9 @@ class Discovery:
         self.listings = listings
         self.trail = trail
         self.excludes = (*config.exclude, *config.extend_exclude, config.cache_dir)
-        # One compiled pattern instead of one fnmatch per glob per path (fnmatch semantics).
-        self._exclude_pattern = re.compile(
+        # One pattern instead of one fnmatch per glob per path (fnmatch semantics), compiled
+        # when a path is first matched (a scan of one named file may match none).
+        self._exclude_pattern = LazyPattern(
             "|".join(f"(?:{fnmatch.translate(os.path.normcase(glob))})" for glob in self.excludes)
             or "(?!)"
         )

@@ -13,9 +13,11 @@ from __future__ import annotations
 import os
 import re
 
+from concurrency_lint.sources.lazy_pattern import LazyPattern
+
 _SURROGATES = range(0xDC80, 0xDD00)  # the bytes 0x80-0xFF that did not decode
 _ESCAPE_BACKSLASH = os.sep == "/"
-_ESCAPED = re.compile(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|U([0-9a-f]{8})|(\\))")
+_ESCAPED = LazyPattern(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|U([0-9a-f]{8})|(\\))")
 
 
 def escape_name(name: str) -> str:

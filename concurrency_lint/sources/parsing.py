@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from concurrency_lint.config import DEFAULT_MAX_FILE_SIZE
 from concurrency_lint.model import SYNTAX_ERROR, UNREADABLE_FILE, Finding, Span
 from concurrency_lint.sources.decoding import needs_strict_precheck
+from concurrency_lint.sources.lazy_pattern import LazyPattern
 from concurrency_lint.sources.syntax_check import (
     MAX_ANALYSABLE_DEPTH,
     RUNNING_PYTHON,
@@ -35,7 +36,7 @@ _RECURSION_LIMIT = 20_000
 #: (after a large module is pruned to what rules look at) is reported, not parsed.
 MAX_ANALYSED_CHARS = 1024 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_PARSER_POSITION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
+_PARSER_POSITION = LazyPattern(r"^(?:parser error: )?error at (\d+):(\d+): ")
 
 
 class SnippetOffset(NamedTuple):
