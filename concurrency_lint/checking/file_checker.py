@@ -255,11 +255,15 @@ class FileChecker:
                 from concurrency_lint.checking.project_summaries import project_io_oracle
 
                 project_io = project_io_oracle(path) or _no_project_io
-        return tuple(
-            code
-            for code in codes
-            if code not in looked or screens[code].may_fire(tree, self.config, project_io)
-        )
+        answers: dict[object, bool] = {}  # look -> its answer: the loop rules share one
+
+        def may_fire(screen: Screen) -> bool:
+            look = screen.tree_look
+            if look not in answers:
+                answers[look] = screen.may_fire(tree, self.config, project_io)
+            return answers[look]
+
+        return tuple(code for code in codes if code not in looked or may_fire(screens[code]))
 
     def _triggers_of(self, code: str) -> tuple[str, ...]:
         return self._screens[code].triggers
