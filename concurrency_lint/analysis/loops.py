@@ -310,6 +310,15 @@ class LoopIndex:
         self.claimed: set[cst.For] = set()  # inner loops reported as part of a nested batch
         self._candidates: dict[tuple[tuple[str, str], ...], tuple[frozenset[str], ...]] = {}
         self._stars: bool | None = None
+        self._bodies: dict[cst.For, BodyFacts] = {}
+
+    def body_facts(self, node: cst.For, names: Sequence[str]) -> BodyFacts:
+        """:func:`scan_body` of a ``for`` whose target binds ``names``, scanned once for
+        both loop rules (the facts are not changed once scanned)."""
+        found = self._bodies.get(node)
+        if found is None:
+            found = self._bodies[node] = scan_body(names, node.body.body)  # type: ignore[attr-defined]
+        return found
 
     def io_candidates(
         self, module: cst.Module, extra: tuple[tuple[str, str], ...]
@@ -350,7 +359,7 @@ class LoopIndex:
         if node not in self._loops:
             found = None
             if not self._from_resource_generator(node.iter, lookup.semantics.module):
-                found = _for_loop_io(node, lookup)
+                found = _for_loop_io(self, node, lookup)
             self._loops[node] = found
         return self._loops[node]
 
@@ -500,13 +509,13 @@ def _from_star_import(receiver: cst.BaseExpression, owner: str, semantics: Seman
     return qualified is not None and qualified == owner and not qualified.startswith("builtins.")
 
 
-def _for_loop_io(node: cst.For, lookup: IoLookup) -> LoopIo | None:
+def _for_loop_io(index: LoopIndex, node: cst.For, lookup: IoLookup) -> LoopIo | None:
     if node.asynchronous is not None or _small_collection(node.iter, lookup):
         return None
     names = target_names(node.target)
     if not names or not isinstance(node.body, (cst.IndentedBlock, cst.SimpleStatementSuite)):
         return None
-    facts = scan_body(names, node.body.body)  # type: ignore[arg-type]
+    facts = index.body_facts(node, names)
     if facts.blocker is not None:
         return None
     if names_read(node.iter) & (facts.written | set(facts.accumulators)):
@@ -552,7 +561,7 @@ def _nested_loop_io(index: LoopIndex, node: cst.For, lookup: IoLookup) -> Nested
         return None
     if isinstance(node.iter, cst.Call) and lookup.semantics.call_name(node.iter) in LAZY_WALKERS:
         return None
-    facts = scan_body(names, node.body.body)
+    facts = index.body_facts(node, names)
     if facts.blocker is not None or names_read(node.iter) & (
         facts.written | set(facts.accumulators)
     ):

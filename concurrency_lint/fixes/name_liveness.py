@@ -32,10 +32,7 @@ def read_after(function: cst.FunctionDef, node: cst.CSTNode, names: set[str]) ->
     if path is None or _reads_scope(function):
         return set(names)
     live = names & _names_in_closures(function.body, node)
-    for name in sorted(names - live):
-        if _may_read(path, name):
-            live.add(name)
-    return live
+    return live | _may_read(path, names - live)
 
 
 #: The last function :func:`_reads_scope` answered for: the loops of one function ask in turn.
@@ -53,35 +50,44 @@ def _reads_scope(function: cst.FunctionDef) -> bool:
     return found
 
 
-def _may_read(path: list[cst.CSTNode], name: str) -> bool:
-    """Along the path from the function's body down to the statement: may any code off
-    the path that runs after the statement read ``name`` before binding it? Outside every
-    loop only what follows it runs after it (later statements, a ``try``'s handlers,
-    ``else`` and ``finally``, a loop's ``else``); inside a loop everything may."""
+def _may_read(path: list[cst.CSTNode], names: set[str]) -> set[str]:
+    """Along the path from the function's body down to the statement: those of ``names``
+    that code off the path running after the statement may read before binding them
+    again. Outside every loop only what follows it runs after it (later statements, a
+    ``try``'s handlers, ``else`` and ``finally``, a loop's ``else``); inside a loop
+    everything may. Each name is judged on its own (a :class:`BindingOrder` reports a
+    name's reads whatever else it is asked about), so one walk answers for all."""
+    pending = set(names)
+    found: set[str] = set()
     on_path = {id(node) for node in path}
     looped = False
     for parent, child in pairwise(path):
+        if not pending:
+            break
         if isinstance(parent, cst.IndentedBlock):
             index = next(i for i, statement in enumerate(parent.body) if statement is child)
             sequences = [parent.body[index + 1 :]]
             if looped:  # the next turn runs the statements before it again
                 sequences.append(parent.body[:index])
             for sequence in sequences:
-                order = BindingOrder({name}, closures_apart=True)
+                order = BindingOrder(set(pending), closures_apart=True)
                 surely: set[str] = set()
                 for statement in sequence:
                     order.statement(statement, surely)
-                if order.early_reads:
-                    return True
+                found |= order.early_reads
+                pending -= order.early_reads
             continue
         if isinstance(parent, (cst.For, cst.While)) and child is parent.body:
             looped = True
         for part in children(parent):
+            if not pending:
+                break
             if id(part) in on_path or not (looped or _runs_after(parent, part, child)):
                 continue
-            if _part_may_read(part, name):
-                return True
-    return False
+            read = _part_may_read(part, pending)
+            found |= read
+            pending -= read
+    return found
 
 
 def _runs_after(parent: cst.CSTNode, part: cst.CSTNode, child: cst.CSTNode) -> bool:
@@ -101,9 +107,9 @@ def _runs_after(parent: cst.CSTNode, part: cst.CSTNode, child: cst.CSTNode) -> b
     return False  # the other branch of an ``if``, a ``with`` item, an ``except`` type
 
 
-def _part_may_read(part: cst.CSTNode, name: str) -> bool:
-    """Whether a part of a compound statement off the path may read ``name`` unbound."""
-    order = BindingOrder({name}, closures_apart=True)
+def _part_may_read(part: cst.CSTNode, names: set[str]) -> set[str]:
+    """Those of ``names`` a part of a compound statement off the path may read unbound."""
+    order = BindingOrder(set(names), closures_apart=True)
     if isinstance(part, cst.BaseSuite):
         order.block(part, set())
     elif isinstance(part, (cst.Else, cst.Finally)):
@@ -115,8 +121,8 @@ def _part_may_read(part: cst.CSTNode, name: str) -> bool:
     elif isinstance(part, cst.If):
         order.statement(part, set())
     else:  # a header: test, iterable, target, ``with`` item
-        return name in names_used(part)
-    return bool(order.early_reads)
+        return names & names_used(part)
+    return order.early_reads
 
 
 def bound_names(root: cst.CSTNode) -> set[str]:
