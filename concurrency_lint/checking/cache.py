@@ -34,6 +34,7 @@ from concurrency_lint.config import DEFAULT_CACHE_DIR, Config
 from concurrency_lint.model import FileResult
 from concurrency_lint.sources.digests import digest
 from concurrency_lint.sources.folder_listings import FolderListings
+from concurrency_lint.sources.settling import settled_cutoff
 
 try:
     import fcntl
@@ -48,9 +49,6 @@ _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# conclint result cache\n"
 
 #: What of a file's status stands for its content (with the digest it was read with).
 _STATUS_FIELDS = ("st_mtime_ns", "st_ctime_ns", "st_size", "st_ino", "st_dev")
-#: A file whose times are older than this is trusted by its status: any later change
-#: gives it a later change time (clocks and file systems count time coarser than this).
-_SETTLED_NS = 2_000_000_000
 
 
 def status_fields(status: os.stat_result) -> list[int]:
@@ -61,7 +59,7 @@ def status_fields(status: os.stat_result) -> list[int]:
 def is_settled(status: os.stat_result) -> bool:
     """Whether the file last changed long enough ago that any later change will show
     in its times."""
-    return time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) >= _SETTLED_NS
+    return max(status.st_mtime_ns, status.st_ctime_ns) <= settled_cutoff()
 
 
 @cache

@@ -13,7 +13,6 @@ import ast
 import functools
 import os
 import re
-import time
 from collections.abc import Callable
 
 from concurrency_lint.analysis.ast_screens import ImportOrigin, ProjectIo
@@ -35,6 +34,7 @@ from concurrency_lint.project.summaries import ModuleSummary, summarize
 from concurrency_lint.sources.decoding import UndecodableSource, decode_source
 from concurrency_lint.sources.digests import content_digest, digest
 from concurrency_lint.sources.file_reading import UnreadablePath, read_regular_file
+from concurrency_lint.sources.settling import settled_cutoff
 
 _MODEL_TOKENS = tuple(sorted({t for code in MODEL_TRIGGERED for t in SCREENS[code].triggers}))
 
@@ -387,14 +387,10 @@ def _tree_imports(tree: ast.Module) -> list[tuple[int, str, tuple[str, ...]]]:
     return found
 
 
-#: A file modified this recently may change again within its timestamp's resolution.
-_RECENT_NS = 2_000_000_000
-
-
 def _trusted(entry: _Known) -> str:
     """The status a dependency is known by next time, or "" when too recent to trust."""
     size, mtime = entry.stamp
-    if size < 0 or time.time_ns() - mtime < _RECENT_NS:
+    if size < 0 or mtime > settled_cutoff():
         return ""
     return stamp_text(entry.stamp)
 

@@ -21,12 +21,9 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from typing import Any
 
-#: A folder whose times are more recent than this is listed afresh (clocks and file
-#: systems count time coarser than this).
-_SETTLED_NS = 2_000_000_000
+from concurrency_lint.sources.settling import settled_cutoff
 
 
 class FolderListings:
@@ -35,7 +32,7 @@ class FolderListings:
     def __init__(self, stored: Any = None) -> None:
         self._stored: dict[str, Any] = stored if type(stored) is dict else {}
         self.new: dict[str, list[Any]] = {}
-        self._settled_before = time.time_ns() - _SETTLED_NS
+        self._settled_cutoff = settled_cutoff()  # a folder changed since is listed afresh
 
     def known(self, status: os.stat_result) -> tuple[bool, list[str]] | None:
         """(whether a ``.gitignore`` is there, the kept names) of the folder with this
@@ -61,7 +58,7 @@ class FolderListings:
     def remember(self, status: os.stat_result, has_gitignore: bool, names: list[str]) -> bool:
         """Keep a folder's listing, once its times are old enough to show the next change
         (whether it is kept)."""
-        if max(status.st_mtime_ns, status.st_ctime_ns) > self._settled_before:
+        if max(status.st_mtime_ns, status.st_ctime_ns) > self._settled_cutoff:
             return False
         record = [status.st_mtime_ns, status.st_ctime_ns, has_gitignore, names]
         key = _key(status)

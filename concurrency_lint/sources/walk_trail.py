@@ -13,12 +13,10 @@ A stored trail is data, never code: a malformed one never holds.
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Any
 
-#: What was taken more recently than this may change without showing it.
-_SETTLED_NS = 2_000_000_000
+from concurrency_lint.sources.settling import settled_cutoff
 
 
 class WalkTrail:
@@ -31,7 +29,7 @@ class WalkTrail:
         self._indices: dict[str, int] = {}  # folder path -> its index in ``_folders``
         self._ignore_files: list[list[Any]] = []
         self._git_markers: list[list[Any]] = []
-        self._settled_before = time.time_ns() - _SETTLED_NS
+        self._settled_cutoff = settled_cutoff()
 
     def folder(self, path: str, status: os.stat_result) -> None:
         """The walk listed ``path`` (stored or afresh) while it had ``status``.
@@ -55,7 +53,7 @@ class WalkTrail:
         except OSError:
             self.trusted = False
             return
-        if max(status.st_mtime_ns, status.st_ctime_ns) > self._settled_before:
+        if max(status.st_mtime_ns, status.st_ctime_ns) > self._settled_cutoff:
             self.trusted = False
         self._ignore_files.append([path, *_file_signature(status)])
 

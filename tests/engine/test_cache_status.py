@@ -35,7 +35,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files count as changed long ago (as they are when a scan runs minutes later)."""
-    monkeypatch.setattr(cache_module, "_SETTLED_NS", -(10**12))
+    monkeypatch.setattr(cache_module, "settled_cutoff", lambda: 10**30)
 
 
 def test_an_unchanged_file_is_not_read_again(folder: Path, reads: list[str], settled: None) -> None:
@@ -98,7 +98,7 @@ def test_a_dependency_the_scan_knows_by_its_status_is_not_read(
     the record; when it is a scanned file, the cache's status of it stands in."""
     from concurrency_lint.checking import dependency_records, project_summaries
 
-    monkeypatch.setattr(project_summaries, "_RECENT_NS", 10**18)  # every record is "recent"
+    monkeypatch.setattr(project_summaries, "settled_cutoff", lambda: -1)  # every record is "recent"
     (project / "pyproject.toml").write_text("[tool.conclint]\n", encoding="utf-8")
     app = project / "app"
     app.mkdir()

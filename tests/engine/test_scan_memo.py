@@ -27,7 +27,7 @@ FLAGGED = 'import subprocess\n\n\ndef push():\n    subprocess.run(["git", "push"
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files and folders count as changed long ago, as they are minutes after a checkout."""
     for module in (cache_module, folder_listings, walk_trail):
-        monkeypatch.setattr(module, "_SETTLED_NS", -(10**18))
+        monkeypatch.setattr(module, "settled_cutoff", lambda: 10**30)
 
 
 @pytest.fixture

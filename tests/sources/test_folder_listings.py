@@ -28,7 +28,7 @@ def listed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Folders count as changed long ago, so their listings are kept."""
-    monkeypatch.setattr(folder_listings, "_SETTLED_NS", -(10**18))
+    monkeypatch.setattr(folder_listings, "settled_cutoff", lambda: 10**30)
 
 
 @pytest.fixture
