@@ -32,14 +32,17 @@ class SequentialIoLoop(TracksIoLoops, LoopRule):
 
     The I/O may sit in a helper: a function or method of this module whose work is I/O,
     or a function of another module of the project (imported by name, relatively or
-    through `from ... import *`) in whose code, or in the project functions it calls,
+    through `from ... import *`, or read off an imported module: `client.fetch(url)`
+    after `from . import client`) in whose code, or in the project functions it calls,
     the project model finds a blocking I/O call -- as long as that function changes no
     state beyond the values it makes (no `global`, no store into an argument or a module
     value, no changing method of a module value, no `exec`). Its resource is then any
     argument the loop passes it.
 
     Not flagged: literal iterables of fewer than 3 items (or a name bound once to one and
-    never changed); I/O whose resource (path, URL,
+    never changed); a literal of names one of which is built from another (`b =
+    os.path.join(a, "ham")`, `for d in (a, b)`: the work on `b` may need `a`'s done first);
+    I/O whose resource (path, URL,
     command, receiver) does not come from the item (`open(LOG, mode)` for each mode);
     I/O only under an `if`; quick single metadata calls (`os.stat`, `os.remove`,
     `Path.exists`, ...); comprehensions that only open files (`[open(p) for p in parts]`:

@@ -447,7 +447,10 @@ def may_loop_over_io(
         if any(_reachable(c, facts.targets) and _called(c, facts) for c in constructors):
             io_attributes |= methods
     doing_io = _functions_calling(facts, io_names, io_attributes)
-    if not facts.in_loops.calls_any(io_names | doing_io, io_attributes | doing_io):
+    if not facts.in_loops.calls_any(io_names | doing_io, io_attributes | doing_io) and not any(
+        receiver is not None and project.may_be_io(f"{receiver}.{attribute}")
+        for receiver, attribute in facts.in_loops.receivers
+    ):  # nor a function of an imported project module (``client.fetch()``)
         return False
     return facts.star_import or _may_resolve_to_io(facts, extra_io_calls, project)
 

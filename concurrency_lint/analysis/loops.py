@@ -220,14 +220,15 @@ class IoLoopTracker:
 
     Fed by a rule as the pass enters loops and calls and leaves loops. A call can be I/O
     only when the name it calls is one :meth:`IoLookup.io_of` could recognise: the last
-    part of a known I/O function, a method of an I/O object, an imported name, or a
-    function of this module. A loop without such a call anywhere inside it cannot do
+    part of a known I/O function, a method of an I/O object, an imported name (or an
+    attribute read off one: a function of an imported module), or a function of this
+    module. A loop without such a call anywhere inside it cannot do
     I/O, so its analysis is skipped: the answer for it would be None.
     """
 
     def __init__(self, context: AnalysisContext) -> None:
         index = loop_index(context.module)
-        self._names, self._attributes = index.io_candidates(
+        self._names, self._attributes, self._imported = index.io_candidates(
             context.module, context.config.extra_io_calls
         )
         self._open: list[cst.CSTNode] = []
@@ -248,7 +249,9 @@ class IoLoopTracker:
         if isinstance(func, cst.Name):
             candidate = self._any_name or func.value in self._names
         elif isinstance(func, cst.Attribute):
-            candidate = func.attr.value in self._attributes
+            candidate = (
+                func.attr.value in self._attributes or _chain_head(func.value) in self._imported
+            )
         else:
             candidate = False
         if not candidate:
@@ -257,6 +260,13 @@ class IoLoopTracker:
             if loop in self._with_io:
                 break
             self._with_io.add(loop)
+
+
+def _chain_head(node: cst.BaseExpression) -> str | None:
+    """``a`` for ``a`` and ``a.b.c``; None for anything else (a call, a subscript)."""
+    while type(node) is cst.Attribute:
+        node = node.value  # type: ignore[attr-defined]
+    return node.value if type(node) is cst.Name else None  # type: ignore[attr-defined]
 
 
 class TracksIoLoops:
@@ -308,7 +318,9 @@ class LoopIndex:
         self._loops: dict[cst.CSTNode, LoopIo | None] = {}
         self._nested: dict[cst.For, NestedLoopIo | None] = {}
         self.claimed: set[cst.For] = set()  # inner loops reported as part of a nested batch
-        self._candidates: dict[tuple[tuple[str, str], ...], tuple[frozenset[str], ...]] = {}
+        self._candidates: dict[
+            tuple[tuple[str, str], ...], tuple[frozenset[str], frozenset[str], frozenset[str]]
+        ] = {}
         self._stars: bool | None = None
         self._bodies: dict[cst.For, BodyFacts] = {}
 
@@ -322,10 +334,11 @@ class LoopIndex:
 
     def io_candidates(
         self, module: cst.Module, extra: tuple[tuple[str, str], ...]
-    ) -> tuple[frozenset[str], frozenset[str]]:
+    ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         """The names a called ``Name`` and a called attribute may have for the call to
-        be I/O: last parts of the I/O table, methods of I/O objects, imported names and
-        functions of this module."""
+        be I/O (last parts of the I/O table, methods of I/O objects, imported names and
+        functions of this module), and the imported names, which may lead a called
+        attribute (``client.fetch()`` after ``from . import client``)."""
         found = self._candidates.get(extra)
         if found is None:
             defined: set[str] = set()
@@ -341,8 +354,9 @@ class LoopIndex:
             found = self._candidates[extra] = (
                 frozenset(last | defined | imported),
                 frozenset(last | methods | defined),
+                frozenset(imported),
             )
-        return found  # type: ignore[return-value]
+        return found
 
     def star_imports(self, module: cst.Module) -> bool:
         """Whether the module has a ``from ... import *`` at its top level."""
@@ -402,6 +416,22 @@ def loop_index(module: cst.Module) -> LoopIndex:
             while len(_INDEXES) > _INDEXES_KEPT:
                 _INDEXES.popitem(last=False)
         return entry[1]
+
+
+def _items_built_on_each_other(node: cst.BaseExpression, semantics: Semantics) -> bool:
+    """A literal of names one of which is bound (once) to a value built from another
+    (``b = os.path.join(a, "ham")`` and ``for d in (a, b)``): the work on one item may
+    need the work on another done first (a folder made inside the other)."""
+    if not isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return False
+    listed = {
+        element.value.value for element in node.elements if isinstance(element.value, cst.Name)
+    }
+    for name in listed:
+        value = semantics.single_value(name)
+        if value is not None and not names_read(value).isdisjoint(listed - {name}):
+            return True
+    return False
 
 
 def _small_collection(node: cst.BaseExpression, lookup: IoLookup) -> bool:
@@ -512,6 +542,8 @@ def _from_star_import(receiver: cst.BaseExpression, owner: str, semantics: Seman
 def _for_loop_io(index: LoopIndex, node: cst.For, lookup: IoLookup) -> LoopIo | None:
     if node.asynchronous is not None or _small_collection(node.iter, lookup):
         return None
+    if _items_built_on_each_other(node.iter, lookup.semantics):
+        return None
     names = target_names(node.target)
     if not names or not isinstance(node.body, (cst.IndentedBlock, cst.SimpleStatementSuite)):
         return None
@@ -556,6 +588,8 @@ def _moves_onto_shared_target(node: cst.For, targets: Sequence[str], lookup: IoL
 def _nested_loop_io(index: LoopIndex, node: cst.For, lookup: IoLookup) -> NestedLoopIo | None:
     if node.asynchronous is not None or is_small_literal(node.iter):
         return None
+    if _items_built_on_each_other(node.iter, lookup.semantics):
+        return None
     names = target_names(node.target)
     if not names or not isinstance(node.body, cst.IndentedBlock):
         return None
@@ -584,7 +618,7 @@ def comprehension_io(
     comp = node.for_in
     if comp.asynchronous is not None or comp.inner_for_in is not None:
         return None
-    if is_small_literal(comp.iter):
+    if is_small_literal(comp.iter) or _items_built_on_each_other(comp.iter, lookup.semantics):
         return None
     parts: list[cst.CSTNode] = (
         [node.key, node.value] if isinstance(node, cst.DictComp) else [node.elt]
@@ -613,7 +647,7 @@ def map_io(call: cst.Call, lookup: IoLookup) -> LoopIo | None:
     if len(args) != 2 or any(arg.keyword is not None or arg.star for arg in args):
         return None
     func, items = args[0].value, args[1].value
-    if is_small_literal(items):
+    if is_small_literal(items) or _items_built_on_each_other(items, semantics):
         return None
     if isinstance(func, cst.Lambda):
         params = func.params

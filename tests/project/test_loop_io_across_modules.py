@@ -15,7 +15,7 @@ from concurrency_lint.testing import check_fixture
 SHOP = Path(__file__).resolve().parent.parent.parent / "fixtures" / "project_model" / "shop"
 
 
-@pytest.mark.parametrize("name", ["downloads.py", "gallery.py"])
+@pytest.mark.parametrize("name", ["downloads.py", "gallery.py", "module_helpers.py"])
 def test_loops_calling_io_helpers_of_other_modules_are_reported(name: str) -> None:
     outcome = check_fixture(SHOP / name)
     assert outcome.expected
