@@ -104,6 +104,13 @@ def module_index(module: cst.Module) -> ModuleIndex:
     return index
 
 
+def forget_module_index(module: cst.Module) -> None:
+    """Drop the index of ``module`` (its pass is over: the tree need not stay alive)."""
+    cached = _CACHE.get(id(module))
+    if cached is not None and cached.module is module:
+        del _CACHE[id(module)]
+
+
 class _Indexer:
     """Records every binding, scope parent and import in one walk of the module in
     source order (so a later import of a name wins, as it does at run time)."""

@@ -418,6 +418,14 @@ def loop_index(module: cst.Module) -> LoopIndex:
         return entry[1]
 
 
+def forget_loop_index(module: cst.Module) -> None:
+    """Drop the loop index of ``module`` (its pass is over: the tree need not stay alive)."""
+    with _INDEXES_LOCK:
+        entry = _INDEXES.get(id(module))
+        if entry is not None and entry[0] is module:
+            del _INDEXES[id(module)]
+
+
 def _items_built_on_each_other(node: cst.BaseExpression, semantics: Semantics) -> bool:
     """A literal of names one of which is bound (once) to a value built from another
     (``b = os.path.join(a, "ham")`` and ``for d in (a, b)``): the work on one item may

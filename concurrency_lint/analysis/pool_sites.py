@@ -73,6 +73,12 @@ class PoolSite:
 _last_site: tuple[cst.Call, AnalysisContext, int, PoolSite | None] | None = None
 
 
+def forget_last_site() -> None:
+    """Drop the last answer (its pass is over: its tree need not stay alive)."""
+    global _last_site
+    _last_site = None
+
+
 def pool_site(call: cst.Call, context: AnalysisContext) -> PoolSite | None:
     """The pool site ``call`` is, seen where the single pass stands, or None."""
     global _last_site

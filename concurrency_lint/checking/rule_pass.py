@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import sys
 import traceback
 from collections.abc import Callable
 
@@ -117,34 +118,57 @@ class RulePass:
             module = parse_snippet(path, text, offset, judged=True, tree=tree)
         if isinstance(module, Finding):
             return [module]
-        semantics = Semantics(module, project_view(path))
-        context = FileContext(path=path, module=module, semantics=semantics, config=self.config)
-        instances = [rule(context) for rule in rules]
-        dispatcher = _GuardedDispatcher(semantics, instances)
         try:
-            dispatcher.run(module)
-        except RecursionError:
-            if not self._deep_stack:
-                raise NeedsDeepStack from None
-            return [engine_finding(SYNTAX_ERROR, "too deeply nested to analyse", path, offset)]
-        findings = dispatcher.failures(path, offset)
-        if not context.reports:
+            semantics = Semantics(module, project_view(path))
+            context = FileContext(path=path, module=module, semantics=semantics, config=self.config)
+            instances = [rule(context) for rule in rules]
+            dispatcher = _GuardedDispatcher(semantics, instances)
+            try:
+                dispatcher.run(module)
+            except RecursionError:
+                if not self._deep_stack:
+                    raise NeedsDeepStack from None
+                return [engine_finding(SYNTAX_ERROR, "too deeply nested to analyse", path, offset)]
+            findings = dispatcher.failures(path, offset)
+            if not context.reports:
+                return findings
+            positions = positions_of(module, _needed_nodes(context.reports), text, tree)
+            source_lines = python_lines.split_lines(text)
+            for report in context.reports:
+                finding = _to_finding(
+                    report, path, module, positions, offset, markdown, source_lines
+                )
+                statement_line = (
+                    positions[report.statement].start.line
+                    if report.statement in positions
+                    else None
+                )
+                candidate_lines = (finding.span.start_line - offset.lines,) + (
+                    (statement_line,) if statement_line else ()
+                )
+                if original_line is not None:  # a pruned module: the source's own lines
+                    candidate_lines = tuple(original_line(line) for line in candidate_lines)
+                if not ledger.suppresses(report.code, candidate_lines):
+                    findings.append(finding)
             return findings
-        positions = positions_of(module, _needed_nodes(context.reports), text, tree)
-        source_lines = python_lines.split_lines(text)
-        for report in context.reports:
-            finding = _to_finding(report, path, module, positions, offset, markdown, source_lines)
-            statement_line = (
-                positions[report.statement].start.line if report.statement in positions else None
-            )
-            candidate_lines = (finding.span.start_line - offset.lines,) + (
-                (statement_line,) if statement_line else ()
-            )
-            if original_line is not None:  # a pruned module: the source's own lines
-                candidate_lines = tuple(original_line(line) for line in candidate_lines)
-            if not ledger.suppresses(report.code, candidate_lines):
-                findings.append(finding)
-        return findings
+        finally:
+            _release(module)
+
+
+def _release(module: cst.Module) -> None:
+    """Drop what the analyses kept of ``module`` for the rules of its pass (the indexes of
+    the last few modules), so that the tree is freed once its findings are made; only the
+    analyses this process has loaded kept anything."""
+    for name, forget in (
+        ("concurrency_lint.analysis.definitions", "forget_module_index"),
+        ("concurrency_lint.analysis.loops", "forget_loop_index"),
+    ):
+        loaded = sys.modules.get(name)
+        if loaded is not None:
+            getattr(loaded, forget)(module)
+    pool_sites = sys.modules.get("concurrency_lint.analysis.pool_sites")
+    if pool_sites is not None:
+        pool_sites.forget_last_site()
 
 
 class _GuardedDispatcher:
