@@ -97,6 +97,25 @@ _LEAVES = frozenset(
 )
 
 
+def _below(root: ast.AST) -> Iterator[ast.AST]:
+    """``root`` and every node under it, as ``ast.walk`` gives them but in no set order
+    and without the context and operator leaves (a stack instead of a queue of
+    ``iter_child_nodes``: the looks walk loop bodies often, and only collect or test)."""
+    stack = [root]
+    pop, push, node_type = stack.pop, stack.append, ast.AST
+    while stack:
+        node = pop()
+        yield node
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, node_type) and type(item) not in _LEAVES:
+                        push(item)
+            elif isinstance(value, node_type) and type(value) not in _LEAVES:
+                push(value)
+
+
 class _Calls:
     """The names called (``f()``) and the attributes called (``x.f()``) somewhere; each
     attribute also with its receiver's dotted name (``os.path`` for ``os.path.join()``,
@@ -198,7 +217,7 @@ class _ModuleFacts:
                     calls = tuple(
                         node  # type: ignore[misc]
                         for part in parts
-                        for node in ast.walk(part)
+                        for node in _below(part)
                         if type(node) is ast.Call
                     )
                 if calls:
@@ -353,13 +372,13 @@ def _names_bound_per_item(loop: ast.For) -> frozenset[str]:
     names = {
         node.id
         for part in (loop.target, *loop.body)
-        for node in ast.walk(part)
+        for node in _below(part)
         if type(node) is ast.Name and type(node.ctx) is ast.Store  # type: ignore[attr-defined]
     }
     names.update(
         node.name
         for statement in loop.body
-        for node in ast.walk(statement)
+        for node in _below(statement)
         if type(node) is ast.ExceptHandler and node.name  # type: ignore[attr-defined]
     )
     return frozenset(names)
@@ -385,14 +404,14 @@ def _every_iteration_calls(body: list[ast.stmt]) -> Iterator[ast.Call]:
         else:
             parts = [statement]
         for part in parts:
-            for node in ast.walk(part):
+            for node in _below(part):
                 if type(node) is ast.Call:
                     yield node  # type: ignore[misc]
 
 
 def _reads_any(call: ast.Call, names: frozenset[str]) -> bool:
     """Whether the call (its function, receiver or arguments) reads one of ``names``."""
-    return any(type(node) is ast.Name and node.id in names for node in ast.walk(call))  # type: ignore[attr-defined]
+    return any(type(node) is ast.Name and node.id in names for node in _below(call))  # type: ignore[attr-defined]
 
 
 def may_do_io(text: str, config: Config) -> bool:
@@ -558,7 +577,7 @@ def _accumulated_into(body: list[ast.stmt]) -> set[str]:
     of stored items and of augmented assignments (a wider set than the body scan's)."""
     owners: set[str | None] = set()
     for statement in body:
-        for node in ast.walk(statement):
+        for node in _below(statement):
             kind = type(node)
             if kind is ast.Call and type(node.func) is ast.Attribute:  # type: ignore[attr-defined]
                 if node.func.attr in ACCUMULATING_METHODS:  # type: ignore[attr-defined]
@@ -694,7 +713,7 @@ def _awaits_per_item(loop: ast.For) -> bool:
     if not items:
         return False
     for statement in loop.body:
-        for node in ast.walk(statement):
+        for node in _below(statement):
             if type(node) is ast.Await and type(node.value) is ast.Call:  # type: ignore[attr-defined]
                 if _may_await_on_item(node.value, items):  # type: ignore[attr-defined]
                     return True
