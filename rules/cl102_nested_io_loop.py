@@ -25,7 +25,8 @@ class NestedIoLoop(TracksIoLoops, LoopRule):
     the folder only through its base name, which two folders can share); CL101 may
     still flag the inner loop. Nor is the nest when its inner loop is not a CL101 case
     (a destination built from the inner item's base name, `target / section /
-    source.name`, where two sources can share it).
+    source.name`, where two sources can share it), or when the outer items are a literal
+    of names built on one another (`b = os.path.join(a, "ham")`, `for d in (a, b)`).
 
     ## Why is this bad?
     `for dir in dirs: for file in glob(...): read(file)` waits for every file of every

@@ -582,9 +582,11 @@ def project_io_oracle(path: str) -> ProjectIo | None:
 
     The rules count a project function as I/O when the model finds I/O in it, and a
     project value or a call's result when the model knows its type; so a name that
-    leads to a project class of no known base, a function without I/O, or nothing the
-    model knows, cannot be. Anything else may (a name leading outside the project, an
-    attribute read off a project class or value, an import beyond the top package)."""
+    leads to a project class of no known base, a function without I/O, nothing the
+    model knows, or an attribute read off a value the model cannot say anything of (no
+    type, maker or outside name: ``apps.get_app_config``), cannot be. Anything else may
+    (a name leading outside the project, an attribute read off a project class or a
+    known value, an import beyond the top package)."""
     view = project_view(path)
     if view is None:
         return None
@@ -620,14 +622,22 @@ def _may_be_io(model: ProjectModel, target: str, rest: tuple[str, ...]) -> bool:
             return False  # the rules learn nothing of it either
         if kind == "module":
             continue
+        if kind == "other" and not last and not _known_value(model, name):
+            return False  # nothing types what is read off it, for the rules either
         if kind == "external" or not last:
             return True
         if kind == "function":
             return model.function_io(name) is not None or model.made_by(name) is not None
         if kind == "class":
             return model.made_by(name) is not None
-        return any(
-            answer is not None
-            for answer in (model.canonical(name), model.made_by(name), model.value_type(name))
-        )
+        return _known_value(model, name)
     return True  # a module itself: whatever is read off it later
+
+
+def _known_value(model: ProjectModel, name: str) -> bool:
+    """Whether the model says what a project value is: the name it stands for outside,
+    what made it, or its type."""
+    return any(
+        answer is not None
+        for answer in (model.canonical(name), model.made_by(name), model.value_type(name))
+    )

@@ -188,3 +188,48 @@ def test_the_loop_rules_second_look_asks_the_model_of_imported_names(
         str(tmp_path / "app/absolute.py"), (tmp_path / "app/absolute.py").read_bytes()
     )
     assert [f.code for f in absolute.findings] == ["CL101"]
+
+
+def test_the_second_look_passes_a_method_of_a_project_value_only_when_the_model_types_it(
+    tmp_path: Path,
+) -> None:
+    """``registry.find(name)`` on a value the model can say nothing of cannot be I/O to
+    the rules (nothing types it); ``session.get(url)`` on a ``requests.Session`` made in
+    another module may be; a function read off an imported module is judged by its I/O."""
+    from concurrency_lint.checking.project_summaries import project_io_oracle
+
+    files = {
+        "app/__init__.py": "",
+        "app/registry.py": """
+            import requests
+
+            class Registry:
+                def find(self, name):
+                    return name
+
+            registry = Registry()
+            session = requests.Session()
+
+            def fetch(url):
+                return requests.get(url, timeout=5).text
+
+            def title(name):
+                return name.title()
+        """,
+        "app/main.py": "from . import registry as module\nfrom .registry import registry\n",
+    }
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    forget_layout()
+    may_be_io = project_io_oracle(str(tmp_path / "app" / "main.py"))
+    assert may_be_io is not None
+    value = frozenset({(1, "registry", "registry")})
+    module = frozenset({(1, "", "registry")})
+    assert not may_be_io(value, ("find",))
+    assert may_be_io(frozenset({(1, "registry", "session")}), ("get",))
+    assert may_be_io(module, ("fetch",))
+    assert not may_be_io(module, ("title",))
+    assert not may_be_io(module, ("registry", "find"))
+    assert may_be_io(module, ("session", "get"))
