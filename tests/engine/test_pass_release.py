@@ -36,6 +36,9 @@ def _live_modules() -> int:
 
 def test_the_indexes_of_a_checked_module_are_dropped_when_its_pass_ends() -> None:
     checker = FileChecker(Config())
+    definitions._CACHE.clear()  # what other tests' direct calls left there
+    loops._INDEXES.clear()
+    pool_sites.forget_last_site()
     before = _live_modules()
     for number in range(6):  # more modules than any of the caches would keep
         result = checker.check_text(f"app_{number}.py", SOURCE + f"# {number}\n")
