@@ -250,7 +250,7 @@ class IoLoopTracker:
             candidate = self._any_name or func.value in self._names
         elif isinstance(func, cst.Attribute):
             candidate = (
-                func.attr.value in self._attributes or _chain_head(func.value) in self._imported
+                func.attr.value in self._attributes or base_name(func.value) in self._imported
             )
         else:
             candidate = False
@@ -260,13 +260,6 @@ class IoLoopTracker:
             if loop in self._with_io:
                 break
             self._with_io.add(loop)
-
-
-def _chain_head(node: cst.BaseExpression) -> str | None:
-    """``a`` for ``a`` and ``a.b.c``; None for anything else (a call, a subscript)."""
-    while type(node) is cst.Attribute:
-        node = node.value  # type: ignore[attr-defined]
-    return node.value if type(node) is cst.Name else None  # type: ignore[attr-defined]
 
 
 class TracksIoLoops:
