@@ -82,6 +82,7 @@ class ScopeIndex:
 
     def __init__(self) -> None:
         self._cache: dict[int, ScopeNames] = {}
+        self._bound: dict[int, ScopeNames] = {}
 
     def of(self, scope: cst.Module | cst.FunctionDef) -> ScopeNames:
         found = self._cache.get(id(scope))
@@ -90,10 +91,25 @@ class ScopeIndex:
             self._cache[id(scope)] = found
         return found
 
+    def bound_in(self, scope: cst.Module | cst.FunctionDef) -> ScopeNames:
+        """What :meth:`of` gives, for its bindings, functions and classes alone (its uses
+        left empty): the scope's own statements are walked, not the scopes nested in it."""
+        found = self._cache.get(id(scope))
+        if found is not None and found.node is scope:
+            return found
+        found = self._bound.get(id(scope))
+        if found is None or found.node is not scope:
+            found = self._bound[id(scope)] = _index(scope, uses=False)
+        return found
 
-def _index(scope: cst.Module | cst.FunctionDef) -> ScopeNames:
+    def binds(self, scope: cst.Module | cst.FunctionDef, name: str) -> bool:
+        """Whether the scope binds ``name`` itself (``of(scope).binds(name)``)."""
+        return self.bound_in(scope).binds(name)
+
+
+def _index(scope: cst.Module | cst.FunctionDef, uses: bool = True) -> ScopeNames:
     names = ScopeNames(scope)
-    collector = _Collector(names)
+    collector = _Collector(names, uses)
     if isinstance(scope, cst.FunctionDef):
         for param in parameter_names(scope.params):
             names.bindings.setdefault(param, []).append(OPAQUE)
@@ -104,9 +120,11 @@ def _index(scope: cst.Module | cst.FunctionDef) -> ScopeNames:
 
 
 class _Collector(cst.CSTVisitor):
-    def __init__(self, names: ScopeNames) -> None:
+    def __init__(self, names: ScopeNames, uses: bool = True) -> None:
         super().__init__()
         self.names = names
+        #: Whether uses are noted too (else nested scopes are not entered at all).
+        self.uses = uses
         self.stack: list[cst.CSTNode] = []
         self.depth = 0  # nested scopes entered
         self.skip: set[int] = set()  # Name nodes that are not variable loads
@@ -118,9 +136,12 @@ class _Collector(cst.CSTVisitor):
             if self.depth == 0:
                 self._define(node)
             self.depth += 1
+            if not self.uses:  # nothing below binds in this scope
+                self.stack.append(node)  # popped by ``on_leave``, which still runs
+                return False
         elif self.depth == 0 and kind in _BINDING_TYPES:
             self._note_binding(node)
-        if kind is cst.Name and id(node) not in self.skip:
+        if kind is cst.Name and self.uses and id(node) not in self.skip:
             self._note_load(node)  # type: ignore[arg-type]
         self.stack.append(node)
         return True

@@ -44,6 +44,26 @@ def _calls_unknown(_name: str) -> tuple[CallShape, ...] | None:
 _PENDING = "<pending>"  # a helper whose type is being computed (recursion)
 _MAX_CALLER_DEPTH = 8  # functions whose callers type the parameters passed on
 _NESTED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
+#: The nodes a statement of a method's own can stand in (nested scopes aside).
+_HOLDS_STATEMENTS = frozenset(
+    {
+        cst.IndentedBlock,
+        cst.SimpleStatementSuite,
+        cst.SimpleStatementLine,
+        cst.If,
+        cst.Else,
+        cst.For,
+        cst.While,
+        cst.With,
+        cst.Try,
+        cst.TryStar,
+        cst.ExceptHandler,
+        cst.ExceptStarHandler,
+        cst.Finally,
+        cst.Match,
+        cst.MatchCase,
+    }
+)
 
 
 class ModuleTypes:
@@ -366,12 +386,12 @@ class ModuleTypes:
         else:
             return {}
         if self._sites is None:
-            module_names = self._index.of(self._module)
+            module_names = self._index.bound_in(self._module)
             self._sites = {}  # while being read: nothing is known
             self._sites = module_call_sites(
                 self._module,
                 self._qualify,
-                lambda scope, local: self._index.of(scope).binds(local),
+                self._index.binds,
                 frozenset(module_names.bindings),
             )
         sites = self._sites.get(name)
@@ -415,26 +435,28 @@ class ModuleTypes:
         module ("factory"); the qualified function or class it names ("alias")."""
         if value is None:
             return None
-        names = self._index.of(scope if scope is not None else self._module)
         if kind == "alias":
             head = value
             while isinstance(head, cst.Attribute):
                 head = head.value
-            if not isinstance(head, cst.Name) or (scope is not None and names.binds(head.value)):
+            if not isinstance(head, cst.Name) or (
+                scope is not None and self._index.binds(scope, head.value)
+            ):
                 return None
             return self._qualify(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
         if kind == "factory":
             if not isinstance(value, cst.Name) or value.value not in self._classes:
                 return None
-            if scope is not None and names.binds(value.value):
+            if scope is not None and self._index.binds(scope, value.value):
                 return None  # a local of the same name
-            if value.value in self._index.of(self._module).bindings:
+            if value.value in self._index.bound_in(self._module).bindings:
                 return None  # rebound at module level
             return self.class_type(self._classes[value.value])
         if scope is None:
             if isinstance(value, cst.Call):
                 return self.call_type(value, None, lambda _name: None)
             return None
+        names = self._index.of(scope)
         parameters = self._parameter_types(scope, callers=True)
         return self._expression_type(value, scope, names, parameters, self._owners.get(id(scope)))
 
@@ -544,7 +566,8 @@ def _self_assignments(
                 if node_type is cst.AugAssign:
                     value = cst.Name("_augmented")  # not a plain value
                 _note(found, method, node.target, value)  # type: ignore[attr-defined]
-            return node_type not in _NESTED or node is method
+            # Statements hold statements; an expression holds none (a lambda's body is one).
+            return node_type in _HOLDS_STATEMENTS or node is method
 
         walk(method, enter)
     return found
