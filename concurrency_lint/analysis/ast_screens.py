@@ -86,6 +86,7 @@ _NOTED = frozenset(
         ast.ListComp,
         ast.SetComp,
         ast.DictComp,
+        ast.ClassDef,
     }
 )
 #: The loops whose items the loop rules judge, with the parts that run per item.
@@ -163,6 +164,9 @@ class _ModuleFacts:
         self.awaits_in_loop = False
         self.star_import = False  # ``from m import *``: names bound that no one sees here
         self.async_functions: list[ast.AsyncFunctionDef] = []
+        #: The first parameter of every method (``self``, ``cls``): the one receiver on
+        #: which the rules resolve a call to a function of the module (``self.load()``).
+        self.method_receivers: set[str] = set()
         self.item_loops: list[ast.For | ast.ListComp | ast.SetComp | ast.DictComp] = []
         self._per_item: tuple[_ItemLoop, ...] | None = None
         self._wrapping_calls: list[ast.Call] = []  # calls on one argument, itself a call
@@ -257,6 +261,9 @@ class _ModuleFacts:
         """Record what ``node`` says; the functions whose calls its children belong to."""
         if type(node) in _ITEM_LOOPS:
             self.item_loops.append(node)  # type: ignore[arg-type]
+            return owners
+        if type(node) is ast.ClassDef:
+            self.method_receivers.update(_first_parameters(node.body))  # type: ignore[attr-defined]
             return owners
         if isinstance(node, ast.Call):
             self.anywhere.add(node)
@@ -616,14 +623,15 @@ def _resolves(
     project: _ProjectNames,
 ) -> bool:
     """Whether one of ``calls`` may resolve to I/O (see :func:`_may_resolve_to_io`); a
-    method of the module (``local``) counts on a plain name (``self.load()``) only."""
+    method of the module (``local``) counts only on a name that is some method's first
+    parameter (``self.load()``): the rules resolve ``obj.load()`` on no other receiver."""
     if not calls.names.isdisjoint(names) or not calls.attributes.isdisjoint(methods):
         return True
     for receiver, attribute in calls.receivers:
         if receiver is None:
             continue
         head, dot, rest = receiver.partition(".")
-        if not dot and attribute in local:
+        if not dot and attribute in local and head in facts.method_receivers:
             return True
         if project.may_be_io(f"{receiver}.{attribute}"):
             return True
@@ -631,6 +639,24 @@ def _resolves(
             if ".".join(filter(None, (target, rest, attribute))) in table:
                 return True
     return False
+
+
+def _first_parameters(body: list[ast.stmt]) -> Iterator[str]:
+    """The first parameter of each function of a class body (in its ``if`` / ``try`` /
+    ``with`` blocks too; not inside another function or class)."""
+    pending = list(body)
+    while pending:
+        statement = pending.pop()
+        kind = type(statement)
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            arguments = statement.args  # type: ignore[attr-defined]
+            ordered = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+            ordered += [star for star in (arguments.vararg, arguments.kwarg) if star]
+            if ordered:
+                yield ordered[0].arg
+        elif kind is not ast.ClassDef:
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                pending.extend(getattr(statement, field, ()))
 
 
 def _any_project(targets: Iterable[str]) -> bool:

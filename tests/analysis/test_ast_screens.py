@@ -40,6 +40,10 @@ def _may(code: str, extra: tuple[tuple[str, str], ...] = ()) -> bool:
         "    return subprocess.run(c)\nfor c in cmds:\n    run(c)\n",
         "class C:\n    def load(self, p):\n        return open(p)\n"
         "    def all(self, ps):\n        return [self.load(p) for p in ps]\n",
+        # a method's first parameter, whatever its name, in a block of the class body
+        "class C:\n    if True:\n        @classmethod\n        def load(klass, p):\n"
+        "            return open(p)\n    def all(me, ps):\n        for p in ps:\n"
+        "            me.load(p)\n",
         "import requests\nfetch = lambda u: requests.get(u)\nfor u in urls:\n    fetch(u)\n",
         # the I/O reads a name the body binds
         "import requests\nfor u in urls:\n    r = u.strip()\n    requests.get(r)\n",
@@ -83,6 +87,10 @@ def test_the_configured_extra_io_calls_count_once_importable() -> None:
         "import requests\nfor u in urls:\n    requests.get(base)\n",
         "for p in paths:\n    if p:\n        open(p).read()\n",
         "for p in paths:\n    try:\n        x = p.name\n    except OSError:\n        open(p)\n",
+        # a method of the module doing I/O, called on what no method takes first: the
+        # rules resolve ``field.load()`` to no function of the module
+        "class C:\n    def load(self, p):\n        return open(p)\n"
+        "def all(fields, ps):\n    for field in fields:\n        field.load(ps)\n",
         # ``map`` called, but not in ``list(map(f, items))``: the loops alone are judged
         "import os\nrow = ', '.join(map(str, items))\nfor k in keys:\n    table.get(k)\n",
     ],
