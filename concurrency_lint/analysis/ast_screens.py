@@ -89,6 +89,8 @@ _NOTED = frozenset(
         ast.ClassDef,
     }
 )
+#: The nodes that change what the facts' walk notes below them (or are noted).
+_CONTEXT_CHANGES = _NOTED | _LOOP_TYPES | {ast.AsyncFunctionDef}
 #: The loops whose items the loop rules judge, with the parts that run per item.
 _ITEM_LOOPS = frozenset({ast.For, ast.ListComp, ast.SetComp, ast.DictComp})
 _LEAVES = frozenset(
@@ -96,6 +98,21 @@ _LEAVES = frozenset(
     for base in (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
     for kind in base.__subclasses__()
 )
+
+
+def _node_types(base: type[ast.AST]) -> set[type[ast.AST]]:
+    found = {base}
+    for kind in base.__subclasses__():
+        found |= _node_types(kind)
+    return found
+
+
+#: The nodes the facts' walk enters: every kind but the leaves and the names, constants
+#: and import aliases, which hold no node and say nothing the facts note.
+_WALKED = frozenset(_node_types(ast.AST) - _LEAVES - {ast.Name, ast.Constant, ast.alias})
+#: Where a node of the walk stands: inside a loop, inside ``async def``, the functions
+#: whose body holds it.
+_Context = tuple[bool, bool, tuple["_Calls", ...]]
 
 
 def _below(root: ast.AST) -> Iterator[ast.AST]:
@@ -171,26 +188,30 @@ class _ModuleFacts:
         self._per_item: tuple[_ItemLoop, ...] | None = None
         self._wrapping_calls: list[ast.Call] = []  # calls on one argument, itself a call
         self._named_lambdas: dict[int, tuple[_Calls, ...]] = {}  # ``f = lambda``: f's calls
-        # (node, inside a loop, inside ``async def``, the functions whose body holds it)
-        stack: list[tuple[ast.AST, bool, bool, tuple[_Calls, ...]]] = [(tree, False, False, ())]
-        pop, push, note, node_type = stack.pop, stack.append, self._note, ast.AST
+        # (node, where it stands): (inside a loop, inside ``async def``, the functions
+        # whose body holds it), one tuple shared by the children of a node
+        stack: list[tuple[ast.AST, _Context]] = [(tree, (False, False, ()))]
+        pop, push, note, walked = stack.pop, stack.append, self._note, _WALKED
         while stack:
-            node, in_loop, in_async, owners = pop()
+            node, context = pop()
             kind = type(node)
-            if kind in _NOTED:
-                owners = note(node, in_loop, in_async, owners)
-            if kind in _LOOP_TYPES:
-                in_loop = True
-            elif kind is ast.AsyncFunctionDef:
-                in_async = True
+            if kind in _CONTEXT_CHANGES:
+                in_loop, in_async, owners = context
+                if kind in _NOTED:
+                    owners = note(node, in_loop, in_async, owners)
+                if kind in _LOOP_TYPES:
+                    in_loop = True
+                elif kind is ast.AsyncFunctionDef:
+                    in_async = True
+                context = (in_loop, in_async, owners)
             for field in node._fields:
                 value = getattr(node, field, None)
                 if type(value) is list:
                     for item in value:
-                        if isinstance(item, node_type) and type(item) not in _LEAVES:
-                            push((item, in_loop, in_async, owners))
-                elif isinstance(value, node_type) and type(value) not in _LEAVES:
-                    push((value, in_loop, in_async, owners))
+                        if type(item) in walked:
+                            push((item, context))
+                elif type(value) in walked:
+                    push((value, context))
         #: Every qualified name an import of the module binds.
         self.targets = {target for bound in self.imports.values() for target in bound}
 
@@ -265,16 +286,19 @@ class _ModuleFacts:
         if type(node) is ast.ClassDef:
             self.method_receivers.update(_first_parameters(node.body))  # type: ignore[attr-defined]
             return owners
-        if isinstance(node, ast.Call):
-            self.anywhere.add(node)
-            if len(node.args) == 1 and not node.keywords and type(node.args[0]) is ast.Call:
-                self._wrapping_calls.append(node)  # ``list(map(...))`` perhaps
-            if in_loop:
-                self.in_loops.add(node)
-            if in_async:
-                self.in_async.add(node)
-            for owner in owners:
-                owner.add(node)
+        if type(node) is ast.Call:
+            if len(node.args) == 1 and not node.keywords and type(node.args[0]) is ast.Call:  # type: ignore[attr-defined]
+                self._wrapping_calls.append(node)  # type: ignore[arg-type]  # ``list(map(...))`` perhaps
+            func = node.func  # type: ignore[attr-defined]
+            if type(func) is ast.Name:  # what ``_Calls.add`` reads, read once
+                name = func.id
+                for calls in self._calls_holding(in_loop, in_async, owners):
+                    calls.names.add(name)
+            elif type(func) is ast.Attribute:
+                attribute, receiver = func.attr, (_dotted(func.value), func.attr)
+                for calls in self._calls_holding(in_loop, in_async, owners):
+                    calls.attributes.add(attribute)
+                    calls.receivers.add(receiver)
         elif isinstance(node, (ast.Await, ast.AsyncWith, ast.AsyncFor)) or (
             isinstance(node, ast.comprehension) and node.is_async
         ):
@@ -295,6 +319,17 @@ class _ModuleFacts:
                 if isinstance(target, ast.Name)
             )
         return owners
+
+    def _calls_holding(
+        self, in_loop: bool, in_async: bool, owners: tuple[_Calls, ...]
+    ) -> tuple[_Calls, ...]:
+        """The call sets a call standing here belongs to."""
+        holding = (self.anywhere, *owners)
+        if in_loop:
+            holding += (self.in_loops,)
+        if in_async:
+            holding += (self.in_async,)
+        return holding
 
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
         """Bind names the way :class:`~concurrency_lint.analysis.names.ImportMap` does
