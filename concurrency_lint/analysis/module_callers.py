@@ -55,24 +55,30 @@ def module_call_sites(
     module uses the name otherwise too (or binds it twice, or decorates it).
     ``module_binds`` are the names the module binds other than by ``def`` / ``class``."""
     names: dict[str, int] = {}
-    decorated: set[str] = set()
+    definitions: dict[str, cst.FunctionDef | cst.ClassDef] = {}
     for statement in module.body:
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             name = statement.name.value
             names[name] = names.get(name, 0) + 1
-            if statement.decorators or (
-                isinstance(statement, cst.ClassDef) and _builds_itself(statement)
-            ):
-                decorated.add(name)
+            definitions[name] = statement
     finder = _Uses(frozenset(names), qualify, binds)
     walk_visitor(module, finder)
     found: dict[str, list[CallSite] | None] = {}
     for name, count in names.items():
-        if count != 1 or name in decorated or name in finder.escapes or name in module_binds:
+        in_question = count == 1 and name not in finder.escapes and name not in module_binds
+        # ``_decorated`` walks a class: asked only of one still in question
+        if not in_question or _decorated(definitions[name]):
             found[name] = None
         else:
             found[name] = finder.sites.get(name, [])
     return found
+
+
+def _decorated(statement: cst.FunctionDef | cst.ClassDef) -> bool:
+    """A decorated definition, or a class that may build itself unnamed."""
+    return bool(statement.decorators) or (
+        isinstance(statement, cst.ClassDef) and _builds_itself(statement)
+    )
 
 
 def _builds_itself(owner: cst.ClassDef) -> bool:
