@@ -502,7 +502,7 @@ def may_loop_over_io(
         return True  # a name a star import binds may be a project function doing I/O
     io_names, io_attributes = _callable_names(facts, io_table(extra_io_calls))
     # A function of another module of the project may do I/O (the project model says).
-    io_names |= {local for local in facts.imports if project.may_be_io(local)}
+    io_names |= project.called_io_names()
     for constructors, (_kind, methods) in IO_METHODS.items():
         # An object is provably built by a constructor only where the module calls it.
         if any(_reachable(c, facts.targets) and _called(c, facts) for c in constructors):
@@ -522,6 +522,12 @@ class _ProjectNames:
     def __init__(self, facts: _ModuleFacts, project_io: ProjectIo | None) -> None:
         self._facts = facts
         self._project_io = project_io
+
+    def called_io_names(self) -> set[str]:
+        """The imported names the module calls (``fetch()``) that may be I/O of the
+        project: a name it never calls is in no call set the looks compare with."""
+        called = self._facts.anywhere.names
+        return {local for local in self._facts.imports if local in called and self.may_be_io(local)}
 
     def may_be_io(self, dotted: str) -> bool:
         """Whether ``dotted``, whose head an import binds, may be I/O of the project."""
@@ -547,7 +553,7 @@ def _may_resolve_to_io(
     body calls a method that may change state the iterations share counts for nothing."""
     table = io_table(extra_io_calls)
     names, _attributes = _callable_names(facts, table)
-    names |= {local for local in facts.imports if project.may_be_io(local)}
+    names |= project.called_io_names()
     methods = io_call_names(extra_io_calls)[1]
     local: set[str] = set()
     grew = True
