@@ -287,18 +287,7 @@ class _ModuleFacts:
             self.method_receivers.update(_first_parameters(node.body))  # type: ignore[attr-defined]
             return owners
         if type(node) is ast.Call:
-            if len(node.args) == 1 and not node.keywords and type(node.args[0]) is ast.Call:  # type: ignore[attr-defined]
-                self._wrapping_calls.append(node)  # type: ignore[arg-type]  # ``list(map(...))`` perhaps
-            func = node.func  # type: ignore[attr-defined]
-            if type(func) is ast.Name:  # what ``_Calls.add`` reads, read once
-                name = func.id
-                for calls in self._calls_holding(in_loop, in_async, owners):
-                    calls.names.add(name)
-            elif type(func) is ast.Attribute:
-                attribute, receiver = func.attr, (_dotted(func.value), func.attr)
-                for calls in self._calls_holding(in_loop, in_async, owners):
-                    calls.attributes.add(attribute)
-                    calls.receivers.add(receiver)
+            self._note_call(node, self._calls_holding(in_loop, in_async, owners))  # type: ignore[arg-type]
         elif isinstance(node, (ast.Await, ast.AsyncWith, ast.AsyncFor)) or (
             isinstance(node, ast.comprehension) and node.is_async
         ):
@@ -319,6 +308,21 @@ class _ModuleFacts:
                 if isinstance(target, ast.Name)
             )
         return owners
+
+    def _note_call(self, call: ast.Call, holding: tuple[_Calls, ...]) -> None:
+        """Add the call to each call set that holds it (what ``_Calls.add`` reads, read once)."""
+        if len(call.args) == 1 and not call.keywords and type(call.args[0]) is ast.Call:
+            self._wrapping_calls.append(call)  # ``list(map(...))`` perhaps
+        func = call.func
+        if type(func) is ast.Name:
+            for calls in holding:
+                calls.names.add(func.id)  # type: ignore[attr-defined]
+        elif type(func) is ast.Attribute:
+            attribute = func.attr  # type: ignore[attr-defined]
+            receiver = (_dotted(func.value), attribute)  # type: ignore[attr-defined]
+            for calls in holding:
+                calls.attributes.add(attribute)
+                calls.receivers.add(receiver)
 
     def _calls_holding(
         self, in_loop: bool, in_async: bool, owners: tuple[_Calls, ...]
