@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -64,6 +65,9 @@ class GitIgnore:
 
     def __init__(self, folder: Path, lines: list[str]) -> None:
         self.folder = folder
+        #: The folder as a string ending in a separator: what an absolute path string
+        #: below it starts with (case folded where the file system folds case).
+        self.prefix = os.path.normcase(os.path.join(str(folder), ""))
         self.patterns: list[_Pattern] = []
         for raw in lines:
             line = raw.rstrip("\r\n").rstrip()  # git splits on ``\n`` only
@@ -98,6 +102,23 @@ class GitIgnore:
             if pattern.regex.match(relative):
                 result = not pattern.negated
         return result
+
+
+def is_ignored_below(path: str, is_dir: bool, stack: list[GitIgnore]) -> bool:
+    """:func:`is_ignored` for an absolute, normalised path string (a walk's entry: no
+    ``Path`` object per entry)."""
+    folded = os.path.normcase(path)
+    for ignore in reversed(stack):
+        prefix = ignore.prefix
+        if not folded.startswith(prefix):
+            continue
+        relative = path[len(prefix) :]
+        if os.sep != "/":
+            relative = relative.replace(os.sep, "/")
+        verdict = ignore.verdict(relative, is_dir)
+        if verdict is not None:
+            return verdict
+    return False
 
 
 def is_ignored(path: Path, is_dir: bool, stack: list[GitIgnore]) -> bool:
