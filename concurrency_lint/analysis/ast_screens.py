@@ -107,9 +107,11 @@ def _node_types(base: type[ast.AST]) -> set[type[ast.AST]]:
     return found
 
 
-#: The nodes the facts' walk enters: every kind but the leaves and the names, constants
-#: and import aliases, which hold no node and say nothing the facts note.
-_WALKED = frozenset(_node_types(ast.AST) - _LEAVES - {ast.Name, ast.Constant, ast.alias})
+#: Every kind of node but the leaves: what :func:`_below` yields.
+_NODES = frozenset(_node_types(ast.AST) - _LEAVES)
+#: The nodes the facts' walk enters: also not the names, constants and import aliases,
+#: which hold no node and say nothing the facts note.
+_WALKED = _NODES - {ast.Name, ast.Constant, ast.alias}
 #: Where a node of the walk stands: inside a loop, inside ``async def``, the functions
 #: whose body holds it.
 _Context = tuple[bool, bool, tuple["_Calls", ...]]
@@ -120,7 +122,7 @@ def _below(root: ast.AST) -> Iterator[ast.AST]:
     and without the context and operator leaves (a stack instead of a queue of
     ``iter_child_nodes``: the looks walk loop bodies often, and only collect or test)."""
     stack = [root]
-    pop, push, node_type = stack.pop, stack.append, ast.AST
+    pop, push, nodes = stack.pop, stack.append, _NODES
     while stack:
         node = pop()
         yield node
@@ -128,9 +130,9 @@ def _below(root: ast.AST) -> Iterator[ast.AST]:
             value = getattr(node, field, None)
             if type(value) is list:
                 for item in value:
-                    if isinstance(item, node_type) and type(item) not in _LEAVES:
+                    if type(item) in nodes:
                         push(item)
-            elif isinstance(value, node_type) and type(value) not in _LEAVES:
+            elif type(value) in nodes:
                 push(value)
 
 
@@ -517,7 +519,7 @@ def may_loop_over_io(
         for receiver, attribute in facts.in_loops.receivers
     ):  # nor a function of an imported project module (``client.fetch()``)
         return False
-    return facts.star_import or _may_resolve_to_io(facts, extra_io_calls, project)
+    return facts.star_import or _may_resolve_to_io(facts, extra_io_calls, project, io_names)
 
 
 class _ProjectNames:
@@ -547,6 +549,7 @@ def _may_resolve_to_io(
     facts: _ModuleFacts,
     extra_io_calls: tuple[tuple[str, str], ...],
     project: _ProjectNames,
+    names: set[str],
 ) -> bool:
     """Whether a call a loop makes per item (:meth:`_ModuleFacts.per_item_loops`) may be
     a call the loop rules count as I/O: a built-in I/O function or a name an import binds
@@ -554,10 +557,9 @@ def _may_resolve_to_io(
     imported from a module that may be the project's own (the project model may say it
     does I/O), a method of an I/O object on any receiver (its type may come from
     anywhere), or a function of the module that makes such a call itself. A ``for`` whose
-    body calls a method that may change state the iterations share counts for nothing."""
+    body calls a method that may change state the iterations share counts for nothing.
+    ``names`` are the called names that may be I/O (:func:`may_loop_over_io` found them)."""
     table = io_table(extra_io_calls)
-    names, _attributes = _callable_names(facts, table)
-    names |= project.called_io_names()
     methods = io_call_names(extra_io_calls)[1]
     local: set[str] = set()
     grew = True

@@ -13,7 +13,7 @@ from concurrency_lint.config import Config
 from concurrency_lint.sources.display_names import escape_name, unescape_name
 from concurrency_lint.sources.file_reading import describe_os_error, special_file_problem
 from concurrency_lint.sources.folder_listings import FolderListings
-from concurrency_lint.sources.gitignore import GitIgnore, is_ignored, is_ignored_below
+from concurrency_lint.sources.gitignore import GitIgnore, is_ignored
 from concurrency_lint.sources.lazy_pattern import LazyPattern
 from concurrency_lint.sources.walk_trail import WalkTrail
 
@@ -153,7 +153,8 @@ class Discovery:
             return False
         is_dir = os.path.isdir(absolute)
         return any(
-            is_ignored(part, is_dir or part != absolute, gitignores) for part in reversed(chain)
+            is_ignored(str(part), is_dir or part != absolute, gitignores)
+            for part in reversed(chain)
         )
 
     def _add_explicit(self, path: Path) -> None:
@@ -239,7 +240,7 @@ class Discovery:
                 self.problems.append(DiscoveryProblem(self._display(path), _describe(exc)))
                 continue
             if self._excluded_entry(name, path) or (
-                gitignores and is_ignored_below(path, bool(is_dir), gitignores)
+                gitignores and is_ignored(path, bool(is_dir), gitignores)
             ):
                 continue
             if is_dir:

@@ -64,7 +64,6 @@ class GitIgnore:
     """The patterns of one ``.gitignore``, matched against paths relative to its folder."""
 
     def __init__(self, folder: Path, lines: list[str]) -> None:
-        self.folder = folder
         #: The folder as a string ending in a separator: what an absolute path string
         #: below it starts with (case folded where the file system folds case).
         self.prefix = os.path.normcase(os.path.join(str(folder), ""))
@@ -104,9 +103,10 @@ class GitIgnore:
         return result
 
 
-def is_ignored_below(path: str, is_dir: bool, stack: list[GitIgnore]) -> bool:
-    """:func:`is_ignored` for an absolute, normalised path string (a walk's entry: no
-    ``Path`` object per entry)."""
+def is_ignored(path: str, is_dir: bool, stack: list[GitIgnore]) -> bool:
+    """Whether the innermost ``.gitignore`` with an opinion ignores ``path``, an absolute,
+    normalised path string (a walk's entry, or an ``os.path.abspath``: no ``Path`` object
+    per entry)."""
     folded = os.path.normcase(path)
     for ignore in reversed(stack):
         prefix = ignore.prefix
@@ -115,19 +115,6 @@ def is_ignored_below(path: str, is_dir: bool, stack: list[GitIgnore]) -> bool:
         relative = path[len(prefix) :]
         if os.sep != "/":
             relative = relative.replace(os.sep, "/")
-        verdict = ignore.verdict(relative, is_dir)
-        if verdict is not None:
-            return verdict
-    return False
-
-
-def is_ignored(path: Path, is_dir: bool, stack: list[GitIgnore]) -> bool:
-    """Whether the innermost ``.gitignore`` with an opinion ignores ``path``."""
-    for ignore in reversed(stack):
-        try:
-            relative = path.relative_to(ignore.folder).as_posix()
-        except ValueError:
-            continue
         verdict = ignore.verdict(relative, is_dir)
         if verdict is not None:
             return verdict

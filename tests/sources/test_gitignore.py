@@ -1,4 +1,4 @@
-"""``.gitignore`` matching on a walk's path strings, as on ``Path`` objects."""
+"""``.gitignore`` matching on a walk's path strings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from concurrency_lint.sources.gitignore import GitIgnore, is_ignored, is_ignored_below
+from concurrency_lint.sources.gitignore import GitIgnore, is_ignored
 
 OUTER = ["build/", "*.log", "!keep.log", "/top.py", "docs/**/gen_*.py"]
 INNER = ["gen/", "!important.log", "[ab]_*.py"]
@@ -39,17 +39,15 @@ def stack(tmp_path: Path) -> list[GitIgnore]:
         ("src/module.py", False, False),
     ],
 )
-def test_a_path_string_gets_the_verdict_its_path_gets(
+def test_the_innermost_ignore_file_with_an_opinion_decides(
     stack: list[GitIgnore], tmp_path: Path, relative: str, is_dir: bool, ignored: bool
 ) -> None:
     path = tmp_path.absolute() / relative
-    assert is_ignored(path, is_dir, stack) is ignored
-    assert is_ignored_below(str(path), is_dir, stack) is ignored
+    assert is_ignored(str(path), is_dir, stack) is ignored
 
 
 def test_a_path_outside_every_folder_is_not_ignored(stack: list[GitIgnore], tmp_path: Path) -> None:
     outside = os.path.join(os.path.dirname(str(tmp_path.absolute())), "elsewhere", "app.log")
     sibling = str(tmp_path.absolute()) + "-sibling" + os.sep + "app.log"  # a prefix, not a folder
     for path in (outside, sibling):
-        assert not is_ignored(Path(path), False, stack)
-        assert not is_ignored_below(path, False, stack)
+        assert not is_ignored(path, False, stack)
